@@ -1,0 +1,35 @@
+# casegraph's two contracts: `make run` serves the bundled data, `make test`
+# runs every check. Both start the Neo4j they need (scripts/neo4j.sh).
+SHELL := bash
+GO    ?= go
+BIN   := bin/casegraph
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: run build test generate neo4j-start neo4j-stop neo4j-status clean
+
+## run: build, start a local Neo4j (unless NEO4J_URI is set), migrate, load data/cases, serve on :8080
+run: build
+	@scripts/run.sh $(BIN)
+
+## build: compile the binary into bin/
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/casegraph
+
+## test: format, vet, generated-code and race-enabled tests against a throwaway Neo4j
+test:
+	@scripts/test.sh
+
+## generate: regenerate gqlgen code from schema.graphqls
+generate:
+	$(GO) generate ./...
+
+## neo4j-start / neo4j-stop / neo4j-status: the local development Neo4j
+neo4j-start:
+	@scripts/neo4j.sh start
+neo4j-stop:
+	@scripts/neo4j.sh stop
+neo4j-status:
+	@scripts/neo4j.sh status
+
+clean:
+	rm -rf bin tools/neo4j/target

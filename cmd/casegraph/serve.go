@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/casegraph/casegraph/graph"
+	"github.com/casegraph/casegraph/internal/config"
+	"github.com/casegraph/casegraph/internal/neo4jstore"
+	"github.com/casegraph/casegraph/internal/server"
+)
+
+// setup parses the command's flags and returns its configuration and logger.
+func setup(name string, args []string, getenv func(string) string, stderr io.Writer) (config.Config, *slog.Logger, error) {
+	fs := flag.NewFlagSet("casegraph "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	finish := config.Bind(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return config.Config{}, nil, err
+	}
+	if fs.NArg() > 0 {
+		return config.Config{}, nil, fmt.Errorf("%s takes no arguments, got %q", name, fs.Args())
+	}
+	cfg, err := finish()
+	if err != nil {
+		return config.Config{}, nil, fmt.Errorf("configuration: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	return cfg, log, nil
+}
+
+// openStore opens the store and waits until Neo4j answers.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4jstore.Store, error) {
+	store, err := neo4jstore.Open(neo4jstore.Options{
+		URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := store.WaitReady(ctx, cfg.Neo4jWait, log); err != nil {
+		_ = store.Close(context.Background())
+		return nil, fmt.Errorf("%w (is Neo4j running at %s? `make neo4j-start` starts a local one)", err, cfg.Neo4jURI)
+	}
+	return store, nil
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, log, err := setup("migrate", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.Background())
+	n, err := store.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "applied %d schema statements to database %q\n", n, cfg.Neo4jDatabase)
+	return nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	cfg, log, err := setup("serve", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log.Info("starting casegraph", "version", version, "config", cfg)
+
+	// Claim the address first: a busy port should fail at once, not after
+	// waiting for Neo4j.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s (CASEGRAPH_ADDR): %w; stop what uses it or choose another address", cfg.Addr, err)
+	}
+	defer ln.Close()
+
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.Background())
+	n, err := store.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("schema migrated", "statements", n)
+
+	srv := &http.Server{
+		Handler: server.New(server.Options{
+			Resolver:       &graph.Resolver{Store: store},
+			Ready:          store.Ping,
+			Log:            log,
+			CORSOrigins:    cfg.CORSOrigins,
+			Playground:     cfg.Playground,
+			RequestTimeout: cfg.RequestTimeout,
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/graphql")
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", cfg.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,163 @@
+// Package config reads casegraph's settings from environment variables and
+// command-line flags (a flag wins over its variable). It knows nothing about
+// the packages that use the settings.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config holds every setting of the casegraph binary.
+type Config struct {
+	Neo4jURI        string
+	Neo4jUser       string
+	Neo4jPassword   string
+	Neo4jDatabase   string
+	Addr            string
+	CORSOrigins     []string
+	LogLevel        slog.Level
+	Neo4jWait       time.Duration
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+	Playground      bool
+}
+
+// Setting describes one setting for flags and documentation.
+type Setting struct {
+	Env, Flag, Default, Usage string
+	Secret                    bool
+}
+
+// Settings lists every setting; the README's configuration table mirrors it.
+var Settings = []Setting{
+	{Env: "NEO4J_URI", Flag: "neo4j-uri", Default: "bolt://127.0.0.1:7687", Usage: "Neo4j address; neo4j:// for routing to a cluster"},
+	{Env: "NEO4J_USER", Flag: "neo4j-user", Default: "neo4j", Usage: "Neo4j user"},
+	{Env: "NEO4J_PASSWORD", Flag: "neo4j-password", Default: "", Usage: "Neo4j password", Secret: true},
+	{Env: "NEO4J_DATABASE", Flag: "neo4j-database", Default: "neo4j", Usage: "Neo4j database every statement runs against"},
+	{Env: "CASEGRAPH_ADDR", Flag: "addr", Default: "127.0.0.1:8080", Usage: "HTTP listen address"},
+	{Env: "CASEGRAPH_CORS_ORIGINS", Flag: "cors-origins", Default: "", Usage: "comma-separated origins allowed to call the API from a browser"},
+	{Env: "CASEGRAPH_LOG_LEVEL", Flag: "log-level", Default: "info", Usage: "debug, info, warn or error"},
+	{Env: "CASEGRAPH_NEO4J_WAIT", Flag: "neo4j-wait", Default: "60s", Usage: "how long serve waits for Neo4j at start"},
+	{Env: "CASEGRAPH_REQUEST_TIMEOUT", Flag: "request-timeout", Default: "30s", Usage: "longest time one request may take"},
+	{Env: "CASEGRAPH_SHUTDOWN_TIMEOUT", Flag: "shutdown-timeout", Default: "15s", Usage: "how long requests in flight may finish on shutdown"},
+	{Env: "CASEGRAPH_PLAYGROUND", Flag: "playground", Default: "true", Usage: "serve GraphiQL at /"},
+}
+
+// Bind registers every setting on fs with its environment value (or default)
+// as the flag's default, and returns a function that parses the collected
+// values into a Config once fs has been parsed.
+func Bind(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
+	values := make(map[string]*string, len(Settings))
+	for _, s := range Settings {
+		def := s.Default
+		if v := getenv(s.Env); v != "" {
+			def = v
+		}
+		shown := fmt.Sprintf("%q", def)
+		if s.Secret {
+			shown = "unset"
+		}
+		v := new(string)
+		*v = def
+		fs.Func(s.Flag, fmt.Sprintf("%s (env %s, default %s)", s.Usage, s.Env, shown), func(x string) error {
+			*v = x
+			return nil
+		})
+		values[s.Env] = v
+	}
+	return func() (Config, error) { return parse(values) }
+}
+
+func parse(v map[string]*string) (Config, error) {
+	c := Config{
+		Neo4jURI:      *v["NEO4J_URI"],
+		Neo4jUser:     *v["NEO4J_USER"],
+		Neo4jPassword: *v["NEO4J_PASSWORD"],
+		Neo4jDatabase: *v["NEO4J_DATABASE"],
+		Addr:          *v["CASEGRAPH_ADDR"],
+	}
+	var errs []error
+	for _, o := range strings.Split(*v["CASEGRAPH_CORS_ORIGINS"], ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(*v["CASEGRAPH_LOG_LEVEL"])); err != nil {
+		errs = append(errs, fmt.Errorf("CASEGRAPH_LOG_LEVEL: %q is not one of debug, info, warn, error", *v["CASEGRAPH_LOG_LEVEL"]))
+	}
+	for _, d := range []struct {
+		env string
+		dst *time.Duration
+	}{
+		{"CASEGRAPH_NEO4J_WAIT", &c.Neo4jWait},
+		{"CASEGRAPH_REQUEST_TIMEOUT", &c.RequestTimeout},
+		{"CASEGRAPH_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout},
+	} {
+		x, err := time.ParseDuration(*v[d.env])
+		if err != nil || x < 0 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a duration such as 30s or 2m", d.env, *v[d.env]))
+		}
+		*d.dst = x
+	}
+	switch strings.ToLower(*v["CASEGRAPH_PLAYGROUND"]) {
+	case "true", "1", "yes", "on":
+		c.Playground = true
+	case "false", "0", "no", "off":
+	default:
+		errs = append(errs, fmt.Errorf("CASEGRAPH_PLAYGROUND: %q is not true or false", *v["CASEGRAPH_PLAYGROUND"]))
+	}
+	u, err := url.Parse(c.Neo4jURI)
+	switch {
+	case err != nil || u.Host == "":
+		errs = append(errs, fmt.Errorf("NEO4J_URI: %q is not an address such as bolt://127.0.0.1:7687", c.Neo4jURI))
+	case !validScheme(u.Scheme):
+		errs = append(errs, fmt.Errorf("NEO4J_URI: scheme %q is not one of bolt, bolt+s, bolt+ssc, neo4j, neo4j+s, neo4j+ssc", u.Scheme))
+	}
+	if c.Neo4jDatabase == "" {
+		errs = append(errs, errors.New("NEO4J_DATABASE: must name a database"))
+	}
+	return c, errors.Join(errs...)
+}
+
+func validScheme(s string) bool {
+	switch s {
+	case "bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc":
+		return true
+	}
+	return false
+}
+
+// LogValue masks secrets, including a password written into the URI, so the
+// configuration can be logged at start.
+func (c Config) LogValue() slog.Value {
+	uri := c.Neo4jURI
+	if u, err := url.Parse(uri); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			uri = u.String()
+		}
+	}
+	password := ""
+	if c.Neo4jPassword != "" {
+		password = "*****"
+	}
+	return slog.GroupValue(
+		slog.String("neo4j_uri", uri),
+		slog.String("neo4j_user", c.Neo4jUser),
+		slog.String("neo4j_password", password),
+		slog.String("neo4j_database", c.Neo4jDatabase),
+		slog.String("addr", c.Addr),
+		slog.Any("cors_origins", c.CORSOrigins),
+		slog.String("log_level", c.LogLevel.String()),
+		slog.Duration("neo4j_wait", c.Neo4jWait),
+		slog.Duration("request_timeout", c.RequestTimeout),
+		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
+		slog.Bool("playground", c.Playground),
+	)
+}

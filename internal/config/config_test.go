@@ -1,0 +1,91 @@
+package config
+
+import (
+	"bytes"
+	"flag"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func load(t *testing.T, env map[string]string, args ...string) (Config, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	finish := Bind(fs, func(k string) string { return env[k] })
+	if err := fs.Parse(args); err != nil {
+		t.Fatalf("parse flags: %v", err)
+	}
+	return finish()
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := load(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Neo4jURI != "bolt://127.0.0.1:7687" || c.Neo4jDatabase != "neo4j" || c.Addr != "127.0.0.1:8080" {
+		t.Errorf("unexpected defaults: %+v", c)
+	}
+	if c.Neo4jWait != time.Minute || !c.Playground || c.LogLevel != slog.LevelInfo || len(c.CORSOrigins) != 0 {
+		t.Errorf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestFlagBeatsEnv(t *testing.T) {
+	env := map[string]string{"CASEGRAPH_ADDR": ":9000", "NEO4J_DATABASE": "cases", "CASEGRAPH_CORS_ORIGINS": "https://a.example, https://b.example ,"}
+	c, err := load(t, env, "-addr", ":9100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":9100" {
+		t.Errorf("Addr = %q, want the flag's :9100", c.Addr)
+	}
+	if c.Neo4jDatabase != "cases" {
+		t.Errorf("Neo4jDatabase = %q, want the env's cases", c.Neo4jDatabase)
+	}
+	if strings.Join(c.CORSOrigins, " ") != "https://a.example https://b.example" {
+		t.Errorf("CORSOrigins = %q", c.CORSOrigins)
+	}
+}
+
+func TestInvalidValuesNameTheSetting(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"NEO4J_URI": "http://localhost:7474"}, "NEO4J_URI: scheme \"http\""},
+		{map[string]string{"NEO4J_URI": "localhost"}, "NEO4J_URI:"},
+		{map[string]string{"CASEGRAPH_REQUEST_TIMEOUT": "soon"}, "CASEGRAPH_REQUEST_TIMEOUT"},
+		{map[string]string{"CASEGRAPH_LOG_LEVEL": "loud"}, "CASEGRAPH_LOG_LEVEL"},
+		{map[string]string{"CASEGRAPH_PLAYGROUND": "maybe"}, "CASEGRAPH_PLAYGROUND"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			_, err := load(t, tt.env)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error = %v, want it to mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLogValueMasksSecrets(t *testing.T) {
+	c, err := load(t, map[string]string{"NEO4J_PASSWORD": "s3cret-pass", "NEO4J_URI": "neo4j://admin:uri-secret@db.example:7687"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("config", "config", c)
+	out := buf.String()
+	for _, secret := range []string{"s3cret-pass", "uri-secret"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("logged configuration contains secret %q: %s", secret, out)
+		}
+	}
+	if !strings.Contains(out, "db.example:7687") {
+		t.Errorf("logged configuration lost the host: %s", out)
+	}
+}

@@ -1,0 +1,4 @@
+package neo4jstore
+
+// SplitStatements exposes splitStatements to the external test package.
+var SplitStatements = splitStatements

@@ -1,0 +1,166 @@
+// Package neo4jstore implements casegraph's storage on Neo4j: the driver,
+// migrations, and every Cypher statement the program runs. It imports the
+// domain package kg and the Neo4j driver, nothing of the HTTP or GraphQL side.
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	driverconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// Options says how to reach Neo4j.
+type Options struct {
+	URI      string
+	User     string
+	Password string
+	Database string
+}
+
+// Store is casegraph's view of one Neo4j database. It holds the process's
+// only driver; it is safe for concurrent use.
+type Store struct {
+	driver neo4j.DriverWithContext
+	db     string
+}
+
+// Open creates the driver. It does not connect: see WaitReady and Ping.
+func Open(o Options) (*Store, error) {
+	auth := neo4j.NoAuth()
+	if o.Password != "" {
+		auth = neo4j.BasicAuth(o.User, o.Password, "")
+	}
+	d, err := neo4j.NewDriverWithContext(o.URI, auth, func(c *driverconfig.Config) {
+		// Fail fast while Neo4j is away so requests get UNAVAILABLE in
+		// seconds; the pool reconnects by itself once Neo4j is back.
+		c.MaxTransactionRetryTime = 2 * time.Second
+		c.SocketConnectTimeout = 2 * time.Second
+		c.ConnectionAcquisitionTimeout = 5 * time.Second
+		c.MaxConnectionPoolSize = 64
+	})
+	if err != nil {
+		return nil, kg.Wrap(kg.Invalid, err, fmt.Sprintf("cannot use Neo4j address %q", o.URI))
+	}
+	return &Store{driver: d, db: o.Database}, nil
+}
+
+// Close releases the driver's connections.
+func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+
+// Ping checks that the database answers a read within ctx.
+func (s *Store) Ping(ctx context.Context) error {
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, "RETURN 1", nil,
+		neo4j.EagerResultTransformer, s.read()...)
+	return translate(err, "Neo4j is not answering")
+}
+
+// WaitReady pings Neo4j with exponential backoff until it answers or maxWait
+// has passed, logging what it waits for.
+func (s *Store) WaitReady(ctx context.Context, maxWait time.Duration, log *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(ctx, maxWait)
+	defer cancel()
+	delay := 250 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		pingCtx, cancelPing := context.WithTimeout(ctx, 2*time.Second)
+		err := s.Ping(pingCtx)
+		cancelPing()
+		if err == nil {
+			return nil
+		}
+		log.Info("waiting for Neo4j", "database", s.db, "attempt", attempt, "retry_in", delay.String(), "error", errorText(err))
+		select {
+		case <-ctx.Done():
+			return kg.Wrap(kg.Unavailable, err, fmt.Sprintf("Neo4j did not answer within %s", maxWait))
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 5*time.Second)
+	}
+}
+
+// read and write name the database on every statement and route reads to
+// readers, so a cluster spreads them.
+func (s *Store) read() []neo4j.ExecuteQueryConfigurationOption {
+	return []neo4j.ExecuteQueryConfigurationOption{
+		neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithReadersRouting(),
+	}
+}
+
+func (s *Store) write() []neo4j.ExecuteQueryConfigurationOption {
+	return []neo4j.ExecuteQueryConfigurationOption{
+		neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithWritersRouting(),
+	}
+}
+
+// session opens a session on the store's database for units of work that
+// span several statements.
+func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
+}
+
+// translate maps driver and server errors to domain errors. The message is
+// what a client may see; the cause stays for the logs.
+func translate(err error, message string) error {
+	if err == nil {
+		return nil
+	}
+	var de *kg.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	var n4e *neo4j.Neo4jError
+	if errors.As(err, &n4e) {
+		switch {
+		case strings.HasPrefix(n4e.Code, "Neo.ClientError.Security."):
+			return kg.Wrap(kg.Unavailable, err, "casegraph cannot log in to Neo4j")
+		case n4e.Code == "Neo.ClientError.Database.DatabaseNotFound":
+			return kg.Wrap(kg.Unavailable, err, "the configured Neo4j database does not exist")
+		case n4e.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
+			return kg.Wrap(kg.Conflict, err, message)
+		case strings.HasPrefix(n4e.Code, "Neo.TransientError."):
+			return kg.Wrap(kg.Unavailable, err, message)
+		}
+		return kg.Wrap(kg.Internal, err, message)
+	}
+	var ce *neo4j.ConnectivityError
+	var tl *neo4j.TransactionExecutionLimit
+	switch {
+	case errors.As(err, &ce), errors.As(err, &tl), neo4j.IsRetryable(err):
+		return kg.Wrap(kg.Unavailable, err, "the database is unavailable")
+	case errors.Is(err, context.DeadlineExceeded):
+		return kg.Wrap(kg.Unavailable, err, "the database did not answer in time")
+	case errors.Is(err, context.Canceled):
+		return kg.Wrap(kg.Unavailable, err, "the request was cancelled")
+	}
+	// Remaining driver errors (routing, pool, connection set-up) all mean
+	// Neo4j cannot be reached; anything else is a bug on our side.
+	if isDriverReachError(err) {
+		return kg.Wrap(kg.Unavailable, err, "the database is unavailable")
+	}
+	return kg.Wrap(kg.Internal, err, message)
+}
+
+func isDriverReachError(err error) bool {
+	s := err.Error()
+	for _, frag := range []string{"routing table", "connection refused", "ConnectivityError", "Pool", "pool", "EOF", "broken pipe", "connection reset"} {
+		if strings.Contains(s, frag) {
+			return true
+		}
+	}
+	return false
+}
+
+func errorText(err error) string {
+	var de *kg.Error
+	if errors.As(err, &de) && de.Err != nil {
+		return de.Err.Error()
+	}
+	return err.Error()
+}

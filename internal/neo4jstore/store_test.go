@@ -1,0 +1,90 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/casegraph/casegraph/internal/kg"
+	"github.com/casegraph/casegraph/internal/neo4jstore"
+	"github.com/casegraph/casegraph/internal/neo4jtest"
+)
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	s := neo4jtest.StoreAt(t, uri) // migrates once
+	ctx := context.Background()
+	n, err := s.Migrate(ctx)
+	if err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	ms, _ := neo4jstore.Migrations()
+	if n != len(ms) || n == 0 {
+		t.Errorf("Migrate applied %d statements, want all %d", n, len(ms))
+	}
+	recs := neo4jtest.Exec(t, uri, "SHOW CONSTRAINTS YIELD name WHERE name = 'entity_id' RETURN count(*) AS n", nil)
+	if got, _ := recs[0].Get("n"); got != int64(1) {
+		t.Errorf("constraint entity_id present %v times, want 1", got)
+	}
+}
+
+func TestStatsReadsWhatWasWritten(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	s := neo4jtest.StoreAt(t, uri)
+	ctx := context.Background()
+	before, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := fmt.Sprintf("person/stats-test-%d", time.Now().UnixNano())
+	neo4jtest.Exec(t, uri, "UNWIND range(1, 3) AS i CREATE (:Entity:Person {id: $prefix + '-' + i})", map[string]any{"prefix": prefix})
+	t.Cleanup(func() {
+		neo4jtest.Exec(t, uri, "MATCH (n:Person) WHERE n.id STARTS WITH $prefix DELETE n", map[string]any{"prefix": prefix})
+	})
+	after, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after.ByType) != len(kg.EntityTypes) {
+		t.Fatalf("Stats gave %d types, want %d", len(after.ByType), len(kg.EntityTypes))
+	}
+	if after.ByType[0].Type != kg.Person || after.ByType[0].Count < before.ByType[0].Count+3 {
+		t.Errorf("Person count went from %d to %d, want at least 3 more", before.ByType[0].Count, after.ByType[0].Count)
+	}
+	if after.Nodes < before.Nodes+3 {
+		t.Errorf("node count went from %d to %d, want at least 3 more", before.Nodes, after.Nodes)
+	}
+}
+
+func TestUnreachableNeo4jIsUnavailable(t *testing.T) {
+	port := neo4jtest.FreePort(t) // nothing listens there
+	s, err := neo4jstore.Open(neo4jstore.Options{URI: fmt.Sprintf("bolt://127.0.0.1:%d", port), Database: "neo4j"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for name, call := range map[string]func() error{
+		"ping":  func() error { return s.Ping(ctx) },
+		"stats": func() error { _, err := s.Stats(ctx); return err },
+	} {
+		err := call()
+		if code := kg.ErrorCode(err); code != kg.Unavailable {
+			t.Errorf("%s: code %s (%v), want %s", name, code, err, kg.Unavailable)
+		}
+	}
+}
+
+func TestSplitStatements(t *testing.T) {
+	src := "// a comment\nCREATE CONSTRAINT a IF NOT EXISTS\n  FOR (n:X) REQUIRE n.id IS UNIQUE;\n\nCREATE INDEX b IF NOT EXISTS FOR (n:Y) ON (n.p);\n"
+	ms := neo4jstore.SplitStatements(src)
+	want := []string{
+		"CREATE CONSTRAINT a IF NOT EXISTS FOR (n:X) REQUIRE n.id IS UNIQUE",
+		"CREATE INDEX b IF NOT EXISTS FOR (n:Y) ON (n.p)",
+	}
+	if fmt.Sprint(ms) != fmt.Sprint(want) {
+		t.Errorf("got %q, want %q", ms, want)
+	}
+}

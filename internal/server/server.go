@@ -1,0 +1,115 @@
+// Package server is casegraph's HTTP side: the GraphQL endpoint, GraphiQL
+// with its assets embedded, CORS, health checks and request logging. It
+// imports the GraphQL layer (graph) and the domain (kg), never the store.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/casegraph/casegraph/graph"
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// Options configures the HTTP handler.
+type Options struct {
+	Resolver       *graph.Resolver
+	Ready          func(ctx context.Context) error // answers whether the database answers
+	Log            *slog.Logger
+	CORSOrigins    []string
+	Playground     bool
+	RequestTimeout time.Duration
+}
+
+// New returns casegraph's HTTP handler.
+func New(o Options) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", withTimeout(o.RequestTimeout, graphQL(o)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", readyz(o.Ready))
+	if o.Playground {
+		mux.Handle("GET /{$}", playgroundHandler())
+		mux.Handle("GET /assets/", http.StripPrefix("/assets/", assetHandler()))
+	}
+	c := cors.New(cors.Options{
+		AllowedOrigins: o.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept"},
+		MaxAge:         600,
+	})
+	return logRequests(o.Log, c.Handler(mux))
+}
+
+func graphQL(o Options) http.Handler {
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: o.Resolver}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.SetErrorPresenter(graph.ErrorPresenter(o.Log))
+	srv.SetRecoverFunc(graph.Recover(o.Log))
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if info := infoFrom(ctx); info != nil && graphql.HasOperationContext(ctx) {
+			oc := graphql.GetOperationContext(ctx)
+			info.operation = oc.OperationName
+			if info.operation == "" && oc.Operation != nil {
+				info.operation = oc.Operation.Name
+			}
+			for _, e := range resp.Errors {
+				code, _ := e.Extensions["code"].(string)
+				if code == "" {
+					code = "GRAPHQL_ERROR"
+				}
+				info.errorCodes = append(info.errorCodes, code)
+			}
+		}
+		return resp
+	})
+	return srv
+}
+
+// readyz answers 200 when Neo4j answers within one second, 503 otherwise.
+func readyz(ready func(context.Context) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+		defer cancel()
+		if err := ready(ctx); err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": kg.ErrorMessage(err)})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	}
+}
+
+func withTimeout(d time.Duration, next http.Handler) http.Handler {
+	if d <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
