@@ -10,6 +10,7 @@
 #   NEO4J_HEAP           JVM max heap                      (default 1g)
 #   NEO4J_PAGECACHE      page cache size                   (default 256m)
 #   NEO4J_START_TIMEOUT  seconds 'start' waits for Bolt    (default 120)
+#   JVM_ROOT             where to look for a Java 17       (default /usr/lib/jvm)
 #
 # 'start' returns once Bolt accepts connections; output goes to
 # $NEO4J_DATA_DIR/neo4j.log and the PID to $NEO4J_DATA_DIR/neo4j.pid.
@@ -25,6 +26,7 @@ export NEO4J_AUTH="${NEO4J_AUTH:-none}"
 export NEO4J_PAGECACHE="${NEO4J_PAGECACHE:-256m}"
 NEO4J_HEAP="${NEO4J_HEAP:-1g}"
 NEO4J_START_TIMEOUT="${NEO4J_START_TIMEOUT:-120}"
+JVM_ROOT="${JVM_ROOT:-/usr/lib/jvm}"
 NEO4J_DATA_DIR="${NEO4J_DATA_DIR:-.data/neo4j}"
 case "$NEO4J_DATA_DIR" in
   /*) ;;
@@ -72,7 +74,7 @@ find_java() {
   local candidate
   local candidates=()
   [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
-  for candidate in /usr/lib/jvm/*17*/bin/java; do
+  for candidate in "$JVM_ROOT"/*17*/bin/java; do
     [[ -e "$candidate" ]] && candidates+=("$candidate")
   done
   if command -v java >/dev/null 2>&1; then
@@ -85,7 +87,7 @@ find_java() {
       return 0
     fi
   done
-  die "Java 17 not found (checked JAVA_HOME, /usr/lib/jvm/*17*, java on PATH): install a Java 17 JDK, e.g. apt-get install openjdk-17-jdk-headless"
+  die "Java 17 not found (checked JAVA_HOME, $JVM_ROOT/*17*, java on PATH): install a Java 17 JDK, e.g. apt-get install openjdk-17-jdk-headless"
 }
 
 needs_build() {
