@@ -18,6 +18,8 @@ const usage = `casegraph: a GraphQL knowledge graph of political prosecutions
 Usage:
   casegraph serve   [flags]   migrate, then serve the API and GraphiQL
   casegraph migrate [flags]   apply constraints and indexes to Neo4j
+  casegraph import  [flags] FILE|DIR...
+                              check case files, then write each in one transaction
   casegraph version           print the version
 
 Run "casegraph COMMAND -h" for a command's flags. Every flag also reads an
@@ -48,6 +50,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, rest, getenv, stderr)
 	case "migrate":
 		return migrate(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		return importCmd(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "casegraph", version)
 		return nil

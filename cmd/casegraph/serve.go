@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/casegraph/casegraph/graph"
@@ -18,22 +19,27 @@ import (
 )
 
 // setup parses the command's flags and returns its configuration and logger.
-func setup(name string, args []string, getenv func(string) string, stderr io.Writer) (config.Config, *slog.Logger, error) {
+// extra registers the command's own flags; commands without it take no
+// arguments.
+func setup(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (config.Config, *slog.Logger, []string, error) {
 	fs := flag.NewFlagSet("casegraph "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	finish := config.Bind(fs, getenv)
-	if err := fs.Parse(args); err != nil {
-		return config.Config{}, nil, err
+	if extra != nil {
+		extra(fs)
 	}
-	if fs.NArg() > 0 {
-		return config.Config{}, nil, fmt.Errorf("%s takes no arguments, got %q", name, fs.Args())
+	if err := fs.Parse(args); err != nil {
+		return config.Config{}, nil, nil, err
+	}
+	if extra == nil && fs.NArg() > 0 {
+		return config.Config{}, nil, nil, fmt.Errorf("%s takes no arguments, got %q", name, fs.Args())
 	}
 	cfg, err := finish()
 	if err != nil {
-		return config.Config{}, nil, fmt.Errorf("configuration: %w", err)
+		return config.Config{}, nil, nil, fmt.Errorf("configuration: %w", err)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	return cfg, log, nil
+	return cfg, log, fs.Args(), nil
 }
 
 // openStore opens the store and waits until Neo4j answers.
@@ -52,7 +58,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4j
 }
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, log, err := setup("migrate", args, getenv, stderr)
+	cfg, log, _, err := setup("migrate", args, getenv, stderr, nil)
 	if err != nil {
 		return err
 	}
@@ -70,7 +76,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	cfg, log, err := setup("serve", args, getenv, stderr)
+	cfg, log, _, err := setup("serve", args, getenv, stderr, nil)
 	if err != nil {
 		return err
 	}
@@ -94,6 +100,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	log.Info("schema migrated", "statements", n)
+	if len(cfg.Data) > 0 {
+		var report strings.Builder
+		if err := importFiles(ctx, store, cfg.Data, "", false, &report); err != nil {
+			return fmt.Errorf("loading %s: %w", strings.Join(cfg.Data, ", "), err)
+		}
+		log.Info("case files loaded", "from", cfg.Data, "report", strings.TrimSpace(report.String()))
+	}
 
 	srv := &http.Server{
 		Handler: server.New(server.Options{

@@ -26,6 +26,7 @@ type Config struct {
 	RequestTimeout  time.Duration
 	ShutdownTimeout time.Duration
 	Playground      bool
+	Data            []string
 }
 
 // Setting describes one setting for flags and documentation.
@@ -47,6 +48,7 @@ var Settings = []Setting{
 	{Env: "CASEGRAPH_REQUEST_TIMEOUT", Flag: "request-timeout", Default: "30s", Usage: "longest time one request may take"},
 	{Env: "CASEGRAPH_SHUTDOWN_TIMEOUT", Flag: "shutdown-timeout", Default: "15s", Usage: "how long requests in flight may finish on shutdown"},
 	{Env: "CASEGRAPH_PLAYGROUND", Flag: "playground", Default: "true", Usage: "serve GraphiQL at /"},
+	{Env: "CASEGRAPH_DATA", Flag: "data", Default: "", Usage: "comma-separated case files or directories that serve imports at start"},
 }
 
 // Bind registers every setting on fs with its environment value (or default)
@@ -83,11 +85,8 @@ func parse(v map[string]*string) (Config, error) {
 		Addr:          *v["CASEGRAPH_ADDR"],
 	}
 	var errs []error
-	for _, o := range strings.Split(*v["CASEGRAPH_CORS_ORIGINS"], ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			c.CORSOrigins = append(c.CORSOrigins, o)
-		}
-	}
+	c.CORSOrigins = list(*v["CASEGRAPH_CORS_ORIGINS"])
+	c.Data = list(*v["CASEGRAPH_DATA"])
 	if err := c.LogLevel.UnmarshalText([]byte(*v["CASEGRAPH_LOG_LEVEL"])); err != nil {
 		errs = append(errs, fmt.Errorf("CASEGRAPH_LOG_LEVEL: %q is not one of debug, info, warn, error", *v["CASEGRAPH_LOG_LEVEL"]))
 	}
@@ -125,6 +124,16 @@ func parse(v map[string]*string) (Config, error) {
 	return c, errors.Join(errs...)
 }
 
+func list(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 func validScheme(s string) bool {
 	switch s {
 	case "bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc":
@@ -159,5 +168,6 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("request_timeout", c.RequestTimeout),
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
 		slog.Bool("playground", c.Playground),
+		slog.Any("data", c.Data),
 	)
 }

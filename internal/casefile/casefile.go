@@ -1,0 +1,800 @@
+// Package casefile reads and checks case files, the YAML documents through
+// which cited facts enter casegraph. It is pure: it never touches the
+// database, and learns what the graph already holds through Options.Known.
+package casefile
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// Version is the case-file format version this package reads.
+const Version = 1
+
+// Problem is one thing wrong with a case file, at a place in it.
+type Problem struct {
+	File         string
+	Line, Column int
+	Message      string
+}
+
+func (p Problem) String() string {
+	return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Column, p.Message)
+}
+
+// Problems is every problem found; as an error it lists them one per line.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Known describes an ID that the graph already holds.
+type Known struct {
+	Type   kg.EntityType
+	Origin string // the case file that defined it
+}
+
+// Options says where to look beyond the files themselves.
+type Options struct {
+	// SourcesDir holds the source documents that sources' file fields name;
+	// when set, citations are checked against their paragraphs.
+	SourcesDir string
+	// Known reports which of the given IDs the graph holds. Nil means an
+	// empty graph.
+	Known func(ids []string) (map[string]Known, error)
+}
+
+// File is one checked case file.
+type File struct {
+	Path  string
+	Batch kg.Batch
+}
+
+// Expand turns arguments (files and directories) into the case files they
+// name: directories give their *.yaml and *.yml files, in name order.
+func Expand(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		entries, err := os.ReadDir(a)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if !e.IsDir() && (strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
+				out = append(out, filepath.Join(a, e.Name()))
+			}
+		}
+	}
+	return out, nil
+}
+
+// Load reads and checks case files. It returns every problem it finds in
+// any of them as Problems; on success the files are ready to import in the
+// order given.
+func Load(paths []string, opts Options) ([]*File, error) {
+	c := &checker{defs: map[string]def{}, opts: opts, origins: map[string]bool{}, linkPos: map[string][]pos{}, links: map[string]pos{}}
+	var files []*File
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			c.problems = append(c.problems, Problem{File: p, Line: 1, Column: 1, Message: "cannot read: " + err.Error()})
+			continue
+		}
+		if f := c.file(p, src); f != nil {
+			files = append(files, f)
+		}
+	}
+	c.resolve()
+	if len(c.problems) > 0 {
+		sort.SliceStable(c.problems, func(i, j int) bool {
+			a, b := c.problems[i], c.problems[j]
+			if a.File != b.File {
+				return a.File < b.File
+			}
+			if a.Line != b.Line {
+				return a.Line < b.Line
+			}
+			return a.Column < b.Column
+		})
+		return nil, c.problems
+	}
+	return files, nil
+}
+
+// Parse checks one file's content on its own: everything but references to
+// other files and the graph. It serves tests and fuzzing.
+func Parse(name string, src []byte) (*File, error) {
+	c := &checker{defs: map[string]def{}, origins: map[string]bool{}, linkPos: map[string][]pos{}, links: map[string]pos{}}
+	f := c.file(name, src)
+	if len(c.problems) > 0 {
+		return nil, c.problems
+	}
+	return f, nil
+}
+
+type pos struct {
+	file      string
+	line, col int
+}
+
+type def struct {
+	pos
+	typ    kg.EntityType
+	source string // for sources: the file field
+}
+
+type pendingRef struct {
+	pos
+	id      string
+	targets []kg.EntityType
+	what    string
+}
+
+type pendingCite struct {
+	pos
+	c kg.Citation
+}
+
+type checker struct {
+	opts     Options
+	problems Problems
+	defs     map[string]def
+	refs     []pendingRef
+	cites    []pendingCite
+	origins  map[string]bool
+	linkPos  map[string][]pos // links of the current file by ID
+	links    map[string]pos   // every relation of the import by ID
+}
+
+func (c *checker) addf(p pos, format string, args ...any) {
+	c.problems = append(c.problems, Problem{File: p.file, Line: p.line, Column: p.col, Message: fmt.Sprintf(format, args...)})
+}
+
+func at(file string, n *yaml.Node) pos { return pos{file: file, line: n.Line, col: n.Column} }
+
+var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+
+func (c *checker) file(path string, src []byte) *File {
+	origin := filepath.Base(path)
+	if c.origins[origin] {
+		c.addf(pos{path, 1, 1}, "another file of this import is also named %s; case file names must be unique", origin)
+	}
+	c.origins[origin] = true
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	if err := dec.Decode(&doc); err != nil {
+		line := 1
+		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+		}
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		msg = yamlLineRE.ReplaceAllString(msg, "")
+		msg = strings.TrimLeft(msg, ": ")
+		if err.Error() == "EOF" {
+			msg = "the file is empty: want a mapping with version, sources, entities and relations"
+		}
+		c.addf(pos{path, line, 1}, "not valid YAML: %s", msg)
+		return nil
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	if root.Kind != yaml.MappingNode {
+		c.addf(at(path, root), "a case file is a mapping with version, sources, entities and relations")
+		return nil
+	}
+	f := &File{Path: path, Batch: kg.Batch{Origin: origin}}
+	seenVersion := false
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch k.Value {
+		case "version":
+			seenVersion = true
+			if v.Kind != yaml.ScalarNode || v.Value != strconv.Itoa(Version) {
+				c.addf(at(path, v), "version must be %d, the format this casegraph reads", Version)
+			}
+		case "sources":
+			for _, n := range c.list(path, v, "sources") {
+				if e, ok := c.entity(path, n, kg.Source, f); ok {
+					f.Batch.Entities = append(f.Batch.Entities, e)
+				}
+			}
+		case "entities":
+			for _, n := range c.list(path, v, "entities") {
+				if e, ok := c.entity(path, n, "", f); ok {
+					f.Batch.Entities = append(f.Batch.Entities, e)
+				}
+			}
+		case "relations":
+			for _, n := range c.list(path, v, "relations") {
+				if l, ok := c.relation(path, n); ok {
+					f.Batch.Links = append(f.Batch.Links, l)
+				}
+			}
+		default:
+			c.addf(at(path, k), "unknown top-level field %q: want version, sources, entities or relations", k.Value)
+		}
+	}
+	if !seenVersion {
+		c.addf(at(path, root), "missing version: add `version: %d`", Version)
+	}
+	c.checkLinkIDs(path, f)
+	return f
+}
+
+func (c *checker) list(path string, n *yaml.Node, what string) []*yaml.Node {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		c.addf(at(path, n), "%s must be a list", what)
+		return nil
+	}
+	return n.Content
+}
+
+// mapping returns a mapping's fields by name, reporting duplicates.
+func (c *checker) mapping(path string, n *yaml.Node, what string) (map[string][2]*yaml.Node, []string, bool) {
+	if n.Kind != yaml.MappingNode {
+		c.addf(at(path, n), "each entry of %s must be a mapping of fields", what)
+		return nil, nil, false
+	}
+	m := map[string][2]*yaml.Node{}
+	var order []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if _, dup := m[k.Value]; dup {
+			c.addf(at(path, k), "field %q appears twice", k.Value)
+			continue
+		}
+		m[k.Value] = [2]*yaml.Node{k, v}
+		order = append(order, k.Value)
+	}
+	return m, order, true
+}
+
+func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *File) (kg.Entity, bool) {
+	what := "entities"
+	if forced == kg.Source {
+		what = "sources"
+	}
+	m, order, ok := c.mapping(path, n, what)
+	if !ok {
+		return kg.Entity{}, false
+	}
+	typ := forced
+	if forced == "" {
+		tn, has := m["type"]
+		if !has {
+			c.addf(at(path, n), "entity has no type: want one of %s", typeNames(false))
+			return kg.Entity{}, false
+		}
+		t, known := entityType(tn[1].Value)
+		if !known || t == kg.Source {
+			c.addf(at(path, tn[1]), "unknown entity type %q: want one of %s", tn[1].Value, typeNames(false))
+			return kg.Entity{}, false
+		}
+		typ = t
+	}
+	e := kg.Entity{Type: typ, Props: map[string]any{}}
+	okAll := true
+	idNode, hasID := m["id"]
+	if !hasID {
+		c.addf(at(path, n), "%s entry has no id", what)
+		okAll = false
+	} else {
+		e.ID = idNode[1].Value
+		if !c.checkID(path, idNode[1], typ) {
+			okAll = false
+		}
+	}
+	fields := fieldsOf(typ)
+	for _, name := range order {
+		kv := m[name]
+		if name == "cite" {
+			continue
+		}
+		fd, known := lookup(fields, name)
+		if !known {
+			c.addf(at(path, kv[0]), "unknown field %q for %s: want one of %s", name, typ, fieldNames(fields))
+			okAll = false
+			continue
+		}
+		if name == "id" || name == "type" {
+			continue
+		}
+		v, good := c.value(path, kv[1], fd, typ)
+		if !good {
+			okAll = false
+			continue
+		}
+		if fd.kind == ref || fd.kind == refs {
+			continue // written as links below, once the citations are known
+		}
+		e.Props[name] = v
+	}
+	for _, fd := range fields {
+		if _, has := m[fd.name]; fd.required && !has {
+			c.addf(at(path, n), "%s %s has no %s", typ, e.ID, fd.name)
+			okAll = false
+		}
+	}
+	// A source is the evidence itself; everything else cites one.
+	var cites []kg.Citation
+	if typ != kg.Source {
+		var good bool
+		if cites, good = c.citations(path, n, m); !good {
+			okAll = false
+		}
+	} else if kv, has := m["cite"]; has {
+		c.addf(at(path, kv[0]), "a source is not cited: remove cite")
+		okAll = false
+	}
+	e.Citations = cites
+	if !okAll || e.ID == "" {
+		return kg.Entity{}, false
+	}
+	if prev, dup := c.defs[e.ID]; dup {
+		c.addf(at(path, idNode[1]), "duplicate id %s: already defined at %s:%d:%d", e.ID, prev.file, prev.line, prev.col)
+		return kg.Entity{}, false
+	}
+	d := def{pos: at(path, idNode[1]), typ: typ}
+	if file, ok := e.Props["file"].(string); ok {
+		d.source = file
+	}
+	c.defs[e.ID] = d
+	// Reference fields become links cited like the entity itself.
+	for _, fd := range fields {
+		kv, has := m[fd.name]
+		if !has || (fd.kind != ref && fd.kind != refs) {
+			continue
+		}
+		targets := []*yaml.Node{kv[1]}
+		if fd.kind == refs {
+			targets = kv[1].Content
+		}
+		for _, t := range targets {
+			c.refs = append(c.refs, pendingRef{pos: at(path, t), id: t.Value, targets: fd.targets, what: fmt.Sprintf("%s of %s", fd.name, e.ID)})
+			from, to := e.ID, t.Value
+			if fd.reverse {
+				from, to = to, from
+			}
+			l := kg.Link{
+				ID:   string(fd.rel) + ":" + from + "->" + to,
+				Type: fd.rel, From: from, To: to, Field: fd.name,
+				Props: map[string]any{}, Citations: cites,
+			}
+			for _, p := range fd.edgeProps {
+				if v, ok := e.Props[p]; ok {
+					l.Props[p] = v
+				}
+			}
+			f.Batch.Links = append(f.Batch.Links, l)
+		}
+	}
+	return e, true
+}
+
+func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
+	m, order, ok := c.mapping(path, n, "relations")
+	if !ok {
+		return kg.Link{}, false
+	}
+	l := kg.Link{Props: map[string]any{}}
+	okAll := true
+	for _, name := range order {
+		kv := m[name]
+		if name == "cite" {
+			continue
+		}
+		fd, known := lookup(relationFields, name)
+		if !known {
+			c.addf(at(path, kv[0]), "unknown field %q for a relation: want one of %s", name, fieldNames(relationFields))
+			okAll = false
+			continue
+		}
+		v, good := c.value(path, kv[1], fd, "")
+		if !good {
+			okAll = false
+			continue
+		}
+		switch name {
+		case "id", "type", "from", "to":
+		default:
+			l.Props[name] = v
+		}
+	}
+	for _, fd := range relationFields {
+		if _, has := m[fd.name]; fd.required && !has {
+			c.addf(at(path, n), "relation has no %s", fd.name)
+			okAll = false
+		}
+	}
+	var spec kg.RelSpec
+	if tn, has := m["type"]; has {
+		s, known := kg.RelationSpec(kg.RelType(tn[1].Value))
+		if !known {
+			c.addf(at(path, tn[1]), "unknown relation type %q: want one of %s", tn[1].Value, relNames())
+			okAll = false
+		}
+		spec = s
+		l.Type = s.Type
+	}
+	if fn, has := m["from"]; has {
+		l.From = fn[1].Value
+		c.refs = append(c.refs, pendingRef{pos: at(path, fn[1]), id: l.From, targets: spec.From, what: fmt.Sprintf("from of %s", l.Type)})
+	}
+	if tn, has := m["to"]; has {
+		l.To = tn[1].Value
+		c.refs = append(c.refs, pendingRef{pos: at(path, tn[1]), id: l.To, targets: spec.To, what: fmt.Sprintf("to of %s", l.Type)})
+	}
+	l.ID = string(l.Type) + ":" + l.From + "->" + l.To
+	if in, has := m["id"]; has {
+		l.ID = in[1].Value
+		if !relIDRE.MatchString(l.ID) {
+			c.addf(at(path, in[1]), "relation id %q: want rel/ followed by lower-case letters, digits and hyphens", l.ID)
+			okAll = false
+		}
+	}
+	cites, good := c.citations(path, n, m)
+	l.Citations = cites
+	if !good || !okAll {
+		return kg.Link{}, false
+	}
+	if prev, dup := c.defs[l.ID]; dup && strings.HasPrefix(l.ID, "rel/") {
+		c.addf(at(path, m["id"][1]), "duplicate id %s: already defined at %s:%d:%d", l.ID, prev.file, prev.line, prev.col)
+		return kg.Link{}, false
+	}
+	if strings.HasPrefix(l.ID, "rel/") {
+		c.defs[l.ID] = def{pos: at(path, m["id"][1])}
+	}
+	c.linkPos[l.ID] = append(c.linkPos[l.ID], at(path, n))
+	if prev, dup := c.links[l.ID]; dup && prev.file != path {
+		c.addf(at(path, n), "relation %s is already stated at %s:%d:%d; state it once and cite both sources", l.ID, prev.file, prev.line, prev.col)
+		return kg.Link{}, false
+	}
+	c.links[l.ID] = at(path, n)
+	return l, true
+}
+
+var relIDRE = regexp.MustCompile(`^rel/[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// checkLinkIDs reports relations that share a type and both ends without
+// explicit ids: they would collapse into one relationship.
+func (c *checker) checkLinkIDs(path string, f *File) {
+	for id, ps := range c.linkPos {
+		if len(ps) > 1 && !strings.HasPrefix(id, "rel/") {
+			for _, p := range ps[1:] {
+				c.addf(p, "a relation %s is stated twice; give each an id (rel/...) if they are distinct claims, or merge their citations", id)
+			}
+		}
+	}
+	c.linkPos = map[string][]pos{}
+}
+
+func (c *checker) checkID(path string, n *yaml.Node, typ kg.EntityType) bool {
+	if n.Kind != yaml.ScalarNode || !kg.ValidID(n.Value) {
+		c.addf(at(path, n), "id %q: want %s/ followed by lower-case letters, digits and hyphens", n.Value, typ.Prefix())
+		return false
+	}
+	if t, _ := kg.TypeOfID(n.Value); t != typ {
+		c.addf(at(path, n), "id %q has the prefix of a %s, but the entity is a %s: want %s/...", n.Value, t, typ, typ.Prefix())
+		return false
+	}
+	return true
+}
+
+func (c *checker) citations(path string, entry *yaml.Node, m map[string][2]*yaml.Node) ([]kg.Citation, bool) {
+	kv, has := m["cite"]
+	if !has {
+		c.addf(at(path, entry), "no citation: every fact needs cite: [SOURCE-ID#pN, ...]")
+		return nil, false
+	}
+	if kv[1].Kind != yaml.SequenceNode || len(kv[1].Content) == 0 {
+		c.addf(at(path, kv[1]), "cite must be a non-empty list of SOURCE-ID#pN")
+		return nil, false
+	}
+	var out []kg.Citation
+	ok := true
+	for _, n := range kv[1].Content {
+		ct, err := kg.ParseCitation(n.Value)
+		if err != nil || n.Kind != yaml.ScalarNode {
+			c.addf(at(path, n), "%v", err)
+			ok = false
+			continue
+		}
+		out = append(out, ct)
+		c.cites = append(c.cites, pendingCite{pos: at(path, n), c: ct})
+	}
+	return out, ok
+}
+
+// value reads a field's value by its kind.
+func (c *checker) value(path string, n *yaml.Node, fd field, typ kg.EntityType) (any, bool) {
+	scalar := func() (string, bool) {
+		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+			c.addf(at(path, n), "%s must be a single value", fd.name)
+			return "", false
+		}
+		return n.Value, true
+	}
+	switch fd.kind {
+	case text, ref:
+		s, ok := scalar()
+		if ok && strings.TrimSpace(s) == "" {
+			c.addf(at(path, n), "%s is empty", fd.name)
+			return nil, false
+		}
+		return s, ok
+	case enum:
+		s, ok := scalar()
+		if ok && !contains(fd.values, s) {
+			c.addf(at(path, n), "%s %q is not allowed: want one of %s", fd.name, s, strings.Join(fd.values, ", "))
+			return nil, false
+		}
+		return s, ok
+	case boolean:
+		s, ok := scalar()
+		if !ok {
+			return nil, false
+		}
+		if n.Tag != "!!bool" {
+			c.addf(at(path, n), "%s must be true or false, not %q", fd.name, s)
+			return nil, false
+		}
+		return s == "true", true
+	case date:
+		s, ok := scalar()
+		if !ok {
+			return nil, false
+		}
+		d, err := kg.ParseDate(s)
+		if err != nil {
+			c.addf(at(path, n), "%s: %v", fd.name, err)
+			return nil, false
+		}
+		return d, true
+	case duration:
+		s, ok := scalar()
+		if !ok {
+			return nil, false
+		}
+		d, err := kg.ParseDurationText(s)
+		if err != nil {
+			c.addf(at(path, n), "%s: %v", fd.name, err)
+			return nil, false
+		}
+		return d, true
+	case words, refs:
+		if n.Kind != yaml.SequenceNode {
+			c.addf(at(path, n), "%s must be a list", fd.name)
+			return nil, false
+		}
+		var out []string
+		ok := true
+		for _, item := range n.Content {
+			if item.Kind != yaml.ScalarNode || strings.TrimSpace(item.Value) == "" {
+				c.addf(at(path, item), "each item of %s must be a non-empty value", fd.name)
+				ok = false
+				continue
+			}
+			if fd.values != nil && !contains(fd.values, item.Value) {
+				c.addf(at(path, item), "%s %q is not allowed: want one of %s", fd.name, item.Value, strings.Join(fd.values, ", "))
+				ok = false
+				continue
+			}
+			out = append(out, item.Value)
+		}
+		return out, ok
+	}
+	return nil, false
+}
+
+// resolve checks references and citations across all files and the graph.
+func (c *checker) resolve() {
+	var missing []string
+	seen := map[string]bool{}
+	for _, r := range c.refs {
+		if _, ok := c.defs[r.id]; !ok && !seen[r.id] {
+			missing = append(missing, r.id)
+			seen[r.id] = true
+		}
+	}
+	for _, ct := range c.cites {
+		if _, ok := c.defs[ct.c.Source]; !ok && !seen[ct.c.Source] {
+			missing = append(missing, ct.c.Source)
+			seen[ct.c.Source] = true
+		}
+	}
+	known := map[string]Known{}
+	if c.opts.Known != nil {
+		// Ask about the IDs this import defines too: one defined by another
+		// file already in the graph, or as another type, is a conflict.
+		ask := missing
+		for id, d := range c.defs {
+			if d.typ != "" {
+				ask = append(ask, id)
+			}
+		}
+		sort.Strings(ask)
+		k, err := c.opts.Known(ask)
+		if err != nil {
+			c.problems = append(c.problems, Problem{File: "(graph)", Line: 1, Column: 1, Message: "cannot look up existing IDs: " + kg.ErrorMessage(err)})
+			return
+		}
+		known = k
+	}
+	for id, d := range c.defs {
+		k, inGraph := known[id]
+		switch {
+		case !inGraph || d.typ == "":
+		case k.Type != d.typ:
+			c.addf(d.pos, "id %s is a %s in the graph; an ID keeps its type", id, k.Type)
+		case k.Origin != "" && k.Origin != filepath.Base(d.file):
+			c.addf(d.pos, "id %s is already defined by %s in the graph; define each entity in one file and refer to it elsewhere", id, k.Origin)
+		}
+	}
+	typeOf := func(id string) (kg.EntityType, bool) {
+		if d, ok := c.defs[id]; ok {
+			return d.typ, true
+		}
+		k, ok := known[id]
+		return k.Type, ok
+	}
+	for _, r := range c.refs {
+		t, ok := typeOf(r.id)
+		switch {
+		case !ok:
+			c.addf(r.pos, "%s: unknown id %q: define it in a case file of this import or import the file that does", r.what, r.id)
+		case len(r.targets) > 0 && !containsType(r.targets, t):
+			c.addf(r.pos, "%s: %s is a %s, want %s", r.what, r.id, t, typeList(r.targets))
+		}
+	}
+	paragraphs := map[string]int{}
+	for _, ct := range c.cites {
+		t, ok := typeOf(ct.c.Source)
+		if !ok {
+			c.addf(ct.pos, "citation of unknown source %q: add it under sources:", ct.c.Source)
+			continue
+		}
+		if t != kg.Source {
+			c.addf(ct.pos, "citation of %s, which is a %s, not a source", ct.c.Source, t)
+			continue
+		}
+		d, inImport := c.defs[ct.c.Source]
+		if !inImport || d.source == "" || c.opts.SourcesDir == "" {
+			continue
+		}
+		n, counted := paragraphs[d.source]
+		if !counted {
+			var err error
+			n, err = countParagraphs(filepath.Join(c.opts.SourcesDir, d.source))
+			if err != nil {
+				c.addf(d.pos, "source file %s cannot be read in %s: %v", d.source, c.opts.SourcesDir, err)
+				n = -1
+			}
+			paragraphs[d.source] = n
+		}
+		if n >= 0 && ct.c.Paragraph > n {
+			c.addf(ct.pos, "citation %s: %s has only %d paragraphs", ct.c, d.source, n)
+		}
+	}
+}
+
+// countParagraphs counts the paragraphs of a source document: the non-blank
+// lines after its header, which ends at the first blank line.
+func countParagraphs(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	inBody, n := false, 0
+	for sc.Scan() {
+		blank := strings.TrimSpace(sc.Text()) == ""
+		switch {
+		case !inBody && blank:
+			inBody = true
+		case inBody && !blank:
+			n++
+		}
+	}
+	return n, sc.Err()
+}
+
+func lookup(fields []field, name string) (field, bool) {
+	for _, f := range fields {
+		if f.name == name {
+			return f, true
+		}
+	}
+	return field{}, false
+}
+
+func fieldNames(fields []field) string {
+	names := make([]string, 0, len(fields)+1)
+	for _, f := range fields {
+		names = append(names, f.name)
+	}
+	return strings.Join(append(names, "cite"), ", ")
+}
+
+func entityType(s string) (kg.EntityType, bool) {
+	for _, t := range kg.EntityTypes {
+		if string(t) == s {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+func typeNames(withSource bool) string {
+	var names []string
+	for _, t := range kg.EntityTypes {
+		if t != kg.Source || withSource {
+			names = append(names, string(t))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func relNames() string {
+	names := make([]string, len(kg.Relations))
+	for i, r := range kg.Relations {
+		names[i] = string(r.Type)
+	}
+	return strings.Join(names, ", ")
+}
+
+func typeList(ts []kg.EntityType) string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = string(t)
+	}
+	return strings.Join(names, " or ")
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func containsType(xs []kg.EntityType, t kg.EntityType) bool {
+	for _, x := range xs {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,172 @@
+package casefile
+
+import "github.com/casegraph/casegraph/internal/kg"
+
+// kind is how a field's value is read.
+type kind int
+
+const (
+	text     kind = iota // a string
+	words                // a list of strings
+	date                 // kg.Date
+	duration             // kg.Duration
+	boolean
+	enum
+	ref  // the ID of another entity: becomes a relationship
+	refs // a list of IDs
+)
+
+// field describes one field of a source, entity or relation. For ref and
+// refs fields, rel is the relationship written, from the entity to the
+// target, or from the target when reverse is set; edgeProps names sibling
+// fields copied onto that relationship.
+type field struct {
+	name      string
+	kind      kind
+	doc       string
+	required  bool
+	values    []string
+	targets   []kg.EntityType
+	rel       kg.RelType
+	reverse   bool
+	edgeProps []string
+}
+
+var (
+	occupations = []string{"journalist", "activist", "teacher", "translator", "runner", "lawyer", "judge", "official", "prosecutor", "businessman", "politician", "rights-defender", "blogger", "official-former", "deputy", "other"}
+	eventKinds  = []string{"protest", "dispersal", "unrest", "arrest", "detention", "search", "transfer", "charge", "trial", "hearing", "verdict", "appeal", "cassation", "statement", "report", "briefing", "press-conference", "registration-attempt", "election", "publication", "other"}
+	chargeState = []string{"brought", "reclassified", "re-initiated", "convicted", "time-barred", "dropped", "acquitted", "pending"}
+	restriction = []string{"pre-trial-detention", "house-arrest", "travel-ban", "probation", "political-activity-ban", "civic-activity-ban", "social-media-ban", "public-office-ban", "custody", "other"}
+	assessments = []string{"politically-motivated", "political-prisoner", "unfounded", "in-violation-of-international-standards", "other"}
+)
+
+// commonFields belong to every entity.
+var commonFields = []field{
+	{name: "id", kind: text, required: true, doc: "stable ID: kind/slug"},
+	{name: "type", kind: text, required: true, doc: "the entity type"},
+	{name: "name", kind: text, required: true, doc: "the name most sources use"},
+	{name: "aliases", kind: words, doc: "other names, spellings and transliterations"},
+	{name: "description", kind: text, doc: "one sentence in our own words"},
+	{name: "contested", kind: boolean, doc: "sources disagree about it; say how in note"},
+	{name: "note", kind: text, doc: "anything a reader should know about the claim"},
+}
+
+// typeFields are the fields of each entity type beyond the common ones.
+var typeFields = map[kg.EntityType][]field{
+	kg.Person: {
+		{name: "occupations", kind: words, values: occupations, doc: "what the person does"},
+	},
+	kg.Party: {
+		{name: "registrationStatus", kind: enum, values: []string{"registered", "unregistered", "banned", "unknown"}, doc: "state registration"},
+		{name: "founded", kind: date},
+		{name: "place", kind: ref, targets: []kg.EntityType{kg.Place}, rel: kg.LocatedIn},
+	},
+	kg.Organisation: {
+		{name: "kind", kind: enum, values: []string{"ngo", "government-agency", "prosecutor", "law-enforcement", "media", "intergovernmental", "international-ngo", "political-movement", "company", "other"}},
+		{name: "place", kind: ref, targets: []kg.EntityType{kg.Place}, rel: kg.LocatedIn},
+	},
+	kg.Court: {
+		{name: "level", kind: enum, values: []string{"district", "interdistrict", "specialised", "city", "regional", "appeal", "supreme", "other"}},
+		{name: "place", kind: ref, targets: []kg.EntityType{kg.Place}, rel: kg.LocatedIn},
+	},
+	kg.LegalCode: {
+		{name: "jurisdiction", kind: text, required: true, doc: "ISO 3166 country code"},
+	},
+	kg.LegalArticle: {
+		{name: "code", kind: ref, required: true, targets: []kg.EntityType{kg.LegalCode}, rel: kg.InCode},
+		{name: "article", kind: text, required: true, doc: "the article's number, such as 274"},
+		{name: "part", kind: text},
+		{name: "item", kind: text},
+		{name: "parent", kind: ref, targets: []kg.EntityType{kg.LegalArticle}, rel: kg.PartOf, doc: "the article a part belongs to"},
+		{name: "title", kind: text, doc: "the article's subject in our own words"},
+	},
+	kg.Place: {
+		{name: "kind", kind: enum, values: []string{"country", "region", "city", "district", "site"}},
+		{name: "within", kind: ref, targets: []kg.EntityType{kg.Place}, rel: kg.LocatedIn},
+	},
+	kg.Event: {
+		{name: "kind", kind: enum, required: true, values: eventKinds},
+		{name: "date", kind: date},
+		{name: "end", kind: date},
+		{name: "place", kind: ref, targets: []kg.EntityType{kg.Place}, rel: kg.LocatedIn},
+		{name: "partOf", kind: ref, targets: []kg.EntityType{kg.Event}, rel: kg.PartOf},
+	},
+	kg.Case: {
+		{name: "kind", kind: enum, values: []string{"criminal", "administrative", "civil"}},
+		{name: "opened", kind: date},
+		{name: "place", kind: ref, targets: []kg.EntityType{kg.Place}, rel: kg.LocatedIn},
+	},
+	kg.Charge: {
+		{name: "case", kind: ref, required: true, targets: []kg.EntityType{kg.Case}, rel: kg.HasCharge, reverse: true},
+		{name: "defendant", kind: ref, required: true, targets: []kg.EntityType{kg.Person}, rel: kg.ChargedWith, reverse: true},
+		{name: "article", kind: ref, targets: []kg.EntityType{kg.LegalArticle}, rel: kg.UnderArticle},
+		{name: "allegation", kind: text, doc: "what the charge alleges, in our own words"},
+		{name: "status", kind: enum, required: true, values: chargeState},
+		{name: "date", kind: date, doc: "when the charge was brought or last changed"},
+		{name: "verdict", kind: enum, values: []string{"guilty", "not-guilty", "pending", "none"}},
+		{name: "outcome", kind: text},
+		{name: "accuser", kind: ref, targets: []kg.EntityType{kg.Organisation}, rel: kg.BroughtBy},
+		{name: "supersedes", kind: ref, targets: []kg.EntityType{kg.Charge}, rel: kg.Supersedes, edgeProps: []string{"change", "changeDate"}},
+		{name: "change", kind: enum, values: []string{"reclassified", "re-initiated", "merged"}, doc: "how this charge replaced the one it supersedes"},
+		{name: "changeDate", kind: date},
+	},
+	kg.Sentence: {
+		{name: "case", kind: ref, required: true, targets: []kg.EntityType{kg.Case}, rel: kg.HasSentence, reverse: true},
+		{name: "person", kind: ref, required: true, targets: []kg.EntityType{kg.Person}, rel: kg.SentencedTo, reverse: true},
+		{name: "court", kind: ref, targets: []kg.EntityType{kg.Court}, rel: kg.ImposedBy},
+		{name: "charges", kind: refs, targets: []kg.EntityType{kg.Charge}, rel: kg.ForCharge},
+		{name: "date", kind: date},
+		{name: "kind", kind: enum, required: true, values: []string{"custodial", "suspended", "restricted-freedom", "fine", "no-penalty"}},
+		{name: "term", kind: duration},
+		{name: "regime", kind: text},
+		{name: "probation", kind: boolean},
+	},
+	kg.Restriction: {
+		{name: "person", kind: ref, required: true, targets: []kg.EntityType{kg.Person}, rel: kg.SubjectTo, reverse: true},
+		{name: "case", kind: ref, targets: []kg.EntityType{kg.Case}, rel: kg.HasMeasure, reverse: true},
+		{name: "sentence", kind: ref, targets: []kg.EntityType{kg.Sentence}, rel: kg.Imposes, reverse: true},
+		{name: "court", kind: ref, targets: []kg.EntityType{kg.Court}, rel: kg.ImposedBy},
+		{name: "kind", kind: enum, required: true, values: restriction},
+		{name: "basis", kind: enum, values: []string{"preventive-measure", "sentence"}},
+		{name: "start", kind: date},
+		{name: "end", kind: date},
+		{name: "duration", kind: duration},
+	},
+}
+
+// sourceFields are the fields of an entry under sources:.
+var sourceFields = []field{
+	{name: "id", kind: text, required: true},
+	{name: "title", kind: text, required: true, doc: "the document's title, or a description where it has none"},
+	{name: "publisher", kind: text, required: true, doc: "the publisher as the document names itself"},
+	{name: "publishedBy", kind: ref, targets: []kg.EntityType{kg.Organisation}, rel: kg.PublishedBy},
+	{name: "date", kind: date},
+	{name: "url", kind: text},
+	{name: "file", kind: text, doc: "the file under the sources directory"},
+	{name: "language", kind: text, doc: "ISO 639-1 code"},
+	{name: "note", kind: text},
+}
+
+// relationFields are the fields of an entry under relations:.
+var relationFields = []field{
+	{name: "id", kind: text, doc: "rel/slug; needed where two relations share type and ends"},
+	{name: "type", kind: text, required: true},
+	{name: "from", kind: text, required: true},
+	{name: "to", kind: text, required: true},
+	{name: "role", kind: text},
+	{name: "start", kind: date},
+	{name: "end", kind: date},
+	{name: "date", kind: date},
+	{name: "status", kind: text},
+	{name: "assessment", kind: enum, values: assessments},
+	{name: "note", kind: text},
+	{name: "contested", kind: boolean},
+}
+
+// fieldsOf returns the fields an entity of type t may have.
+func fieldsOf(t kg.EntityType) []field {
+	if t == kg.Source {
+		return sourceFields
+	}
+	return append(append([]field{}, commonFields...), typeFields[t]...)
+}
