@@ -19,5 +19,8 @@ if [[ -z "${NEO4J_URI:-}" ]]; then
   export NEO4J_URI="bolt://$NEO4J_BOLT_ADDRESS"
 fi
 
+# The bundled cases are imported at every start; importing is idempotent.
+export CASEGRAPH_DATA="${CASEGRAPH_DATA:-data/cases}"
+
 # Not exec: the trap above must run after the service has stopped.
 "$BIN" serve

@@ -16,6 +16,8 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/casegraph/casegraph/internal/casefile"
+	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/neo4jstore"
 )
 
@@ -157,5 +159,34 @@ func RepoRoot() (string, error) {
 			return "", fmt.Errorf("no casegraph go.mod above the working directory")
 		}
 		dir = parent
+	}
+}
+
+// ImportBundled imports the bundled case files in data/cases into the store,
+// as `make run` does. Importing is idempotent, so tests may share it.
+func ImportBundled(tb testing.TB, s *neo4jstore.Store) {
+	tb.Helper()
+	root, err := RepoRoot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	paths, err := casefile.Expand([]string{filepath.Join(root, "data", "cases")})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files, err := casefile.Load(paths, casefile.Options{SourcesDir: os.Getenv("CASEGRAPH_SOURCES_DIR")})
+	if err != nil {
+		tb.Fatalf("bundled case files:\n%v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for _, g := range casefile.Groups(files) {
+		batches := make([]kg.Batch, len(g))
+		for i, f := range g {
+			batches[i] = f.Batch
+		}
+		if _, err := s.Import(ctx, batches); err != nil {
+			tb.Fatalf("import: %v", err)
+		}
 	}
 }
