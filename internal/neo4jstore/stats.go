@@ -28,7 +28,7 @@ var statsQuery = func() string {
 
 // Stats counts nodes, relationships and entities by type.
 func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, statsQuery, nil, neo4j.EagerResultTransformer, s.read()...)
+	res, err := s.readQuery(ctx, statsQuery, nil)
 	if err != nil {
 		return kg.Stats{}, translate(err, "reading graph statistics failed")
 	}

@@ -1,0 +1,148 @@
+package kg
+
+// The answers of the analyst queries. Rows refer to entities by ID; the
+// GraphQL layer fetches the fields a client selects for all IDs of a field
+// in one more query, so no query grows with the number of rows.
+
+// Hit is one search result.
+type Hit struct {
+	ID      string
+	Type    EntityType
+	Name    string
+	Matched string  // the name or alias that matched best
+	Score   float64 // higher is better; exact names rank first
+}
+
+// SearchQuery asks for entities by name, alias or description.
+type SearchQuery struct {
+	Text  string
+	Types []EntityType // empty: all
+	First int
+}
+
+// GraphNode and GraphEdge are the graph-shaped answers front ends draw.
+type GraphNode struct {
+	ID    string
+	Type  EntityType
+	Label string
+	Props map[string]any // scalar properties, dates as their case-file text
+}
+
+type GraphEdge struct {
+	ID        string
+	Type      RelType
+	Source    string // the start node's ID
+	Target    string // the end node's ID
+	Props     map[string]any
+	Citations []Citation
+}
+
+// GraphView is a set of nodes and the edges among them. Truncated says a
+// limit cut the answer.
+type GraphView struct {
+	Nodes     []GraphNode
+	Edges     []GraphEdge
+	Truncated bool
+}
+
+// NeighbourhoodQuery asks for what lies within Depth steps of ID.
+type NeighbourhoodQuery struct {
+	ID       string
+	Depth    int          // 1 to 3
+	Types    []EntityType // node types to keep; empty: all
+	RelTypes []RelType    // relationship types to walk; empty: all
+	Limit    int          // most nodes
+}
+
+// PathsQuery asks for the shortest paths between two entities.
+type PathsQuery struct {
+	From, To  string
+	MaxLength int // at most 6
+	Limit     int // most paths
+}
+
+// TimelineEntry is one dated step in the story of an entity.
+type TimelineEntry struct {
+	Date      Date
+	Kind      string // an event kind, or charge, sentence, restriction-start, restriction-end
+	Entity    string // the ID of the event, charge, sentence or restriction
+	Type      EntityType
+	Title     string
+	Citations []Citation
+}
+
+// TimelineQuery asks for the timeline of a person, case, organisation,
+// party or place between two dates (zero values: open).
+type TimelineQuery struct {
+	Of       string
+	From, To *Date
+}
+
+// ConvictionFilter narrows convictions: guilty charges with their sentence.
+// Every set field must match; list fields match any of their values.
+type ConvictionFilter struct {
+	Articles         []string // legal-article IDs; a part matches its article
+	Courts           []string
+	Cities           []string // place IDs of the court's city
+	RestrictionKinds []string // the person was subject to one of these in the case
+	SentenceKinds    []string
+	Parties          []string // the person leads or belongs to one of these
+	From, To         *Date    // on the sentence date (or the charge date)
+}
+
+// Conviction is one guilty charge with its context.
+type Conviction struct {
+	Person, Case, Charge, Article string
+	Sentence, Court               string // "" where none is recorded
+	Date                          *Date
+	SentenceKind                  string
+	TermMonths                    int // -1 where none
+	Restrictions                  []string
+}
+
+// ChargeChange is a charge reclassified and later re-initiated.
+type ChargeChange struct {
+	Case, Person                  string
+	Original, Reclassified, Final string // charge IDs
+	ReclassifiedOn, ReinitiatedOn *Date
+	MonthsBetween                 int // -1 where a date is missing
+}
+
+// CountDimension names what counts are grouped by.
+type CountDimension string
+
+const (
+	ByArticle     CountDimension = "ARTICLE"
+	ByCourt       CountDimension = "COURT"
+	ByYear        CountDimension = "YEAR"
+	ByRestriction CountDimension = "RESTRICTION_KIND"
+	BySentence    CountDimension = "SENTENCE_KIND"
+)
+
+// GroupCount is the number of convictions sharing a key.
+type GroupCount struct {
+	Key   string // an entity ID, a year or a kind
+	Label string
+	Count int
+}
+
+// Shared is one thing two people or cases have in common.
+type Shared struct {
+	Kind    string // article, court, event, organisation, party, restriction-kind, place
+	ID      string // an entity ID, or the kind value
+	Label   string
+	Reasons []string // how each side is tied to it
+}
+
+// CommonGround is what two people or cases share.
+type CommonGround struct {
+	A, B   string
+	Shared []Shared
+}
+
+// SimilarCase is a case ranked by the features it shares with another.
+type SimilarCase struct {
+	Case    string
+	Score   float64
+	Reasons []string
+}
