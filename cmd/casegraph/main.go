@@ -20,6 +20,8 @@ Usage:
   casegraph migrate [flags]   apply constraints and indexes to Neo4j
   casegraph import  [flags] FILE|DIR...
                               check case files, then write each in one transaction
+  casegraph export  [flags] DIR
+                              write the graph's case files back to DIR
   casegraph version           print the version
 
 Run "casegraph COMMAND -h" for a command's flags. Every flag also reads an
@@ -52,6 +54,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, rest, getenv, stdout, stderr)
 	case "import":
 		return importCmd(ctx, rest, getenv, stdout, stderr)
+	case "export":
+		return exportCmd(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "casegraph", version)
 		return nil

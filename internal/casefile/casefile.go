@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -187,18 +188,21 @@ func (c *checker) file(path string, src []byte) *File {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	if err := dec.Decode(&doc); err != nil {
-		line := 1
-		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-			line, _ = strconv.Atoi(m[1])
+		if err == io.EOF {
+			c.addf(pos{path, 1, 1}, "not valid YAML: the file is empty: want a mapping with version, sources, entities and relations")
+			return nil
 		}
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		msg = yamlLineRE.ReplaceAllString(msg, "")
-		msg = strings.TrimLeft(msg, ": ")
-		if err.Error() == "EOF" {
-			msg = "the file is empty: want a mapping with version, sources, entities and relations"
-		}
-		c.addf(pos{path, line, 1}, "not valid YAML: %s", msg)
+		line, col := syntaxErrorAt(src)
+		c.addf(pos{path, line, col}, "not valid YAML: %s", yamlMessage(err))
 		return nil
+	}
+	// A second document would otherwise be ignored without a word.
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil && len(extra.Content) > 0 {
+		c.addf(at(path, &extra), "a case file holds one YAML document; this is a second one: remove the --- or move it to its own file")
+	} else if err != nil && err != io.EOF {
+		line, col := syntaxErrorAt(src)
+		c.addf(pos{path, line, col}, "not valid YAML: %s", yamlMessage(err))
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
@@ -210,8 +214,15 @@ func (c *checker) file(path string, src []byte) *File {
 	}
 	f := &File{Path: path, Batch: kg.Batch{Origin: origin}}
 	seenVersion := false
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
+		// YAML forbids a key twice; an editor would keep only the last.
+		if seen[k.Value] {
+			c.addf(at(path, k), "field %q appears twice", k.Value)
+			continue
+		}
+		seen[k.Value] = true
 		switch k.Value {
 		case "version":
 			seenVersion = true
@@ -245,6 +256,45 @@ func (c *checker) file(path string, src []byte) *File {
 	}
 	c.checkLinkIDs(path, f)
 	return f
+}
+
+// syntaxErrorAt finds a YAML syntax error: the first line after the longest
+// run of lines that parses, at its first non-blank character. The YAML
+// library reports only where the enclosing construct begins, and for some
+// errors a line too early.
+func syntaxErrorAt(src []byte) (line, col int) {
+	lines := bytes.SplitAfter(src, []byte("\n"))
+	k := len(lines) - 1
+	for ; k > 0; k-- {
+		if parses(bytes.Join(lines[:k], nil)) {
+			break
+		}
+	}
+	text := lines[k]
+	return k + 1, len(text) - len(bytes.TrimLeft(text, " ")) + 1
+}
+
+// yamlMessage is the YAML library's message without its prefix and line
+// number, which the Problem's position replaces.
+func yamlMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = yamlLineRE.ReplaceAllString(msg, "")
+	return strings.TrimLeft(msg, ": ")
+}
+
+// parses reports whether every YAML document in src is well-formed.
+func parses(src []byte) bool {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if err == io.EOF {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+	}
 }
 
 func (c *checker) list(path string, n *yaml.Node, what string) []*yaml.Node {

@@ -225,10 +225,10 @@ func flatten(props map[string]any, cites []kg.Citation) map[string]any {
 			p[k+"Precision"] = string(v.Precision)
 			p[k+"Text"] = v.Text
 		case kg.Duration:
+			// Months is always written, -1 for "life" and "sentence", so the
+			// property reads back as a duration and not as plain text.
 			p[k] = v.Text
-			if v.Months >= 0 {
-				p[k+"Months"] = int64(v.Months)
-			}
+			p[k+"Months"] = int64(v.Months)
 		case int:
 			p[k] = int64(v)
 		default:

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/casegraph/casegraph/internal/casefile"
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var force bool
+	cfg, log, rest, err := setup("export", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&force, "force", false, "overwrite case files that already exist in DIR")
+	})
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return kg.Errorf(kg.Invalid, "export needs one directory: casegraph export [-force] DIR")
+	}
+	dir := rest[0]
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.Background())
+	batches, err := store.ReadBatches(ctx)
+	if err != nil {
+		return err
+	}
+
+	// Render and check everything before writing anything, so a batch the
+	// format cannot express or a file in the way leaves DIR untouched.
+	type output struct {
+		path string
+		data []byte
+		b    kg.Batch
+	}
+	outs := make([]output, 0, len(batches))
+	for _, b := range batches {
+		// The origin comes from the database; only a plain file name may
+		// decide where a file is written.
+		if b.Origin != filepath.Base(b.Origin) || b.Origin == "." || b.Origin == ".." {
+			return kg.Errorf(kg.Invalid, "origin %q is not a file name; cannot export it", b.Origin)
+		}
+		data, err := casefile.Write(b)
+		if err != nil {
+			return kg.Wrap(kg.Invalid, err, "cannot write "+b.Origin)
+		}
+		// Values edited in the database may break the format's rules; a
+		// file that would not import again is not worth writing.
+		if _, err := casefile.Parse(b.Origin, data); err != nil {
+			return kg.Wrap(kg.Invalid, err, b.Origin+" would not be a valid case file")
+		}
+		path := filepath.Join(dir, b.Origin)
+		if !force {
+			if _, err := os.Stat(path); err == nil {
+				return kg.Errorf(kg.Conflict, "%s exists; use -force to overwrite it", path)
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+		outs = append(outs, output{path, data, b})
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, o := range outs {
+		if err := os.WriteFile(o.path, o.data, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: %d entities, %d relationships\n", o.path, len(o.b.Entities), len(o.b.Links))
+	}
+	if len(outs) == 0 {
+		fmt.Fprintln(stdout, "the graph holds no facts from case files; nothing to export")
+	}
+	return nil
+}

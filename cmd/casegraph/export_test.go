@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casegraph/casegraph/internal/casefile"
+	"github.com/casegraph/casegraph/internal/neo4jtest"
+)
+
+const bundledDir = "../../data/cases"
+
+// runCmd runs one casegraph command against the Neo4j at uri and returns
+// what it printed.
+func runCmd(tb testing.TB, uri string, args ...string) string {
+	tb.Helper()
+	env := map[string]string{"NEO4J_URI": uri, "CASEGRAPH_NEO4J_WAIT": "30s", "CASEGRAPH_LOG_LEVEL": "warn"}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var out, errs strings.Builder
+	if err := run(ctx, args, func(k string) string { return env[k] }, &out, &errs); err != nil {
+		tb.Fatalf("casegraph %s: %v\n%s%s", strings.Join(args, " "), err, out.String(), errs.String())
+	}
+	return out.String()
+}
+
+// bundledNames returns the file names of the bundled case files, which are
+// the origins of what they write.
+func bundledNames(tb testing.TB) []string {
+	tb.Helper()
+	paths, err := casefile.Expand([]string{bundledDir})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = filepath.Base(p)
+	}
+	return names
+}
+
+// snapshot renders everything the named case files wrote (their entities,
+// relationships and manifests, with every property and both ends) as one
+// sorted string, so two states of the graph compare with ==.
+func snapshot(tb testing.TB, uri string, names []string) string {
+	tb.Helper()
+	params := map[string]any{"names": names}
+	var lines []string
+	for _, r := range neo4jtest.Exec(tb, uri, `
+		MATCH (n) WHERE (n:Entity AND n.origin IN $names) OR (n:CaseFile AND n.name IN $names)
+		RETURN labels(n) AS labels, properties(n) AS props`, params) {
+		labels, _ := r.Get("labels")
+		props, _ := r.Get("props")
+		ls := fmt.Sprint(labels)
+		ls = strings.Join(slices.Sorted(slices.Values(strings.Fields(strings.Trim(ls, "[]")))), ",")
+		lines = append(lines, fmt.Sprintf("node %s %v", ls, props))
+	}
+	for _, r := range neo4jtest.Exec(tb, uri, `
+		MATCH (a)-[r]->(b) WHERE r.origin IN $names
+		RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props`, params) {
+		t, _ := r.Get("type")
+		from, _ := r.Get("from")
+		to, _ := r.Get("to")
+		props, _ := r.Get("props")
+		lines = append(lines, fmt.Sprintf("rel %s %s->%s %v", t, from, to, props))
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}
+
+func TestExportRoundTrip(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	names := bundledNames(t)
+	runCmd(t, uri, "import", bundledDir)
+	before := snapshot(t, uri, names)
+	if strings.Count(before, "\n") < 100 {
+		t.Fatalf("the bundled data wrote only %d lines of graph:\n%s", strings.Count(before, "\n")+1, before)
+	}
+
+	dir := filepath.Join(t.TempDir(), "export")
+	out := runCmd(t, uri, "export", dir)
+	// Other tests may have imported files of their own into the same
+	// database; the round trip concerns the bundled files.
+	var exported []string
+	for _, n := range names {
+		p := filepath.Join(dir, n)
+		if !strings.Contains(out, p+": ") {
+			t.Errorf("export did not report %s:\n%s", p, out)
+		}
+		exported = append(exported, p)
+	}
+	if _, err := casefile.Load(exported, casefile.Options{}); err != nil {
+		t.Fatalf("exported files do not load together:\n%v", err)
+	}
+
+	report := runCmd(t, uri, append([]string{"import"}, exported...)...)
+	for _, line := range strings.Split(strings.TrimSpace(report), "\n") {
+		if !strings.Contains(line, ": 0 nodes created, 0 deleted; 0 relationships created, 0 deleted;") {
+			t.Errorf("re-importing the export changed the graph: %s", line)
+		}
+	}
+	if after := snapshot(t, uri, names); after != before {
+		t.Errorf("graph differs after importing the export:\n%s", lineDiff(before, after))
+	}
+}
+
+func TestExportRefusesToOverwrite(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	runCmd(t, uri, "import", bundledDir)
+	dir := t.TempDir()
+	existing := filepath.Join(dir, bundledNames(t)[0])
+	if err := os.WriteFile(existing, []byte("hand-written\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"NEO4J_URI": uri, "CASEGRAPH_LOG_LEVEL": "warn"}
+	var out, errs strings.Builder
+	err := run(context.Background(), []string{"export", dir}, func(k string) string { return env[k] }, &out, &errs)
+	if err == nil || !strings.Contains(err.Error(), "-force") {
+		t.Fatalf("export over an existing file: err = %v, want a refusal naming -force", err)
+	}
+	if b, _ := os.ReadFile(existing); string(b) != "hand-written\n" {
+		t.Errorf("refused export still changed %s", existing)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("refused export wrote %d files, want none beside the existing one", len(entries)-1)
+	}
+	runCmd(t, uri, "export", "-force", dir)
+	if b, _ := os.ReadFile(existing); !strings.HasPrefix(string(b), "# yaml-language-server:") {
+		t.Errorf("export -force did not overwrite %s:\n%.200s", existing, b)
+	}
+}
+
+// lineDiff lists the lines only one of two snapshots has.
+func lineDiff(a, b string) string {
+	in := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range strings.Split(s, "\n") {
+			m[l] = true
+		}
+		return m
+	}
+	ina, inb := in(a), in(b)
+	var d []string
+	for l := range ina {
+		if !inb[l] {
+			d = append(d, "- "+l)
+		}
+	}
+	for l := range inb {
+		if !ina[l] {
+			d = append(d, "+ "+l)
+		}
+	}
+	sort.Strings(d)
+	return strings.Join(d, "\n")
+}

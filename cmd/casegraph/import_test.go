@@ -1,0 +1,258 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/casegraph/casegraph/internal/neo4jtest"
+)
+
+// importCase is a valid case file; {tag} makes its IDs unique to one test,
+// since other tests share the database. Malformed variants below break it
+// in one place, so a half-written import would leave these IDs behind.
+// Its source has no file field, so no paragraph is checked.
+const importCase = `version: 1
+sources:
+  - id: source/{tag}-report
+    title: A report
+    publisher: Someone
+entities:
+  - id: person/{tag}-a
+    type: Person
+    name: A
+    cite: [source/{tag}-report#p1]
+  - id: party/{tag}-p
+    type: Party
+    name: P
+    cite: [source/{tag}-report#p1]
+  - id: case/{tag}-c
+    type: Case
+    name: Case against A
+    cite: [source/{tag}-report#p2]
+  - id: charge/{tag}-x
+    type: Charge
+    name: Charge against A
+    case: case/{tag}-c
+    defendant: person/{tag}-a
+    status: brought
+    date: 2023-02-10
+    cite: [source/{tag}-report#p2]
+relations:
+  - type: LEADS
+    from: person/{tag}-a
+    to: party/{tag}-p
+    role: leader
+    cite: [source/{tag}-report#p1]
+  - type: DEFENDANT_IN
+    from: person/{tag}-a
+    to: case/{tag}-c
+    cite: [source/{tag}-report#p2]
+`
+
+// importCaseNodes and importCaseRels are what importCase writes: five
+// entities; two relations and the two that charge fields become.
+const importCaseNodes, importCaseRels = 5, 4
+
+var importTagSeq atomic.Int64
+
+// importTag returns a slug unique to this run and test, and removes
+// whatever the test wrote under it when the test ends.
+func importTag(tb testing.TB, uri string) string {
+	tb.Helper()
+	tag := fmt.Sprintf("imp%x-%d", time.Now().UnixNano(), importTagSeq.Add(1))
+	tb.Cleanup(func() {
+		neo4jtest.Exec(tb, uri, "MATCH (n:Entity) WHERE n.id CONTAINS $tag DETACH DELETE n", map[string]any{"tag": tag})
+		neo4jtest.Exec(tb, uri, "MATCH (f:CaseFile) WHERE f.name STARTS WITH $tag DELETE f", map[string]any{"tag": tag})
+	})
+	return tag
+}
+
+// writeCase writes text, with {tag} filled in, to dir/name.
+func writeCase(tb testing.TB, dir, name, tag, text string) string {
+	tb.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(text, "{tag}", tag)), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// importRun runs `casegraph import` against the Neo4j at uri and returns
+// what it printed to stdout and its error.
+func importRun(tb testing.TB, uri string, args ...string) (string, error) {
+	tb.Helper()
+	env := map[string]string{"NEO4J_URI": uri, "CASEGRAPH_NEO4J_WAIT": "30s", "CASEGRAPH_LOG_LEVEL": "warn"}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var out, errs strings.Builder
+	err := run(ctx, append([]string{"import"}, args...), func(k string) string { return env[k] }, &out, &errs)
+	if errs.Len() > 0 {
+		tb.Logf("stderr: %s", errs.String())
+	}
+	return out.String(), err
+}
+
+// tagged counts the entities, relationships and case-file manifests in the
+// graph that carry tag.
+func tagged(tb testing.TB, uri, tag string) (nodes, rels, manifests int64) {
+	tb.Helper()
+	count := func(query string) int64 {
+		recs := neo4jtest.Exec(tb, uri, query, map[string]any{"tag": tag})
+		n, _ := recs[0].Get("n")
+		return n.(int64)
+	}
+	return count("MATCH (n:Entity) WHERE n.id CONTAINS $tag RETURN count(n) AS n"),
+		count("MATCH ()-[r]->() WHERE r.id CONTAINS $tag RETURN count(r) AS n"),
+		count("MATCH (f:CaseFile) WHERE f.name STARTS WITH $tag RETURN count(f) AS n")
+}
+
+func TestImportWritesNothingFromAMalformedFile(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	tests := []struct {
+		name  string
+		files []string // case files of one import: importCase and edits of it
+		at    string   // file:line:column of the problem, file as 0, 1, ...
+		want  string   // in the problem's message
+	}{
+		{
+			name:  "one problem at the very end",
+			files: []string{importCase + "  - type: RELATIVE_OF\n    from: person/{tag}-a\n    to: person/{tag}-a\n    start: 2023-02-30\n    cite: [source/{tag}-report#p1]\n"},
+			at:    "0:40:12",
+			want:  `start: "2023-02-30" is not a real date`,
+		},
+		{
+			name:  "YAML broken on the last line",
+			files: []string{importCase + "   note: misindented\n"},
+			at:    "0:37:4",
+			want:  "not valid YAML",
+		},
+		{
+			name:  "citation of an unknown source",
+			files: []string{strings.Replace(importCase, "    cite: [source/{tag}-report#p1]\n", "    cite:\n      - source/{tag}-report#p1\n      - source/{tag}-memo#p1\n", 1)},
+			at:    "0:12:9",
+			want:  `citation of unknown source "source/{tag}-memo"`,
+		},
+		{
+			name:  "reference to an unknown id",
+			files: []string{strings.Replace(importCase, "    status: brought\n", "    article: legal-article/{tag}-999\n    status: brought\n", 1)},
+			at:    "0:24:14",
+			want:  `article of charge/{tag}-x: unknown id "legal-article/{tag}-999"`,
+		},
+		{
+			name:  "wrong enumeration value",
+			files: []string{strings.Replace(importCase, "status: brought", "status: sentenced", 1)},
+			at:    "0:24:13",
+			want:  `status "sentenced" is not allowed`,
+		},
+		{
+			name:  "relation end of the wrong type",
+			files: []string{strings.Replace(importCase, "    to: case/{tag}-c\n", "    to: party/{tag}-p\n", 1)},
+			at:    "0:35:9",
+			want:  "to of DEFENDANT_IN: party/{tag}-p is a Party, want Case",
+		},
+		{
+			name: "a valid file and a malformed one",
+			files: []string{
+				importCase,
+				"version: 1\nentities:\n  - id: person/{tag}-z\n    type: Person\n    name: Z\n    age: 40\n    cite: [source/{tag}-report#p1]\n",
+			},
+			at:   "1:6:5",
+			want: `unknown field "age" for Person`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tag := importTag(t, uri)
+			dir := t.TempDir()
+			var paths []string
+			for i, text := range tt.files {
+				paths = append(paths, writeCase(t, dir, fmt.Sprintf("%s-%d.yaml", tag, i), tag, text))
+			}
+			out, err := importRun(t, uri, paths...)
+			if err == nil {
+				t.Fatalf("import succeeded, want an error; printed:\n%s", out)
+			}
+			if !strings.Contains(err.Error(), "nothing was written") {
+				t.Errorf("error %q does not say that nothing was written", err)
+			}
+			var file, line, col int
+			if _, err := fmt.Sscanf(tt.at, "%d:%d:%d", &file, &line, &col); err != nil {
+				t.Fatal(err)
+			}
+			want := fmt.Sprintf("%s:%d:%d: ", paths[file], line, col)
+			problem := want + strings.ReplaceAll(tt.want, "{tag}", tag)
+			if !strings.Contains(out, problem) {
+				t.Errorf("printed\n%s\nwant a line containing %q", out, problem)
+			}
+			if n, r, m := tagged(t, uri, tag); n+r+m != 0 {
+				t.Errorf("the graph holds %d entities, %d relationships and %d manifests of the rejected import", n, r, m)
+			}
+		})
+	}
+}
+
+func TestImportTwiceChangesNothingAndDryRunWritesNothing(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	tag := importTag(t, uri)
+	name := tag + ".yaml"
+	path := writeCase(t, t.TempDir(), name, tag, importCase)
+
+	out, err := importRun(t, uri, path)
+	if err != nil {
+		t.Fatalf("first import: %v\n%s", err, out)
+	}
+	if n, r, m := tagged(t, uri, tag); n != importCaseNodes || r != importCaseRels || m != 1 {
+		t.Fatalf("after the first import: %d entities, %d relationships, %d manifests; want %d, %d, 1\n%s", n, r, m, importCaseNodes, importCaseRels, out)
+	}
+
+	out, err = importRun(t, uri, path)
+	if err != nil {
+		t.Fatalf("second import: %v\n%s", err, out)
+	}
+	if want := path + ": 0 nodes created, 0 deleted; 0 relationships created, 0 deleted;"; !strings.Contains(out, want) {
+		t.Errorf("second import printed\n%s\nwant %q", out, want)
+	}
+	if n, r, m := tagged(t, uri, tag); n != importCaseNodes || r != importCaseRels || m != 1 {
+		t.Errorf("after the second import: %d entities, %d relationships, %d manifests; want %d, %d, 1", n, r, m, importCaseNodes, importCaseRels)
+	}
+
+	// The edited copy keeps the file name: the name is what ties a file to
+	// what it wrote before.
+	edited := strings.Replace(importCase, "    name: A\n", "    name: A. B.\n", 1)
+	edited = strings.Replace(edited, "  - type: DEFENDANT_IN\n    from: person/{tag}-a\n    to: case/{tag}-c\n    cite: [source/{tag}-report#p2]\n", "", 1)
+	editedPath := writeCase(t, t.TempDir(), name, tag, edited)
+	out, err = importRun(t, uri, "-dry-run", editedPath)
+	if err != nil {
+		t.Fatalf("dry run: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		// Of the five entities and three relationships still stated, only
+		// the person differs.
+		editedPath + ": 2 changes, 7 unchanged\n",
+		"  update Person person/" + tag + "-a: name\n",
+		"  delete DEFENDANT_IN DEFENDANT_IN:person/" + tag + "-a->case/" + tag + "-c\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run printed\n%s\nwant %q", out, want)
+		}
+	}
+
+	recs := neo4jtest.Exec(t, uri, `MATCH (p:Person {id: $person})
+		RETURN p.name AS name, exists((p)-[:DEFENDANT_IN]->(:Case {id: $case})) AS defendant`,
+		map[string]any{"person": "person/" + tag + "-a", "case": "case/" + tag + "-c"})
+	if len(recs) != 1 {
+		t.Fatalf("person/%s-a is gone after the dry run", tag)
+	}
+	if got, _ := recs[0].Get("name"); got != "A" {
+		t.Errorf("after the dry run the name is %v, want A: the dry run wrote", got)
+	}
+	if got, _ := recs[0].Get("defendant"); got != true {
+		t.Errorf("after the dry run DEFENDANT_IN is gone: the dry run wrote")
+	}
+}

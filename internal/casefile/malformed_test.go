@@ -1,0 +1,349 @@
+package casefile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// malformedReport is the source document the cases cite: a header, then
+// three paragraphs.
+const malformedReport = `Title: A report
+Publisher: Someone
+
+First paragraph.
+Second paragraph.
+
+Third paragraph.
+`
+
+// malformedHead is lines 1-6 of most cases below: a valid start that
+// defines the cited source, so each case's own lines begin at line 7.
+const malformedHead = `version: 1
+sources:
+  - id: source/report
+    title: A report
+    publisher: Someone
+    file: report.txt
+`
+
+// malformedPerson is lines 1-11: malformedHead and one valid entity, whose
+// fields may go on from line 12.
+const malformedPerson = malformedHead + `entities:
+  - id: person/a
+    type: Person
+    name: A
+    cite: [source/report#p1]
+`
+
+// malformedCharge is lines 1-19: malformedPerson, a case and the start of
+// charge/a, whose other fields follow from line 20.
+const malformedCharge = malformedPerson + `  - id: case/a
+    type: Case
+    name: Case against A
+    cite: [source/report#p1]
+  - id: charge/a
+    type: Charge
+    name: Charge against A
+    case: case/a
+`
+
+type namedFile struct{ name, text string }
+
+func TestMalformedCaseFiles(t *testing.T) {
+	tests := []struct {
+		name  string
+		files []namedFile // loaded in this order
+		at    string      // file:line:column of the one problem
+		want  string      // in its message
+	}{
+		{
+			name:  "bad indentation",
+			files: []namedFile{{"a.yaml", malformedPerson + "   type: Person\n"}},
+			at:    "a.yaml:12:4",
+			want:  "not valid YAML",
+		},
+		{
+			name:  "unclosed quote",
+			files: []namedFile{{"a.yaml", malformedHead + "entities:\n  - id: person/a\n    type: Person\n    name: \"A\n    cite: [source/report#p1]\n"}},
+			at:    "a.yaml:10:5",
+			want:  "not valid YAML",
+		},
+		{
+			name:  "tab in indentation after a list over two lines",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "[source/report#p1]", "[source/report#p1,\n      source/report#p2]", 1) + "\tnote: x\n"}},
+			at:    "a.yaml:13:1",
+			want:  "not valid YAML",
+		},
+		{
+			name:  "empty file",
+			files: []namedFile{{"a.yaml", ""}},
+			at:    "a.yaml:1:1",
+			want:  "the file is empty",
+		},
+		{
+			name:  "only comments",
+			files: []namedFile{{"a.yaml", "# nothing yet\n"}},
+			at:    "a.yaml:1:1",
+			want:  "the file is empty",
+		},
+		{
+			name:  "top level is a list",
+			files: []namedFile{{"a.yaml", "- version: 1\n"}},
+			at:    "a.yaml:1:1",
+			want:  "a case file is a mapping with version",
+		},
+		{
+			name:  "unknown top-level field",
+			files: []namedFile{{"a.yaml", malformedHead + "author: me\n"}},
+			at:    "a.yaml:7:1",
+			want:  `unknown top-level field "author": want version, sources, entities or relations`,
+		},
+		{
+			name:  "missing version",
+			files: []namedFile{{"a.yaml", strings.TrimPrefix(malformedPerson, "version: 1\n")}},
+			at:    "a.yaml:1:1",
+			want:  "missing version: add `version: 1`",
+		},
+		{
+			name:  "wrong version",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "version: 1", "version: 2", 1)}},
+			at:    "a.yaml:1:10",
+			want:  "version must be 1",
+		},
+		{
+			name:  "second YAML document",
+			files: []namedFile{{"a.yaml", malformedPerson + "---\nversion: 1\n"}},
+			at:    "a.yaml:12:1",
+			want:  "one YAML document",
+		},
+		{
+			name:  "top-level field twice",
+			files: []namedFile{{"a.yaml", malformedPerson + "entities:\n"}},
+			at:    "a.yaml:12:1",
+			want:  `field "entities" appears twice`,
+		},
+		{
+			name:  "unknown field on an entity",
+			files: []namedFile{{"a.yaml", malformedPerson + "    age: 40\n"}},
+			at:    "a.yaml:12:5",
+			want:  `unknown field "age" for Person: want one of id, type, name, aliases`,
+		},
+		{
+			name:  "field of another entity type",
+			files: []namedFile{{"a.yaml", malformedPerson + "    status: brought\n"}},
+			at:    "a.yaml:12:5",
+			want:  `unknown field "status" for Person`,
+		},
+		{
+			name:  "unknown entity type",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "type: Person", "type: Human", 1)}},
+			at:    "a.yaml:9:11",
+			want:  `unknown entity type "Human": want one of Person, Party`,
+		},
+		{
+			name:  "entity without a type",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "    type: Person\n", "", 1)}},
+			at:    "a.yaml:8:5",
+			want:  "entity has no type",
+		},
+		{
+			name:  "id with the prefix of another type",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "id: person/a", "id: party/a", 1)}},
+			at:    "a.yaml:8:9",
+			want:  `id "party/a" has the prefix of a Party, but the entity is a Person: want person/...`,
+		},
+		{
+			name:  "malformed id",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "id: person/a", "id: person/Anna_B", 1)}},
+			at:    "a.yaml:8:9",
+			want:  `id "person/Anna_B": want person/ followed by lower-case letters, digits and hyphens`,
+		},
+		{
+			name:  "duplicate id in one file",
+			files: []namedFile{{"a.yaml", malformedPerson + "  - id: person/a\n    type: Person\n    name: B\n    cite: [source/report#p2]\n"}},
+			at:    "a.yaml:12:9",
+			want:  "duplicate id person/a: already defined at ",
+		},
+		{
+			name: "duplicate id across files",
+			files: []namedFile{
+				{"a.yaml", malformedPerson},
+				{"b.yaml", "version: 1\nentities:\n  - id: person/a\n    type: Person\n    name: B\n    cite: [source/report#p2]\n"},
+			},
+			at:   "b.yaml:3:9",
+			want: "duplicate id person/a: already defined at ",
+		},
+		{
+			name:  "impossible date",
+			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: person/a\n    status: brought\n    date: 2023-02-30\n    cite: [source/report#p1]\n"}},
+			at:    "a.yaml:22:11",
+			want:  `date: "2023-02-30" is not a real date`,
+		},
+		{
+			name:  "malformed date",
+			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: person/a\n    status: brought\n    date: 10 April 2023\n    cite: [source/report#p1]\n"}},
+			at:    "a.yaml:22:11",
+			want:  `date: "10 April 2023" is not a date: want YYYY, YYYY-MM or YYYY-MM-DD`,
+		},
+		{
+			name:  "wrong charge status",
+			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: person/a\n    status: sentenced\n    cite: [source/report#p1]\n"}},
+			at:    "a.yaml:21:13",
+			want:  `status "sentenced" is not allowed: want one of brought, reclassified`,
+		},
+		{
+			name:  "wrong restriction kind",
+			files: []namedFile{{"a.yaml", malformedPerson + "  - id: restriction/a\n    type: Restriction\n    name: Ban\n    person: person/a\n    kind: exile\n    cite: [source/report#p2]\n"}},
+			at:    "a.yaml:16:11",
+			want:  `kind "exile" is not allowed: want one of pre-trial-detention, house-arrest`,
+		},
+		{
+			name:  "missing required field",
+			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: person/a\n    cite: [source/report#p1]\n"}},
+			at:    "a.yaml:16:5",
+			want:  "Charge charge/a has no status",
+		},
+		{
+			name:  "fact without a citation",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "    cite: [source/report#p1]\n", "", 1)}},
+			at:    "a.yaml:8:5",
+			want:  "no citation: every fact needs cite: [SOURCE-ID#pN, ...]",
+		},
+		{
+			name:  "empty cite list",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "cite: [source/report#p1]", "cite: []", 1)}},
+			at:    "a.yaml:11:11",
+			want:  "cite must be a non-empty list of SOURCE-ID#pN",
+		},
+		{
+			name:  "cite without a value",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "cite: [source/report#p1]", "cite:", 1)}},
+			at:    "a.yaml:11:10",
+			want:  "cite must be a non-empty list of SOURCE-ID#pN",
+		},
+		{
+			name:  "malformed citation",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "[source/report#p1]", "[source/report#p1, source/report p2]", 1)}},
+			at:    "a.yaml:11:30",
+			want:  `"source/report p2" is not a citation: want SOURCE-ID#pN`,
+		},
+		{
+			name:  "citation of an unknown source",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "[source/report#p1]", "[source/report#p1, source/memo#p1]", 1)}},
+			at:    "a.yaml:11:30",
+			want:  `citation of unknown source "source/memo": add it under sources:`,
+		},
+		{
+			name:  "citation of a paragraph the source lacks",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "[source/report#p1]", "[source/report#p4]", 1)}},
+			at:    "a.yaml:11:12",
+			want:  "citation source/report#p4: report.txt has only 3 paragraphs",
+		},
+		{
+			name:  "citation of an entity that is not a source",
+			files: []namedFile{{"a.yaml", malformedPerson + "  - id: person/b\n    type: Person\n    name: B\n    cite: [person/a#p1]\n"}},
+			at:    "a.yaml:15:12",
+			want:  "is not a citation",
+		},
+		{
+			name:  "source file missing",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "file: report.txt", "file: memo.txt", 1)}},
+			at:    "a.yaml:3:9",
+			want:  "source file memo.txt cannot be read",
+		},
+		{
+			name:  "reference to an unknown id",
+			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: person/a\n    article: legal-article/kz-cc-999\n    status: brought\n    cite: [source/report#p1]\n"}},
+			at:    "a.yaml:21:14",
+			want:  `article of charge/a: unknown id "legal-article/kz-cc-999"`,
+		},
+		{
+			name:  "reference to an entity of the wrong type",
+			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: case/a\n    status: brought\n    cite: [source/report#p1]\n"}},
+			at:    "a.yaml:20:16",
+			want:  "defendant of charge/a: case/a is a Case, want Person",
+		},
+		{
+			name:  "unknown relation type",
+			files: []namedFile{{"a.yaml", malformedPerson + "relations:\n  - type: ACCUSED_IN\n    from: person/a\n    to: person/a\n    cite: [source/report#p1]\n"}},
+			at:    "a.yaml:13:11",
+			want:  `unknown relation type "ACCUSED_IN": want one of LEADS, MEMBER_OF`,
+		},
+		{
+			name:  "relation end of a type the relation does not join",
+			files: []namedFile{{"a.yaml", malformedPerson + "relations:\n  - type: DEFENDANT_IN\n    from: person/a\n    to: person/a\n    cite: [source/report#p1]\n"}},
+			at:    "a.yaml:15:9",
+			want:  "to of DEFENDANT_IN: person/a is a Person, want Case",
+		},
+		{
+			name:  "relation without a citation",
+			files: []namedFile{{"a.yaml", malformedPerson + "relations:\n  - type: RELATIVE_OF\n    from: person/a\n    to: person/a\n"}},
+			at:    "a.yaml:13:5",
+			want:  "no citation",
+		},
+		{
+			name: "same relation twice without ids",
+			files: []namedFile{{"a.yaml", malformedPerson + "relations:\n" +
+				"  - type: RELATIVE_OF\n    from: person/a\n    to: person/a\n    cite: [source/report#p1]\n" +
+				"  - type: RELATIVE_OF\n    from: person/a\n    to: person/a\n    cite: [source/report#p2]\n"}},
+			at:   "a.yaml:17:5",
+			want: "a relation RELATIVE_OF:person/a->person/a is stated twice; give each an id (rel/...)",
+		},
+		{
+			name: "same relation in two files",
+			files: []namedFile{
+				{"a.yaml", malformedPerson + "relations:\n  - type: RELATIVE_OF\n    from: person/a\n    to: person/a\n    cite: [source/report#p1]\n"},
+				{"b.yaml", "version: 1\nrelations:\n  - type: RELATIVE_OF\n    from: person/a\n    to: person/a\n    cite: [source/report#p2]\n"},
+			},
+			at:   "b.yaml:3:5",
+			want: "relation RELATIVE_OF:person/a->person/a is already stated at ",
+		},
+		{
+			name:  "boolean given a string",
+			files: []namedFile{{"a.yaml", malformedPerson + "    contested: \"yes\"\n"}},
+			at:    "a.yaml:12:16",
+			want:  `contested must be true or false, not "yes"`,
+		},
+		{
+			name:  "malformed duration",
+			files: []namedFile{{"a.yaml", malformedPerson + "  - id: restriction/a\n    type: Restriction\n    name: Ban\n    person: person/a\n    kind: travel-ban\n    duration: 5 years\n    cite: [source/report#p2]\n"}},
+			at:    "a.yaml:17:15",
+			want:  `duration: "5 years" is not a duration: want an ISO 8601 period such as P6Y`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeTestFile(t, filepath.Join(dir, "report.txt"), malformedReport)
+			paths := make([]string, len(tt.files))
+			for i, f := range tt.files {
+				paths[i] = filepath.Join(dir, f.name)
+				writeTestFile(t, paths[i], f.text)
+			}
+			_, err := Load(paths, Options{SourcesDir: dir})
+			var ps Problems
+			if !errors.As(err, &ps) {
+				t.Fatalf("Load returned %v, want Problems", err)
+			}
+			// One mistake, one problem: a cascade of follow-on reports
+			// would hide the cause.
+			got := strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), "")
+			if len(ps) != 1 {
+				t.Fatalf("got %d problems, want 1 at %s:\n%s", len(ps), tt.at, got)
+			}
+			if !strings.HasPrefix(got, tt.at+": ") || !strings.Contains(ps[0].Message, tt.want) {
+				t.Errorf("got\n%s\nwant a problem at %s saying %q", got, tt.at, tt.want)
+			}
+		})
+	}
+}
+
+func writeTestFile(tb testing.TB, path, text string) {
+	tb.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}

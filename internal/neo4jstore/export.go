@@ -1,0 +1,201 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// ReadBatches reads back what the case files wrote: one batch per origin,
+// sorted by origin, with entities in type order then by ID and links by
+// type then ID. Properties are keyed by case-file field name as importBatch
+// flattened them, so a batch can be written back as its case file. Nodes
+// and relationships without an origin were not imported from case files
+// and are left out. Two queries in one read transaction keep the reads
+// consistent with each other.
+func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(ctx)
+	out, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		batches := map[string]*kg.Batch{}
+		batch := func(origin string) *kg.Batch {
+			if batches[origin] == nil {
+				batches[origin] = &kg.Batch{Origin: origin}
+			}
+			return batches[origin]
+		}
+
+		res, err := tx.Run(ctx, `
+			MATCH (n:Entity) WHERE n.origin IS NOT NULL
+			RETURN n.origin AS origin, [l IN labels(n) WHERE l <> 'Entity'] AS labels, properties(n) AS props`, nil)
+		if err != nil {
+			return nil, err
+		}
+		recs, err := res.Collect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			origin, _, _ := neo4j.GetRecordValue[string](r, "origin")
+			props, _, _ := neo4j.GetRecordValue[map[string]any](r, "props")
+			id, _ := props["id"].(string)
+			t, ok := entityType(stringList(r, "labels"))
+			if !ok {
+				return nil, fmt.Errorf("entity %s has labels %v: none is an entity type", id, stringList(r, "labels"))
+			}
+			e := kg.Entity{ID: id, Type: t}
+			if e.Props, e.Citations, err = unflatten(props, "id", "origin"); err != nil {
+				return nil, fmt.Errorf("entity %s: %w", id, err)
+			}
+			b := batch(origin)
+			b.Entities = append(b.Entities, e)
+		}
+
+		res, err = tx.Run(ctx, `
+			MATCH (a:Entity)-[r]->(b:Entity) WHERE r.origin IS NOT NULL
+			RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props`, nil)
+		if err != nil {
+			return nil, err
+		}
+		if recs, err = res.Collect(ctx); err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			t, _, _ := neo4j.GetRecordValue[string](r, "type")
+			from, _, _ := neo4j.GetRecordValue[string](r, "from")
+			to, _, _ := neo4j.GetRecordValue[string](r, "to")
+			props, _, _ := neo4j.GetRecordValue[map[string]any](r, "props")
+			origin, _ := props["origin"].(string)
+			id, _ := props["id"].(string)
+			field, _ := props["field"].(string)
+			l := kg.Link{ID: id, Type: kg.RelType(t), From: from, To: to, Field: field}
+			if l.Props, l.Citations, err = unflatten(props, "id", "origin", "field"); err != nil {
+				return nil, fmt.Errorf("relationship %s: %w", id, err)
+			}
+			b := batch(origin)
+			b.Links = append(b.Links, l)
+		}
+
+		out := make([]kg.Batch, 0, len(batches))
+		for _, b := range batches {
+			sortBatch(b)
+			out = append(out, *b)
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].Origin < out[j].Origin })
+		return out, nil
+	})
+	if err != nil {
+		return nil, translate(err, "reading the case files' facts failed")
+	}
+	return out.([]kg.Batch), nil
+}
+
+func entityType(labels []string) (kg.EntityType, bool) {
+	for _, l := range labels {
+		for _, t := range kg.EntityTypes {
+			if string(t) == l {
+				return t, true
+			}
+		}
+	}
+	return "", false
+}
+
+func sortBatch(b *kg.Batch) {
+	rank := map[kg.EntityType]int{}
+	for i, t := range kg.EntityTypes {
+		rank[t] = i
+	}
+	sort.Slice(b.Entities, func(i, j int) bool {
+		x, y := b.Entities[i], b.Entities[j]
+		if x.Type != y.Type {
+			return rank[x.Type] < rank[y.Type]
+		}
+		return x.ID < y.ID
+	})
+	sort.Slice(b.Links, func(i, j int) bool {
+		x, y := b.Links[i], b.Links[j]
+		if x.Type != y.Type {
+			return x.Type < y.Type
+		}
+		return x.ID < y.ID
+	})
+}
+
+// unflatten undoes flatten: it drops the bookkeeping properties (skip,
+// sources), turns citations back into kg.Citation, and folds each date's
+// Text and Precision siblings back into a kg.Date and each duration's
+// Months sibling into a kg.Duration (flatten always writes Months, -1 for
+// "life" and "sentence").
+func unflatten(props map[string]any, skip ...string) (map[string]any, []kg.Citation, error) {
+	drop := map[string]bool{"citations": true, "sources": true}
+	for _, k := range skip {
+		drop[k] = true
+	}
+	for k := range props {
+		if _, ok := props[k+"Precision"]; ok {
+			drop[k+"Text"], drop[k+"Precision"] = true, true
+		}
+		if _, ok := props[k+"Months"]; ok {
+			drop[k+"Months"] = true
+		}
+	}
+	out := make(map[string]any, len(props))
+	for k, v := range props {
+		if drop[k] {
+			continue
+		}
+		var err error
+		switch {
+		case props[k+"Precision"] != nil:
+			text, _ := props[k+"Text"].(string)
+			out[k], err = kg.ParseDate(text)
+		case props[k+"Months"] != nil:
+			text, _ := v.(string)
+			out[k], err = kg.ParseDurationText(text)
+		default:
+			out[k], err = plain(v)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", k, err)
+		}
+	}
+	var cites []kg.Citation
+	if raw, has := props["citations"]; has {
+		list, err := plain(raw)
+		if err != nil {
+			return nil, nil, fmt.Errorf("citations: %w", err)
+		}
+		ss, _ := list.([]string)
+		for _, s := range ss {
+			c, err := kg.ParseCitation(s)
+			if err != nil {
+				return nil, nil, err
+			}
+			cites = append(cites, c)
+		}
+	}
+	return out, cites, nil
+}
+
+// plain turns a list read from Neo4j, which comes back as []any, into the
+// []string the case-file model uses; other values pass through.
+func plain(v any) (any, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return v, nil
+	}
+	ss := make([]string, len(list))
+	for i, x := range list {
+		s, ok := x.(string)
+		if !ok {
+			return nil, fmt.Errorf("a list holds a %T, want strings", x)
+		}
+		ss[i] = s
+	}
+	return ss, nil
+}
