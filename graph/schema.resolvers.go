@@ -8,8 +8,243 @@ package graph
 import (
 	"context"
 
+	"fmt"
+
 	"github.com/casegraph/casegraph/graph/model"
+	"github.com/casegraph/casegraph/internal/kg"
 )
+
+// Node is the resolver for the node field.
+func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+	sel, err := fieldSelection(ctx)
+	if err != nil {
+		return nil, err
+	}
+	es, err := r.fetch(ctx, []string{id}, sel)
+	if err != nil || es[0] == nil {
+		return nil, err
+	}
+	return es[0], nil
+}
+
+// Nodes is the resolver for the nodes field.
+func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	if len(ids) > MaxPageSize {
+		return nil, kg.Errorf(kg.Invalid, "nodes takes at most %d ids, got %d", MaxPageSize, len(ids))
+	}
+	sel, err := fieldSelection(ctx)
+	if err != nil {
+		return nil, err
+	}
+	es, err := r.fetch(ctx, ids, sel)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Node, len(es))
+	for i, e := range es {
+		if e != nil {
+			out[i] = e
+		}
+	}
+	return out, nil
+}
+
+// Entities is the resolver for the entities field.
+func (r *queryResolver) Entities(ctx context.Context, types []model.EntityType, orderBy *model.EntityOrder, first *int, after *string) (*model.EntityConnection, error) {
+	n, offset, err := page(first, after)
+	if err != nil {
+		return nil, err
+	}
+	order := kg.EntityOrder{}
+	if orderBy != nil {
+		order.ByID = orderBy.Field == model.EntityOrderFieldID
+		order.Desc = orderBy.Direction == model.OrderDirectionDesc
+	}
+	ids, total, err := r.Store.ListEntities(ctx, entityTypes(types), order, n, offset)
+	if err != nil {
+		return nil, err
+	}
+	byID, err := r.fetchAt(ctx, ids, "edges", "node")
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.EntityConnection{TotalCount: total, PageInfo: pageInfo(offset, len(ids), total), Edges: []*model.EntityEdge{}}
+	for i, id := range ids {
+		if e := byID[id]; e != nil {
+			conn.Edges = append(conn.Edges, &model.EntityEdge{Cursor: cursor(offset + i), Node: e})
+		}
+	}
+	return conn, nil
+}
+
+// Search is the resolver for the search field.
+func (r *queryResolver) Search(ctx context.Context, query string, types []model.EntityType, first *int) ([]*model.SearchHit, error) {
+	panic(fmt.Errorf("not implemented: Search - search"))
+}
+
+// Neighbourhood is the resolver for the neighbourhood field.
+func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int, types []model.EntityType, relationshipTypes []model.RelationType, limit *int) (*model.GraphView, error) {
+	limitN := intOr(limit, 100)
+	if limitN > 500 {
+		return nil, kg.Errorf(kg.Invalid, "limit must be at most 500, got %d", limitN)
+	}
+	v, err := r.Store.Neighbourhood(ctx, kg.NeighbourhoodQuery{ID: id, Depth: intOr(depth, 1), Types: entityTypes(types), RelTypes: relTypes(relationshipTypes), Limit: limitN})
+	if err != nil {
+		return nil, err
+	}
+	nodes, edges, err := r.graphView(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	return &model.GraphView{Nodes: nodes, Edges: edges, Truncated: v.Truncated}, nil
+}
+
+// Paths is the resolver for the paths field.
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, limit *int) (*model.PathView, error) {
+	limitN := intOr(limit, 10)
+	if limitN > 100 {
+		return nil, kg.Errorf(kg.Invalid, "limit must be at most 100, got %d", limitN)
+	}
+	v, paths, err := r.Store.Paths(ctx, kg.PathsQuery{From: from, To: to, MaxLength: intOr(maxLength, 4), Limit: limitN})
+	if err != nil {
+		return nil, err
+	}
+	nodes, edges, err := r.graphView(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	if paths == nil {
+		paths = [][]string{}
+	}
+	return &model.PathView{Nodes: nodes, Edges: edges, Paths: paths, Truncated: v.Truncated}, nil
+}
+
+// Subgraph is the resolver for the subgraph field.
+func (r *queryResolver) Subgraph(ctx context.Context, ids []string) (*model.GraphView, error) {
+	if len(ids) > 500 {
+		return nil, kg.Errorf(kg.Invalid, "subgraph takes at most 500 ids, got %d", len(ids))
+	}
+	v, err := r.Store.Subgraph(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	nodes, edges, err := r.graphView(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	return &model.GraphView{Nodes: nodes, Edges: edges, Truncated: v.Truncated}, nil
+}
+
+// Relationship is the resolver for the relationship field.
+func (r *queryResolver) Relationship(ctx context.Context, id string) (*model.Edge, error) {
+	v, err := r.Store.Relationship(ctx, id)
+	if err != nil {
+		if kg.ErrorCode(err) == kg.NotFound {
+			return nil, nil
+		}
+		return nil, err
+	}
+	e := v.Edges[0]
+	ends, err := r.fetchAt(ctx, []string{e.Source}, "from")
+	if err != nil {
+		return nil, err
+	}
+	tos, err := r.fetchAt(ctx, []string{e.Target}, "to")
+	if err != nil {
+		return nil, err
+	}
+	sources, err := r.citationSources(ctx, e.Citations, "citations")
+	if err != nil {
+		return nil, err
+	}
+	return &model.Edge{ID: e.ID, Type: model.RelationType(e.Type), From: ends[e.Source], To: tos[e.Target], Properties: e.Props, Citations: citations(e.Citations, sources)}, nil
+}
+
+// Timeline is the resolver for the timeline field.
+func (r *queryResolver) Timeline(ctx context.Context, of string, from *string, to *string) ([]*model.TimelineEntry, error) {
+	fromD, err := optionalDate("from", from)
+	if err != nil {
+		return nil, err
+	}
+	toD, err := optionalDate("to", to)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := r.Store.Timeline(ctx, kg.TimelineQuery{Of: of, From: fromD, To: toD})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(entries))
+	var cites []kg.Citation
+	for i, e := range entries {
+		ids[i] = e.Entity
+		cites = append(cites, e.Citations...)
+	}
+	byID, err := r.fetchAt(ctx, ids, "entity")
+	if err != nil {
+		return nil, err
+	}
+	sources, err := r.citationSources(ctx, cites, "citations")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.TimelineEntry, len(entries))
+	for i, e := range entries {
+		d := e.Date
+		out[i] = &model.TimelineEntry{Date: fuzzy(&d), Kind: e.Kind, Title: e.Title, Entity: byID[e.Entity], Citations: citations(e.Citations, sources)}
+	}
+	return out, nil
+}
+
+// Convictions is the resolver for the convictions field.
+func (r *queryResolver) Convictions(ctx context.Context, filter *model.ConvictionFilter, first *int, after *string) (*model.ConvictionConnection, error) {
+	panic(fmt.Errorf("not implemented: Convictions - convictions"))
+}
+
+// Counts is the resolver for the counts field.
+func (r *queryResolver) Counts(ctx context.Context, by model.CountDimension, filter *model.ConvictionFilter) ([]*model.GroupCount, error) {
+	panic(fmt.Errorf("not implemented: Counts - counts"))
+}
+
+// ChargeChanges is the resolver for the chargeChanges field.
+func (r *queryResolver) ChargeChanges(ctx context.Context) ([]*model.ChargeChange, error) {
+	panic(fmt.Errorf("not implemented: ChargeChanges - chargeChanges"))
+}
+
+// CommonGround is the resolver for the commonGround field.
+func (r *queryResolver) CommonGround(ctx context.Context, a string, b string) (*model.CommonGround, error) {
+	panic(fmt.Errorf("not implemented: CommonGround - commonGround"))
+}
+
+// SimilarCases is the resolver for the similarCases field.
+func (r *queryResolver) SimilarCases(ctx context.Context, to string, first *int) ([]*model.SimilarCase, error) {
+	panic(fmt.Errorf("not implemented: SimilarCases - similarCases"))
+}
+
+// ArrestsAfterProtests is the resolver for the arrestsAfterProtests field.
+func (r *queryResolver) ArrestsAfterProtests(ctx context.Context, withinMonths *int) ([]*model.ArrestAfterProtest, error) {
+	panic(fmt.Errorf("not implemented: ArrestsAfterProtests - arrestsAfterProtests"))
+}
+
+// PretrialDetention is the resolver for the pretrialDetention field.
+func (r *queryResolver) PretrialDetention(ctx context.Context) ([]*model.DetentionSpell, error) {
+	panic(fmt.Errorf("not implemented: PretrialDetention - pretrialDetention"))
+}
+
+// AssessedCases is the resolver for the assessedCases field.
+func (r *queryResolver) AssessedCases(ctx context.Context, minOrganisations *int) ([]*model.AssessedCase, error) {
+	panic(fmt.Errorf("not implemented: AssessedCases - assessedCases"))
+}
+
+// ArticlePairs is the resolver for the articlePairs field.
+func (r *queryResolver) ArticlePairs(ctx context.Context) ([]*model.ArticlePair, error) {
+	panic(fmt.Errorf("not implemented: ArticlePairs - articlePairs"))
+}
+
+// ContestedClaims is the resolver for the contestedClaims field.
+func (r *queryResolver) ContestedClaims(ctx context.Context) ([]*model.ContestedClaim, error) {
+	panic(fmt.Errorf("not implemented: ContestedClaims - contestedClaims"))
+}
 
 // Stats is the resolver for the stats field.
 func (r *queryResolver) Stats(ctx context.Context) (*model.GraphStats, error) {

@@ -9,6 +9,308 @@ import (
 	"strconv"
 )
 
+// Anything the sources speak of.
+type Entity interface {
+	IsNode()
+	IsEntity()
+}
+
+// Anything with a stable ID.
+type Node interface {
+	IsNode()
+}
+
+type ArrestAfterProtest struct {
+	Person        *Person `json:"person"`
+	Party         *Party  `json:"party"`
+	Role          *string `json:"role,omitempty"`
+	Protest       *Event  `json:"protest"`
+	Arrest        *Event  `json:"arrest"`
+	MonthsBetween *int    `json:"monthsBetween,omitempty"`
+}
+
+type ArticlePair struct {
+	A     *LegalArticle `json:"a"`
+	B     *LegalArticle `json:"b"`
+	Count int           `json:"count"`
+	Cases []*Case       `json:"cases"`
+}
+
+type AssessedCase struct {
+	Case          *Case           `json:"case"`
+	Organisations []*Organisation `json:"organisations"`
+	Assessments   []string        `json:"assessments"`
+	// Some fact of the case is contested between sources.
+	Contested bool `json:"contested"`
+}
+
+type Case struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations  []*Citation `json:"citations"`
+	Kind       *string     `json:"kind,omitempty"`
+	Opened     *FuzzyDate  `json:"opened,omitempty"`
+	Place      *Place      `json:"place,omitempty"`
+	Defendants []*Person   `json:"defendants"`
+	// Defendants, lawyers, judges, prosecutors, complainants.
+	People []*Link `json:"people"`
+	// Courts that heard it; contested claims appear side by side.
+	Courts       []*Link        `json:"courts"`
+	Charges      []*Charge      `json:"charges"`
+	Sentences    []*Sentence    `json:"sentences"`
+	Restrictions []*Restriction `json:"restrictions"`
+	// Events the case prosecutes.
+	Events      []*Event `json:"events"`
+	Assessments []*Link  `json:"assessments"`
+	// Statements and reports about the case.
+	Mentions []*Link `json:"mentions"`
+}
+
+func (Case) IsNode() {}
+
+func (Case) IsEntity() {}
+
+// One accusation under one article against one person in one case.
+type Charge struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations  []*Citation `json:"citations"`
+	Status     string      `json:"status"`
+	Verdict    *string     `json:"verdict,omitempty"`
+	Allegation *string     `json:"allegation,omitempty"`
+	Outcome    *string     `json:"outcome,omitempty"`
+	Date       *FuzzyDate  `json:"date,omitempty"`
+	// How this charge replaced the one it supersedes: reclassified, re-initiated, merged.
+	Change     *string       `json:"change,omitempty"`
+	ChangeDate *FuzzyDate    `json:"changeDate,omitempty"`
+	Case       *Case         `json:"case,omitempty"`
+	Defendant  *Person       `json:"defendant,omitempty"`
+	Article    *LegalArticle `json:"article,omitempty"`
+	Accuser    *Organisation `json:"accuser,omitempty"`
+	// The charge this one replaced.
+	Supersedes *Charge `json:"supersedes,omitempty"`
+	// Charges that replaced this one.
+	SupersededBy []*Charge   `json:"supersededBy"`
+	Sentences    []*Sentence `json:"sentences"`
+}
+
+func (Charge) IsNode() {}
+
+func (Charge) IsEntity() {}
+
+type ChargeChange struct {
+	Case           *Case      `json:"case"`
+	Person         *Person    `json:"person,omitempty"`
+	Original       *Charge    `json:"original"`
+	Reclassified   *Charge    `json:"reclassified"`
+	Final          *Charge    `json:"final"`
+	ReclassifiedOn *FuzzyDate `json:"reclassifiedOn,omitempty"`
+	ReinitiatedOn  *FuzzyDate `json:"reinitiatedOn,omitempty"`
+	// Months from reclassification to re-initiation; null where a date is missing.
+	MonthsBetween *int `json:"monthsBetween,omitempty"`
+}
+
+// A paragraph of a source that states a fact.
+type Citation struct {
+	Source *Source `json:"source"`
+	// 1-based: the paragraph's place among the non-blank lines of the source's text.
+	Paragraph int `json:"paragraph"`
+	// The citation as case files write it: source/ID#pN.
+	Ref string `json:"ref"`
+}
+
+type CommonGround struct {
+	A      Entity           `json:"a"`
+	B      Entity           `json:"b"`
+	Shared []*SharedFeature `json:"shared"`
+}
+
+type ContestedClaim struct {
+	// The ID of the contested entity or relationship.
+	ID string `json:"id"`
+	// The entity or relationship type.
+	Type string `json:"type"`
+	// The entity the claim is about.
+	About     Entity      `json:"about,omitempty"`
+	Note      *string     `json:"note,omitempty"`
+	Citations []*Citation `json:"citations"`
+}
+
+// A guilty charge with its context.
+type Conviction struct {
+	Person       *Person       `json:"person"`
+	Case         *Case         `json:"case"`
+	Charge       *Charge       `json:"charge"`
+	Article      *LegalArticle `json:"article,omitempty"`
+	Sentence     *Sentence     `json:"sentence,omitempty"`
+	Court        *Court        `json:"court,omitempty"`
+	Date         *FuzzyDate    `json:"date,omitempty"`
+	SentenceKind *string       `json:"sentenceKind,omitempty"`
+	TermMonths   *int          `json:"termMonths,omitempty"`
+	// Kinds of restriction the person was subject to in the case.
+	RestrictionKinds []string `json:"restrictionKinds"`
+}
+
+type ConvictionConnection struct {
+	Edges      []*ConvictionEdge `json:"edges"`
+	PageInfo   *PageInfo         `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+type ConvictionEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *Conviction `json:"node"`
+}
+
+type ConvictionFilter struct {
+	// Legal-article IDs; an article matches its parts too.
+	Articles []string `json:"articles,omitempty"`
+	Courts   []string `json:"courts,omitempty"`
+	// Place IDs of the courts' cities.
+	Cities           []string       `json:"cities,omitempty"`
+	RestrictionKinds []string       `json:"restrictionKinds,omitempty"`
+	SentenceKinds    []SentenceKind `json:"sentenceKinds,omitempty"`
+	// Party IDs the person leads or belongs to.
+	Parties []string `json:"parties,omitempty"`
+	// Earliest date, as YYYY, YYYY-MM or YYYY-MM-DD.
+	From *string `json:"from,omitempty"`
+	// Latest date, as YYYY, YYYY-MM or YYYY-MM-DD.
+	To *string `json:"to,omitempty"`
+}
+
+type Court struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations    []*Citation    `json:"citations"`
+	Level        *string        `json:"level,omitempty"`
+	Place        *Place         `json:"place,omitempty"`
+	Cases        []*Link        `json:"cases"`
+	Sentences    []*Sentence    `json:"sentences"`
+	Restrictions []*Restriction `json:"restrictions"`
+}
+
+func (Court) IsNode() {}
+
+func (Court) IsEntity() {}
+
+type DetentionSpell struct {
+	Person      *Person      `json:"person"`
+	Case        *Case        `json:"case,omitempty"`
+	Restriction *Restriction `json:"restriction"`
+	Kind        string       `json:"kind"`
+	Start       *FuzzyDate   `json:"start,omitempty"`
+	End         *FuzzyDate   `json:"end,omitempty"`
+	// Whole months between start and end; null while open or undated.
+	Months      *int       `json:"months,omitempty"`
+	VerdictDate *FuzzyDate `json:"verdictDate,omitempty"`
+}
+
+// A relationship with its two ends.
+type Edge struct {
+	ID         string         `json:"id"`
+	Type       RelationType   `json:"type"`
+	From       Entity         `json:"from"`
+	To         Entity         `json:"to"`
+	Properties map[string]any `json:"properties"`
+	Citations  []*Citation    `json:"citations"`
+}
+
+type EntityConnection struct {
+	Edges      []*EntityEdge `json:"edges"`
+	PageInfo   *PageInfo     `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+type EntityEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Entity `json:"node"`
+}
+
+type EntityOrder struct {
+	Field     EntityOrderField `json:"field"`
+	Direction OrderDirection   `json:"direction"`
+}
+
+type Event struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations []*Citation `json:"citations"`
+	Kind      string      `json:"kind"`
+	Date      *FuzzyDate  `json:"date,omitempty"`
+	End       *FuzzyDate  `json:"end,omitempty"`
+	Place     *Place      `json:"place,omitempty"`
+	PartOf    *Event      `json:"partOf,omitempty"`
+	Parts     []*Event    `json:"parts"`
+	// People, parties and organisations that took part, organised, issued it or were subject of it.
+	Participants []*Link `json:"participants"`
+	// Cases that prosecute this event.
+	Cases []*Case `json:"cases"`
+	// What a statement or report is about.
+	About []*Link `json:"about"`
+	// Events it preceded, followed, caused or was caused by.
+	Related []*Link `json:"related"`
+}
+
+func (Event) IsNode() {}
+
+func (Event) IsEntity() {}
+
+type GraphEdge struct {
+	ID   string       `json:"id"`
+	Type RelationType `json:"type"`
+	// The ID of the node the relationship starts at.
+	Source string `json:"source"`
+	// The ID of the node it ends at.
+	Target     string         `json:"target"`
+	Properties map[string]any `json:"properties"`
+	// The sources and paragraphs that state it.
+	Sources []*Citation `json:"sources"`
+}
+
+type GraphNode struct {
+	ID    string     `json:"id"`
+	Type  EntityType `json:"type"`
+	Label string     `json:"label"`
+	// Scalar properties; dates as their case-file text.
+	Properties map[string]any `json:"properties"`
+}
+
 // Counts of what the graph holds.
 type GraphStats struct {
 	// All nodes, including sources.
@@ -19,16 +321,642 @@ type GraphStats struct {
 	ByType []*TypeCount `json:"byType"`
 }
 
+// A graph-shaped answer for front ends. IDs are stable, so successive answers merge.
+type GraphView struct {
+	Nodes []*GraphNode `json:"nodes"`
+	Edges []*GraphEdge `json:"edges"`
+	// A limit cut the answer.
+	Truncated bool `json:"truncated"`
+}
+
+type GroupCount struct {
+	// An entity ID, a year or a kind.
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+type LegalArticle struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations []*Citation `json:"citations"`
+	Article   string      `json:"article"`
+	Part      *string     `json:"part,omitempty"`
+	Item      *string     `json:"item,omitempty"`
+	Title     *string     `json:"title,omitempty"`
+	Code      *LegalCode  `json:"code,omitempty"`
+	// The article this part belongs to.
+	Parent *LegalArticle `json:"parent,omitempty"`
+	// The parts of this article.
+	Parts []*LegalArticle `json:"parts"`
+	// Charges brought under this article (not its parts).
+	Charges []*Charge `json:"charges"`
+	// Charges under this article that ended in a guilty verdict.
+	Convictions []*Charge `json:"convictions"`
+}
+
+func (LegalArticle) IsNode() {}
+
+func (LegalArticle) IsEntity() {}
+
+type LegalCode struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations    []*Citation     `json:"citations"`
+	Jurisdiction string          `json:"jurisdiction"`
+	Articles     []*LegalArticle `json:"articles"`
+}
+
+func (LegalCode) IsNode() {}
+
+func (LegalCode) IsEntity() {}
+
+// A relationship seen from one of its ends: who or what is at the other end, how they are tied, and the sources.
+type Link struct {
+	ID   string       `json:"id"`
+	Type RelationType `json:"type"`
+	// OUT when the relationship starts at the entity this list belongs to.
+	Direction Direction `json:"direction"`
+	// The entity at the other end.
+	Entity     Entity      `json:"entity"`
+	Role       *string     `json:"role,omitempty"`
+	Start      *FuzzyDate  `json:"start,omitempty"`
+	End        *FuzzyDate  `json:"end,omitempty"`
+	Date       *FuzzyDate  `json:"date,omitempty"`
+	Assessment *string     `json:"assessment,omitempty"`
+	Status     *string     `json:"status,omitempty"`
+	Note       *string     `json:"note,omitempty"`
+	Contested  bool        `json:"contested"`
+	Citations  []*Citation `json:"citations"`
+}
+
+type Organisation struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations []*Citation `json:"citations"`
+	Kind      *string     `json:"kind,omitempty"`
+	Place     *Place      `json:"place,omitempty"`
+	// People who lead, founded, belong to, work for or own it.
+	People []*Link `json:"people"`
+	// Statements, reports and briefings it issued.
+	Statements []*Link `json:"statements"`
+	// Its assessments of cases and people.
+	Assessments []*Link `json:"assessments"`
+	// Sources it published.
+	Reports []*Source `json:"reports"`
+	// Charges it brought.
+	Accusations []*Charge `json:"accusations"`
+	// Ties to other organisations, parties and people.
+	Relations []*Link `json:"relations"`
+}
+
+func (Organisation) IsNode() {}
+
+func (Organisation) IsEntity() {}
+
+// Relay page information.
+type PageInfo struct {
+	HasNextPage     bool    `json:"hasNextPage"`
+	HasPreviousPage bool    `json:"hasPreviousPage"`
+	StartCursor     *string `json:"startCursor,omitempty"`
+	EndCursor       *string `json:"endCursor,omitempty"`
+}
+
+type Party struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations          []*Citation `json:"citations"`
+	RegistrationStatus *string     `json:"registrationStatus,omitempty"`
+	Founded            *FuzzyDate  `json:"founded,omitempty"`
+	Place              *Place      `json:"place,omitempty"`
+	// Its leaders, founders and members.
+	Members []*Link `json:"members"`
+	// Events it organised, took part in or was subject of.
+	Events []*Link `json:"events"`
+	// Statements and reports about it.
+	Mentions []*Link `json:"mentions"`
+}
+
+func (Party) IsNode() {}
+
+func (Party) IsEntity() {}
+
+type PathView struct {
+	Nodes []*GraphNode `json:"nodes"`
+	Edges []*GraphEdge `json:"edges"`
+	// Each path as the IDs of its nodes, in order.
+	Paths     [][]string `json:"paths"`
+	Truncated bool       `json:"truncated"`
+}
+
+type Person struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations   []*Citation `json:"citations"`
+	Occupations []string    `json:"occupations"`
+	// Parties and organisations the person leads, founded or belongs to.
+	Memberships []*Link `json:"memberships"`
+	// Cases the person is a defendant, lawyer, judge, prosecutor or complainant in.
+	Cases        []*Link        `json:"cases"`
+	Charges      []*Charge      `json:"charges"`
+	Sentences    []*Sentence    `json:"sentences"`
+	Restrictions []*Restriction `json:"restrictions"`
+	// Events the person took part in, organised, issued or was subject of.
+	Events []*Link `json:"events"`
+	// Relatives, associates, employers and what the person owns.
+	Relations []*Link `json:"relations"`
+	// Assessments of the person by organisations (e.g. political prisoner).
+	Assessments []*Link `json:"assessments"`
+}
+
+func (Person) IsNode() {}
+
+func (Person) IsEntity() {}
+
+type Place struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations []*Citation `json:"citations"`
+	Kind      *string     `json:"kind,omitempty"`
+	Within    *Place      `json:"within,omitempty"`
+	// What is located here: places, courts, events, organisations.
+	Located []*Link `json:"located"`
+}
+
+func (Place) IsNode() {}
+
+func (Place) IsEntity() {}
+
 // casegraph answers questions about political prosecutions: who was charged,
-// under which article, by which court, with what sentence and restrictions, and
-// which source says so.
+// under which article, by which court, with what sentence and restrictions,
+// and which source says so. Every fact carries its citations.
 type Query struct {
+}
+
+// A measure that limits a person: detention, house arrest, probation, bans.
+type Restriction struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations []*Citation `json:"citations"`
+	Kind      string      `json:"kind"`
+	Basis     *string     `json:"basis,omitempty"`
+	Start     *FuzzyDate  `json:"start,omitempty"`
+	End       *FuzzyDate  `json:"end,omitempty"`
+	// An ISO 8601 period, life, or sentence (as long as the sentence runs).
+	Duration *string `json:"duration,omitempty"`
+	// The duration in months; null for life or sentence.
+	DurationMonths *int      `json:"durationMonths,omitempty"`
+	Person         *Person   `json:"person,omitempty"`
+	Case           *Case     `json:"case,omitempty"`
+	Sentence       *Sentence `json:"sentence,omitempty"`
+	Court          *Court    `json:"court,omitempty"`
+}
+
+func (Restriction) IsNode() {}
+
+func (Restriction) IsEntity() {}
+
+type SearchHit struct {
+	Entity Entity `json:"entity"`
+	// The name or alias that matched best.
+	Matched string  `json:"matched"`
+	Score   float64 `json:"score"`
+}
+
+type Sentence struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations []*Citation `json:"citations"`
+	Kind      string      `json:"kind"`
+	// ISO 8601 period, such as P6Y.
+	Term         *string        `json:"term,omitempty"`
+	TermMonths   *int           `json:"termMonths,omitempty"`
+	Regime       *string        `json:"regime,omitempty"`
+	Probation    *bool          `json:"probation,omitempty"`
+	Date         *FuzzyDate     `json:"date,omitempty"`
+	Case         *Case          `json:"case,omitempty"`
+	Person       *Person        `json:"person,omitempty"`
+	Court        *Court         `json:"court,omitempty"`
+	Charges      []*Charge      `json:"charges"`
+	Restrictions []*Restriction `json:"restrictions"`
+}
+
+func (Sentence) IsNode() {}
+
+func (Sentence) IsEntity() {}
+
+type SharedFeature struct {
+	// article, court, event, organisation, party, place or restriction-kind
+	Kind string `json:"kind"`
+	// The shared entity; null for a shared kind of restriction.
+	Entity  Entity   `json:"entity,omitempty"`
+	Key     string   `json:"key"`
+	Label   string   `json:"label"`
+	Reasons []string `json:"reasons"`
+}
+
+type SimilarCase struct {
+	Case    *Case    `json:"case"`
+	Score   float64  `json:"score"`
+	Reasons []string `json:"reasons"`
+}
+
+// A document that states facts.
+type Source struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations   []*Citation   `json:"citations"`
+	Title       string        `json:"title"`
+	Publisher   string        `json:"publisher"`
+	Date        *FuzzyDate    `json:"date,omitempty"`
+	URL         *string       `json:"url,omitempty"`
+	File        *string       `json:"file,omitempty"`
+	Language    *string       `json:"language,omitempty"`
+	PublishedBy *Organisation `json:"publishedBy,omitempty"`
+}
+
+func (Source) IsNode() {}
+
+func (Source) IsEntity() {}
+
+type TimelineEntry struct {
+	Date *FuzzyDate `json:"date"`
+	// An event kind, or charge, sentence, restriction-start, restriction-end.
+	Kind  string `json:"kind"`
+	Title string `json:"title"`
+	// The event, charge, sentence or restriction.
+	Entity    Entity      `json:"entity"`
+	Citations []*Citation `json:"citations"`
 }
 
 // The number of entities of one type.
 type TypeCount struct {
 	Type  EntityType `json:"type"`
 	Count int        `json:"count"`
+}
+
+type CountDimension string
+
+const (
+	CountDimensionArticle         CountDimension = "ARTICLE"
+	CountDimensionCourt           CountDimension = "COURT"
+	CountDimensionYear            CountDimension = "YEAR"
+	CountDimensionRestrictionKind CountDimension = "RESTRICTION_KIND"
+	CountDimensionSentenceKind    CountDimension = "SENTENCE_KIND"
+)
+
+var AllCountDimension = []CountDimension{
+	CountDimensionArticle,
+	CountDimensionCourt,
+	CountDimensionYear,
+	CountDimensionRestrictionKind,
+	CountDimensionSentenceKind,
+}
+
+func (e CountDimension) IsValid() bool {
+	switch e {
+	case CountDimensionArticle, CountDimensionCourt, CountDimensionYear, CountDimensionRestrictionKind, CountDimensionSentenceKind:
+		return true
+	}
+	return false
+}
+
+func (e CountDimension) String() string {
+	return string(e)
+}
+
+func (e *CountDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CountDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CountDimension", str)
+	}
+	return nil
+}
+
+func (e CountDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CountDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CountDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type DatePrecision string
+
+const (
+	DatePrecisionYear  DatePrecision = "YEAR"
+	DatePrecisionMonth DatePrecision = "MONTH"
+	DatePrecisionDay   DatePrecision = "DAY"
+)
+
+var AllDatePrecision = []DatePrecision{
+	DatePrecisionYear,
+	DatePrecisionMonth,
+	DatePrecisionDay,
+}
+
+func (e DatePrecision) IsValid() bool {
+	switch e {
+	case DatePrecisionYear, DatePrecisionMonth, DatePrecisionDay:
+		return true
+	}
+	return false
+}
+
+func (e DatePrecision) String() string {
+	return string(e)
+}
+
+func (e *DatePrecision) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DatePrecision(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DatePrecision", str)
+	}
+	return nil
+}
+
+func (e DatePrecision) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DatePrecision) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DatePrecision) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type DateQualifier string
+
+const (
+	DateQualifierBefore DateQualifier = "BEFORE"
+	DateQualifierAfter  DateQualifier = "AFTER"
+)
+
+var AllDateQualifier = []DateQualifier{
+	DateQualifierBefore,
+	DateQualifierAfter,
+}
+
+func (e DateQualifier) IsValid() bool {
+	switch e {
+	case DateQualifierBefore, DateQualifierAfter:
+		return true
+	}
+	return false
+}
+
+func (e DateQualifier) String() string {
+	return string(e)
+}
+
+func (e *DateQualifier) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DateQualifier(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DateQualifier", str)
+	}
+	return nil
+}
+
+func (e DateQualifier) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DateQualifier) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DateQualifier) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type Direction string
+
+const (
+	DirectionOut Direction = "OUT"
+	DirectionIn  Direction = "IN"
+)
+
+var AllDirection = []Direction{
+	DirectionOut,
+	DirectionIn,
+}
+
+func (e Direction) IsValid() bool {
+	switch e {
+	case DirectionOut, DirectionIn:
+		return true
+	}
+	return false
+}
+
+func (e Direction) String() string {
+	return string(e)
+}
+
+func (e *Direction) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Direction(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Direction", str)
+	}
+	return nil
+}
+
+func (e Direction) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Direction) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Direction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type EntityOrderField string
+
+const (
+	EntityOrderFieldName EntityOrderField = "NAME"
+	EntityOrderFieldID   EntityOrderField = "ID"
+)
+
+var AllEntityOrderField = []EntityOrderField{
+	EntityOrderFieldName,
+	EntityOrderFieldID,
+}
+
+func (e EntityOrderField) IsValid() bool {
+	switch e {
+	case EntityOrderFieldName, EntityOrderFieldID:
+		return true
+	}
+	return false
+}
+
+func (e EntityOrderField) String() string {
+	return string(e)
+}
+
+func (e *EntityOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EntityOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EntityOrderField", str)
+	}
+	return nil
+}
+
+func (e EntityOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EntityOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EntityOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // The kinds of entity the graph holds.
@@ -104,6 +1032,250 @@ func (e *EntityType) UnmarshalJSON(b []byte) error {
 }
 
 func (e EntityType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type OrderDirection string
+
+const (
+	OrderDirectionAsc  OrderDirection = "ASC"
+	OrderDirectionDesc OrderDirection = "DESC"
+)
+
+var AllOrderDirection = []OrderDirection{
+	OrderDirectionAsc,
+	OrderDirectionDesc,
+}
+
+func (e OrderDirection) IsValid() bool {
+	switch e {
+	case OrderDirectionAsc, OrderDirectionDesc:
+		return true
+	}
+	return false
+}
+
+func (e OrderDirection) String() string {
+	return string(e)
+}
+
+func (e *OrderDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrderDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrderDirection", str)
+	}
+	return nil
+}
+
+func (e OrderDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrderDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kinds of relationship the graph holds.
+type RelationType string
+
+const (
+	RelationTypeLeads          RelationType = "LEADS"
+	RelationTypeMemberOf       RelationType = "MEMBER_OF"
+	RelationTypeFounded        RelationType = "FOUNDED"
+	RelationTypeWorksFor       RelationType = "WORKS_FOR"
+	RelationTypeOwns           RelationType = "OWNS"
+	RelationTypeRelativeOf     RelationType = "RELATIVE_OF"
+	RelationTypeAssociatedWith RelationType = "ASSOCIATED_WITH"
+	RelationTypeDefendantIn    RelationType = "DEFENDANT_IN"
+	RelationTypeComplainantIn  RelationType = "COMPLAINANT_IN"
+	RelationTypeLawyerIn       RelationType = "LAWYER_IN"
+	RelationTypeJudgeIn        RelationType = "JUDGE_IN"
+	RelationTypeProsecutorIn   RelationType = "PROSECUTOR_IN"
+	RelationTypeHeardBy        RelationType = "HEARD_BY"
+	RelationTypeConcerns       RelationType = "CONCERNS"
+	RelationTypeParticipatedIn RelationType = "PARTICIPATED_IN"
+	RelationTypeOrganised      RelationType = "ORGANISED"
+	RelationTypeSubjectOf      RelationType = "SUBJECT_OF"
+	RelationTypeIssued         RelationType = "ISSUED"
+	RelationTypeAbout          RelationType = "ABOUT"
+	RelationTypeAssessed       RelationType = "ASSESSED"
+	RelationTypePreceded       RelationType = "PRECEDED"
+	RelationTypeCaused         RelationType = "CAUSED"
+	RelationTypeLocatedIn      RelationType = "LOCATED_IN"
+	RelationTypeInCode         RelationType = "IN_CODE"
+	RelationTypePartOf         RelationType = "PART_OF"
+	RelationTypeHasCharge      RelationType = "HAS_CHARGE"
+	RelationTypeChargedWith    RelationType = "CHARGED_WITH"
+	RelationTypeUnderArticle   RelationType = "UNDER_ARTICLE"
+	RelationTypeBroughtBy      RelationType = "BROUGHT_BY"
+	RelationTypeSupersedes     RelationType = "SUPERSEDES"
+	RelationTypeHasSentence    RelationType = "HAS_SENTENCE"
+	RelationTypeSentencedTo    RelationType = "SENTENCED_TO"
+	RelationTypeImposedBy      RelationType = "IMPOSED_BY"
+	RelationTypeForCharge      RelationType = "FOR_CHARGE"
+	RelationTypeSubjectTo      RelationType = "SUBJECT_TO"
+	RelationTypeHasRestriction RelationType = "HAS_RESTRICTION"
+	RelationTypeImposes        RelationType = "IMPOSES"
+	RelationTypePublishedBy    RelationType = "PUBLISHED_BY"
+)
+
+var AllRelationType = []RelationType{
+	RelationTypeLeads,
+	RelationTypeMemberOf,
+	RelationTypeFounded,
+	RelationTypeWorksFor,
+	RelationTypeOwns,
+	RelationTypeRelativeOf,
+	RelationTypeAssociatedWith,
+	RelationTypeDefendantIn,
+	RelationTypeComplainantIn,
+	RelationTypeLawyerIn,
+	RelationTypeJudgeIn,
+	RelationTypeProsecutorIn,
+	RelationTypeHeardBy,
+	RelationTypeConcerns,
+	RelationTypeParticipatedIn,
+	RelationTypeOrganised,
+	RelationTypeSubjectOf,
+	RelationTypeIssued,
+	RelationTypeAbout,
+	RelationTypeAssessed,
+	RelationTypePreceded,
+	RelationTypeCaused,
+	RelationTypeLocatedIn,
+	RelationTypeInCode,
+	RelationTypePartOf,
+	RelationTypeHasCharge,
+	RelationTypeChargedWith,
+	RelationTypeUnderArticle,
+	RelationTypeBroughtBy,
+	RelationTypeSupersedes,
+	RelationTypeHasSentence,
+	RelationTypeSentencedTo,
+	RelationTypeImposedBy,
+	RelationTypeForCharge,
+	RelationTypeSubjectTo,
+	RelationTypeHasRestriction,
+	RelationTypeImposes,
+	RelationTypePublishedBy,
+}
+
+func (e RelationType) IsValid() bool {
+	switch e {
+	case RelationTypeLeads, RelationTypeMemberOf, RelationTypeFounded, RelationTypeWorksFor, RelationTypeOwns, RelationTypeRelativeOf, RelationTypeAssociatedWith, RelationTypeDefendantIn, RelationTypeComplainantIn, RelationTypeLawyerIn, RelationTypeJudgeIn, RelationTypeProsecutorIn, RelationTypeHeardBy, RelationTypeConcerns, RelationTypeParticipatedIn, RelationTypeOrganised, RelationTypeSubjectOf, RelationTypeIssued, RelationTypeAbout, RelationTypeAssessed, RelationTypePreceded, RelationTypeCaused, RelationTypeLocatedIn, RelationTypeInCode, RelationTypePartOf, RelationTypeHasCharge, RelationTypeChargedWith, RelationTypeUnderArticle, RelationTypeBroughtBy, RelationTypeSupersedes, RelationTypeHasSentence, RelationTypeSentencedTo, RelationTypeImposedBy, RelationTypeForCharge, RelationTypeSubjectTo, RelationTypeHasRestriction, RelationTypeImposes, RelationTypePublishedBy:
+		return true
+	}
+	return false
+}
+
+func (e RelationType) String() string {
+	return string(e)
+}
+
+func (e *RelationType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RelationType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RelationType", str)
+	}
+	return nil
+}
+
+func (e RelationType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RelationType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RelationType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SentenceKind string
+
+const (
+	SentenceKindCustodial         SentenceKind = "CUSTODIAL"
+	SentenceKindSuspended         SentenceKind = "SUSPENDED"
+	SentenceKindRestrictedFreedom SentenceKind = "RESTRICTED_FREEDOM"
+	SentenceKindFine              SentenceKind = "FINE"
+	SentenceKindNoPenalty         SentenceKind = "NO_PENALTY"
+)
+
+var AllSentenceKind = []SentenceKind{
+	SentenceKindCustodial,
+	SentenceKindSuspended,
+	SentenceKindRestrictedFreedom,
+	SentenceKindFine,
+	SentenceKindNoPenalty,
+}
+
+func (e SentenceKind) IsValid() bool {
+	switch e {
+	case SentenceKindCustodial, SentenceKindSuspended, SentenceKindRestrictedFreedom, SentenceKindFine, SentenceKindNoPenalty:
+		return true
+	}
+	return false
+}
+
+func (e SentenceKind) String() string {
+	return string(e)
+}
+
+func (e *SentenceKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SentenceKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SentenceKind", str)
+	}
+	return nil
+}
+
+func (e SentenceKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SentenceKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SentenceKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -146,3 +146,9 @@ type SimilarCase struct {
 	Score   float64
 	Reasons []string
 }
+
+// EntityOrder says how entity lists are sorted.
+type EntityOrder struct {
+	ByID bool // by ID instead of name
+	Desc bool
+}

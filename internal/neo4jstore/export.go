@@ -48,7 +48,8 @@ func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
 				return nil, fmt.Errorf("entity %s has labels %v: none is an entity type", id, stringList(r, "labels"))
 			}
 			e := kg.Entity{ID: id, Type: t}
-			if e.Props, e.Citations, err = unflatten(props, "id", "origin"); err != nil {
+			// searchText is computed on import (searchtext.go), not stated.
+			if e.Props, e.Citations, err = unflatten(props, "id", "origin", "searchText"); err != nil {
 				return nil, fmt.Errorf("entity %s: %w", id, err)
 			}
 			b := batch(origin)

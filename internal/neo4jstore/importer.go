@@ -204,6 +204,7 @@ func stringList(r *neo4j.Record, key string) []string {
 func nodeProps(e kg.Entity, origin string) map[string]any {
 	p := flatten(e.Props, e.Citations)
 	p["id"], p["origin"] = e.ID, origin
+	p["searchText"] = searchText(e)
 	return p
 }
 

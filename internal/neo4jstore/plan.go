@@ -116,18 +116,20 @@ func collectProps(ctx context.Context, tx neo4j.ManagedTransaction, query string
 	return out, nil
 }
 
+// compare leaves out searchText: it follows from the name and aliases,
+// which are compared, and is not a field of the case file.
 func compare(kind, id string, have, want map[string]any) (Change, bool) {
 	if have == nil {
 		return Change{Op: "create", Kind: kind, ID: id}, false
 	}
 	var diff []string
 	for k, v := range want {
-		if !reflect.DeepEqual(normalize(have[k]), normalize(v)) {
+		if k != "searchText" && !reflect.DeepEqual(normalize(have[k]), normalize(v)) {
 			diff = append(diff, k)
 		}
 	}
 	for k := range have {
-		if _, ok := want[k]; !ok {
+		if _, ok := want[k]; !ok && k != "searchText" {
 			diff = append(diff, k)
 		}
 	}

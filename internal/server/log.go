@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/casegraph/casegraph/internal/kg"
 )
 
 type infoKey struct{}
@@ -51,9 +53,10 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		ctx, trips := kg.WithRoundTrips(r.Context())
 		info := &requestInfo{}
 		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(ctx, infoKey{}, info)))
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
@@ -79,6 +82,9 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		}
 		if len(info.errorCodes) > 0 {
 			attrs = append(attrs, slog.Any("error_codes", info.errorCodes))
+		}
+		if n := trips.Load(); n > 0 {
+			attrs = append(attrs, slog.Int64("db_statements", n))
 		}
 		log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	})

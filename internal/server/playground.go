@@ -2,10 +2,12 @@ package server
 
 import (
 	"embed"
+	"html/template"
 	"io/fs"
 	"net/http"
-
-	"github.com/99designs/gqlgen/graphql/playground"
+	"path"
+	"sort"
+	"strings"
 )
 
 // GraphiQL and React are embedded so the playground works without internet
@@ -13,6 +15,29 @@ import (
 //
 //go:embed assets
 var assets embed.FS
+
+// The example queries open as GraphiQL's tabs, one per analyst question.
+//
+//go:embed examples/*.graphql
+var examples embed.FS
+
+// Example is one ready query.
+type Example struct {
+	Name  string // the file name without its extension
+	Query string
+}
+
+// Examples returns the example queries in file order.
+func Examples() []Example {
+	names, _ := fs.Glob(examples, "examples/*.graphql")
+	sort.Strings(names)
+	out := make([]Example, 0, len(names))
+	for _, n := range names {
+		b, _ := examples.ReadFile(n)
+		out = append(out, Example{Name: strings.TrimSuffix(path.Base(n), ".graphql"), Query: string(b)})
+	}
+	return out
+}
 
 func assetHandler() http.Handler {
 	sub, err := fs.Sub(assets, "assets")
@@ -27,11 +52,50 @@ func assetHandler() http.Handler {
 	})
 }
 
+// page is GraphiQL 4 as gqlgen's playground package renders it, with the
+// assets served by this binary and the examples as the default tabs.
+var page = template.Must(template.New("graphiql").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>casegraph</title>
+  <style>body { margin: 0; } #graphiql { height: 100vh; }</style>
+  <script src="/assets/react.production.min.js"></script>
+  <script src="/assets/react-dom.production.min.js"></script>
+  <link rel="stylesheet" href="/assets/graphiql.min.css">
+</head>
+<body>
+  <div id="graphiql">Loading…</div>
+  <script src="/assets/graphiql.min.js"></script>
+  <script>
+    const examples = {{.Examples}};
+    const params = new URLSearchParams(window.location.search);
+    const tabs = examples.map(e => ({ query: e.Query }));
+    if (params.get('query')) tabs.unshift({ query: params.get('query'), variables: params.get('variables') || undefined });
+    const fetcher = GraphiQL.createFetcher({ url: location.protocol + '//' + location.host + '/graphql' });
+    ReactDOM.render(
+      React.createElement(GraphiQL, {
+        fetcher,
+        defaultTabs: tabs,
+        defaultQuery: tabs[0] && tabs[0].query,
+        isHeadersEditorEnabled: true,
+        onEditQuery: q => { params.set('query', q); history.replaceState(null, '', '?' + params.toString()); },
+      }),
+      document.getElementById('graphiql'),
+    );
+  </script>
+</body>
+</html>
+`))
+
 func playgroundHandler() http.Handler {
-	return playground.Handler("casegraph", "/graphql",
-		playground.WithGraphiqlVersion("/assets/graphiql.min.js", "/assets/graphiql.min.css", "", ""),
-		playground.WithGraphiqlReactVersion("/assets/react.production.min.js", "/assets/react-dom.production.min.js", "", ""),
-		playground.WithGraphiqlPersistStateInURL(true),
-		playground.WithStoragePrefix("casegraph:"),
-	)
+	var buf strings.Builder
+	if err := page.Execute(&buf, struct{ Examples []Example }{Examples()}); err != nil {
+		panic(err) // the template and its data are fixed at build time
+	}
+	html := buf.String()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte(html))
+	})
 }

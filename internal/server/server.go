@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -22,6 +23,12 @@ import (
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
+// The limits every request must keep; docs/api.md explains them.
+const (
+	MaxBodyBytes = 1 << 20 // a request body
+	MaxTokens    = 15000   // lexical tokens in a query
+)
+
 // Options configures the HTTP handler.
 type Options struct {
 	Resolver       *graph.Resolver
@@ -35,7 +42,7 @@ type Options struct {
 // New returns casegraph's HTTP handler.
 func New(o Options) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withTimeout(o.RequestTimeout, graphQL(o)))
+	mux.Handle("/graphql", withTimeout(o.RequestTimeout, limitBody(MaxBodyBytes, graphQL(o))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -59,6 +66,8 @@ func graphQL(o Options) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(MaxTokens)
+	srv.Use(graph.DefaultLimits)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.SetErrorPresenter(graph.ErrorPresenter(o.Log))
@@ -95,6 +104,22 @@ func readyz(ready func(context.Context) error) http.HandlerFunc {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	}
+}
+
+// limitBody refuses bodies over n bytes: at once when the length is
+// declared, and by cutting the read short when it is not.
+func limitBody(n int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > n {
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"errors": []map[string]any{{
+				"message":    fmt.Sprintf("the request body of %d bytes exceeds the limit of %d bytes", r.ContentLength, n),
+				"extensions": map[string]any{"code": string(kg.Invalid), "limit": "body", "max": n},
+			}}})
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, n)
+		next.ServeHTTP(w, r)
+	})
 }
 
 func withTimeout(d time.Duration, next http.Handler) http.Handler {

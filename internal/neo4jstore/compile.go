@@ -1,0 +1,305 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// MaxListSize caps every list field, whatever a client asks for.
+const MaxListSize = 500
+
+// Entities returns the selected fields of the entities with the given IDs,
+// in one Cypher statement however deep the selection: nested fields become
+// subqueries of the one statement. The answer has one map per ID, in order,
+// nil where the ID is unknown; maps carry "__typename".
+func (s *Store) Entities(ctx context.Context, ids []string, sel *kg.Selection) ([]map[string]any, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	c := &compiler{params: map[string]any{"ids": ids}}
+	proj, err := c.entity("n", sel, 0)
+	if err != nil {
+		return nil, err
+	}
+	query := "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, " + proj + " AS v"
+	res, err := s.readQuery(ctx, query, c.params)
+	if err != nil {
+		return nil, translate(err, "reading entities failed")
+	}
+	byID := make(map[string]map[string]any, len(res.Records))
+	for _, r := range res.Records {
+		id, _, _ := neo4j.GetRecordValue[string](r, "id")
+		v, _, _ := neo4j.GetRecordValue[map[string]any](r, "v")
+		byID[id] = v
+	}
+	out := make([]map[string]any, len(ids))
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
+// compiler turns a kg.Selection into Cypher map projections. Labels and
+// relationship types come from the read model's fixed lists; every value
+// from a client (list sizes) becomes a parameter.
+type compiler struct {
+	params map[string]any
+	n      int
+}
+
+func (c *compiler) param(v any) string {
+	name := fmt.Sprintf("p%d", c.n)
+	c.n++
+	c.params[name] = v
+	return "$" + name
+}
+
+// maxNesting bounds nesting; the API's own depth limit is lower.
+const maxNesting = 12
+
+// entity projects the entity bound to v: a CASE over its label when the
+// selection differs by type.
+func (c *compiler) entity(v string, sel *kg.Selection, depth int) (string, error) {
+	if depth > maxNesting {
+		return "", kg.Errorf(kg.Invalid, "the query nests deeper than %d levels", maxNesting)
+	}
+	types := make([]kg.EntityType, 0, len(sel.ByType))
+	for t := range sel.ByType {
+		types = append(types, t)
+	}
+	sort.Slice(types, func(i, j int) bool { return types[i] < types[j] })
+	var b strings.Builder
+	b.WriteString("CASE")
+	for _, t := range types {
+		proj, err := c.entityOfType(v, t, sel.ByType[t], depth)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, " WHEN %s:%s THEN %s", v, t, proj)
+	}
+	b.WriteString(" END")
+	return b.String(), nil
+}
+
+func (c *compiler) entityOfType(v string, t kg.EntityType, fields []kg.SelectedField, depth int) (string, error) {
+	parts := []string{fmt.Sprintf("__typename: '%s'", t), ".id"}
+	done := map[string]bool{"id": true}
+	for _, f := range fields {
+		if done[f.Name] {
+			continue
+		}
+		done[f.Name] = true
+		expr, err := c.entityField(v, t, f, depth)
+		if err != nil {
+			return "", err
+		}
+		if expr != "" {
+			parts = append(parts, f.Name+": "+expr)
+		}
+	}
+	return v + "{" + strings.Join(parts, ", ") + "}", nil
+}
+
+func (c *compiler) entityField(v string, t kg.EntityType, f kg.SelectedField, depth int) (string, error) {
+	switch f.Name {
+	case "__typename":
+		return "", nil
+	case "type":
+		return "'" + enumName(string(t)) + "'", nil
+	case "name":
+		return fmt.Sprintf("coalesce(%s.name, %s.title)", v, v), nil
+	case "aliases":
+		return fmt.Sprintf("coalesce(%s.aliases, [])", v), nil
+	case "contested":
+		return fmt.Sprintf("coalesce(%s.contested, false)", v), nil
+	case "citations":
+		return c.citations(v, f.Sel, depth)
+	}
+	rf, ok := kg.ReadFields[t][f.Name]
+	if !ok {
+		rf, ok = kg.CommonReadFields[f.Name]
+	}
+	if !ok {
+		return "", kg.Errorf(kg.Internal, "no read model for %s.%s", t, f.Name)
+	}
+	return c.readField(v, f, rf, depth)
+}
+
+func (c *compiler) readField(v string, f kg.SelectedField, rf kg.ReadField, depth int) (string, error) {
+	name := rf.Prop
+	if name == "" {
+		name = f.Name
+	}
+	switch rf.Kind {
+	case kg.PropField:
+		if rf.List {
+			return fmt.Sprintf("coalesce(%s.%s, [])", v, name), nil
+		}
+		if strings.HasSuffix(name, "Months") {
+			// -1 stands for "life" or "sentence": no number of months.
+			return fmt.Sprintf("CASE WHEN %s.%s < 0 THEN null ELSE %s.%s END", v, name, v, name), nil
+		}
+		return v + "." + name, nil
+	case kg.DateField:
+		return fmt.Sprintf("CASE WHEN %s.%sText IS NULL THEN null ELSE {text: %s.%sText} END", v, name, v, name), nil
+	}
+	if f.Sel == nil {
+		return "", kg.Errorf(kg.Internal, "field %s needs a selection", f.Name)
+	}
+	m := fmt.Sprintf("m%d", depth+1)
+	r := fmt.Sprintf("r%d", depth+1)
+	pattern := readPattern(v, r, m, rf)
+	where := c.where(m, rf.Where)
+	switch rf.Kind {
+	case kg.OneField:
+		proj, err := c.entity(m, f.Sel, depth+1)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("COLLECT { MATCH %s%s WITH %s ORDER BY %s.id LIMIT 1 RETURN %s }[0]", pattern, where, m, m, proj), nil
+	case kg.ManyField:
+		proj, err := c.entity(m, f.Sel, depth+1)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("COLLECT { MATCH %s%s WITH DISTINCT %s ORDER BY %s.id LIMIT %s RETURN %s }", pattern, where, m, m, c.limit(f), proj), nil
+	case kg.LinksField:
+		proj, err := c.link(v, r, m, f.Sel, depth)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("COLLECT { MATCH %s%s WITH %s, %s ORDER BY %s.date, %s.id LIMIT %s RETURN %s }", pattern, where, r, m, r, r, c.limit(f), proj), nil
+	}
+	return "", kg.Errorf(kg.Internal, "unknown field kind for %s", f.Name)
+}
+
+// readPattern writes the pattern from v over rf's relationship types to m.
+func readPattern(v, r, m string, rf kg.ReadField) string {
+	types := make([]string, len(rf.Rels))
+	for i, t := range rf.Rels {
+		types[i] = string(t)
+	}
+	label := ":Entity"
+	if len(rf.Targets) > 0 {
+		ls := make([]string, len(rf.Targets))
+		for i, t := range rf.Targets {
+			ls[i] = string(t)
+		}
+		label = ":" + strings.Join(ls, "|")
+	}
+	rel := fmt.Sprintf("[%s:%s]", r, strings.Join(types, "|"))
+	switch rf.Dir {
+	case kg.Out:
+		return fmt.Sprintf("(%s)-%s->(%s%s)", v, rel, m, label)
+	case kg.In:
+		return fmt.Sprintf("(%s)<-%s-(%s%s)", v, rel, m, label)
+	}
+	return fmt.Sprintf("(%s)-%s-(%s%s)", v, rel, m, label)
+}
+
+func (c *compiler) where(m string, conds map[string]string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(conds))
+	for k := range conds {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s.%s = %s", m, k, c.param(conds[k])))
+	}
+	return " WHERE " + strings.Join(parts, " AND ")
+}
+
+func (c *compiler) limit(f kg.SelectedField) string {
+	n := MaxListSize
+	if first, ok := f.Args["first"].(int64); ok && first >= 0 && first < int64(n) {
+		n = int(first)
+	} else if first, ok := f.Args["first"].(int); ok && first >= 0 && first < n {
+		n = first
+	}
+	return c.param(n)
+}
+
+// link projects relationship r from v to m, with m as "entity".
+func (c *compiler) link(v, r, m string, sel *kg.Selection, depth int) (string, error) {
+	parts := []string{fmt.Sprintf("id: %s.id", r)}
+	for _, f := range sel.Fields {
+		var expr string
+		switch f.Name {
+		case "id", "__typename":
+			continue
+		case "type":
+			expr = "type(" + r + ")"
+		case "direction":
+			expr = fmt.Sprintf("CASE WHEN startNode(%s) = %s THEN 'OUT' ELSE 'IN' END", r, v)
+		case "contested":
+			expr = fmt.Sprintf("coalesce(%s.contested, false)", r)
+		case "citations":
+			e, err := c.citations(r, f.Sel, depth)
+			if err != nil {
+				return "", err
+			}
+			expr = e
+		case "entity":
+			e, err := c.entity(m, f.Sel, depth+1)
+			if err != nil {
+				return "", err
+			}
+			expr = e
+		default:
+			rf, ok := kg.LinkReadFields[f.Name]
+			if !ok {
+				return "", kg.Errorf(kg.Internal, "no read model for a link's %s", f.Name)
+			}
+			e, err := c.readField(r, f, rf, depth)
+			if err != nil {
+				return "", err
+			}
+			expr = e
+		}
+		parts = append(parts, f.Name+": "+expr)
+	}
+	return "{" + strings.Join(parts, ", ") + "}", nil
+}
+
+// citations projects the citations of the node or relationship v; each
+// cited source is found through the Entity id index.
+func (c *compiler) citations(v string, sel *kg.Selection, depth int) (string, error) {
+	x := fmt.Sprintf("c%d", depth)
+	parts := []string{"ref: " + x}
+	for _, f := range sel.Fields {
+		switch f.Name {
+		case "paragraph":
+			parts = append(parts, fmt.Sprintf("paragraph: toInteger(split(%s, '#p')[1])", x))
+		case "source":
+			s := fmt.Sprintf("s%d", depth)
+			proj, err := c.entity(s, f.Sel, depth+1)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, fmt.Sprintf("source: COLLECT { MATCH (%s:Entity {id: split(%s, '#p')[0]}) RETURN %s }[0]", s, x, proj))
+		}
+	}
+	return fmt.Sprintf("[%s IN coalesce(%s.citations, []) | {%s}]", x, v, strings.Join(parts, ", ")), nil
+}
+
+// enumName turns LegalArticle into LEGAL_ARTICLE, the API's enum value.
+func enumName(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && r >= 'A' && r <= 'Z' {
+			b.WriteByte('_')
+		}
+		b.WriteString(strings.ToUpper(string(r)))
+	}
+	return b.String()
+}

@@ -1,0 +1,687 @@
+package neo4jstore
+
+import (
+	"context"
+	"sort"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// The cross-case questions of the model notes. Each method sends one
+// statement, so a question costs one round trip however many rows it finds.
+// Dates come back as their case-file text and are parsed here, so "March
+// 2022" stays a month.
+
+// monthsCypher rounds the days between two Neo4j dates to months. Rounding
+// days rather than counting calendar months keeps "2022-03 to 2022-11" at 8
+// and "17 April to 21 June" at 2.
+func monthsCypher(from, to string) string {
+	return "toInteger(round(duration.inDays(" + from + ", " + to + ").days / 30.4375))"
+}
+
+// convictionRows finds guilty charges with their context and applies a
+// ConvictionFilter. It leaves p (person), k (case), c (charge), a (article),
+// top (the article above any parts), s (sentence), court, rs (restrictions
+// of the person in the case), d and dText (the date) in scope.
+//
+// The court is the one that imposed the sentence; failing that, the case's
+// one first-instance court if sources agree on it. Where two sources name
+// different courts no court is guessed.
+var convictionRows = `
+MATCH (p:Person)-[:CHARGED_WITH]->(c:Charge {verdict: 'guilty'})<-[:HAS_CHARGE]-(k:Case)
+WITH p, c, k,
+     head(COLLECT { MATCH (c)-[:UNDER_ARTICLE]->(x:LegalArticle) RETURN x ORDER BY x.id }) AS a,
+     head(COLLECT { MATCH (x:Sentence)-[:FOR_CHARGE]->(c) RETURN x ORDER BY x.date DESC, x.id }) AS s
+WITH p, c, k, a, s,
+     head(COLLECT { MATCH (a)-[:PART_OF*0..3]->(x:LegalArticle) WHERE NOT (x)-[:PART_OF]->(:LegalArticle) RETURN x }) AS top,
+     coalesce(
+       head(COLLECT { MATCH (s)-[:IMPOSED_BY]->(x:Court) RETURN x ORDER BY x.id }),
+       CASE WHEN COUNT { (k)-[h:HEARD_BY]->(:Court) WHERE coalesce(h.role, 'first-instance') = 'first-instance' } = 1
+         THEN head(COLLECT { MATCH (k)-[h:HEARD_BY]->(x:Court)
+                             WHERE coalesce(h.role, 'first-instance') = 'first-instance' AND NOT coalesce(h.contested, false)
+                             RETURN x })
+       END) AS court,
+     COLLECT { MATCH (p)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k) RETURN r ORDER BY r.id } AS rs
+WITH p, c, k, a, top, s, court, rs,
+     CASE WHEN s.date IS NOT NULL THEN s.date ELSE c.date END AS d,
+     CASE WHEN s.date IS NOT NULL THEN s.dateText ELSE c.dateText END AS dText
+WHERE (size($articles) = 0 OR EXISTS { MATCH (a)-[:PART_OF*0..3]->(x:LegalArticle) WHERE x.id IN $articles })
+  AND (size($courts) = 0 OR court.id IN $courts)
+  AND (size($cities) = 0 OR EXISTS { MATCH (court)-[:LOCATED_IN*1..3]->(x:Place) WHERE x.id IN $cities })
+  AND (size($restrictionKinds) = 0 OR any(r IN rs WHERE r.kind IN $restrictionKinds))
+  AND (size($sentenceKinds) = 0 OR s.kind IN $sentenceKinds)
+  AND (size($parties) = 0 OR EXISTS { MATCH (p)-[:LEADS|MEMBER_OF|FOUNDED]->(x:Party) WHERE x.id IN $parties })
+  AND ($from IS NULL OR d >= $from)
+  AND ($to IS NULL OR d < $to)
+`
+
+// convictionParams turns a filter into parameters. Empty lists, never
+// nulls, so the Cypher can test size(); To is exclusive of the day after
+// the period it names, so "to 2023" includes all of 2023.
+func convictionParams(f kg.ConvictionFilter) map[string]any {
+	list := func(v []string) []string {
+		if v == nil {
+			return []string{}
+		}
+		return v
+	}
+	params := map[string]any{
+		"articles":         list(f.Articles),
+		"courts":           list(f.Courts),
+		"cities":           list(f.Cities),
+		"restrictionKinds": list(f.RestrictionKinds),
+		"sentenceKinds":    list(f.SentenceKinds),
+		"parties":          list(f.Parties),
+		"from":             nil,
+		"to":               nil,
+	}
+	if f.From != nil {
+		params["from"] = neo4j.DateOf(f.From.Start)
+	}
+	if f.To != nil {
+		params["to"] = neo4j.DateOf(f.To.End())
+	}
+	return params
+}
+
+// MaxConvictionPage bounds one page of convictions.
+const MaxConvictionPage = 500
+
+var convictionsQuery = convictionRows + `
+WITH p, c, k, a, s, court, rs, d, dText
+ORDER BY d IS NULL, d DESC, c.id
+WITH collect({person: p.id, case: k.id, charge: c.id, article: a.id, sentence: s.id, court: court.id,
+              date: dText, sentenceKind: s.kind, termMonths: s.termMonths, restrictions: [r IN rs | r.id]}) AS rows
+RETURN size(rows) AS total, rows[$offset..$offset + $first] AS page`
+
+// Convictions returns a page of guilty charges matching f, newest first,
+// and how many there are in all.
+func (s *Store) Convictions(ctx context.Context, f kg.ConvictionFilter, first, offset int) ([]kg.Conviction, int, error) {
+	if first < 1 || first > MaxConvictionPage {
+		return nil, 0, kg.Errorf(kg.Invalid, "first must be between 1 and %d", MaxConvictionPage)
+	}
+	if offset < 0 {
+		return nil, 0, kg.Errorf(kg.Invalid, "offset must not be negative")
+	}
+	params := convictionParams(f)
+	params["first"], params["offset"] = int64(first), int64(offset)
+	res, err := s.readQuery(ctx, convictionsQuery, params)
+	if err != nil {
+		return nil, 0, translate(err, "reading convictions failed")
+	}
+	rec := patRow(res.Records[0].AsMap())
+	var out []kg.Conviction
+	for _, r := range rec.rows("page") {
+		term := -1
+		if _, ok := r["termMonths"].(int64); ok {
+			term = r.num("termMonths")
+		}
+		out = append(out, kg.Conviction{
+			Person: r.str("person"), Case: r.str("case"), Charge: r.str("charge"), Article: r.str("article"),
+			Sentence: r.str("sentence"), Court: r.str("court"), Date: r.date("date"),
+			SentenceKind: r.str("sentenceKind"), TermMonths: term, Restrictions: r.strs("restrictions"),
+		})
+	}
+	return out, rec.num("total"), nil
+}
+
+var chargeChangesQuery = `
+MATCH (final:Charge)-[r2:SUPERSEDES {change: 're-initiated'}]->(mid:Charge)-[r1:SUPERSEDES {change: 'reclassified'}]->(orig:Charge)
+RETURN head(COLLECT { MATCH (k:Case)-[:HAS_CHARGE]->(final) RETURN k.id ORDER BY k.id }) AS case,
+       head(COLLECT { MATCH (p:Person)-[:CHARGED_WITH]->(final) RETURN p.id ORDER BY p.id }) AS person,
+       orig.id AS original, mid.id AS reclassified, final.id AS final,
+       r1.changeDateText AS reclassifiedOn, r2.changeDateText AS reinitiatedOn,
+       CASE WHEN r1.changeDate IS NULL OR r2.changeDate IS NULL THEN -1
+            ELSE ` + monthsCypher("r1.changeDate", "r2.changeDate") + ` END AS months
+ORDER BY case, final`
+
+// ChargeChanges returns the charges that were reclassified and later
+// re-initiated, with how long that took.
+func (s *Store) ChargeChanges(ctx context.Context) ([]kg.ChargeChange, error) {
+	res, err := s.readQuery(ctx, chargeChangesQuery, nil)
+	if err != nil {
+		return nil, translate(err, "reading charge changes failed")
+	}
+	out := make([]kg.ChargeChange, 0, len(res.Records))
+	for _, rec := range res.Records {
+		r := patRow(rec.AsMap())
+		out = append(out, kg.ChargeChange{
+			Case: r.str("case"), Person: r.str("person"),
+			Original: r.str("original"), Reclassified: r.str("reclassified"), Final: r.str("final"),
+			ReclassifiedOn: r.date("reclassifiedOn"), ReinitiatedOn: r.date("reinitiatedOn"),
+			MonthsBetween: r.num("months"),
+		})
+	}
+	return out, nil
+}
+
+// Counts count people convicted in a case, not charges: someone convicted
+// under two parts of one article, or on three charges in one year, counts
+// once for it.
+var countsQuery = convictionRows + `
+WITH p, k, CASE $by
+  WHEN 'ARTICLE' THEN CASE WHEN top IS NULL THEN [] ELSE [[top.id, coalesce(top.name, top.id)]] END
+  WHEN 'COURT' THEN CASE WHEN court IS NULL THEN [] ELSE [[court.id, coalesce(court.name, court.id)]] END
+  WHEN 'YEAR' THEN CASE WHEN d IS NULL THEN [] ELSE [[toString(d.year), toString(d.year)]] END
+  WHEN 'RESTRICTION_KIND' THEN [r IN rs WHERE r.kind IS NOT NULL | [r.kind, r.kind]]
+  WHEN 'SENTENCE_KIND' THEN CASE WHEN s.kind IS NULL THEN [] ELSE [[s.kind, s.kind]] END
+  ELSE [] END AS keys
+UNWIND keys AS key
+WITH key[0] AS key, key[1] AS label, count(DISTINCT p.id + ' ' + k.id) AS n
+RETURN key, label, n
+ORDER BY n DESC, key`
+
+// Counts groups the convictions matching f by one dimension.
+func (s *Store) Counts(ctx context.Context, by kg.CountDimension, f kg.ConvictionFilter) ([]kg.GroupCount, error) {
+	switch by {
+	case kg.ByArticle, kg.ByCourt, kg.ByYear, kg.ByRestriction, kg.BySentence:
+	default:
+		return nil, kg.Errorf(kg.Invalid, "cannot count by %q", by)
+	}
+	params := convictionParams(f)
+	params["by"] = string(by)
+	res, err := s.readQuery(ctx, countsQuery, params)
+	if err != nil {
+		return nil, translate(err, "counting convictions failed")
+	}
+	out := make([]kg.GroupCount, 0, len(res.Records))
+	for _, rec := range res.Records {
+		r := patRow(rec.AsMap())
+		out = append(out, kg.GroupCount{Key: r.str("key"), Label: r.str("label"), Count: r.num("n")})
+	}
+	return out, nil
+}
+
+// tiesOf lists what a person or a case (n) is tied to, one row per tie:
+// kind, id, label and a reason. A person is seen with their cases, a case
+// with its defendants, so that a person and a case compare like for like;
+// ties through charges, sentences and restrictions stay within those
+// person-case pairs, so a co-defendant's charges are not a person's own.
+const tiesOf = `
+CALL (n) {
+  WITH n,
+       CASE WHEN n:Person THEN [n] ELSE COLLECT {
+         MATCH (q:Person)-[:DEFENDANT_IN]->(n) RETURN q
+         UNION MATCH (q:Person)-[:CHARGED_WITH]->(:Charge)<-[:HAS_CHARGE]-(n) RETURN q } END AS ps,
+       CASE WHEN n:Case THEN [n] ELSE COLLECT {
+         MATCH (n)-[:DEFENDANT_IN]->(q:Case) RETURN q
+         UNION MATCH (n)-[:CHARGED_WITH]->(:Charge)<-[:HAS_CHARGE]-(q:Case) RETURN q } END AS ks
+  CALL (n, ps, ks) {
+    UNWIND ps AS p
+    MATCH (p)-[:CHARGED_WITH]->(c:Charge)<-[:HAS_CHARGE]-(k:Case) WHERE k IN ks
+    MATCH (c)-[:UNDER_ARTICLE]->(a:LegalArticle)-[:PART_OF*0..3]->(t:LegalArticle) WHERE NOT (t)-[:PART_OF]->(:LegalArticle)
+    RETURN 'article' AS kind, t.id AS id, t.name AS label,
+           p.id + ' charged under ' + CASE WHEN a = t THEN 'it' ELSE a.id END + ' in ' + k.id AS reason
+    UNION ALL
+    UNWIND ps AS p
+    MATCH (p)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k:Case) WHERE k IN ks AND r.kind IS NOT NULL
+    RETURN 'restriction-kind' AS kind, r.kind AS id, r.kind AS label,
+           p.id + ' subject to it in ' + k.id + ' (' + r.id + ')' AS reason
+    UNION ALL
+    UNWIND ks AS k
+    MATCH (k)-[h:HEARD_BY]->(t:Court)
+    RETURN 'court' AS kind, t.id AS id, t.name AS label,
+           k.id + CASE WHEN n:Person THEN ', the case of ' + n.id + ',' ELSE '' END + ' heard by it'
+             + CASE WHEN h.contested THEN ' (contested)' ELSE '' END AS reason
+    UNION ALL
+    UNWIND ps AS p
+    MATCH (p)-[:SENTENCED_TO]->(x:Sentence)<-[:HAS_SENTENCE]-(k:Case) WHERE k IN ks
+    MATCH (x)-[:IMPOSED_BY]->(t:Court)
+    RETURN 'court' AS kind, t.id AS id, t.name AS label, p.id + ' sentenced by it in ' + k.id AS reason
+    UNION ALL
+    UNWIND ks AS k
+    MATCH (k)-[:LOCATED_IN]->(t:Place)
+    RETURN 'place' AS kind, t.id AS id, t.name AS label,
+           k.id + CASE WHEN n:Person THEN ', the case of ' + n.id + ',' ELSE '' END + ' located in it' AS reason
+    UNION ALL
+    UNWIND ks AS k
+    MATCH (k)-[:HEARD_BY]->(ct:Court)-[:LOCATED_IN]->(t:Place)
+    RETURN 'place' AS kind, t.id AS id, t.name AS label,
+           k.id + CASE WHEN n:Person THEN ', the case of ' + n.id + ',' ELSE '' END + ' heard by ' + ct.id + ' in it' AS reason
+    UNION ALL
+    UNWIND ps AS p
+    MATCH (p)-[r:PARTICIPATED_IN|ORGANISED|SUBJECT_OF]->(e:Event)-[:PART_OF*0..3]->(t:Event)
+    RETURN 'event' AS kind, t.id AS id, t.name AS label,
+           p.id + CASE type(r) WHEN 'PARTICIPATED_IN' THEN ' took part in ' WHEN 'ORGANISED' THEN ' organised ' ELSE ' was subject of ' END
+             + CASE WHEN e = t THEN 'it' ELSE e.id + ', part of it' END AS reason
+    UNION ALL
+    UNWIND ks AS k
+    MATCH (k)-[r:CONCERNS|SUBJECT_OF]->(e:Event)-[:PART_OF*0..3]->(t:Event)
+    RETURN 'event' AS kind, t.id AS id, t.name AS label,
+           k.id + CASE WHEN n:Person THEN ', the case of ' + n.id + ',' ELSE '' END
+             + CASE type(r) WHEN 'CONCERNS' THEN ' concerns ' ELSE ' was subject of ' END
+             + CASE WHEN e = t THEN 'it' ELSE e.id + ', part of it' END AS reason
+    UNION ALL
+    UNWIND ks + ps AS k
+    MATCH (t:Organisation)-[r:ASSESSED]->(k)
+    RETURN 'organisation' AS kind, t.id AS id, t.name AS label,
+           'it assessed ' + k.id + ' as ' + coalesce(r.assessment, 'unstated') AS reason
+    UNION ALL
+    UNWIND ks + ps AS k
+    MATCH (t:Organisation)-[:ISSUED]->(e:Event)-[:ABOUT]->(k)
+    RETURN 'organisation' AS kind, t.id AS id, t.name AS label, 'it issued ' + e.id + ' about ' + k.id AS reason
+    UNION ALL
+    UNWIND ks AS k
+    MATCH (t:Organisation)-[r:PROSECUTOR_IN|COMPLAINANT_IN]->(k)
+    RETURN 'organisation' AS kind, t.id AS id, t.name AS label,
+           CASE type(r) WHEN 'PROSECUTOR_IN' THEN 'it prosecuted ' ELSE 'it complained in ' END + k.id AS reason
+    UNION ALL
+    UNWIND ps AS p
+    MATCH (p)-[:CHARGED_WITH]->(c:Charge)-[:BROUGHT_BY]->(t:Organisation)
+    MATCH (k:Case)-[:HAS_CHARGE]->(c) WHERE k IN ks
+    RETURN 'organisation' AS kind, t.id AS id, t.name AS label, 'it brought ' + c.id + ' against ' + p.id AS reason
+    UNION ALL
+    UNWIND ps AS p
+    MATCH (p)-[r:WORKS_FOR|LEADS|MEMBER_OF|FOUNDED|OWNS]->(t:Organisation|Party)
+    RETURN CASE WHEN t:Party THEN 'party' ELSE 'organisation' END AS kind, t.id AS id, t.name AS label,
+           p.id + CASE type(r) WHEN 'WORKS_FOR' THEN ' works for' WHEN 'LEADS' THEN ' leads' WHEN 'MEMBER_OF' THEN ' is a member of'
+                  WHEN 'FOUNDED' THEN ' founded' ELSE ' owns' END + ' it' AS reason
+  }
+  RETURN kind, id, coalesce(label, id) AS label, reason
+}`
+
+var commonGroundQuery = `
+OPTIONAL MATCH (xa:Entity {id: $a})
+OPTIONAL MATCH (xb:Entity {id: $b})
+CALL (xa, xb) {
+  UNWIND [0, 1] AS side
+  WITH side, [xa, xb][side] AS n, xa, xb
+  WHERE (xa:Person OR xa:Case) AND (xb:Person OR xb:Case)
+  ` + tiesOf + `
+  WITH kind, id, side, min(label) AS label, collect(DISTINCT reason) AS reasons
+  ORDER BY side
+  WITH kind, id, min(label) AS label, collect(side) AS sides, collect(reasons) AS reasons
+  WHERE size(sides) = 2
+  ORDER BY kind, id
+  RETURN collect({kind: kind, id: id, label: label, a: reasons[0], b: reasons[1]}) AS shared
+}
+RETURN xa IS NOT NULL AS foundA, xb IS NOT NULL AS foundB,
+       coalesce(xa:Person OR xa:Case, false) AS okA, coalesce(xb:Person OR xb:Case, false) AS okB, shared`
+
+// CommonGround returns what two people or cases (or a person and a case)
+// share: articles, courts, events, organisations, parties, places and
+// restriction kinds, each with how both sides are tied to it, a's reasons
+// first.
+func (s *Store) CommonGround(ctx context.Context, a, b string) (kg.CommonGround, error) {
+	res, err := s.readQuery(ctx, commonGroundQuery, map[string]any{"a": a, "b": b})
+	if err != nil {
+		return kg.CommonGround{}, translate(err, "reading common ground failed")
+	}
+	r := patRow(res.Records[0].AsMap())
+	for _, side := range []struct {
+		id, found, ok string
+	}{{a, "foundA", "okA"}, {b, "foundB", "okB"}} {
+		if !r.flag(side.found) {
+			return kg.CommonGround{}, kg.Errorf(kg.NotFound, "no entity has ID %q", side.id)
+		}
+		if !r.flag(side.ok) {
+			return kg.CommonGround{}, kg.Errorf(kg.Invalid, "%q is not a person or a case", side.id)
+		}
+	}
+	out := kg.CommonGround{A: a, B: b, Shared: []kg.Shared{}}
+	for _, sh := range r.rows("shared") {
+		ra, rb := sh.strs("a"), sh.strs("b")
+		sort.Strings(ra)
+		sort.Strings(rb)
+		out.Shared = append(out.Shared, kg.Shared{
+			Kind: sh.str("kind"), ID: sh.str("id"), Label: sh.str("label"), Reasons: append(ra, rb...),
+		})
+	}
+	return out, nil
+}
+
+// Weights of the features SimilarCases compares: a shared article says the
+// most about a prosecution, an organisation's attention the least.
+var similarWeights = map[string]int{
+	"article": 3, "restriction-kind": 2, "court": 2, "event": 2, "organisation": 1, "sentence-kind": 1,
+}
+
+// similarQuery lists each case's features, then scores every other case by
+// the features it shares with the given one. It reads the features of all
+// cases, which is cheap while cases number in the hundreds.
+var similarQuery = `
+OPTIONAL MATCH (t:Entity {id: $id})
+CALL (t) {
+  WITH t WHERE t:Case
+  MATCH (k:Case)
+  CALL (k) {
+    MATCH (k)-[:HAS_CHARGE]->(:Charge)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(x:LegalArticle)
+    WHERE NOT (x)-[:PART_OF]->(:LegalArticle)
+    RETURN 'article' AS kind, x.id AS key, x.name AS label
+    UNION
+    MATCH (k)-[:HAS_RESTRICTION]->(x:Restriction) WHERE x.kind IS NOT NULL
+    RETURN 'restriction-kind' AS kind, x.kind AS key, x.kind AS label
+    UNION
+    MATCH (k)-[:HEARD_BY]->(x:Court)
+    RETURN 'court' AS kind, x.id AS key, x.name AS label
+    UNION
+    MATCH (k)-[:HAS_SENTENCE]->(:Sentence)-[:IMPOSED_BY]->(x:Court)
+    RETURN 'court' AS kind, x.id AS key, x.name AS label
+    UNION
+    MATCH (k)-[:CONCERNS]->(x:Event)
+    RETURN 'event' AS kind, x.id AS key, x.name AS label
+    UNION
+    MATCH (x:Organisation)-[:ASSESSED]->(k)
+    RETURN 'organisation' AS kind, x.id AS key, x.name AS label
+    UNION
+    MATCH (x:Organisation)-[:ISSUED]->(:Event)-[:ABOUT]->(k)
+    RETURN 'organisation' AS kind, x.id AS key, x.name AS label
+    UNION
+    MATCH (k)-[:HAS_SENTENCE]->(x:Sentence) WHERE x.kind IS NOT NULL
+    RETURN 'sentence-kind' AS kind, x.kind AS key, x.kind AS label
+  }
+  WITH t, k, collect({kind: kind, key: key, label: coalesce(label, key)}) AS fs
+  WITH t, collect({k: k, fs: fs}) AS all
+  WITH [x IN all WHERE x.k = t | [f IN x.fs | f.kind + ' ' + f.key]] AS mine, [x IN all WHERE x.k <> t] AS others
+  WITH coalesce(mine[0], []) AS mine, others
+  UNWIND others AS o
+  WITH o.k AS k, [f IN o.fs WHERE f.kind + ' ' + f.key IN mine] AS shared
+  WITH k, shared, reduce(acc = 0, f IN shared | acc + coalesce($weights[f.kind], 0)) AS score
+  WHERE score > 0
+  ORDER BY score DESC, k.id
+  LIMIT $first
+  RETURN collect({case: k.id, score: score,
+                  reasons: [f IN shared | 'shared ' + f.kind + ' ' + f.key + CASE WHEN f.label <> f.key THEN ' (' + f.label + ')' ELSE '' END]}) AS similar
+}
+RETURN t IS NOT NULL AS found, coalesce(t:Case, false) AS isCase, similar`
+
+// MaxSimilar bounds how many similar cases one request returns.
+const MaxSimilar = 100
+
+// SimilarCases ranks other cases by the features they share with the case
+// to: articles, restriction kinds, courts, events, organisations that
+// assessed or issued statements about both, and sentence kinds.
+func (s *Store) SimilarCases(ctx context.Context, to string, first int) ([]kg.SimilarCase, error) {
+	if first < 1 || first > MaxSimilar {
+		return nil, kg.Errorf(kg.Invalid, "first must be between 1 and %d", MaxSimilar)
+	}
+	weights := make(map[string]any, len(similarWeights))
+	for k, w := range similarWeights {
+		weights[k] = int64(w)
+	}
+	res, err := s.readQuery(ctx, similarQuery, map[string]any{"id": to, "first": int64(first), "weights": weights})
+	if err != nil {
+		return nil, translate(err, "reading similar cases failed")
+	}
+	r := patRow(res.Records[0].AsMap())
+	if !r.flag("found") {
+		return nil, kg.Errorf(kg.NotFound, "no entity has ID %q", to)
+	}
+	if !r.flag("isCase") {
+		return nil, kg.Errorf(kg.Invalid, "%q is not a case", to)
+	}
+	out := []kg.SimilarCase{}
+	for _, x := range r.rows("similar") {
+		reasons := x.strs("reasons")
+		sort.Strings(reasons)
+		out = append(out, kg.SimilarCase{Case: x.str("case"), Score: float64(x.num("score")), Reasons: reasons})
+	}
+	return out, nil
+}
+
+// Event kinds the arrest question reads as protests and as arrests. A
+// dispersal counts through the protest it is PART_OF.
+var (
+	protestKinds = []string{"protest", "unrest"}
+	arrestKinds  = []string{"arrest", "detention"}
+)
+
+// A tie to a party counts if it held on the arrest's day: it had begun by
+// then and ends, at its own precision, after it.
+var arrestsQuery = `
+MATCH (p:Person)-[m:LEADS|MEMBER_OF]->(y:Party {registrationStatus: 'unregistered'})
+MATCH (p)-[:SUBJECT_OF]->(ar:Event) WHERE ar.kind IN $arrestKinds AND ar.date IS NOT NULL
+  AND (m.start IS NULL OR m.start <= ar.date)
+  AND (m.end IS NULL OR m.end + CASE m.endPrecision WHEN 'year' THEN duration('P1Y') WHEN 'month' THEN duration('P1M') ELSE duration('P1D') END > ar.date)
+CALL (p, y) {
+  MATCH (p)-[r:PARTICIPATED_IN|ORGANISED]->(:Event)-[:PART_OF*0..3]->(e:Event)
+  RETURN e, CASE type(r) WHEN 'ORGANISED' THEN 'organised' ELSE 'participated' END AS via
+  UNION
+  MATCH (y)-[r:PARTICIPATED_IN|ORGANISED]->(:Event)-[:PART_OF*0..3]->(e:Event)
+  RETURN e, CASE type(r) WHEN 'ORGANISED' THEN 'party-organised' ELSE 'party-participated' END AS via
+  UNION
+  MATCH (p)-[:DEFENDANT_IN]->(:Case)-[:CONCERNS]->(:Event)-[:PART_OF*0..3]->(e:Event)
+  RETURN e, 'case-concerns' AS via
+}
+WITH p, m, y, ar, e, via
+WHERE e.kind IN $protestKinds AND e.date IS NOT NULL AND e.date <= ar.date
+WITH p, m, y, ar, e, via, ` + monthsCypher("e.date", "ar.date") + ` AS months
+WHERE months <= $within
+WITH p, m, y, ar, e, months, via ORDER BY via
+RETURN p.id AS person, y.id AS party, type(m) AS relation, m.role AS role,
+       e.id AS protest, e.dateText AS protestDate, ar.id AS arrest, ar.dateText AS arrestDate,
+       months, collect(DISTINCT via) AS via
+ORDER BY person, arrestDate, protest, party`
+
+// ArrestsAfterProtests returns leaders and members of unregistered parties
+// who were arrested or detained within withinMonths after a protest that
+// they or their party took part in, or that their case concerns.
+func (s *Store) ArrestsAfterProtests(ctx context.Context, withinMonths int) ([]kg.ProtestArrest, error) {
+	if withinMonths < 0 {
+		return nil, kg.Errorf(kg.Invalid, "withinMonths must not be negative")
+	}
+	res, err := s.readQuery(ctx, arrestsQuery, map[string]any{
+		"within": int64(withinMonths), "protestKinds": protestKinds, "arrestKinds": arrestKinds,
+	})
+	if err != nil {
+		return nil, translate(err, "reading arrests after protests failed")
+	}
+	out := make([]kg.ProtestArrest, 0, len(res.Records))
+	for _, rec := range res.Records {
+		r := patRow(rec.AsMap())
+		out = append(out, kg.ProtestArrest{
+			Person: r.str("person"), Party: r.str("party"), Relation: r.str("relation"), Role: r.str("role"),
+			Protest: r.str("protest"), Via: r.strs("via"), Arrest: r.str("arrest"),
+			ProtestDate: r.date("protestDate"), ArrestDate: r.date("arrestDate"), MonthsBetween: r.num("months"),
+		})
+	}
+	return out, nil
+}
+
+// Custody as a preventive measure is detention before trial by another
+// name; custody imposed as a sentence is not.
+var pretrialQuery = `
+MATCH (p:Person)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k:Case)
+WHERE r.kind IN ['pre-trial-detention', 'house-arrest'] OR (r.kind = 'custody' AND r.basis = 'preventive-measure')
+WITH p, k, r ORDER BY r.start IS NULL, r.start, r.id
+WITH p, k, collect({restriction: r.id, kind: r.kind, start: r.startText, end: r.endText,
+                    months: CASE WHEN r.start IS NULL OR r.end IS NULL THEN -1 ELSE ` + monthsCypher("r.start", "r.end") + ` END}) AS periods
+WITH p, k, periods,
+     head(COLLECT { MATCH (p)-[:SENTENCED_TO]->(x:Sentence)<-[:HAS_SENTENCE]-(k) RETURN x ORDER BY x.date, x.id }) AS s
+RETURN p.id AS person, k.id AS case, periods, s.id AS sentence, s.dateText AS verdict
+ORDER BY person, case`
+
+// PretrialDetention returns, per person and case, the spells of pre-trial
+// detention and house arrest and the date of the sentence that followed.
+func (s *Store) PretrialDetention(ctx context.Context) ([]kg.PretrialRecord, error) {
+	res, err := s.readQuery(ctx, pretrialQuery, nil)
+	if err != nil {
+		return nil, translate(err, "reading pre-trial detention failed")
+	}
+	out := make([]kg.PretrialRecord, 0, len(res.Records))
+	for _, rec := range res.Records {
+		r := patRow(rec.AsMap())
+		pr := kg.PretrialRecord{Person: r.str("person"), Case: r.str("case"), Sentence: r.str("sentence"), VerdictDate: r.date("verdict")}
+		for _, x := range r.rows("periods") {
+			cp := kg.CustodyPeriod{
+				Restriction: x.str("restriction"), Kind: x.str("kind"),
+				Start: x.date("start"), End: x.date("end"), Months: x.num("months"),
+			}
+			if cp.Months < 0 {
+				pr.Open = true
+			} else {
+				pr.TotalMonths += cp.Months
+			}
+			pr.Periods = append(pr.Periods, cp)
+		}
+		out = append(out, pr)
+	}
+	return out, nil
+}
+
+// A case's facts are the case, its relationships, its charges, sentences
+// and restrictions and their relationships; any of them contested makes
+// the case's record disputed.
+var assessedQuery = `
+MATCH (o:Organisation)-[r:ASSESSED]->(k:Case)
+WITH k, o, r ORDER BY o.id, r.assessment
+WITH k, collect(DISTINCT o.id) AS orgs,
+     collect({organisation: o.id, assessment: r.assessment, note: r.note, sources: r.sources}) AS assessments
+WHERE size(orgs) >= $min
+RETURN k.id AS case, orgs, assessments,
+       COLLECT {
+         MATCH (k) WHERE k.contested = true RETURN k.id AS id
+         UNION MATCH (k)-[x]-() WHERE x.contested = true RETURN x.id AS id
+         UNION MATCH (k)-[:HAS_CHARGE|HAS_SENTENCE|HAS_RESTRICTION]->(y) WHERE y.contested = true RETURN y.id AS id
+         UNION MATCH (k)-[:HAS_CHARGE|HAS_SENTENCE|HAS_RESTRICTION]->()-[x]-() WHERE x.contested = true RETURN x.id AS id
+       } AS contested
+ORDER BY size(orgs) DESC, case`
+
+// AssessedCases returns the cases that at least minOrganisations distinct
+// organisations assessed, with the assessments and the case's contested
+// facts.
+func (s *Store) AssessedCases(ctx context.Context, minOrganisations int) ([]kg.AssessedCase, error) {
+	if minOrganisations < 1 {
+		return nil, kg.Errorf(kg.Invalid, "minOrganisations must be at least 1")
+	}
+	res, err := s.readQuery(ctx, assessedQuery, map[string]any{"min": int64(minOrganisations)})
+	if err != nil {
+		return nil, translate(err, "reading assessed cases failed")
+	}
+	out := make([]kg.AssessedCase, 0, len(res.Records))
+	for _, rec := range res.Records {
+		r := patRow(rec.AsMap())
+		ac := kg.AssessedCase{Case: r.str("case"), Organisations: r.strs("orgs"), Contested: r.strs("contested")}
+		sort.Strings(ac.Contested)
+		for _, x := range r.rows("assessments") {
+			ac.Assessments = append(ac.Assessments, kg.Assessment{
+				Organisation: x.str("organisation"), Assessment: x.str("assessment"), Note: x.str("note"), Sources: x.strs("sources"),
+			})
+		}
+		out = append(out, ac)
+	}
+	return out, nil
+}
+
+// A charge that another one superseded was replaced, not charged alongside
+// its replacement, so it does not pair.
+var articlePairsQuery = `
+MATCH (p:Person)-[:CHARGED_WITH]->(c:Charge)<-[:HAS_CHARGE]-(k:Case)
+WHERE NOT EXISTS { (:Charge)-[:SUPERSEDES]->(c) }
+MATCH (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(a:LegalArticle)
+WHERE NOT (a)-[:PART_OF]->(:LegalArticle)
+WITH p, k, collect(DISTINCT a.id) AS arts
+UNWIND arts AS x
+UNWIND arts AS y
+WITH p, k, x, y WHERE x < y
+WITH x, y, count(*) AS n, collect(DISTINCT k.id) AS cases, collect(DISTINCT p.id) AS persons
+RETURN x, y, n, cases, persons
+ORDER BY n DESC, x, y`
+
+// ArticlePairs returns the pairs of articles charged together against one
+// person in one case, with how often.
+func (s *Store) ArticlePairs(ctx context.Context) ([]kg.ArticlePair, error) {
+	res, err := s.readQuery(ctx, articlePairsQuery, nil)
+	if err != nil {
+		return nil, translate(err, "reading article pairs failed")
+	}
+	out := make([]kg.ArticlePair, 0, len(res.Records))
+	for _, rec := range res.Records {
+		r := patRow(rec.AsMap())
+		ap := kg.ArticlePair{A: r.str("x"), B: r.str("y"), Count: r.num("n"), Cases: r.strs("cases"), Persons: r.strs("persons")}
+		sort.Strings(ap.Cases)
+		sort.Strings(ap.Persons)
+		out = append(out, ap)
+	}
+	return out, nil
+}
+
+// A contested entity is about its case where it belongs to one (a charge,
+// sentence or restriction), else about itself.
+var contestedQuery = `
+CALL () {
+  MATCH (n:Entity) WHERE n.contested = true
+  RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS type,
+         coalesce(head(COLLECT { MATCH (k:Case)-[:HAS_CHARGE|HAS_SENTENCE|HAS_RESTRICTION]->(n) RETURN k.id }), n.id) AS about,
+         '' AS other, n.note AS note, n.sources AS sources
+  UNION ALL
+  MATCH (x)-[r]->(y) WHERE r.contested = true
+  RETURN r.id AS id, type(r) AS type, x.id AS about, y.id AS other, r.note AS note, r.sources AS sources
+}
+RETURN id, type, about, other, note, sources
+ORDER BY about, id`
+
+// ContestedClaims returns every entity and relationship that sources
+// disagree on.
+func (s *Store) ContestedClaims(ctx context.Context) ([]kg.ContestedClaim, error) {
+	res, err := s.readQuery(ctx, contestedQuery, nil)
+	if err != nil {
+		return nil, translate(err, "reading contested claims failed")
+	}
+	out := make([]kg.ContestedClaim, 0, len(res.Records))
+	for _, rec := range res.Records {
+		r := patRow(rec.AsMap())
+		out = append(out, kg.ContestedClaim{
+			ID: r.str("id"), Type: r.str("type"), About: r.str("about"), Other: r.str("other"),
+			Note: r.str("note"), Sources: r.strs("sources"),
+		})
+	}
+	return out, nil
+}
+
+// patRow reads the values of one result row or map; a missing or null value
+// reads as its zero.
+type patRow map[string]any
+
+func (r patRow) str(k string) string { s, _ := r[k].(string); return s }
+
+func (r patRow) flag(k string) bool { b, _ := r[k].(bool); return b }
+
+func (r patRow) num(k string) int {
+	switch v := r[k].(type) {
+	case int64:
+		return int(v)
+	case float64:
+		return int(v)
+	}
+	return 0
+}
+
+func (r patRow) strs(k string) []string {
+	raw, _ := r[k].([]any)
+	out := make([]string, 0, len(raw))
+	for _, v := range raw {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (r patRow) rows(k string) []patRow {
+	raw, _ := r[k].([]any)
+	out := make([]patRow, 0, len(raw))
+	for _, v := range raw {
+		if m, ok := v.(map[string]any); ok {
+			out = append(out, patRow(m))
+		}
+	}
+	return out
+}
+
+// date parses a date's case-file text. The importer wrote that text from a
+// parsed date, so it parses; if it ever does not, the date reads as unknown
+// rather than failing the whole answer.
+func (r patRow) date(k string) *kg.Date {
+	s := r.str(k)
+	if s == "" {
+		return nil
+	}
+	d, err := kg.ParseDate(s)
+	if err != nil {
+		return nil
+	}
+	return &d
+}

@@ -1,0 +1,257 @@
+package neo4jstore
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+const (
+	defaultHits = 20
+	maxHits     = 100
+	// searchCandidates bounds what the index hands to the type filter; a
+	// wanted type ranked beyond it by Lucene is not found.
+	searchCandidates = 1000
+	// rerankWindow is how many hits beyond First the statement returns for
+	// Go to rank by closeness of name (see Search).
+	rerankWindow = 50
+	// A query longer than this is cut: more words add Lucene clauses, not
+	// better answers, and each fuzzy term may expand to 50 clauses of
+	// Lucene's limit of 1024.
+	maxQueryWords = 6
+	maxWordRunes  = 50
+)
+
+// searchStatement asks the full-text index, keeps the wanted types, and
+// puts entities whose whole name (2) or alias (1) is the query first.
+// $exact holds the query's text in lower case and transliterated. A source
+// has a title and no name: its title stands for its name.
+const searchStatement = `
+CALL db.index.fulltext.queryNodes('entity_search', $query, {limit: $candidates}) YIELD node, score
+WITH node, score, [l IN labels(node) WHERE l <> 'Entity'][0] AS type
+WHERE size($types) = 0 OR type IN $types
+WITH node, type, score, coalesce(node.name, node.title, '') AS name
+WITH node, type, score, name, CASE
+    WHEN toLower(name) IN $exact THEN 2
+    WHEN any(a IN coalesce(node.aliases, []) WHERE toLower(a) IN $exact) THEN 1
+    ELSE 0 END AS exact
+RETURN node.id AS id, type, name, coalesce(node.aliases, []) AS aliases, score, exact
+ORDER BY exact DESC, score DESC, id
+LIMIT $window`
+
+// Search finds entities by name, alias, description or title, in one
+// statement. Case, diacritics, Cyrillic or Latin spelling and a typo of
+// one letter in a longer word do not matter. Text without a letter or
+// digit finds nothing.
+//
+// A hit's score adds three parts: 2 for an exact name or 1 for an exact
+// alias; how close its closest name or alias is to the query (0 to 1, see
+// nameMatch); and its Lucene score relative to the best (0 to 1). So exact
+// names come first, then exact aliases, then the entities whose own name
+// is nearest the query, before those that only mention it: Lucene alone
+// would rank "Detention of Marat Zhylanbaev" above the person for a
+// misspelt Zhylanbaev, as the shorter text matching the same word.
+func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) {
+	types := make([]string, 0, len(q.Types))
+	for _, t := range q.Types {
+		if !slices.Contains(kg.EntityTypes, t) {
+			return nil, kg.Errorf(kg.Invalid, "unknown entity type %q", t)
+		}
+		types = append(types, string(t))
+	}
+	query := luceneQuery(q.Text)
+	if query == "" {
+		return []kg.Hit{}, nil
+	}
+	first := q.First
+	if first <= 0 {
+		first = defaultHits
+	}
+	first = min(first, maxHits)
+
+	res, err := s.readQuery(ctx, searchStatement, map[string]any{
+		"query":      query,
+		"candidates": searchCandidates,
+		"types":      types,
+		"exact":      exactForms(q.Text),
+		"window":     first + rerankWindow,
+	})
+	if err != nil {
+		return nil, translate(err, "search failed")
+	}
+	top := 0.0
+	for _, r := range res.Records {
+		score, _, _ := neo4j.GetRecordValue[float64](r, "score")
+		top = max(top, score)
+	}
+	hits := make([]kg.Hit, 0, len(res.Records))
+	for _, r := range res.Records {
+		id, _, _ := neo4j.GetRecordValue[string](r, "id")
+		t, _, _ := neo4j.GetRecordValue[string](r, "type")
+		name, _, _ := neo4j.GetRecordValue[string](r, "name")
+		score, _, _ := neo4j.GetRecordValue[float64](r, "score")
+		exact, _, _ := neo4j.GetRecordValue[int64](r, "exact")
+		matched, closeness := nameMatch(q.Text, name, stringList(r, "aliases"))
+		if top > 0 {
+			score /= top
+		}
+		hits = append(hits, kg.Hit{
+			ID: id, Type: kg.EntityType(t), Name: name, Matched: matched,
+			Score: float64(exact) + closeness + score,
+		})
+	}
+	slices.SortStableFunc(hits, func(a, b kg.Hit) int {
+		if a.Score != b.Score {
+			return cmp.Compare(b.Score, a.Score)
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return hits[:min(len(hits), first)], nil
+}
+
+// luceneQuery turns what a user typed into a Lucene query for the
+// entity_search index. Only the letters and digits of the input are kept,
+// so no Lucene operator or special character (+ - && || ! ( ) { } [ ] ^
+// " ~ * ? : \ /) reaches the parser, and AND, OR and NOT are lower-cased
+// into plain words. Input without letters or digits gives "".
+//
+// Each word becomes alternatives, any of which may match: the word itself
+// and its transliteration (boost 4), its phonetic key as searchText stores
+// it (3), a prefix (2) from three characters, and a fuzzy term of one edit
+// (1) for words of four letters or more without digits. Prefix and fuzzy
+// terms bypass the analyzer, so they are written already folded. Words are
+// alternatives too: an entity matching more of them scores higher.
+//
+// Names weigh most, then searchText; titles and descriptions take the
+// exact words only and weigh less, so an entity named by the query beats
+// one that merely mentions it, and a typo does not wander through prose.
+func luceneQuery(text string) string {
+	words := kg.Words(text)
+	if len(words) > maxQueryWords {
+		words = words[:maxQueryWords]
+	}
+	var exact, loose []string
+	seen := map[string]bool{}
+	// add writes a clause once; an exact term keeps the first, highest,
+	// boost it is written with.
+	add := func(list *[]string, key, clause string) {
+		if !seen[key] {
+			seen[key] = true
+			*list = append(*list, clause)
+		}
+	}
+	for _, w := range words {
+		if utf8.RuneCountInString(w) > maxWordRunes {
+			w = string([]rune(w)[:maxWordRunes])
+		}
+		lower, latin, key := strings.ToLower(w), kg.Latin(w), kg.PhoneticKey(w)
+		add(&exact, lower, lower+"^4")
+		add(&exact, latin, latin+"^4")
+		add(&exact, key, key+"^3")
+		if utf8.RuneCountInString(latin) >= 3 {
+			add(&loose, latin+"*", latin+"*^2")
+		}
+		if utf8.RuneCountInString(latin) >= 4 && !strings.ContainsFunc(latin, unicode.IsDigit) {
+			add(&loose, latin+"~", latin+"~1")
+		}
+	}
+	if len(exact) == 0 {
+		return ""
+	}
+	all := strings.Join(append(slices.Clone(exact), loose...), " ")
+	plain := strings.Join(exact, " ")
+	return "name:(" + all + ")^3 searchText:(" + all + ")^2 title:(" + plain + ") description:(" + plain + ")^0.5"
+}
+
+// exactForms are the query's text as Search compares it with whole names
+// and aliases: in lower case, and transliterated.
+func exactForms(text string) []string {
+	lower := strings.Join(strings.Fields(strings.ToLower(text)), " ")
+	forms := []string{lower}
+	if latin := kg.Latin(lower); latin != lower {
+		forms = append(forms, latin)
+	}
+	return forms
+}
+
+// nameMatch picks the name or alias that best explains a hit and says how
+// close it is to the query, from 0 to 1: 1 for one equal to the query in
+// lower case or once transliterated; else the share of words that meet
+// (the same word 1, the same phonetic key 0.9, a key prefix or one edit
+// away 0.5) over the longer of query and name, so extra words count
+// against a name. So "Mamay" reports the alias Mamay, "Жыланбаев" the
+// alias Жыланбаев, "Dalibaev" the alias Dalibayev (0.9). A hit found only
+// by its description reports its name, at 0.
+func nameMatch(text, name string, aliases []string) (string, float64) {
+	cands := append([]string{name}, aliases...)
+	for _, form := range []func(string) string{strings.ToLower, kg.Latin} {
+		want := strings.Join(kg.Words(form(text)), " ")
+		for _, c := range cands {
+			if strings.Join(kg.Words(form(c)), " ") == want {
+				return c, 1
+			}
+		}
+	}
+	query := kg.Words(kg.Latin(text))
+	best, bestScore := name, 0.0
+	for _, c := range cands {
+		words := kg.Words(kg.Latin(c))
+		if len(words) == 0 {
+			continue
+		}
+		score := 0.0
+		for _, q := range query {
+			score += wordMatch(q, words)
+		}
+		if score /= float64(max(len(query), len(words))); score > bestScore {
+			best, bestScore = c, score
+		}
+	}
+	return best, bestScore
+}
+
+// wordMatch scores how well query word q, in Latin, meets a name's words.
+func wordMatch(q string, words []string) float64 {
+	qk, best := kg.PhoneticKey(q), 0.0
+	for _, w := range words {
+		wk := kg.PhoneticKey(w)
+		switch {
+		case w == q:
+			return 1
+		case wk == qk:
+			best = max(best, 0.9)
+		case strings.HasPrefix(wk, qk), oneEdit(qk, wk):
+			best = max(best, 0.5)
+		}
+	}
+	return best
+}
+
+// oneEdit reports whether a and b differ by exactly one inserted, deleted
+// or replaced letter, or two neighbours swapped, as Lucene's fuzzy terms
+// count edits.
+func oneEdit(a, b string) bool {
+	x, y := []rune(a), []rune(b)
+	if len(x) > len(y) {
+		x, y = y, x
+	}
+	if len(y)-len(x) > 1 || string(x) == string(y) {
+		return false
+	}
+	i := 0
+	for i < len(x) && x[i] == y[i] {
+		i++
+	}
+	if len(x) < len(y) {
+		return string(x[i:]) == string(y[i+1:])
+	}
+	swapped := i+1 < len(x) && x[i] == y[i+1] && x[i+1] == y[i] && string(x[i+2:]) == string(y[i+2:])
+	return swapped || string(x[i+1:]) == string(y[i+1:])
+}

@@ -1,0 +1,493 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// The graph-shaped views front ends draw, and timelines. Each method sends
+// one statement: the nodes and edges come back as lists of maps in a single
+// row, so a view costs one round trip however large it is.
+
+// Bounds of the view queries. Depths and lengths go into the statement text
+// (Cypher takes no parameters there), so they are checked against these first.
+const (
+	maxViewDepth          = 3
+	maxViewPathLength     = 6
+	maxTimelinePlaceDepth = 6 // how deep places nest: site, district, city, region, country
+)
+
+// viewProjection turns the row's node and relationship lists into maps the
+// Go side reads without knowing Neo4j's types.
+const viewProjection = `
+RETURN [n IN nodes | {id: n.id, labels: labels(n), props: properties(n)}] AS nodes,
+       [r IN rels | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS edges`
+
+// Neighbourhood returns the entities within q.Depth steps of q.ID, closest
+// first up to q.Limit nodes (the start included), and the edges among them.
+// Walking goes through every node, but only nodes of q.Types are kept; with
+// q.RelTypes set, only those relationships are walked and drawn.
+func (s *Store) Neighbourhood(ctx context.Context, q kg.NeighbourhoodQuery) (kg.GraphView, error) {
+	if q.Depth < 1 || q.Depth > maxViewDepth {
+		return kg.GraphView{}, kg.Errorf(kg.Invalid, "depth must be between 1 and %d, not %d", maxViewDepth, q.Depth)
+	}
+	if q.Limit < 1 {
+		return kg.GraphView{}, kg.Errorf(kg.Invalid, "limit must be at least 1, not %d", q.Limit)
+	}
+	rels, err := viewRelTypes(q.RelTypes)
+	if err != nil {
+		return kg.GraphView{}, err
+	}
+	types, err := viewEntityTypes(q.Types)
+	if err != nil {
+		return kg.GraphView{}, err
+	}
+	// ANY SHORTEST finds each node once, at its distance, in one
+	// breadth-first search instead of enumerating every path to it. One node
+	// beyond the limit tells whether the limit cut the answer.
+	query := `
+MATCH (start:Entity {id: $id})
+CALL (start) {
+  MATCH p = ANY SHORTEST (start)-[` + viewRelPattern(rels) + `]-{1,` + fmt.Sprint(q.Depth) + `}(n:Entity)
+  WHERE n <> start AND (size($types) = 0 OR any(l IN labels(n) WHERE l IN $types))
+  WITH n, length(p) AS distance
+  ORDER BY distance, n.id
+  LIMIT $limit
+  RETURN collect(n) AS found
+}
+WITH [start] + found[..$limit - 1] AS nodes, size(found) >= $limit AS truncated
+CALL (nodes) {
+  UNWIND nodes AS a
+  MATCH (a)-[r]->(b)
+  WHERE b IN nodes AND (size($rels) = 0 OR type(r) IN $rels)
+  RETURN collect(r) AS rels
+}` + viewProjection + `, truncated`
+	res, err := s.readQuery(ctx, query, map[string]any{"id": q.ID, "types": types, "rels": rels, "limit": q.Limit})
+	if err != nil {
+		return kg.GraphView{}, translate(err, "reading the neighbourhood failed")
+	}
+	if len(res.Records) == 0 {
+		return kg.GraphView{}, kg.Errorf(kg.NotFound, "no entity %s", q.ID)
+	}
+	rec := res.Records[0]
+	view, err := readView(rec)
+	if err != nil {
+		return kg.GraphView{}, translate(err, "reading the neighbourhood failed")
+	}
+	view.Truncated, _, _ = neo4j.GetRecordValue[bool](rec, "truncated")
+	return view, nil
+}
+
+// Paths returns the shortest paths between q.From and q.To of at most
+// q.MaxLength steps, up to q.Limit of them, as their union and as lists of
+// node IDs. Paths that pass the same nodes over parallel relationships
+// count once; the view keeps all their relationships. Unknown ends are
+// NotFound; ends with no path between them give an empty view.
+func (s *Store) Paths(ctx context.Context, q kg.PathsQuery) (kg.GraphView, [][]string, error) {
+	if q.MaxLength < 1 || q.MaxLength > maxViewPathLength {
+		return kg.GraphView{}, nil, kg.Errorf(kg.Invalid, "maxLength must be between 1 and %d, not %d", maxViewPathLength, q.MaxLength)
+	}
+	if q.Limit < 1 {
+		return kg.GraphView{}, nil, kg.Errorf(kg.Invalid, "limit must be at least 1, not %d", q.Limit)
+	}
+	// allShortestPaths fails when both ends are one node, hence a <> b;
+	// from an entity to itself the one path is the entity alone.
+	// Paths are ordered by their node IDs so a limit always cuts the same
+	// ones; all have the same length, so the joined IDs compare fairly.
+	query := `
+OPTIONAL MATCH (a:Entity {id: $from})
+OPTIONAL MATCH (b:Entity {id: $to})
+CALL (a, b) {
+  WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
+  MATCH p = allShortestPaths((a)-[*..` + fmt.Sprint(q.MaxLength) + `]-(b))
+  WHERE all(x IN nodes(p) WHERE x:Entity)
+  WITH [x IN nodes(p) | x.id] AS ids, collect(p) AS ps
+  ORDER BY reduce(k = '', i IN ids | k + i + ' ')
+  LIMIT $limit + 1
+  RETURN collect({ids: ids, ps: ps}) AS found
+}
+WITH a, b, found[..$limit] AS kept, size(found) > $limit AS truncated
+CALL (a, b, kept) {
+  UNWIND kept AS k
+  UNWIND k.ps AS p
+  UNWIND nodes(p) AS n
+  WITH collect(DISTINCT n) AS nodes
+  RETURN CASE WHEN a = b THEN [a] ELSE nodes END AS nodes
+}
+CALL (kept) {
+  UNWIND kept AS k
+  UNWIND k.ps AS p
+  UNWIND relationships(p) AS r
+  RETURN collect(DISTINCT r) AS rels
+}` + viewProjection + `, truncated,
+       CASE WHEN a = b THEN [[a.id]] ELSE [k IN kept | k.ids] END AS paths,
+       a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo`
+	res, err := s.readQuery(ctx, query, map[string]any{"from": q.From, "to": q.To, "limit": q.Limit})
+	if err != nil {
+		return kg.GraphView{}, nil, translate(err, "finding paths failed")
+	}
+	rec := res.Records[0]
+	hasFrom, _, _ := neo4j.GetRecordValue[bool](rec, "hasFrom")
+	hasTo, _, _ := neo4j.GetRecordValue[bool](rec, "hasTo")
+	switch {
+	case !hasFrom:
+		return kg.GraphView{}, nil, kg.Errorf(kg.NotFound, "no entity %s", q.From)
+	case !hasTo:
+		return kg.GraphView{}, nil, kg.Errorf(kg.NotFound, "no entity %s", q.To)
+	}
+	view, err := readView(rec)
+	if err != nil {
+		return kg.GraphView{}, nil, translate(err, "finding paths failed")
+	}
+	view.Truncated, _, _ = neo4j.GetRecordValue[bool](rec, "truncated")
+	raw, _, _ := neo4j.GetRecordValue[[]any](rec, "paths")
+	paths := make([][]string, 0, len(raw))
+	for _, p := range raw {
+		ids, _ := viewStrings(p)
+		paths = append(paths, ids)
+	}
+	return view, paths, nil
+}
+
+// Subgraph returns the entities with the given IDs and the edges among
+// them. IDs the graph does not hold are left out, not reported.
+func (s *Store) Subgraph(ctx context.Context, ids []string) (kg.GraphView, error) {
+	if len(ids) == 0 {
+		return kg.GraphView{}, nil
+	}
+	query := `
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+WITH collect(DISTINCT n) AS nodes
+CALL (nodes) {
+  UNWIND nodes AS a
+  MATCH (a)-[r]->(b)
+  WHERE b IN nodes
+  RETURN collect(r) AS rels
+}` + viewProjection
+	res, err := s.readQuery(ctx, query, map[string]any{"ids": ids})
+	if err != nil {
+		return kg.GraphView{}, translate(err, "reading the subgraph failed")
+	}
+	view, err := readView(res.Records[0])
+	if err != nil {
+		return kg.GraphView{}, translate(err, "reading the subgraph failed")
+	}
+	return view, nil
+}
+
+// timelineTypes are the entity types that have a story to tell.
+var timelineTypes = []kg.EntityType{kg.Person, kg.Case, kg.Organisation, kg.Party, kg.Place}
+
+// timelineQuery gathers every dated step of an entity, whatever its type:
+// each branch starts with a label on x, so only the branches of x's type
+// find anything. A branch returns the step and which of its dates counts;
+// UNION drops a step reached twice, such as an event a person was subject of
+// in their own case.
+var timelineQuery = `
+MATCH (x:Entity {id: $id})
+CALL (x) {
+  CALL (x) {
+    MATCH (x:Person)-[:PARTICIPATED_IN|ORGANISED|SUBJECT_OF|ISSUED]->(e:Event)
+    RETURN e AS item, e.kind AS kind, e.dateText AS text
+    UNION
+    MATCH (x:Person)-[:DEFENDANT_IN]->(:Case)-[:CONCERNS|SUBJECT_OF]->(e:Event)
+    RETURN e AS item, e.kind AS kind, e.dateText AS text
+    UNION
+    MATCH (x:Person)-[:DEFENDANT_IN]->(:Case)<-[:ABOUT]-(e:Event)
+    RETURN e AS item, e.kind AS kind, e.dateText AS text
+    UNION
+    MATCH (x:Person)-[:CHARGED_WITH]->(c:Charge)
+    RETURN c AS item, 'charge' AS kind, coalesce(c.dateText, c.changeDateText) AS text
+    UNION
+    MATCH (x:Person)-[:SENTENCED_TO]->(s:Sentence)
+    RETURN s AS item, 'sentence' AS kind, s.dateText AS text
+    UNION
+    MATCH (x:Person)-[:SUBJECT_TO]->(r:Restriction)
+    RETURN r AS item, 'restriction-start' AS kind, r.startText AS text
+    UNION
+    MATCH (x:Person)-[:SUBJECT_TO]->(r:Restriction)
+    RETURN r AS item, 'restriction-end' AS kind, r.endText AS text
+    UNION
+    MATCH (x:Case)-[:CONCERNS|SUBJECT_OF]->(e:Event)
+    RETURN e AS item, e.kind AS kind, e.dateText AS text
+    UNION
+    MATCH (x:Case)<-[:ABOUT]-(e:Event)
+    RETURN e AS item, e.kind AS kind, e.dateText AS text
+    UNION
+    MATCH (x:Case)<-[:DEFENDANT_IN]-(:Person)-[:SUBJECT_OF|PARTICIPATED_IN]->(e:Event)
+    WHERE e.kind IN $arrestKinds
+    RETURN e AS item, e.kind AS kind, e.dateText AS text
+    UNION
+    MATCH (x:Case)-[:HAS_CHARGE]->(c:Charge)
+    RETURN c AS item, 'charge' AS kind, coalesce(c.dateText, c.changeDateText) AS text
+    UNION
+    MATCH (x:Case)-[:HAS_SENTENCE]->(s:Sentence)
+    RETURN s AS item, 'sentence' AS kind, s.dateText AS text
+    UNION
+    MATCH (x:Case)-[:HAS_RESTRICTION]->(r:Restriction)
+    RETURN r AS item, 'restriction-start' AS kind, r.startText AS text
+    UNION
+    MATCH (x:Case)-[:HAS_RESTRICTION]->(r:Restriction)
+    RETURN r AS item, 'restriction-end' AS kind, r.endText AS text
+    UNION
+    MATCH (x)-[:ISSUED|ORGANISED|PARTICIPATED_IN|SUBJECT_OF]->(e:Event)
+    WHERE x:Organisation OR x:Party
+    RETURN e AS item, e.kind AS kind, e.dateText AS text
+    UNION
+    MATCH (x)<-[:ABOUT]-(e:Event)
+    WHERE x:Organisation OR x:Party
+    RETURN e AS item, e.kind AS kind, e.dateText AS text
+    UNION
+    MATCH (e:Event)-[:LOCATED_IN]->(:Place)-[:LOCATED_IN*0..` + fmt.Sprint(maxTimelinePlaceDepth) + `]->(x:Place)
+    RETURN e AS item, e.kind AS kind, e.dateText AS text
+  }
+  WITH item, kind, text WHERE text IS NOT NULL
+  RETURN collect({id: item.id, labels: labels(item), name: item.name, kind: kind, text: text, citations: item.citations}) AS entries
+}
+RETURN entries`
+
+// timelineArrestKinds are the event kinds that count as a defendant's arrest in the
+// timeline of their case.
+var timelineArrestKinds = []string{"arrest"}
+
+// Timeline returns the dated steps in the story of a person, case,
+// organisation, party or place, in date order. Undated steps are left out;
+// with q.From or q.To set, so are steps whose period lies wholly outside
+// them.
+func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]kg.TimelineEntry, error) {
+	if t, ok := kg.TypeOfID(q.Of); ok && !hasEntityType(timelineTypes, t) {
+		return nil, kg.Errorf(kg.Invalid, "%s is a %s: timelines exist for people, cases, organisations, parties and places", q.Of, t)
+	}
+	res, err := s.readQuery(ctx, timelineQuery, map[string]any{"id": q.Of, "arrestKinds": timelineArrestKinds})
+	if err != nil {
+		return nil, translate(err, "reading the timeline failed")
+	}
+	if len(res.Records) == 0 {
+		return nil, kg.Errorf(kg.NotFound, "no entity %s", q.Of)
+	}
+	raw, _, _ := neo4j.GetRecordValue[[]any](res.Records[0], "entries")
+	out := make([]kg.TimelineEntry, 0, len(raw))
+	for _, r := range raw {
+		m, _ := r.(map[string]any)
+		text, _ := m["text"].(string)
+		d, err := kg.ParseDate(text)
+		if err != nil {
+			return nil, kg.Wrap(kg.Internal, err, "reading the timeline failed")
+		}
+		if !timelineOverlaps(d, q.From, q.To) {
+			continue
+		}
+		e := kg.TimelineEntry{Date: d}
+		e.Entity, _ = m["id"].(string)
+		e.Kind, _ = m["kind"].(string)
+		e.Title, _ = m["name"].(string)
+		labels, _ := viewStrings(m["labels"])
+		e.Type, _ = viewEntityType(labels)
+		cites, _ := viewStrings(m["citations"])
+		if e.Citations, err = viewCitations(cites); err != nil {
+			return nil, kg.Wrap(kg.Internal, err, "reading the timeline failed")
+		}
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if !a.Date.Start.Equal(b.Date.Start) {
+			return a.Date.Start.Before(b.Date.Start)
+		}
+		if a.Entity != b.Entity {
+			return a.Entity < b.Entity
+		}
+		return a.Kind < b.Kind
+	})
+	return out, nil
+}
+
+// timelineOverlaps reports whether d's period meets [from, to], where to covers
+// its whole period: "to 2023" keeps December 2023.
+func timelineOverlaps(d kg.Date, from, to *kg.Date) bool {
+	if from != nil && !d.End().After(from.Start) {
+		return false
+	}
+	if to != nil && !d.Start.Before(to.End()) {
+		return false
+	}
+	return true
+}
+
+// viewRelTypes checks relationship types against the fixed list, since
+// they are written into the statement text.
+func viewRelTypes(types []kg.RelType) ([]string, error) {
+	known := map[kg.RelType]bool{}
+	for _, t := range kg.AllRelTypes() {
+		known[t] = true
+	}
+	var out []string
+	seen := map[kg.RelType]bool{}
+	for _, t := range types {
+		if !known[t] {
+			return nil, kg.Errorf(kg.Invalid, "%q is not a relationship type", t)
+		}
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, string(t))
+		}
+	}
+	return out, nil
+}
+
+// viewRelPattern returns the type part of a relationship pattern: ":A|B", or
+// nothing for every type.
+func viewRelPattern(types []string) string {
+	if len(types) == 0 {
+		return ""
+	}
+	return ":" + strings.Join(types, "|")
+}
+
+func viewEntityTypes(types []kg.EntityType) ([]string, error) {
+	out := make([]string, 0, len(types))
+	for _, t := range types {
+		if !hasEntityType(kg.EntityTypes, t) {
+			return nil, kg.Errorf(kg.Invalid, "%q is not an entity type", t)
+		}
+		out = append(out, string(t))
+	}
+	return out, nil
+}
+
+func hasEntityType(list []kg.EntityType, t kg.EntityType) bool {
+	for _, x := range list {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// viewEntityType picks the type label out of a node's labels.
+func viewEntityType(labels []string) (kg.EntityType, bool) {
+	for _, l := range labels {
+		if t := kg.EntityType(l); hasEntityType(kg.EntityTypes, t) {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+// readView builds a GraphView from the nodes and edges columns of
+// viewProjection, sorted by ID so equal graphs compare equal.
+func readView(rec *neo4j.Record) (kg.GraphView, error) {
+	var view kg.GraphView
+	nodes, _, err := neo4j.GetRecordValue[[]any](rec, "nodes")
+	if err != nil {
+		return view, err
+	}
+	edges, _, err := neo4j.GetRecordValue[[]any](rec, "edges")
+	if err != nil {
+		return view, err
+	}
+	for _, raw := range nodes {
+		m, _ := raw.(map[string]any)
+		props, _ := m["props"].(map[string]any)
+		labels, _ := viewStrings(m["labels"])
+		t, ok := viewEntityType(labels)
+		if !ok {
+			return view, fmt.Errorf("node %v has no entity type among %v", m["id"], labels)
+		}
+		n := kg.GraphNode{Type: t, Props: viewProps(props)}
+		n.ID, _ = m["id"].(string)
+		if n.Label, _ = props["name"].(string); n.Label == "" {
+			n.Label, _ = props["title"].(string)
+		}
+		view.Nodes = append(view.Nodes, n)
+	}
+	for _, raw := range edges {
+		m, _ := raw.(map[string]any)
+		props, _ := m["props"].(map[string]any)
+		e := kg.GraphEdge{Props: viewProps(props)}
+		e.ID, _ = m["id"].(string)
+		t, _ := m["type"].(string)
+		e.Type = kg.RelType(t)
+		e.Source, _ = m["source"].(string)
+		e.Target, _ = m["target"].(string)
+		cites, _ := viewStrings(props["citations"])
+		if e.Citations, err = viewCitations(cites); err != nil {
+			return view, fmt.Errorf("relationship %s: %w", e.ID, err)
+		}
+		view.Edges = append(view.Edges, e)
+	}
+	sort.Slice(view.Nodes, func(i, j int) bool { return view.Nodes[i].ID < view.Nodes[j].ID })
+	sort.Slice(view.Edges, func(i, j int) bool { return view.Edges[i].ID < view.Edges[j].ID })
+	return view, nil
+}
+
+// viewHidden are bookkeeping properties a view does not show: identity and
+// provenance have fields of their own, and field only says how a case file
+// wrote the relationship.
+var viewHidden = map[string]bool{"id": true, "origin": true, "citations": true, "sources": true, "searchText": true, "field": true}
+
+// viewProps returns the scalar properties of a node or relationship as a
+// client sees them: each date as its case-file text under its own name
+// (its Neo4j date and precision siblings dropped), durations' months kept.
+func viewProps(props map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range props {
+		if viewHidden[k] {
+			continue
+		}
+		if base, ok := strings.CutSuffix(k, "Precision"); ok && props[base+"Text"] != nil {
+			continue
+		}
+		if base, ok := strings.CutSuffix(k, "Text"); ok && props[base+"Precision"] != nil {
+			continue
+		}
+		if text, ok := props[k+"Text"].(string); ok && props[k+"Precision"] != nil {
+			out[k] = text
+			continue
+		}
+		switch v := v.(type) {
+		case string, int64, float64, bool:
+			out[k] = v
+		case []any:
+			if ss, ok := viewStrings(v); ok {
+				out[k] = ss
+			}
+		}
+	}
+	return out
+}
+
+// viewStrings converts a list read from Neo4j to strings; ok is false when it
+// holds anything else.
+func viewStrings(v any) ([]string, bool) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, v == nil
+	}
+	out := make([]string, len(list))
+	for i, x := range list {
+		if out[i], ok = x.(string); !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+func viewCitations(ss []string) ([]kg.Citation, error) {
+	var out []kg.Citation
+	for _, s := range ss {
+		c, err := kg.ParseCitation(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

@@ -1,0 +1,133 @@
+package server_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/casegraph/casegraph/graph"
+	"github.com/casegraph/casegraph/internal/neo4jstore"
+	"github.com/casegraph/casegraph/internal/neo4jtest"
+	"github.com/casegraph/casegraph/internal/server"
+)
+
+// api serves the real handler over a real Neo4j holding the bundled data.
+type api struct {
+	url  string
+	logs *lockedBuffer
+}
+
+var (
+	apiOnce sync.Once
+	shared  *api
+)
+
+func newAPI(t *testing.T) *api {
+	t.Helper()
+	uri := neo4jtest.URI(t)
+	apiOnce.Do(func() {
+		// Shared by every test of the package, so it outlives any one test.
+		store, err := neo4jstore.Open(neo4jstore.Options{URI: uri, Database: "neo4j"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		neo4jtest.ImportBundled(t, store)
+		logs := &lockedBuffer{}
+		h := server.New(server.Options{
+			Resolver:       &graph.Resolver{Store: store},
+			Ready:          store.Ping,
+			Log:            slog.New(slog.NewJSONHandler(logs, nil)),
+			CORSOrigins:    []string{"https://allowed.example"},
+			Playground:     true,
+			RequestTimeout: 30 * time.Second,
+		})
+		srv := httptest.NewServer(h)
+		shared = &api{url: srv.URL, logs: logs}
+	})
+	if shared == nil {
+		t.Fatal("API did not start")
+	}
+	return shared
+}
+
+type response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+// post sends a query and returns the answer and the number of Cypher
+// statements the request cost, read from its log line.
+func (a *api) post(t *testing.T, query string, vars map[string]any) (response, int) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, a.url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	marker := "test-" + time.Now().Format(time.RFC3339Nano)
+	req.Header.Set("User-Agent", marker)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out response
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, raw)
+	}
+	return out, a.lastStatements(t)
+}
+
+// lastStatements reads db_statements from the latest request log line.
+func (a *api) lastStatements(t *testing.T) int {
+	t.Helper()
+	var last map[string]any
+	sc := bufio.NewScanner(strings.NewReader(a.logs.String()))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var m map[string]any
+		if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "request" && m["path"] == "/graphql" {
+			last = m
+		}
+	}
+	n, _ := last["db_statements"].(float64)
+	return int(n)
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func noErrors(t *testing.T, r response) {
+	t.Helper()
+	if len(r.Errors) > 0 {
+		t.Fatalf("errors: %+v", r.Errors)
+	}
+}
