@@ -41,14 +41,17 @@ type ComplexityRoot struct {
 		Party         func(childComplexity int) int
 		Person        func(childComplexity int) int
 		Protest       func(childComplexity int) int
+		Relation      func(childComplexity int) int
 		Role          func(childComplexity int) int
+		Via           func(childComplexity int) int
 	}
 
 	ArticlePair struct {
-		A     func(childComplexity int) int
-		B     func(childComplexity int) int
-		Cases func(childComplexity int) int
-		Count func(childComplexity int) int
+		A       func(childComplexity int) int
+		B       func(childComplexity int) int
+		Cases   func(childComplexity int) int
+		Count   func(childComplexity int) int
+		Persons func(childComplexity int) int
 	}
 
 	AssessedCase struct {
@@ -56,6 +59,13 @@ type ComplexityRoot struct {
 		Case          func(childComplexity int) int
 		Contested     func(childComplexity int) int
 		Organisations func(childComplexity int) int
+	}
+
+	Assessment struct {
+		Assessment   func(childComplexity int) int
+		Note         func(childComplexity int) int
+		Organisation func(childComplexity int) int
+		Sources      func(childComplexity int) int
 	}
 
 	Case struct {
@@ -130,24 +140,25 @@ type ComplexityRoot struct {
 	}
 
 	ContestedClaim struct {
-		About     func(childComplexity int) int
-		Citations func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Note      func(childComplexity int) int
-		Type      func(childComplexity int) int
+		About   func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Note    func(childComplexity int) int
+		Other   func(childComplexity int) int
+		Sources func(childComplexity int) int
+		Type    func(childComplexity int) int
 	}
 
 	Conviction struct {
-		Article          func(childComplexity int) int
-		Case             func(childComplexity int) int
-		Charge           func(childComplexity int) int
-		Court            func(childComplexity int) int
-		Date             func(childComplexity int) int
-		Person           func(childComplexity int) int
-		RestrictionKinds func(childComplexity int) int
-		Sentence         func(childComplexity int) int
-		SentenceKind     func(childComplexity int) int
-		TermMonths       func(childComplexity int) int
+		Article      func(childComplexity int) int
+		Case         func(childComplexity int) int
+		Charge       func(childComplexity int) int
+		Court        func(childComplexity int) int
+		Date         func(childComplexity int) int
+		Person       func(childComplexity int) int
+		Restrictions func(childComplexity int) int
+		Sentence     func(childComplexity int) int
+		SentenceKind func(childComplexity int) int
+		TermMonths   func(childComplexity int) int
 	}
 
 	ConvictionConnection struct {
@@ -177,15 +188,12 @@ type ComplexityRoot struct {
 		Type         func(childComplexity int) int
 	}
 
-	DetentionSpell struct {
-		Case        func(childComplexity int) int
+	CustodyPeriod struct {
 		End         func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Months      func(childComplexity int) int
-		Person      func(childComplexity int) int
 		Restriction func(childComplexity int) int
 		Start       func(childComplexity int) int
-		VerdictDate func(childComplexity int) int
 	}
 
 	Edge struct {
@@ -405,6 +413,16 @@ type ComplexityRoot struct {
 		Within      func(childComplexity int) int
 	}
 
+	PretrialRecord struct {
+		Case        func(childComplexity int) int
+		Open        func(childComplexity int) int
+		Periods     func(childComplexity int) int
+		Person      func(childComplexity int) int
+		Sentence    func(childComplexity int) int
+		TotalMonths func(childComplexity int) int
+		VerdictDate func(childComplexity int) int
+	}
+
 	Query struct {
 		ArrestsAfterProtests func(childComplexity int, withinMonths *int) int
 		ArticlePairs         func(childComplexity int) int
@@ -543,7 +561,7 @@ type QueryResolver interface {
 	CommonGround(ctx context.Context, a string, b string) (*model.CommonGround, error)
 	SimilarCases(ctx context.Context, to string, first *int) ([]*model.SimilarCase, error)
 	ArrestsAfterProtests(ctx context.Context, withinMonths *int) ([]*model.ArrestAfterProtest, error)
-	PretrialDetention(ctx context.Context) ([]*model.DetentionSpell, error)
+	PretrialDetention(ctx context.Context) ([]*model.PretrialRecord, error)
 	AssessedCases(ctx context.Context, minOrganisations *int) ([]*model.AssessedCase, error)
 	ArticlePairs(ctx context.Context) ([]*model.ArticlePair, error)
 	ContestedClaims(ctx context.Context) ([]*model.ContestedClaim, error)
@@ -598,12 +616,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ArrestAfterProtest.Protest(childComplexity), true
+	case "ArrestAfterProtest.relation":
+		if e.ComplexityRoot.ArrestAfterProtest.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArrestAfterProtest.Relation(childComplexity), true
 	case "ArrestAfterProtest.role":
 		if e.ComplexityRoot.ArrestAfterProtest.Role == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ArrestAfterProtest.Role(childComplexity), true
+	case "ArrestAfterProtest.via":
+		if e.ComplexityRoot.ArrestAfterProtest.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArrestAfterProtest.Via(childComplexity), true
 
 	case "ArticlePair.a":
 		if e.ComplexityRoot.ArticlePair.A == nil {
@@ -629,6 +659,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ArticlePair.Count(childComplexity), true
+	case "ArticlePair.persons":
+		if e.ComplexityRoot.ArticlePair.Persons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticlePair.Persons(childComplexity), true
 
 	case "AssessedCase.assessments":
 		if e.ComplexityRoot.AssessedCase.Assessments == nil {
@@ -654,6 +690,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AssessedCase.Organisations(childComplexity), true
+
+	case "Assessment.assessment":
+		if e.ComplexityRoot.Assessment.Assessment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Assessment(childComplexity), true
+	case "Assessment.note":
+		if e.ComplexityRoot.Assessment.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Note(childComplexity), true
+	case "Assessment.organisation":
+		if e.ComplexityRoot.Assessment.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Organisation(childComplexity), true
+	case "Assessment.sources":
+		if e.ComplexityRoot.Assessment.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Sources(childComplexity), true
 
 	case "Case.aliases":
 		if e.ComplexityRoot.Case.Aliases == nil {
@@ -1057,12 +1118,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContestedClaim.About(childComplexity), true
-	case "ContestedClaim.citations":
-		if e.ComplexityRoot.ContestedClaim.Citations == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ContestedClaim.Citations(childComplexity), true
 	case "ContestedClaim.id":
 		if e.ComplexityRoot.ContestedClaim.ID == nil {
 			break
@@ -1075,6 +1130,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContestedClaim.Note(childComplexity), true
+	case "ContestedClaim.other":
+		if e.ComplexityRoot.ContestedClaim.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContestedClaim.Other(childComplexity), true
+	case "ContestedClaim.sources":
+		if e.ComplexityRoot.ContestedClaim.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContestedClaim.Sources(childComplexity), true
 	case "ContestedClaim.type":
 		if e.ComplexityRoot.ContestedClaim.Type == nil {
 			break
@@ -1118,12 +1185,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conviction.Person(childComplexity), true
-	case "Conviction.restrictionKinds":
-		if e.ComplexityRoot.Conviction.RestrictionKinds == nil {
+	case "Conviction.restrictions":
+		if e.ComplexityRoot.Conviction.Restrictions == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Conviction.RestrictionKinds(childComplexity), true
+		return e.ComplexityRoot.Conviction.Restrictions(childComplexity), true
 	case "Conviction.sentence":
 		if e.ComplexityRoot.Conviction.Sentence == nil {
 			break
@@ -1269,54 +1336,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Court.Type(childComplexity), true
 
-	case "DetentionSpell.case":
-		if e.ComplexityRoot.DetentionSpell.Case == nil {
+	case "CustodyPeriod.end":
+		if e.ComplexityRoot.CustodyPeriod.End == nil {
 			break
 		}
 
-		return e.ComplexityRoot.DetentionSpell.Case(childComplexity), true
-	case "DetentionSpell.end":
-		if e.ComplexityRoot.DetentionSpell.End == nil {
+		return e.ComplexityRoot.CustodyPeriod.End(childComplexity), true
+	case "CustodyPeriod.kind":
+		if e.ComplexityRoot.CustodyPeriod.Kind == nil {
 			break
 		}
 
-		return e.ComplexityRoot.DetentionSpell.End(childComplexity), true
-	case "DetentionSpell.kind":
-		if e.ComplexityRoot.DetentionSpell.Kind == nil {
+		return e.ComplexityRoot.CustodyPeriod.Kind(childComplexity), true
+	case "CustodyPeriod.months":
+		if e.ComplexityRoot.CustodyPeriod.Months == nil {
 			break
 		}
 
-		return e.ComplexityRoot.DetentionSpell.Kind(childComplexity), true
-	case "DetentionSpell.months":
-		if e.ComplexityRoot.DetentionSpell.Months == nil {
+		return e.ComplexityRoot.CustodyPeriod.Months(childComplexity), true
+	case "CustodyPeriod.restriction":
+		if e.ComplexityRoot.CustodyPeriod.Restriction == nil {
 			break
 		}
 
-		return e.ComplexityRoot.DetentionSpell.Months(childComplexity), true
-	case "DetentionSpell.person":
-		if e.ComplexityRoot.DetentionSpell.Person == nil {
+		return e.ComplexityRoot.CustodyPeriod.Restriction(childComplexity), true
+	case "CustodyPeriod.start":
+		if e.ComplexityRoot.CustodyPeriod.Start == nil {
 			break
 		}
 
-		return e.ComplexityRoot.DetentionSpell.Person(childComplexity), true
-	case "DetentionSpell.restriction":
-		if e.ComplexityRoot.DetentionSpell.Restriction == nil {
-			break
-		}
-
-		return e.ComplexityRoot.DetentionSpell.Restriction(childComplexity), true
-	case "DetentionSpell.start":
-		if e.ComplexityRoot.DetentionSpell.Start == nil {
-			break
-		}
-
-		return e.ComplexityRoot.DetentionSpell.Start(childComplexity), true
-	case "DetentionSpell.verdictDate":
-		if e.ComplexityRoot.DetentionSpell.VerdictDate == nil {
-			break
-		}
-
-		return e.ComplexityRoot.DetentionSpell.VerdictDate(childComplexity), true
+		return e.ComplexityRoot.CustodyPeriod.Start(childComplexity), true
 
 	case "Edge.citations":
 		if e.ComplexityRoot.Edge.Citations == nil {
@@ -2432,6 +2481,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Place.Within(childComplexity), true
 
+	case "PretrialRecord.case":
+		if e.ComplexityRoot.PretrialRecord.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PretrialRecord.Case(childComplexity), true
+	case "PretrialRecord.open":
+		if e.ComplexityRoot.PretrialRecord.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PretrialRecord.Open(childComplexity), true
+	case "PretrialRecord.periods":
+		if e.ComplexityRoot.PretrialRecord.Periods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PretrialRecord.Periods(childComplexity), true
+	case "PretrialRecord.person":
+		if e.ComplexityRoot.PretrialRecord.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PretrialRecord.Person(childComplexity), true
+	case "PretrialRecord.sentence":
+		if e.ComplexityRoot.PretrialRecord.Sentence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PretrialRecord.Sentence(childComplexity), true
+	case "PretrialRecord.totalMonths":
+		if e.ComplexityRoot.PretrialRecord.TotalMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PretrialRecord.TotalMonths(childComplexity), true
+	case "PretrialRecord.verdictDate":
+		if e.ComplexityRoot.PretrialRecord.VerdictDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PretrialRecord.VerdictDate(childComplexity), true
+
 	case "Query.arrestsAfterProtests":
 		if e.ComplexityRoot.Query.ArrestsAfterProtests == nil {
 			break
@@ -3180,7 +3272,7 @@ type Query {
   "Leaders and members of unregistered parties arrested within some months after a protest."
   arrestsAfterProtests(withinMonths: Int = 6): [ArrestAfterProtest!]!
   "How long each person spent in pre-trial detention and house arrest before the verdict."
-  pretrialDetention: [DetentionSpell!]!
+  pretrialDetention: [PretrialRecord!]!
   "Cases that several organisations assessed, such as calling them politically motivated."
   assessedCases(minOrganisations: Int = 2): [AssessedCase!]!
   "Articles charged together against the same person in the same case."
@@ -3789,8 +3881,8 @@ type Conviction {
   date: FuzzyDate
   sentenceKind: String
   termMonths: Int
-  "Kinds of restriction the person was subject to in the case."
-  restrictionKinds: [String!]!
+  "The restrictions the person was subject to in the case."
+  restrictions: [Restriction!]!
 }
 
 enum CountDimension { ARTICLE COURT YEAR RESTRICTION_KIND SENTENCE_KIND }
@@ -3839,37 +3931,62 @@ type SimilarCase {
 type ArrestAfterProtest {
   person: Person!
   party: Party!
+  "LEADS or MEMBER_OF: how the person was tied to the party."
+  relation: String!
   role: String
   protest: Event!
+  "How the person is tied to the protest: participated, organised, party-participated, party-organised, case-concerns."
+  via: [String!]!
   arrest: Event!
   monthsBetween: Int
 }
 
-type DetentionSpell {
+"One person's custody before the verdict in one case."
+type PretrialRecord {
   person: Person!
-  case: Case
+  case: Case!
+  periods: [CustodyPeriod!]!
+  "Months of the periods whose length is known."
+  totalMonths: Int!
+  "A period has no known end, so totalMonths is a lower bound."
+  open: Boolean!
+  sentence: Sentence
+  verdictDate: FuzzyDate
+}
+
+type CustodyPeriod {
   restriction: Restriction!
+  "pre-trial-detention, house-arrest or custody"
   kind: String!
   start: FuzzyDate
   end: FuzzyDate
-  "Whole months between start and end; null while open or undated."
+  "Whole months from start to end; null while open or undated."
   months: Int
-  verdictDate: FuzzyDate
 }
 
 type AssessedCase {
   case: Case!
   organisations: [Organisation!]!
-  assessments: [String!]!
-  "Some fact of the case is contested between sources."
-  contested: Boolean!
+  assessments: [Assessment!]!
+  "IDs of the case's facts that sources disagree about."
+  contested: [ID!]!
+}
+
+type Assessment {
+  organisation: Organisation!
+  "politically-motivated, unfounded, in-violation-of-international-standards, …"
+  assessment: String!
+  note: String
+  sources: [Source!]!
 }
 
 type ArticlePair {
   a: LegalArticle!
   b: LegalArticle!
+  "Prosecutions (a person in a case) charged under both."
   count: Int!
   cases: [Case!]!
+  persons: [Person!]!
 }
 
 type ContestedClaim {
@@ -3877,10 +3994,12 @@ type ContestedClaim {
   id: ID!
   "The entity or relationship type."
   type: String!
-  "The entity the claim is about."
+  "The entity the claim is about: a relationship's start, or the entity itself."
   about: Entity
+  "A relationship's other end."
+  other: Entity
   note: String
-  citations: [Citation!]!
+  sources: [Source!]!
 }
 
 "Counts of what the graph holds."
@@ -3912,10 +4031,14 @@ func (ec *executionContext) childFields_ArrestAfterProtest(ctx context.Context, 
 		return ec.fieldContext_ArrestAfterProtest_person(ctx, field)
 	case "party":
 		return ec.fieldContext_ArrestAfterProtest_party(ctx, field)
+	case "relation":
+		return ec.fieldContext_ArrestAfterProtest_relation(ctx, field)
 	case "role":
 		return ec.fieldContext_ArrestAfterProtest_role(ctx, field)
 	case "protest":
 		return ec.fieldContext_ArrestAfterProtest_protest(ctx, field)
+	case "via":
+		return ec.fieldContext_ArrestAfterProtest_via(ctx, field)
 	case "arrest":
 		return ec.fieldContext_ArrestAfterProtest_arrest(ctx, field)
 	case "monthsBetween":
@@ -3934,6 +4057,8 @@ func (ec *executionContext) childFields_ArticlePair(ctx context.Context, field g
 		return ec.fieldContext_ArticlePair_count(ctx, field)
 	case "cases":
 		return ec.fieldContext_ArticlePair_cases(ctx, field)
+	case "persons":
+		return ec.fieldContext_ArticlePair_persons(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ArticlePair", field.Name)
 }
@@ -3950,6 +4075,20 @@ func (ec *executionContext) childFields_AssessedCase(ctx context.Context, field 
 		return ec.fieldContext_AssessedCase_contested(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AssessedCase", field.Name)
+}
+
+func (ec *executionContext) childFields_Assessment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organisation":
+		return ec.fieldContext_Assessment_organisation(ctx, field)
+	case "assessment":
+		return ec.fieldContext_Assessment_assessment(ctx, field)
+	case "note":
+		return ec.fieldContext_Assessment_note(ctx, field)
+	case "sources":
+		return ec.fieldContext_Assessment_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Assessment", field.Name)
 }
 
 func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4102,10 +4241,12 @@ func (ec *executionContext) childFields_ContestedClaim(ctx context.Context, fiel
 		return ec.fieldContext_ContestedClaim_type(ctx, field)
 	case "about":
 		return ec.fieldContext_ContestedClaim_about(ctx, field)
+	case "other":
+		return ec.fieldContext_ContestedClaim_other(ctx, field)
 	case "note":
 		return ec.fieldContext_ContestedClaim_note(ctx, field)
-	case "citations":
-		return ec.fieldContext_ContestedClaim_citations(ctx, field)
+	case "sources":
+		return ec.fieldContext_ContestedClaim_sources(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContestedClaim", field.Name)
 }
@@ -4130,8 +4271,8 @@ func (ec *executionContext) childFields_Conviction(ctx context.Context, field gr
 		return ec.fieldContext_Conviction_sentenceKind(ctx, field)
 	case "termMonths":
 		return ec.fieldContext_Conviction_termMonths(ctx, field)
-	case "restrictionKinds":
-		return ec.fieldContext_Conviction_restrictionKinds(ctx, field)
+	case "restrictions":
+		return ec.fieldContext_Conviction_restrictions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Conviction", field.Name)
 }
@@ -4190,26 +4331,20 @@ func (ec *executionContext) childFields_Court(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Court", field.Name)
 }
 
-func (ec *executionContext) childFields_DetentionSpell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_CustodyPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "person":
-		return ec.fieldContext_DetentionSpell_person(ctx, field)
-	case "case":
-		return ec.fieldContext_DetentionSpell_case(ctx, field)
 	case "restriction":
-		return ec.fieldContext_DetentionSpell_restriction(ctx, field)
+		return ec.fieldContext_CustodyPeriod_restriction(ctx, field)
 	case "kind":
-		return ec.fieldContext_DetentionSpell_kind(ctx, field)
+		return ec.fieldContext_CustodyPeriod_kind(ctx, field)
 	case "start":
-		return ec.fieldContext_DetentionSpell_start(ctx, field)
+		return ec.fieldContext_CustodyPeriod_start(ctx, field)
 	case "end":
-		return ec.fieldContext_DetentionSpell_end(ctx, field)
+		return ec.fieldContext_CustodyPeriod_end(ctx, field)
 	case "months":
-		return ec.fieldContext_DetentionSpell_months(ctx, field)
-	case "verdictDate":
-		return ec.fieldContext_DetentionSpell_verdictDate(ctx, field)
+		return ec.fieldContext_CustodyPeriod_months(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type DetentionSpell", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type CustodyPeriod", field.Name)
 }
 
 func (ec *executionContext) childFields_Edge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4644,6 +4779,26 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_located(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Place", field.Name)
+}
+
+func (ec *executionContext) childFields_PretrialRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_PretrialRecord_person(ctx, field)
+	case "case":
+		return ec.fieldContext_PretrialRecord_case(ctx, field)
+	case "periods":
+		return ec.fieldContext_PretrialRecord_periods(ctx, field)
+	case "totalMonths":
+		return ec.fieldContext_PretrialRecord_totalMonths(ctx, field)
+	case "open":
+		return ec.fieldContext_PretrialRecord_open(ctx, field)
+	case "sentence":
+		return ec.fieldContext_PretrialRecord_sentence(ctx, field)
+	case "verdictDate":
+		return ec.fieldContext_PretrialRecord_verdictDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PretrialRecord", field.Name)
 }
 
 func (ec *executionContext) childFields_Restriction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6066,6 +6221,29 @@ func (ec *executionContext) fieldContext_ArrestAfterProtest_party(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _ArrestAfterProtest_relation(ctx context.Context, field graphql.CollectedField, obj *model.ArrestAfterProtest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArrestAfterProtest_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArrestAfterProtest_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArrestAfterProtest", field, false, false, "String")
+}
+
 func (ec *executionContext) _ArrestAfterProtest_role(ctx context.Context, field graphql.CollectedField, obj *model.ArrestAfterProtest) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6119,6 +6297,29 @@ func (ec *executionContext) fieldContext_ArrestAfterProtest_protest(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ArrestAfterProtest_via(ctx context.Context, field graphql.CollectedField, obj *model.ArrestAfterProtest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArrestAfterProtest_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArrestAfterProtest_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArrestAfterProtest", field, false, false, "String")
 }
 
 func (ec *executionContext) _ArrestAfterProtest_arrest(ctx context.Context, field graphql.CollectedField, obj *model.ArrestAfterProtest) (ret graphql.Marshaler) {
@@ -6295,6 +6496,38 @@ func (ec *executionContext) fieldContext_ArticlePair_cases(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _ArticlePair_persons(ctx context.Context, field graphql.CollectedField, obj *model.ArticlePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArticlePair_persons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Persons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArticlePair_persons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArticlePair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AssessedCase_case(ctx context.Context, field graphql.CollectedField, obj *model.AssessedCase) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6371,15 +6604,24 @@ func (ec *executionContext) _AssessedCase_assessments(ctx context.Context, field
 			return obj.Assessments, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Assessment) graphql.Marshaler {
+			return ec.marshalNAssessment2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessmentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_AssessedCase_assessments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AssessedCase", field, false, false, "String")
+	fc = &graphql.FieldContext{
+		Object:     "AssessedCase",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assessment(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AssessedCase_contested(ctx context.Context, field graphql.CollectedField, obj *model.AssessedCase) (ret graphql.Marshaler) {
@@ -6394,15 +6636,125 @@ func (ec *executionContext) _AssessedCase_contested(ctx context.Context, field g
 			return obj.Contested, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_AssessedCase_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AssessedCase", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("AssessedCase", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Assessment_organisation(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assessment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assessment_assessment(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_assessment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assessment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_assessment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assessment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assessment_note(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assessment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assessment_sources(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assessment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Case_id(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
@@ -8189,6 +8541,38 @@ func (ec *executionContext) fieldContext_ContestedClaim_about(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _ContestedClaim_other(ctx context.Context, field graphql.CollectedField, obj *model.ContestedClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContestedClaim_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Other, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContestedClaim_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContestedClaim",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ContestedClaim_note(ctx context.Context, field graphql.CollectedField, obj *model.ContestedClaim) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8212,33 +8596,33 @@ func (ec *executionContext) fieldContext_ContestedClaim_note(_ context.Context, 
 	return graphql.NewScalarFieldContext("ContestedClaim", field, false, false, "String")
 }
 
-func (ec *executionContext) _ContestedClaim_citations(ctx context.Context, field graphql.CollectedField, obj *model.ContestedClaim) (ret graphql.Marshaler) {
+func (ec *executionContext) _ContestedClaim_sources(ctx context.Context, field graphql.CollectedField, obj *model.ContestedClaim) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContestedClaim_citations(ctx, field)
+			return ec.fieldContext_ContestedClaim_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ContestedClaim_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ContestedClaim_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ContestedClaim",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Citation(ctx, field)
+			return ec.childFields_Source(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8514,27 +8898,36 @@ func (ec *executionContext) fieldContext_Conviction_termMonths(_ context.Context
 	return graphql.NewScalarFieldContext("Conviction", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Conviction_restrictionKinds(ctx context.Context, field graphql.CollectedField, obj *model.Conviction) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conviction_restrictions(ctx context.Context, field graphql.CollectedField, obj *model.Conviction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Conviction_restrictionKinds(ctx, field)
+			return ec.fieldContext_Conviction_restrictions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RestrictionKinds, nil
+			return obj.Restrictions, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Restriction) graphql.Marshaler {
+			return ec.marshalNRestriction2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRestrictionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Conviction_restrictionKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Conviction", field, false, false, "String")
+func (ec *executionContext) fieldContext_Conviction_restrictions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conviction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Restriction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ConvictionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ConvictionConnection) (ret graphql.Marshaler) {
@@ -9056,77 +9449,13 @@ func (ec *executionContext) fieldContext_Court_restrictions(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _DetentionSpell_person(ctx context.Context, field graphql.CollectedField, obj *model.DetentionSpell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustodyPeriod_restriction(ctx context.Context, field graphql.CollectedField, obj *model.CustodyPeriod) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DetentionSpell_person(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Person, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
-			return ec.marshalNPerson2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_DetentionSpell_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "DetentionSpell",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Person(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _DetentionSpell_case(ctx context.Context, field graphql.CollectedField, obj *model.DetentionSpell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DetentionSpell_case(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Case, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Case) graphql.Marshaler {
-			return ec.marshalOCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCase(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_DetentionSpell_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "DetentionSpell",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Case(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _DetentionSpell_restriction(ctx context.Context, field graphql.CollectedField, obj *model.DetentionSpell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DetentionSpell_restriction(ctx, field)
+			return ec.fieldContext_CustodyPeriod_restriction(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Restriction, nil
@@ -9139,9 +9468,9 @@ func (ec *executionContext) _DetentionSpell_restriction(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DetentionSpell_restriction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_CustodyPeriod_restriction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "DetentionSpell",
+		Object:     "CustodyPeriod",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -9152,13 +9481,13 @@ func (ec *executionContext) fieldContext_DetentionSpell_restriction(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _DetentionSpell_kind(ctx context.Context, field graphql.CollectedField, obj *model.DetentionSpell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustodyPeriod_kind(ctx context.Context, field graphql.CollectedField, obj *model.CustodyPeriod) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DetentionSpell_kind(ctx, field)
+			return ec.fieldContext_CustodyPeriod_kind(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Kind, nil
@@ -9171,17 +9500,17 @@ func (ec *executionContext) _DetentionSpell_kind(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DetentionSpell_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DetentionSpell", field, false, false, "String")
+func (ec *executionContext) fieldContext_CustodyPeriod_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustodyPeriod", field, false, false, "String")
 }
 
-func (ec *executionContext) _DetentionSpell_start(ctx context.Context, field graphql.CollectedField, obj *model.DetentionSpell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustodyPeriod_start(ctx context.Context, field graphql.CollectedField, obj *model.CustodyPeriod) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DetentionSpell_start(ctx, field)
+			return ec.fieldContext_CustodyPeriod_start(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Start, nil
@@ -9194,9 +9523,9 @@ func (ec *executionContext) _DetentionSpell_start(ctx context.Context, field gra
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_DetentionSpell_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_CustodyPeriod_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "DetentionSpell",
+		Object:     "CustodyPeriod",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -9207,13 +9536,13 @@ func (ec *executionContext) fieldContext_DetentionSpell_start(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _DetentionSpell_end(ctx context.Context, field graphql.CollectedField, obj *model.DetentionSpell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustodyPeriod_end(ctx context.Context, field graphql.CollectedField, obj *model.CustodyPeriod) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DetentionSpell_end(ctx, field)
+			return ec.fieldContext_CustodyPeriod_end(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.End, nil
@@ -9226,9 +9555,9 @@ func (ec *executionContext) _DetentionSpell_end(ctx context.Context, field graph
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_DetentionSpell_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_CustodyPeriod_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "DetentionSpell",
+		Object:     "CustodyPeriod",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -9239,13 +9568,13 @@ func (ec *executionContext) fieldContext_DetentionSpell_end(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _DetentionSpell_months(ctx context.Context, field graphql.CollectedField, obj *model.DetentionSpell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustodyPeriod_months(ctx context.Context, field graphql.CollectedField, obj *model.CustodyPeriod) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DetentionSpell_months(ctx, field)
+			return ec.fieldContext_CustodyPeriod_months(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Months, nil
@@ -9258,40 +9587,8 @@ func (ec *executionContext) _DetentionSpell_months(ctx context.Context, field gr
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_DetentionSpell_months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DetentionSpell", field, false, false, "Int")
-}
-
-func (ec *executionContext) _DetentionSpell_verdictDate(ctx context.Context, field graphql.CollectedField, obj *model.DetentionSpell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DetentionSpell_verdictDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.VerdictDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.FuzzyDate) graphql.Marshaler {
-			return ec.marshalOFuzzyDate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐFuzzyDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_DetentionSpell_verdictDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "DetentionSpell",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_FuzzyDate(ctx, field)
-		},
-	}
-	return fc, nil
+func (ec *executionContext) fieldContext_CustodyPeriod_months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustodyPeriod", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Edge_id(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -13820,6 +14117,212 @@ func (ec *executionContext) fieldContext_Place_located(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _PretrialRecord_person(ctx context.Context, field graphql.CollectedField, obj *model.PretrialRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PretrialRecord_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Person, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PretrialRecord_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PretrialRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PretrialRecord_case(ctx context.Context, field graphql.CollectedField, obj *model.PretrialRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PretrialRecord_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Case, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PretrialRecord_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PretrialRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PretrialRecord_periods(ctx context.Context, field graphql.CollectedField, obj *model.PretrialRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PretrialRecord_periods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Periods, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CustodyPeriod) graphql.Marshaler {
+			return ec.marshalNCustodyPeriod2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCustodyPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PretrialRecord_periods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PretrialRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustodyPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PretrialRecord_totalMonths(ctx context.Context, field graphql.CollectedField, obj *model.PretrialRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PretrialRecord_totalMonths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalMonths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PretrialRecord_totalMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PretrialRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PretrialRecord_open(ctx context.Context, field graphql.CollectedField, obj *model.PretrialRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PretrialRecord_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PretrialRecord_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PretrialRecord", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PretrialRecord_sentence(ctx context.Context, field graphql.CollectedField, obj *model.PretrialRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PretrialRecord_sentence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sentence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Sentence) graphql.Marshaler {
+			return ec.marshalOSentence2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PretrialRecord_sentence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PretrialRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sentence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PretrialRecord_verdictDate(ctx context.Context, field graphql.CollectedField, obj *model.PretrialRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PretrialRecord_verdictDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerdictDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FuzzyDate) graphql.Marshaler {
+			return ec.marshalOFuzzyDate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐFuzzyDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PretrialRecord_verdictDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PretrialRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FuzzyDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14480,8 +14983,8 @@ func (ec *executionContext) _Query_pretrialDetention(ctx context.Context, field 
 			return ec.Resolvers.Query().PretrialDetention(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.DetentionSpell) graphql.Marshaler {
-			return ec.marshalNDetentionSpell2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDetentionSpellᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PretrialRecord) graphql.Marshaler {
+			return ec.marshalNPretrialRecord2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecordᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14494,7 +14997,7 @@ func (ec *executionContext) fieldContext_Query_pretrialDetention(_ context.Conte
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_DetentionSpell(ctx, field)
+			return ec.childFields_PretrialRecord(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18014,6 +18517,11 @@ func (ec *executionContext) _ArrestAfterProtest(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "relation":
+			out.Values[i] = ec._ArrestAfterProtest_relation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "role":
 			out.Values[i] = ec._ArrestAfterProtest_role(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -18021,6 +18529,11 @@ func (ec *executionContext) _ArrestAfterProtest(ctx context.Context, sel ast.Sel
 			}
 		case "protest":
 			out.Values[i] = ec._ArrestAfterProtest_protest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._ArrestAfterProtest_via(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18082,6 +18595,11 @@ func (ec *executionContext) _ArticlePair(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "persons":
+			out.Values[i] = ec._ArticlePair_persons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18127,6 +18645,54 @@ func (ec *executionContext) _AssessedCase(ctx context.Context, sel ast.Selection
 			}
 		case "contested":
 			out.Values[i] = ec._AssessedCase_contested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assessmentImplementors = []string{"Assessment"}
+
+func (ec *executionContext) _Assessment(ctx context.Context, sel ast.SelectionSet, obj *model.Assessment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assessmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Assessment")
+		case "organisation":
+			out.Values[i] = ec._Assessment_organisation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assessment":
+			out.Values[i] = ec._Assessment_assessment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Assessment_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._Assessment_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18593,13 +19159,18 @@ func (ec *executionContext) _ContestedClaim(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "other":
+			out.Values[i] = ec._ContestedClaim_other(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "note":
 			out.Values[i] = ec._ContestedClaim_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "citations":
-			out.Values[i] = ec._ContestedClaim_citations(ctx, field, obj)
+		case "sources":
+			out.Values[i] = ec._ContestedClaim_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18676,8 +19247,8 @@ func (ec *executionContext) _Conviction(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "restrictionKinds":
-			out.Values[i] = ec._Conviction_restrictionKinds(ctx, field, obj)
+		case "restrictions":
+			out.Values[i] = ec._Conviction_restrictions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18872,54 +19443,39 @@ func (ec *executionContext) _Court(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
-var detentionSpellImplementors = []string{"DetentionSpell"}
+var custodyPeriodImplementors = []string{"CustodyPeriod"}
 
-func (ec *executionContext) _DetentionSpell(ctx context.Context, sel ast.SelectionSet, obj *model.DetentionSpell) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, detentionSpellImplementors)
+func (ec *executionContext) _CustodyPeriod(ctx context.Context, sel ast.SelectionSet, obj *model.CustodyPeriod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, custodyPeriodImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DetentionSpell")
-		case "person":
-			out.Values[i] = ec._DetentionSpell_person(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "case":
-			out.Values[i] = ec._DetentionSpell_case(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.Values[i] = graphql.MarshalString("CustodyPeriod")
 		case "restriction":
-			out.Values[i] = ec._DetentionSpell_restriction(ctx, field, obj)
+			out.Values[i] = ec._CustodyPeriod_restriction(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "kind":
-			out.Values[i] = ec._DetentionSpell_kind(ctx, field, obj)
+			out.Values[i] = ec._CustodyPeriod_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "start":
-			out.Values[i] = ec._DetentionSpell_start(ctx, field, obj)
+			out.Values[i] = ec._CustodyPeriod_start(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "end":
-			out.Values[i] = ec._DetentionSpell_end(ctx, field, obj)
+			out.Values[i] = ec._CustodyPeriod_end(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "months":
-			out.Values[i] = ec._DetentionSpell_months(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "verdictDate":
-			out.Values[i] = ec._DetentionSpell_verdictDate(ctx, field, obj)
+			out.Values[i] = ec._CustodyPeriod_months(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -20272,6 +20828,69 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var pretrialRecordImplementors = []string{"PretrialRecord"}
+
+func (ec *executionContext) _PretrialRecord(ctx context.Context, sel ast.SelectionSet, obj *model.PretrialRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pretrialRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PretrialRecord")
+		case "person":
+			out.Values[i] = ec._PretrialRecord_person(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "case":
+			out.Values[i] = ec._PretrialRecord_case(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periods":
+			out.Values[i] = ec._PretrialRecord_periods(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalMonths":
+			out.Values[i] = ec._PretrialRecord_totalMonths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "open":
+			out.Values[i] = ec._PretrialRecord_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sentence":
+			out.Values[i] = ec._PretrialRecord_sentence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "verdictDate":
+			out.Values[i] = ec._PretrialRecord_verdictDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -21450,6 +22069,30 @@ func (ec *executionContext) marshalNAssessedCase2ᚖgithubᚗcomᚋcasegraphᚋc
 	return ec._AssessedCase(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAssessment2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Assessment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssessment2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAssessment2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessment(ctx context.Context, sel ast.SelectionSet, v *model.Assessment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Assessment!")
+		return graphql.Null
+	}
+	return ec._Assessment(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21642,21 +22285,11 @@ func (ec *executionContext) marshalNCountDimension2githubᚗcomᚋcasegraphᚋca
 	return v
 }
 
-func (ec *executionContext) unmarshalNDatePrecision2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, v any) (model.DatePrecision, error) {
-	var res model.DatePrecision
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNDatePrecision2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, sel ast.SelectionSet, v model.DatePrecision) graphql.Marshaler {
-	return v
-}
-
-func (ec *executionContext) marshalNDetentionSpell2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDetentionSpellᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DetentionSpell) graphql.Marshaler {
+func (ec *executionContext) marshalNCustodyPeriod2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCustodyPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CustodyPeriod) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDetentionSpell2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDetentionSpell(ctx, sel, v[i])
+		return ec.marshalNCustodyPeriod2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCustodyPeriod(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21668,12 +22301,22 @@ func (ec *executionContext) marshalNDetentionSpell2ᚕᚖgithubᚗcomᚋcasegrap
 	return ret
 }
 
-func (ec *executionContext) marshalNDetentionSpell2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDetentionSpell(ctx context.Context, sel ast.SelectionSet, v *model.DetentionSpell) graphql.Marshaler {
+func (ec *executionContext) marshalNCustodyPeriod2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCustodyPeriod(ctx context.Context, sel ast.SelectionSet, v *model.CustodyPeriod) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "DetentionSpell!")
+		graphql.AddInvalidNullError(ctx, "CustodyPeriod!")
 		return graphql.Null
 	}
-	return ec._DetentionSpell(ctx, sel, v)
+	return ec._CustodyPeriod(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDatePrecision2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, v any) (model.DatePrecision, error) {
+	var res model.DatePrecision
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDatePrecision2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, sel ast.SelectionSet, v model.DatePrecision) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNDirection2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (model.Direction, error) {
@@ -22122,6 +22765,30 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPretrialRecord2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PretrialRecord) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPretrialRecord2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPretrialRecord2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx context.Context, sel ast.SelectionSet, v *model.PretrialRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PretrialRecord!")
+		return graphql.Null
+	}
+	return ec._PretrialRecord(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRelationType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, v any) (model.RelationType, error) {

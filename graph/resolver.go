@@ -21,6 +21,17 @@ type Store interface {
 	Subgraph(ctx context.Context, ids []string) (kg.GraphView, error)
 	Relationship(ctx context.Context, id string) (kg.GraphView, error)
 	Timeline(ctx context.Context, q kg.TimelineQuery) ([]kg.TimelineEntry, error)
+	Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error)
+	Convictions(ctx context.Context, f kg.ConvictionFilter, first, offset int) ([]kg.Conviction, int, error)
+	Counts(ctx context.Context, by kg.CountDimension, f kg.ConvictionFilter) ([]kg.GroupCount, error)
+	ChargeChanges(ctx context.Context) ([]kg.ChargeChange, error)
+	CommonGround(ctx context.Context, a, b string) (kg.CommonGround, error)
+	SimilarCases(ctx context.Context, to string, first int) ([]kg.SimilarCase, error)
+	ArrestsAfterProtests(ctx context.Context, withinMonths int) ([]kg.ProtestArrest, error)
+	PretrialDetention(ctx context.Context) ([]kg.PretrialRecord, error)
+	AssessedCases(ctx context.Context, minOrganisations int) ([]kg.AssessedCase, error)
+	ArticlePairs(ctx context.Context) ([]kg.ArticlePair, error)
+	ContestedClaims(ctx context.Context) ([]kg.ContestedClaim, error)
 }
 
 // Resolver holds the resolvers' dependencies.

@@ -8,8 +8,6 @@ package graph
 import (
 	"context"
 
-	"fmt"
-
 	"github.com/casegraph/casegraph/graph/model"
 	"github.com/casegraph/casegraph/internal/kg"
 )
@@ -79,7 +77,7 @@ func (r *queryResolver) Entities(ctx context.Context, types []model.EntityType, 
 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, query string, types []model.EntityType, first *int) ([]*model.SearchHit, error) {
-	panic(fmt.Errorf("not implemented: Search - search"))
+	return r.search(ctx, query, types, first)
 }
 
 // Neighbourhood is the resolver for the neighbourhood field.
@@ -198,52 +196,52 @@ func (r *queryResolver) Timeline(ctx context.Context, of string, from *string, t
 
 // Convictions is the resolver for the convictions field.
 func (r *queryResolver) Convictions(ctx context.Context, filter *model.ConvictionFilter, first *int, after *string) (*model.ConvictionConnection, error) {
-	panic(fmt.Errorf("not implemented: Convictions - convictions"))
+	return r.convictions(ctx, filter, first, after)
 }
 
 // Counts is the resolver for the counts field.
 func (r *queryResolver) Counts(ctx context.Context, by model.CountDimension, filter *model.ConvictionFilter) ([]*model.GroupCount, error) {
-	panic(fmt.Errorf("not implemented: Counts - counts"))
+	return r.counts(ctx, by, filter)
 }
 
 // ChargeChanges is the resolver for the chargeChanges field.
 func (r *queryResolver) ChargeChanges(ctx context.Context) ([]*model.ChargeChange, error) {
-	panic(fmt.Errorf("not implemented: ChargeChanges - chargeChanges"))
+	return r.chargeChanges(ctx)
 }
 
 // CommonGround is the resolver for the commonGround field.
 func (r *queryResolver) CommonGround(ctx context.Context, a string, b string) (*model.CommonGround, error) {
-	panic(fmt.Errorf("not implemented: CommonGround - commonGround"))
+	return r.commonGround(ctx, a, b)
 }
 
 // SimilarCases is the resolver for the similarCases field.
 func (r *queryResolver) SimilarCases(ctx context.Context, to string, first *int) ([]*model.SimilarCase, error) {
-	panic(fmt.Errorf("not implemented: SimilarCases - similarCases"))
+	return r.similarCases(ctx, to, first)
 }
 
 // ArrestsAfterProtests is the resolver for the arrestsAfterProtests field.
 func (r *queryResolver) ArrestsAfterProtests(ctx context.Context, withinMonths *int) ([]*model.ArrestAfterProtest, error) {
-	panic(fmt.Errorf("not implemented: ArrestsAfterProtests - arrestsAfterProtests"))
+	return r.arrestsAfterProtests(ctx, withinMonths)
 }
 
 // PretrialDetention is the resolver for the pretrialDetention field.
-func (r *queryResolver) PretrialDetention(ctx context.Context) ([]*model.DetentionSpell, error) {
-	panic(fmt.Errorf("not implemented: PretrialDetention - pretrialDetention"))
+func (r *queryResolver) PretrialDetention(ctx context.Context) ([]*model.PretrialRecord, error) {
+	return r.pretrialDetention(ctx)
 }
 
 // AssessedCases is the resolver for the assessedCases field.
 func (r *queryResolver) AssessedCases(ctx context.Context, minOrganisations *int) ([]*model.AssessedCase, error) {
-	panic(fmt.Errorf("not implemented: AssessedCases - assessedCases"))
+	return r.assessedCases(ctx, minOrganisations)
 }
 
 // ArticlePairs is the resolver for the articlePairs field.
 func (r *queryResolver) ArticlePairs(ctx context.Context) ([]*model.ArticlePair, error) {
-	panic(fmt.Errorf("not implemented: ArticlePairs - articlePairs"))
+	return r.articlePairs(ctx)
 }
 
 // ContestedClaims is the resolver for the contestedClaims field.
 func (r *queryResolver) ContestedClaims(ctx context.Context) ([]*model.ContestedClaim, error) {
-	panic(fmt.Errorf("not implemented: ContestedClaims - contestedClaims"))
+	return r.contestedClaims(ctx)
 }
 
 // Stats is the resolver for the stats field.

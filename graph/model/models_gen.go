@@ -21,27 +21,41 @@ type Node interface {
 }
 
 type ArrestAfterProtest struct {
-	Person        *Person `json:"person"`
-	Party         *Party  `json:"party"`
-	Role          *string `json:"role,omitempty"`
-	Protest       *Event  `json:"protest"`
-	Arrest        *Event  `json:"arrest"`
-	MonthsBetween *int    `json:"monthsBetween,omitempty"`
+	Person *Person `json:"person"`
+	Party  *Party  `json:"party"`
+	// LEADS or MEMBER_OF: how the person was tied to the party.
+	Relation string  `json:"relation"`
+	Role     *string `json:"role,omitempty"`
+	Protest  *Event  `json:"protest"`
+	// How the person is tied to the protest: participated, organised, party-participated, party-organised, case-concerns.
+	Via           []string `json:"via"`
+	Arrest        *Event   `json:"arrest"`
+	MonthsBetween *int     `json:"monthsBetween,omitempty"`
 }
 
 type ArticlePair struct {
-	A     *LegalArticle `json:"a"`
-	B     *LegalArticle `json:"b"`
-	Count int           `json:"count"`
-	Cases []*Case       `json:"cases"`
+	A *LegalArticle `json:"a"`
+	B *LegalArticle `json:"b"`
+	// Prosecutions (a person in a case) charged under both.
+	Count   int       `json:"count"`
+	Cases   []*Case   `json:"cases"`
+	Persons []*Person `json:"persons"`
 }
 
 type AssessedCase struct {
 	Case          *Case           `json:"case"`
 	Organisations []*Organisation `json:"organisations"`
-	Assessments   []string        `json:"assessments"`
-	// Some fact of the case is contested between sources.
-	Contested bool `json:"contested"`
+	Assessments   []*Assessment   `json:"assessments"`
+	// IDs of the case's facts that sources disagree about.
+	Contested []string `json:"contested"`
+}
+
+type Assessment struct {
+	Organisation *Organisation `json:"organisation"`
+	// politically-motivated, unfounded, in-violation-of-international-standards, …
+	Assessment string    `json:"assessment"`
+	Note       *string   `json:"note,omitempty"`
+	Sources    []*Source `json:"sources"`
 }
 
 type Case struct {
@@ -148,10 +162,12 @@ type ContestedClaim struct {
 	ID string `json:"id"`
 	// The entity or relationship type.
 	Type string `json:"type"`
-	// The entity the claim is about.
-	About     Entity      `json:"about,omitempty"`
-	Note      *string     `json:"note,omitempty"`
-	Citations []*Citation `json:"citations"`
+	// The entity the claim is about: a relationship's start, or the entity itself.
+	About Entity `json:"about,omitempty"`
+	// A relationship's other end.
+	Other   Entity    `json:"other,omitempty"`
+	Note    *string   `json:"note,omitempty"`
+	Sources []*Source `json:"sources"`
 }
 
 // A guilty charge with its context.
@@ -165,8 +181,8 @@ type Conviction struct {
 	Date         *FuzzyDate    `json:"date,omitempty"`
 	SentenceKind *string       `json:"sentenceKind,omitempty"`
 	TermMonths   *int          `json:"termMonths,omitempty"`
-	// Kinds of restriction the person was subject to in the case.
-	RestrictionKinds []string `json:"restrictionKinds"`
+	// The restrictions the person was subject to in the case.
+	Restrictions []*Restriction `json:"restrictions"`
 }
 
 type ConvictionConnection struct {
@@ -220,16 +236,14 @@ func (Court) IsNode() {}
 
 func (Court) IsEntity() {}
 
-type DetentionSpell struct {
-	Person      *Person      `json:"person"`
-	Case        *Case        `json:"case,omitempty"`
+type CustodyPeriod struct {
 	Restriction *Restriction `json:"restriction"`
-	Kind        string       `json:"kind"`
-	Start       *FuzzyDate   `json:"start,omitempty"`
-	End         *FuzzyDate   `json:"end,omitempty"`
-	// Whole months between start and end; null while open or undated.
-	Months      *int       `json:"months,omitempty"`
-	VerdictDate *FuzzyDate `json:"verdictDate,omitempty"`
+	// pre-trial-detention, house-arrest or custody
+	Kind  string     `json:"kind"`
+	Start *FuzzyDate `json:"start,omitempty"`
+	End   *FuzzyDate `json:"end,omitempty"`
+	// Whole months from start to end; null while open or undated.
+	Months *int `json:"months,omitempty"`
 }
 
 // A relationship with its two ends.
@@ -540,6 +554,19 @@ type Place struct {
 func (Place) IsNode() {}
 
 func (Place) IsEntity() {}
+
+// One person's custody before the verdict in one case.
+type PretrialRecord struct {
+	Person  *Person          `json:"person"`
+	Case    *Case            `json:"case"`
+	Periods []*CustodyPeriod `json:"periods"`
+	// Months of the periods whose length is known.
+	TotalMonths int `json:"totalMonths"`
+	// A period has no known end, so totalMonths is a lower bound.
+	Open        bool       `json:"open"`
+	Sentence    *Sentence  `json:"sentence,omitempty"`
+	VerdictDate *FuzzyDate `json:"verdictDate,omitempty"`
+}
 
 // casegraph answers questions about political prosecutions: who was charged,
 // under which article, by which court, with what sentence and restrictions,

@@ -1,0 +1,468 @@
+package graph
+
+import (
+	"context"
+	"strings"
+
+	"github.com/casegraph/casegraph/graph/model"
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// The cross-case questions: the store answers each with rows of IDs in one
+// statement; the entities a client selects are then fetched once per
+// entity-valued field, whatever the number of rows.
+
+// as returns the entity with id as a *T, or nil.
+func as[T any](es map[string]model.Entity, id string) *T {
+	t, _ := any(es[id]).(*T)
+	return t
+}
+
+// entitiesOf fetches, for each entity-valued field of a row type, the
+// entities the rows name. fields maps a field name to the IDs for it.
+func (r *Resolver) entitiesOf(ctx context.Context, prefix []string, fields map[string][]string) (map[string]map[string]model.Entity, error) {
+	out := make(map[string]map[string]model.Entity, len(fields))
+	for field, ids := range fields {
+		es, err := r.fetchAt(ctx, ids, append(append([]string{}, prefix...), field)...)
+		if err != nil {
+			return nil, err
+		}
+		out[field] = es
+	}
+	return out, nil
+}
+
+func convictionFilter(f *model.ConvictionFilter) (kg.ConvictionFilter, error) {
+	var out kg.ConvictionFilter
+	if f == nil {
+		return out, nil
+	}
+	out.Articles, out.Courts, out.Cities, out.Parties = f.Articles, f.Courts, f.Cities, f.Parties
+	out.RestrictionKinds = f.RestrictionKinds
+	for _, k := range f.SentenceKinds {
+		out.SentenceKinds = append(out.SentenceKinds, strings.ReplaceAll(strings.ToLower(string(k)), "_", "-"))
+	}
+	var err error
+	if out.From, err = optionalDate("filter.from", f.From); err != nil {
+		return out, err
+	}
+	out.To, err = optionalDate("filter.to", f.To)
+	return out, err
+}
+
+func months(n int) *int {
+	if n < 0 {
+		return nil
+	}
+	return &n
+}
+
+func (r *Resolver) search(ctx context.Context, query string, types []model.EntityType, first *int) ([]*model.SearchHit, error) {
+	n := intOr(first, 10)
+	if n < 0 || n > MaxPageSize {
+		return nil, kg.Errorf(kg.Invalid, "first must be between 0 and %d, got %d", MaxPageSize, n)
+	}
+	hits, err := r.Store.Search(ctx, kg.SearchQuery{Text: query, Types: entityTypes(types), First: n})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	es, err := r.fetchAt(ctx, ids, "entity")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.SearchHit, 0, len(hits))
+	for _, h := range hits {
+		e := es[h.ID]
+		if e == nil {
+			e = placeholder(h.ID, h.Type, h.Name)
+		}
+		out = append(out, &model.SearchHit{Entity: e, Matched: h.Matched, Score: h.Score})
+	}
+	return out, nil
+}
+
+// placeholder stands in for an entity whose fields the client did not
+// select (only __typename, say), so the non-null field still answers.
+func placeholder(id string, t kg.EntityType, name string) model.Entity {
+	e, err := decodeEntity(map[string]any{"__typename": string(t), "id": id, "name": name})
+	if err != nil {
+		return &model.Source{ID: id, Name: name}
+	}
+	return e
+}
+
+func (r *Resolver) convictions(ctx context.Context, filter *model.ConvictionFilter, first *int, after *string) (*model.ConvictionConnection, error) {
+	n, offset, err := page(first, after)
+	if err != nil {
+		return nil, err
+	}
+	f, err := convictionFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	rows, total, err := r.Store.Convictions(ctx, f, n, offset)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string][]string{}
+	for _, c := range rows {
+		for field, id := range map[string]string{"person": c.Person, "case": c.Case, "charge": c.Charge, "article": c.Article, "sentence": c.Sentence, "court": c.Court} {
+			ids[field] = append(ids[field], id)
+		}
+		ids["restrictions"] = append(ids["restrictions"], c.Restrictions...)
+	}
+	es, err := r.entitiesOf(ctx, []string{"edges", "node"}, ids)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.ConvictionConnection{TotalCount: total, PageInfo: pageInfo(offset, len(rows), total), Edges: make([]*model.ConvictionEdge, len(rows))}
+	for i, c := range rows {
+		node := &model.Conviction{
+			Person: as[model.Person](es["person"], c.Person), Case: as[model.Case](es["case"], c.Case),
+			Charge: as[model.Charge](es["charge"], c.Charge), Article: as[model.LegalArticle](es["article"], c.Article),
+			Sentence: as[model.Sentence](es["sentence"], c.Sentence), Court: as[model.Court](es["court"], c.Court),
+			Date: fuzzy(c.Date), TermMonths: months(c.TermMonths), Restrictions: []*model.Restriction{},
+		}
+		for _, id := range c.Restrictions {
+			x := as[model.Restriction](es["restrictions"], id)
+			fillRequired(&x, id, kg.Restriction)
+			node.Restrictions = append(node.Restrictions, x)
+		}
+		if c.SentenceKind != "" {
+			node.SentenceKind = &c.SentenceKind
+		}
+		fillRequired(&node.Person, c.Person, kg.Person)
+		fillRequired(&node.Case, c.Case, kg.Case)
+		fillRequired(&node.Charge, c.Charge, kg.Charge)
+		conn.Edges[i] = &model.ConvictionEdge{Cursor: cursor(offset + i), Node: node}
+	}
+	return conn, nil
+}
+
+// fillRequired gives a non-null entity field a placeholder when the client
+// did not select it (it is then never shown).
+func fillRequired[T any](dst **T, id string, t kg.EntityType) {
+	if *dst == nil {
+		if p, ok := any(placeholder(id, t, "")).(*T); ok {
+			*dst = p
+		}
+	}
+}
+
+func (r *Resolver) counts(ctx context.Context, by model.CountDimension, filter *model.ConvictionFilter) ([]*model.GroupCount, error) {
+	f, err := convictionFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.Store.Counts(ctx, kg.CountDimension(by), f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.GroupCount, len(rows))
+	for i, g := range rows {
+		out[i] = &model.GroupCount{Key: g.Key, Label: g.Label, Count: g.Count}
+	}
+	return out, nil
+}
+
+func (r *Resolver) chargeChanges(ctx context.Context) ([]*model.ChargeChange, error) {
+	rows, err := r.Store.ChargeChanges(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string][]string{}
+	for _, c := range rows {
+		for field, id := range map[string]string{"case": c.Case, "person": c.Person, "original": c.Original, "reclassified": c.Reclassified, "final": c.Final} {
+			ids[field] = append(ids[field], id)
+		}
+	}
+	es, err := r.entitiesOf(ctx, nil, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.ChargeChange, len(rows))
+	for i, c := range rows {
+		m := &model.ChargeChange{
+			Case: as[model.Case](es["case"], c.Case), Person: as[model.Person](es["person"], c.Person),
+			Original: as[model.Charge](es["original"], c.Original), Reclassified: as[model.Charge](es["reclassified"], c.Reclassified),
+			Final: as[model.Charge](es["final"], c.Final), ReclassifiedOn: fuzzy(c.ReclassifiedOn), ReinitiatedOn: fuzzy(c.ReinitiatedOn),
+			MonthsBetween: months(c.MonthsBetween),
+		}
+		fillRequired(&m.Case, c.Case, kg.Case)
+		fillRequired(&m.Original, c.Original, kg.Charge)
+		fillRequired(&m.Reclassified, c.Reclassified, kg.Charge)
+		fillRequired(&m.Final, c.Final, kg.Charge)
+		out[i] = m
+	}
+	return out, nil
+}
+
+func (r *Resolver) commonGround(ctx context.Context, a, b string) (*model.CommonGround, error) {
+	cg, err := r.Store.CommonGround(ctx, a, b)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string][]string{"a": {cg.A}, "b": {cg.B}}
+	for _, s := range cg.Shared {
+		if kg.ValidID(s.ID) {
+			ids["shared.entity"] = append(ids["shared.entity"], s.ID)
+		}
+	}
+	ends, err := r.entitiesOf(ctx, nil, map[string][]string{"a": ids["a"], "b": ids["b"]})
+	if err != nil {
+		return nil, err
+	}
+	shared, err := r.fetchAt(ctx, ids["shared.entity"], "shared", "entity")
+	if err != nil {
+		return nil, err
+	}
+	out := &model.CommonGround{A: ends["a"][cg.A], B: ends["b"][cg.B], Shared: make([]*model.SharedFeature, len(cg.Shared))}
+	if out.A == nil {
+		out.A = placeholder(cg.A, typeOf(cg.A), "")
+	}
+	if out.B == nil {
+		out.B = placeholder(cg.B, typeOf(cg.B), "")
+	}
+	for i, s := range cg.Shared {
+		reasons := s.Reasons
+		if reasons == nil {
+			reasons = []string{}
+		}
+		out.Shared[i] = &model.SharedFeature{Kind: s.Kind, Entity: shared[s.ID], Key: s.ID, Label: s.Label, Reasons: reasons}
+	}
+	return out, nil
+}
+
+func typeOf(id string) kg.EntityType {
+	t, _ := kg.TypeOfID(id)
+	return t
+}
+
+func (r *Resolver) similarCases(ctx context.Context, to string, first *int) ([]*model.SimilarCase, error) {
+	rows, err := r.Store.SimilarCases(ctx, to, intOr(first, 5))
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(rows))
+	for i, c := range rows {
+		ids[i] = c.Case
+	}
+	es, err := r.fetchAt(ctx, ids, "case")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.SimilarCase, len(rows))
+	for i, c := range rows {
+		m := &model.SimilarCase{Case: as[model.Case](es, c.Case), Score: c.Score, Reasons: c.Reasons}
+		fillRequired(&m.Case, c.Case, kg.Case)
+		out[i] = m
+	}
+	return out, nil
+}
+
+func (r *Resolver) arrestsAfterProtests(ctx context.Context, withinMonths *int) ([]*model.ArrestAfterProtest, error) {
+	rows, err := r.Store.ArrestsAfterProtests(ctx, intOr(withinMonths, 6))
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string][]string{}
+	for _, a := range rows {
+		for field, id := range map[string]string{"person": a.Person, "party": a.Party, "protest": a.Protest, "arrest": a.Arrest} {
+			ids[field] = append(ids[field], id)
+		}
+	}
+	es, err := r.entitiesOf(ctx, nil, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.ArrestAfterProtest, len(rows))
+	for i, a := range rows {
+		m := &model.ArrestAfterProtest{
+			Person: as[model.Person](es["person"], a.Person), Party: as[model.Party](es["party"], a.Party),
+			Relation: a.Relation, Protest: as[model.Event](es["protest"], a.Protest), Via: a.Via,
+			Arrest: as[model.Event](es["arrest"], a.Arrest), MonthsBetween: months(a.MonthsBetween),
+		}
+		if a.Role != "" {
+			m.Role = &a.Role
+		}
+		fillRequired(&m.Person, a.Person, kg.Person)
+		fillRequired(&m.Party, a.Party, kg.Party)
+		fillRequired(&m.Protest, a.Protest, kg.Event)
+		fillRequired(&m.Arrest, a.Arrest, kg.Event)
+		out[i] = m
+	}
+	return out, nil
+}
+
+func (r *Resolver) pretrialDetention(ctx context.Context) ([]*model.PretrialRecord, error) {
+	rows, err := r.Store.PretrialDetention(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string][]string{}
+	var restrictions []string
+	for _, p := range rows {
+		ids["person"] = append(ids["person"], p.Person)
+		ids["case"] = append(ids["case"], p.Case)
+		ids["sentence"] = append(ids["sentence"], p.Sentence)
+		for _, per := range p.Periods {
+			restrictions = append(restrictions, per.Restriction)
+		}
+	}
+	es, err := r.entitiesOf(ctx, nil, ids)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := r.fetchAt(ctx, restrictions, "periods", "restriction")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.PretrialRecord, len(rows))
+	for i, p := range rows {
+		m := &model.PretrialRecord{
+			Person: as[model.Person](es["person"], p.Person), Case: as[model.Case](es["case"], p.Case),
+			TotalMonths: p.TotalMonths, Open: p.Open, Sentence: as[model.Sentence](es["sentence"], p.Sentence),
+			VerdictDate: fuzzy(p.VerdictDate), Periods: make([]*model.CustodyPeriod, len(p.Periods)),
+		}
+		fillRequired(&m.Person, p.Person, kg.Person)
+		fillRequired(&m.Case, p.Case, kg.Case)
+		for j, per := range p.Periods {
+			cp := &model.CustodyPeriod{Restriction: as[model.Restriction](rs, per.Restriction), Kind: per.Kind, Start: fuzzy(per.Start), End: fuzzy(per.End), Months: months(per.Months)}
+			fillRequired(&cp.Restriction, per.Restriction, kg.Restriction)
+			m.Periods[j] = cp
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+func (r *Resolver) assessedCases(ctx context.Context, minOrganisations *int) ([]*model.AssessedCase, error) {
+	rows, err := r.Store.AssessedCases(ctx, intOr(minOrganisations, 2))
+	if err != nil {
+		return nil, err
+	}
+	var cases, orgs, assessors, sources []string
+	for _, c := range rows {
+		cases = append(cases, c.Case)
+		orgs = append(orgs, c.Organisations...)
+		for _, a := range c.Assessments {
+			assessors = append(assessors, a.Organisation)
+			sources = append(sources, a.Sources...)
+		}
+	}
+	cs, err := r.fetchAt(ctx, cases, "case")
+	if err != nil {
+		return nil, err
+	}
+	os, err := r.fetchAt(ctx, orgs, "organisations")
+	if err != nil {
+		return nil, err
+	}
+	as2, err := r.fetchAt(ctx, assessors, "assessments", "organisation")
+	if err != nil {
+		return nil, err
+	}
+	ss, err := r.fetchAt(ctx, sources, "assessments", "sources")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.AssessedCase, len(rows))
+	for i, c := range rows {
+		m := &model.AssessedCase{Case: as[model.Case](cs, c.Case), Contested: c.Contested, Organisations: []*model.Organisation{}, Assessments: []*model.Assessment{}}
+		if m.Contested == nil {
+			m.Contested = []string{}
+		}
+		fillRequired(&m.Case, c.Case, kg.Case)
+		for _, o := range c.Organisations {
+			org := as[model.Organisation](os, o)
+			fillRequired(&org, o, kg.Organisation)
+			m.Organisations = append(m.Organisations, org)
+		}
+		for _, a := range c.Assessments {
+			ma := &model.Assessment{Organisation: as[model.Organisation](as2, a.Organisation), Assessment: a.Assessment, Sources: sourceList(ss, a.Sources)}
+			fillRequired(&ma.Organisation, a.Organisation, kg.Organisation)
+			if a.Note != "" {
+				ma.Note = &a.Note
+			}
+			m.Assessments = append(m.Assessments, ma)
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+func sourceList(es map[string]model.Entity, ids []string) []*model.Source {
+	out := make([]*model.Source, 0, len(ids))
+	for _, id := range ids {
+		s := as[model.Source](es, id)
+		fillRequired(&s, id, kg.Source)
+		out = append(out, s)
+	}
+	return out
+}
+
+func (r *Resolver) articlePairs(ctx context.Context) ([]*model.ArticlePair, error) {
+	rows, err := r.Store.ArticlePairs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string][]string{}
+	for _, p := range rows {
+		ids["a"] = append(ids["a"], p.A)
+		ids["b"] = append(ids["b"], p.B)
+		ids["cases"] = append(ids["cases"], p.Cases...)
+		ids["persons"] = append(ids["persons"], p.Persons...)
+	}
+	es, err := r.entitiesOf(ctx, nil, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.ArticlePair, len(rows))
+	for i, p := range rows {
+		m := &model.ArticlePair{A: as[model.LegalArticle](es["a"], p.A), B: as[model.LegalArticle](es["b"], p.B), Count: p.Count, Cases: []*model.Case{}, Persons: []*model.Person{}}
+		fillRequired(&m.A, p.A, kg.LegalArticle)
+		fillRequired(&m.B, p.B, kg.LegalArticle)
+		for _, c := range p.Cases {
+			x := as[model.Case](es["cases"], c)
+			fillRequired(&x, c, kg.Case)
+			m.Cases = append(m.Cases, x)
+		}
+		for _, id := range p.Persons {
+			x := as[model.Person](es["persons"], id)
+			fillRequired(&x, id, kg.Person)
+			m.Persons = append(m.Persons, x)
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+func (r *Resolver) contestedClaims(ctx context.Context) ([]*model.ContestedClaim, error) {
+	rows, err := r.Store.ContestedClaims(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string][]string{}
+	for _, c := range rows {
+		ids["about"] = append(ids["about"], c.About)
+		ids["other"] = append(ids["other"], c.Other)
+		ids["sources"] = append(ids["sources"], c.Sources...)
+	}
+	es, err := r.entitiesOf(ctx, nil, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.ContestedClaim, len(rows))
+	for i, c := range rows {
+		m := &model.ContestedClaim{ID: c.ID, Type: c.Type, About: es["about"][c.About], Other: es["other"][c.Other], Sources: sourceList(es["sources"], c.Sources)}
+		if c.Note != "" {
+			m.Note = &c.Note
+		}
+		out[i] = m
+	}
+	return out, nil
+}

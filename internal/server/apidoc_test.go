@@ -1,0 +1,26 @@
+package server_test
+
+// apiDocHeader opens docs/api.md; the examples and their answers follow,
+// written by TestExamplesGolden -update.
+const apiDocHeader = "# The API\n\n" +
+	"casegraph serves one GraphQL endpoint at `/graphql` (GET and POST, `application/json` or `application/graphql-response+json`) and GraphiQL at `/`, which opens with the examples below as tabs. The schema is `schema.graphqls`; every type and field there has a description.\n\n" +
+	"## Shape\n\n" +
+	"- **Entities.** `Person`, `Party`, `Organisation`, `Court`, `LegalCode`, `LegalArticle`, `Place`, `Event`, `Case`, `Charge`, `Sentence`, `Restriction` and `Source` implement `Entity` and `Node`. `node(id:)` and `nodes(ids:)` take the readable IDs of the case files (`person/zhanbolat-mamai`).\n" +
+	"- **Relationships in both directions.** A person's `memberships`, `cases`, `charges`, `sentences`, `restrictions`, `events`; a court's `cases`; an article's `charges` and `convictions`; an event's `participants` and `cases`; an organisation's `statements`, `assessments` and `reports`. Fields that carry a role, dates or their own sources are lists of `Link` (the relationship and the `entity` at its other end).\n" +
+	"- **Provenance.** Every entity and every `Link` has `citations`: the source and the paragraph that state it. `relationship(id:)` shows one relationship with its sources. Claims that sources disagree about have `contested: true` and appear side by side.\n" +
+	"- **Dates** are `FuzzyDate`: the case file's `text` (`2022-03`, `before 2022-12`), its `precision`, and the `earliest` and `latest` days it can mean.\n" +
+	"- **Lists** at the root are Relay connections (`first`, `after`, `totalCount`, `pageInfo`); nested lists take `first`.\n" +
+	"- **Graph views** (`neighbourhood`, `paths`, `subgraph`) answer `{ nodes { id type label properties } edges { id type source target properties sources } }` with stable IDs, so a client can merge successive answers, and `truncated` when a limit cut the answer.\n\n" +
+	"## Execution\n\n" +
+	"Each root field costs a fixed number of Cypher statements, whatever the number of results or the depth of the selection: the client's selection of entities is compiled into one statement with nested subqueries, and rows that refer to entities (convictions, search hits, timelines) fetch them with one more statement per entity-valued field. Every request's log line says how many statements it cost (`db_statements`). A field selected twice under different aliases must ask the same arguments.\n\n" +
+	"## Limits and errors\n\n" +
+	"| limit | value | error |\n|---|---|---|\n" +
+	"| depth of nested fields | 10 | `BAD_USER_INPUT`, `extensions.limit: depth` |\n" +
+	"| complexity: each field costs 1 plus its children, multiplied by `first` on lists and connections | 100000 | `BAD_USER_INPUT`, `extensions.limit: complexity` |\n" +
+	"| tokens in a query | 15000 | `GRAPHQL_PARSE_FAILED` |\n" +
+	"| request body | 1 MiB | HTTP 413 |\n" +
+	"| `first` on connections | 100 | `BAD_USER_INPUT` |\n" +
+	"| nested lists | 500 items | silently capped |\n" +
+	"| `neighbourhood` depth / `paths` length | 3 / 6 | `BAD_USER_INPUT` |\n\n" +
+	"Errors carry `extensions.code`: `BAD_USER_INPUT` (a bad argument, with what is expected), `NOT_FOUND`, `UNAVAILABLE` (Neo4j cannot be reached; retry), `INTERNAL` (logged on the server; no Cypher or stack trace is ever shown), and gqlgen's `GRAPHQL_PARSE_FAILED` and `GRAPHQL_VALIDATION_FAILED`. Parsed queries are cached, and automatic persisted queries (`extensions.persistedQuery`) are supported.\n\n" +
+	"# Examples\n\nEach example below is a tab in GraphiQL and is answered here from the bundled data; the answers are the golden files of the API tests.\n\n"
