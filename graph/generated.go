@@ -28,6 +28,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Mutation() MutationResolver
 	Query() QueryResolver
 }
 
@@ -89,6 +90,20 @@ type ComplexityRoot struct {
 		Restrictions func(childComplexity int, first *int) int
 		Sentences    func(childComplexity int, first *int) int
 		Type         func(childComplexity int) int
+		Version      func(childComplexity int) int
+	}
+
+	Change struct {
+		Actor   func(childComplexity int) int
+		After   func(childComplexity int) int
+		At      func(childComplexity int) int
+		Before  func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Op      func(childComplexity int) int
+		Reason  func(childComplexity int) int
+		Target  func(childComplexity int) int
+		Version func(childComplexity int) int
 	}
 
 	Charge struct {
@@ -114,6 +129,7 @@ type ComplexityRoot struct {
 		Supersedes   func(childComplexity int) int
 		Type         func(childComplexity int) int
 		Verdict      func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	ChargeChange struct {
@@ -186,6 +202,7 @@ type ComplexityRoot struct {
 		Restrictions func(childComplexity int, first *int) int
 		Sentences    func(childComplexity int, first *int) int
 		Type         func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	CustodyPeriod struct {
@@ -235,6 +252,7 @@ type ComplexityRoot struct {
 		Place        func(childComplexity int) int
 		Related      func(childComplexity int, first *int) int
 		Type         func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	FuzzyDate struct {
@@ -280,6 +298,23 @@ type ComplexityRoot struct {
 		Label func(childComplexity int) int
 	}
 
+	ImportReport struct {
+		Changes   func(childComplexity int) int
+		Ok        func(childComplexity int) int
+		Problems  func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Written   func(childComplexity int) int
+	}
+
+	LaterChargedAssociate struct {
+		Article     func(childComplexity int) int
+		Associate   func(childComplexity int) int
+		ChargedOn   func(childComplexity int) int
+		Convicted   func(childComplexity int) int
+		ConvictedOn func(childComplexity int) int
+		Via         func(childComplexity int) int
+	}
+
 	LegalArticle struct {
 		Aliases     func(childComplexity int) int
 		Article     func(childComplexity int) int
@@ -298,6 +333,7 @@ type ComplexityRoot struct {
 		Parts       func(childComplexity int, first *int) int
 		Title       func(childComplexity int) int
 		Type        func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	LegalCode struct {
@@ -311,6 +347,7 @@ type ComplexityRoot struct {
 		Name         func(childComplexity int) int
 		Note         func(childComplexity int) int
 		Type         func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	Link struct {
@@ -327,6 +364,17 @@ type ComplexityRoot struct {
 		Start      func(childComplexity int) int
 		Status     func(childComplexity int) int
 		Type       func(childComplexity int) int
+	}
+
+	Mutation struct {
+		AddSource       func(childComplexity int, input model.SourceInput) int
+		CreateEntity    func(childComplexity int, input model.EntityInput) int
+		CreateRelation  func(childComplexity int, input model.RelationInput) int
+		ImportCaseFile  func(childComplexity int, name string, content string, dryRun *bool) int
+		RetractEntity   func(childComplexity int, id string, version int, reason string) int
+		RetractRelation func(childComplexity int, id string, typeArg model.RelationType, reason string) int
+		UpdateEntity    func(childComplexity int, id string, version int, set map[string]any, unset []string, cite []string, reason *string) int
+		UpdateRelation  func(childComplexity int, id string, typeArg model.RelationType, set map[string]any, unset []string, cite []string, reason *string) int
 	}
 
 	Organisation struct {
@@ -346,6 +394,7 @@ type ComplexityRoot struct {
 		Reports     func(childComplexity int, first *int) int
 		Statements  func(childComplexity int, first *int) int
 		Type        func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -370,6 +419,7 @@ type ComplexityRoot struct {
 		Place              func(childComplexity int) int
 		RegistrationStatus func(childComplexity int) int
 		Type               func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 
 	PathView struct {
@@ -397,6 +447,7 @@ type ComplexityRoot struct {
 		Restrictions func(childComplexity int, first *int) int
 		Sentences    func(childComplexity int, first *int) int
 		Type         func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	Place struct {
@@ -410,6 +461,7 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int) int
 		Note        func(childComplexity int) int
 		Type        func(childComplexity int) int
+		Version     func(childComplexity int) int
 		Within      func(childComplexity int) int
 	}
 
@@ -423,27 +475,36 @@ type ComplexityRoot struct {
 		VerdictDate func(childComplexity int) int
 	}
 
+	Problem struct {
+		Column  func(childComplexity int) int
+		File    func(childComplexity int) int
+		Line    func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
 	Query struct {
-		ArrestsAfterProtests func(childComplexity int, withinMonths *int) int
-		ArticlePairs         func(childComplexity int) int
-		AssessedCases        func(childComplexity int, minOrganisations *int) int
-		ChargeChanges        func(childComplexity int) int
-		CommonGround         func(childComplexity int, a string, b string) int
-		ContestedClaims      func(childComplexity int) int
-		Convictions          func(childComplexity int, filter *model.ConvictionFilter, first *int, after *string) int
-		Counts               func(childComplexity int, by model.CountDimension, filter *model.ConvictionFilter) int
-		Entities             func(childComplexity int, types []model.EntityType, orderBy *model.EntityOrder, first *int, after *string) int
-		Neighbourhood        func(childComplexity int, id string, depth *int, types []model.EntityType, relationshipTypes []model.RelationType, limit *int) int
-		Node                 func(childComplexity int, id string) int
-		Nodes                func(childComplexity int, ids []string) int
-		Paths                func(childComplexity int, from string, to string, maxLength *int, limit *int) int
-		PretrialDetention    func(childComplexity int) int
-		Relationship         func(childComplexity int, id string) int
-		Search               func(childComplexity int, query string, types []model.EntityType, first *int) int
-		SimilarCases         func(childComplexity int, to string, first *int) int
-		Stats                func(childComplexity int) int
-		Subgraph             func(childComplexity int, ids []string) int
-		Timeline             func(childComplexity int, of string, from *string, to *string) int
+		ArrestsAfterProtests   func(childComplexity int, withinMonths *int) int
+		ArticlePairs           func(childComplexity int) int
+		AssessedCases          func(childComplexity int, minOrganisations *int) int
+		ChargeChanges          func(childComplexity int) int
+		CommonGround           func(childComplexity int, a string, b string) int
+		ContestedClaims        func(childComplexity int) int
+		Convictions            func(childComplexity int, filter *model.ConvictionFilter, first *int, after *string) int
+		Counts                 func(childComplexity int, by model.CountDimension, filter *model.ConvictionFilter) int
+		Entities               func(childComplexity int, types []model.EntityType, orderBy *model.EntityOrder, first *int, after *string) int
+		History                func(childComplexity int, id string) int
+		LaterChargedAssociates func(childComplexity int) int
+		Neighbourhood          func(childComplexity int, id string, depth *int, types []model.EntityType, relationshipTypes []model.RelationType, limit *int) int
+		Node                   func(childComplexity int, id string) int
+		Nodes                  func(childComplexity int, ids []string) int
+		Paths                  func(childComplexity int, from string, to string, maxLength *int, limit *int) int
+		PretrialDetention      func(childComplexity int) int
+		Relationship           func(childComplexity int, id string) int
+		Search                 func(childComplexity int, query string, types []model.EntityType, first *int) int
+		SimilarCases           func(childComplexity int, to string, first *int) int
+		Stats                  func(childComplexity int) int
+		Subgraph               func(childComplexity int, ids []string) int
+		Timeline               func(childComplexity int, of string, from *string, to *string) int
 	}
 
 	Restriction struct {
@@ -465,6 +526,7 @@ type ComplexityRoot struct {
 		Sentence       func(childComplexity int) int
 		Start          func(childComplexity int) int
 		Type           func(childComplexity int) int
+		Version        func(childComplexity int) int
 	}
 
 	SearchHit struct {
@@ -493,6 +555,7 @@ type ComplexityRoot struct {
 		Term         func(childComplexity int) int
 		TermMonths   func(childComplexity int) int
 		Type         func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	SharedFeature struct {
@@ -525,6 +588,7 @@ type ComplexityRoot struct {
 		Title       func(childComplexity int) int
 		Type        func(childComplexity int) int
 		URL         func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	TimelineEntry struct {
@@ -545,6 +609,16 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type MutationResolver interface {
+	CreateEntity(ctx context.Context, input model.EntityInput) (model.Entity, error)
+	UpdateEntity(ctx context.Context, id string, version int, set map[string]any, unset []string, cite []string, reason *string) (model.Entity, error)
+	RetractEntity(ctx context.Context, id string, version int, reason string) (*model.Change, error)
+	AddSource(ctx context.Context, input model.SourceInput) (*model.Source, error)
+	CreateRelation(ctx context.Context, input model.RelationInput) (*model.Edge, error)
+	UpdateRelation(ctx context.Context, id string, typeArg model.RelationType, set map[string]any, unset []string, cite []string, reason *string) (*model.Edge, error)
+	RetractRelation(ctx context.Context, id string, typeArg model.RelationType, reason string) (*model.Change, error)
+	ImportCaseFile(ctx context.Context, name string, content string, dryRun *bool) (*model.ImportReport, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
@@ -565,7 +639,9 @@ type QueryResolver interface {
 	AssessedCases(ctx context.Context, minOrganisations *int) ([]*model.AssessedCase, error)
 	ArticlePairs(ctx context.Context) ([]*model.ArticlePair, error)
 	ContestedClaims(ctx context.Context) ([]*model.ContestedClaim, error)
+	LaterChargedAssociates(ctx context.Context) ([]*model.LaterChargedAssociate, error)
 	Stats(ctx context.Context) (*model.GraphStats, error)
+	History(ctx context.Context, id string) ([]*model.Change, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -881,6 +957,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Type(childComplexity), true
+	case "Case.version":
+		if e.ComplexityRoot.Case.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Version(childComplexity), true
+
+	case "Change.actor":
+		if e.ComplexityRoot.Change.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Actor(childComplexity), true
+	case "Change.after":
+		if e.ComplexityRoot.Change.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.After(childComplexity), true
+	case "Change.at":
+		if e.ComplexityRoot.Change.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.At(childComplexity), true
+	case "Change.before":
+		if e.ComplexityRoot.Change.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Before(childComplexity), true
+	case "Change.id":
+		if e.ComplexityRoot.Change.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.ID(childComplexity), true
+	case "Change.kind":
+		if e.ComplexityRoot.Change.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Kind(childComplexity), true
+	case "Change.op":
+		if e.ComplexityRoot.Change.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Op(childComplexity), true
+	case "Change.reason":
+		if e.ComplexityRoot.Change.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Reason(childComplexity), true
+	case "Change.target":
+		if e.ComplexityRoot.Change.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Target(childComplexity), true
+	case "Change.version":
+		if e.ComplexityRoot.Change.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Version(childComplexity), true
 
 	case "Charge.accuser":
 		if e.ComplexityRoot.Charge.Accuser == nil {
@@ -1024,6 +1167,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Charge.Verdict(childComplexity), true
+	case "Charge.version":
+		if e.ComplexityRoot.Charge.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Charge.Version(childComplexity), true
 
 	case "ChargeChange.case":
 		if e.ComplexityRoot.ChargeChange.Case == nil {
@@ -1335,6 +1484,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Court.Type(childComplexity), true
+	case "Court.version":
+		if e.ComplexityRoot.Court.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Court.Version(childComplexity), true
 
 	case "CustodyPeriod.end":
 		if e.ComplexityRoot.CustodyPeriod.End == nil {
@@ -1569,6 +1724,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Type(childComplexity), true
+	case "Event.version":
+		if e.ComplexityRoot.Event.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Version(childComplexity), true
 
 	case "FuzzyDate.earliest":
 		if e.ComplexityRoot.FuzzyDate.Earliest == nil {
@@ -1726,6 +1887,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GroupCount.Label(childComplexity), true
 
+	case "ImportReport.changes":
+		if e.ComplexityRoot.ImportReport.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Changes(childComplexity), true
+	case "ImportReport.ok":
+		if e.ComplexityRoot.ImportReport.Ok == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Ok(childComplexity), true
+	case "ImportReport.problems":
+		if e.ComplexityRoot.ImportReport.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Problems(childComplexity), true
+	case "ImportReport.unchanged":
+		if e.ComplexityRoot.ImportReport.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Unchanged(childComplexity), true
+	case "ImportReport.written":
+		if e.ComplexityRoot.ImportReport.Written == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Written(childComplexity), true
+
+	case "LaterChargedAssociate.article":
+		if e.ComplexityRoot.LaterChargedAssociate.Article == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaterChargedAssociate.Article(childComplexity), true
+	case "LaterChargedAssociate.associate":
+		if e.ComplexityRoot.LaterChargedAssociate.Associate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaterChargedAssociate.Associate(childComplexity), true
+	case "LaterChargedAssociate.chargedOn":
+		if e.ComplexityRoot.LaterChargedAssociate.ChargedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaterChargedAssociate.ChargedOn(childComplexity), true
+	case "LaterChargedAssociate.convicted":
+		if e.ComplexityRoot.LaterChargedAssociate.Convicted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaterChargedAssociate.Convicted(childComplexity), true
+	case "LaterChargedAssociate.convictedOn":
+		if e.ComplexityRoot.LaterChargedAssociate.ConvictedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaterChargedAssociate.ConvictedOn(childComplexity), true
+	case "LaterChargedAssociate.via":
+		if e.ComplexityRoot.LaterChargedAssociate.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaterChargedAssociate.Via(childComplexity), true
+
 	case "LegalArticle.aliases":
 		if e.ComplexityRoot.LegalArticle.Aliases == nil {
 			break
@@ -1843,6 +2072,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LegalArticle.Type(childComplexity), true
+	case "LegalArticle.version":
+		if e.ComplexityRoot.LegalArticle.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalArticle.Version(childComplexity), true
 
 	case "LegalCode.aliases":
 		if e.ComplexityRoot.LegalCode.Aliases == nil {
@@ -1909,6 +2144,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LegalCode.Type(childComplexity), true
+	case "LegalCode.version":
+		if e.ComplexityRoot.LegalCode.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalCode.Version(childComplexity), true
 
 	case "Link.assessment":
 		if e.ComplexityRoot.Link.Assessment == nil {
@@ -1988,6 +2229,95 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Link.Type(childComplexity), true
+
+	case "Mutation.addSource":
+		if e.ComplexityRoot.Mutation.AddSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddSource(childComplexity, args["input"].(model.SourceInput)), true
+	case "Mutation.createEntity":
+		if e.ComplexityRoot.Mutation.CreateEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateEntity(childComplexity, args["input"].(model.EntityInput)), true
+	case "Mutation.createRelation":
+		if e.ComplexityRoot.Mutation.CreateRelation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createRelation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateRelation(childComplexity, args["input"].(model.RelationInput)), true
+	case "Mutation.importCaseFile":
+		if e.ComplexityRoot.Mutation.ImportCaseFile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importCaseFile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportCaseFile(childComplexity, args["name"].(string), args["content"].(string), args["dryRun"].(*bool)), true
+	case "Mutation.retractEntity":
+		if e.ComplexityRoot.Mutation.RetractEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retractEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetractEntity(childComplexity, args["id"].(string), args["version"].(int), args["reason"].(string)), true
+	case "Mutation.retractRelation":
+		if e.ComplexityRoot.Mutation.RetractRelation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retractRelation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetractRelation(childComplexity, args["id"].(string), args["type"].(model.RelationType), args["reason"].(string)), true
+	case "Mutation.updateEntity":
+		if e.ComplexityRoot.Mutation.UpdateEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateEntity(childComplexity, args["id"].(string), args["version"].(int), args["set"].(map[string]any), args["unset"].([]string), args["cite"].([]string), args["reason"].(*string)), true
+	case "Mutation.updateRelation":
+		if e.ComplexityRoot.Mutation.UpdateRelation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRelation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateRelation(childComplexity, args["id"].(string), args["type"].(model.RelationType), args["set"].(map[string]any), args["unset"].([]string), args["cite"].([]string), args["reason"].(*string)), true
 
 	case "Organisation.accusations":
 		if e.ComplexityRoot.Organisation.Accusations == nil {
@@ -2115,6 +2445,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.Type(childComplexity), true
+	case "Organisation.version":
+		if e.ComplexityRoot.Organisation.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.Version(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2240,6 +2576,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Party.Type(childComplexity), true
+	case "Party.version":
+		if e.ComplexityRoot.Party.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Party.Version(childComplexity), true
 
 	case "PathView.edges":
 		if e.ComplexityRoot.PathView.Edges == nil {
@@ -2408,6 +2750,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Type(childComplexity), true
+	case "Person.version":
+		if e.ComplexityRoot.Person.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Version(childComplexity), true
 
 	case "Place.aliases":
 		if e.ComplexityRoot.Place.Aliases == nil {
@@ -2474,6 +2822,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Type(childComplexity), true
+	case "Place.version":
+		if e.ComplexityRoot.Place.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.Version(childComplexity), true
 	case "Place.within":
 		if e.ComplexityRoot.Place.Within == nil {
 			break
@@ -2523,6 +2877,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PretrialRecord.VerdictDate(childComplexity), true
+
+	case "Problem.column":
+		if e.ComplexityRoot.Problem.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Problem.Column(childComplexity), true
+	case "Problem.file":
+		if e.ComplexityRoot.Problem.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Problem.File(childComplexity), true
+	case "Problem.line":
+		if e.ComplexityRoot.Problem.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Problem.Line(childComplexity), true
+	case "Problem.message":
+		if e.ComplexityRoot.Problem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Problem.Message(childComplexity), true
 
 	case "Query.arrestsAfterProtests":
 		if e.ComplexityRoot.Query.ArrestsAfterProtests == nil {
@@ -2608,7 +2987,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Entities(childComplexity, args["types"].([]model.EntityType), args["orderBy"].(*model.EntityOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.history":
+		if e.ComplexityRoot.Query.History == nil {
+			break
+		}
 
+		args, err := ec.field_Query_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string)), true
+
+	case "Query.laterChargedAssociates":
+		if e.ComplexityRoot.Query.LaterChargedAssociates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.LaterChargedAssociates(childComplexity), true
 	case "Query.neighbourhood":
 		if e.ComplexityRoot.Query.Neighbourhood == nil {
 			break
@@ -2829,6 +3225,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Restriction.Type(childComplexity), true
+	case "Restriction.version":
+		if e.ComplexityRoot.Restriction.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Restriction.Version(childComplexity), true
 
 	case "SearchHit.entity":
 		if e.ComplexityRoot.SearchHit.Entity == nil {
@@ -2973,6 +3375,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sentence.Type(childComplexity), true
+	case "Sentence.version":
+		if e.ComplexityRoot.Sentence.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sentence.Version(childComplexity), true
 
 	case "SharedFeature.entity":
 		if e.ComplexityRoot.SharedFeature.Entity == nil {
@@ -3114,6 +3522,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.URL(childComplexity), true
+	case "Source.version":
+		if e.ComplexityRoot.Source.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Version(childComplexity), true
 
 	case "TimelineEntry.citations":
 		if e.ComplexityRoot.TimelineEntry.Citations == nil {
@@ -3169,7 +3583,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ConvictionFilter", ec.unmarshalInputConvictionFilter),
+			graphql.NewInputUnmarshaler("EntityInput", ec.unmarshalInputEntityInput),
 			graphql.NewInputUnmarshaler("EntityOrder", ec.unmarshalInputEntityOrder),
+			graphql.NewInputUnmarshaler("RelationInput", ec.unmarshalInputRelationInput),
+			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
 		)
 	}
 	first := true
@@ -3204,6 +3621,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -3259,7 +3691,7 @@ type Query {
   "The dated steps in the story of a person, case, organisation, party or place."
   timeline(of: ID!, from: String, to: String): [TimelineEntry!]!
 
-  "Guilty charges with their sentence and restrictions, filtered by any combination of article, court, city, restriction, sentence kind, party and dates."
+  "Guilty charges with their sentence and restrictions, filtered by any combination of article, court, city, restriction, sentence kind, party, dates and whether a sentence followed."
   convictions(filter: ConvictionFilter, first: Int = 20, after: String): ConvictionConnection!
   "Convictions counted by article, court, year, restriction kind or sentence kind."
   counts(by: CountDimension!, filter: ConvictionFilter): [GroupCount!]!
@@ -3279,9 +3711,107 @@ type Query {
   articlePairs: [ArticlePair!]!
   "Every claim that sources disagree about, with its sources."
   contestedClaims: [ContestedClaim!]!
+  "People who share a party, organisation or event with someone convicted under an article and were charged under the same article on or after that conviction."
+  laterChargedAssociates: [LaterChargedAssociate!]!
 
   "What the graph holds: counts of nodes, relationships and entities by type."
   stats: GraphStats!
+
+  "The changes made to an entity or relationship through the API, oldest first, with who made them and the fact before and after."
+  history(id: ID!): [Change!]!
+}
+
+"""
+Editing the graph. Every write needs a bearer token with the editor role
+(retracting an entity: admin), is checked by the same rules as case files,
+needs at least one citation for every fact, and applies whole or not at all.
+"""
+type Mutation {
+  "Create an entity. fields are the case-file fields of its type (docs/case-files.md)."
+  createEntity(input: EntityInput!): Entity!
+  "Change an entity from the version you read: set replaces fields, unset removes them, cite replaces the citations. A stale version fails with CONFLICT."
+  updateEntity(id: ID!, version: Int!, set: JSON, unset: [String!], cite: [String!]!, reason: String): Entity!
+  "Remove an entity and its relationships; history keeps them. Needs the admin role."
+  retractEntity(id: ID!, version: Int!, reason: String!): Change!
+  "Add a source document that facts can cite."
+  addSource(input: SourceInput!): Source!
+  "Create a relationship between two entities."
+  createRelation(input: RelationInput!): Edge!
+  "Change a relationship's role, dates, note or citations."
+  updateRelation(id: ID!, type: RelationType!, set: JSON, unset: [String!], cite: [String!]!, reason: String): Edge!
+  "Remove a relationship; history keeps it."
+  retractRelation(id: ID!, type: RelationType!, reason: String!): Change!
+  "Check a whole case file and import it in one transaction, as casegraph import does; every problem comes back with its line and column."
+  importCaseFile(name: String!, content: String!, dryRun: Boolean = false): ImportReport!
+}
+
+input EntityInput {
+  id: ID!
+  type: EntityType!
+  "The case-file fields of the type, such as {name: ..., aliases: [...], article: legal-article/kz-cc-274}."
+  fields: JSON!
+  "SOURCE-ID#pN citations of the paragraphs that state it."
+  cite: [String!]!
+  reason: String
+}
+
+input SourceInput {
+  id: ID!
+  "title, publisher, date, url, file, language, publishedBy, note."
+  fields: JSON!
+  reason: String
+}
+
+input RelationInput {
+  "Needed (rel/...) only where two relations share type and ends."
+  id: ID
+  type: RelationType!
+  from: ID!
+  to: ID!
+  "role, start, end, date, status, assessment, note, contested."
+  fields: JSON
+  cite: [String!]!
+  reason: String
+}
+
+"One entry of the audit trail."
+type Change {
+  id: ID!
+  "When, in RFC 3339."
+  at: String!
+  "The name of the token that made the change."
+  actor: String!
+  "create, update, retract or import"
+  op: String!
+  "The entity's or relationship's ID."
+  target: ID!
+  kind: String!
+  reason: String
+  "The entity's version after the change."
+  version: Int
+  "The fact before the change; null when it was created."
+  before: JSON
+  "The fact after the change; null when it was retracted."
+  after: JSON
+}
+
+type ImportReport {
+  "The file passed every check."
+  ok: Boolean!
+  "The import wrote something (false for a dry run or an unchanged file)."
+  written: Boolean!
+  problems: [Problem!]!
+  "What was (or, in a dry run, would be) created, updated or deleted."
+  changes: [String!]!
+  unchanged: Int!
+}
+
+"A problem in a case file, where it is."
+type Problem {
+  file: String!
+  line: Int!
+  column: Int!
+  message: String!
 }
 
 "Anything with a stable ID."
@@ -3303,6 +3833,8 @@ interface Entity implements Node {
   contested: Boolean!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
 }
 
 "A paragraph of a source that states a fact."
@@ -3366,6 +3898,8 @@ type Person implements Node & Entity {
   contested: Boolean!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
   occupations: [String!]!
   "Parties and organisations the person leads, founded or belongs to."
   memberships(first: Int = 20): [Link!]!
@@ -3395,6 +3929,8 @@ type Party implements Node & Entity {
   contested: Boolean!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
   registrationStatus: String
   founded: FuzzyDate
   place: Place
@@ -3419,6 +3955,8 @@ type Organisation implements Node & Entity {
   contested: Boolean!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
   kind: String
   place: Place
   "People who lead, founded, belong to, work for or own it."
@@ -3448,6 +3986,8 @@ type Court implements Node & Entity {
   contested: Boolean!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
   level: String
   place: Place
   cases(first: Int = 20): [Link!]!
@@ -3468,6 +4008,8 @@ type LegalCode implements Node & Entity {
   contested: Boolean!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
   jurisdiction: String!
   articles(first: Int = 50): [LegalArticle!]!
 }
@@ -3485,6 +4027,8 @@ type LegalArticle implements Node & Entity {
   contested: Boolean!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
   article: String!
   part: String
   item: String
@@ -3513,6 +4057,8 @@ type Place implements Node & Entity {
   contested: Boolean!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
   kind: String
   within: Place
   "What is located here: places, courts, events, organisations."
@@ -3532,6 +4078,8 @@ type Event implements Node & Entity {
   contested: Boolean!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
   kind: String!
   date: FuzzyDate
   end: FuzzyDate
@@ -3561,6 +4109,8 @@ type Case implements Node & Entity {
   contested: Boolean!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
   kind: String
   opened: FuzzyDate
   place: Place
@@ -3593,6 +4143,8 @@ type Charge implements Node & Entity {
   contested: Boolean!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
   status: String!
   verdict: String
   allegation: String
@@ -3625,6 +4177,8 @@ type Sentence implements Node & Entity {
   contested: Boolean!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
   kind: String!
   "ISO 8601 period, such as P6Y."
   term: String
@@ -3653,6 +4207,8 @@ type Restriction implements Node & Entity {
   contested: Boolean!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
   kind: String!
   basis: String
   start: FuzzyDate
@@ -3681,6 +4237,8 @@ type Source implements Node & Entity {
   contested: Boolean!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
   title: String!
   publisher: String!
   date: FuzzyDate
@@ -3855,6 +4413,8 @@ input ConvictionFilter {
   from: String
   "Latest date, as YYYY, YYYY-MM or YYYY-MM-DD."
   to: String
+  "true: only guilty charges no sentence punishes, such as those time-barred because the limitation period expired; false: only those with a sentence."
+  unpunished: Boolean
 }
 
 enum SentenceKind { CUSTODIAL SUSPENDED RESTRICTED_FREEDOM FINE NO_PENALTY }
@@ -4002,6 +4562,20 @@ type ContestedClaim {
   sources: [Source!]!
 }
 
+"Someone who shares a party, organisation or event with a convicted person and was later charged under the same article."
+type LaterChargedAssociate {
+  convicted: Person!
+  associate: Person!
+  "The party, organisation or event both are tied to; for events, one that contains both people's events."
+  via: Entity!
+  "The shared article; parts count as their article."
+  article: LegalArticle!
+  "The sentence date, else the date of the guilty charge."
+  convictedOn: FuzzyDate
+  "The associate's charge date, else when their case opened or its earliest dated event."
+  chargedOn: FuzzyDate
+}
+
 "Counts of what the graph holds."
 type GraphStats {
   "All nodes, including sources."
@@ -4109,6 +4683,8 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_contested(ctx, field)
 	case "citations":
 		return ec.fieldContext_Case_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_Case_version(ctx, field)
 	case "kind":
 		return ec.fieldContext_Case_kind(ctx, field)
 	case "opened":
@@ -4137,6 +4713,32 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
 }
 
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Change_id(ctx, field)
+	case "at":
+		return ec.fieldContext_Change_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_Change_actor(ctx, field)
+	case "op":
+		return ec.fieldContext_Change_op(ctx, field)
+	case "target":
+		return ec.fieldContext_Change_target(ctx, field)
+	case "kind":
+		return ec.fieldContext_Change_kind(ctx, field)
+	case "reason":
+		return ec.fieldContext_Change_reason(ctx, field)
+	case "version":
+		return ec.fieldContext_Change_version(ctx, field)
+	case "before":
+		return ec.fieldContext_Change_before(ctx, field)
+	case "after":
+		return ec.fieldContext_Change_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
 func (ec *executionContext) childFields_Charge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4155,6 +4757,8 @@ func (ec *executionContext) childFields_Charge(ctx context.Context, field graphq
 		return ec.fieldContext_Charge_contested(ctx, field)
 	case "citations":
 		return ec.fieldContext_Charge_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_Charge_version(ctx, field)
 	case "status":
 		return ec.fieldContext_Charge_status(ctx, field)
 	case "verdict":
@@ -4317,6 +4921,8 @@ func (ec *executionContext) childFields_Court(ctx context.Context, field graphql
 		return ec.fieldContext_Court_contested(ctx, field)
 	case "citations":
 		return ec.fieldContext_Court_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_Court_version(ctx, field)
 	case "level":
 		return ec.fieldContext_Court_level(ctx, field)
 	case "place":
@@ -4405,6 +5011,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_contested(ctx, field)
 	case "citations":
 		return ec.fieldContext_Event_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_Event_version(ctx, field)
 	case "kind":
 		return ec.fieldContext_Event_kind(ctx, field)
 	case "date":
@@ -4515,6 +5123,40 @@ func (ec *executionContext) childFields_GroupCount(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type GroupCount", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ok":
+		return ec.fieldContext_ImportReport_ok(ctx, field)
+	case "written":
+		return ec.fieldContext_ImportReport_written(ctx, field)
+	case "problems":
+		return ec.fieldContext_ImportReport_problems(ctx, field)
+	case "changes":
+		return ec.fieldContext_ImportReport_changes(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ImportReport_unchanged(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
+}
+
+func (ec *executionContext) childFields_LaterChargedAssociate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "convicted":
+		return ec.fieldContext_LaterChargedAssociate_convicted(ctx, field)
+	case "associate":
+		return ec.fieldContext_LaterChargedAssociate_associate(ctx, field)
+	case "via":
+		return ec.fieldContext_LaterChargedAssociate_via(ctx, field)
+	case "article":
+		return ec.fieldContext_LaterChargedAssociate_article(ctx, field)
+	case "convictedOn":
+		return ec.fieldContext_LaterChargedAssociate_convictedOn(ctx, field)
+	case "chargedOn":
+		return ec.fieldContext_LaterChargedAssociate_chargedOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LaterChargedAssociate", field.Name)
+}
+
 func (ec *executionContext) childFields_LegalArticle(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4533,6 +5175,8 @@ func (ec *executionContext) childFields_LegalArticle(ctx context.Context, field 
 		return ec.fieldContext_LegalArticle_contested(ctx, field)
 	case "citations":
 		return ec.fieldContext_LegalArticle_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_LegalArticle_version(ctx, field)
 	case "article":
 		return ec.fieldContext_LegalArticle_article(ctx, field)
 	case "part":
@@ -4573,6 +5217,8 @@ func (ec *executionContext) childFields_LegalCode(ctx context.Context, field gra
 		return ec.fieldContext_LegalCode_contested(ctx, field)
 	case "citations":
 		return ec.fieldContext_LegalCode_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_LegalCode_version(ctx, field)
 	case "jurisdiction":
 		return ec.fieldContext_LegalCode_jurisdiction(ctx, field)
 	case "articles":
@@ -4631,6 +5277,8 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_contested(ctx, field)
 	case "citations":
 		return ec.fieldContext_Organisation_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_Organisation_version(ctx, field)
 	case "kind":
 		return ec.fieldContext_Organisation_kind(ctx, field)
 	case "place":
@@ -4683,6 +5331,8 @@ func (ec *executionContext) childFields_Party(ctx context.Context, field graphql
 		return ec.fieldContext_Party_contested(ctx, field)
 	case "citations":
 		return ec.fieldContext_Party_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_Party_version(ctx, field)
 	case "registrationStatus":
 		return ec.fieldContext_Party_registrationStatus(ctx, field)
 	case "founded":
@@ -4731,6 +5381,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_contested(ctx, field)
 	case "citations":
 		return ec.fieldContext_Person_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_Person_version(ctx, field)
 	case "occupations":
 		return ec.fieldContext_Person_occupations(ctx, field)
 	case "memberships":
@@ -4771,6 +5423,8 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_contested(ctx, field)
 	case "citations":
 		return ec.fieldContext_Place_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_Place_version(ctx, field)
 	case "kind":
 		return ec.fieldContext_Place_kind(ctx, field)
 	case "within":
@@ -4801,6 +5455,20 @@ func (ec *executionContext) childFields_PretrialRecord(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type PretrialRecord", field.Name)
 }
 
+func (ec *executionContext) childFields_Problem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "file":
+		return ec.fieldContext_Problem_file(ctx, field)
+	case "line":
+		return ec.fieldContext_Problem_line(ctx, field)
+	case "column":
+		return ec.fieldContext_Problem_column(ctx, field)
+	case "message":
+		return ec.fieldContext_Problem_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Problem", field.Name)
+}
+
 func (ec *executionContext) childFields_Restriction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4819,6 +5487,8 @@ func (ec *executionContext) childFields_Restriction(ctx context.Context, field g
 		return ec.fieldContext_Restriction_contested(ctx, field)
 	case "citations":
 		return ec.fieldContext_Restriction_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_Restriction_version(ctx, field)
 	case "kind":
 		return ec.fieldContext_Restriction_kind(ctx, field)
 	case "basis":
@@ -4873,6 +5543,8 @@ func (ec *executionContext) childFields_Sentence(ctx context.Context, field grap
 		return ec.fieldContext_Sentence_contested(ctx, field)
 	case "citations":
 		return ec.fieldContext_Sentence_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_Sentence_version(ctx, field)
 	case "kind":
 		return ec.fieldContext_Sentence_kind(ctx, field)
 	case "term":
@@ -4945,6 +5617,8 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_contested(ctx, field)
 	case "citations":
 		return ec.fieldContext_Source_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_Source_version(ctx, field)
 	case "title":
 		return ec.fieldContext_Source_title(ctx, field)
 	case "publisher":
@@ -5427,6 +6101,246 @@ func (ec *executionContext) field_LegalCode_articles_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addSource_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SourceInput, error) {
+			return ec.unmarshalNSourceInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EntityInput, error) {
+			return ec.unmarshalNEntityInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createRelation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RelationInput, error) {
+			return ec.unmarshalNRelationInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importCaseFile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "content",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["content"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retractEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retractRelation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (model.RelationType, error) {
+			return ec.unmarshalNRelationType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "set",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOJSON2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["set"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "unset",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unset"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "cite",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cite"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateRelation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (model.RelationType, error) {
+			return ec.unmarshalNRelationType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "set",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOJSON2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["set"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "unset",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unset"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "cite",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cite"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Organisation_accusations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5830,6 +6744,20 @@ func (ec *executionContext) field_Query_entities_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -6950,6 +7878,29 @@ func (ec *executionContext) fieldContext_Case_citations(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Case_version(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Case_kind(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7424,6 +8375,236 @@ func (ec *executionContext) fieldContext_Case_mentions(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_actor(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_op(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_target(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_kind(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_reason(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_version(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Change_before(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _Change_after(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "JSON")
+}
+
 func (ec *executionContext) _Charge_id(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7615,6 +8796,29 @@ func (ec *executionContext) fieldContext_Charge_citations(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Charge_version(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Charge_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Charge_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Charge", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Charge_status(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
@@ -9265,6 +10469,29 @@ func (ec *executionContext) fieldContext_Court_citations(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Court_version(ctx context.Context, field graphql.CollectedField, obj *model.Court) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Court_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Court_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Court", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Court_level(ctx context.Context, field graphql.CollectedField, obj *model.Court) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10089,6 +11316,29 @@ func (ec *executionContext) fieldContext_Event_citations(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Event_version(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -11068,6 +12318,322 @@ func (ec *executionContext) fieldContext_GroupCount_count(_ context.Context, fie
 	return graphql.NewScalarFieldContext("GroupCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ImportReport_ok(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ok, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_written(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_written(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Written, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_written(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_problems(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Problem) graphql.Marshaler {
+			return ec.marshalNProblem2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Problem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_changes(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LaterChargedAssociate_convicted(ctx context.Context, field graphql.CollectedField, obj *model.LaterChargedAssociate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaterChargedAssociate_convicted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Convicted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaterChargedAssociate_convicted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LaterChargedAssociate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LaterChargedAssociate_associate(ctx context.Context, field graphql.CollectedField, obj *model.LaterChargedAssociate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaterChargedAssociate_associate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Associate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaterChargedAssociate_associate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LaterChargedAssociate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LaterChargedAssociate_via(ctx context.Context, field graphql.CollectedField, obj *model.LaterChargedAssociate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaterChargedAssociate_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaterChargedAssociate_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LaterChargedAssociate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LaterChargedAssociate_article(ctx context.Context, field graphql.CollectedField, obj *model.LaterChargedAssociate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaterChargedAssociate_article(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Article, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LegalArticle) graphql.Marshaler {
+			return ec.marshalNLegalArticle2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLegalArticle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaterChargedAssociate_article(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LaterChargedAssociate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LegalArticle(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LaterChargedAssociate_convictedOn(ctx context.Context, field graphql.CollectedField, obj *model.LaterChargedAssociate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaterChargedAssociate_convictedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConvictedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FuzzyDate) graphql.Marshaler {
+			return ec.marshalOFuzzyDate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐFuzzyDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LaterChargedAssociate_convictedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LaterChargedAssociate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FuzzyDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LaterChargedAssociate_chargedOn(ctx context.Context, field graphql.CollectedField, obj *model.LaterChargedAssociate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaterChargedAssociate_chargedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChargedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FuzzyDate) graphql.Marshaler {
+			return ec.marshalOFuzzyDate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐFuzzyDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LaterChargedAssociate_chargedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LaterChargedAssociate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FuzzyDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LegalArticle_id(ctx context.Context, field graphql.CollectedField, obj *model.LegalArticle) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11259,6 +12825,29 @@ func (ec *executionContext) fieldContext_LegalArticle_citations(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _LegalArticle_version(ctx context.Context, field graphql.CollectedField, obj *model.LegalArticle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalArticle_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalArticle_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalArticle", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LegalArticle_article(ctx context.Context, field graphql.CollectedField, obj *model.LegalArticle) (ret graphql.Marshaler) {
@@ -11739,6 +13328,29 @@ func (ec *executionContext) fieldContext_LegalCode_citations(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _LegalCode_version(ctx context.Context, field graphql.CollectedField, obj *model.LegalCode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalCode_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalCode_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalCode", field, false, false, "Int")
+}
+
 func (ec *executionContext) _LegalCode_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *model.LegalCode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12149,6 +13761,358 @@ func (ec *executionContext) fieldContext_Link_citations(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateEntity(ctx, fc.Args["input"].(model.EntityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateEntity(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["set"].(map[string]any), fc.Args["unset"].([]string), fc.Args["cite"].([]string), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retractEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retractEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetractEntity(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retractEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retractEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addSource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddSource(ctx, fc.Args["input"].(model.SourceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addSource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addSource_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createRelation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createRelation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateRelation(ctx, fc.Args["input"].(model.RelationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Edge) graphql.Marshaler {
+			return ec.marshalNEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createRelation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateRelation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateRelation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateRelation(ctx, fc.Args["id"].(string), fc.Args["type"].(model.RelationType), fc.Args["set"].(map[string]any), fc.Args["unset"].([]string), fc.Args["cite"].([]string), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Edge) graphql.Marshaler {
+			return ec.marshalNEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateRelation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retractRelation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retractRelation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetractRelation(ctx, fc.Args["id"].(string), fc.Args["type"].(model.RelationType), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retractRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retractRelation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importCaseFile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importCaseFile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportCaseFile(ctx, fc.Args["name"].(string), fc.Args["content"].(string), fc.Args["dryRun"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportReport) graphql.Marshaler {
+			return ec.marshalNImportReport2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐImportReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importCaseFile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importCaseFile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12340,6 +14304,29 @@ func (ec *executionContext) fieldContext_Organisation_citations(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Organisation_version(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Organisation_kind(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
@@ -12940,6 +14927,29 @@ func (ec *executionContext) fieldContext_Party_citations(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Party_version(ctx context.Context, field graphql.CollectedField, obj *model.Party) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Party_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Party_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Party", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Party_registrationStatus(ctx context.Context, field graphql.CollectedField, obj *model.Party) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13457,6 +15467,29 @@ func (ec *executionContext) fieldContext_Person_citations(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Person_version(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Person_occupations(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
@@ -14019,6 +16052,29 @@ func (ec *executionContext) fieldContext_Place_citations(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Place_version(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Place", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Place_kind(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14321,6 +16377,98 @@ func (ec *executionContext) fieldContext_PretrialRecord_verdictDate(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Problem_file(ctx context.Context, field graphql.CollectedField, obj *model.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Problem_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Problem_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Problem", field, false, false, "String")
+}
+
+func (ec *executionContext) _Problem_line(ctx context.Context, field graphql.CollectedField, obj *model.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Problem_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Problem_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Problem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Problem_column(ctx context.Context, field graphql.CollectedField, obj *model.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Problem_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Problem_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Problem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Problem_message(ctx context.Context, field graphql.CollectedField, obj *model.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Problem_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Problem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Problem", field, false, false, "String")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -15111,6 +17259,38 @@ func (ec *executionContext) fieldContext_Query_contestedClaims(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_laterChargedAssociates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_laterChargedAssociates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().LaterChargedAssociates(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LaterChargedAssociate) graphql.Marshaler {
+			return ec.marshalNLaterChargedAssociate2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_laterChargedAssociates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LaterChargedAssociate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15139,6 +17319,50 @@ func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field gr
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_GraphStats(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_history(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().History(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -15410,6 +17634,29 @@ func (ec *executionContext) fieldContext_Restriction_citations(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Restriction_version(ctx context.Context, field graphql.CollectedField, obj *model.Restriction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Restriction_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Restriction_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Restriction", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Restriction_kind(ctx context.Context, field graphql.CollectedField, obj *model.Restriction) (ret graphql.Marshaler) {
@@ -15965,6 +18212,29 @@ func (ec *executionContext) fieldContext_Sentence_citations(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Sentence_version(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sentence_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sentence_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sentence", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Sentence_kind(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
@@ -16689,6 +18959,29 @@ func (ec *executionContext) fieldContext_Source_citations(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Source_version(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Source_title(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
@@ -18142,7 +20435,7 @@ func (ec *executionContext) unmarshalInputConvictionFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"articles", "courts", "cities", "restrictionKinds", "sentenceKinds", "parties", "from", "to"}
+	fieldsInOrder := [...]string{"articles", "courts", "cities", "restrictionKinds", "sentenceKinds", "parties", "from", "to", "unpunished"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18205,6 +20498,13 @@ func (ec *executionContext) unmarshalInputConvictionFilter(ctx context.Context, 
 				return it, err
 			}
 			it.To = data
+		case "unpunished":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unpunished"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unpunished = data
 		}
 	}
 	return it, nil
@@ -18219,6 +20519,76 @@ func (ec *executionContext) unmarshalInputConvictionFilter(ctx context.Context, 
 func UnmarshalConvictionFilter(ctx context.Context, raw any) (model.ConvictionFilter, error) {
 	var out model.ConvictionFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConvictionFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj any) (model.EntityInput, error) {
+	var it model.EntityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "type", "fields", "cite", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNEntityType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "fields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fields"))
+			data, err := ec.unmarshalNJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fields = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEntityInput unmarshals raw into the EntityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEntityInput(ctx context.Context, raw any) (model.EntityInput, error) {
+	var out model.EntityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EntityInput", raw, &out)
 	return out, err
 }
 
@@ -18272,6 +20642,146 @@ func (ec *executionContext) unmarshalInputEntityOrder(ctx context.Context, obj a
 func UnmarshalEntityOrder(ctx context.Context, raw any) (model.EntityOrder, error) {
 	var out model.EntityOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EntityOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj any) (model.RelationInput, error) {
+	var it model.RelationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "type", "from", "to", "fields", "cite", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNRelationType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "fields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fields"))
+			data, err := ec.unmarshalOJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fields = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelationInput unmarshals raw into the RelationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelationInput(ctx context.Context, raw any) (model.RelationInput, error) {
+	var out model.RelationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (model.SourceInput, error) {
+	var it model.SourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "fields", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "fields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fields"))
+			data, err := ec.unmarshalNJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fields = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSourceInput unmarshals raw into the SourceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSourceInput(ctx context.Context, raw any) (model.SourceInput, error) {
+	var out model.SourceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceInput", raw, &out)
 	return out, err
 }
 
@@ -18764,6 +21274,11 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "version":
+			out.Values[i] = ec._Case_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "kind":
 			out.Values[i] = ec._Case_kind(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -18841,6 +21356,84 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var changeImplementors = []string{"Change"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "id":
+			out.Values[i] = ec._Change_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._Change_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._Change_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "op":
+			out.Values[i] = ec._Change_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._Change_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Change_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Change_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._Change_version(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._Change_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._Change_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var chargeImplementors = []string{"Charge", "Node", "Entity"}
 
 func (ec *executionContext) _Charge(ctx context.Context, sel ast.SelectionSet, obj *model.Charge) graphql.Marshaler {
@@ -18889,6 +21482,11 @@ func (ec *executionContext) _Charge(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "citations":
 			out.Values[i] = ec._Charge_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._Charge_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19401,6 +21999,11 @@ func (ec *executionContext) _Court(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "version":
+			out.Values[i] = ec._Court_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "level":
 			out.Values[i] = ec._Court_level(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -19683,6 +22286,11 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "citations":
 			out.Values[i] = ec._Event_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._Event_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20046,6 +22654,117 @@ func (ec *executionContext) _GroupCount(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var importReportImplementors = []string{"ImportReport"}
+
+func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.SelectionSet, obj *model.ImportReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportReport")
+		case "ok":
+			out.Values[i] = ec._ImportReport_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "written":
+			out.Values[i] = ec._ImportReport_written(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._ImportReport_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._ImportReport_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._ImportReport_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var laterChargedAssociateImplementors = []string{"LaterChargedAssociate"}
+
+func (ec *executionContext) _LaterChargedAssociate(ctx context.Context, sel ast.SelectionSet, obj *model.LaterChargedAssociate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, laterChargedAssociateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LaterChargedAssociate")
+		case "convicted":
+			out.Values[i] = ec._LaterChargedAssociate_convicted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "associate":
+			out.Values[i] = ec._LaterChargedAssociate_associate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._LaterChargedAssociate_via(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "article":
+			out.Values[i] = ec._LaterChargedAssociate_article(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "convictedOn":
+			out.Values[i] = ec._LaterChargedAssociate_convictedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "chargedOn":
+			out.Values[i] = ec._LaterChargedAssociate_chargedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var legalArticleImplementors = []string{"LegalArticle", "Node", "Entity"}
 
 func (ec *executionContext) _LegalArticle(ctx context.Context, sel ast.SelectionSet, obj *model.LegalArticle) graphql.Marshaler {
@@ -20094,6 +22813,11 @@ func (ec *executionContext) _LegalArticle(ctx context.Context, sel ast.Selection
 			}
 		case "citations":
 			out.Values[i] = ec._LegalArticle_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._LegalArticle_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20207,6 +22931,11 @@ func (ec *executionContext) _LegalCode(ctx context.Context, sel ast.SelectionSet
 			}
 		case "citations":
 			out.Values[i] = ec._LegalCode_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._LegalCode_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20330,6 +23059,98 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retractEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retractEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addSource":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addSource(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createRelation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createRelation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateRelation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateRelation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retractRelation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retractRelation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importCaseFile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importCaseFile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organisationImplementors = []string{"Organisation", "Node", "Entity"}
 
 func (ec *executionContext) _Organisation(ctx context.Context, sel ast.SelectionSet, obj *model.Organisation) graphql.Marshaler {
@@ -20378,6 +23199,11 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 			}
 		case "citations":
 			out.Values[i] = ec._Organisation_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._Organisation_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20537,6 +23363,11 @@ func (ec *executionContext) _Party(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "version":
+			out.Values[i] = ec._Party_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "registrationStatus":
 			out.Values[i] = ec._Party_registrationStatus(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -20683,6 +23514,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "version":
+			out.Values[i] = ec._Person_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "occupations":
 			out.Values[i] = ec._Person_occupations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20796,6 +23632,11 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "version":
+			out.Values[i] = ec._Place_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "kind":
 			out.Values[i] = ec._Place_kind(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -20872,6 +23713,54 @@ func (ec *executionContext) _PretrialRecord(ctx context.Context, sel ast.Selecti
 		case "verdictDate":
 			out.Values[i] = ec._PretrialRecord_verdictDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var problemImplementors = []string{"Problem"}
+
+func (ec *executionContext) _Problem(ctx context.Context, sel ast.SelectionSet, obj *model.Problem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, problemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Problem")
+		case "file":
+			out.Values[i] = ec._Problem_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "line":
+			out.Values[i] = ec._Problem_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._Problem_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._Problem_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -21024,11 +23913,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_contestedClaims(ctx, field)
 				})
+		case "laterChargedAssociates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_laterChargedAssociates(ctx, field)
+				})
 		case "stats":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stats(ctx, field)
+				})
+		case "history":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_history(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -21109,6 +24010,11 @@ func (ec *executionContext) _Restriction(ctx context.Context, sel ast.SelectionS
 			}
 		case "citations":
 			out.Values[i] = ec._Restriction_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._Restriction_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21270,6 +24176,11 @@ func (ec *executionContext) _Sentence(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "citations":
 			out.Values[i] = ec._Sentence_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._Sentence_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21489,6 +24400,11 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "citations":
 			out.Values[i] = ec._Source_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._Source_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22131,6 +25047,30 @@ func (ec *executionContext) marshalNCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraph
 	return ec._Case(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Change!")
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCharge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Charge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -22329,6 +25269,14 @@ func (ec *executionContext) marshalNDirection2githubᚗcomᚋcasegraphᚋcasegra
 	return v
 }
 
+func (ec *executionContext) marshalNEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Edge!")
+		return graphql.Null
+	}
+	return ec._Edge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEntity2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Entity!")
@@ -22367,6 +25315,11 @@ func (ec *executionContext) marshalNEntityEdge2ᚖgithubᚗcomᚋcasegraphᚋcas
 		return graphql.Null
 	}
 	return ec._EntityEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEntityInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityInput(ctx context.Context, v any) (model.EntityInput, error) {
+	res, err := ec.unmarshalInputEntityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNEntityOrderField2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityOrderField(ctx context.Context, v any) (model.EntityOrderField, error) {
@@ -22595,6 +25548,14 @@ func (ec *executionContext) marshalNID2ᚕᚕstringᚄ(ctx context.Context, sel 
 	return ret
 }
 
+func (ec *executionContext) marshalNImportReport2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐImportReport(ctx context.Context, sel ast.SelectionSet, v *model.ImportReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportReport!")
+		return graphql.Null
+	}
+	return ec._ImportReport(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -22625,6 +25586,30 @@ func (ec *executionContext) marshalNJSON2map(ctx context.Context, sel ast.Select
 		graphql.AddInvalidNullFromMarshaler(ctx, "JSON!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNLaterChargedAssociate2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LaterChargedAssociate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLaterChargedAssociate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLaterChargedAssociate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx context.Context, sel ast.SelectionSet, v *model.LaterChargedAssociate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LaterChargedAssociate!")
+		return graphql.Null
+	}
+	return ec._LaterChargedAssociate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLegalArticle2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLegalArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LegalArticle) graphql.Marshaler {
@@ -22791,6 +25776,35 @@ func (ec *executionContext) marshalNPretrialRecord2ᚖgithubᚗcomᚋcasegraph�
 	return ec._PretrialRecord(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNProblem2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Problem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProblem2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProblem2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProblem(ctx context.Context, sel ast.SelectionSet, v *model.Problem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Problem!")
+		return graphql.Null
+	}
+	return ec._Problem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationInput(ctx context.Context, v any) (model.RelationInput, error) {
+	res, err := ec.unmarshalInputRelationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRelationType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, v any) (model.RelationType, error) {
 	var res model.RelationType
 	err := res.UnmarshalGQL(v)
@@ -22953,6 +25967,11 @@ func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 		return graphql.Null
 	}
 	return ec._Source(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (model.SourceInput, error) {
+	res, err := ec.unmarshalInputSourceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -23370,6 +26389,24 @@ func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -23385,6 +26422,24 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOJSON2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJSON2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalMap(v)
 	return res
 }
 

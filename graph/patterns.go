@@ -47,6 +47,7 @@ func convictionFilter(f *model.ConvictionFilter) (kg.ConvictionFilter, error) {
 		return out, err
 	}
 	out.To, err = optionalDate("filter.to", f.To)
+	out.Unpunished = f.Unpunished
 	return out, err
 }
 
@@ -462,6 +463,39 @@ func (r *Resolver) contestedClaims(ctx context.Context) ([]*model.ContestedClaim
 		if c.Note != "" {
 			m.Note = &c.Note
 		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+func (r *Resolver) laterChargedAssociates(ctx context.Context) ([]*model.LaterChargedAssociate, error) {
+	rows, err := r.Store.LaterChargedAssociates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string][]string{}
+	for _, a := range rows {
+		for field, id := range map[string]string{"convicted": a.Convicted, "associate": a.Associate, "via": a.Via, "article": a.Article} {
+			ids[field] = append(ids[field], id)
+		}
+	}
+	es, err := r.entitiesOf(ctx, nil, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.LaterChargedAssociate, len(rows))
+	for i, a := range rows {
+		m := &model.LaterChargedAssociate{
+			Convicted: as[model.Person](es["convicted"], a.Convicted), Associate: as[model.Person](es["associate"], a.Associate),
+			Via: es["via"][a.Via], Article: as[model.LegalArticle](es["article"], a.Article),
+			ConvictedOn: fuzzy(a.ConvictedOn), ChargedOn: fuzzy(a.ChargedOn),
+		}
+		if m.Via == nil {
+			m.Via = placeholder(a.Via, typeOf(a.Via), "")
+		}
+		fillRequired(&m.Convicted, a.Convicted, kg.Person)
+		fillRequired(&m.Associate, a.Associate, kg.Person)
+		fillRequired(&m.Article, a.Article, kg.LegalArticle)
 		out[i] = m
 	}
 	return out, nil

@@ -32,6 +32,18 @@ type Store interface {
 	AssessedCases(ctx context.Context, minOrganisations int) ([]kg.AssessedCase, error)
 	ArticlePairs(ctx context.Context) ([]kg.ArticlePair, error)
 	ContestedClaims(ctx context.Context) ([]kg.ContestedClaim, error)
+	LaterChargedAssociates(ctx context.Context) ([]kg.Associate, error)
+
+	// Editing.
+	Known(ctx context.Context, ids []string) (map[string]kg.EntityType, map[string]string, error)
+	ReadEntity(ctx context.Context, id string) (kg.Batch, error)
+	SaveEntity(ctx context.Context, e kg.Entity, links []kg.Link, expectVersion int, edit kg.Edit) (int, error)
+	RetractEntity(ctx context.Context, id string, expectVersion int, edit kg.Edit) error
+	SaveRelation(ctx context.Context, l kg.Link, create bool, edit kg.Edit) error
+	RetractRelation(ctx context.Context, t kg.RelType, id string, edit kg.Edit) error
+	History(ctx context.Context, id string) ([]kg.Change, error)
+	PlanImport(ctx context.Context, b kg.Batch) ([]string, int, error)
+	ImportAs(ctx context.Context, b kg.Batch, edit kg.Edit) error
 }
 
 // Resolver holds the resolvers' dependencies.

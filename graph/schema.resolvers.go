@@ -12,6 +12,54 @@ import (
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
+// CreateEntity is the resolver for the createEntity field.
+func (r *mutationResolver) CreateEntity(ctx context.Context, input model.EntityInput) (model.Entity, error) {
+	return r.createEntity(ctx, input)
+}
+
+// UpdateEntity is the resolver for the updateEntity field.
+func (r *mutationResolver) UpdateEntity(ctx context.Context, id string, version int, set map[string]any, unset []string, cite []string, reason *string) (model.Entity, error) {
+	return r.updateEntity(ctx, id, version, set, unset, cite, reason)
+}
+
+// RetractEntity is the resolver for the retractEntity field.
+func (r *mutationResolver) RetractEntity(ctx context.Context, id string, version int, reason string) (*model.Change, error) {
+	return r.retractEntity(ctx, id, version, reason)
+}
+
+// AddSource is the resolver for the addSource field.
+func (r *mutationResolver) AddSource(ctx context.Context, input model.SourceInput) (*model.Source, error) {
+	if err := kg.Require(ctx, editRole); err != nil {
+		return nil, err
+	}
+	e, err := r.saveEntity(ctx, input.ID, kg.Source, entry(input.ID, kg.Source, input.Fields, nil), 0, input.Reason)
+	if err != nil {
+		return nil, err
+	}
+	s, _ := e.(*model.Source)
+	return s, nil
+}
+
+// CreateRelation is the resolver for the createRelation field.
+func (r *mutationResolver) CreateRelation(ctx context.Context, input model.RelationInput) (*model.Edge, error) {
+	return r.createRelation(ctx, input)
+}
+
+// UpdateRelation is the resolver for the updateRelation field.
+func (r *mutationResolver) UpdateRelation(ctx context.Context, id string, typeArg model.RelationType, set map[string]any, unset []string, cite []string, reason *string) (*model.Edge, error) {
+	return r.updateRelation(ctx, id, typeArg, set, unset, cite, reason)
+}
+
+// RetractRelation is the resolver for the retractRelation field.
+func (r *mutationResolver) RetractRelation(ctx context.Context, id string, typeArg model.RelationType, reason string) (*model.Change, error) {
+	return r.retractRelation(ctx, id, typeArg, reason)
+}
+
+// ImportCaseFile is the resolver for the importCaseFile field.
+func (r *mutationResolver) ImportCaseFile(ctx context.Context, name string, content string, dryRun *bool) (*model.ImportReport, error) {
+	return r.importCaseFile(ctx, name, content, dryRun != nil && *dryRun)
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
 	sel, err := fieldSelection(ctx)
@@ -244,6 +292,11 @@ func (r *queryResolver) ContestedClaims(ctx context.Context) ([]*model.Contested
 	return r.contestedClaims(ctx)
 }
 
+// LaterChargedAssociates is the resolver for the laterChargedAssociates field.
+func (r *queryResolver) LaterChargedAssociates(ctx context.Context) ([]*model.LaterChargedAssociate, error) {
+	return r.laterChargedAssociates(ctx)
+}
+
 // Stats is the resolver for the stats field.
 func (r *queryResolver) Stats(ctx context.Context) (*model.GraphStats, error) {
 	st, err := r.Store.Stats(ctx)
@@ -257,7 +310,18 @@ func (r *queryResolver) Stats(ctx context.Context) (*model.GraphStats, error) {
 	return out, nil
 }
 
+// History is the resolver for the history field.
+func (r *queryResolver) History(ctx context.Context, id string) ([]*model.Change, error) {
+	return r.history(ctx, id)
+}
+
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	mutationResolver struct{ *Resolver }
+	queryResolver    struct{ *Resolver }
+)

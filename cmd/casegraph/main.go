@@ -22,6 +22,10 @@ Usage:
                               check case files, then write each in one transaction
   casegraph export  [flags] DIR
                               write the graph's case files back to DIR
+  casegraph token create -role reader|editor|admin -name NAME
+                              create a bearer token and print it once
+  casegraph token list        list tokens (name, role, created)
+  casegraph token revoke NAME delete a token
   casegraph version           print the version
 
 Run "casegraph COMMAND -h" for a command's flags. Every flag also reads an
@@ -56,6 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return importCmd(ctx, rest, getenv, stdout, stderr)
 	case "export":
 		return exportCmd(ctx, rest, getenv, stdout, stderr)
+	case "token":
+		return tokenCmd(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "casegraph", version)
 		return nil

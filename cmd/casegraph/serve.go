@@ -116,6 +116,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 			CORSOrigins:    cfg.CORSOrigins,
 			Playground:     cfg.Playground,
 			RequestTimeout: cfg.RequestTimeout,
+			Authenticate:   store.Authenticate,
+			ReadAccess:     cfg.ReadAccess,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

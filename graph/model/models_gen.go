@@ -70,11 +70,13 @@ type Case struct {
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
-	Citations  []*Citation `json:"citations"`
-	Kind       *string     `json:"kind,omitempty"`
-	Opened     *FuzzyDate  `json:"opened,omitempty"`
-	Place      *Place      `json:"place,omitempty"`
-	Defendants []*Person   `json:"defendants"`
+	Citations []*Citation `json:"citations"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version    int        `json:"version"`
+	Kind       *string    `json:"kind,omitempty"`
+	Opened     *FuzzyDate `json:"opened,omitempty"`
+	Place      *Place     `json:"place,omitempty"`
+	Defendants []*Person  `json:"defendants"`
 	// Defendants, lawyers, judges, prosecutors, complainants.
 	People []*Link `json:"people"`
 	// Courts that heard it; contested claims appear side by side.
@@ -93,6 +95,27 @@ func (Case) IsNode() {}
 
 func (Case) IsEntity() {}
 
+// One entry of the audit trail.
+type Change struct {
+	ID string `json:"id"`
+	// When, in RFC 3339.
+	At string `json:"at"`
+	// The name of the token that made the change.
+	Actor string `json:"actor"`
+	// create, update, retract or import
+	Op string `json:"op"`
+	// The entity's or relationship's ID.
+	Target string  `json:"target"`
+	Kind   string  `json:"kind"`
+	Reason *string `json:"reason,omitempty"`
+	// The entity's version after the change.
+	Version *int `json:"version,omitempty"`
+	// The fact before the change; null when it was created.
+	Before map[string]any `json:"before,omitempty"`
+	// The fact after the change; null when it was retracted.
+	After map[string]any `json:"after,omitempty"`
+}
+
 // One accusation under one article against one person in one case.
 type Charge struct {
 	ID   string     `json:"id"`
@@ -106,12 +129,14 @@ type Charge struct {
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
-	Citations  []*Citation `json:"citations"`
-	Status     string      `json:"status"`
-	Verdict    *string     `json:"verdict,omitempty"`
-	Allegation *string     `json:"allegation,omitempty"`
-	Outcome    *string     `json:"outcome,omitempty"`
-	Date       *FuzzyDate  `json:"date,omitempty"`
+	Citations []*Citation `json:"citations"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version    int        `json:"version"`
+	Status     string     `json:"status"`
+	Verdict    *string    `json:"verdict,omitempty"`
+	Allegation *string    `json:"allegation,omitempty"`
+	Outcome    *string    `json:"outcome,omitempty"`
+	Date       *FuzzyDate `json:"date,omitempty"`
 	// How this charge replaced the one it supersedes: reclassified, re-initiated, merged.
 	Change     *string       `json:"change,omitempty"`
 	ChangeDate *FuzzyDate    `json:"changeDate,omitempty"`
@@ -210,6 +235,8 @@ type ConvictionFilter struct {
 	From *string `json:"from,omitempty"`
 	// Latest date, as YYYY, YYYY-MM or YYYY-MM-DD.
 	To *string `json:"to,omitempty"`
+	// true: only guilty charges no sentence punishes, such as those time-barred because the limitation period expired; false: only those with a sentence.
+	Unpunished *bool `json:"unpunished,omitempty"`
 }
 
 type Court struct {
@@ -224,7 +251,9 @@ type Court struct {
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
-	Citations    []*Citation    `json:"citations"`
+	Citations []*Citation `json:"citations"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version      int            `json:"version"`
 	Level        *string        `json:"level,omitempty"`
 	Place        *Place         `json:"place,omitempty"`
 	Cases        []*Link        `json:"cases"`
@@ -267,6 +296,16 @@ type EntityEdge struct {
 	Node   Entity `json:"node"`
 }
 
+type EntityInput struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The case-file fields of the type, such as {name: ..., aliases: [...], article: legal-article/kz-cc-274}.
+	Fields map[string]any `json:"fields"`
+	// SOURCE-ID#pN citations of the paragraphs that state it.
+	Cite   []string `json:"cite"`
+	Reason *string  `json:"reason,omitempty"`
+}
+
 type EntityOrder struct {
 	Field     EntityOrderField `json:"field"`
 	Direction OrderDirection   `json:"direction"`
@@ -285,12 +324,14 @@ type Event struct {
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
-	Kind      string      `json:"kind"`
-	Date      *FuzzyDate  `json:"date,omitempty"`
-	End       *FuzzyDate  `json:"end,omitempty"`
-	Place     *Place      `json:"place,omitempty"`
-	PartOf    *Event      `json:"partOf,omitempty"`
-	Parts     []*Event    `json:"parts"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version int        `json:"version"`
+	Kind    string     `json:"kind"`
+	Date    *FuzzyDate `json:"date,omitempty"`
+	End     *FuzzyDate `json:"end,omitempty"`
+	Place   *Place     `json:"place,omitempty"`
+	PartOf  *Event     `json:"partOf,omitempty"`
+	Parts   []*Event   `json:"parts"`
 	// People, parties and organisations that took part, organised, issued it or were subject of it.
 	Participants []*Link `json:"participants"`
 	// Cases that prosecute this event.
@@ -350,6 +391,31 @@ type GroupCount struct {
 	Count int    `json:"count"`
 }
 
+type ImportReport struct {
+	// The file passed every check.
+	Ok bool `json:"ok"`
+	// The import wrote something (false for a dry run or an unchanged file).
+	Written  bool       `json:"written"`
+	Problems []*Problem `json:"problems"`
+	// What was (or, in a dry run, would be) created, updated or deleted.
+	Changes   []string `json:"changes"`
+	Unchanged int      `json:"unchanged"`
+}
+
+// Someone who shares a party, organisation or event with a convicted person and was later charged under the same article.
+type LaterChargedAssociate struct {
+	Convicted *Person `json:"convicted"`
+	Associate *Person `json:"associate"`
+	// The party, organisation or event both are tied to; for events, one that contains both people's events.
+	Via Entity `json:"via"`
+	// The shared article; parts count as their article.
+	Article *LegalArticle `json:"article"`
+	// The sentence date, else the date of the guilty charge.
+	ConvictedOn *FuzzyDate `json:"convictedOn,omitempty"`
+	// The associate's charge date, else when their case opened or its earliest dated event.
+	ChargedOn *FuzzyDate `json:"chargedOn,omitempty"`
+}
+
 type LegalArticle struct {
 	ID   string     `json:"id"`
 	Type EntityType `json:"type"`
@@ -363,11 +429,13 @@ type LegalArticle struct {
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
-	Article   string      `json:"article"`
-	Part      *string     `json:"part,omitempty"`
-	Item      *string     `json:"item,omitempty"`
-	Title     *string     `json:"title,omitempty"`
-	Code      *LegalCode  `json:"code,omitempty"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version int        `json:"version"`
+	Article string     `json:"article"`
+	Part    *string    `json:"part,omitempty"`
+	Item    *string    `json:"item,omitempty"`
+	Title   *string    `json:"title,omitempty"`
+	Code    *LegalCode `json:"code,omitempty"`
 	// The article this part belongs to.
 	Parent *LegalArticle `json:"parent,omitempty"`
 	// The parts of this article.
@@ -394,7 +462,9 @@ type LegalCode struct {
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
-	Citations    []*Citation     `json:"citations"`
+	Citations []*Citation `json:"citations"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version      int             `json:"version"`
 	Jurisdiction string          `json:"jurisdiction"`
 	Articles     []*LegalArticle `json:"articles"`
 }
@@ -422,6 +492,12 @@ type Link struct {
 	Citations  []*Citation `json:"citations"`
 }
 
+// Editing the graph. Every write needs a bearer token with the editor role
+// (retracting an entity: admin), is checked by the same rules as case files,
+// needs at least one citation for every fact, and applies whole or not at all.
+type Mutation struct {
+}
+
 type Organisation struct {
 	ID   string     `json:"id"`
 	Type EntityType `json:"type"`
@@ -435,8 +511,10 @@ type Organisation struct {
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
-	Kind      *string     `json:"kind,omitempty"`
-	Place     *Place      `json:"place,omitempty"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version int     `json:"version"`
+	Kind    *string `json:"kind,omitempty"`
+	Place   *Place  `json:"place,omitempty"`
 	// People who lead, founded, belong to, work for or own it.
 	People []*Link `json:"people"`
 	// Statements, reports and briefings it issued.
@@ -475,10 +553,12 @@ type Party struct {
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
-	Citations          []*Citation `json:"citations"`
-	RegistrationStatus *string     `json:"registrationStatus,omitempty"`
-	Founded            *FuzzyDate  `json:"founded,omitempty"`
-	Place              *Place      `json:"place,omitempty"`
+	Citations []*Citation `json:"citations"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version            int        `json:"version"`
+	RegistrationStatus *string    `json:"registrationStatus,omitempty"`
+	Founded            *FuzzyDate `json:"founded,omitempty"`
+	Place              *Place     `json:"place,omitempty"`
 	// Its leaders, founders and members.
 	Members []*Link `json:"members"`
 	// Events it organised, took part in or was subject of.
@@ -511,8 +591,10 @@ type Person struct {
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
-	Citations   []*Citation `json:"citations"`
-	Occupations []string    `json:"occupations"`
+	Citations []*Citation `json:"citations"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version     int      `json:"version"`
+	Occupations []string `json:"occupations"`
 	// Parties and organisations the person leads, founded or belongs to.
 	Memberships []*Link `json:"memberships"`
 	// Cases the person is a defendant, lawyer, judge, prosecutor or complainant in.
@@ -545,8 +627,10 @@ type Place struct {
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
-	Kind      *string     `json:"kind,omitempty"`
-	Within    *Place      `json:"within,omitempty"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version int     `json:"version"`
+	Kind    *string `json:"kind,omitempty"`
+	Within  *Place  `json:"within,omitempty"`
 	// What is located here: places, courts, events, organisations.
 	Located []*Link `json:"located"`
 }
@@ -568,10 +652,30 @@ type PretrialRecord struct {
 	VerdictDate *FuzzyDate `json:"verdictDate,omitempty"`
 }
 
+// A problem in a case file, where it is.
+type Problem struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
+
 // casegraph answers questions about political prosecutions: who was charged,
 // under which article, by which court, with what sentence and restrictions,
 // and which source says so. Every fact carries its citations.
 type Query struct {
+}
+
+type RelationInput struct {
+	// Needed (rel/...) only where two relations share type and ends.
+	ID   *string      `json:"id,omitempty"`
+	Type RelationType `json:"type"`
+	From string       `json:"from"`
+	To   string       `json:"to"`
+	// role, start, end, date, status, assessment, note, contested.
+	Fields map[string]any `json:"fields,omitempty"`
+	Cite   []string       `json:"cite"`
+	Reason *string        `json:"reason,omitempty"`
 }
 
 // A measure that limits a person: detention, house arrest, probation, bans.
@@ -588,10 +692,12 @@ type Restriction struct {
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
-	Kind      string      `json:"kind"`
-	Basis     *string     `json:"basis,omitempty"`
-	Start     *FuzzyDate  `json:"start,omitempty"`
-	End       *FuzzyDate  `json:"end,omitempty"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version int        `json:"version"`
+	Kind    string     `json:"kind"`
+	Basis   *string    `json:"basis,omitempty"`
+	Start   *FuzzyDate `json:"start,omitempty"`
+	End     *FuzzyDate `json:"end,omitempty"`
 	// An ISO 8601 period, life, or sentence (as long as the sentence runs).
 	Duration *string `json:"duration,omitempty"`
 	// The duration in months; null for life or sentence.
@@ -626,7 +732,9 @@ type Sentence struct {
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
-	Kind      string      `json:"kind"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version int    `json:"version"`
+	Kind    string `json:"kind"`
 	// ISO 8601 period, such as P6Y.
 	Term         *string        `json:"term,omitempty"`
 	TermMonths   *int           `json:"termMonths,omitempty"`
@@ -673,7 +781,9 @@ type Source struct {
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
-	Citations   []*Citation   `json:"citations"`
+	Citations []*Citation `json:"citations"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version     int           `json:"version"`
 	Title       string        `json:"title"`
 	Publisher   string        `json:"publisher"`
 	Date        *FuzzyDate    `json:"date,omitempty"`
@@ -686,6 +796,13 @@ type Source struct {
 func (Source) IsNode() {}
 
 func (Source) IsEntity() {}
+
+type SourceInput struct {
+	ID string `json:"id"`
+	// title, publisher, date, url, file, language, publishedBy, note.
+	Fields map[string]any `json:"fields"`
+	Reason *string        `json:"reason,omitempty"`
+}
 
 type TimelineEntry struct {
 	Date *FuzzyDate `json:"date"`

@@ -6,6 +6,8 @@ package casefile
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -93,19 +95,43 @@ func Expand(args []string) ([]string, error) {
 	return out, nil
 }
 
+// Input is one case file's name and content.
+type Input struct {
+	Name string
+	Src  []byte
+}
+
 // Load reads and checks case files. It returns every problem it finds in
 // any of them as Problems; on success the files are ready to import in the
 // order given.
 func Load(paths []string, opts Options) ([]*File, error) {
-	c := &checker{defs: map[string]def{}, opts: opts, origins: map[string]bool{}, linkPos: map[string][]pos{}, links: map[string]pos{}}
-	var files []*File
+	var inputs []Input
+	var unreadable Problems
 	for _, p := range paths {
 		src, err := os.ReadFile(p)
 		if err != nil {
-			c.problems = append(c.problems, Problem{File: p, Line: 1, Column: 1, Message: "cannot read: " + err.Error()})
+			unreadable = append(unreadable, Problem{File: p, Line: 1, Column: 1, Message: "cannot read: " + err.Error()})
 			continue
 		}
-		if f := c.file(p, src); f != nil {
+		inputs = append(inputs, Input{Name: p, Src: src})
+	}
+	files, err := Check(inputs, opts)
+	if len(unreadable) > 0 {
+		ps, _ := err.(Problems)
+		return nil, append(unreadable, ps...)
+	}
+	return files, err
+}
+
+// Check checks case files given by content, as Load does files on disk;
+// the API's mutations validate through it too, so both speak alike.
+func Check(inputs []Input, opts Options) ([]*File, error) {
+	c := &checker{defs: map[string]def{}, opts: opts, origins: map[string]bool{}, linkPos: map[string][]pos{}, links: map[string]pos{}}
+	var files []*File
+	for _, in := range inputs {
+		if f := c.file(in.Name, in.Src); f != nil {
+			sum := sha256.Sum256(in.Src)
+			f.Batch.Hash = hex.EncodeToString(sum[:])
 			files = append(files, f)
 		}
 	}
@@ -436,7 +462,7 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 			}
 			l := kg.Link{
 				ID:   string(fd.rel) + ":" + from + "->" + to,
-				Type: fd.rel, From: from, To: to, Field: fd.name,
+				Type: fd.rel, From: from, To: to, Field: fd.name, Owner: e.ID,
 				Props: map[string]any{}, Citations: cites,
 			}
 			for _, p := range fd.edgeProps {

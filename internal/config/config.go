@@ -27,7 +27,14 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	Playground      bool
 	Data            []string
+	ReadAccess      string // ReadOpen or ReadToken
 }
+
+// What reading the graph needs; writing always needs a token.
+const (
+	ReadOpen  = "open"  // anyone may read
+	ReadToken = "token" // reading needs a token of any role
+)
 
 // Setting describes one setting for flags and documentation.
 type Setting struct {
@@ -49,6 +56,7 @@ var Settings = []Setting{
 	{Env: "CASEGRAPH_SHUTDOWN_TIMEOUT", Flag: "shutdown-timeout", Default: "15s", Usage: "how long requests in flight may finish on shutdown"},
 	{Env: "CASEGRAPH_PLAYGROUND", Flag: "playground", Default: "true", Usage: "serve GraphiQL at /"},
 	{Env: "CASEGRAPH_DATA", Flag: "data", Default: "", Usage: "comma-separated case files or directories that serve imports at start"},
+	{Env: "CASEGRAPH_READ_ACCESS", Flag: "read-access", Default: ReadOpen, Usage: "open: anyone may read; token: reading needs a bearer token too"},
 }
 
 // Bind registers every setting on fs with its environment value (or default)
@@ -83,6 +91,7 @@ func parse(v map[string]*string) (Config, error) {
 		Neo4jPassword: *v["NEO4J_PASSWORD"],
 		Neo4jDatabase: *v["NEO4J_DATABASE"],
 		Addr:          *v["CASEGRAPH_ADDR"],
+		ReadAccess:    *v["CASEGRAPH_READ_ACCESS"],
 	}
 	var errs []error
 	c.CORSOrigins = list(*v["CASEGRAPH_CORS_ORIGINS"])
@@ -110,6 +119,9 @@ func parse(v map[string]*string) (Config, error) {
 	case "false", "0", "no", "off":
 	default:
 		errs = append(errs, fmt.Errorf("CASEGRAPH_PLAYGROUND: %q is not true or false", *v["CASEGRAPH_PLAYGROUND"]))
+	}
+	if c.ReadAccess != ReadOpen && c.ReadAccess != ReadToken {
+		errs = append(errs, fmt.Errorf("CASEGRAPH_READ_ACCESS: %q is not open or token", c.ReadAccess))
 	}
 	u, err := url.Parse(c.Neo4jURI)
 	switch {
@@ -169,5 +181,6 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
 		slog.Bool("playground", c.Playground),
 		slog.Any("data", c.Data),
+		slog.String("read_access", c.ReadAccess),
 	)
 }

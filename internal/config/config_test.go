@@ -32,6 +32,9 @@ func TestDefaults(t *testing.T) {
 	if c.Neo4jWait != time.Minute || !c.Playground || c.LogLevel != slog.LevelInfo || len(c.CORSOrigins) != 0 {
 		t.Errorf("unexpected defaults: %+v", c)
 	}
+	if c.ReadAccess != ReadOpen {
+		t.Errorf("ReadAccess = %q, want reads open by default", c.ReadAccess)
+	}
 }
 
 func TestFlagBeatsEnv(t *testing.T) {
@@ -61,6 +64,8 @@ func TestInvalidValuesNameTheSetting(t *testing.T) {
 		{map[string]string{"CASEGRAPH_REQUEST_TIMEOUT": "soon"}, "CASEGRAPH_REQUEST_TIMEOUT"},
 		{map[string]string{"CASEGRAPH_LOG_LEVEL": "loud"}, "CASEGRAPH_LOG_LEVEL"},
 		{map[string]string{"CASEGRAPH_PLAYGROUND": "maybe"}, "CASEGRAPH_PLAYGROUND"},
+		{map[string]string{"CASEGRAPH_READ_ACCESS": "closed"}, "CASEGRAPH_READ_ACCESS"},
+		{map[string]string{"CASEGRAPH_READ_ACCESS": "Token"}, "CASEGRAPH_READ_ACCESS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
@@ -87,5 +92,26 @@ func TestLogValueMasksSecrets(t *testing.T) {
 	}
 	if !strings.Contains(out, "db.example:7687") {
 		t.Errorf("logged configuration lost the host: %s", out)
+	}
+}
+
+func TestReadAccess(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"default", nil, nil, ReadOpen},
+		{"env", map[string]string{"CASEGRAPH_READ_ACCESS": "token"}, nil, ReadToken},
+		{"flag beats env", map[string]string{"CASEGRAPH_READ_ACCESS": "token"}, []string{"-read-access", "open"}, ReadOpen},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := load(t, tt.env, tt.args...)
+			if err != nil || c.ReadAccess != tt.want {
+				t.Errorf("ReadAccess = %q, %v; want %q", c.ReadAccess, err, tt.want)
+			}
+		})
 	}
 }

@@ -47,13 +47,16 @@ type Link struct {
 	Type      RelType
 	From, To  string
 	Field     string
+	Owner     string // for a field link, the entity whose field it is
 	Props     map[string]any
 	Citations []Citation
 }
 
-// Batch is what one case file contributes to the graph; Origin names the file.
+// Batch is what one case file contributes to the graph; Origin names the
+// file and Hash is its content's SHA-256, so an unchanged file is skipped.
 type Batch struct {
 	Origin   string
+	Hash     string
 	Entities []Entity
 	Links    []Link
 }

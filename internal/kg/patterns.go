@@ -70,3 +70,13 @@ type ContestedClaim struct {
 	Note    string
 	Sources []string
 }
+
+// Associate is someone who shares an organisation, party or event with a
+// person convicted under an article and was later charged under it too.
+type Associate struct {
+	Convicted, Associate string // person IDs
+	Via                  string // the shared organisation, party or event
+	Article              string // the shared article, at article level
+	ConvictedOn          *Date  // the sentence date, else the charge date
+	ChargedOn            *Date  // the charge date, else when the associate's case opened or its earliest dated event
+}

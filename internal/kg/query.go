@@ -88,6 +88,7 @@ type ConvictionFilter struct {
 	SentenceKinds    []string
 	Parties          []string // the person leads or belongs to one of these
 	From, To         *Date    // on the sentence date (or the charge date)
+	Unpunished       *bool    // true: no sentence is for the charge (time-barred, say); false: one is
 }
 
 // Conviction is one guilty charge with its context.

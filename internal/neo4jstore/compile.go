@@ -118,6 +118,8 @@ func (c *compiler) entityField(v string, t kg.EntityType, f kg.SelectedField, de
 		return fmt.Sprintf("coalesce(%s.aliases, [])", v), nil
 	case "contested":
 		return fmt.Sprintf("coalesce(%s.contested, false)", v), nil
+	case "version":
+		return fmt.Sprintf("coalesce(%s.version, 1)", v), nil
 	case "citations":
 		return c.citations(v, f.Sel, depth)
 	}

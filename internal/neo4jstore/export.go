@@ -48,8 +48,7 @@ func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
 				return nil, fmt.Errorf("entity %s has labels %v: none is an entity type", id, stringList(r, "labels"))
 			}
 			e := kg.Entity{ID: id, Type: t}
-			// searchText is computed on import (searchtext.go), not stated.
-			if e.Props, e.Citations, err = unflatten(props, "id", "origin", "searchText"); err != nil {
+			if e.Props, e.Citations, err = unflatten(props, "id", "origin"); err != nil {
 				return nil, fmt.Errorf("entity %s: %w", id, err)
 			}
 			b := batch(origin)
@@ -134,6 +133,9 @@ func sortBatch(b *kg.Batch) {
 // "life" and "sentence").
 func unflatten(props map[string]any, skip ...string) (map[string]any, []kg.Citation, error) {
 	drop := map[string]bool{"citations": true, "sources": true}
+	for k := range derived {
+		drop[k] = true
+	}
 	for _, k := range skip {
 		drop[k] = true
 	}

@@ -80,9 +80,14 @@ func importBatch(ctx context.Context, tx neo4j.ManagedTransaction, b kg.Batch, t
 		return nil
 	}
 
-	oldEntities, oldLinks, err := readManifest(ctx, tx, b.Origin)
+	oldEntities, oldLinks, oldHash, err := readManifest(ctx, tx, b.Origin)
 	if err != nil {
 		return err
+	}
+	if b.Hash != "" && b.Hash == oldHash {
+		// The file has not changed since it was imported; skipping it also
+		// keeps the edits made through the API since then.
+		return nil
 	}
 	newEntities := map[string]bool{}
 	newLinks := map[string]bool{}
@@ -122,9 +127,26 @@ func importBatch(ctx context.Context, tx neo4j.ManagedTransaction, b kg.Batch, t
 	}
 
 	// Entities, one statement per type; labels come from the fixed list.
+	// Only entities whose properties change are written, and each write
+	// bumps the version that edits through the API are checked against.
+	ids := make([]string, len(b.Entities))
+	for i, e := range b.Entities {
+		ids[i] = e.ID
+	}
+	current, err := collectProps(ctx, tx, "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, properties(n) AS props", ids)
+	if err != nil {
+		return err
+	}
 	byType := map[kg.EntityType][]map[string]any{}
 	for _, e := range b.Entities {
-		byType[e.Type] = append(byType[e.Type], map[string]any{"id": e.ID, "props": nodeProps(e, b.Origin)})
+		props := nodeProps(e, b.Origin)
+		have := current[e.ID]
+		if _, same := compare("", e.ID, have, props); same {
+			continue
+		}
+		version, _ := have["version"].(int64)
+		props["version"] = version + 1
+		byType[e.Type] = append(byType[e.Type], map[string]any{"id": e.ID, "props": props})
 	}
 	for _, t := range kg.EntityTypes {
 		if rows := byType[t]; len(rows) > 0 {
@@ -158,7 +180,7 @@ func importBatch(ctx context.Context, tx neo4j.ManagedTransaction, b kg.Batch, t
 		}
 	}
 
-	ids := make([]string, 0, len(newEntities))
+	ids = make([]string, 0, len(newEntities))
 	for id := range newEntities {
 		ids = append(ids, id)
 	}
@@ -168,22 +190,29 @@ func importBatch(ctx context.Context, tx neo4j.ManagedTransaction, b kg.Batch, t
 	}
 	sort.Strings(ids)
 	sort.Strings(mls)
-	return run("MERGE (f:CaseFile {name: $origin}) SET f.entities = $ids, f.links = $links",
-		map[string]any{"origin": b.Origin, "ids": ids, "links": mls})
+	return run("MERGE (f:CaseFile {name: $origin}) SET f.entities = $ids, f.links = $links, f.hash = $hash",
+		map[string]any{"origin": b.Origin, "ids": ids, "links": mls, "hash": b.Hash})
 }
 
 func manifestLink(t kg.RelType, id string) string { return string(t) + " " + id }
 
-func readManifest(ctx context.Context, tx neo4j.ManagedTransaction, origin string) ([]string, []string, error) {
-	res, err := tx.Run(ctx, "MATCH (f:CaseFile {name: $origin}) RETURN f.entities AS entities, f.links AS links", map[string]any{"origin": origin})
+// derived are the properties the store computes rather than a case file
+// states: the search text, the version edits are checked against, and the
+// entity whose field a relationship came from. Dry runs do not compare them
+// and exports do not write them.
+var derived = map[string]bool{"searchText": true, "version": true, "owner": true}
+
+func readManifest(ctx context.Context, tx neo4j.ManagedTransaction, origin string) (entities, links []string, hash string, err error) {
+	res, err := tx.Run(ctx, "MATCH (f:CaseFile {name: $origin}) RETURN f.entities AS entities, f.links AS links, coalesce(f.hash, '') AS hash", map[string]any{"origin": origin})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	recs, err := res.Collect(ctx)
 	if err != nil || len(recs) == 0 {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	return stringList(recs[0], "entities"), stringList(recs[0], "links"), nil
+	hash, _, _ = neo4j.GetRecordValue[string](recs[0], "hash")
+	return stringList(recs[0], "entities"), stringList(recs[0], "links"), hash, nil
 }
 
 func stringList(r *neo4j.Record, key string) []string {
@@ -213,6 +242,9 @@ func linkProps(l kg.Link, origin string) map[string]any {
 	p["id"], p["origin"] = l.ID, origin
 	if l.Field != "" {
 		p["field"] = l.Field
+	}
+	if l.Owner != "" {
+		p["owner"] = l.Owner
 	}
 	return p
 }

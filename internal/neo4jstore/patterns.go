@@ -55,6 +55,7 @@ WHERE (size($articles) = 0 OR EXISTS { MATCH (a)-[:PART_OF*0..3]->(x:LegalArticl
   AND (size($parties) = 0 OR EXISTS { MATCH (p)-[:LEADS|MEMBER_OF|FOUNDED]->(x:Party) WHERE x.id IN $parties })
   AND ($from IS NULL OR d >= $from)
   AND ($to IS NULL OR d < $to)
+  AND ($unpunished IS NULL OR (s IS NULL) = $unpunished)
 `
 
 // convictionParams turns a filter into parameters. Empty lists, never
@@ -76,12 +77,16 @@ func convictionParams(f kg.ConvictionFilter) map[string]any {
 		"parties":          list(f.Parties),
 		"from":             nil,
 		"to":               nil,
+		"unpunished":       nil,
 	}
 	if f.From != nil {
 		params["from"] = neo4j.DateOf(f.From.Start)
 	}
 	if f.To != nil {
 		params["to"] = neo4j.DateOf(f.To.End())
+	}
+	if f.Unpunished != nil {
+		params["unpunished"] = *f.Unpunished
 	}
 	return params
 }
@@ -475,6 +480,72 @@ func (s *Store) ArrestsAfterProtests(ctx context.Context, withinMonths int) ([]k
 			Person: r.str("person"), Party: r.str("party"), Relation: r.str("relation"), Role: r.str("role"),
 			Protest: r.str("protest"), Via: r.strs("via"), Arrest: r.str("arrest"),
 			ProtestDate: r.date("protestDate"), ArrestDate: r.date("arrestDate"), MonthsBetween: r.num("months"),
+		})
+	}
+	return out, nil
+}
+
+// laterChargedQuery pairs each conviction with the people who share a
+// party, organisation or event with the convicted person and were charged
+// under the same article (parts folded in) on or after the conviction.
+//
+// The conviction date is the earliest dated sentence for the charge, since
+// an appeal's later sentence does not move when the person was convicted;
+// failing a sentence, the charge date. The associate's charge date falls
+// back to when their case opened, then to the earliest dated event the case
+// was subject of or that was about it; a charge with no date at all cannot
+// be called later and is left out. Dates compare by their earliest day.
+// Two people tied to events within one larger event (the airport seizure
+// within the January 2022 unrest) share the larger one as well.
+var laterChargedQuery = `
+MATCH (p:Person)-[:CHARGED_WITH]->(c:Charge {verdict: 'guilty'})
+      -[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(a:LegalArticle)
+WHERE NOT (a)-[:PART_OF]->(:LegalArticle)
+WITH p, c, a, head(COLLECT { MATCH (x:Sentence)-[:FOR_CHARGE]->(c) WHERE x.date IS NOT NULL
+                             RETURN [x.date, x.dateText] ORDER BY x.date, x.id }) AS sd
+WITH p, a, CASE WHEN sd IS NOT NULL THEN sd
+                WHEN c.date IS NOT NULL THEN [c.date, c.dateText] END AS cd
+WHERE cd IS NOT NULL
+CALL (p) {
+  MATCH (p)-[:MEMBER_OF|LEADS|FOUNDED|WORKS_FOR]->(v:Party|Organisation)<-[:MEMBER_OF|LEADS|FOUNDED|WORKS_FOR]-(q:Person)
+  RETURN q, v
+  UNION
+  MATCH (p)-[:PARTICIPATED_IN|ORGANISED|SUBJECT_OF]->(:Event)-[:PART_OF*0..3]->(v:Event)
+        <-[:PART_OF*0..3]-(:Event)<-[:PARTICIPATED_IN|ORGANISED|SUBJECT_OF]-(q:Person)
+  RETURN q, v
+}
+WITH p, a, cd, q, v WHERE q <> p
+MATCH (q)-[:CHARGED_WITH]->(c2:Charge)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(a)
+WITH p, a, cd, q, v, c2, head(COLLECT { MATCH (k:Case)-[:HAS_CHARGE]->(c2) RETURN k ORDER BY k.id }) AS k
+WITH p, a, cd, q, v,
+     CASE WHEN c2.date IS NOT NULL THEN [c2.date, c2.dateText]
+          WHEN k.opened IS NOT NULL THEN [k.opened, k.openedText]
+          ELSE head(COLLECT { MATCH (k)-[:SUBJECT_OF]->(e:Event) WHERE e.date IS NOT NULL RETURN [e.date, e.dateText] AS x
+                              UNION MATCH (e:Event)-[:ABOUT]->(k) WHERE e.date IS NOT NULL RETURN [e.date, e.dateText] AS x
+                              ORDER BY x[0] }) END AS qd
+WHERE qd IS NOT NULL AND qd[0] >= cd[0]
+WITH p, a, q, v, cd, qd ORDER BY cd[0], qd[0]
+WITH p, a, q, v, head(collect([cd[1], qd[1]])) AS dates
+RETURN p.id AS convicted, q.id AS associate, v.id AS via, a.id AS article,
+       dates[0] AS convictedOn, dates[1] AS chargedOn
+ORDER BY convicted, associate, article, via`
+
+// LaterChargedAssociates returns the people who share a party,
+// organisation or event with someone convicted under an article and were
+// charged under the same article on or after that conviction, one row per
+// pair, article and shared tie, with the earliest such conviction and the
+// earliest charge that followed it.
+func (s *Store) LaterChargedAssociates(ctx context.Context) ([]kg.Associate, error) {
+	res, err := s.readQuery(ctx, laterChargedQuery, nil)
+	if err != nil {
+		return nil, translate(err, "reading later-charged associates failed")
+	}
+	out := make([]kg.Associate, 0, len(res.Records))
+	for _, rec := range res.Records {
+		r := patRow(rec.AsMap())
+		out = append(out, kg.Associate{
+			Convicted: r.str("convicted"), Associate: r.str("associate"), Via: r.str("via"), Article: r.str("article"),
+			ConvictedOn: r.date("convictedOn"), ChargedOn: r.date("chargedOn"),
 		})
 	}
 	return out, nil

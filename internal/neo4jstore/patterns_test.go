@@ -3,11 +3,14 @@ package neo4jstore_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/casegraph/casegraph/internal/casefile"
 	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/neo4jstore"
 	"github.com/casegraph/casegraph/internal/neo4jtest"
@@ -198,6 +201,9 @@ func TestCounts(t *testing.T) {
 		{kg.ByYear, kg.ConvictionFilter{Articles: []string{patArticle274}}, "2020", 1},
 		{kg.ByRestriction, kg.ConvictionFilter{}, "political-activity-ban", 3},
 		{kg.BySentence, kg.ConvictionFilter{}, "suspended", 1},
+		// Mamai's time-barred 378 charge is the one guilty charge with no sentence.
+		{kg.ByArticle, kg.ConvictionFilter{Unpunished: ptr(true)}, "legal-article/kz-cc-378", 1},
+		{kg.ByArticle, kg.ConvictionFilter{Unpunished: ptr(false)}, patArticle274, 3},
 	}
 	for _, tc := range tests {
 		t.Run(string(tc.by)+" "+tc.key, func(t *testing.T) {
@@ -215,6 +221,45 @@ func TestCounts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestUnpunishedConvictions(t *testing.T) {
+	s := patternStore(t)
+	tests := []struct {
+		name       string
+		unpunished bool
+		want, not  string // charges that must and must not be among the answers
+	}{
+		{"time-barred without a sentence", true, "charge/mamai-378", "charge/mamai-274"},
+		{"with a sentence", false, "charge/mamai-274", "charge/mamai-378"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, _, err := s.Convictions(patternCtx(t), kg.ConvictionFilter{Unpunished: &tc.unpunished}, 100, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var charges []string
+			for _, c := range got {
+				charges = append(charges, c.Charge)
+				if (c.Sentence == "") != tc.unpunished {
+					t.Errorf("%s has sentence %q", c.Charge, c.Sentence)
+				}
+			}
+			if !slices.Contains(charges, tc.want) || slices.Contains(charges, tc.not) {
+				t.Errorf("charges %v, want %s and not %s", charges, tc.want, tc.not)
+			}
+		})
+	}
+	recs := neo4jtest.Exec(t, neo4jtest.URI(t), "MATCH (c:Charge {id: $id}) RETURN c.status AS status", map[string]any{"id": "charge/mamai-378"})
+	if len(recs) != 1 {
+		t.Fatalf("charge/mamai-378 missing")
+	}
+	if status, _ := recs[0].Get("status"); status != "time-barred" {
+		t.Errorf("charge/mamai-378 status %v, want time-barred", status)
 	}
 }
 
@@ -492,4 +537,180 @@ func mustPatternDate(t *testing.T, s string) *kg.Date {
 		t.Fatal(err)
 	}
 	return &d
+}
+
+// associatesCase ties three people to one organisation: a convicted under
+// article 274 in September 2020; b charged under it later, dated only by
+// the opening of b's case; c charged under it before a's conviction. {tag}
+// keeps the IDs apart from the bundled data and other tests.
+const associatesCase = `version: 1
+sources:
+  - id: source/{tag}-report
+    title: A report
+    publisher: Someone
+entities:
+  - id: organisation/{tag}-org
+    type: Organisation
+    name: Org
+    cite: [source/{tag}-report#p1]
+  - id: person/{tag}-a
+    type: Person
+    name: A
+    cite: [source/{tag}-report#p1]
+  - id: person/{tag}-b
+    type: Person
+    name: B
+    cite: [source/{tag}-report#p1]
+  - id: person/{tag}-c
+    type: Person
+    name: C
+    cite: [source/{tag}-report#p1]
+  - id: case/{tag}-a
+    type: Case
+    name: Case against A
+    cite: [source/{tag}-report#p2]
+  - id: case/{tag}-b
+    type: Case
+    name: Case against B
+    opened: 2022-02
+    cite: [source/{tag}-report#p2]
+  - id: case/{tag}-c
+    type: Case
+    name: Case against C
+    cite: [source/{tag}-report#p2]
+  - id: charge/{tag}-a
+    type: Charge
+    name: Charge against A
+    case: case/{tag}-a
+    defendant: person/{tag}-a
+    article: legal-article/kz-cc-274
+    status: convicted
+    verdict: guilty
+    cite: [source/{tag}-report#p2]
+  - id: sentence/{tag}-a
+    type: Sentence
+    name: Sentence of A
+    case: case/{tag}-a
+    person: person/{tag}-a
+    charges: [charge/{tag}-a]
+    date: 2020-09-15
+    kind: fine
+    cite: [source/{tag}-report#p2]
+  - id: charge/{tag}-b
+    type: Charge
+    name: Charge against B
+    case: case/{tag}-b
+    defendant: person/{tag}-b
+    article: legal-article/kz-cc-274-2
+    status: pending
+    cite: [source/{tag}-report#p2]
+  - id: charge/{tag}-c
+    type: Charge
+    name: Charge against C
+    case: case/{tag}-c
+    defendant: person/{tag}-c
+    article: legal-article/kz-cc-274
+    status: brought
+    date: 2019-06
+    cite: [source/{tag}-report#p2]
+relations:
+  - type: WORKS_FOR
+    from: person/{tag}-a
+    to: organisation/{tag}-org
+    cite: [source/{tag}-report#p1]
+  - type: MEMBER_OF
+    from: person/{tag}-b
+    to: organisation/{tag}-org
+    cite: [source/{tag}-report#p1]
+  - type: WORKS_FOR
+    from: person/{tag}-c
+    to: organisation/{tag}-org
+    cite: [source/{tag}-report#p1]
+`
+
+// importAssociates imports associatesCase under a tag unique to this run
+// and removes what it wrote when the test ends.
+func importAssociates(t *testing.T, s *neo4jstore.Store) string {
+	t.Helper()
+	uri := neo4jtest.URI(t)
+	tag := fmt.Sprintf("assoc%x", time.Now().UnixNano())
+	t.Cleanup(func() {
+		neo4jtest.Exec(t, uri, "MATCH (n:Entity) WHERE n.id CONTAINS $tag DETACH DELETE n", map[string]any{"tag": tag})
+		neo4jtest.Exec(t, uri, "MATCH (f:CaseFile) WHERE f.name STARTS WITH $tag DELETE f", map[string]any{"tag": tag})
+	})
+	path := filepath.Join(t.TempDir(), tag+".yaml")
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(associatesCase, "{tag}", tag)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	files, err := casefile.Load([]string{path}, casefile.Options{Known: func(ids []string) (map[string]casefile.Known, error) {
+		types, origins, err := s.Known(ctx, ids)
+		k := make(map[string]casefile.Known, len(types))
+		for id, typ := range types {
+			k[id] = casefile.Known{Type: typ, Origin: origins[id]}
+		}
+		return k, err
+	}})
+	if err != nil {
+		t.Fatalf("fixture:\n%v", err)
+	}
+	if _, err := s.Import(ctx, []kg.Batch{files[0].Batch}); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	return tag
+}
+
+func TestLaterChargedAssociates(t *testing.T) {
+	s := patternStore(t)
+
+	// The bundled files tie no one to Mamai, Ilyashev or Abzhan who was
+	// later charged under one of their articles: the airport defendants
+	// share the January 2022 unrest with Mamai, but their charges name no
+	// article.
+	got, err := s.LaterChargedAssociates(patternCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range got {
+		if slices.Contains([]string{patMamai, patIlyashev, patAbzhan}, a.Convicted) {
+			t.Errorf("bundled data: got %+v", a)
+		}
+	}
+
+	tag := importAssociates(t, s)
+	got, err = s.LaterChargedAssociates(patternCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mine []kg.Associate
+	for _, a := range got {
+		if strings.Contains(a.Convicted, tag) || strings.Contains(a.Associate, tag) {
+			mine = append(mine, a)
+		}
+	}
+	tests := []struct {
+		associate string
+		want      bool
+	}{
+		{"person/" + tag + "-b", true},  // charged after the conviction, under a part of the article
+		{"person/" + tag + "-c", false}, // charged before it
+		{"person/" + tag + "-a", false}, // not their own associate
+	}
+	for _, tc := range tests {
+		i := slices.IndexFunc(mine, func(a kg.Associate) bool { return a.Associate == tc.associate })
+		if (i >= 0) != tc.want {
+			t.Errorf("%s: found %v, want %v in %+v", tc.associate, i >= 0, tc.want, mine)
+		}
+	}
+	if len(mine) != 1 {
+		t.Fatalf("got %+v, want one pair", mine)
+	}
+	a := mine[0]
+	if a.Convicted != "person/"+tag+"-a" || a.Via != "organisation/"+tag+"-org" || a.Article != patArticle274 {
+		t.Errorf("got %+v", a)
+	}
+	if a.ConvictedOn == nil || a.ConvictedOn.Text != "2020-09-15" || a.ChargedOn == nil || a.ChargedOn.Text != "2022-02" {
+		t.Errorf("dates %+v, %+v; want the sentence date and the opening of the case", a.ConvictedOn, a.ChargedOn)
+	}
 }

@@ -25,7 +25,7 @@ func (s *Store) Plan(ctx context.Context, b kg.Batch) (changes []Change, unchang
 	defer sess.Close(ctx)
 	_, err = sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		changes, unchanged = nil, 0
-		oldEntities, oldLinks, err := readManifest(ctx, tx, b.Origin)
+		oldEntities, oldLinks, _, err := readManifest(ctx, tx, b.Origin)
 		if err != nil {
 			return nil, err
 		}
@@ -116,20 +116,20 @@ func collectProps(ctx context.Context, tx neo4j.ManagedTransaction, query string
 	return out, nil
 }
 
-// compare leaves out searchText: it follows from the name and aliases,
-// which are compared, and is not a field of the case file.
+// compare leaves out the derived properties: they follow from what is
+// compared and are not fields of the case file.
 func compare(kind, id string, have, want map[string]any) (Change, bool) {
 	if have == nil {
 		return Change{Op: "create", Kind: kind, ID: id}, false
 	}
 	var diff []string
 	for k, v := range want {
-		if k != "searchText" && !reflect.DeepEqual(normalize(have[k]), normalize(v)) {
+		if !derived[k] && !reflect.DeepEqual(normalize(have[k]), normalize(v)) {
 			diff = append(diff, k)
 		}
 	}
 	for k := range have {
-		if _, ok := want[k]; !ok && k != "searchText" {
+		if _, ok := want[k]; !ok && !derived[k] {
 			diff = append(diff, k)
 		}
 	}

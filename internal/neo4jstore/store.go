@@ -30,6 +30,7 @@ type Options struct {
 type Store struct {
 	driver neo4j.DriverWithContext
 	db     string
+	tokens tokenCache
 }
 
 // Open creates the driver. It does not connect: see WaitReady and Ping.

@@ -431,7 +431,7 @@ func readView(rec *neo4j.Record) (kg.GraphView, error) {
 // viewHidden are bookkeeping properties a view does not show: identity and
 // provenance have fields of their own, and field only says how a case file
 // wrote the relationship.
-var viewHidden = map[string]bool{"id": true, "origin": true, "citations": true, "sources": true, "searchText": true, "field": true}
+var viewHidden = map[string]bool{"id": true, "origin": true, "citations": true, "sources": true, "searchText": true, "field": true, "version": true, "owner": true}
 
 // viewProps returns the scalar properties of a node or relationship as a
 // client sees them: each date as its case-file text under its own name

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/casegraph/casegraph/graph"
+	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/neo4jstore"
 	"github.com/casegraph/casegraph/internal/neo4jtest"
 	"github.com/casegraph/casegraph/internal/server"
@@ -22,8 +24,10 @@ import (
 
 // api serves the real handler over a real Neo4j holding the bundled data.
 type api struct {
-	url  string
-	logs *lockedBuffer
+	url    string
+	logs   *lockedBuffer
+	store  *neo4jstore.Store
+	tokens map[kg.Role]string // a bearer token per role
 }
 
 var (
@@ -44,6 +48,15 @@ func newAPI(t *testing.T) *api {
 			t.Fatal(err)
 		}
 		neo4jtest.ImportBundled(t, store)
+		tokens := map[kg.Role]string{}
+		for _, role := range []kg.Role{kg.Reader, kg.Editor, kg.Admin} {
+			name := fmt.Sprintf("test-%s-%d", role, time.Now().UnixNano())
+			tok, err := store.CreateToken(context.Background(), name, role)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tokens[role] = tok
+		}
 		logs := &lockedBuffer{}
 		h := server.New(server.Options{
 			Resolver:       &graph.Resolver{Store: store},
@@ -52,9 +65,10 @@ func newAPI(t *testing.T) *api {
 			CORSOrigins:    []string{"https://allowed.example"},
 			Playground:     true,
 			RequestTimeout: 30 * time.Second,
+			Authenticate:   store.Authenticate,
 		})
 		srv := httptest.NewServer(h)
-		shared = &api{url: srv.URL, logs: logs}
+		shared = &api{url: srv.URL, logs: logs, store: store, tokens: tokens}
 	})
 	if shared == nil {
 		t.Fatal("API did not start")
@@ -74,9 +88,18 @@ type response struct {
 // statements the request cost, read from its log line.
 func (a *api) post(t *testing.T, query string, vars map[string]any) (response, int) {
 	t.Helper()
+	return a.postAs(t, "", query, vars)
+}
+
+// postAs is post with a bearer token ("" for none).
+func (a *api) postAs(t *testing.T, token, query string, vars map[string]any) (response, int) {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, a.url+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	marker := "test-" + time.Now().Format(time.RFC3339Nano)
 	req.Header.Set("User-Agent", marker)
 	resp, err := http.DefaultClient.Do(req)

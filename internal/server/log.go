@@ -16,6 +16,7 @@ type infoKey struct{}
 type requestInfo struct {
 	operation  string
 	errorCodes []string
+	actor      string // the bearer token's name, never its text
 }
 
 func infoFrom(ctx context.Context) *requestInfo {
@@ -79,6 +80,9 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		}
 		if info.operation != "" {
 			attrs = append(attrs, slog.String("operation", info.operation))
+		}
+		if info.actor != "" {
+			attrs = append(attrs, slog.String("actor", info.actor))
 		}
 		if len(info.errorCodes) > 0 {
 			attrs = append(attrs, slog.Any("error_codes", info.errorCodes))

@@ -37,12 +37,25 @@ type Options struct {
 	CORSOrigins    []string
 	Playground     bool
 	RequestTimeout time.Duration
+
+	// Authenticate returns the principal of a bearer token; nil means no
+	// token is valid. ReadAccess is ReadOpen (or empty) when queries need
+	// no token, ReadToken when they do.
+	Authenticate func(ctx context.Context, token string) (kg.Principal, error)
+	ReadAccess   string
 }
+
+// The values of Options.ReadAccess, as config spells them.
+const (
+	ReadOpen  = "open"
+	ReadToken = "token"
+)
 
 // New returns casegraph's HTTP handler.
 func New(o Options) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withTimeout(o.RequestTimeout, limitBody(MaxBodyBytes, graphQL(o))))
+	// Inside the timeout, so a slow token lookup cannot hold a request.
+	mux.Handle("/graphql", withTimeout(o.RequestTimeout, bearerAuth(o, limitBody(MaxBodyBytes, graphQL(o)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -1,0 +1,216 @@
+package neo4jstore
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// A token is tokenPrefix followed by 32 random bytes in unpadded base64url.
+// The prefix lets people and secret scanners recognise one; the fixed shape
+// lets Authenticate refuse garbage without asking Neo4j.
+const (
+	tokenPrefix  = "cg_"
+	tokenBytes   = 32
+	tokenTextLen = len(tokenPrefix) + 43 // base64.RawURLEncoding.EncodedLen(32)
+)
+
+// Authenticate trusts a token it has checked for TokenCacheTTL without
+// asking Neo4j again, so a request costs no extra round trip. RevokeToken
+// clears its own process's cache at once; another process running against
+// the same database stops accepting a revoked token within TokenCacheTTL.
+const (
+	TokenCacheTTL  = 30 * time.Second
+	tokenCacheSize = 1024
+)
+
+// tokenName keeps names short and printable: they appear in logs (as the
+// request's actor) and in error messages.
+var tokenName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
+
+// TokenInfo describes a token without its secret.
+type TokenInfo struct {
+	Name    string
+	Role    kg.Role
+	Created time.Time
+}
+
+// CreateToken makes a token with the given name and role and returns its
+// text. Only the text's SHA-256 is stored, so this is the only time anyone
+// can see the token.
+func (s *Store) CreateToken(ctx context.Context, name string, role kg.Role) (string, error) {
+	if !tokenName.MatchString(name) {
+		return "", kg.Errorf(kg.Invalid, "token name %q must be 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit", name)
+	}
+	if _, err := kg.ParseRole(role.String()); err != nil {
+		return "", err
+	}
+	secret := make([]byte, tokenBytes)
+	if _, err := rand.Read(secret); err != nil {
+		return "", kg.Wrap(kg.Internal, err, "cannot generate a token")
+	}
+	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(secret)
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, `
+		CREATE (:Token {name: $name, hash: $hash, role: $role, created: datetime()})`,
+		map[string]any{"name": name, "hash": hashToken(token), "role": role.String()},
+		neo4j.EagerResultTransformer, s.write()...)
+	if err != nil {
+		err = translate(err, "creating the token failed")
+		if kg.ErrorCode(err) == kg.Conflict {
+			// The hash is 256 random bits, so the constraint that failed is the name's.
+			return "", kg.Wrap(kg.Conflict, err, fmt.Sprintf("a token named %q already exists; revoke it first or choose another name", name))
+		}
+		return "", err
+	}
+	return token, nil
+}
+
+// Authenticate returns the principal a token stands for, or an
+// Unauthenticated error when the token is unknown or revoked.
+func (s *Store) Authenticate(ctx context.Context, token string) (kg.Principal, error) {
+	invalid := kg.Errorf(kg.Unauthenticated, "the bearer token is not valid")
+	if len(token) != tokenTextLen || !strings.HasPrefix(token, tokenPrefix) {
+		return kg.Principal{}, invalid
+	}
+	hash := hashToken(token)
+	if p, ok := s.tokens.get(hash, time.Now()); ok {
+		return p, nil
+	}
+	res, err := s.readQuery(ctx, `MATCH (t:Token {hash: $hash}) RETURN t.name AS name, t.role AS role`,
+		map[string]any{"hash": hash})
+	if err != nil {
+		return kg.Principal{}, translate(err, "checking the bearer token failed")
+	}
+	if len(res.Records) == 0 {
+		return kg.Principal{}, invalid
+	}
+	name, _, err := neo4j.GetRecordValue[string](res.Records[0], "name")
+	if err != nil {
+		return kg.Principal{}, translate(err, "checking the bearer token failed")
+	}
+	roleText, _, err := neo4j.GetRecordValue[string](res.Records[0], "role")
+	if err != nil {
+		return kg.Principal{}, translate(err, "checking the bearer token failed")
+	}
+	role, err := kg.ParseRole(roleText)
+	if err != nil {
+		return kg.Principal{}, kg.Wrap(kg.Internal, err, "a stored token has an unknown role")
+	}
+	p := kg.Principal{Name: name, Role: role}
+	s.tokens.put(hash, p, time.Now())
+	return p, nil
+}
+
+// ListTokens returns every token's name, role and creation time, by name.
+func (s *Store) ListTokens(ctx context.Context) ([]TokenInfo, error) {
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, `
+		MATCH (t:Token) RETURN t.name AS name, t.role AS role, t.created AS created ORDER BY name`,
+		nil, neo4j.EagerResultTransformer, s.read()...)
+	if err != nil {
+		return nil, translate(err, "listing tokens failed")
+	}
+	out := make([]TokenInfo, 0, len(res.Records))
+	for _, rec := range res.Records {
+		var t TokenInfo
+		var role string
+		if t.Name, _, err = neo4j.GetRecordValue[string](rec, "name"); err != nil {
+			return nil, translate(err, "listing tokens failed")
+		}
+		if role, _, err = neo4j.GetRecordValue[string](rec, "role"); err != nil {
+			return nil, translate(err, "listing tokens failed")
+		}
+		if t.Role, err = kg.ParseRole(role); err != nil {
+			return nil, kg.Wrap(kg.Internal, err, "a stored token has an unknown role")
+		}
+		if t.Created, _, err = neo4j.GetRecordValue[time.Time](rec, "created"); err != nil {
+			return nil, translate(err, "listing tokens failed")
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// RevokeToken deletes the named token. This process refuses it from now on;
+// others within TokenCacheTTL.
+func (s *Store) RevokeToken(ctx context.Context, name string) error {
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, `
+		MATCH (t:Token {name: $name}) WITH t, t.hash AS hash DELETE t RETURN hash`,
+		map[string]any{"name": name}, neo4j.EagerResultTransformer, s.write()...)
+	if err != nil {
+		return translate(err, "revoking the token failed")
+	}
+	if len(res.Records) == 0 {
+		return kg.Errorf(kg.NotFound, "there is no token named %q", name)
+	}
+	hash, _, err := neo4j.GetRecordValue[string](res.Records[0], "hash")
+	if err != nil {
+		return translate(err, "revoking the token failed")
+	}
+	s.tokens.drop(hash)
+	return nil
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// tokenCache remembers recent successful lookups by hash. Failed lookups are
+// not remembered, so a new token works at once. Its zero value is ready.
+type tokenCache struct {
+	mu      sync.Mutex
+	entries map[string]cachedPrincipal
+}
+
+type cachedPrincipal struct {
+	p       kg.Principal
+	expires time.Time
+}
+
+func (c *tokenCache) get(hash string, now time.Time) (kg.Principal, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[hash]
+	if !ok || !now.Before(e.expires) {
+		return kg.Principal{}, false
+	}
+	return e.p, true
+}
+
+func (c *tokenCache) put(hash string, p kg.Principal, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = make(map[string]cachedPrincipal)
+	}
+	if len(c.entries) >= tokenCacheSize {
+		for h, e := range c.entries {
+			if !now.Before(e.expires) {
+				delete(c.entries, h)
+			}
+		}
+	}
+	if len(c.entries) >= tokenCacheSize {
+		// Far more live tokens than a deployment has: forgetting them all
+		// costs one lookup each and keeps the bound simple.
+		clear(c.entries)
+	}
+	c.entries[hash] = cachedPrincipal{p: p, expires: now.Add(TokenCacheTTL)}
+}
+
+func (c *tokenCache) drop(hash string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.entries, hash)
+}

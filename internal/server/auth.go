@@ -1,0 +1,83 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// bearerAuth puts the principal of the request's bearer token in its
+// context, where kg.Require finds it. A token that is present must be valid,
+// so a client with a mistyped token learns at once instead of being served
+// as an anonymous reader. A request without a token passes only when reads
+// are open; each mutation then refuses it with kg.Require.
+//
+// The token is never logged or echoed: errors name the problem, not the
+// value.
+func bearerAuth(o Options, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		header := r.Header.Get("Authorization")
+		if header == "" {
+			if o.ReadAccess == ReadToken {
+				refuse(w, r, http.StatusUnauthorized, kg.Unauthenticated, "this needs a bearer token with the reader role")
+				return
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		token, ok := bearerToken(header)
+		if !ok {
+			refuse(w, r, http.StatusUnauthorized, kg.Unauthenticated, "the Authorization header must be \"Bearer\" and a token")
+			return
+		}
+		if o.Authenticate == nil {
+			refuse(w, r, http.StatusUnauthorized, kg.Unauthenticated, "the bearer token is not valid")
+			return
+		}
+		p, err := o.Authenticate(r.Context(), token)
+		switch code := kg.ErrorCode(err); {
+		case err == nil:
+		case code == kg.Unauthenticated:
+			refuse(w, r, http.StatusUnauthorized, code, kg.ErrorMessage(err))
+			return
+		case code == kg.Unavailable:
+			o.Log.WarnContext(r.Context(), "cannot check a bearer token", "error", err.Error())
+			refuse(w, r, http.StatusServiceUnavailable, code, kg.ErrorMessage(err))
+			return
+		default:
+			o.Log.ErrorContext(r.Context(), "checking a bearer token failed", "error", err.Error())
+			refuse(w, r, http.StatusInternalServerError, kg.Internal, "checking the bearer token failed")
+			return
+		}
+		if info := infoFrom(r.Context()); info != nil {
+			info.actor = p.Name
+		}
+		next.ServeHTTP(w, r.WithContext(kg.WithPrincipal(r.Context(), p)))
+	})
+}
+
+// bearerToken reads "Bearer TOKEN"; the scheme's case does not matter
+// (RFC 7235), and a token has no spaces.
+func bearerToken(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || strings.ContainsAny(token, " \t") {
+		return "", false
+	}
+	return token, true
+}
+
+// refuse answers in GraphQL's error shape, so clients handle it like any
+// other error, and records the code for the request's log line.
+func refuse(w http.ResponseWriter, r *http.Request, status int, code kg.Code, message string) {
+	if info := infoFrom(r.Context()); info != nil {
+		info.errorCodes = append(info.errorCodes, string(code))
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="casegraph"`)
+	}
+	writeJSON(w, status, map[string]any{"errors": []map[string]any{{
+		"message":    message,
+		"extensions": map[string]any{"code": string(code)},
+	}}})
+}
