@@ -371,6 +371,7 @@ type ComplexityRoot struct {
 		CreateEntity    func(childComplexity int, input model.EntityInput) int
 		CreateRelation  func(childComplexity int, input model.RelationInput) int
 		ImportCaseFile  func(childComplexity int, name string, content string, dryRun *bool) int
+		MergeEntities   func(childComplexity int, keep string, keepVersion int, remove string, removeVersion int, reason string) int
 		RetractEntity   func(childComplexity int, id string, version int, reason string) int
 		RetractRelation func(childComplexity int, id string, typeArg model.RelationType, reason string) int
 		UpdateEntity    func(childComplexity int, id string, version int, set map[string]any, unset []string, cite []string, reason *string) int
@@ -613,6 +614,7 @@ type MutationResolver interface {
 	CreateEntity(ctx context.Context, input model.EntityInput) (model.Entity, error)
 	UpdateEntity(ctx context.Context, id string, version int, set map[string]any, unset []string, cite []string, reason *string) (model.Entity, error)
 	RetractEntity(ctx context.Context, id string, version int, reason string) (*model.Change, error)
+	MergeEntities(ctx context.Context, keep string, keepVersion int, remove string, removeVersion int, reason string) (model.Entity, error)
 	AddSource(ctx context.Context, input model.SourceInput) (*model.Source, error)
 	CreateRelation(ctx context.Context, input model.RelationInput) (*model.Edge, error)
 	UpdateRelation(ctx context.Context, id string, typeArg model.RelationType, set map[string]any, unset []string, cite []string, reason *string) (*model.Edge, error)
@@ -2274,6 +2276,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportCaseFile(childComplexity, args["name"].(string), args["content"].(string), args["dryRun"].(*bool)), true
+	case "Mutation.mergeEntities":
+		if e.ComplexityRoot.Mutation.MergeEntities == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeEntities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MergeEntities(childComplexity, args["keep"].(string), args["keepVersion"].(int), args["remove"].(string), args["removeVersion"].(int), args["reason"].(string)), true
 	case "Mutation.retractEntity":
 		if e.ComplexityRoot.Mutation.RetractEntity == nil {
 			break
@@ -3733,6 +3746,8 @@ type Mutation {
   updateEntity(id: ID!, version: Int!, set: JSON, unset: [String!], cite: [String!]!, reason: String): Entity!
   "Remove an entity and its relationships; history keeps them. Needs the admin role."
   retractEntity(id: ID!, version: Int!, reason: String!): Change!
+  "Fold one record of a real-world thing into another of the same type: keep gains remove's names as aliases, its citations and its relationships, and remove is deleted. Both versions are checked. Needs the admin role."
+  mergeEntities(keep: ID!, keepVersion: Int!, remove: ID!, removeVersion: Int!, reason: String!): Entity!
   "Add a source document that facts can cite."
   addSource(input: SourceInput!): Source!
   "Create a relationship between two entities."
@@ -6170,6 +6185,52 @@ func (ec *executionContext) field_Mutation_importCaseFile_args(ctx context.Conte
 		return nil, err
 	}
 	args["dryRun"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_mergeEntities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keep",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keep"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "keepVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keepVersion"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "remove",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["remove"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "removeVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["removeVersion"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg4
 	return args, nil
 }
 
@@ -13887,6 +13948,50 @@ func (ec *executionContext) fieldContext_Mutation_retractEntity(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_retractEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mergeEntities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MergeEntities(ctx, fc.Args["keep"].(string), fc.Args["keepVersion"].(int), fc.Args["remove"].(string), fc.Args["removeVersion"].(int), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mergeEntities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23095,6 +23200,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "retractEntity":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_retractEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mergeEntities":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mergeEntities(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

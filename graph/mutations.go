@@ -206,6 +206,27 @@ func (r *Resolver) retractEntity(ctx context.Context, id string, version int, re
 	return r.lastChange(ctx, id)
 }
 
+func (r *Resolver) mergeEntities(ctx context.Context, keep string, keepVersion int, remove string, removeVersion int, reason string) (model.Entity, error) {
+	if err := kg.Require(ctx, retractRole); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(reason) == "" {
+		return nil, kg.Errorf(kg.Invalid, "reason: say why the two are one")
+	}
+	if err := r.Store.MergeEntities(ctx, keep, remove, keepVersion, removeVersion, actor(ctx, &reason)); err != nil {
+		return nil, err
+	}
+	sel, err := fieldSelection(ctx)
+	if err != nil {
+		return nil, err
+	}
+	es, err := r.fetch(ctx, []string{keep}, sel)
+	if err != nil {
+		return nil, err
+	}
+	return es[0], nil
+}
+
 func (r *Resolver) createRelation(ctx context.Context, in model.RelationInput) (*model.Edge, error) {
 	if err := kg.Require(ctx, editRole); err != nil {
 		return nil, err

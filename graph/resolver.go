@@ -39,6 +39,7 @@ type Store interface {
 	ReadEntity(ctx context.Context, id string) (kg.Batch, error)
 	SaveEntity(ctx context.Context, e kg.Entity, links []kg.Link, expectVersion int, edit kg.Edit) (int, error)
 	RetractEntity(ctx context.Context, id string, expectVersion int, edit kg.Edit) error
+	MergeEntities(ctx context.Context, keep, remove string, keepVersion, removeVersion int, edit kg.Edit) error
 	SaveRelation(ctx context.Context, l kg.Link, create bool, edit kg.Edit) error
 	RetractRelation(ctx context.Context, t kg.RelType, id string, edit kg.Edit) error
 	History(ctx context.Context, id string) ([]kg.Change, error)

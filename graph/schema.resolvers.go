@@ -27,6 +27,11 @@ func (r *mutationResolver) RetractEntity(ctx context.Context, id string, version
 	return r.retractEntity(ctx, id, version, reason)
 }
 
+// MergeEntities is the resolver for the mergeEntities field.
+func (r *mutationResolver) MergeEntities(ctx context.Context, keep string, keepVersion int, remove string, removeVersion int, reason string) (model.Entity, error) {
+	return r.mergeEntities(ctx, keep, keepVersion, remove, removeVersion, reason)
+}
+
 // AddSource is the resolver for the addSource field.
 func (r *mutationResolver) AddSource(ctx context.Context, input model.SourceInput) (*model.Source, error) {
 	if err := kg.Require(ctx, editRole); err != nil {

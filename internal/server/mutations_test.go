@@ -311,3 +311,46 @@ func TestImportCaseFileReportsProblemsWithTheirPlace(t *testing.T) {
 		t.Errorf("a file with a problem was partly written")
 	}
 }
+
+func TestMergeFoldsOneRecordIntoAnother(t *testing.T) {
+	a := newAPI(t)
+	keep, remove := a.person(t), uniqueID("person")
+	cleanup(t, remove)
+	r, _ := a.postAs(t, a.tokens[kg.Admin], fmt.Sprintf(`mutation { createEntity(input: {id: %q, type: PERSON, fields: {name: "Tеst Pеrson"}, cite: %s}) { id } }`, remove, cite), nil)
+	noErrors(t, r)
+	r, _ = a.postAs(t, a.tokens[kg.Admin], fmt.Sprintf(`mutation { createRelation(input: {type: MEMBER_OF, from: %q, to: "party/democratic-party", fields: {role: "member"}, cite: %s}) { id } }`, remove, cite), nil)
+	noErrors(t, r)
+	merge := fmt.Sprintf(`mutation { mergeEntities(keep: %q, keepVersion: 1, remove: %q, removeVersion: 1, reason: "same person") { id aliases ... on Person { memberships { entity { id } } } } }`, keep, remove)
+
+	r, _ = a.postAs(t, a.tokens[kg.Editor], merge, nil)
+	if code(r) != "FORBIDDEN" || state(t, remove) == "" {
+		t.Fatalf("an editor merged: %+v", r.Errors)
+	}
+	r, _ = a.postAs(t, a.tokens[kg.Admin], merge, nil)
+	noErrors(t, r)
+	var d struct {
+		MergeEntities struct {
+			Aliases     []string
+			Memberships []struct{ Entity struct{ ID string } }
+		}
+	}
+	_ = json.Unmarshal(r.Data, &d)
+	m := d.MergeEntities
+	if len(m.Memberships) != 1 || m.Memberships[0].Entity.ID != "party/democratic-party" {
+		t.Errorf("the membership did not move to the kept entity: %+v", m)
+	}
+	if !strings.Contains(strings.Join(m.Aliases, "|"), "Tеst Pеrson") {
+		t.Errorf("the removed entity's name is not an alias: %v", m.Aliases)
+	}
+	if state(t, remove) != "" {
+		t.Errorf("the removed entity is still in the graph")
+	}
+	r, _ = a.post(t, fmt.Sprintf(`{ history(id: %q) { op } }`, remove), nil)
+	if !strings.Contains(string(r.Data), `"merge"`) {
+		t.Errorf("history of the removed entity lacks the merge: %s", r.Data)
+	}
+	r, _ = a.postAs(t, a.tokens[kg.Admin], merge, nil)
+	if c := code(r); c != "CONFLICT" && c != "NOT_FOUND" {
+		t.Errorf("merging again: %+v, want CONFLICT or NOT_FOUND", r.Errors)
+	}
+}

@@ -1,0 +1,164 @@
+package neo4jstore
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// MergeEntities folds remove into keep: two records of one real-world
+// thing become one. keep gains remove's name and aliases as aliases and its
+// citations, every relationship of remove is moved to keep (a relationship
+// between the two is dropped), and remove is deleted. Both versions are
+// checked as in an update; the audit trail records the merge on both IDs.
+func (s *Store) MergeEntities(ctx context.Context, keep, remove string, keepVersion, removeVersion int, edit kg.Edit) error {
+	if keep == remove {
+		return kg.Errorf(kg.Invalid, "an entity cannot be merged into itself")
+	}
+	_, err := s.write1(ctx, func(ctx context.Context, tx neo4j.ManagedTransaction) (any, error) {
+		kept, _, keptVersion, err := lockEntity(ctx, tx, keep, keepVersion)
+		if err != nil {
+			return nil, err
+		}
+		gone, _, _, err := lockEntity(ctx, tx, remove, removeVersion)
+		if err != nil {
+			return nil, err
+		}
+		if kept == nil || gone == nil {
+			missing := keep
+			if kept != nil {
+				missing = remove
+			}
+			return nil, kg.Errorf(kg.NotFound, "no entity with id %q", missing)
+		}
+		kt, _ := kg.TypeOfID(keep)
+		rt, _ := kg.TypeOfID(remove)
+		if kt != rt {
+			return nil, kg.Errorf(kg.Invalid, "%s is a %s and %s a %s: only entities of one type can be merged", keep, kt, remove, rt)
+		}
+		rels, err := allLinks(ctx, tx, remove)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rels {
+			if err := moveLink(ctx, tx, r, remove, keep); err != nil {
+				return nil, err
+			}
+		}
+		merged := mergedProps(kept, gone)
+		if _, err := tx.Run(ctx, "MATCH (n:Entity {id: $id}) SET n += $props", map[string]any{"id": keep, "props": merged}); err != nil {
+			return nil, err
+		}
+		if _, err := tx.Run(ctx, "MATCH (n:Entity {id: $id}) DETACH DELETE n", map[string]any{"id": remove}); err != nil {
+			return nil, err
+		}
+		note := kg.Edit{Actor: edit.Actor, Reason: edit.Reason}
+		if err := recordChange(ctx, tx, kg.Change{Actor: note.Actor, Reason: note.Reason, Op: "merge", Target: remove, Kind: string(rt), Before: snapshot(gone, rels), After: map[string]any{"mergedInto": keep}}); err != nil {
+			return nil, err
+		}
+		after := map[string]any{}
+		for k, v := range kept {
+			after[k] = v
+		}
+		for k, v := range merged {
+			after[k] = v
+		}
+		return nil, recordChange(ctx, tx, kg.Change{Actor: note.Actor, Reason: note.Reason, Op: "merge", Target: keep, Kind: string(kt), Version: keptVersion, Before: snapshot(kept, nil), After: snapshot(after, []map[string]any{{"absorbed": remove}})})
+	})
+	return err
+}
+
+// mergedProps are the properties keep gains: remove's name and aliases as
+// aliases, the union of the citations and sources, and a search text that
+// finds the merged entity under every name.
+func mergedProps(keep, remove map[string]any) map[string]any {
+	aliases := strs(keep["aliases"])
+	name, _ := keep["name"].(string)
+	for _, a := range append([]string{str(remove["name"])}, strs(remove["aliases"])...) {
+		if a != "" && a != name && !slices.Contains(aliases, a) {
+			aliases = append(aliases, a)
+		}
+	}
+	out := map[string]any{
+		"aliases":   aliases,
+		"citations": union(strs(keep["citations"]), strs(remove["citations"])),
+		"sources":   union(strs(keep["sources"]), strs(remove["sources"])),
+	}
+	out["searchText"] = searchText(kg.Entity{Props: map[string]any{"name": name, "aliases": aliases}})
+	return out
+}
+
+// moveLink recreates relationship r of from on to, with its ID rewritten
+// where the ID names its ends; the old one goes when from is deleted.
+func moveLink(ctx context.Context, tx neo4j.ManagedTransaction, r map[string]any, from, to string) error {
+	t := kg.RelType(str(r["type"]))
+	if !slices.Contains(kg.AllRelTypes(), t) {
+		return kg.Errorf(kg.Internal, "relationship type %s is not in the fixed list", t)
+	}
+	start, end := str(r["from"]), str(r["to"])
+	if start == from {
+		start = to
+	}
+	if end == from {
+		end = to
+	}
+	if start == end {
+		return nil // a relationship between the two merged entities goes with remove
+	}
+	props := map[string]any{}
+	for k, v := range r {
+		switch k {
+		case "type", "from", "to":
+		default:
+			props[k] = v
+		}
+	}
+	id := str(r["id"])
+	if !strings.HasPrefix(id, "rel/") {
+		id = string(t) + ":" + start + "->" + end
+	}
+	props["id"] = id
+	if owner := str(props["owner"]); owner == from {
+		props["owner"] = to
+	}
+	_, err := tx.Run(ctx, `
+		MATCH (a:Entity {id: $start}) MATCH (b:Entity {id: $end})
+		MERGE (a)-[r:`+string(t)+` {id: $id}]->(b)
+		SET r = $props`, map[string]any{"start": start, "end": end, "id": id, "props": props})
+	return err
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func strs(v any) []string {
+	switch x := v.(type) {
+	case []string:
+		return x
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func union(a, b []string) []string {
+	out := append([]string{}, a...)
+	for _, x := range b {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
