@@ -140,22 +140,7 @@ func translate(err error, message string) error {
 	case errors.Is(err, context.Canceled):
 		return kg.Wrap(kg.Unavailable, err, "the request was cancelled")
 	}
-	// Remaining driver errors (routing, pool, connection set-up) all mean
-	// Neo4j cannot be reached; anything else is a bug on our side.
-	if isDriverReachError(err) {
-		return kg.Wrap(kg.Unavailable, err, "the database is unavailable")
-	}
 	return kg.Wrap(kg.Internal, err, message)
-}
-
-func isDriverReachError(err error) bool {
-	s := err.Error()
-	for _, frag := range []string{"routing table", "connection refused", "ConnectivityError", "Pool", "pool", "EOF", "broken pipe", "connection reset"} {
-		if strings.Contains(s, frag) {
-			return true
-		}
-	}
-	return false
 }
 
 func errorText(err error) string {
