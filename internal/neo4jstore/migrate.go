@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -40,6 +41,23 @@ func Migrations() ([]Migration, error) {
 	return out, nil
 }
 
+// alreadyExists reports the error of a schema statement that lost a race
+// with the same statement run by another process at the same moment: IF
+// NOT EXISTS does not cover that case, and the rule is in place either way.
+func alreadyExists(err error) bool {
+	var n4e *neo4j.Neo4jError
+	if !errors.As(err, &n4e) {
+		return false
+	}
+	switch n4e.Code {
+	case "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+		"Neo.ClientError.Schema.IndexAlreadyExists",
+		"Neo.ClientError.Schema.ConstraintAlreadyExists":
+		return true
+	}
+	return false
+}
+
 // splitStatements splits a file on semicolons that end a line, dropping
 // comment lines; schema statements never contain such a semicolon.
 func splitStatements(src string) []string {
@@ -72,7 +90,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	for _, m := range ms {
-		if _, err := neo4j.ExecuteQuery(ctx, s.driver, m.Statement, nil, neo4j.EagerResultTransformer, s.write()...); err != nil {
+		if _, err := neo4j.ExecuteQuery(ctx, s.driver, m.Statement, nil, neo4j.EagerResultTransformer, s.write()...); err != nil && !alreadyExists(err) {
 			return 0, translate(err, fmt.Sprintf("migration %s failed", m.File))
 		}
 	}
