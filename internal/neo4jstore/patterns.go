@@ -31,6 +31,11 @@ func monthsCypher(from, to string) string {
 // different courts no court is guessed.
 var convictionRows = `
 MATCH (p:Person)-[:CHARGED_WITH]->(c:Charge {verdict: 'guilty'})<-[:HAS_CHARGE]-(k:Case)
+// The filters that need no context go first, so the context below is
+// worked out only for the charges that can still match.
+WHERE (size($articles) = 0 OR EXISTS { MATCH (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(x:LegalArticle) WHERE x.id IN $articles })
+  AND (size($parties) = 0 OR EXISTS { MATCH (p)-[:LEADS|MEMBER_OF|FOUNDED]->(x:Party) WHERE x.id IN $parties })
+  AND (size($restrictionKinds) = 0 OR EXISTS { MATCH (p)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k) WHERE r.kind IN $restrictionKinds })
 WITH p, c, k,
      head(COLLECT { MATCH (c)-[:UNDER_ARTICLE]->(x:LegalArticle) RETURN x ORDER BY x.id }) AS a,
      head(COLLECT { MATCH (x:Sentence)-[:FOR_CHARGE]->(c) RETURN x ORDER BY x.date DESC, x.id }) AS s
@@ -47,12 +52,9 @@ WITH p, c, k, a, s,
 WITH p, c, k, a, top, s, court, rs,
      CASE WHEN s.date IS NOT NULL THEN s.date ELSE c.date END AS d,
      CASE WHEN s.date IS NOT NULL THEN s.dateText ELSE c.dateText END AS dText
-WHERE (size($articles) = 0 OR EXISTS { MATCH (a)-[:PART_OF*0..3]->(x:LegalArticle) WHERE x.id IN $articles })
-  AND (size($courts) = 0 OR court.id IN $courts)
+WHERE (size($courts) = 0 OR court.id IN $courts)
   AND (size($cities) = 0 OR EXISTS { MATCH (court)-[:LOCATED_IN*1..3]->(x:Place) WHERE x.id IN $cities })
-  AND (size($restrictionKinds) = 0 OR any(r IN rs WHERE r.kind IN $restrictionKinds))
   AND (size($sentenceKinds) = 0 OR s.kind IN $sentenceKinds)
-  AND (size($parties) = 0 OR EXISTS { MATCH (p)-[:LEADS|MEMBER_OF|FOUNDED]->(x:Party) WHERE x.id IN $parties })
   AND ($from IS NULL OR d >= $from)
   AND ($to IS NULL OR d < $to)
   AND ($unpunished IS NULL OR (s IS NULL) = $unpunished)
