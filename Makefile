@@ -5,7 +5,7 @@ GO    ?= go
 BIN   := bin/casegraph
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run build test generate neo4j-start neo4j-stop neo4j-status clean
+.PHONY: run build ui test soak bench generate neo4j-start neo4j-stop neo4j-status clean
 
 ## run: build, start a local Neo4j (unless NEO4J_URI is set), migrate, load data/cases, serve on :8080
 run: build
@@ -15,9 +15,22 @@ run: build
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/casegraph
 
+## ui: build the explorer (web/src) into web/dist, which the binary embeds; commit web/dist
+ui:
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	cd web && node_modules/.bin/vite build
+
 ## test: format, vet, generated-code and race-enabled tests against a throwaway Neo4j
 test:
 	@scripts/test.sh
+
+## soak: 10 minutes of mixed load on loopback (SOAK_DURATION to change), a table of memory and goroutines every 10 s
+soak:
+	@scripts/soak.sh
+
+## bench: a short benchmark (1k synthetic cases, 20 s per contender) in its own Neo4j; prints the table
+bench:
+	@CASES=$${CASES:-1000} DURATION=$${DURATION:-20s} bench/run.sh
 
 ## generate: regenerate gqlgen code from schema.graphqls
 generate:

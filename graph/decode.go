@@ -81,7 +81,8 @@ func decodeInto(dst reflect.Value, src any) error {
 		dst.Set(v)
 	case reflect.Interface:
 		m, ok := src.(map[string]any)
-		if !ok || !dst.Type().Implements(entityInterface) && dst.Type() != entityInterface && !entityInterface.Implements(dst.Type()) {
+		// Entity and Node fields hold entities: every entity model fits both.
+		if !ok || !entityInterface.Implements(dst.Type()) {
 			return fmt.Errorf("cannot decode %T into %s", src, dst.Type())
 		}
 		e, err := decodeEntity(m)

@@ -72,7 +72,9 @@ func (m *measurer) selectionSet(set ast.SelectionSet, level int) (depth, cost in
 	for _, s := range set {
 		m.spent++
 		if m.spent > 100000 {
-			return level + 1000, 1 << 30
+			// Over the complexity limit whatever the depth: report it as
+			// complexity, not as a depth the query may not have.
+			return level, 1 << 30
 		}
 		var d, c int
 		switch s := s.(type) {

@@ -1,10 +1,14 @@
 package graph
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2"
 )
 
@@ -59,5 +63,28 @@ func TestMeasureWeighsListsByPageSize(t *testing.T) {
 				t.Errorf("depth %d cost %d, want %d and %d", depth, cost, tt.depth, tt.cost)
 			}
 		})
+	}
+}
+
+// A fragment that spreads others widely costs what it would expand to;
+// past the measurer's budget it is refused as too complex, not reported
+// with a depth the query does not have.
+func TestFragmentBombIsTooComplex(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{ entities(first: 1) { edges { node { ...F0 } } } }\n")
+	for i := range 12 {
+		fmt.Fprintf(&b, "fragment F%d on Entity { id", i)
+		if i < 11 {
+			b.WriteString(strings.Repeat(fmt.Sprintf(" ...F%d", i+1), 6))
+		}
+		b.WriteString(" }\n")
+	}
+	doc, errs := gqlparser.LoadQuery(parsedSchema, b.String())
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	err := DefaultLimits.MutateOperationContext(context.Background(), &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]})
+	if err == nil || err.Extensions["limit"] != "complexity" {
+		t.Errorf("got %v, want the complexity limit", err)
 	}
 }

@@ -10,7 +10,7 @@ GO="${GO:-go}"
 step() { printf '\n== %s\n' "$*"; }
 
 step "gofmt"
-unformatted="$(gofmt -l cmd graph internal)"
+unformatted="$(gofmt -l cmd graph internal web/*.go)"
 if [[ -n "$unformatted" ]]; then
   echo "these files need gofmt -w:" >&2
   echo "$unformatted" >&2
@@ -31,15 +31,54 @@ if [[ "$before" != "$after" ]]; then
   exit 1
 fi
 
+step "fuzz briefly"
+# Each target runs its seed corpus (testdata/fuzz) and then explores for a
+# few seconds; docs/reliability.md says how to run them for longer.
+for target in FuzzCaseFile:./internal/casefile FuzzIDs:./internal/kg \
+  FuzzLuceneQuery:./internal/neo4jstore FuzzVariables:./internal/server; do
+  "$GO" test -run='^$' -fuzz="^${target%%:*}\$" -fuzztime=5s "${target#*:}"
+done
+
+# npm ci once per run: the bundle check and the end-to-end tests share it.
+web_deps() {
+  if [[ -z "${web_deps_done:-}" ]]; then
+    npm ci --prefix web --no-audit --no-fund --loglevel=error
+    web_deps_done=1
+  fi
+}
+
+step "explorer bundle is current"
+# web/dist is committed and embedded in the binary; rebuilding it from
+# web/src with the locked dependencies must give the same files.
+web_deps
+built="$(mktemp -d "${TMPDIR:-/tmp}/casegraph-explorer.XXXXXX")"
+(cd web && node_modules/.bin/vite build --outDir "$built" --emptyOutDir --logLevel warn)
+if ! diff -r "$built" web/dist >/dev/null; then
+  echo "web/dist differs from what web/src builds; run make ui and commit web/dist:" >&2
+  diff -r "$built" web/dist | head -20 >&2 || true
+  rm -rf "$built"
+  exit 1
+fi
+rm -rf "$built"
+
 step "test Neo4j"
-port=7688
+# TEST_NEO4J_PORT moves the search, e.g. away from ports a machine reserves.
+first_port="${TEST_NEO4J_PORT:-7688}"
+port="$first_port"
 while timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$port" 2>/dev/null; do
   port=$((port + 1))
-  ((port < 7788)) || { echo "no free port between 7688 and 7787 for the test Neo4j" >&2; exit 1; }
+  ((port < first_port + 100)) || { echo "no free port between $first_port and $((first_port + 99)) for the test Neo4j" >&2; exit 1; }
 done
 data="$(mktemp -d "${TMPDIR:-/tmp}/casegraph-test-neo4j.XXXXXX")"
 export NEO4J_BOLT_ADDRESS="127.0.0.1:$port" NEO4J_DATA_DIR="$data" NEO4J_AUTH=none NEO4J_HEAP=1g NEO4J_PAGECACHE=128m
+svc_pid=""
 cleanup() {
+  for pid in "$svc_pid"; do
+    if [[ -n "$pid" ]]; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   scripts/neo4j.sh stop >/dev/null || true
   rm -rf "$data"
 }
@@ -49,3 +88,49 @@ scripts/neo4j.sh start
 step "go test -race ./..."
 export CASEGRAPH_TEST_NEO4J_URI="bolt://127.0.0.1:$port" CASEGRAPH_REQUIRE_NEO4J=1
 "$GO" test -race -count=1 -timeout 15m ./...
+
+step "casegraph serve for the HTTP tests"
+# One service of the real binary, serving the bundled cases from the test
+# Neo4j, answers the conformance audit and the explorer's browser tests.
+# -race: the packages the Go tests just compiled are reused, and the
+# service runs under the race detector meanwhile.
+"$GO" build -race -o bin/casegraph ./cmd/casegraph
+svc_port=8400
+while timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$svc_port" 2>/dev/null; do
+  svc_port=$((svc_port + 1))
+  ((svc_port < 8500)) || { echo "no free port between 8400 and 8499 for the service" >&2; exit 1; }
+done
+svc_log="$data/casegraph-serve.log"
+NEO4J_URI="$CASEGRAPH_TEST_NEO4J_URI" CASEGRAPH_ADDR="127.0.0.1:$svc_port" CASEGRAPH_DATA=data/cases \
+  bin/casegraph serve >"$svc_log" 2>&1 &
+svc_pid=$!
+svc_deadline=$((SECONDS + 60))
+until curl -fs "http://127.0.0.1:$svc_port/readyz" >/dev/null 2>&1; do
+  if ! kill -0 "$svc_pid" 2>/dev/null || ((SECONDS > svc_deadline)); then
+    echo "casegraph serve did not become ready:" >&2
+    tail -20 "$svc_log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+
+step "GraphQL over HTTP audit"
+# graphql-http's audit: every MUST must pass; docs/reliability.md says which
+# SHOULDs are left and why.
+npm ci --prefix tools/audit --prefer-offline --no-audit --no-fund --loglevel=error
+node tools/audit/audit.mjs "http://127.0.0.1:$svc_port/graphql"
+
+step "explorer end-to-end tests"
+# Headless Chromium drives /explore. Screenshots and exports go to
+# E2E_ARTIFACTS.
+if [[ ! -x /usr/bin/chromium ]]; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+fi
+web_deps
+artifacts="${E2E_ARTIFACTS:-$ROOT/web/e2e/artifacts}"
+if ! CASEGRAPH_URL="http://127.0.0.1:$svc_port" E2E_ARTIFACTS="$artifacts" node --test web/e2e/; then
+  echo "explorer tests failed; screenshots in $artifacts; the service's log ends:" >&2
+  tail -20 "$svc_log" >&2
+  exit 1
+fi

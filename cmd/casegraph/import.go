@@ -44,11 +44,13 @@ func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, so
 	if err != nil {
 		return kg.Wrap(kg.Invalid, err, err.Error())
 	}
+	var lookupErr error
 	files, err := casefile.Load(paths, casefile.Options{
 		SourcesDir: sourcesDir,
 		Known: func(ids []string) (map[string]casefile.Known, error) {
 			types, origins, err := store.Known(ctx, ids)
 			if err != nil {
+				lookupErr = err
 				return nil, err
 			}
 			k := make(map[string]casefile.Known, len(types))
@@ -58,6 +60,9 @@ func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, so
 			return k, nil
 		},
 	})
+	if lookupErr != nil {
+		return fmt.Errorf("checking references against the graph: %w", lookupErr)
+	}
 	if err != nil {
 		if ps, ok := err.(casefile.Problems); ok {
 			fmt.Fprintln(out, ps.Error())
@@ -65,6 +70,12 @@ func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, so
 		}
 		return err
 	}
+	return writeFiles(ctx, store, files, dryRun, out)
+}
+
+// writeFiles writes checked files, each group in one transaction (or, with
+// dryRun, prints what each would change).
+func writeFiles(ctx context.Context, store *neo4jstore.Store, files []*casefile.File, dryRun bool, out io.Writer) error {
 	for _, group := range casefile.Groups(files) {
 		batches := make([]kg.Batch, len(group))
 		names := make([]string, len(group))

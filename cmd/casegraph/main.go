@@ -22,6 +22,8 @@ Usage:
                               check case files, then write each in one transaction
   casegraph export  [flags] DIR
                               write the graph's case files back to DIR
+  casegraph gen     [flags]   generate a synthetic graph for benchmarks
+                              (-cases N -seed S; -out DIR writes case files)
   casegraph token create -role reader|editor|admin -name NAME
                               create a bearer token and print it once
   casegraph token list        list tokens (name, role, created)
@@ -60,6 +62,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return importCmd(ctx, rest, getenv, stdout, stderr)
 	case "export":
 		return exportCmd(ctx, rest, getenv, stdout, stderr)
+	case "gen":
+		return genCmd(ctx, rest, getenv, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, rest, getenv, stdout, stderr)
 	case "version":

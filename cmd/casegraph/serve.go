@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/casegraph/casegraph/graph"
 	"github.com/casegraph/casegraph/internal/config"
@@ -108,22 +107,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		log.Info("case files loaded", "from", cfg.Data, "report", strings.TrimSpace(report.String()))
 	}
 
-	srv := &http.Server{
-		Handler: server.New(server.Options{
-			Resolver:       &graph.Resolver{Store: store},
-			Ready:          store.Ping,
-			Log:            log,
-			CORSOrigins:    cfg.CORSOrigins,
-			Playground:     cfg.Playground,
-			RequestTimeout: cfg.RequestTimeout,
-			Authenticate:   store.Authenticate,
-			ReadAccess:     cfg.ReadAccess,
-		}),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := server.NewHTTPServer(server.New(server.Options{
+		Resolver:             &graph.Resolver{Store: store},
+		Ready:                store.Ping,
+		Log:                  log,
+		CORSOrigins:          cfg.CORSOrigins,
+		Playground:           cfg.Playground,
+		RequestTimeout:       cfg.RequestTimeout,
+		Authenticate:         store.Authenticate,
+		ReadAccess:           cfg.ReadAccess,
+		DisableIntrospection: !cfg.Introspection,
+		RateLimit:            cfg.RateLimit,
+		RateBurst:            cfg.RateBurst,
+	}), server.DefaultTimeouts)
+	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/graphql")

@@ -202,9 +202,12 @@ func TestServiceRecoversWhenNeo4jReturns(t *testing.T) {
 	}
 
 	db.Stop(t)
-	_, r := postQuery(t, base, statsQuery)
+	code, r := postQuery(t, base, statsQuery)
 	if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "UNAVAILABLE" {
 		t.Fatalf("during the outage: errors %+v, want UNAVAILABLE", r.Errors)
+	}
+	if code != http.StatusServiceUnavailable {
+		t.Errorf("during the outage: status %d, want 503", code)
 	}
 	if msg := r.Errors[0].Message; strings.Contains(msg, "bolt") || strings.Contains(msg, "goroutine") || strings.Contains(msg, "MATCH") {
 		t.Errorf("error message leaks internals: %q", msg)

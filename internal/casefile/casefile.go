@@ -59,7 +59,8 @@ type Options struct {
 	// when set, citations are checked against their paragraphs.
 	SourcesDir string
 	// Known reports which of the given IDs the graph holds. Nil means an
-	// empty graph.
+	// empty graph. Its error ends the check and is returned as it is (with
+	// its kg code), since it says nothing about the input.
 	Known func(ids []string) (map[string]Known, error)
 }
 
@@ -136,6 +137,9 @@ func Check(inputs []Input, opts Options) ([]*File, error) {
 		}
 	}
 	c.resolve()
+	if c.lookup != nil {
+		return nil, c.lookup
+	}
 	if len(c.problems) > 0 {
 		sort.SliceStable(c.problems, func(i, j int) bool {
 			a, b := c.problems[i], c.problems[j]
@@ -189,6 +193,7 @@ type pendingCite struct {
 type checker struct {
 	opts     Options
 	problems Problems
+	lookup   error // Known's failure: the check could not finish
 	defs     map[string]def
 	refs     []pendingRef
 	cites    []pendingCite
@@ -290,14 +295,45 @@ func (c *checker) file(path string, src []byte) *File {
 // errors a line too early.
 func syntaxErrorAt(src []byte) (line, col int) {
 	lines := bytes.SplitAfter(src, []byte("\n"))
-	k := len(lines) - 1
-	for ; k > 0; k-- {
-		if parses(bytes.Join(lines[:k], nil)) {
-			break
-		}
-	}
+	k := longestParsingPrefix(src, lines)
 	text := lines[k]
 	return k + 1, len(text) - len(bytes.TrimLeft(text, " ")) + 1
+}
+
+// syntaxSearchBudget bounds the bytes syntaxErrorAt parses line by line.
+// Trying every prefix costs the square of the file's size, which for a
+// large file with an early error (1 MiB through importCaseFile) would be
+// minutes of CPU.
+const syntaxSearchBudget = 32 << 20
+
+// longestParsingPrefix returns the largest k < len(lines) such that the
+// first k lines parse, or 0. It tries prefixes from the longest down,
+// since errors are mostly near the end; past syntaxSearchBudget it bisects
+// what is left, which finds the same line whenever every prefix before the
+// error parses and none after it does.
+func longestParsingPrefix(src []byte, lines [][]byte) int {
+	ends := make([]int, len(lines)+1) // ends[k] is the length of the first k lines
+	for i, l := range lines {
+		ends[i+1] = ends[i] + len(l)
+	}
+	budget := syntaxSearchBudget
+	k := len(lines) - 1
+	for ; k > 0 && budget > 0; k-- {
+		if parses(src[:ends[k]]) {
+			return k
+		}
+		budget -= ends[k]
+	}
+	lo, hi := 0, k // the empty prefix parses
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if parses(src[:ends[mid]]) {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
 }
 
 // yamlMessage is the YAML library's message without its prefix and line
@@ -720,7 +756,9 @@ func (c *checker) resolve() {
 		sort.Strings(ask)
 		k, err := c.opts.Known(ask)
 		if err != nil {
-			c.problems = append(c.problems, Problem{File: "(graph)", Line: 1, Column: 1, Message: "cannot look up existing IDs: " + kg.ErrorMessage(err)})
+			// Not a problem of the input: a client told "bad input" while
+			// Neo4j is away would not retry.
+			c.lookup = kg.Wrap(kg.ErrorCode(err), err, "cannot look up existing IDs: "+kg.ErrorMessage(err))
 			return
 		}
 		known = k

@@ -347,3 +347,23 @@ func writeTestFile(tb testing.TB, path, text string) {
 		tb.Fatal(err)
 	}
 }
+
+// A large file with an early syntax error is located as a small one is,
+// though the search no longer tries every prefix of it.
+func TestSyntaxErrorInALargeFile(t *testing.T) {
+	file := func(entries int) []byte {
+		return []byte("version: 1\nentities:\n  - id: person/a\n    aliases: [A, B\n" +
+			strings.Repeat("  - id: person/b\n    name: B\n", entries))
+	}
+	small, large := file(10), file(40000) // over 1 MiB: past the search budget
+	if len(large) <= syntaxSearchBudget/32 {
+		t.Fatalf("the large file (%d bytes) is too small to exhaust the budget", len(large))
+	}
+	wantLine, wantCol := syntaxErrorAt(small)
+	if line, col := syntaxErrorAt(large); line != wantLine || col != wantCol {
+		t.Errorf("large file: error at %d:%d, small file: %d:%d", line, col, wantLine, wantCol)
+	}
+	if wantLine != 4 {
+		t.Errorf("error at line %d, want 4, where the flow list opens and never closes", wantLine)
+	}
+}

@@ -8,7 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -26,6 +28,9 @@ type Config struct {
 	RequestTimeout  time.Duration
 	ShutdownTimeout time.Duration
 	Playground      bool
+	Introspection   bool
+	RateLimit       float64 // requests per second per client; 0 is no limit
+	RateBurst       int
 	Data            []string
 	ReadAccess      string // ReadOpen or ReadToken
 }
@@ -55,6 +60,9 @@ var Settings = []Setting{
 	{Env: "CASEGRAPH_REQUEST_TIMEOUT", Flag: "request-timeout", Default: "30s", Usage: "longest time one request may take"},
 	{Env: "CASEGRAPH_SHUTDOWN_TIMEOUT", Flag: "shutdown-timeout", Default: "15s", Usage: "how long requests in flight may finish on shutdown"},
 	{Env: "CASEGRAPH_PLAYGROUND", Flag: "playground", Default: "true", Usage: "serve GraphiQL at /"},
+	{Env: "CASEGRAPH_INTROSPECTION", Flag: "introspection", Default: "true", Usage: "answer introspection queries (__schema, __type)"},
+	{Env: "CASEGRAPH_RATE_LIMIT", Flag: "rate-limit", Default: "50", Usage: "GraphQL requests per second per token or client address; 0 turns the limit off"},
+	{Env: "CASEGRAPH_RATE_BURST", Flag: "rate-burst", Default: "100", Usage: "requests a client may send at once before the rate limit applies"},
 	{Env: "CASEGRAPH_DATA", Flag: "data", Default: "", Usage: "comma-separated case files or directories that serve imports at start"},
 	{Env: "CASEGRAPH_READ_ACCESS", Flag: "read-access", Default: ReadOpen, Usage: "open: anyone may read; token: reading needs a bearer token too"},
 }
@@ -113,13 +121,31 @@ func parse(v map[string]*string) (Config, error) {
 		}
 		*d.dst = x
 	}
-	switch strings.ToLower(*v["CASEGRAPH_PLAYGROUND"]) {
-	case "true", "1", "yes", "on":
-		c.Playground = true
-	case "false", "0", "no", "off":
-	default:
-		errs = append(errs, fmt.Errorf("CASEGRAPH_PLAYGROUND: %q is not true or false", *v["CASEGRAPH_PLAYGROUND"]))
+	for _, b := range []struct {
+		env string
+		dst *bool
+	}{
+		{"CASEGRAPH_PLAYGROUND", &c.Playground},
+		{"CASEGRAPH_INTROSPECTION", &c.Introspection},
+	} {
+		switch strings.ToLower(*v[b.env]) {
+		case "true", "1", "yes", "on":
+			*b.dst = true
+		case "false", "0", "no", "off":
+		default:
+			errs = append(errs, fmt.Errorf("%s: %q is not true or false", b.env, *v[b.env]))
+		}
 	}
+	rate, err := strconv.ParseFloat(*v["CASEGRAPH_RATE_LIMIT"], 64)
+	if err != nil || rate < 0 || math.IsInf(rate, 0) || math.IsNaN(rate) {
+		errs = append(errs, fmt.Errorf("CASEGRAPH_RATE_LIMIT: %q is not a number of requests per second such as 50, or 0 for no limit", *v["CASEGRAPH_RATE_LIMIT"]))
+	}
+	c.RateLimit = rate
+	burst, err := strconv.Atoi(*v["CASEGRAPH_RATE_BURST"])
+	if err != nil || burst < 1 {
+		errs = append(errs, fmt.Errorf("CASEGRAPH_RATE_BURST: %q is not a whole number of requests of at least 1", *v["CASEGRAPH_RATE_BURST"]))
+	}
+	c.RateBurst = burst
 	if c.ReadAccess != ReadOpen && c.ReadAccess != ReadToken {
 		errs = append(errs, fmt.Errorf("CASEGRAPH_READ_ACCESS: %q is not open or token", c.ReadAccess))
 	}
@@ -180,6 +206,9 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("request_timeout", c.RequestTimeout),
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
 		slog.Bool("playground", c.Playground),
+		slog.Bool("introspection", c.Introspection),
+		slog.Float64("rate_limit", c.RateLimit),
+		slog.Int("rate_burst", c.RateBurst),
 		slog.Any("data", c.Data),
 		slog.String("read_access", c.ReadAccess),
 	)

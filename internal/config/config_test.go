@@ -64,6 +64,12 @@ func TestInvalidValuesNameTheSetting(t *testing.T) {
 		{map[string]string{"CASEGRAPH_REQUEST_TIMEOUT": "soon"}, "CASEGRAPH_REQUEST_TIMEOUT"},
 		{map[string]string{"CASEGRAPH_LOG_LEVEL": "loud"}, "CASEGRAPH_LOG_LEVEL"},
 		{map[string]string{"CASEGRAPH_PLAYGROUND": "maybe"}, "CASEGRAPH_PLAYGROUND"},
+		{map[string]string{"CASEGRAPH_INTROSPECTION": "sometimes"}, "CASEGRAPH_INTROSPECTION"},
+		{map[string]string{"CASEGRAPH_RATE_LIMIT": "fast"}, "CASEGRAPH_RATE_LIMIT"},
+		{map[string]string{"CASEGRAPH_RATE_LIMIT": "-1"}, "CASEGRAPH_RATE_LIMIT"},
+		{map[string]string{"CASEGRAPH_RATE_LIMIT": "NaN"}, "CASEGRAPH_RATE_LIMIT"},
+		{map[string]string{"CASEGRAPH_RATE_BURST": "0"}, "CASEGRAPH_RATE_BURST"},
+		{map[string]string{"CASEGRAPH_RATE_BURST": "1.5"}, "CASEGRAPH_RATE_BURST"},
 		{map[string]string{"CASEGRAPH_READ_ACCESS": "closed"}, "CASEGRAPH_READ_ACCESS"},
 		{map[string]string{"CASEGRAPH_READ_ACCESS": "Token"}, "CASEGRAPH_READ_ACCESS"},
 	}
@@ -111,6 +117,34 @@ func TestReadAccess(t *testing.T) {
 			c, err := load(t, tt.env, tt.args...)
 			if err != nil || c.ReadAccess != tt.want {
 				t.Errorf("ReadAccess = %q, %v; want %q", c.ReadAccess, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestHardeningSettings(t *testing.T) {
+	tests := []struct {
+		name          string
+		env           map[string]string
+		args          []string
+		introspection bool
+		rate          float64
+		burst         int
+	}{
+		{"defaults", nil, nil, true, 50, 100},
+		{"introspection off", map[string]string{"CASEGRAPH_INTROSPECTION": "false"}, nil, false, 50, 100},
+		{"rate limit off", map[string]string{"CASEGRAPH_RATE_LIMIT": "0"}, nil, true, 0, 100},
+		{"fractional rate", map[string]string{"CASEGRAPH_RATE_LIMIT": "0.5", "CASEGRAPH_RATE_BURST": "3"}, nil, true, 0.5, 3},
+		{"flags beat env", map[string]string{"CASEGRAPH_RATE_LIMIT": "5"}, []string{"-rate-limit", "7", "-rate-burst", "9", "-introspection=off"}, false, 7, 9},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := load(t, tt.env, tt.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Introspection != tt.introspection || c.RateLimit != tt.rate || c.RateBurst != tt.burst {
+				t.Errorf("introspection %v, rate %v, burst %d; want %v, %v, %d", c.Introspection, c.RateLimit, c.RateBurst, tt.introspection, tt.rate, tt.burst)
 			}
 		})
 	}

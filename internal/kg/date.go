@@ -85,7 +85,8 @@ func ParseDuration(s string) (int, error) {
 		switch {
 		case r >= '0' && r <= '9':
 			num += string(r)
-		case (r == 'Y' || r == 'M') && num != "" && !strings.ContainsRune(seen, r) && !(r == 'Y' && seen != ""):
+		case (r == 'Y' || r == 'M') && num != "" && len(num) <= 4 && !strings.ContainsRune(seen, r) && !(r == 'Y' && seen != ""):
+			// Four digits are plenty for a sentence; more could overflow.
 			n, err := strconv.Atoi(num)
 			if err != nil {
 				return 0, bad

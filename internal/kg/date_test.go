@@ -54,7 +54,7 @@ func TestParseDuration(t *testing.T) {
 			t.Errorf("ParseDuration(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "P", "6Y", "P6", "P6M1Y", "P1Y1Y", "P1D", "PY"} {
+	for _, bad := range []string{"", "P", "6Y", "P6", "P6M1Y", "P1Y1Y", "P1D", "PY", "P99999Y", "P1000000000000000000Y"} {
 		if _, err := ParseDuration(bad); err == nil {
 			t.Errorf("ParseDuration(%q) accepted a bad duration", bad)
 		}

@@ -140,9 +140,11 @@ func luceneQuery(text string) string {
 	var exact, loose []string
 	seen := map[string]bool{}
 	// add writes a clause once; an exact term keeps the first, highest,
-	// boost it is written with.
+	// boost it is written with. A form can be empty (a word of combining
+	// marks only has no Latin letters), and a bare boost such as "^4" is a
+	// Lucene syntax error.
 	add := func(list *[]string, key, clause string) {
-		if !seen[key] {
+		if key != "" && !seen[key] {
 			seen[key] = true
 			*list = append(*list, clause)
 		}

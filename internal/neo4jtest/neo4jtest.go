@@ -1,16 +1,19 @@
 // Package neo4jtest gives tests a real Neo4j: the shared test database that
-// `make test` starts, or a private one a test may stop and start again. Only
-// tests import it.
+// `make test` starts, or a private one a test may stop, kill and start
+// again. Only tests import it.
 package neo4jtest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -87,6 +90,7 @@ func Exec(tb testing.TB, uri, query string, params map[string]any) []*neo4j.Reco
 type Server struct {
 	URI  string
 	root string
+	data string // NEO4J_DATA_DIR, where the launcher writes neo4j.pid
 	env  []string
 }
 
@@ -101,12 +105,14 @@ func Launch(tb testing.TB) *Server {
 	}
 	port := FreePort(tb)
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	data := tb.TempDir()
 	s := &Server{
 		URI:  "bolt://" + addr,
 		root: root,
+		data: data,
 		env: append(os.Environ(),
 			"NEO4J_BOLT_ADDRESS="+addr,
-			"NEO4J_DATA_DIR="+tb.TempDir(),
+			"NEO4J_DATA_DIR="+data,
 			"NEO4J_AUTH=none",
 			"NEO4J_HEAP=512m",
 			"NEO4J_PAGECACHE=64m",
@@ -117,11 +123,78 @@ func Launch(tb testing.TB) *Server {
 	return s
 }
 
-// Start starts the server (again) and waits until Bolt answers.
-func (s *Server) Start(tb testing.TB) { tb.Helper(); s.script(tb, "start") }
+// Start starts the server (again) and waits until it answers a query:
+// Bolt accepts connections seconds before a cold Neo4j, just recovered
+// from a crash, answers one, and tests that time a client's recovery must
+// not count Neo4j's own.
+func (s *Server) Start(tb testing.TB) {
+	tb.Helper()
+	s.script(tb, "start")
+	d, err := neo4j.NewDriverWithContext(s.URI, neo4j.NoAuth())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer d.Close(context.Background())
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, err := neo4j.ExecuteQuery(ctx, d, "RETURN 1", nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase("neo4j"))
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("neo4j at %s accepts connections but answers no query: %v", s.URI, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
 
 // Stop stops the server and waits until its process has exited.
 func (s *Server) Stop(tb testing.TB) { tb.Helper(); s.script(tb, "stop") }
+
+// Kill ends the server with SIGKILL, as a crash or the OOM killer would:
+// no shutdown, no flush beyond what Neo4j has already made durable. It
+// returns once the process has exited; Start brings it back on the same
+// data, through Neo4j's recovery.
+func (s *Server) Kill(tb testing.TB) {
+	tb.Helper()
+	raw, err := os.ReadFile(filepath.Join(s.data, "neo4j.pid"))
+	if err != nil {
+		tb.Fatalf("neo4j is not running: %v", err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+	if err != nil {
+		tb.Fatalf("neo4j.pid: %v", err)
+	}
+	// As scripts/neo4j.sh does: never signal a recycled PID.
+	if cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err != nil || !bytes.Contains(cmd, []byte("casegraph.neo4j.Launcher")) {
+		tb.Fatalf("pid %d in neo4j.pid is not the Neo4j launcher", pid)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		tb.Fatalf("kill -KILL %d: %v", pid, err)
+	}
+	// The launcher runs under setsid, so it is not our child and cannot be
+	// waited for: watch it disappear (or turn zombie until init reaps it).
+	deadline := time.Now().Add(30 * time.Second)
+	for exists(pid) {
+		if time.Now().After(deadline) {
+			tb.Fatalf("neo4j (pid %d) still runs 30 s after SIGKILL", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// exists reports whether pid is a live process (a zombie is not).
+func exists(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// The state follows the command name, which is in parentheses.
+	i := bytes.LastIndexByte(stat, ')')
+	return i < 0 || i+2 >= len(stat) || (stat[i+2] != 'Z' && stat[i+2] != 'X')
+}
 
 func (s *Server) script(tb testing.TB, cmd string) {
 	tb.Helper()

@@ -70,14 +70,20 @@ func bearerToken(header string) (string, bool) {
 // refuse answers in GraphQL's error shape, so clients handle it like any
 // other error, and records the code for the request's log line.
 func refuse(w http.ResponseWriter, r *http.Request, status int, code kg.Code, message string) {
-	if info := infoFrom(r.Context()); info != nil {
-		info.errorCodes = append(info.errorCodes, string(code))
-	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="casegraph"`)
 	}
+	answerError(w, r, status, message, map[string]any{"code": string(code)})
+}
+
+// answerError writes one GraphQL-shaped error; extensions must hold its code.
+func answerError(w http.ResponseWriter, r *http.Request, status int, message string, extensions map[string]any) {
+	if info := infoFrom(r.Context()); info != nil {
+		code, _ := extensions["code"].(string)
+		info.errorCodes = append(info.errorCodes, code)
+	}
 	writeJSON(w, status, map[string]any{"errors": []map[string]any{{
 		"message":    message,
-		"extensions": map[string]any{"code": string(code)},
+		"extensions": extensions,
 	}}})
 }

@@ -1,11 +1,14 @@
 package server
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -88,14 +91,30 @@ var page = template.Must(template.New("graphiql").Parse(`<!DOCTYPE html>
 </html>
 `))
 
-func playgroundHandler() http.Handler {
+// pageHTML is the rendered page, and pageScriptHashes the CSP hashes of
+// its inline scripts, which the Content-Security-Policy allows by hash
+// rather than allowing every inline script.
+var pageHTML, pageScriptHashes = renderPage()
+
+var inlineScriptRE = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
+
+func renderPage() (string, []string) {
 	var buf strings.Builder
 	if err := page.Execute(&buf, struct{ Examples []Example }{Examples()}); err != nil {
 		panic(err) // the template and its data are fixed at build time
 	}
 	html := buf.String()
+	var hashes []string
+	for _, m := range inlineScriptRE.FindAllStringSubmatch(html, -1) {
+		sum := sha256.Sum256([]byte(m[1]))
+		hashes = append(hashes, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
+	}
+	return html, hashes
+}
+
+func playgroundHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(html))
+		_, _ = w.Write([]byte(pageHTML))
 	})
 }

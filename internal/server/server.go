@@ -1,6 +1,7 @@
 // Package server is casegraph's HTTP side: the GraphQL endpoint, GraphiQL
-// with its assets embedded, CORS, health checks and request logging. It
-// imports the GraphQL layer (graph) and the domain (kg), never the store.
+// with its assets embedded, CORS, security headers, rate limits, health
+// checks and request logging. It imports the GraphQL layer (graph) and the
+// domain (kg), never the store.
 package server
 
 import (
@@ -21,6 +22,7 @@ import (
 
 	"github.com/casegraph/casegraph/graph"
 	"github.com/casegraph/casegraph/internal/kg"
+	"github.com/casegraph/casegraph/web"
 )
 
 // The limits every request must keep; docs/api.md explains them.
@@ -43,6 +45,13 @@ type Options struct {
 	// no token, ReadToken when they do.
 	Authenticate func(ctx context.Context, token string) (kg.Principal, error)
 	ReadAccess   string
+
+	// DisableIntrospection refuses __schema and __type queries.
+	DisableIntrospection bool
+	// RateLimit is the requests per second each client may send to
+	// /graphql, with bursts of up to RateBurst; 0 turns the limit off.
+	RateLimit float64
+	RateBurst int
 }
 
 // The values of Options.ReadAccess, as config spells them.
@@ -53,13 +62,25 @@ const (
 
 // New returns casegraph's HTTP handler.
 func New(o Options) http.Handler {
+	var limiter *rateLimiter
+	if o.RateLimit > 0 {
+		limiter = newRateLimiter(o.RateLimit, o.RateBurst)
+	}
 	mux := http.NewServeMux()
-	// Inside the timeout, so a slow token lookup cannot hold a request.
-	mux.Handle("/graphql", withTimeout(o.RequestTimeout, bearerAuth(o, limitBody(MaxBodyBytes, graphQL(o)))))
+	// Inside the timeout, so a slow token lookup cannot hold a request;
+	// the rate limit after authentication, so it can count per token, and
+	// before the body is read, so a client over its rate costs little.
+	mux.Handle("/graphql", withTimeout(o.RequestTimeout, bearerAuth(o, rateLimit(limiter,
+		limitBody(MaxBodyBytes, readBody(graphQLStatus(graphQL(o))))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", readyz(o.Ready))
+	// The explorer is static and calls /graphql like any client, so it needs
+	// no switch of its own: reads are guarded there.
+	explorer := web.Handler()
+	mux.Handle("GET "+web.Prefix, explorer)
+	mux.Handle("GET "+web.Prefix+"/", explorer)
 	if o.Playground {
 		mux.Handle("GET /{$}", playgroundHandler())
 		mux.Handle("GET /assets/", http.StripPrefix("/assets/", assetHandler()))
@@ -70,7 +91,7 @@ func New(o Options) http.Handler {
 		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept"},
 		MaxAge:         600,
 	})
-	return logRequests(o.Log, c.Handler(mux))
+	return logRequests(o.Log, securityHeaders(c.Handler(mux)))
 }
 
 func graphQL(o Options) http.Handler {
@@ -81,12 +102,17 @@ func graphQL(o Options) http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(MaxTokens)
 	srv.Use(graph.DefaultLimits)
-	srv.Use(extension.Introspection{})
+	if o.DisableIntrospection {
+		srv.Use(noIntrospection{})
+	} else {
+		srv.Use(extension.Introspection{})
+	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.SetErrorPresenter(graph.ErrorPresenter(o.Log))
 	srv.SetRecoverFunc(graph.Recover(o.Log))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		resp := next(ctx)
+		noteAnswer(ctx, resp)
 		if info := infoFrom(ctx); info != nil && graphql.HasOperationContext(ctx) {
 			oc := graphql.GetOperationContext(ctx)
 			info.operation = oc.OperationName
@@ -124,10 +150,9 @@ func readyz(ready func(context.Context) error) http.HandlerFunc {
 func limitBody(n int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > n {
-			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"errors": []map[string]any{{
-				"message":    fmt.Sprintf("the request body of %d bytes exceeds the limit of %d bytes", r.ContentLength, n),
-				"extensions": map[string]any{"code": string(kg.Invalid), "limit": "body", "max": n},
-			}}})
+			answerError(w, r, http.StatusRequestEntityTooLarge,
+				fmt.Sprintf("the request body of %d bytes exceeds the limit of %d bytes", r.ContentLength, n),
+				map[string]any{"code": string(kg.Invalid), "limit": "body", "max": n})
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, n)

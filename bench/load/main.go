@@ -1,0 +1,42 @@
+// Command load benchmarks casegraph against its peers on one Neo4j:
+//
+//	load plan  -neo4j-uri URI -out workload.json   pick variables, capture casegraph's Cypher
+//	load run   -workload FILE -target casegraph|neo4j-graphql|cypher ...
+//	load table RESULT.json...                      print the results side by side
+//
+// plan runs every request of the mix once through casegraph's GraphQL
+// handler in process, recording the statements it sends, so that the
+// cypher target replays the very Cypher casegraph sends: the floor.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: load plan|run|table [flags]")
+	}
+	switch args[0] {
+	case "plan":
+		return planCmd(ctx, args[1:])
+	case "run":
+		return runCmd(ctx, args[1:])
+	case "table":
+		return tableCmd(args[1:])
+	}
+	return fmt.Errorf("unknown command %q: want plan, run or table", args[0])
+}

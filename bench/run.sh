@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Benchmarks casegraph, @neo4j/graphql and the raw Go driver on one
+# synthetic graph in a Neo4j of its own (never the development one).
+#
+# Environment:
+#   CASES      synthetic cases to generate           (default 1000)
+#   SEED       generator seed                        (default 1)
+#   DURATION   measured time per contender           (default 20s)
+#   CLIENTS    concurrent clients                    (default 8)
+#   BOLT       Bolt address of the bench Neo4j       (default 127.0.0.1:7727)
+#   PORT_CG    casegraph's port                      (default 8320)
+#   PORT_NG    the @neo4j/graphql server's port      (default 8321)
+#   OUT        where results go                      (default .data/bench/CASES)
+#   IMPORT=1   also time "casegraph import" against the bulk load
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+CASES="${CASES:-1000}"
+SEED="${SEED:-1}"
+DURATION="${DURATION:-20s}"
+CLIENTS="${CLIENTS:-8}"
+BOLT="${BOLT:-127.0.0.1:7727}"
+PORT_CG="${PORT_CG:-8320}"
+PORT_NG="${PORT_NG:-8321}"
+OUT="${OUT:-.data/bench/$CASES}"
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
+BIN="$OUT/bin"
+mkdir -p "$BIN"
+
+export NEO4J_BOLT_ADDRESS="$BOLT" NEO4J_DATA_DIR="$OUT/neo4j" NEO4J_HEAP="${NEO4J_HEAP:-2g}" NEO4J_PAGECACHE="${NEO4J_PAGECACHE:-1g}"
+URI="bolt://$BOLT"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  scripts/neo4j.sh stop >/dev/null || true
+}
+trap cleanup EXIT
+
+wait_http() {
+  for _ in $(seq 1 150); do
+    curl -sf -o /dev/null "$1" && return 0
+    sleep 0.2
+  done
+  echo "bench: $1 did not answer" >&2
+  return 1
+}
+
+go build -o "$BIN/casegraph" ./cmd/casegraph
+go build -o "$BIN/load" ./bench/load
+[[ -d bench/neo4j-graphql/node_modules ]] || (cd bench/neo4j-graphql && npm ci --no-audit --no-fund >/dev/null)
+
+# A fresh graph each run: the data directory is this run's alone.
+rm -rf "$OUT/neo4j"
+scripts/neo4j.sh start
+NEO4J_PID="$(cat "$OUT/neo4j/neo4j.pid")"
+
+if [[ "${IMPORT:-0}" == 1 ]]; then
+  # The same files through "casegraph import" and through the bulk load,
+  # each into an empty database.
+  "$BIN/casegraph" gen -cases "$CASES" -seed "$SEED" -out "$OUT/files" >/dev/null
+  start=$(date +%s.%N)
+  NEO4J_URI="$URI" "$BIN/casegraph" import "$OUT/files" >/dev/null
+  import_s=$(echo "$(date +%s.%N) - $start" | bc)
+  scripts/neo4j.sh stop >/dev/null
+  rm -rf "$OUT/neo4j"
+  scripts/neo4j.sh start >/dev/null
+  NEO4J_PID="$(cat "$OUT/neo4j/neo4j.pid")"
+fi
+start=$(date +%s.%N)
+NEO4J_URI="$URI" "$BIN/casegraph" gen -cases "$CASES" -seed "$SEED" -bulk | tee "$OUT/gen.txt"
+bulk_s=$(echo "$(date +%s.%N) - $start" | bc)
+if [[ "${IMPORT:-0}" == 1 ]]; then
+  printf 'import of %s cases: casegraph import %.1f s, bulk (batched UNWIND) %.1f s, ratio %.2f\n' \
+    "$CASES" "$import_s" "$bulk_s" "$(echo "$import_s / $bulk_s" | bc -l)" | tee "$OUT/import.txt"
+fi
+
+NEO4J_URI="$URI" CASEGRAPH_ADDR="127.0.0.1:$PORT_CG" CASEGRAPH_RATE_LIMIT=0 CASEGRAPH_LOG_LEVEL=warn \
+  "$BIN/casegraph" serve 2>"$OUT/casegraph.log" &
+CG_PID=$!
+pids+=("$CG_PID")
+NEO4J_URI="$URI" ADDR="127.0.0.1:$PORT_NG" node bench/neo4j-graphql/server.js >"$OUT/neo4j-graphql.log" 2>&1 &
+NG_PID=$!
+pids+=("$NG_PID")
+wait_http "http://127.0.0.1:$PORT_CG/healthz"
+wait_http "http://127.0.0.1:$PORT_NG/healthz"
+
+"$BIN/load" plan -neo4j-uri "$URI" -queries bench -out "$OUT/workload.json"
+common=(-workload "$OUT/workload.json" -c "$CLIENTS" -d "$DURATION" -neo4j-pid "$NEO4J_PID" -neo4j-uri "$URI")
+"$BIN/load" run "${common[@]}" -target casegraph -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" -out "$OUT/casegraph.json"
+"$BIN/load" run "${common[@]}" -target neo4j-graphql -url "http://127.0.0.1:$PORT_NG/graphql" -pid "$NG_PID" -out "$OUT/neo4j-graphql.json"
+"$BIN/load" run "${common[@]}" -target cypher -out "$OUT/cypher.json"
+echo
+"$BIN/load" table "$OUT/casegraph.json" "$OUT/neo4j-graphql.json" "$OUT/cypher.json" | tee "$OUT/table.md"

@@ -1,0 +1,110 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/casegraph/casegraph/graph"
+	"github.com/casegraph/casegraph/internal/kg"
+	"github.com/casegraph/casegraph/internal/server"
+)
+
+// emptyStore is a graph.Store that holds nothing: every question gets an
+// empty answer. It serves tests of the HTTP layer that need no data.
+type emptyStore struct{}
+
+var _ graph.Store = emptyStore{}
+
+func (emptyStore) Stats(context.Context) (kg.Stats, error) { return kg.Stats{}, nil }
+func (emptyStore) Entities(context.Context, []string, *kg.Selection) ([]map[string]any, error) {
+	return nil, nil
+}
+func (emptyStore) ListEntities(context.Context, []kg.EntityType, kg.EntityOrder, int, int) ([]string, int, error) {
+	return nil, 0, nil
+}
+func (emptyStore) Neighbourhood(context.Context, kg.NeighbourhoodQuery) (kg.GraphView, error) {
+	return kg.GraphView{}, nil
+}
+func (emptyStore) Paths(context.Context, kg.PathsQuery) (kg.GraphView, [][]string, error) {
+	return kg.GraphView{}, nil, nil
+}
+func (emptyStore) Subgraph(context.Context, []string) (kg.GraphView, error) {
+	return kg.GraphView{}, nil
+}
+func (emptyStore) Relationship(_ context.Context, id string) (kg.GraphView, error) {
+	return kg.GraphView{}, kg.Errorf(kg.NotFound, "no relationship with id %q", id)
+}
+func (emptyStore) Timeline(context.Context, kg.TimelineQuery) ([]kg.TimelineEntry, error) {
+	return nil, nil
+}
+func (emptyStore) Search(context.Context, kg.SearchQuery) ([]kg.Hit, error) { return nil, nil }
+func (emptyStore) Convictions(context.Context, kg.ConvictionFilter, int, int) ([]kg.Conviction, int, error) {
+	return nil, 0, nil
+}
+func (emptyStore) Counts(context.Context, kg.CountDimension, kg.ConvictionFilter) ([]kg.GroupCount, error) {
+	return nil, nil
+}
+func (emptyStore) ChargeChanges(context.Context) ([]kg.ChargeChange, error) { return nil, nil }
+func (emptyStore) CommonGround(context.Context, string, string) (kg.CommonGround, error) {
+	return kg.CommonGround{}, nil
+}
+func (emptyStore) SimilarCases(context.Context, string, int) ([]kg.SimilarCase, error) {
+	return nil, nil
+}
+func (emptyStore) ArrestsAfterProtests(context.Context, int) ([]kg.ProtestArrest, error) {
+	return nil, nil
+}
+func (emptyStore) PretrialDetention(context.Context) ([]kg.PretrialRecord, error) { return nil, nil }
+func (emptyStore) AssessedCases(context.Context, int) ([]kg.AssessedCase, error)  { return nil, nil }
+func (emptyStore) ArticlePairs(context.Context) ([]kg.ArticlePair, error)         { return nil, nil }
+func (emptyStore) ContestedClaims(context.Context) ([]kg.ContestedClaim, error)   { return nil, nil }
+func (emptyStore) LaterChargedAssociates(context.Context) ([]kg.Associate, error) {
+	return nil, nil
+}
+func (emptyStore) Known(context.Context, []string) (map[string]kg.EntityType, map[string]string, error) {
+	return map[string]kg.EntityType{}, map[string]string{}, nil
+}
+func (emptyStore) ReadEntity(_ context.Context, id string) (kg.Batch, error) {
+	return kg.Batch{}, kg.Errorf(kg.NotFound, "%s does not exist", id)
+}
+func (emptyStore) SaveEntity(context.Context, kg.Entity, []kg.Link, int, kg.Edit) (int, error) {
+	return 1, nil
+}
+func (emptyStore) RetractEntity(context.Context, string, int, kg.Edit) error          { return nil }
+func (emptyStore) SaveRelation(context.Context, kg.Link, bool, kg.Edit) error         { return nil }
+func (emptyStore) RetractRelation(context.Context, kg.RelType, string, kg.Edit) error { return nil }
+func (emptyStore) History(context.Context, string) ([]kg.Change, error)               { return nil, nil }
+func (emptyStore) PlanImport(context.Context, kg.Batch) ([]string, int, error)        { return nil, 0, nil }
+func (emptyStore) ImportAs(context.Context, kg.Batch, kg.Edit) error                  { return nil }
+
+// principals authenticates the tokens it lists by name.
+type principals map[string]kg.Principal
+
+func (p principals) authenticate(_ context.Context, token string) (kg.Principal, error) {
+	if pr, ok := p[token]; ok {
+		return pr, nil
+	}
+	return kg.Principal{}, kg.Errorf(kg.Unauthenticated, "the bearer token is not valid")
+}
+
+// emptyHandler is the real handler over an emptyStore; edit adjusts its
+// options. Its logs go to log (io.Discard when nil).
+func emptyHandler(log io.Writer, edit func(*server.Options)) http.Handler {
+	if log == nil {
+		log = io.Discard
+	}
+	o := server.Options{
+		Resolver:   &graph.Resolver{Store: emptyStore{}},
+		Ready:      func(context.Context) error { return nil },
+		Log:        slog.New(slog.NewJSONHandler(log, nil)),
+		Playground: true,
+	}
+	if edit != nil {
+		edit(&o)
+	}
+	return server.New(o)
+}
+
+func (emptyStore) MergeEntities(context.Context, string, string, int, int, kg.Edit) error { return nil }

@@ -1,0 +1,152 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// Timeouts bound how long a connection may take over each part of a
+// request, so slow or stalled clients cannot hold connections open.
+type Timeouts struct {
+	ReadHeader time.Duration // the request line and headers
+	Read       time.Duration // the whole request, body included
+	Idle       time.Duration // between requests on a kept-alive connection
+}
+
+// DefaultTimeouts are the timeouts serve uses.
+var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second, Idle: 2 * time.Minute}
+
+// NewHTTPServer returns an http.Server for h with timeouts t.
+func NewHTTPServer(h http.Handler, t Timeouts) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		IdleTimeout:       t.Idle,
+	}
+}
+
+// contentSecurityPolicy lets the GraphiQL page load its scripts, styles and
+// fonts from this server and run its one inline script, known by hash, and
+// nothing else. Styles need 'unsafe-inline': GraphiQL adds <style> elements
+// as it runs, which no hash can name. The fonts are data: URLs in
+// GraphiQL's stylesheet.
+var contentSecurityPolicy = strings.Join([]string{
+	"default-src 'none'",
+	"script-src 'self' " + strings.Join(pageScriptHashes, " "),
+	"style-src 'self' 'unsafe-inline'",
+	"img-src 'self' data:",
+	"font-src 'self' data:",
+	"connect-src 'self'",
+	"base-uri 'none'",
+	"form-action 'none'",
+	"frame-ancestors 'none'",
+}, "; ")
+
+// securityHeaders sets on every response the headers that keep a browser
+// from sniffing types, framing the pages or leaking addresses.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// readBody reads a POST body whole, within the limit limitBody set, and
+// refuses a JSON array: gqlgen would answer a batch with a decoding error
+// that does not say what is wrong. It reads here rather than in gqlgen so
+// a body over the limit without a declared length also gets a 413.
+func readBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			answerError(w, r, http.StatusRequestEntityTooLarge,
+				fmt.Sprintf("the request body exceeds the limit of %d bytes", tooLarge.Limit),
+				map[string]any{"code": string(kg.Invalid), "limit": "body", "max": tooLarge.Limit})
+			return
+		case err != nil:
+			answerError(w, r, http.StatusBadRequest, "cannot read the request body",
+				map[string]any{"code": string(kg.Invalid)})
+			return
+		}
+		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
+			answerError(w, r, http.StatusBadRequest,
+				"batching is not supported: the body is a JSON array; send one operation per request",
+				map[string]any{"code": string(kg.Invalid), "limit": "batch"})
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noIntrospection refuses operations that ask for __schema or __type, so
+// a server can keep its schema to itself. __typename stays: clients need
+// it to tell union members apart.
+type noIntrospection struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = noIntrospection{}
+
+func (noIntrospection) ExtensionName() string                   { return "NoIntrospection" }
+func (noIntrospection) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (noIntrospection) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || !introspects(oc.Doc, oc.Operation.SelectionSet, map[string]bool{}) {
+		return nil
+	}
+	return &gqlerror.Error{
+		Message:    "introspection is disabled on this server (CASEGRAPH_INTROSPECTION=false); the schema is schema.graphqls",
+		Extensions: map[string]any{"code": "GRAPHQL_VALIDATION_FAILED", "limit": "introspection"},
+	}
+}
+
+// introspects reports whether a selection asks for __schema or __type at
+// the root, directly or through fragments; seen stops fragment cycles.
+func introspects(doc *ast.QueryDocument, set ast.SelectionSet, seen map[string]bool) bool {
+	for _, s := range set {
+		switch s := s.(type) {
+		case *ast.Field:
+			if s.Name == "__schema" || s.Name == "__type" {
+				return true
+			}
+		case *ast.InlineFragment:
+			if introspects(doc, s.SelectionSet, seen) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if seen[s.Name] {
+				continue
+			}
+			seen[s.Name] = true
+			if f := doc.Fragments.ForName(s.Name); f != nil && introspects(doc, f.SelectionSet, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}

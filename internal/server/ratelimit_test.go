@@ -1,0 +1,84 @@
+package server
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// clock is a time the test moves by hand.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func TestRateLimiterRefills(t *testing.T) {
+	c := &clock{t: time.Unix(1e9, 0)}
+	l := newRateLimiter(2, 3) // 2 per second, bursts of 3
+	l.now = c.now
+	steps := []struct {
+		advance time.Duration
+		want    bool
+	}{
+		{0, true}, {0, true}, {0, true}, // the burst
+		{0, false},
+		{500 * time.Millisecond, true}, // one token back
+		{0, false},
+		{10 * time.Second, true}, // full again, but no more than the burst
+		{0, true}, {0, true}, {0, false},
+	}
+	for i, s := range steps {
+		c.advance(s.advance)
+		ok, wait := l.allow("k")
+		if ok != s.want {
+			t.Fatalf("step %d: allowed %v, want %v", i, ok, s.want)
+		}
+		if !ok && (wait <= 0 || wait > 500*time.Millisecond) {
+			t.Errorf("step %d: wait %v, want up to one token's time", i, wait)
+		}
+	}
+}
+
+func TestRateLimiterBoundsItsMemory(t *testing.T) {
+	c := &clock{t: time.Unix(1e9, 0)}
+	l := newRateLimiter(1, 2)
+	l.now = c.now
+	l.maxKeys = 100
+	for i := range 50 {
+		l.allow(fmt.Sprint("idle-", i))
+	}
+	c.advance(2 * time.Second) // the idle clients' buckets are full again
+	// A busy client drains its bucket.
+	l.allow("busy")
+	l.allow("busy")
+	for i := range 1000 {
+		l.allow(fmt.Sprint("new-", i))
+		if n := len(l.buckets); n > l.maxKeys {
+			t.Fatalf("after %d new clients the limiter holds %d, over its bound of %d", i+1, n, l.maxKeys)
+		}
+	}
+	for i := range 50 {
+		if _, ok := l.buckets[fmt.Sprint("idle-", i)]; ok {
+			t.Fatalf("idle-%d survived, though forgetting it loses nothing", i)
+		}
+	}
+}
+
+func TestRateLimiterKeepsABusyClientThroughASweep(t *testing.T) {
+	c := &clock{t: time.Unix(1e9, 0)}
+	l := newRateLimiter(1, 2)
+	l.now = c.now
+	l.maxKeys = 3
+	l.allow("a")
+	l.allow("b")
+	c.advance(2 * time.Second)
+	l.allow("busy")
+	l.allow("busy")
+	l.allow("c") // the table is full: a and b are idle and go
+	if ok, _ := l.allow("busy"); ok {
+		t.Error("the sweep gave a drained client a fresh bucket")
+	}
+	if _, ok := l.buckets["a"]; ok {
+		t.Error("idle client a was kept")
+	}
+}

@@ -1,0 +1,237 @@
+// End-to-end tests of the explorer in headless Chromium against a running
+// casegraph serving the bundled cases. scripts/test.sh starts the service
+// and sets CASEGRAPH_URL; screenshots go to E2E_ARTIFACTS (default
+// web/e2e/artifacts, which git ignores).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const base = (process.env.CASEGRAPH_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
+const artifacts = process.env.E2E_ARTIFACTS || join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+let context;
+let page;
+let profile;
+const problems = []; // errors the page logged, Content-Security-Policy violations among them
+
+before(async () => {
+  profile = mkdtempSync(join(tmpdir(), 'casegraph-e2e-profile-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1366, height: 768 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  context.setDefaultTimeout(20000);
+  page = context.pages()[0] || await context.newPage();
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  await page.goto(`${base}/explore`);
+  await page.waitForSelector('body[data-ready="true"]');
+});
+
+after(async () => {
+  if (context) await context.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`) });
+const inView = () => page.evaluate(() => window.casegraphExplorer.view());
+const nodeIds = async () => (await inView()).nodes.map((n) => n.id);
+
+async function searchAndOpen(query, name) {
+  const input = page.getByRole('combobox', { name: /search/i });
+  await input.fill('');
+  await input.pressSequentially(query, { delay: 30 });
+  const option = page.getByRole('option', { name: new RegExp(name) }).first();
+  await option.waitFor();
+  return option;
+}
+
+test('search "Mamay" suggests Zhanbolat Mamai as one types', async () => {
+  const option = await searchAndOpen('Mamay', 'Zhanbolat Mamai');
+  assert.match(await option.textContent(), /Zhanbolat Mamai/);
+  await shot('01-search-suggestions');
+  await page.keyboard.press('Enter');
+  await page.locator('#details .title', { hasText: 'Zhanbolat Mamai' }).waitFor();
+});
+
+test('opening Mamai shows his neighbours: the Democratic Party and his case', async () => {
+  await page.waitForFunction(() => window.casegraphExplorer.view().nodes.some((n) => n.id === 'party/democratic-party'));
+  const ids = await nodeIds();
+  assert.ok(ids.includes('person/zhanbolat-mamai'));
+  assert.ok(ids.includes('party/democratic-party'), 'the Democratic Party is in view');
+  assert.ok(ids.includes('case/zhanbolat-mamai-2022'), 'his case is in view');
+  const rels = page.locator('#details .rels');
+  await rels.getByText('Democratic Party').first().waitFor();
+  await rels.getByText('Criminal case against Zhanbolat Mamai').first().waitFor();
+  assert.match(page.url(), /[?&]e=person\/zhanbolat-mamai/);
+  assert.match(page.url(), /[?&]s=person\/zhanbolat-mamai/);
+  await shot('02-mamai-expanded');
+});
+
+test('Enter on a selected node merges its neighbourhood into the view', async () => {
+  const before = (await nodeIds()).length;
+  await page.locator('#graph').focus();
+  // Arrow keys walk the entities in alphabetical order: find the party.
+  for (let i = 0; i < 40; i++) {
+    if ((await page.locator('#details .title').textContent()) === 'Democratic Party') break;
+    await page.keyboard.press('ArrowRight');
+  }
+  assert.equal(await page.locator('#details .title').textContent(), 'Democratic Party');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => window.casegraphExplorer.view().nodes.length > n, before);
+  await page.waitForURL(/e=[^&]*party\/democratic-party/);
+  await page.keyboard.press('Escape');
+  await shot('03-party-expanded');
+});
+
+test('filters hide an entity type and a relationship type, and the URL keeps them', async () => {
+  await page.getByRole('checkbox', { name: /^Event/ }).uncheck();
+  assert.ok(!(await inView()).nodes.some((n) => n.type === 'EVENT'), 'no events visible');
+  assert.match(page.url(), /ht=EVENT/);
+  await page.getByRole('checkbox', { name: /^Event/ }).check();
+  assert.ok((await inView()).nodes.some((n) => n.type === 'EVENT'));
+  await page.getByRole('checkbox', { name: /^charged with/ }).uncheck();
+  assert.ok(!(await inView()).edges.some((e) => e.type === 'CHARGED_WITH'));
+  assert.match(page.url(), /hr=CHARGED_WITH/);
+  await page.getByRole('checkbox', { name: /^charged with/ }).check();
+});
+
+test('the shortest path from Mamai to IPHR goes through his case', async () => {
+  await page.evaluate(() => window.casegraphExplorer.select('person/zhanbolat-mamai'));
+  await page.locator('#details .title', { hasText: 'Zhanbolat Mamai' }).waitFor();
+  await page.getByRole('button', { name: 'Path start' }).click();
+  const option = await searchAndOpen('IPHR', 'International Partnership for Human Rights');
+  await option.click();
+  await page.locator('#details .title', { hasText: 'International Partnership for Human Rights' }).waitFor();
+  await page.getByRole('button', { name: 'Path end' }).click();
+  const first = page.locator('#path-list li').first();
+  await first.getByText('International Partnership for Human Rights').waitFor();
+  const text = await first.textContent();
+  assert.match(text, /Zhanbolat Mamai\s*→\s*Criminal case against Zhanbolat Mamai\s*→\s*International Partnership for Human Rights/);
+  assert.match(page.url(), /pf=person\/zhanbolat-mamai/);
+  assert.match(page.url(), /pt=organisation\/iphr/);
+  await shot('04-path-mamai-iphr');
+});
+
+test('the case timeline lists the verdict of 10 April 2023 with its precision', async () => {
+  await page.locator('#path-list li').first().getByRole('button', { name: 'Criminal case against Zhanbolat Mamai' }).click();
+  await page.locator('#details .title', { hasText: 'Criminal case against Zhanbolat Mamai' }).waitFor();
+  await page.getByRole('button', { name: 'Timeline' }).click();
+  const row = page.locator('#drawer tr', { hasText: 'Verdict in the Mamai case' });
+  await row.waitFor();
+  assert.match(await row.textContent(), /2023-04-10/);
+  assert.match(await row.locator('.precision').textContent(), /day/);
+  const month = page.locator('#drawer tr', { hasText: 'Arrest of Zhanbolat Mamai' });
+  assert.match(await month.locator('.precision').textContent(), /month/);
+  assert.match(page.url(), /tl=case\/zhanbolat-mamai-2022/);
+  await shot('05-timeline');
+  await page.locator('#drawer').press('Escape');
+  assert.ok(await page.locator('#drawer').isHidden());
+});
+
+test('a citation in the details panel names the IPHR report', async () => {
+  await page.evaluate(() => window.casegraphExplorer.select('person/zhanbolat-mamai'));
+  const citation = page.locator('#details-entity .citation').first();
+  await citation.waitFor();
+  const text = await citation.textContent();
+  assert.match(text, /International Partnership for Human Rights \(IPHR\)/);
+  assert.match(text, /Opposition party leader banned from campaigning/);
+  assert.match(text, /paragraphs? \d+/);
+  // A relationship's own sources, with a link where the source has a URL.
+  const rel = page.locator('#details .rels li', { hasText: 'Criminal case against Zhanbolat Mamai' }).first();
+  await rel.locator('summary').click();
+  await rel.locator('.citation a[href^="http"]').first().waitFor();
+  await shot('06-citations');
+});
+
+test('cases that share article 274', async () => {
+  await page.locator('#shared-kind').selectOption('article');
+  await page.locator('#shared-value').selectOption('legal-article/kz-cc-274');
+  await page.getByRole('button', { name: 'Show', exact: true }).click();
+  const list = page.locator('#shared-result .shared');
+  await list.waitFor();
+  const text = await list.textContent();
+  assert.match(text, /Criminal case against Zhanbolat Mamai/);
+  assert.ok((await list.locator('li').count()) >= 2, `more than one case shares article 274: ${text}`);
+  await shot('07-shared-article');
+});
+
+test('exports: JSON parses, GraphML is XML with nodes, PNG is an image', async () => {
+  const take = async (name) => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name, exact: true }).click()]);
+    const path = join(artifacts, dl.suggestedFilename());
+    await dl.saveAs(path);
+    return readFileSync(path);
+  };
+  const json = JSON.parse((await take('JSON')).toString('utf8'));
+  assert.ok(json.nodes.some((n) => n.id === 'person/zhanbolat-mamai' && n.type === 'PERSON'));
+  assert.ok(json.edges.length > 0 && json.edges.every((e) => e.source && e.target && e.type));
+
+  const graphml = (await take('GraphML')).toString('utf8');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'application/xml');
+    return {
+      error: doc.getElementsByTagName('parsererror').length > 0,
+      root: doc.documentElement.localName,
+      nodes: doc.getElementsByTagNameNS('http://graphml.graphdrawing.org/xmlns', 'node').length,
+      edges: doc.getElementsByTagNameNS('http://graphml.graphdrawing.org/xmlns', 'edge').length,
+      mamai: !!doc.querySelector('node[id="person/zhanbolat-mamai"]'),
+    };
+  }, graphml);
+  assert.deepEqual({ error: parsed.error, root: parsed.root, mamai: parsed.mamai }, { error: false, root: 'graphml', mamai: true });
+  assert.equal(parsed.nodes, json.nodes.length);
+  assert.equal(parsed.edges, json.edges.length);
+
+  const png = await take('PNG');
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.ok(png.length > 10000);
+});
+
+test('the URL reopens the same view', async () => {
+  const url = page.url();
+  const want = (await nodeIds()).sort();
+  const other = await context.newPage();
+  try {
+    await other.goto(url);
+    await other.waitForSelector('body[data-ready="true"]');
+    const got = (await other.evaluate(() => window.casegraphExplorer.view().nodes.map((n) => n.id))).sort();
+    assert.deepEqual(got, want);
+    assert.equal(await other.locator('#path-from').textContent(), 'Zhanbolat Mamai');
+    await other.locator('#path-list li').first().waitFor();
+    await other.screenshot({ path: join(artifacts, '08-reopened.png') });
+  } finally {
+    await other.close();
+  }
+});
+
+test('a failing API gives a clear message and a retry', async () => {
+  const other = await context.newPage();
+  try {
+    await other.route('**/graphql', (route) => route.abort('connectionrefused'));
+    await other.goto(`${base}/explore?e=person/zhanbolat-mamai`);
+    const alert = other.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /Cannot reach the casegraph service/);
+    await other.getByRole('button', { name: 'Retry' }).waitFor();
+    await other.screenshot({ path: join(artifacts, '09-api-down.png') });
+    await other.unroute('**/graphql');
+    await other.getByRole('button', { name: 'Retry' }).click();
+    await other.waitForFunction(() => window.casegraphExplorer.view().nodes.length > 5);
+    assert.ok(await alert.isHidden());
+  } finally {
+    await other.close();
+  }
+});
+
+test('the page logged no errors and broke no Content-Security-Policy rule', () => {
+  assert.deepEqual(problems, []);
+});

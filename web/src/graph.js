@@ -1,0 +1,237 @@
+// The graph view: cytoscape with casegraph's styles, merging of successive
+// API answers (their IDs are stable), filters and the layout.
+
+import cytoscape from 'cytoscape';
+import fcose from 'cytoscape-fcose';
+import { typeInfo } from './types.js';
+
+cytoscape.use(fcose);
+
+const styles = [
+  {
+    selector: 'node',
+    style: {
+      'background-color': 'data(color)',
+      shape: 'data(shape)',
+      width: 26,
+      height: 26,
+      'border-width': 1.5,
+      'border-color': '#ffffff',
+      label: 'data(label)',
+      'font-family': 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+      'font-size': 10,
+      color: '#1d2433',
+      'text-valign': 'bottom',
+      'text-margin-y': 4,
+      'text-wrap': 'ellipsis',
+      'text-max-width': '130px',
+      'text-background-color': '#ffffff',
+      'text-background-opacity': 0.75,
+      'text-background-padding': '1px',
+      'min-zoomed-font-size': 6,
+    },
+  },
+  { selector: 'node[?expanded]', style: { 'border-width': 3, 'border-color': '#1d2433', 'border-style': 'double', width: 30, height: 30 } },
+  {
+    selector: 'edge',
+    style: {
+      width: 1.4,
+      'line-color': '#9aa3b5',
+      'target-arrow-color': '#9aa3b5',
+      'target-arrow-shape': 'triangle',
+      'arrow-scale': 0.8,
+      'curve-style': 'bezier',
+      'font-size': 9,
+      color: '#3d4558',
+      'text-rotation': 'autorotate',
+      'text-background-color': '#ffffff',
+      'text-background-opacity': 0.85,
+      'text-background-padding': '1px',
+    },
+  },
+  // Relationship names only around the selection: on every edge they
+  // would bury the picture.
+  { selector: 'edge.near', style: { label: 'data(label)', 'line-color': '#69738a', 'target-arrow-color': '#69738a', 'z-index': 5 } },
+  { selector: 'edge.path', style: { 'line-color': '#c62828', 'target-arrow-color': '#c62828', width: 3.5, 'z-index': 10 } },
+  { selector: 'node.path', style: { 'border-color': '#c62828', 'border-width': 3.5 } },
+  { selector: 'node:selected', style: { 'border-color': '#ffbf00', 'border-width': 5, 'text-wrap': 'wrap', 'font-weight': 'bold', 'z-index': 20 } },
+  { selector: 'edge:selected', style: { label: 'data(label)', 'line-color': '#1d2433', 'target-arrow-color': '#1d2433', width: 3.5, 'font-size': 9, color: '#1d2433', 'min-zoomed-font-size': 0 } },
+  { selector: '.hidden', style: { display: 'none' } },
+];
+
+export class GraphView {
+  constructor(container, { onSelect, onExpandRequest, onChange }) {
+    this.cy = cytoscape({
+      container,
+      style: styles,
+      minZoom: 0.15,
+      maxZoom: 3,
+      selectionType: 'single',
+      boxSelectionEnabled: false,
+    });
+    this.hiddenTypes = new Set();
+    this.hiddenRels = new Set();
+    this.onChange = onChange;
+    this.cy.on('select', 'node, edge', (e) => {
+      this.cy.edges('.near').removeClass('near');
+      if (e.target.isNode()) e.target.connectedEdges().addClass('near');
+      onSelect(e.target);
+    });
+    this.cy.on('unselect', 'node', () => this.cy.edges('.near').removeClass('near'));
+    this.cy.on('unselect', 'node, edge', () => {
+      // A click elsewhere unselects before the next select fires.
+      setTimeout(() => { if (this.cy.$(':selected').empty()) onSelect(null); }, 0);
+    });
+    this.cy.on('dbltap', 'node', (e) => onExpandRequest(e.target.id()));
+  }
+
+  isEmpty() { return this.cy.nodes().empty(); }
+  has(id) { return this.cy.getElementById(id).nonempty(); }
+  node(id) { const n = this.cy.getElementById(id); return n.nonempty() && n.isNode() ? n : null; }
+  element(id) { const n = this.cy.getElementById(id); return n.nonempty() ? n : null; }
+
+  /**
+   * Merges a GraphView answer ({nodes, edges}) into the view and returns the
+   * IDs of the nodes that were new. New nodes start beside anchor, so the
+   * layout grows the picture outwards instead of reshuffling it.
+   */
+  merge(view, anchor) {
+    const added = [];
+    let origin = anchor && this.node(anchor) ? { ...this.node(anchor).position() } : null;
+    if (!origin && this.cy.nodes().nonempty()) {
+      // Beside what is already drawn, so a new cluster does not land on it.
+      const bb = this.cy.nodes().boundingBox();
+      origin = { x: bb.x2 + 200, y: (bb.y1 + bb.y2) / 2 };
+    }
+    const fresh = (view.nodes || []).filter((n) => this.cy.getElementById(n.id).empty()).length;
+    const radius = 50 + 18 * Math.sqrt(fresh);
+    let k = 0;
+    this.cy.batch(() => {
+      (view.nodes || []).forEach((n) => {
+        const existing = this.cy.getElementById(n.id);
+        const t = typeInfo(n.type);
+        const data = { id: n.id, type: n.type, label: n.label, properties: n.properties || {}, color: t.color, shape: t.shape };
+        if (existing.nonempty()) {
+          existing.data({ ...data, expanded: existing.data('expanded') });
+          return;
+        }
+        // A sunflower spiral: evenly spread and the same on every run.
+        k++;
+        const a = k * 2.39996;
+        const r = radius * Math.sqrt(k / Math.max(fresh, 1));
+        const pos = origin ? { x: origin.x + r * Math.cos(a), y: origin.y + r * Math.sin(a) } : undefined;
+        this.cy.add({ group: 'nodes', data, position: pos });
+        added.push(n.id);
+      });
+      for (const e of view.edges || []) {
+        if (this.cy.getElementById(e.id).nonempty()) continue;
+        if (this.cy.getElementById(e.source).empty() || this.cy.getElementById(e.target).empty()) continue;
+        this.cy.add({
+          group: 'edges',
+          data: { id: e.id, type: e.type, label: e.type.toLowerCase().replace(/_/g, ' '), source: e.source, target: e.target, properties: e.properties || {}, sources: e.sources || [] },
+        });
+      }
+    });
+    this.applyFilters();
+    return added;
+  }
+
+  markExpanded(id) {
+    const n = this.node(id);
+    if (n) n.data('expanded', true);
+  }
+
+  layout({ fit = false, randomize = false } = {}) {
+    const visible = this.cy.elements().not('.hidden');
+    if (visible.empty()) return Promise.resolve();
+    const l = visible.layout({
+      name: 'fcose',
+      quality: 'proof',
+      randomize,
+      animate: !randomize,
+      animationDuration: 350,
+      fit,
+      padding: 40,
+      nodeDimensionsIncludeLabels: true,
+      idealEdgeLength: 110,
+      nodeRepulsion: 12000,
+      nodeSeparation: 90,
+      packComponents: true,
+    });
+    const done = l.promiseOn('layoutstop');
+    l.run();
+    return done;
+  }
+
+  fit() { this.cy.animate({ fit: { eles: this.cy.elements().not('.hidden'), padding: 40 } }, { duration: 250 }); }
+  center(id) {
+    const n = this.node(id);
+    if (n) this.cy.animate({ center: { eles: n }, zoom: Math.max(this.cy.zoom(), 1) }, { duration: 250 });
+  }
+
+  select(id) {
+    const el = this.element(id);
+    this.cy.$(':selected').not(el || []).unselect();
+    if (el && !el.selected()) el.select();
+  }
+  selected() { const s = this.cy.$(':selected'); return s.nonempty() ? s[0] : null; }
+  clearSelection() { this.cy.$(':selected').unselect(); }
+
+  setHiddenTypes(types) { this.hiddenTypes = new Set(types); this.applyFilters(); }
+  setHiddenRels(types) { this.hiddenRels = new Set(types); this.applyFilters(); }
+
+  applyFilters() {
+    this.cy.batch(() => {
+      this.cy.nodes().forEach((n) => n.toggleClass('hidden', this.hiddenTypes.has(n.data('type'))));
+      this.cy.edges().forEach((e) => e.toggleClass('hidden',
+        this.hiddenRels.has(e.data('type')) || e.source().hasClass('hidden') || e.target().hasClass('hidden')));
+    });
+    const sel = this.selected();
+    if (sel && sel.hasClass('hidden')) sel.unselect();
+    if (this.onChange) this.onChange();
+  }
+
+  highlightPaths(paths) {
+    this.cy.elements().removeClass('path');
+    for (const ids of paths) {
+      ids.forEach((id, i) => {
+        const n = this.node(id);
+        if (n) n.addClass('path');
+        if (i > 0) {
+          this.cy.edges().filter((e) => (e.source().id() === ids[i - 1] && e.target().id() === id)
+            || (e.target().id() === ids[i - 1] && e.source().id() === id)).addClass('path');
+        }
+      });
+    }
+  }
+
+  /** Visible nodes in a stable reading order, for keyboard movement. */
+  orderedNodes() {
+    return this.cy.nodes().not('.hidden').sort((a, b) => a.data('label').localeCompare(b.data('label')));
+  }
+
+  counts() {
+    const types = {};
+    const rels = {};
+    this.cy.nodes().forEach((n) => { types[n.data('type')] = (types[n.data('type')] || 0) + 1; });
+    this.cy.edges().forEach((e) => { rels[e.data('type')] = (rels[e.data('type')] || 0) + 1; });
+    return { types, rels };
+  }
+
+  /** The visible nodes and edges as plain data, in a stable order. */
+  visibleData() {
+    const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const nodes = this.cy.nodes().not('.hidden').map((n) => ({ id: n.id(), type: n.data('type'), label: n.data('label'), properties: n.data('properties') })).sort(byId);
+    const edges = this.cy.edges().not('.hidden').map((e) => ({
+      id: e.id(), type: e.data('type'), source: e.data('source'), target: e.data('target'), properties: e.data('properties'), sources: e.data('sources'),
+    })).sort(byId);
+    return { nodes, edges };
+  }
+
+  png() {
+    return this.cy.png({ output: 'blob', full: true, scale: 2, bg: '#ffffff', maxWidth: 6000, maxHeight: 6000 });
+  }
+
+  clear() { this.cy.elements().remove(); if (this.onChange) this.onChange(); }
+  nodeIds() { return this.cy.nodes().map((n) => n.id()); }
+}

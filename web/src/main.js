@@ -1,0 +1,756 @@
+// The explorer: search, expand, inspect sources, paths, timelines and the
+// cases that share an article, court or restriction, over the GraphQL API.
+
+import './style.css';
+import { gql, ApiError } from './api.js';
+import * as Q from './queries.js';
+import { GraphView } from './graph.js';
+import { ENTITY_TYPES, typeInfo, swatch, humanize } from './types.js';
+import { readState, writeState } from './state.js';
+import { toJSON, toGraphML, download } from './export.js';
+
+const $ = (sel) => document.querySelector(sel);
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+
+// What the URL keeps; see state.js.
+const state = readState();
+const expanded = new Set(state.expanded);
+const extra = new Set(state.extra);
+const details = new Map(); // entity ID → the DETAILS answer
+
+function saveState() {
+  const sel = view.selected();
+  state.selected = sel ? sel.id() : '';
+  state.expanded = [...expanded];
+  state.extra = [...extra].filter((id) => !expanded.has(id));
+  state.hiddenTypes = [...view.hiddenTypes];
+  state.hiddenRels = [...view.hiddenRels];
+  writeState(state);
+}
+
+// ---------------------------------------------------------------------------
+// Loading and errors
+
+let pending = 0;
+const status = $('#status');
+function setStatus(text) { status.textContent = text; }
+
+/** Runs work with a loading message; a failure shows its message and a retry. */
+async function busy(label, work, retry) {
+  pending++;
+  document.body.classList.add('loading');
+  setStatus(`${label}…`);
+  try {
+    const out = await work();
+    hideError();
+    return out;
+  } catch (err) {
+    if (err.name === 'AbortError') return undefined;
+    showError(`${label} failed: ${err instanceof ApiError ? err.message : 'an unexpected error occurred.'}`, retry);
+    if (!(err instanceof ApiError)) console.error(err);
+    return undefined;
+  } finally {
+    pending--;
+    if (pending === 0) {
+      document.body.classList.remove('loading');
+      setStatus(`${view.cy.nodes().length} entities, ${view.cy.edges().length} relationships in view.`);
+    }
+  }
+}
+
+let retryAction = null;
+function showError(text, retry) {
+  $('#error-text').textContent = text;
+  retryAction = retry || null;
+  $('#error-retry').hidden = !retry;
+  $('#error').hidden = false;
+}
+function hideError() { $('#error').hidden = true; retryAction = null; }
+$('#error-close').addEventListener('click', hideError);
+$('#error-retry').addEventListener('click', () => { const r = retryAction; hideError(); if (r) r(); });
+
+// ---------------------------------------------------------------------------
+// The graph
+
+const view = new GraphView($('#graph'), {
+  onSelect: (el) => { renderDetails(el); saveState(); },
+  onExpandRequest: (id) => expand(id),
+  onChange: () => { renderLegend(); renderRelFilter(); $('#empty').hidden = !view.isEmpty(); },
+});
+view.setHiddenTypes(state.hiddenTypes);
+view.setHiddenRels(state.hiddenRels);
+
+/** Merges an entity's neighbourhood (depth 1) into the view. */
+async function expand(id, { select = false, layout = true } = {}) {
+  return busy(`Loading the neighbours of ${labelOf(id)}`, async () => {
+    const data = await gql(Q.NEIGHBOURHOOD, { id });
+    const nb = data.neighbourhood;
+    if (!nb.nodes.some((n) => n.id === id)) throw new ApiError(`${id} is not in the graph.`, { code: 'NOT_FOUND' });
+    const anchor = view.has(id) ? id : null;
+    const added = view.merge(nb, anchor);
+    view.markExpanded(id);
+    expanded.add(id);
+    saveState();
+    if (nb.truncated) showError(`Only the first 100 neighbours of ${labelOf(id)} are shown.`);
+    await completeEdges();
+    if (select) view.select(id);
+    const first = view.cy.nodes().length === added.length;
+    if (layout && added.length) await view.layout({ fit: first, randomize: first });
+    if (select) view.center(id);
+    setStatus(added.length ? `${added.length} entities added.` : 'Nothing new to add.');
+    saveState();
+  }, () => expand(id, { select, layout }));
+}
+
+/** Adds entities on their own (without their neighbourhoods). */
+async function addEntities(ids, { select = '' } = {}) {
+  const missing = ids.filter((id) => !view.has(id));
+  if (missing.length) {
+    const data = await gql(Q.SUBGRAPH, { ids: missing });
+    view.merge(data.subgraph, view.selected() && view.selected().isNode() ? view.selected().id() : null);
+    missing.forEach((id) => extra.add(id));
+    await completeEdges();
+    await view.layout({});
+  }
+  if (select) { view.select(select); view.center(select); }
+  saveState();
+}
+
+/** Fetches the relationships among everything in view, so no edge is missing between two entities that were added separately. */
+async function completeEdges() {
+  const ids = view.nodeIds();
+  if (ids.length < 2 || ids.length > 500) return;
+  const data = await gql(Q.SUBGRAPH, { ids });
+  view.merge({ nodes: [], edges: data.subgraph.edges });
+}
+
+function labelOf(id) {
+  const n = view.node(id);
+  if (n) return n.data('label');
+  const d = details.get(id);
+  return d ? d.name : id;
+}
+
+// Opening an entity: its neighbourhood, selected and centred.
+async function open(id) {
+  if (expanded.has(id) && view.has(id)) {
+    view.select(id);
+    view.center(id);
+    saveState();
+    return;
+  }
+  await expand(id, { select: true });
+}
+
+// ---------------------------------------------------------------------------
+// Search with suggestions
+
+const input = $('#search-input');
+const list = $('#search-list');
+let suggestions = [];
+let active = -1;
+let searchTimer = 0;
+let searchSeq = 0;
+let searchAbort = null;
+
+function closeSuggestions() {
+  list.hidden = true;
+  input.setAttribute('aria-expanded', 'false');
+  input.removeAttribute('aria-activedescendant');
+  active = -1;
+}
+
+function renderSuggestions(message) {
+  list.innerHTML = '';
+  if (message) {
+    list.innerHTML = `<li class="note" role="option" aria-disabled="true">${esc(message)}</li>`;
+  }
+  suggestions.forEach((s, i) => {
+    const li = document.createElement('li');
+    li.id = `sugg-${i}`;
+    li.setAttribute('role', 'option');
+    li.setAttribute('aria-selected', String(i === active));
+    li.dataset.index = String(i);
+    const e = s.entity;
+    const alias = s.matched && s.matched !== e.name ? ` <span class="matched">(${esc(s.matched)})</span>` : '';
+    li.innerHTML = `${swatch(e.type)} <span class="name">${esc(e.name)}</span>${alias} <span class="kind">${esc(typeInfo(e.type).label)}</span>`;
+    li.addEventListener('mousedown', (ev) => { ev.preventDefault(); choose(i); });
+    list.append(li);
+  });
+  list.hidden = false;
+  input.setAttribute('aria-expanded', 'true');
+  if (active >= 0) input.setAttribute('aria-activedescendant', `sugg-${active}`);
+  else input.removeAttribute('aria-activedescendant');
+}
+
+async function runSearch(q) {
+  const seq = ++searchSeq;
+  if (searchAbort) searchAbort.abort();
+  searchAbort = new AbortController();
+  list.classList.add('busy');
+  try {
+    const data = await gql(Q.SEARCH, { q }, { signal: searchAbort.signal });
+    if (seq !== searchSeq) return;
+    suggestions = data.search;
+    active = suggestions.length ? 0 : -1;
+    renderSuggestions(suggestions.length ? '' : `Nothing matches “${q}”.`);
+  } catch (err) {
+    if (err.name === 'AbortError' || seq !== searchSeq) return;
+    suggestions = [];
+    renderSuggestions(err instanceof ApiError ? `Search failed: ${err.message}` : 'Search failed.');
+  } finally {
+    if (seq === searchSeq) list.classList.remove('busy');
+  }
+}
+
+function choose(i) {
+  const s = suggestions[i];
+  if (!s) return;
+  closeSuggestions();
+  input.value = s.entity.name;
+  open(s.entity.id);
+}
+
+input.addEventListener('input', () => {
+  clearTimeout(searchTimer);
+  const q = input.value.trim();
+  if (q.length < 2) { suggestions = []; closeSuggestions(); return; }
+  searchTimer = setTimeout(() => runSearch(q), 200);
+});
+input.addEventListener('keydown', (e) => {
+  if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    if (!suggestions.length) return;
+    e.preventDefault();
+    const n = suggestions.length;
+    active = e.key === 'ArrowDown' ? (active + 1) % n : (active - 1 + n) % n;
+    renderSuggestions();
+  } else if (e.key === 'Enter') {
+    e.preventDefault();
+    if (!list.hidden && suggestions.length) choose(Math.max(active, 0));
+    else if (input.value.trim().length >= 2) runSearch(input.value.trim());
+  } else if (e.key === 'Escape') {
+    if (!list.hidden) { e.stopPropagation(); closeSuggestions(); } else input.value = '';
+  }
+});
+input.addEventListener('blur', () => setTimeout(closeSuggestions, 100));
+
+// ---------------------------------------------------------------------------
+// Legend and filters
+
+function renderLegend() {
+  const { types } = view.counts();
+  const ul = $('#legend');
+  const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.type : null;
+  ul.innerHTML = ENTITY_TYPES.map((t) => `
+    <li><label>
+      <input type="checkbox" data-type="${t.type}" ${view.hiddenTypes.has(t.type) ? '' : 'checked'}>
+      ${swatch(t.type)} <span>${esc(t.label)}</span> <span class="count">${types[t.type] || 0}</span>
+    </label></li>`).join('');
+  if (focused) { const el = ul.querySelector(`[data-type="${focused}"]`); if (el) el.focus(); }
+}
+$('#legend').addEventListener('change', (e) => {
+  const t = e.target.dataset.type;
+  if (!t) return;
+  const hidden = new Set(view.hiddenTypes);
+  if (e.target.checked) hidden.delete(t); else hidden.add(t);
+  view.setHiddenTypes([...hidden]);
+  saveState();
+});
+
+function renderRelFilter() {
+  const { rels } = view.counts();
+  const names = [...new Set([...Object.keys(rels), ...view.hiddenRels])].sort();
+  const ul = $('#rel-filter');
+  const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.rel : null;
+  ul.innerHTML = names.length ? names.map((r) => `
+    <li><label>
+      <input type="checkbox" data-rel="${r}" ${view.hiddenRels.has(r) ? '' : 'checked'}>
+      <span>${esc(humanize(r))}</span> <span class="count">${rels[r] || 0}</span>
+    </label></li>`).join('') : '<li class="hint">None in view yet.</li>';
+  if (focused) { const el = ul.querySelector(`[data-rel="${focused}"]`); if (el) el.focus(); }
+}
+$('#rel-filter').addEventListener('change', (e) => {
+  const r = e.target.dataset.rel;
+  if (!r) return;
+  const hidden = new Set(view.hiddenRels);
+  if (e.target.checked) hidden.delete(r); else hidden.add(r);
+  view.setHiddenRels([...hidden]);
+  saveState();
+});
+
+// ---------------------------------------------------------------------------
+// Details: properties, aliases and the sources of every fact
+
+/**
+ * Citations grouped by source: publisher, date, title (a link when the
+ * source has a URL) and the paragraphs, with the refs as case files write
+ * them.
+ */
+function renderCitations(citations, empty = 'No source given.') {
+  if (!citations || !citations.length) return `<p class="hint">${esc(empty)}</p>`;
+  const bySource = new Map();
+  for (const c of citations) {
+    const s = c.source || { id: c.ref };
+    if (!bySource.has(s.id)) bySource.set(s.id, { source: s, cites: [] });
+    bySource.get(s.id).cites.push(c);
+  }
+  return `<ul class="citations">${[...bySource.values()].map(({ source: s, cites }) => {
+    const date = s.date && s.date.text ? `, ${esc(s.date.text)}` : '';
+    const title = s.url
+      ? `<a href="${esc(s.url)}" target="_blank" rel="noopener noreferrer">${esc(s.title || s.id)}</a>`
+      : `<span class="cite-title">${esc(s.title || s.id)}</span>`;
+    const paras = cites.map((c) => c.paragraph).sort((a, b) => a - b);
+    const where = `${paras.length > 1 ? 'paragraphs' : 'paragraph'} ${paras.join(', ')}`;
+    return `<li class="citation"><span class="publisher">${esc(s.publisher || 'Unknown publisher')}</span>${date}: “${title}”, ${where}<span class="ref">${cites.map((c) => esc(c.ref)).join(' · ')}</span></li>`;
+  }).join('')}</ul>`;
+}
+
+function renderProperties(props, skip = []) {
+  const rows = Object.entries(props || {}).filter(([k]) => !skip.includes(k)).sort(([a], [b]) => a.localeCompare(b));
+  if (!rows.length) return '';
+  return `<dl class="props">${rows.map(([k, v]) => `<dt>${esc(humanize(k))}</dt><dd>${esc(Array.isArray(v) ? v.join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))}</dd>`).join('')}</dl>`;
+}
+
+const entityButton = (id, label, type) => `<button type="button" class="linkish entity" data-select="${esc(id)}">${type ? swatch(type, 12) : ''}${esc(label)}</button>`;
+
+const TIMELINE_TYPES = new Set(['CASE', 'PERSON', 'PARTY', 'ORGANISATION', 'PLACE']);
+const SHARED_TYPES = { LEGAL_ARTICLE: 'article', COURT: 'court', RESTRICTION: 'restriction' };
+
+let detailsSeq = 0;
+async function renderDetails(el) {
+  const panel = $('#details');
+  const seq = ++detailsSeq;
+  if (!el) {
+    panel.innerHTML = '<p class="hint">Select an entity or a relationship to see its properties and sources.</p>';
+    return;
+  }
+  if (el.isEdge()) {
+    const d = el.data();
+    panel.innerHTML = `
+      <h2 class="title">${esc(humanize(d.type))}</h2>
+      <p class="ends">${entityButton(d.source, labelOf(d.source), view.node(d.source)?.data('type'))}
+        <span aria-label="to">→</span> ${entityButton(d.target, labelOf(d.target), view.node(d.target)?.data('type'))}</p>
+      ${renderProperties(d.properties)}
+      <h3>Sources</h3>${renderCitations(d.sources)}`;
+    return;
+  }
+  const id = el.id();
+  const d = el.data();
+  const t = typeInfo(d.type);
+  const canShare = SHARED_TYPES[d.type];
+  panel.innerHTML = `
+    <p class="type">${swatch(d.type, 16)} ${esc(t.label)}</p>
+    <h2 class="title">${esc(d.label)}</h2>
+    <p class="id"><code>${esc(id)}</code></p>
+    <div class="actions">
+      <button type="button" data-action="expand" ${expanded.has(id) ? 'disabled' : ''}>${expanded.has(id) ? 'Expanded' : 'Expand'}</button>
+      <button type="button" data-action="from">Path start</button>
+      <button type="button" data-action="to">Path end</button>
+      ${TIMELINE_TYPES.has(d.type) ? '<button type="button" data-action="timeline">Timeline</button>' : ''}
+      ${canShare ? '<button type="button" data-action="shared">Cases that share this</button>' : ''}
+    </div>
+    ${renderProperties(d.properties, ['name', 'aliases', 'description', 'note'])}
+    <div id="details-entity"><p class="hint loading-text">Loading sources…</p></div>
+    <h3>Relationships in view</h3>
+    ${renderRelationships(el)}`;
+  let info = details.get(id);
+  if (!info) {
+    try {
+      info = (await gql(Q.DETAILS, { id })).node;
+      if (info) details.set(id, info);
+    } catch (err) {
+      if (seq !== detailsSeq) return;
+      $('#details-entity').innerHTML = `<p class="error-inline">Could not load the sources: ${esc(err.message)}</p>`;
+      return;
+    }
+  }
+  if (seq !== detailsSeq) return;
+  const box = $('#details-entity');
+  if (!info) { box.innerHTML = '<p class="error-inline">This entity is no longer in the graph.</p>'; return; }
+  box.innerHTML = `
+    ${info.aliases && info.aliases.length ? `<h3>Also known as</h3><p class="aliases">${info.aliases.map(esc).join(' · ')}</p>` : ''}
+    ${info.description ? `<p class="description">${esc(info.description)}</p>` : ''}
+    ${info.note ? `<p class="note${info.contested ? ' contested' : ''}">${info.contested ? '<strong>Contested.</strong> ' : ''}${esc(info.note)}</p>` : ''}
+    ${info.url ? `<p><a href="${esc(info.url)}" target="_blank" rel="noopener noreferrer">Open the source</a></p>` : ''}
+    <h3>Sources for this entity</h3>
+    ${renderCitations(info.citations, d.type === 'SOURCE' ? 'A source document.' : 'No source given.')}`;
+}
+
+function renderRelationships(node) {
+  const edges = node.connectedEdges().not('.hidden').sort((a, b) => a.data('type').localeCompare(b.data('type')) || labelOf(a.data('target')).localeCompare(labelOf(b.data('target'))));
+  if (edges.empty()) return '<p class="hint">None in view. Expand to load its neighbours.</p>';
+  return `<ul class="rels">${edges.map((e) => {
+    const out = e.data('source') === node.id();
+    const other = out ? e.data('target') : e.data('source');
+    const otherType = view.node(other)?.data('type');
+    const props = Object.entries(e.data('properties') || {}).map(([k, v]) => `${humanize(k)}: ${Array.isArray(v) ? v.join(', ') : v}`).join('; ');
+    return `<li>
+      <details>
+        <summary><span class="rel">${esc(humanize(e.data('type')))}</span> ${out ? '→' : '←'} ${esc(labelOf(other))}</summary>
+        <p>${entityButton(other, 'Go to ' + labelOf(other), otherType)} <button type="button" class="linkish" data-select="${esc(e.id())}">Show the relationship</button></p>
+        ${props ? `<p class="small">${esc(props)}</p>` : ''}
+        ${renderCitations(e.data('sources'))}
+      </details>
+    </li>`;
+  }).join('')}</ul>`;
+}
+
+$('#details').addEventListener('click', (e) => {
+  const btn = e.target.closest('button');
+  if (!btn) return;
+  const sel = view.selected();
+  if (btn.dataset.select) {
+    view.select(btn.dataset.select);
+    if (view.node(btn.dataset.select)) view.center(btn.dataset.select);
+    return;
+  }
+  if (!sel || !sel.isNode()) return;
+  const id = sel.id();
+  switch (btn.dataset.action) {
+    case 'expand': expand(id); break;
+    case 'from': setPathEnd('from', id); break;
+    case 'to': setPathEnd('to', id); break;
+    case 'timeline': openTimeline(id); break;
+    case 'shared': {
+      const kind = SHARED_TYPES[sel.data('type')];
+      const value = kind === 'restriction' ? sel.data('properties').kind : id;
+      findShared(kind, value);
+      break;
+    }
+    default:
+  }
+});
+
+// ---------------------------------------------------------------------------
+// Shortest paths
+
+function setPathEnd(which, id) {
+  if (which === 'from') state.pathFrom = id; else state.pathTo = id;
+  renderPathEnds();
+  saveState();
+  if (state.pathFrom && state.pathTo) findPaths();
+}
+function renderPathEnds() {
+  $('#path-from').textContent = state.pathFrom ? labelOf(state.pathFrom) : '—';
+  $('#path-to').textContent = state.pathTo ? labelOf(state.pathTo) : '—';
+  $('#path-max').value = String(state.pathMax);
+}
+$('#path-set-from').addEventListener('click', () => { const s = view.selected(); if (s && s.isNode()) setPathEnd('from', s.id()); else showError('Select an entity first, then set it as the start.'); });
+$('#path-set-to').addEventListener('click', () => { const s = view.selected(); if (s && s.isNode()) setPathEnd('to', s.id()); else showError('Select an entity first, then set it as the end.'); });
+$('#path-max').addEventListener('change', () => { state.pathMax = Number($('#path-max').value); saveState(); });
+$('#path-find').addEventListener('click', () => findPaths());
+
+async function findPaths() {
+  const out = $('#path-list');
+  if (!state.pathFrom || !state.pathTo) { out.innerHTML = '<li class="hint">Set a start and an end first.</li>'; return; }
+  if (state.pathFrom === state.pathTo) { out.innerHTML = '<li class="hint">Start and end are the same entity.</li>'; return; }
+  out.innerHTML = '<li class="hint loading-text">Looking for paths…</li>';
+  await busy('Finding the shortest paths', async () => {
+    const data = await gql(Q.PATHS, { from: state.pathFrom, to: state.pathTo, max: state.pathMax });
+    const p = data.paths;
+    if (!p.paths.length) {
+      out.innerHTML = `<li class="hint">No path of up to ${state.pathMax} steps between ${esc(labelOf(state.pathFrom))} and ${esc(labelOf(state.pathTo))}.</li>`;
+      view.highlightPaths([]);
+      return;
+    }
+    const added = view.merge(p, state.pathFrom);
+    added.forEach((id) => extra.add(id));
+    const labels = Object.fromEntries(p.nodes.map((n) => [n.id, n]));
+    view.highlightPaths(p.paths);
+    if (added.length) await view.layout({});
+    renderPathEnds();
+    out.innerHTML = p.paths.map((ids) => `<li>${ids.map((id, i) => `<span class="step">${i ? '<span class="arrow">→ </span>' : ''}${entityButton(id, labels[id] ? labels[id].label : id, labels[id]?.type)}</span>`).join('')}</li>`).join('')
+      + (p.truncated ? '<li class="hint">More paths exist; only the first 10 are shown.</li>' : '');
+    saveState();
+  }, findPaths);
+}
+$('#path-list').addEventListener('click', (e) => {
+  const b = e.target.closest('button[data-select]');
+  if (b) { view.select(b.dataset.select); view.center(b.dataset.select); }
+});
+
+// ---------------------------------------------------------------------------
+// Timeline
+
+const PRECISION = { DAY: 'day', MONTH: 'month', YEAR: 'year' };
+
+async function openTimeline(id) {
+  state.timeline = id;
+  saveState();
+  const drawer = ensureDrawer();
+  drawer.querySelector('.drawer-title').textContent = `Timeline: ${labelOf(id)}`;
+  const body = drawer.querySelector('.drawer-body');
+  body.innerHTML = '<p class="hint loading-text">Loading the timeline…</p>';
+  drawer.hidden = false;
+  view.cy.resize();
+  drawer.focus();
+  await busy('Loading the timeline', async () => {
+    const data = await gql(Q.TIMELINE, { id });
+    const rows = data.timeline;
+    if (!rows.length) { body.innerHTML = '<p class="hint">No dated steps are known.</p>'; return; }
+    body.innerHTML = `<table class="timeline">
+      <colgroup><col class="c-date"><col class="c-prec"><col class="c-kind"><col class="c-step"><col class="c-src"></colgroup>
+      <thead><tr><th scope="col">Date</th><th scope="col">Precise to</th><th scope="col">Kind</th><th scope="col">Step</th><th scope="col">Sources</th></tr></thead>
+      <tbody>${rows.map((r) => {
+        const prec = [PRECISION[r.date.precision] || humanize(r.date.precision)];
+        if (r.date.qualifier) prec.push(humanize(r.date.qualifier));
+        if (r.date.estimated) prec.push('estimated');
+        return `<tr>
+          <td class="date"><time>${esc(r.date.text)}</time></td>
+          <td class="precision"><span class="badge">${esc(prec.join(', '))}</span></td>
+          <td>${esc(humanize(r.kind))}</td>
+          <td>${entityButton(r.entity.id, r.title, r.entity.type)}</td>
+          <td class="small">${groupCitations(r.citations)}</td>
+        </tr>`;
+      }).join('')}</tbody></table>`;
+    drawer.querySelector('.drawer-title').textContent = `Timeline: ${labelOf(id)}`;
+  }, () => openTimeline(id));
+}
+
+/** "IPHR ¶4, ¶5; Tirek.info ¶3": one entry per source, titles on hover. */
+function groupCitations(citations) {
+  const bySource = new Map();
+  for (const c of citations) {
+    const key = c.source.id;
+    if (!bySource.has(key)) bySource.set(key, { source: c.source, paragraphs: [] });
+    bySource.get(key).paragraphs.push(c.paragraph);
+  }
+  return [...bySource.values()].map(({ source, paragraphs }) => `<span class="src" title="${esc(source.title)}">${esc(source.publisher)} ${paragraphs.map((p) => `¶${esc(p)}`).join(', ')}</span>`).join('');
+}
+
+function ensureDrawer() {
+  let drawer = $('#drawer');
+  if (drawer) return drawer;
+  drawer = document.createElement('section');
+  drawer.id = 'drawer';
+  drawer.className = 'drawer';
+  drawer.setAttribute('aria-labelledby', 'drawer-title');
+  drawer.tabIndex = -1;
+  drawer.innerHTML = `<header><h2 id="drawer-title" class="drawer-title"></h2>
+    <button type="button" class="close" aria-label="Close the timeline">×</button></header>
+    <div class="drawer-body"></div>`;
+  $('.canvas').append(drawer);
+  drawer.querySelector('.close').addEventListener('click', closeTimeline);
+  drawer.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.stopPropagation(); closeTimeline(); } });
+  drawer.addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-select]');
+    if (b) showEntity(b.dataset.select);
+  });
+  return drawer;
+}
+function closeTimeline() {
+  const d = $('#drawer');
+  if (d) d.hidden = true;
+  view.cy.resize();
+  state.timeline = '';
+  saveState();
+  $('#graph').focus();
+}
+
+/** Selects an entity, adding it to the view first when it is not there. */
+async function showEntity(id) {
+  if (view.has(id)) { view.select(id); view.center(id); saveState(); return; }
+  await busy(`Adding ${id}`, () => addEntities([id], { select: id }));
+}
+
+// ---------------------------------------------------------------------------
+// Cases that share an article, a court or a kind of restriction
+
+let choices = null;
+async function loadChoices() {
+  if (choices) return choices;
+  const data = await gql(Q.CHOICES);
+  choices = {
+    article: data.articles.edges.map((e) => ({ value: e.node.id, label: articleLabel(e.node) })),
+    court: data.courts.edges.map((e) => ({ value: e.node.id, label: e.node.name })),
+    restriction: data.kinds.map((k) => ({ value: k.key, label: `${humanize(k.label).replace(/-/g, ' ')} (${k.count})` })),
+  };
+  return choices;
+}
+/** "article 274, part 2 (Criminal Code of Kazakhstan)": the number first, as analysts cite it. */
+function articleLabel(a) {
+  if (!a.article) return a.name;
+  const parts = [`article ${a.article}`];
+  if (a.part) parts.push(`part ${a.part}`);
+  if (a.item) parts.push(`item ${a.item}`);
+  return `${parts.join(', ')}${a.code ? ` (${a.code.name})` : ''}`;
+}
+
+function renderChoices() {
+  const kind = $('#shared-kind').value;
+  const sel = $('#shared-value');
+  const opts = (choices && choices[kind]) || [];
+  sel.innerHTML = opts.map((o) => `<option value="${esc(o.value)}">${esc(o.label)}</option>`).join('');
+  if (state.sharedKind === kind && state.sharedValue) sel.value = state.sharedValue;
+}
+$('#shared-kind').addEventListener('change', renderChoices);
+$('#shared-find').addEventListener('click', () => findShared($('#shared-kind').value, $('#shared-value').value));
+
+async function findShared(kind, value) {
+  if (!value) return;
+  state.sharedKind = kind;
+  state.sharedValue = value;
+  saveState();
+  $('#shared-kind').value = kind;
+  renderChoices();
+  const out = $('#shared-result');
+  out.innerHTML = '<p class="hint loading-text">Looking for cases…</p>';
+  await busy('Finding the cases that share it', async () => {
+    const cases = new Map(); // case ID → {id, name, how: Set}
+    const note = (c, how) => {
+      if (!c) return;
+      if (!cases.has(c.id)) cases.set(c.id, { id: c.id, name: c.name, how: new Set() });
+      cases.get(c.id).how.add(how);
+    };
+    let what = value;
+    if (kind === 'article') {
+      const data = await gql(Q.ARTICLE_CHARGES, { id: value });
+      const a = data.node;
+      if (!a) throw new ApiError('That article is not in the graph.', { code: 'NOT_FOUND' });
+      const charges = [...(a.charges || []), ...(a.parts || []).flatMap((p) => p.charges || [])];
+      charges.forEach((ch) => note(ch.case, `${ch.defendant ? ch.defendant.name : 'someone'}: ${humanize(ch.status)}`));
+      what = choices?.article.find((o) => o.value === value)?.label || value;
+    } else if (kind === 'court') {
+      const data = await gql(Q.COURT_CASES, { id: value });
+      if (!data.node) throw new ApiError('That court is not in the graph.', { code: 'NOT_FOUND' });
+      (data.node.cases || []).forEach((l) => note(l.entity, 'heard by this court'));
+      what = choices?.court.find((o) => o.value === value)?.label || value;
+    } else {
+      const data = await gql(Q.RESTRICTIONS);
+      data.entities.edges.map((e) => e.node).filter((r) => r.kind === value)
+        .forEach((r) => note(r.case, r.person ? r.person.name : 'restriction'));
+      what = humanize(value).replace(/-/g, ' ');
+    }
+    const rows = [...cases.values()].sort((a, b) => a.name.localeCompare(b.name));
+    if (!rows.length) { out.innerHTML = `<p class="hint">No case shares ${esc(what)}.</p>`; return; }
+    out.innerHTML = `<p class="small">${rows.length} case${rows.length === 1 ? '' : 's'} share ${esc(what)}:</p>
+      <ul class="shared">${rows.map((c) => `<li>${entityButton(c.id, c.name, 'CASE')}<span class="small">${esc([...c.how].join('; '))}</span></li>`).join('')}</ul>
+      <button type="button" id="shared-add-all">Add all to the view</button>`;
+    out.scrollIntoView({ block: 'nearest' });
+    out.querySelector('#shared-add-all').addEventListener('click', () => busy('Adding the cases', () => addEntities(rows.map((c) => c.id))));
+  }, () => findShared(kind, value));
+}
+$('#shared-result').addEventListener('click', (e) => {
+  const b = e.target.closest('button[data-select]');
+  if (b) showEntity(b.dataset.select);
+});
+
+// ---------------------------------------------------------------------------
+// Toolbar and exports
+
+$('#fit').addEventListener('click', () => view.fit());
+$('#relayout').addEventListener('click', () => view.layout({ fit: true, randomize: true }));
+$('#clear').addEventListener('click', () => {
+  view.clear();
+  expanded.clear();
+  extra.clear();
+  Object.assign(state, { pathFrom: '', pathTo: '', timeline: '' });
+  renderPathEnds();
+  $('#path-list').innerHTML = '';
+  if ($('#drawer')) $('#drawer').hidden = true;
+  renderDetails(null);
+  saveState();
+});
+
+function exportName(ext) {
+  const sel = view.selected();
+  const base = sel && sel.isNode() ? sel.id().replace(/[^a-z0-9-]+/gi, '-') : 'view';
+  return `casegraph-${base}.${ext}`;
+}
+$('#export-png').addEventListener('click', async () => {
+  if (view.isEmpty()) { showError('The view is empty: nothing to export.'); return; }
+  const blob = await view.png();
+  download(blob, exportName('png'));
+  setStatus('PNG exported.');
+});
+$('#export-json').addEventListener('click', () => {
+  if (view.isEmpty()) { showError('The view is empty: nothing to export.'); return; }
+  const { nodes, edges } = view.visibleData();
+  const doc = toJSON(nodes, edges, { link: window.location.href });
+  download(new Blob([JSON.stringify(doc, null, 2) + '\n'], { type: 'application/json' }), exportName('json'));
+  setStatus('JSON exported.');
+});
+$('#export-graphml').addEventListener('click', () => {
+  if (view.isEmpty()) { showError('The view is empty: nothing to export.'); return; }
+  const { nodes, edges } = view.visibleData();
+  download(new Blob([toGraphML(nodes, edges)], { type: 'application/graphml+xml' }), exportName('graphml'));
+  setStatus('GraphML exported.');
+});
+$('#copy-link').addEventListener('click', async () => {
+  saveState();
+  try {
+    await navigator.clipboard.writeText(window.location.href);
+    setStatus('Link copied: it reopens this view.');
+  } catch {
+    window.prompt('Copy this link to share the view:', window.location.href);
+  }
+});
+
+// ---------------------------------------------------------------------------
+// Keyboard
+
+const graphEl = $('#graph');
+graphEl.addEventListener('keydown', (e) => {
+  const nodes = view.orderedNodes();
+  if (!nodes.length) return;
+  const sel = view.selected();
+  const idx = sel && sel.isNode() ? nodes.indexOf(sel) : -1;
+  const move = (i) => { const n = nodes[(i + nodes.length) % nodes.length]; view.select(n.id()); view.center(n.id()); };
+  switch (e.key) {
+    case 'ArrowRight': case 'ArrowDown': e.preventDefault(); move(idx + 1); break;
+    case 'ArrowLeft': case 'ArrowUp': e.preventDefault(); move(idx < 0 ? -1 : idx - 1); break;
+    case 'Home': e.preventDefault(); move(0); break;
+    case 'End': e.preventDefault(); move(-1); break;
+    case 'Enter': if (sel && sel.isNode()) { e.preventDefault(); expand(sel.id()); } break;
+    case 'Escape': e.preventDefault(); view.clearSelection(); break;
+    case '+': case '=': e.preventDefault(); view.cy.zoom({ level: view.cy.zoom() * 1.2, renderedPosition: { x: graphEl.clientWidth / 2, y: graphEl.clientHeight / 2 } }); break;
+    case '-': e.preventDefault(); view.cy.zoom({ level: view.cy.zoom() / 1.2, renderedPosition: { x: graphEl.clientWidth / 2, y: graphEl.clientHeight / 2 } }); break;
+    default:
+  }
+});
+document.addEventListener('keydown', (e) => {
+  const t = e.target;
+  const typing = t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
+  if (e.key === '/' && !typing) { e.preventDefault(); input.focus(); input.select(); }
+  if (e.key === 'Escape' && !typing && !$('#error').hidden) hideError();
+});
+document.querySelectorAll('[data-open]').forEach((b) => b.addEventListener('click', () => open(b.dataset.open)));
+
+// ---------------------------------------------------------------------------
+// Start: rebuild the view the URL describes
+
+async function restore() {
+  renderLegend();
+  renderRelFilter();
+  renderPathEnds();
+  $('#empty').hidden = !view.isEmpty() || state.expanded.length + state.extra.length > 0;
+  loadChoices().then(renderChoices).catch(() => { $('#shared-value').innerHTML = '<option value="">Could not load the choices</option>'; });
+  if (state.expanded.length || state.extra.length) {
+    await busy('Opening the shared view', async () => {
+      const answers = await Promise.all(state.expanded.map((id) => gql(Q.NEIGHBOURHOOD, { id }).then((d) => [id, d.neighbourhood])));
+      for (const [id, nb] of answers) { view.merge(nb); view.markExpanded(id); }
+      if (state.extra.length) {
+        const data = await gql(Q.SUBGRAPH, { ids: state.extra });
+        view.merge(data.subgraph);
+      }
+      await completeEdges();
+      await view.layout({ fit: true, randomize: true });
+    }, restore);
+  }
+  $('#empty').hidden = !view.isEmpty();
+  if (state.selected && view.has(state.selected)) view.select(state.selected);
+  if (state.pathFrom && state.pathTo) await findPaths();
+  if (state.timeline) { await openTimeline(state.timeline); view.fit(); }
+  if (state.sharedKind && state.sharedValue) { await loadChoices().catch(() => null); await findShared(state.sharedKind, state.sharedValue); }
+  saveState();
+  document.body.dataset.ready = 'true';
+}
+
+// For the end-to-end tests and the browser console: what is in view, and
+// selecting by ID.
+window.casegraphExplorer = {
+  view: () => view.visibleData(),
+  select: (id) => showEntity(id),
+};
+
+restore();

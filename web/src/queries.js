@@ -1,0 +1,58 @@
+// The queries the explorer sends. Each asks only for what it shows.
+
+const citation = 'ref paragraph source { id title publisher url date { text } }';
+const graph = `nodes { id type label properties } edges { id type source target properties sources { ${citation} } }`;
+
+export const SEARCH = `query ExplorerSearch($q: String!) {
+  search(query: $q, first: 8) { matched score entity { id type name } }
+}`;
+
+export const NEIGHBOURHOOD = `query ExplorerNeighbourhood($id: ID!) {
+  neighbourhood(id: $id, depth: 1, limit: 100) { truncated ${graph} }
+}`;
+
+export const SUBGRAPH = `query ExplorerSubgraph($ids: [ID!]!) {
+  subgraph(ids: $ids) { truncated ${graph} }
+}`;
+
+export const PATHS = `query ExplorerPaths($from: ID!, $to: ID!, $max: Int!) {
+  paths(from: $from, to: $to, maxLength: $max, limit: 10) { truncated paths ${graph} }
+}`;
+
+export const DETAILS = `query ExplorerDetails($id: ID!) {
+  node(id: $id) {
+    ... on Entity { id type name aliases description note contested citations { ${citation} } }
+    ... on Source { title publisher url date { text } language }
+  }
+}`;
+
+export const TIMELINE = `query ExplorerTimeline($id: ID!) {
+  timeline(of: $id) {
+    date { text precision qualifier estimated }
+    kind title
+    entity { id type name }
+    citations { ${citation} }
+  }
+}`;
+
+// Every charge under an article or its parts, convicted or not.
+export const ARTICLE_CHARGES = `query ExplorerArticleCharges($id: ID!) {
+  node(id: $id) { ... on LegalArticle {
+    charges(first: 200) { id name status case { id name } defendant { id name } }
+    parts { charges(first: 200) { id name status case { id name } defendant { id name } } }
+  } }
+}`;
+
+export const COURT_CASES = `query ExplorerCourtCases($id: ID!) {
+  node(id: $id) { ... on Court { cases(first: 200) { entity { id name } } } }
+}`;
+
+export const RESTRICTIONS = `query ExplorerRestrictions {
+  entities(types: [RESTRICTION], first: 100) { edges { node { ... on Restriction { id kind case { id name } person { id name } } } } }
+}`;
+
+export const CHOICES = `query ExplorerChoices {
+  articles: entities(types: [LEGAL_ARTICLE], orderBy: {field: ID}, first: 100) { edges { node { id name ... on LegalArticle { article part item code { name } } } } }
+  courts: entities(types: [COURT], first: 100) { edges { node { id name } } }
+  kinds: counts(by: RESTRICTION_KIND) { key label count }
+}`;
