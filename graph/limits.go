@@ -97,7 +97,13 @@ func (m *measurer) field(f *ast.Field, level int) (int, int) {
 	if len(f.SelectionSet) == 0 {
 		return level + 1, 1
 	}
-	depth, children := m.selectionSet(f.SelectionSet, level+1)
+	next := level + 1
+	if f.Name == "ofType" {
+		// A type reference's chain is linear: GraphiQL's schema query
+		// nests it seven deep, and it must not count as depth.
+		next = level
+	}
+	depth, children := m.selectionSet(f.SelectionSet, next)
 	mult := 1
 	if f.Definition != nil && f.Definition.Arguments.ForName("first") != nil {
 		mult = pageSize(f, m.vars) // a list or a connection: each item costs

@@ -88,3 +88,46 @@ func TestFragmentBombIsTooComplex(t *testing.T) {
 		t.Errorf("got %v, want the complexity limit", err)
 	}
 }
+
+// GraphiQL fetches the schema with a query whose type references nest
+// deeper than the depth limit; it must still pass, or the playground loses
+// its documentation and completion.
+func TestIntrospectionPassesTheLimits(t *testing.T) {
+	query := `query IntrospectionQuery {
+	  __schema {
+	    queryType { name } mutationType { name }
+	    types { ...FullType }
+	    directives { name locations args { ...InputValue } }
+	  }
+	}
+	fragment FullType on __Type {
+	  kind name description
+	  fields(includeDeprecated: true) { name args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+	  inputFields { ...InputValue }
+	  interfaces { ...TypeRef }
+	  enumValues(includeDeprecated: true) { name isDeprecated deprecationReason }
+	  possibleTypes { ...TypeRef }
+	}
+	fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+	fragment TypeRef on __Type {
+	  kind name
+	  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
+	}`
+	doc, errs := gqlparser.LoadQuery(parsedSchema, query)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	depth, cost := Measure(doc, doc.Operations[0], nil)
+	if depth > DefaultLimits.MaxDepth || cost > DefaultLimits.MaxComplexity {
+		t.Errorf("introspection measures depth %d, cost %d: over the limits %+v", depth, cost, DefaultLimits)
+	}
+}
+
+// Introspection that fans out (fields of types of fields …) is refused by
+// validation before the limits are measured.
+func TestNestedIntrospectionIsRefused(t *testing.T) {
+	query := `{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }`
+	if _, errs := gqlparser.LoadQuery(parsedSchema, query); errs == nil || !strings.Contains(errs.Error(), "introspection depth") {
+		t.Errorf("nested introspection was not refused: %v", errs)
+	}
+}
