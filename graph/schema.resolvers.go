@@ -143,11 +143,7 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int
 	if err != nil {
 		return nil, err
 	}
-	nodes, edges, err := r.graphView(ctx, v)
-	if err != nil {
-		return nil, err
-	}
-	return &model.GraphView{Nodes: nodes, Edges: edges, Truncated: v.Truncated}, nil
+	return r.view(ctx, v)
 }
 
 // Paths is the resolver for the paths field.
@@ -179,11 +175,7 @@ func (r *queryResolver) Subgraph(ctx context.Context, ids []string) (*model.Grap
 	if err != nil {
 		return nil, err
 	}
-	nodes, edges, err := r.graphView(ctx, v)
-	if err != nil {
-		return nil, err
-	}
-	return &model.GraphView{Nodes: nodes, Edges: edges, Truncated: v.Truncated}, nil
+	return r.view(ctx, v)
 }
 
 // Relationship is the resolver for the relationship field.

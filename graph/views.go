@@ -56,6 +56,15 @@ func (r *Resolver) graphView(ctx context.Context, v kg.GraphView) ([]*model.Grap
 	return nodes, edges, nil
 }
 
+// view converts a store view into the API's answer.
+func (r *Resolver) view(ctx context.Context, v kg.GraphView) (*model.GraphView, error) {
+	nodes, edges, err := r.graphView(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	return &model.GraphView{Nodes: nodes, Edges: edges, Truncated: v.Truncated}, nil
+}
+
 func relTypes(ts []model.RelationType) []kg.RelType {
 	out := make([]kg.RelType, len(ts))
 	for i, t := range ts {

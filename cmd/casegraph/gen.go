@@ -50,14 +50,11 @@ func genCmd(ctx context.Context, args []string, getenv func(string) string, stdo
 		return nil
 	}
 
-	store, err := openStore(ctx, cfg, log)
+	store, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close(context.Background())
-	if _, err := store.Migrate(ctx); err != nil {
-		return err
-	}
 	inputs := make([]casefile.Input, len(files))
 	for i, f := range files {
 		inputs[i] = casefile.Input{Name: f.Name, Src: f.Src}

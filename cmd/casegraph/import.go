@@ -25,14 +25,11 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if len(paths) == 0 {
 		return fmt.Errorf("import needs case files or directories: casegraph import [-dry-run] FILE|DIR...")
 	}
-	store, err := openStore(ctx, cfg, log)
+	store, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close(context.Background())
-	if _, err := store.Migrate(ctx); err != nil {
-		return err
-	}
 	return importFiles(ctx, store, paths, sources, dryRun, stdout)
 }
 

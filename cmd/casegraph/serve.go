@@ -56,6 +56,20 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4j
 	return store, nil
 }
 
+// openMigrated opens the store, waits for Neo4j and applies the schema:
+// the start of every command that writes.
+func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4jstore.Store, error) {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := store.Migrate(ctx); err != nil {
+		_ = store.Close(context.Background())
+		return nil, err
+	}
+	return store, nil
+}
+
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, log, _, err := setup("migrate", args, getenv, stderr, nil)
 	if err != nil {

@@ -59,15 +59,12 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 		name = rest[0]
 	}
 
-	store, err := openStore(ctx, cfg, log)
+	// Token names are unique through a constraint that migrate creates.
+	store, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close(context.Background())
-	// Token names are unique through a constraint that migrate creates.
-	if _, err := store.Migrate(ctx); err != nil {
-		return err
-	}
 	switch sub {
 	case "create":
 		token, err := store.CreateToken(ctx, name, role)
