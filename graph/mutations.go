@@ -32,12 +32,10 @@ func (r *Resolver) check(ctx context.Context, section string, entry map[string]a
 	if err != nil {
 		return nil, kg.Errorf(kg.Invalid, "the input cannot be read as fields: %v", err)
 	}
-	var lookupErr error
 	files, err := casefile.Check([]casefile.Input{{Name: "input", Src: src}}, casefile.Options{
 		Known: func(ids []string) (map[string]casefile.Known, error) {
 			types, origins, err := r.Store.Known(ctx, ids)
 			if err != nil {
-				lookupErr = err
 				return nil, err
 			}
 			out := make(map[string]casefile.Known, len(types))
@@ -49,9 +47,6 @@ func (r *Resolver) check(ctx context.Context, section string, entry map[string]a
 			return out, nil
 		},
 	})
-	if lookupErr != nil {
-		return nil, lookupErr // the database, not the input, is at fault
-	}
 	if err != nil {
 		if ps, ok := err.(casefile.Problems); ok {
 			return nil, problemsError(ps)
@@ -346,11 +341,9 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 		return nil, kg.Errorf(kg.Invalid, "name: %q must be a plain file name ending in .yaml, such as mamai.yaml", name)
 	}
 	report := &model.ImportReport{Problems: []*model.Problem{}, Changes: []string{}}
-	var lookupErr error
 	files, err := casefile.Check([]casefile.Input{{Name: name, Src: []byte(content)}}, casefile.Options{
 		Known: func(ids []string) (map[string]casefile.Known, error) {
 			types, origins, err := r.Store.Known(ctx, ids)
-			lookupErr = err
 			out := make(map[string]casefile.Known, len(types))
 			for id, t := range types {
 				out[id] = casefile.Known{Type: t, Origin: origins[id]}
@@ -358,9 +351,6 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 			return out, err
 		},
 	})
-	if lookupErr != nil {
-		return nil, lookupErr
-	}
 	if ps, ok := err.(casefile.Problems); ok {
 		for _, p := range ps {
 			report.Problems = append(report.Problems, &model.Problem{File: p.File, Line: p.Line, Column: p.Column, Message: p.Message})

@@ -41,13 +41,11 @@ func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, so
 	if err != nil {
 		return kg.Wrap(kg.Invalid, err, err.Error())
 	}
-	var lookupErr error
 	files, err := casefile.Load(paths, casefile.Options{
 		SourcesDir: sourcesDir,
 		Known: func(ids []string) (map[string]casefile.Known, error) {
 			types, origins, err := store.Known(ctx, ids)
 			if err != nil {
-				lookupErr = err
 				return nil, err
 			}
 			k := make(map[string]casefile.Known, len(types))
@@ -57,9 +55,6 @@ func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, so
 			return k, nil
 		},
 	})
-	if lookupErr != nil {
-		return fmt.Errorf("checking references against the graph: %w", lookupErr)
-	}
 	if err != nil {
 		if ps, ok := err.(casefile.Problems); ok {
 			fmt.Fprintln(out, ps.Error())
