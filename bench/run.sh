@@ -88,6 +88,8 @@ wait_http "http://127.0.0.1:$PORT_CG/healthz"
 wait_http "http://127.0.0.1:$PORT_NG/healthz"
 
 "$BIN/load" plan -neo4j-uri "$URI" -queries bench -out "$OUT/workload.json"
+"$BIN/load" check -workload "$OUT/workload.json" -casegraph "http://127.0.0.1:$PORT_CG/graphql" \
+  -neo4j-graphql "http://127.0.0.1:$PORT_NG/graphql" | tee "$OUT/check.txt"
 common=(-workload "$OUT/workload.json" -c "$CLIENTS" -d "$DURATION" -neo4j-pid "$NEO4J_PID" -neo4j-uri "$URI")
 "$BIN/load" run "${common[@]}" -target casegraph -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" -out "$OUT/casegraph.json"
 "$BIN/load" run "${common[@]}" -target neo4j-graphql -url "http://127.0.0.1:$PORT_NG/graphql" -pid "$NG_PID" -out "$OUT/neo4j-graphql.json"

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/casegraph/casegraph/graph/model"
@@ -19,15 +21,44 @@ func as[T any](es map[string]model.Entity, id string) *T {
 }
 
 // entitiesOf fetches, for each entity-valued field of a row type, the
-// entities the rows name. fields maps a field name to the IDs for it.
+// entities the rows name, in one round trip for all the fields. fields maps
+// a field name, or a dotted path of them, to the IDs for it.
 func (r *Resolver) entitiesOf(ctx context.Context, prefix []string, fields map[string][]string) (map[string]map[string]model.Entity, error) {
 	out := make(map[string]map[string]model.Entity, len(fields))
-	for field, ids := range fields {
-		es, err := r.fetchAt(ctx, ids, append(append([]string{}, prefix...), field)...)
+	var names []string
+	var sets []kg.EntitySet
+	// In a fixed order, so that a question is always the same statement
+	// and Neo4j plans it once.
+	for _, field := range slices.Sorted(maps.Keys(fields)) {
+		ids := fields[field]
+		out[field] = map[string]model.Entity{}
+		sel, err := selectionAt(ctx, append(append([]string{}, prefix...), strings.Split(field, ".")...)...)
 		if err != nil {
 			return nil, err
 		}
-		out[field] = es
+		if sel != nil {
+			names = append(names, field)
+			sets = append(sets, kg.EntitySet{IDs: unique(ids), Selection: sel})
+		}
+	}
+	if len(sets) == 0 {
+		return out, nil
+	}
+	rows, err := r.Store.EntitySets(ctx, sets)
+	if err != nil {
+		return nil, err
+	}
+	for i, field := range names {
+		for j, id := range sets[i].IDs {
+			if rows[i][j] == nil {
+				continue
+			}
+			e, err := decodeEntity(rows[i][j])
+			if err != nil {
+				return nil, err
+			}
+			out[field][id] = e
+		}
 	}
 	return out, nil
 }
@@ -213,14 +244,11 @@ func (r *Resolver) commonGround(ctx context.Context, a, b string) (*model.Common
 			ids["shared.entity"] = append(ids["shared.entity"], s.ID)
 		}
 	}
-	ends, err := r.entitiesOf(ctx, nil, map[string][]string{"a": ids["a"], "b": ids["b"]})
+	ends, err := r.entitiesOf(ctx, nil, ids)
 	if err != nil {
 		return nil, err
 	}
-	shared, err := r.fetchAt(ctx, ids["shared.entity"], "shared", "entity")
-	if err != nil {
-		return nil, err
-	}
+	shared := ends["shared.entity"]
 	out := &model.CommonGround{A: ends["a"][cg.A], B: ends["b"][cg.B], Shared: make([]*model.SharedFeature, len(cg.Shared))}
 	if out.A == nil {
 		out.A = placeholder(cg.A, typeOf(cg.A), "")
@@ -355,22 +383,13 @@ func (r *Resolver) assessedCases(ctx context.Context, minOrganisations *int) ([]
 			sources = append(sources, a.Sources...)
 		}
 	}
-	cs, err := r.fetchAt(ctx, cases, "case")
+	es, err := r.entitiesOf(ctx, nil, map[string][]string{
+		"case": cases, "organisations": orgs, "assessments.organisation": assessors, "assessments.sources": sources,
+	})
 	if err != nil {
 		return nil, err
 	}
-	os, err := r.fetchAt(ctx, orgs, "organisations")
-	if err != nil {
-		return nil, err
-	}
-	as2, err := r.fetchAt(ctx, assessors, "assessments", "organisation")
-	if err != nil {
-		return nil, err
-	}
-	ss, err := r.fetchAt(ctx, sources, "assessments", "sources")
-	if err != nil {
-		return nil, err
-	}
+	cs, os, as2, ss := es["case"], es["organisations"], es["assessments.organisation"], es["assessments.sources"]
 	out := make([]*model.AssessedCase, len(rows))
 	for i, c := range rows {
 		m := &model.AssessedCase{Case: as[model.Case](cs, c.Case), Contested: c.Contested, Organisations: []*model.Organisation{}, Assessments: []*model.Assessment{}}

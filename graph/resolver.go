@@ -15,6 +15,7 @@ import (
 type Store interface {
 	Stats(ctx context.Context) (kg.Stats, error)
 	Entities(ctx context.Context, ids []string, sel *kg.Selection) ([]map[string]any, error)
+	EntitySets(ctx context.Context, sets []kg.EntitySet) ([][]map[string]any, error)
 	ListEntities(ctx context.Context, types []kg.EntityType, order kg.EntityOrder, first, offset int) ([]string, int, error)
 	Neighbourhood(ctx context.Context, q kg.NeighbourhoodQuery) (kg.GraphView, error)
 	Paths(ctx context.Context, q kg.PathsQuery) (kg.GraphView, [][]string, error)

@@ -188,19 +188,15 @@ func (r *queryResolver) Relationship(ctx context.Context, id string) (*model.Edg
 		return nil, err
 	}
 	e := v.Edges[0]
-	ends, err := r.fetchAt(ctx, []string{e.Source}, "from")
+	var cited []string
+	for _, c := range e.Citations {
+		cited = append(cited, c.Source)
+	}
+	es, err := r.entitiesOf(ctx, nil, map[string][]string{"from": {e.Source}, "to": {e.Target}, "citations.source": cited})
 	if err != nil {
 		return nil, err
 	}
-	tos, err := r.fetchAt(ctx, []string{e.Target}, "to")
-	if err != nil {
-		return nil, err
-	}
-	sources, err := r.citationSources(ctx, e.Citations, "citations")
-	if err != nil {
-		return nil, err
-	}
-	return &model.Edge{ID: e.ID, Type: model.RelationType(e.Type), From: ends[e.Source], To: tos[e.Target], Properties: e.Props, Citations: citations(e.Citations, sources)}, nil
+	return &model.Edge{ID: e.ID, Type: model.RelationType(e.Type), From: es["from"][e.Source], To: es["to"][e.Target], Properties: e.Props, Citations: citations(e.Citations, es["citations.source"])}, nil
 }
 
 // Timeline is the resolver for the timeline field.

@@ -2,6 +2,7 @@
 //
 //	load plan  -neo4j-uri URI -out workload.json   pick variables, capture casegraph's Cypher
 //	load run   -workload FILE -target casegraph|neo4j-graphql|cypher ...
+//	load check -workload FILE                      compare casegraph's and @neo4j/graphql's answers
 //	load table RESULT.json...                      print the results side by side
 //
 // plan runs every request of the mix once through casegraph's GraphQL
@@ -28,15 +29,17 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: load plan|run|table [flags]")
+		return fmt.Errorf("usage: load plan|run|check|table [flags]")
 	}
 	switch args[0] {
 	case "plan":
 		return planCmd(ctx, args[1:])
 	case "run":
 		return runCmd(ctx, args[1:])
+	case "check":
+		return checkCmd(ctx, args[1:])
 	case "table":
 		return tableCmd(args[1:])
 	}
-	return fmt.Errorf("unknown command %q: want plan, run or table", args[0])
+	return fmt.Errorf("unknown command %q: want plan, run, check or table", args[0])
 }

@@ -108,7 +108,8 @@ func sender(target, url, uri string) (func(context.Context, Request) error, func
 			if target == "neo4j-graphql" {
 				q = r.NeoGraphQL
 			}
-			return post(ctx, client, url, q)
+			_, err := post(ctx, client, url, q)
+			return err
 		}, func() {}, nil
 	case "cypher":
 		d, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth(), func(c *neo4j.Config) { c.MaxConnectionPoolSize = 64 })
@@ -128,26 +129,28 @@ func sender(target, url, uri string) (func(context.Context, Request) error, func
 	return nil, nil, fmt.Errorf("unknown target %q", target)
 }
 
-func post(ctx context.Context, client *http.Client, url string, q GraphQL) error {
+// post sends one GraphQL request and returns the answer's body; an answer
+// with errors is an error.
+func post(ctx context.Context, client *http.Client, url string, q GraphQL) ([]byte, error) {
 	body, _ := json.Marshal(q)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK || bytes.Contains(b, []byte(`"errors"`)) {
-		return fmt.Errorf("status %d: %.200s", resp.StatusCode, b)
+		return nil, fmt.Errorf("status %d: %.200s", resp.StatusCode, b)
 	}
-	return nil
+	return b, nil
 }
 
 // params turns JSON-decoded parameters back into the driver's types:

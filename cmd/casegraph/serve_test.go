@@ -183,6 +183,23 @@ func TestServeAnswersFromNeo4j(t *testing.T) {
 	})
 }
 
+func TestServeProfilesOnlyOnTheirOwnAddress(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	pprofAddr := fmt.Sprintf("127.0.0.1:%d", neo4jtest.FreePort(t))
+	base, _ := service(t, uri, map[string]string{"CASEGRAPH_PPROF_ADDR": pprofAddr})
+	if got := status(t, "http://"+pprofAddr+"/debug/pprof/goroutine?debug=1"); got != http.StatusOK {
+		t.Errorf("profile on %s = %d, want 200", pprofAddr, got)
+	}
+	if got := status(t, base+"/debug/pprof/"); got == http.StatusOK {
+		t.Errorf("the API address serves profiles too")
+	}
+	// Without the setting there is no profile listener at all.
+	plain, _ := service(t, uri, nil)
+	if got := status(t, plain+"/debug/pprof/"); got == http.StatusOK {
+		t.Errorf("profiles served without CASEGRAPH_PPROF_ADDR")
+	}
+}
+
 func TestServeFailsClearlyOnBusyAddress(t *testing.T) {
 	uri := neo4jtest.URI(t)
 	base, _ := service(t, uri, nil)

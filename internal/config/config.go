@@ -33,6 +33,7 @@ type Config struct {
 	RateBurst       int
 	Data            []string
 	ReadAccess      string // ReadOpen or ReadToken
+	PprofAddr       string // where to serve net/http/pprof; "" is off
 }
 
 // What reading the graph needs; writing always needs a token.
@@ -65,6 +66,7 @@ var Settings = []Setting{
 	{Env: "CASEGRAPH_RATE_BURST", Flag: "rate-burst", Default: "100", Usage: "requests a client may send at once before the rate limit applies"},
 	{Env: "CASEGRAPH_DATA", Flag: "data", Default: "", Usage: "comma-separated case files or directories that serve imports at start"},
 	{Env: "CASEGRAPH_READ_ACCESS", Flag: "read-access", Default: ReadOpen, Usage: "open: anyone may read; token: reading needs a bearer token too"},
+	{Env: "CASEGRAPH_PPROF_ADDR", Flag: "pprof-addr", Default: "", Usage: "serve Go profiles (/debug/pprof/) on this address, apart from the API; keep it on loopback"},
 }
 
 // Bind registers every setting on fs with its environment value (or default)
@@ -100,6 +102,7 @@ func parse(v map[string]*string) (Config, error) {
 		Neo4jDatabase: *v["NEO4J_DATABASE"],
 		Addr:          *v["CASEGRAPH_ADDR"],
 		ReadAccess:    *v["CASEGRAPH_READ_ACCESS"],
+		PprofAddr:     *v["CASEGRAPH_PPROF_ADDR"],
 	}
 	var errs []error
 	c.CORSOrigins = list(*v["CASEGRAPH_CORS_ORIGINS"])
@@ -211,5 +214,6 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("rate_burst", c.RateBurst),
 		slog.Any("data", c.Data),
 		slog.String("read_access", c.ReadAccess),
+		slog.String("pprof_addr", c.PprofAddr),
 	)
 }

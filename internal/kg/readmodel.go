@@ -214,6 +214,12 @@ type Selection struct {
 	Fields []SelectedField
 }
 
+// EntitySet asks for the same selection of several entities.
+type EntitySet struct {
+	IDs       []string
+	Selection *Selection
+}
+
 // SelectedField is one field of a Selection with its arguments and, for an
 // object-valued field, what to select of it.
 type SelectedField struct {

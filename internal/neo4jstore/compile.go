@@ -19,28 +19,63 @@ const MaxListSize = 500
 // subqueries of the one statement. The answer has one map per ID, in order,
 // nil where the ID is unknown; maps carry "__typename".
 func (s *Store) Entities(ctx context.Context, ids []string, sel *kg.Selection) ([]map[string]any, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	c := &compiler{params: map[string]any{"ids": ids}}
-	proj, err := c.entity("n", sel, 0)
-	if err != nil {
+	out, err := s.EntitySets(ctx, []kg.EntitySet{{IDs: ids, Selection: sel}})
+	if err != nil || len(out) == 0 {
 		return nil, err
 	}
-	query := "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, " + proj + " AS v"
+	return out[0], nil
+}
+
+// EntitySets is Entities for several lists of IDs, each with its own
+// selection, in one statement: the rows of a cross-case answer name
+// persons, charges and courts, and a round trip for each kind would add up.
+// Sets without IDs are answered without asking Neo4j.
+func (s *Store) EntitySets(ctx context.Context, sets []kg.EntitySet) ([][]map[string]any, error) {
+	c := &compiler{params: map[string]any{}}
+	var calls, cols []string
+	var asked []int
+	for i, set := range sets {
+		if len(set.IDs) == 0 {
+			continue
+		}
+		proj, err := c.entity("n", set.Selection, 0)
+		if err != nil {
+			return nil, err
+		}
+		col := fmt.Sprintf("s%d", len(cols))
+		calls = append(calls, "CALL () { UNWIND "+c.param(set.IDs)+" AS id MATCH (n:Entity {id: id}) RETURN collect([n.id, "+proj+"]) AS "+col+" }")
+		cols = append(cols, col)
+		asked = append(asked, i)
+	}
+	out := make([][]map[string]any, len(sets))
+	for i, set := range sets {
+		out[i] = make([]map[string]any, len(set.IDs))
+	}
+	if len(cols) == 0 {
+		return out, nil
+	}
+	query := strings.Join(calls, "\n") + "\nRETURN " + strings.Join(cols, ", ")
 	res, err := s.readQuery(ctx, query, c.params)
 	if err != nil {
 		return nil, translate(err, "reading entities failed")
 	}
-	byID := make(map[string]map[string]any, len(res.Records))
-	for _, r := range res.Records {
-		id, _, _ := neo4j.GetRecordValue[string](r, "id")
-		v, _, _ := neo4j.GetRecordValue[map[string]any](r, "v")
-		byID[id] = v
+	if len(res.Records) != 1 {
+		return nil, fmt.Errorf("reading entities: %d rows, want 1", len(res.Records))
 	}
-	out := make([]map[string]any, len(ids))
-	for i, id := range ids {
-		out[i] = byID[id]
+	for j, col := range cols {
+		pairs, _, _ := neo4j.GetRecordValue[[]any](res.Records[0], col)
+		byID := make(map[string]map[string]any, len(pairs))
+		for _, p := range pairs {
+			if pair, ok := p.([]any); ok && len(pair) == 2 {
+				id, _ := pair[0].(string)
+				v, _ := pair[1].(map[string]any)
+				byID[id] = v
+			}
+		}
+		set := sets[asked[j]]
+		for k, id := range set.IDs {
+			out[asked[j]][k] = byID[id]
+		}
 	}
 	return out, nil
 }

@@ -23,16 +23,18 @@ func monthsCypher(from, to string) string {
 
 // convictionRows finds guilty charges with their context and applies a
 // ConvictionFilter. It leaves p (person), k (case), c (charge), a (article),
-// top (the article above any parts), s (sentence), court, rs (restrictions
-// of the person in the case), d and dText (the date) in scope.
+// s (sentence), d and dText (the date) in scope, and court as well when the
+// filter names courts or cities (courtFirst). The rest of a conviction's
+// context is worked out by the statements that need it, for the rows that
+// remain: a page of twenty does not pay for the courts of thousands.
 //
 // The court is the one that imposed the sentence; failing that, the case's
 // one first-instance court if sources agree on it. Where two sources name
 // different courts no court is guessed.
-var convictionRows = `
+func convictionRows(courtFirst bool) string {
+	q := `
 MATCH (p:Person)-[:CHARGED_WITH]->(c:Charge {verdict: 'guilty'})<-[:HAS_CHARGE]-(k:Case)
-// The filters that need no context go first, so the context below is
-// worked out only for the charges that can still match.
+// The filters that need no context go first.
 WHERE (size($articles) = 0 OR EXISTS { MATCH (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(x:LegalArticle) WHERE x.id IN $articles })
   AND (size($parties) = 0 OR EXISTS { MATCH (p)-[:LEADS|MEMBER_OF|FOUNDED]->(x:Party) WHERE x.id IN $parties })
   AND (size($restrictionKinds) = 0 OR EXISTS { MATCH (p)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k) WHERE r.kind IN $restrictionKinds })
@@ -40,25 +42,39 @@ WITH p, c, k,
      head(COLLECT { MATCH (c)-[:UNDER_ARTICLE]->(x:LegalArticle) RETURN x ORDER BY x.id }) AS a,
      head(COLLECT { MATCH (x:Sentence)-[:FOR_CHARGE]->(c) RETURN x ORDER BY x.date DESC, x.id }) AS s
 WITH p, c, k, a, s,
-     head(COLLECT { MATCH (a)-[:PART_OF*0..3]->(x:LegalArticle) WHERE NOT (x)-[:PART_OF]->(:LegalArticle) RETURN x }) AS top,
-     coalesce(
+     CASE WHEN s.date IS NOT NULL THEN s.date ELSE c.date END AS d,
+     CASE WHEN s.date IS NOT NULL THEN s.dateText ELSE c.dateText END AS dText
+WHERE (size($sentenceKinds) = 0 OR s.kind IN $sentenceKinds)
+  AND ($from IS NULL OR d >= $from)
+  AND ($to IS NULL OR d < $to)
+  AND ($unpunished IS NULL OR (s IS NULL) = $unpunished)
+`
+	if courtFirst {
+		q += `WITH p, c, k, a, s, d, dText, ` + convictionCourt + ` AS court
+WHERE (size($courts) = 0 OR court.id IN $courts)
+  AND (size($cities) = 0 OR EXISTS { MATCH (court)-[:LOCATED_IN*1..3]->(x:Place) WHERE x.id IN $cities })
+`
+	}
+	return q
+}
+
+// The parts of a conviction's context that convictionRows leaves out, as
+// expressions over p, k, a and s.
+const (
+	convictionCourt = `coalesce(
        head(COLLECT { MATCH (s)-[:IMPOSED_BY]->(x:Court) RETURN x ORDER BY x.id }),
        CASE WHEN COUNT { (k)-[h:HEARD_BY]->(:Court) WHERE coalesce(h.role, 'first-instance') = 'first-instance' } = 1
          THEN head(COLLECT { MATCH (k)-[h:HEARD_BY]->(x:Court)
                              WHERE coalesce(h.role, 'first-instance') = 'first-instance' AND NOT coalesce(h.contested, false)
                              RETURN x })
-       END) AS court,
-     COLLECT { MATCH (p)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k) RETURN r ORDER BY r.id } AS rs
-WITH p, c, k, a, top, s, court, rs,
-     CASE WHEN s.date IS NOT NULL THEN s.date ELSE c.date END AS d,
-     CASE WHEN s.date IS NOT NULL THEN s.dateText ELSE c.dateText END AS dText
-WHERE (size($courts) = 0 OR court.id IN $courts)
-  AND (size($cities) = 0 OR EXISTS { MATCH (court)-[:LOCATED_IN*1..3]->(x:Place) WHERE x.id IN $cities })
-  AND (size($sentenceKinds) = 0 OR s.kind IN $sentenceKinds)
-  AND ($from IS NULL OR d >= $from)
-  AND ($to IS NULL OR d < $to)
-  AND ($unpunished IS NULL OR (s IS NULL) = $unpunished)
-`
+       END)`
+	convictionTopArticle   = `head(COLLECT { MATCH (a)-[:PART_OF*0..3]->(x:LegalArticle) WHERE NOT (x)-[:PART_OF]->(:LegalArticle) RETURN x })`
+	convictionRestrictions = `COLLECT { MATCH (p)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k) RETURN r ORDER BY r.id }`
+)
+
+// courtFirst says whether a filter needs each conviction's court before
+// the rows are counted.
+func courtFirst(f kg.ConvictionFilter) bool { return len(f.Courts) > 0 || len(f.Cities) > 0 }
 
 // convictionParams turns a filter into parameters. Empty lists, never
 // nulls, so the Cypher can test size(); To is exclusive of the day after
@@ -96,12 +112,29 @@ func convictionParams(f kg.ConvictionFilter) map[string]any {
 // MaxConvictionPage bounds one page of convictions.
 const MaxConvictionPage = 500
 
-var convictionsQuery = convictionRows + `
-WITH p, c, k, a, s, court, rs, d, dText
+// convictionsQuery orders and pages the rows, then works out the court and
+// restrictions of the page's rows alone.
+func convictionsQuery(courtFirst bool) string {
+	vars, carry, court := "p, c, k, a, s, d, dText", "", convictionCourt
+	if courtFirst {
+		vars, carry, court = vars+", court", ", court: court", "row.court"
+	}
+	return convictionRows(courtFirst) + `
+WITH ` + vars + `
 ORDER BY d IS NULL, d DESC, c.id
-WITH collect({person: p.id, case: k.id, charge: c.id, article: a.id, sentence: s.id, court: court.id,
-              date: dText, sentenceKind: s.kind, termMonths: s.termMonths, restrictions: [r IN rs | r.id]}) AS rows
-RETURN size(rows) AS total, rows[$offset..$offset + $first] AS page`
+WITH collect({p: p, c: c, k: k, a: a, s: s, dText: dText` + carry + `}) AS rows
+WITH size(rows) AS total, rows[$offset..$offset + $first] AS page
+CALL (page) {
+  UNWIND range(0, size(page) - 1) AS i
+  WITH i, page[i] AS row
+  WITH i, row, row.p AS p, row.k AS k, row.s AS s
+  WITH i, row, p, k, s, ` + court + ` AS court, ` + convictionRestrictions + ` AS rs
+  ORDER BY i
+  RETURN collect({person: p.id, case: k.id, charge: row.c.id, article: row.a.id, sentence: s.id, court: court.id,
+                  date: row.dText, sentenceKind: s.kind, termMonths: s.termMonths, restrictions: [r IN rs | r.id]}) AS rows
+}
+RETURN total, rows AS page`
+}
 
 // Convictions returns a page of guilty charges matching f, newest first,
 // and how many there are in all.
@@ -114,7 +147,7 @@ func (s *Store) Convictions(ctx context.Context, f kg.ConvictionFilter, first, o
 	}
 	params := convictionParams(f)
 	params["first"], params["offset"] = int64(first), int64(offset)
-	res, err := s.readQuery(ctx, convictionsQuery, params)
+	res, err := s.readQuery(ctx, convictionsQuery(courtFirst(f)), params)
 	if err != nil {
 		return nil, 0, translate(err, "reading convictions failed")
 	}
@@ -164,32 +197,46 @@ func (s *Store) ChargeChanges(ctx context.Context) ([]kg.ChargeChange, error) {
 	return out, nil
 }
 
-// Counts count people convicted in a case, not charges: someone convicted
-// under two parts of one article, or on three charges in one year, counts
-// once for it.
-var countsQuery = convictionRows + `
-WITH p, k, CASE $by
-  WHEN 'ARTICLE' THEN CASE WHEN top IS NULL THEN [] ELSE [[top.id, coalesce(top.name, top.id)]] END
-  WHEN 'COURT' THEN CASE WHEN court IS NULL THEN [] ELSE [[court.id, coalesce(court.name, court.id)]] END
-  WHEN 'YEAR' THEN CASE WHEN d IS NULL THEN [] ELSE [[toString(d.year), toString(d.year)]] END
-  WHEN 'RESTRICTION_KIND' THEN [r IN rs WHERE r.kind IS NOT NULL | [r.kind, r.kind]]
-  WHEN 'SENTENCE_KIND' THEN CASE WHEN s.kind IS NULL THEN [] ELSE [[s.kind, s.kind]] END
-  ELSE [] END AS keys
+// countKeys gives, per dimension, the context a count needs beyond
+// convictionRows' (an expression, or "") and the keys it counts a
+// conviction under, as [key, label] pairs.
+var countKeys = map[kg.CountDimension]struct{ context, keys string }{
+	kg.ByArticle: {convictionTopArticle + " AS top",
+		"CASE WHEN top IS NULL THEN [] ELSE [[top.id, coalesce(top.name, top.id)]] END"},
+	kg.ByCourt: {convictionCourt + " AS court",
+		"CASE WHEN court IS NULL THEN [] ELSE [[court.id, coalesce(court.name, court.id)]] END"},
+	kg.ByYear:        {"", "CASE WHEN d IS NULL THEN [] ELSE [[toString(d.year), toString(d.year)]] END"},
+	kg.ByRestriction: {convictionRestrictions + " AS rs", "[r IN rs WHERE r.kind IS NOT NULL | [r.kind, r.kind]]"},
+	kg.BySentence:    {"", "CASE WHEN s.kind IS NULL THEN [] ELSE [[s.kind, s.kind]] END"},
+}
+
+// countsQuery counts people convicted in a case, not charges: someone
+// convicted under two parts of one article, or on three charges in one
+// year, counts once for it.
+func countsQuery(by kg.CountDimension, courtFirst bool) string {
+	k := countKeys[by]
+	vars := "p, k, a, s, d"
+	switch {
+	case courtFirst && by == kg.ByCourt:
+		vars += ", court"
+	case k.context != "":
+		vars += ", " + k.context
+	}
+	return convictionRows(courtFirst) + `
+WITH ` + vars + `
+WITH p, k, ` + k.keys + ` AS keys
 UNWIND keys AS key
 WITH key[0] AS key, key[1] AS label, count(DISTINCT p.id + ' ' + k.id) AS n
 RETURN key, label, n
 ORDER BY n DESC, key`
+}
 
 // Counts groups the convictions matching f by one dimension.
 func (s *Store) Counts(ctx context.Context, by kg.CountDimension, f kg.ConvictionFilter) ([]kg.GroupCount, error) {
-	switch by {
-	case kg.ByArticle, kg.ByCourt, kg.ByYear, kg.ByRestriction, kg.BySentence:
-	default:
+	if _, ok := countKeys[by]; !ok {
 		return nil, kg.Errorf(kg.Invalid, "cannot count by %q", by)
 	}
-	params := convictionParams(f)
-	params["by"] = string(by)
-	res, err := s.readQuery(ctx, countsQuery, params)
+	res, err := s.readQuery(ctx, countsQuery(by, courtFirst(f)), convictionParams(f))
 	if err != nil {
 		return nil, translate(err, "counting convictions failed")
 	}

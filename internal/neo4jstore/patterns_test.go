@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -77,6 +78,8 @@ func TestConvictions(t *testing.T) {
 			[]string{patMamai}, []string{patIlyashev, patAbzhan}},
 		{"courts in Almaty", kg.ConvictionFilter{Cities: []string{"place/almaty"}},
 			[]string{patMamai, patIlyashev}, []string{patAbzhan}},
+		{"one court", kg.ConvictionFilter{Courts: []string{"court/almaty-court-mamai-trial"}},
+			[]string{patMamai}, []string{patIlyashev, patAbzhan}},
 		{"Democratic Party", kg.ConvictionFilter{Parties: []string{"party/democratic-party"}},
 			[]string{patMamai}, []string{patIlyashev, patAbzhan}},
 		{"in 2023", kg.ConvictionFilter{From: mustPatternDate(t, "2023"), To: mustPatternDate(t, "2023")},
@@ -128,6 +131,15 @@ func TestConvictionContext(t *testing.T) {
 	}
 	if !slices.Contains(c.Restrictions, "restriction/mamai-social-media-ban") || slices.Contains(c.Restrictions, "restriction/ilyashev-political-activity-ban") {
 		t.Errorf("restrictions %v", c.Restrictions)
+	}
+	// With a city filter the court is worked out before paging; the row
+	// must read the same.
+	again, _, err := s.Convictions(patternCtx(t), kg.ConvictionFilter{Articles: []string{patArticle274}, SentenceKinds: []string{"suspended"}, Cities: []string{"place/almaty"}}, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != 1 || !reflect.DeepEqual(again[0], c) {
+		t.Errorf("with a city filter got %+v, want %+v", again, c)
 	}
 }
 
@@ -197,6 +209,9 @@ func TestCounts(t *testing.T) {
 		{kg.ByArticle, kg.ConvictionFilter{}, patArticle274, 3},
 		{kg.ByArticle, kg.ConvictionFilter{}, "legal-article/kz-cc-194", 1},
 		{kg.ByCourt, kg.ConvictionFilter{}, "court/almaty-court-mamai-trial", 1},
+		// A court or city filter works the court out before counting.
+		{kg.ByCourt, kg.ConvictionFilter{Cities: []string{"place/almaty"}}, "court/almaty-court-mamai-trial", 1},
+		{kg.ByArticle, kg.ConvictionFilter{Courts: []string{"court/almaty-court-mamai-trial"}}, patArticle274, 1},
 		{kg.ByYear, kg.ConvictionFilter{Articles: []string{patArticle274}}, "2023", 2},
 		{kg.ByYear, kg.ConvictionFilter{Articles: []string{patArticle274}}, "2020", 1},
 		{kg.ByRestriction, kg.ConvictionFilter{}, "political-activity-ban", 3},

@@ -21,6 +21,9 @@ func (emptyStore) Stats(context.Context) (kg.Stats, error) { return kg.Stats{}, 
 func (emptyStore) Entities(context.Context, []string, *kg.Selection) ([]map[string]any, error) {
 	return nil, nil
 }
+func (emptyStore) EntitySets(_ context.Context, sets []kg.EntitySet) ([][]map[string]any, error) {
+	return make([][]map[string]any, len(sets)), nil
+}
 func (emptyStore) ListEntities(context.Context, []kg.EntityType, kg.EntityOrder, int, int) ([]string, int, error) {
 	return nil, 0, nil
 }
