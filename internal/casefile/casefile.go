@@ -182,8 +182,13 @@ type pendingRef struct {
 	pos
 	id      string
 	targets []kg.EntityType
-	what    string
+	field   string // with owner, names the reference in problems
+	owner   string
 }
+
+// what names the reference as "field of owner". It is built only for a
+// problem, since most references have none.
+func (r pendingRef) what() string { return r.field + " of " + r.owner }
 
 type pendingCite struct {
 	pos
@@ -491,7 +496,7 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 			targets = kv[1].Content
 		}
 		for _, t := range targets {
-			c.refs = append(c.refs, pendingRef{pos: at(path, t), id: t.Value, targets: fd.targets, what: fmt.Sprintf("%s of %s", fd.name, e.ID)})
+			c.refs = append(c.refs, pendingRef{pos: at(path, t), id: t.Value, targets: fd.targets, field: fd.name, owner: e.ID})
 			from, to := e.ID, t.Value
 			if fd.reverse {
 				from, to = to, from
@@ -559,11 +564,11 @@ func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
 	}
 	if fn, has := m["from"]; has {
 		l.From = fn[1].Value
-		c.refs = append(c.refs, pendingRef{pos: at(path, fn[1]), id: l.From, targets: spec.From, what: fmt.Sprintf("from of %s", l.Type)})
+		c.refs = append(c.refs, pendingRef{pos: at(path, fn[1]), id: l.From, targets: spec.From, field: "from", owner: string(l.Type)})
 	}
 	if tn, has := m["to"]; has {
 		l.To = tn[1].Value
-		c.refs = append(c.refs, pendingRef{pos: at(path, tn[1]), id: l.To, targets: spec.To, what: fmt.Sprintf("to of %s", l.Type)})
+		c.refs = append(c.refs, pendingRef{pos: at(path, tn[1]), id: l.To, targets: spec.To, field: "to", owner: string(l.Type)})
 	}
 	l.ID = string(l.Type) + ":" + l.From + "->" + l.To
 	if in, has := m["id"]; has {
@@ -784,9 +789,9 @@ func (c *checker) resolve() {
 		t, ok := typeOf(r.id)
 		switch {
 		case !ok:
-			c.addf(r.pos, "%s: unknown id %q: define it in a case file of this import or import the file that does", r.what, r.id)
+			c.addf(r.pos, "%s: unknown id %q: define it in a case file of this import or import the file that does", r.what(), r.id)
 		case len(r.targets) > 0 && !containsType(r.targets, t):
-			c.addf(r.pos, "%s: %s is a %s, want %s", r.what, r.id, t, typeList(r.targets))
+			c.addf(r.pos, "%s: %s is a %s, want %s", r.what(), r.id, t, typeList(r.targets))
 		}
 	}
 	paragraphs := map[string]int{}

@@ -163,10 +163,25 @@ var relationFields = []field{
 	{name: "contested", kind: boolean},
 }
 
-// fieldsOf returns the fields an entity of type t may have.
+// fieldsOf returns the fields an entity of type t may have. Callers must
+// not change the slice: it is shared.
 func fieldsOf(t kg.EntityType) []field {
 	if t == kg.Source {
 		return sourceFields
 	}
-	return append(append([]field{}, commonFields...), typeFields[t]...)
+	if fs, ok := entityFields[t]; ok {
+		return fs
+	}
+	return commonFields[:len(commonFields):len(commonFields)]
 }
+
+// entityFields joins the common fields and each type's own once, rather
+// than for every entity checked.
+var entityFields = func() map[kg.EntityType][]field {
+	m := make(map[kg.EntityType][]field, len(typeFields))
+	for t, own := range typeFields {
+		fs := append(append([]field{}, commonFields...), own...)
+		m[t] = fs[:len(fs):len(fs)]
+	}
+	return m
+}()

@@ -64,7 +64,8 @@ type gen struct {
 	zOrg *rand.Zipf
 	zPro *rand.Zipf // of protests
 	// defendants of earlier cases, some of whom are charged again.
-	defendants []string
+	defendants  []string
+	isDefendant map[string]bool // the same, for lookups in constant time
 	// stated holds the relations of people across cases, each stated once.
 	stated map[string]bool
 }
@@ -74,7 +75,7 @@ func newGen(n int, seed int64) *gen {
 	sz := poolSizes(n)
 	zipf := func(k int) *rand.Zipf { return rand.NewZipf(r, 1.2, 1, uint64(k-1)) }
 	return &gen{r: r, sz: sz, zArt: zipf(sz.articles), zCrt: zipf(sz.courts), zLaw: zipf(sz.lawyers),
-		zOrg: zipf(sz.orgs), zPro: zipf(sz.protests), stated: map[string]bool{}}
+		zOrg: zipf(sz.orgs), zPro: zipf(sz.protests), stated: map[string]bool{}, isDefendant: map[string]bool{}}
 }
 
 var (
@@ -260,7 +261,8 @@ func (g *gen) caseFile(i int) []byte {
 		g.charges(&b, c, caseID, courtID, d, k, year, cite)
 	}
 	for _, d := range defendants {
-		if !contains(g.defendants, d) {
+		if !g.isDefendant[d] {
+			g.isDefendant[d] = true
 			g.defendants = append(g.defendants, d)
 		}
 	}
