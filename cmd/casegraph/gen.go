@@ -15,8 +15,8 @@ import (
 )
 
 // genCmd writes a synthetic graph for benchmarks, as case files in a
-// directory or straight into Neo4j: through the importer, one transaction
-// per file as "casegraph import" does, or with -bulk as batched writes.
+// directory or straight into Neo4j: through the importer, as "casegraph
+// import" writes them, or with -bulk as raw batched writes.
 func genCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cases int
 	var seed int64
@@ -26,7 +26,7 @@ func genCmd(ctx context.Context, args []string, getenv func(string) string, stdo
 		fs.IntVar(&cases, "cases", 1000, "number of synthetic cases")
 		fs.Int64Var(&seed, "seed", 1, "random seed; the same seed gives the same graph")
 		fs.StringVar(&out, "out", "", "write the case files to this directory instead of loading them")
-		fs.BoolVar(&bulk, "bulk", false, "load with batched writes instead of one import transaction per file")
+		fs.BoolVar(&bulk, "bulk", false, "load with raw batched writes instead of through the importer")
 	})
 	if err != nil {
 		return err

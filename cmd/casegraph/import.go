@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/casegraph/casegraph/internal/casefile"
@@ -34,8 +35,8 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 // importFiles validates every file first and writes nothing unless all are
-// valid; then it writes each file (or each cycle of files that refer to one
-// another) in one transaction, reporting to out.
+// valid; then it writes them in chunks of consecutive groups, one
+// transaction per chunk, reporting to out.
 func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, sourcesDir string, dryRun bool, out io.Writer) error {
 	paths, err := casefile.Expand(args)
 	if err != nil {
@@ -65,37 +66,133 @@ func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, so
 	return writeFiles(ctx, store, files, dryRun, out)
 }
 
-// writeFiles writes checked files, each group in one transaction (or, with
-// dryRun, prints what each would change).
+// A chunk of at most this many files and entities is written in one
+// transaction: large imports then cost little more than raw batched writes,
+// while a transaction stays small enough for Neo4j's memory.
+const (
+	chunkFiles    = 500
+	chunkEntities = 10000
+)
+
+// writeFiles writes checked files in chunks of consecutive groups (or, with
+// dryRun, prints what each would change). Groups come in dependency order,
+// so chunking them keeps each file after the files it refers to.
 func writeFiles(ctx context.Context, store *neo4jstore.Store, files []*casefile.File, dryRun bool, out io.Writer) error {
-	for _, group := range casefile.Groups(files) {
-		batches := make([]kg.Batch, len(group))
-		names := make([]string, len(group))
-		for i, f := range group {
-			batches[i], names[i] = f.Batch, f.Path
+	groups := casefile.Groups(files)
+	if dryRun {
+		return planFiles(ctx, store, groups, out)
+	}
+	for _, chunk := range chunks(groups, chunkFiles, chunkEntities) {
+		if err := writeChunk(ctx, store, chunk, out); err != nil {
+			return err
 		}
-		if dryRun {
-			for i, b := range batches {
-				changes, unchanged, err := store.Plan(ctx, b)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(out, "%s: %d changes, %d unchanged\n", names[i], len(changes), unchanged)
-				for _, c := range changes {
-					line := fmt.Sprintf("  %s %s %s", c.Op, c.Kind, c.ID)
-					if len(c.Fields) > 0 {
-						line += ": " + strings.Join(c.Fields, ", ")
-					}
-					fmt.Fprintln(out, line)
-				}
+	}
+	return nil
+}
+
+// chunks splits groups, in order, into runs of at most maxFiles files and
+// maxEntities entities; a group larger than that is a run of its own.
+func chunks(groups [][]*casefile.File, maxFiles, maxEntities int) [][][]*casefile.File {
+	var out [][][]*casefile.File
+	var cur [][]*casefile.File
+	files, entities := 0, 0
+	for _, g := range groups {
+		n, e := len(g), 0
+		for _, f := range g {
+			e += len(f.Batch.Entities)
+		}
+		if len(cur) > 0 && (files+n > maxFiles || entities+e > maxEntities) {
+			out, cur, files, entities = append(out, cur), nil, 0, 0
+		}
+		cur = append(cur, g)
+		files, entities = files+n, entities+e
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// writeChunk writes a chunk in one transaction. If that fails, it writes
+// the chunk's groups one by one, each in its own transaction, so the error
+// names the files at fault and the groups before them still land.
+func writeChunk(ctx context.Context, store *neo4jstore.Store, chunk [][]*casefile.File, out io.Writer) error {
+	files := slices.Concat(chunk...)
+	err := writeGroup(ctx, store, files, out)
+	if err == nil || len(chunk) == 1 || ctx.Err() != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%v; writing those files group by group\n", err)
+	for _, g := range chunk {
+		if err := writeGroup(ctx, store, g, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeGroup writes files in one transaction and reports, per file,
+// whether it was written or skipped as unchanged, then what changed.
+func writeGroup(ctx context.Context, store *neo4jstore.Store, files []*casefile.File, out io.Writer) error {
+	batches := make([]kg.Batch, len(files))
+	for i, f := range files {
+		batches[i] = f.Batch
+	}
+	res, err := store.Import(ctx, batches)
+	if err != nil {
+		return fmt.Errorf("importing %s: %w (that transaction was rolled back)", fileNames(files), err)
+	}
+	unchanged := map[string]bool{}
+	for _, origin := range res.Unchanged {
+		unchanged[origin] = true
+	}
+	for _, f := range files {
+		state := "written"
+		if unchanged[f.Batch.Origin] {
+			state = "unchanged since its last import"
+		}
+		fmt.Fprintf(out, "%s: %s\n", f.Path, state)
+	}
+	fmt.Fprintf(out, "%d %s in one transaction: %s\n", len(files), plural(len(files), "file", "files"), res)
+	return nil
+}
+
+// fileNames names up to ten files in full, and a longer list by its ends.
+func fileNames(files []*casefile.File) string {
+	if len(files) <= 10 {
+		names := make([]string, len(files))
+		for i, f := range files {
+			names[i] = f.Path
+		}
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%d files, %s to %s", len(files), files[0].Path, files[len(files)-1].Path)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// planFiles prints what importing each file would change.
+func planFiles(ctx context.Context, store *neo4jstore.Store, groups [][]*casefile.File, out io.Writer) error {
+	for _, group := range groups {
+		for _, f := range group {
+			changes, unchanged, err := store.Plan(ctx, f.Batch)
+			if err != nil {
+				return err
 			}
-			continue
+			fmt.Fprintf(out, "%s: %d changes, %d unchanged\n", f.Path, len(changes), unchanged)
+			for _, c := range changes {
+				line := fmt.Sprintf("  %s %s %s", c.Op, c.Kind, c.ID)
+				if len(c.Fields) > 0 {
+					line += ": " + strings.Join(c.Fields, ", ")
+				}
+				fmt.Fprintln(out, line)
+			}
 		}
-		res, err := store.Import(ctx, batches)
-		if err != nil {
-			return fmt.Errorf("importing %s: %w (that transaction was rolled back)", strings.Join(names, ", "), err)
-		}
-		fmt.Fprintf(out, "%s: %s\n", strings.Join(names, ", "), res)
 	}
 	return nil
 }

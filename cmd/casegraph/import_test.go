@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/casegraph/casegraph/internal/casefile"
+	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/neo4jtest"
 )
 
@@ -207,6 +210,9 @@ func TestImportTwiceChangesNothingAndDryRunWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatalf("first import: %v\n%s", err, out)
 	}
+	if want := path + ": written\n"; !strings.Contains(out, want) {
+		t.Errorf("first import printed\n%s\nwant %q", out, want)
+	}
 	if n, r, m := tagged(t, uri, tag); n != importCaseNodes || r != importCaseRels || m != 1 {
 		t.Fatalf("after the first import: %d entities, %d relationships, %d manifests; want %d, %d, 1\n%s", n, r, m, importCaseNodes, importCaseRels, out)
 	}
@@ -215,8 +221,13 @@ func TestImportTwiceChangesNothingAndDryRunWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second import: %v\n%s", err, out)
 	}
-	if want := path + ": 0 nodes created, 0 deleted; 0 relationships created, 0 deleted;"; !strings.Contains(out, want) {
-		t.Errorf("second import printed\n%s\nwant %q", out, want)
+	for _, want := range []string{
+		path + ": unchanged since its last import\n",
+		"1 file in one transaction: 0 nodes created, 0 deleted; 0 relationships created, 0 deleted; 0 properties set\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("second import printed\n%s\nwant %q", out, want)
+		}
 	}
 	if n, r, m := tagged(t, uri, tag); n != importCaseNodes || r != importCaseRels || m != 1 {
 		t.Errorf("after the second import: %d entities, %d relationships, %d manifests; want %d, %d, 1", n, r, m, importCaseNodes, importCaseRels)
@@ -254,5 +265,69 @@ func TestImportTwiceChangesNothingAndDryRunWritesNothing(t *testing.T) {
 	}
 	if got, _ := recs[0].Get("defendant"); got != true {
 		t.Errorf("after the dry run DEFENDANT_IN is gone: the dry run wrote")
+	}
+}
+
+func TestImportFallsBackToOneTransactionPerGroup(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	tag := importTag(t, uri)
+	dir := t.TempDir()
+	// Three independent files, one chunk. The middle one passes every
+	// check, but Neo4j rejects it: its extra ID is too long for the index
+	// of entity IDs.
+	long := "  - id: person/{tag}-" + strings.Repeat("x", 10000) + "\n    type: Person\n    name: Long\n    cite: [source/{tag}-report#p1]\n"
+	var paths []string
+	for i, text := range []string{importCase, strings.Replace(importCase, "entities:\n", "entities:\n"+long, 1), importCase} {
+		sub := fmt.Sprintf("%s-%d", tag, i)
+		paths = append(paths, writeCase(t, dir, sub+".yaml", sub, text))
+	}
+
+	out, err := importRun(t, uri, paths...)
+	if err == nil {
+		t.Fatalf("import succeeded, want Neo4j to reject %s; printed:\n%s", paths[1], out)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "importing "+paths[1]+":") || !strings.Contains(msg, "that transaction was rolled back") ||
+		strings.Contains(msg, paths[0]) || strings.Contains(msg, paths[2]) {
+		t.Errorf("error %q should name %s alone and say its transaction was rolled back", msg, paths[1])
+	}
+	// First the three in one transaction, which Neo4j rolls back; then
+	// one group at a time.
+	first, rest, _ := strings.Cut(out, "\n")
+	if chunk := "importing " + strings.Join(paths, ", ") + ": "; !strings.HasPrefix(first, chunk) ||
+		!strings.HasSuffix(first, "(that transaction was rolled back); writing those files group by group") {
+		t.Errorf("first printed %q, want the failure of %q and the fallback", first, chunk)
+	}
+	if want := paths[0] + ": written\n"; !strings.HasPrefix(rest, want) {
+		t.Errorf("then printed\n%s\nwant %q", rest, want)
+	}
+	// The file before the rejected one lands; nothing of it or after it.
+	for i, want := range [][3]int64{{importCaseNodes, importCaseRels, 1}, {0, 0, 0}, {0, 0, 0}} {
+		if n, r, m := tagged(t, uri, fmt.Sprintf("%s-%d", tag, i)); [3]int64{n, r, m} != want {
+			t.Errorf("file %d: %d entities, %d relationships, %d manifests in the graph; want %v", i, n, r, m, want)
+		}
+	}
+}
+
+func TestChunksKeepOrderWithinLimits(t *testing.T) {
+	group := func(name string, files, entities int) []*casefile.File {
+		g := make([]*casefile.File, files)
+		for i := range g {
+			g[i] = &casefile.File{Path: fmt.Sprintf("%s%d", name, i)}
+		}
+		g[0].Batch.Entities = make([]kg.Entity, entities)
+		return g
+	}
+	groups := [][]*casefile.File{group("a", 1, 4), group("b", 2, 6), group("c", 1, 1), group("d", 1, 20), group("e", 1, 1), group("f", 1, 1)}
+	var got []string
+	for _, chunk := range chunks(groups, 3, 10) {
+		var names []string
+		for _, f := range slices.Concat(chunk...) {
+			names = append(names, f.Path)
+		}
+		got = append(got, strings.Join(names, " "))
+	}
+	// At most 3 files and 10 entities a chunk; d alone exceeds them.
+	if want := []string{"a0 b0 b1", "c0", "d0", "e0 f0"}; !slices.Equal(got, want) {
+		t.Errorf("chunks: %q, want %q", got, want)
 	}
 }

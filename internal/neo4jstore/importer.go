@@ -11,11 +11,14 @@ import (
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
-// ImportResult counts what an import changed in the graph.
+// ImportResult counts what an import changed in the graph. Unchanged
+// names the files skipped because their content had not changed since
+// their last import.
 type ImportResult struct {
 	NodesCreated, NodesDeleted                 int
 	RelationshipsCreated, RelationshipsDeleted int
 	PropertiesSet                              int
+	Unchanged                                  []string
 }
 
 // Known returns, for the IDs that the graph holds, their type and the case
@@ -42,18 +45,16 @@ func (s *Store) Known(ctx context.Context, ids []string) (map[string]kg.EntityTy
 // Import writes batches in one transaction: each entity and relationship is
 // merged by ID and its properties replaced, and whatever a batch's file
 // wrote before but no longer states is removed. Importing the same batch
-// twice changes nothing.
+// twice changes nothing. The batches are written as one set, a few
+// statements whatever their number, so an ID one batch states is never
+// removed as gone from another batch of the same call.
 func (s *Store) Import(ctx context.Context, batches []kg.Batch) (ImportResult, error) {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
 	out, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		var total ImportResult
-		for _, b := range batches {
-			if err := importBatch(ctx, tx, b, &total); err != nil {
-				return nil, err
-			}
-		}
-		return total, nil
+		err := importBatches(ctx, tx, batches, &total)
+		return total, err
 	})
 	if err != nil {
 		return ImportResult{}, translate(err, "import failed")
@@ -62,136 +63,262 @@ func (s *Store) Import(ctx context.Context, batches []kg.Batch) (ImportResult, e
 }
 
 func importBatch(ctx context.Context, tx neo4j.ManagedTransaction, b kg.Batch, total *ImportResult) error {
-	run := func(query string, params map[string]any) error {
-		res, err := tx.Run(ctx, query, params)
-		if err != nil {
-			return err
-		}
-		sum, err := res.Consume(ctx)
-		if err != nil {
-			return err
-		}
-		c := sum.Counters()
-		total.NodesCreated += c.NodesCreated()
-		total.NodesDeleted += c.NodesDeleted()
-		total.RelationshipsCreated += c.RelationshipsCreated()
-		total.RelationshipsDeleted += c.RelationshipsDeleted()
-		total.PropertiesSet += c.PropertiesSet()
-		return nil
-	}
+	return importBatches(ctx, tx, []kg.Batch{b}, total)
+}
 
-	oldEntities, oldLinks, oldHash, err := readManifest(ctx, tx, b.Origin)
+// importBatches writes runs of batches of distinct files as sets: a file
+// given twice is written again in a later set, so the later batch wins as
+// it would written on its own.
+func importBatches(ctx context.Context, tx neo4j.ManagedTransaction, batches []kg.Batch, total *ImportResult) error {
+	for len(batches) > 0 {
+		n := distinctOrigins(batches)
+		if err := importSet(&writer{ctx: ctx, tx: tx, total: total}, batches[:n]); err != nil {
+			return err
+		}
+		batches = batches[n:]
+	}
+	return nil
+}
+
+// distinctOrigins returns the length of the longest prefix of batches in
+// which no file appears twice.
+func distinctOrigins(batches []kg.Batch) int {
+	seen := map[string]bool{}
+	for i, b := range batches {
+		if seen[b.Origin] {
+			return i
+		}
+		seen[b.Origin] = true
+	}
+	return len(batches)
+}
+
+func importSet(w *writer, batches []kg.Batch) error {
+	origins := make([]string, len(batches))
+	for i, b := range batches {
+		origins[i] = b.Origin
+	}
+	old, err := readManifests(w.ctx, w.tx, origins)
 	if err != nil {
 		return err
 	}
-	if b.Hash != "" && b.Hash == oldHash {
-		// The file has not changed since it was imported; skipping it also
-		// keeps the edits made through the API since then.
+	var changed []kg.Batch
+	for _, b := range batches {
+		if b.Hash != "" && b.Hash == old[b.Origin].hash {
+			// The file has not changed since it was imported; skipping it
+			// also keeps the edits made through the API since then.
+			w.total.Unchanged = append(w.total.Unchanged, b.Origin)
+			continue
+		}
+		changed = append(changed, b)
+	}
+	if len(changed) == 0 {
 		return nil
 	}
-	newEntities := map[string]bool{}
-	newLinks := map[string]bool{}
-	for _, e := range b.Entities {
-		newEntities[e.ID] = true
+	if err := w.deleteStale(changed, old, statedBy(batches)); err != nil {
+		return err
 	}
-	for _, l := range b.Links {
-		newLinks[manifestLink(l.Type, l.ID)] = true
+	if err := w.writeEntities(changed); err != nil {
+		return err
 	}
+	if err := w.writeLinks(changed); err != nil {
+		return err
+	}
+	return w.writeManifests(changed)
+}
 
-	// Relationships the file no longer states go first, by type.
-	stale := map[kg.RelType][]string{}
-	for _, ml := range oldLinks {
-		if !newLinks[ml] {
-			t, id, _ := strings.Cut(ml, " ")
-			stale[kg.RelType(t)] = append(stale[kg.RelType(t)], id)
+// writer runs the statements of one import and sums their counters.
+type writer struct {
+	ctx   context.Context
+	tx    neo4j.ManagedTransaction
+	total *ImportResult
+}
+
+func (w *writer) run(query string, params map[string]any) error {
+	res, err := w.tx.Run(w.ctx, query, params)
+	if err != nil {
+		return err
+	}
+	sum, err := res.Consume(w.ctx)
+	if err != nil {
+		return err
+	}
+	c := sum.Counters()
+	w.total.NodesCreated += c.NodesCreated()
+	w.total.NodesDeleted += c.NodesDeleted()
+	w.total.RelationshipsCreated += c.RelationshipsCreated()
+	w.total.RelationshipsDeleted += c.RelationshipsDeleted()
+	w.total.PropertiesSet += c.PropertiesSet()
+	return nil
+}
+
+// stated holds the entity IDs and manifest links that some batch of an
+// import states, changed or not: those are never removed as gone.
+type stated struct{ entities, links map[string]bool }
+
+func statedBy(batches []kg.Batch) stated {
+	s := stated{entities: map[string]bool{}, links: map[string]bool{}}
+	for _, b := range batches {
+		for _, e := range b.Entities {
+			s.entities[e.ID] = true
+		}
+		for _, l := range b.Links {
+			s.links[manifestLink(l.Type, l.ID)] = true
+		}
+	}
+	return s
+}
+
+// deleteStale removes what the changed files wrote before but no batch
+// states any more: relationships first, by type, then entities, each only
+// if its origin is still the file that no longer defines it.
+func (w *writer) deleteStale(changed []kg.Batch, old map[string]manifest, keep stated) error {
+	rels := map[kg.RelType][]string{}
+	var gone []map[string]any
+	seen := map[string]bool{}
+	for _, b := range changed {
+		m := old[b.Origin]
+		for _, ml := range m.links {
+			if !keep.links[ml] && !seen[ml] {
+				seen[ml] = true
+				t, id, _ := strings.Cut(ml, " ")
+				rels[kg.RelType(t)] = append(rels[kg.RelType(t)], id)
+			}
+		}
+		for _, id := range m.entities {
+			if !keep.entities[id] {
+				gone = append(gone, map[string]any{"id": id, "origin": b.Origin})
+			}
 		}
 	}
 	for _, t := range kg.AllRelTypes() {
-		if ids := stale[t]; len(ids) > 0 {
-			if err := run("UNWIND $ids AS id MATCH ()-[r:"+string(t)+" {id: id}]->() DELETE r", map[string]any{"ids": ids}); err != nil {
+		if ids := rels[t]; len(ids) > 0 {
+			if err := w.run("UNWIND $ids AS id MATCH ()-[r:"+string(t)+" {id: id}]->() DELETE r", map[string]any{"ids": ids}); err != nil {
 				return err
 			}
 		}
 	}
-	var goneEntities []string
-	for _, id := range oldEntities {
-		if !newEntities[id] {
-			goneEntities = append(goneEntities, id)
-		}
+	if len(gone) == 0 {
+		return nil
 	}
-	if len(goneEntities) > 0 {
-		if err := run("UNWIND $ids AS id MATCH (n:Entity {id: id}) WHERE n.origin = $origin DETACH DELETE n",
-			map[string]any{"ids": goneEntities, "origin": b.Origin}); err != nil {
-			return err
-		}
-	}
+	return w.run("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) WHERE n.origin = row.origin DETACH DELETE n",
+		map[string]any{"rows": gone})
+}
 
-	// Entities, one statement per type; labels come from the fixed list.
-	// Only entities whose properties change are written, and each write
-	// bumps the version that edits through the API are checked against.
-	ids := make([]string, len(b.Entities))
-	for i, e := range b.Entities {
-		ids[i] = e.ID
+// writeEntities writes entities, one statement per type; labels come from
+// the fixed list. Only entities whose properties change are written, and
+// each write bumps the version that edits through the API are checked
+// against.
+func (w *writer) writeEntities(changed []kg.Batch) error {
+	var ids []string
+	for _, b := range changed {
+		for _, e := range b.Entities {
+			ids = append(ids, e.ID)
+		}
 	}
-	current, err := collectProps(ctx, tx, "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, properties(n) AS props", ids)
+	current, err := collectProps(w.ctx, w.tx, "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, properties(n) AS props", ids)
 	if err != nil {
 		return err
 	}
 	byType := map[kg.EntityType][]map[string]any{}
-	for _, e := range b.Entities {
-		props := nodeProps(e, b.Origin)
-		have := current[e.ID]
-		if _, same := compare("", e.ID, have, props); same {
-			continue
+	for _, b := range changed {
+		for _, e := range b.Entities {
+			props := nodeProps(e, b.Origin)
+			have := current[e.ID]
+			if _, same := compare("", e.ID, have, props); same {
+				continue
+			}
+			version, _ := have["version"].(int64)
+			props["version"] = version + 1
+			byType[e.Type] = append(byType[e.Type], map[string]any{"id": e.ID, "props": props})
 		}
-		version, _ := have["version"].(int64)
-		props["version"] = version + 1
-		byType[e.Type] = append(byType[e.Type], map[string]any{"id": e.ID, "props": props})
 	}
 	for _, t := range kg.EntityTypes {
 		if rows := byType[t]; len(rows) > 0 {
-			if err := run("UNWIND $rows AS row MERGE (n:Entity {id: row.id}) SET n = row.props, n:"+string(t), map[string]any{"rows": rows}); err != nil {
+			if err := w.run("UNWIND $rows AS row MERGE (n:Entity {id: row.id}) SET n = row.props, n:"+string(t), map[string]any{"rows": rows}); err != nil {
 				return err
 			}
 		}
 	}
+	return nil
+}
 
-	// Relationships, one statement per type. A relationship whose ID now
-	// joins other entities is moved rather than duplicated.
+// writeLinks writes relationships, one statement per type, after every
+// entity, so a relationship finds both ends whichever batch defines them.
+func (w *writer) writeLinks(changed []kg.Batch) error {
 	links := map[kg.RelType][]map[string]any{}
-	for _, l := range b.Links {
-		links[l.Type] = append(links[l.Type], map[string]any{"id": l.ID, "from": l.From, "to": l.To, "props": linkProps(l, b.Origin)})
+	movable := map[kg.RelType][]map[string]any{}
+	for _, b := range changed {
+		for _, l := range b.Links {
+			links[l.Type] = append(links[l.Type], map[string]any{"id": l.ID, "from": l.From, "to": l.To, "props": linkProps(l, b.Origin)})
+			if l.ID != derivedLinkID(l) {
+				movable[l.Type] = append(movable[l.Type], map[string]any{"id": l.ID, "from": l.From, "to": l.To})
+			}
+		}
 	}
 	for _, t := range kg.AllRelTypes() {
-		rows := links[t]
-		if len(rows) == 0 {
-			continue
-		}
-		q := `UNWIND $rows AS row
-			OPTIONAL MATCH (x)-[old:` + string(t) + ` {id: row.id}]->(y) WHERE x.id <> row.from OR y.id <> row.to
-			DELETE old
-			WITH row
-			MATCH (a:Entity {id: row.from})
-			MATCH (b:Entity {id: row.to})
-			MERGE (a)-[r:` + string(t) + ` {id: row.id}]->(b)
-			SET r = row.props`
-		if err := run(q, map[string]any{"rows": rows}); err != nil {
+		if err := w.moveLinks(t, movable[t]); err != nil {
 			return err
 		}
+		if rows := links[t]; len(rows) > 0 {
+			q := `UNWIND $rows AS row
+				MATCH (a:Entity {id: row.from})
+				MATCH (b:Entity {id: row.to})
+				MERGE (a)-[r:` + string(t) + ` {id: row.id}]->(b)
+				SET r = row.props`
+			if err := w.run(q, map[string]any{"rows": rows}); err != nil {
+				return err
+			}
+		}
 	}
+	return nil
+}
 
-	ids = make([]string, 0, len(newEntities))
-	for id := range newEntities {
-		ids = append(ids, id)
+// derivedLinkID is the ID a relationship gets unless it is given one
+// (rel/...): it names both ends, so a relationship of that ID cannot join
+// other entities.
+func derivedLinkID(l kg.Link) string { return string(l.Type) + ":" + l.From + "->" + l.To }
+
+// moveLinks removes relationships of type t whose ID the rows now give to
+// other ends, so that writing them moves rather than duplicates them.
+func (w *writer) moveLinks(t kg.RelType, rows []map[string]any) error {
+	if len(rows) == 0 {
+		return nil
 	}
-	mls := make([]string, 0, len(newLinks))
-	for ml := range newLinks {
-		mls = append(mls, ml)
+	return w.run(`UNWIND $rows AS row
+		MATCH (x)-[old:`+string(t)+` {id: row.id}]->(y) WHERE x.id <> row.from OR y.id <> row.to
+		DELETE old`, map[string]any{"rows": rows})
+}
+
+// writeManifests records, per file, what it now states and its hash.
+func (w *writer) writeManifests(changed []kg.Batch) error {
+	rows := make([]map[string]any, len(changed))
+	for i, b := range changed {
+		rows[i] = manifestRow(b)
 	}
-	sort.Strings(ids)
-	sort.Strings(mls)
-	return run("MERGE (f:CaseFile {name: $origin}) SET f.entities = $ids, f.links = $links, f.hash = $hash",
-		map[string]any{"origin": b.Origin, "ids": ids, "links": mls, "hash": b.Hash})
+	return w.run("UNWIND $rows AS row MERGE (f:CaseFile {name: row.origin}) SET f.entities = row.ids, f.links = row.links, f.hash = row.hash",
+		map[string]any{"rows": rows})
+}
+
+func manifestRow(b kg.Batch) map[string]any {
+	ids := map[string]bool{}
+	for _, e := range b.Entities {
+		ids[e.ID] = true
+	}
+	links := map[string]bool{}
+	for _, l := range b.Links {
+		links[manifestLink(l.Type, l.ID)] = true
+	}
+	return map[string]any{"origin": b.Origin, "ids": sortedKeys(ids), "links": sortedKeys(links), "hash": b.Hash}
+}
+
+func sortedKeys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func manifestLink(t kg.RelType, id string) string { return string(t) + " " + id }
@@ -202,17 +329,39 @@ func manifestLink(t kg.RelType, id string) string { return string(t) + " " + id 
 // and exports do not write them.
 var derived = map[string]bool{"searchText": true, "version": true, "owner": true}
 
+// manifest is what a case file wrote at its last import.
+type manifest struct {
+	entities, links []string
+	hash            string
+}
+
 func readManifest(ctx context.Context, tx neo4j.ManagedTransaction, origin string) (entities, links []string, hash string, err error) {
-	res, err := tx.Run(ctx, "MATCH (f:CaseFile {name: $origin}) RETURN f.entities AS entities, f.links AS links, coalesce(f.hash, '') AS hash", map[string]any{"origin": origin})
+	ms, err := readManifests(ctx, tx, []string{origin})
+	m := ms[origin]
+	return m.entities, m.links, m.hash, err
+}
+
+// readManifests reads the manifests of the named files that the graph
+// holds, in one statement.
+func readManifests(ctx context.Context, tx neo4j.ManagedTransaction, origins []string) (map[string]manifest, error) {
+	res, err := tx.Run(ctx, `UNWIND $origins AS origin
+		MATCH (f:CaseFile {name: origin})
+		RETURN f.name AS name, f.entities AS entities, f.links AS links, coalesce(f.hash, '') AS hash`,
+		map[string]any{"origins": origins})
 	if err != nil {
-		return nil, nil, "", err
+		return nil, err
 	}
 	recs, err := res.Collect(ctx)
-	if err != nil || len(recs) == 0 {
-		return nil, nil, "", err
+	if err != nil {
+		return nil, err
 	}
-	hash, _, _ = neo4j.GetRecordValue[string](recs[0], "hash")
-	return stringList(recs[0], "entities"), stringList(recs[0], "links"), hash, nil
+	out := make(map[string]manifest, len(recs))
+	for _, r := range recs {
+		name, _, _ := neo4j.GetRecordValue[string](r, "name")
+		hash, _, _ := neo4j.GetRecordValue[string](r, "hash")
+		out[name] = manifest{entities: stringList(r, "entities"), links: stringList(r, "links"), hash: hash}
+	}
+	return out, nil
 }
 
 func stringList(r *neo4j.Record, key string) []string {
