@@ -7,6 +7,7 @@
 #   SEED       generator seed                        (default 1)
 #   DURATION   measured time per contender           (default 20s)
 #   CLIENTS    concurrent clients                    (default 8)
+#   WARMUP     unmeasured run of the mix before all  (default 15s)
 #   BOLT       Bolt address of the bench Neo4j       (default 127.0.0.1:7727)
 #   PORT_CG    casegraph's port                      (default 8320)
 #   PORT_NG    the @neo4j/graphql server's port      (default 8321)
@@ -20,6 +21,7 @@ CASES="${CASES:-1000}"
 SEED="${SEED:-1}"
 DURATION="${DURATION:-20s}"
 CLIENTS="${CLIENTS:-8}"
+WARMUP="${WARMUP:-15s}"
 BOLT="${BOLT:-127.0.0.1:7727}"
 PORT_CG="${PORT_CG:-8320}"
 PORT_NG="${PORT_NG:-8321}"
@@ -90,7 +92,10 @@ wait_http "http://127.0.0.1:$PORT_NG/healthz"
 "$BIN/load" plan -neo4j-uri "$URI" -queries bench -out "$OUT/workload.json"
 "$BIN/load" check -workload "$OUT/workload.json" -casegraph "http://127.0.0.1:$PORT_CG/graphql" \
   -neo4j-graphql "http://127.0.0.1:$PORT_NG/graphql" | tee "$OUT/check.txt"
-common=(-workload "$OUT/workload.json" -c "$CLIENTS" -d "$DURATION" -neo4j-pid "$NEO4J_PID" -neo4j-uri "$URI")
+common=(-workload "$OUT/workload.json" -c "$CLIENTS" -d "$DURATION" -warmup 5s -neo4j-pid "$NEO4J_PID" -neo4j-uri "$URI")
+# A freshly loaded Neo4j is slow until its JIT and caches warm up; without
+# this the first contender would pay for that alone.
+"$BIN/load" run -workload "$OUT/workload.json" -c "$CLIENTS" -d "$WARMUP" -warmup 0s -target cypher -neo4j-uri "$URI" >/dev/null
 "$BIN/load" run "${common[@]}" -target casegraph -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" -out "$OUT/casegraph.json"
 "$BIN/load" run "${common[@]}" -target neo4j-graphql -url "http://127.0.0.1:$PORT_NG/graphql" -pid "$NG_PID" -out "$OUT/neo4j-graphql.json"
 "$BIN/load" run "${common[@]}" -target cypher -out "$OUT/cypher.json"

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -96,6 +97,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	log.Info("starting casegraph", "version", version, "config", cfg)
+	tuneGC(getenv)
 
 	// Claim the address first: a busy port should fail at once, not after
 	// waiting for Neo4j.
@@ -183,4 +185,19 @@ func servePprof(addr string, log *slog.Logger) (stop func(), err error) {
 	go func() { _ = srv.Serve(ln) }()
 	log.Info("serving profiles", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
 	return func() { _ = srv.Close() }, nil
+}
+
+// tuneGC makes the collector run less often than Go's default. The
+// service's live heap is a few megabytes, so at GOGC=100 it collects after
+// every handful of requests, on cores it shares with Neo4j; at 400 the
+// benchmark mix runs about 10% faster for about 10 MB more memory. The soft
+// limit keeps a burst of large answers from growing the heap unchecked.
+// GOGC and GOMEMLIMIT, when set, win.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(256 << 20)
+	}
 }

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -197,6 +199,28 @@ func TestServeProfilesOnlyOnTheirOwnAddress(t *testing.T) {
 	plain, _ := service(t, uri, nil)
 	if got := status(t, plain+"/debug/pprof/"); got == http.StatusOK {
 		t.Errorf("profiles served without CASEGRAPH_PPROF_ADDR")
+	}
+}
+
+func TestTuneGCLeavesSetValuesAlone(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	beforeLimit := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetGCPercent(before); debug.SetMemoryLimit(beforeLimit) })
+
+	tuneGC(func(string) string { return "" })
+	if got := debug.SetGCPercent(100); got != 400 {
+		t.Errorf("GC percent %d without GOGC, want 400", got)
+	}
+	if got := debug.SetMemoryLimit(math.MaxInt64); got != 256<<20 {
+		t.Errorf("memory limit %d without GOMEMLIMIT, want 256 MiB", got)
+	}
+	set := map[string]string{"GOGC": "50", "GOMEMLIMIT": "1GiB"}
+	tuneGC(func(k string) string { return set[k] })
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GC percent %d with GOGC set, want it left alone", got)
+	}
+	if got := debug.SetMemoryLimit(math.MaxInt64); got != math.MaxInt64 {
+		t.Errorf("memory limit %d with GOMEMLIMIT set, want it left alone", got)
 	}
 }
 

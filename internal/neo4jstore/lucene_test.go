@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode"
@@ -147,5 +148,17 @@ func TestSearchOneEdit(t *testing.T) {
 				t.Errorf("oneEdit(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 			}
 		})
+	}
+}
+
+// BenchmarkNameMatch re-ranks a search window: sixty candidates with an
+// alias each against one query.
+func BenchmarkNameMatch(b *testing.B) {
+	m := newNameMatcher("Dana Mukanov")
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range 60 {
+			m.match("Dana Mukanova", []string{fmt.Sprintf("dana mukanov %d", i)})
+		}
 	}
 }

@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -24,38 +25,90 @@ func monthsCypher(from, to string) string {
 // convictionRows finds guilty charges with their context and applies a
 // ConvictionFilter. It leaves p (person), k (case), c (charge), a (article),
 // s (sentence), d and dText (the date) in scope, and court as well when the
-// filter names courts or cities (courtFirst). The rest of a conviction's
-// context is worked out by the statements that need it, for the rows that
-// remain: a page of twenty does not pay for the courts of thousands.
+// filter names courts or cities (courtFirst). The sentence and date are
+// worked out only if the filter or the statement after (need) uses them,
+// null otherwise; the rest of a conviction's context is worked out by the
+// statements that need it, for the rows that remain: a page of twenty does
+// not pay for the courts of thousands. Only the filters f sets are written
+// out, so Neo4j plans each shape of question for what it asks; values are
+// always parameters.
 //
 // The court is the one that imposed the sentence; failing that, the case's
 // one first-instance court if sources agree on it. Where two sources name
 // different courts no court is guessed.
-func convictionRows(courtFirst bool) string {
-	q := `
-MATCH (p:Person)-[:CHARGED_WITH]->(c:Charge {verdict: 'guilty'})<-[:HAS_CHARGE]-(k:Case)
-// The filters that need no context go first.
-WHERE (size($articles) = 0 OR EXISTS { MATCH (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(x:LegalArticle) WHERE x.id IN $articles })
-  AND (size($parties) = 0 OR EXISTS { MATCH (p)-[:LEADS|MEMBER_OF|FOUNDED]->(x:Party) WHERE x.id IN $parties })
-  AND (size($restrictionKinds) = 0 OR EXISTS { MATCH (p)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k) WHERE r.kind IN $restrictionKinds })
-WITH p, c, k,
-     head(COLLECT { MATCH (c)-[:UNDER_ARTICLE]->(x:LegalArticle) RETURN x ORDER BY x.id }) AS a,
-     head(COLLECT { MATCH (x:Sentence)-[:FOR_CHARGE]->(c) RETURN x ORDER BY x.date DESC, x.id }) AS s
-WITH p, c, k, a, s,
+func convictionRows(f kg.ConvictionFilter, need rowsNeed) string {
+	date := need.date || f.From != nil || f.To != nil
+	sentence := need.sentence || date || courtFirst(f) || len(f.SentenceKinds) > 0 || f.Unpunished != nil
+	var b strings.Builder
+	if len(f.Articles) > 0 {
+		// From the articles asked about, which hold far fewer charges than
+		// the graph's guilty verdicts.
+		b.WriteString(`MATCH (x:Entity) WHERE x.id IN $articles AND x:LegalArticle
+MATCH (x)<-[:PART_OF*0..3]-(:LegalArticle)<-[:UNDER_ARTICLE]-(c:Charge {verdict: 'guilty'})
+WITH DISTINCT c
+MATCH (p:Person)-[:CHARGED_WITH]->(c)<-[:HAS_CHARGE]-(k:Case)
+`)
+	} else {
+		b.WriteString("MATCH (p:Person)-[:CHARGED_WITH]->(c:Charge {verdict: 'guilty'})<-[:HAS_CHARGE]-(k:Case)\n")
+	}
+	// The filters that need no context go first.
+	writeWhere(&b, []string{
+		when(len(f.Parties) > 0, "EXISTS { MATCH (p)-[:LEADS|MEMBER_OF|FOUNDED]->(x:Party) WHERE x.id IN $parties }"),
+		when(len(f.RestrictionKinds) > 0, "EXISTS { MATCH (p)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k) WHERE r.kind IN $restrictionKinds }"),
+	})
+	b.WriteString("WITH p, c, k, head(COLLECT { MATCH (c)-[:UNDER_ARTICLE]->(x:LegalArticle) RETURN x ORDER BY x.id }) AS a,\n")
+	if sentence {
+		b.WriteString("     head(COLLECT { MATCH (x:Sentence)-[:FOR_CHARGE]->(c) RETURN x ORDER BY x.date DESC, x.id }) AS s\n")
+	} else {
+		b.WriteString("     null AS s\n")
+	}
+	if date {
+		b.WriteString(`WITH p, c, k, a, s,
      CASE WHEN s.date IS NOT NULL THEN s.date ELSE c.date END AS d,
      CASE WHEN s.date IS NOT NULL THEN s.dateText ELSE c.dateText END AS dText
-WHERE (size($sentenceKinds) = 0 OR s.kind IN $sentenceKinds)
-  AND ($from IS NULL OR d >= $from)
-  AND ($to IS NULL OR d < $to)
-  AND ($unpunished IS NULL OR (s IS NULL) = $unpunished)
-`
-	if courtFirst {
-		q += `WITH p, c, k, a, s, d, dText, ` + convictionCourt + ` AS court
-WHERE (size($courts) = 0 OR court.id IN $courts)
-  AND (size($cities) = 0 OR EXISTS { MATCH (court)-[:LOCATED_IN*1..3]->(x:Place) WHERE x.id IN $cities })
-`
+`)
+	} else {
+		b.WriteString("WITH p, c, k, a, s, null AS d, null AS dText\n")
 	}
-	return q
+	writeWhere(&b, []string{
+		when(len(f.SentenceKinds) > 0, "s.kind IN $sentenceKinds"),
+		when(f.From != nil, "d >= $from"),
+		when(f.To != nil, "d < $to"),
+		when(f.Unpunished != nil, "(s IS NULL) = $unpunished"),
+	})
+	if courtFirst(f) {
+		b.WriteString("WITH p, c, k, a, s, d, dText, " + convictionCourt + " AS court\n")
+		writeWhere(&b, []string{
+			when(len(f.Courts) > 0, "court.id IN $courts"),
+			when(len(f.Cities) > 0, "EXISTS { MATCH (court)-[:LOCATED_IN*1..3]->(x:Place) WHERE x.id IN $cities }"),
+		})
+	}
+	return b.String()
+}
+
+// rowsNeed says which parts of the context the statement after
+// convictionRows uses, whatever the filter.
+type rowsNeed struct{ sentence, date bool }
+
+// when returns cond if on, else "".
+func when(on bool, cond string) string {
+	if on {
+		return cond
+	}
+	return ""
+}
+
+// writeWhere writes a WHERE clause of the conditions that are not "".
+func writeWhere(b *strings.Builder, conds []string) {
+	var set []string
+	for _, c := range conds {
+		if c != "" {
+			set = append(set, c)
+		}
+	}
+	if len(set) > 0 {
+		b.WriteString("WHERE " + strings.Join(set, "\n  AND ") + "\n")
+	}
 }
 
 // The parts of a conviction's context that convictionRows leaves out, as
@@ -114,12 +167,12 @@ const MaxConvictionPage = 500
 
 // convictionsQuery orders and pages the rows, then works out the court and
 // restrictions of the page's rows alone.
-func convictionsQuery(courtFirst bool) string {
+func convictionsQuery(f kg.ConvictionFilter) string {
 	vars, carry, court := "p, c, k, a, s, d, dText", "", convictionCourt
-	if courtFirst {
+	if courtFirst(f) {
 		vars, carry, court = vars+", court", ", court: court", "row.court"
 	}
-	return convictionRows(courtFirst) + `
+	return convictionRows(f, rowsNeed{sentence: true, date: true}) + `
 WITH ` + vars + `
 ORDER BY d IS NULL, d DESC, c.id
 WITH collect({p: p, c: c, k: k, a: a, s: s, dText: dText` + carry + `}) AS rows
@@ -147,7 +200,7 @@ func (s *Store) Convictions(ctx context.Context, f kg.ConvictionFilter, first, o
 	}
 	params := convictionParams(f)
 	params["first"], params["offset"] = int64(first), int64(offset)
-	res, err := s.readQuery(ctx, convictionsQuery(courtFirst(f)), params)
+	res, err := s.readQuery(ctx, convictionsQuery(f), params)
 	if err != nil {
 		return nil, 0, translate(err, "reading convictions failed")
 	}
@@ -197,32 +250,37 @@ func (s *Store) ChargeChanges(ctx context.Context) ([]kg.ChargeChange, error) {
 	return out, nil
 }
 
-// countKeys gives, per dimension, the context a count needs beyond
-// convictionRows' (an expression, or "") and the keys it counts a
-// conviction under, as [key, label] pairs.
-var countKeys = map[kg.CountDimension]struct{ context, keys string }{
-	kg.ByArticle: {convictionTopArticle + " AS top",
+// countKeys gives, per dimension, what a count needs of a conviction
+// beyond convictionRows' scope (an expression, or ""), which of the
+// context it uses, and the keys it counts a conviction under, as [key,
+// label] pairs.
+var countKeys = map[kg.CountDimension]struct {
+	context string
+	need    rowsNeed
+	keys    string
+}{
+	kg.ByArticle: {convictionTopArticle + " AS top", rowsNeed{},
 		"CASE WHEN top IS NULL THEN [] ELSE [[top.id, coalesce(top.name, top.id)]] END"},
-	kg.ByCourt: {convictionCourt + " AS court",
+	kg.ByCourt: {convictionCourt + " AS court", rowsNeed{sentence: true},
 		"CASE WHEN court IS NULL THEN [] ELSE [[court.id, coalesce(court.name, court.id)]] END"},
-	kg.ByYear:        {"", "CASE WHEN d IS NULL THEN [] ELSE [[toString(d.year), toString(d.year)]] END"},
-	kg.ByRestriction: {convictionRestrictions + " AS rs", "[r IN rs WHERE r.kind IS NOT NULL | [r.kind, r.kind]]"},
-	kg.BySentence:    {"", "CASE WHEN s.kind IS NULL THEN [] ELSE [[s.kind, s.kind]] END"},
+	kg.ByYear:        {"", rowsNeed{date: true}, "CASE WHEN d IS NULL THEN [] ELSE [[toString(d.year), toString(d.year)]] END"},
+	kg.ByRestriction: {convictionRestrictions + " AS rs", rowsNeed{}, "[r IN rs WHERE r.kind IS NOT NULL | [r.kind, r.kind]]"},
+	kg.BySentence:    {"", rowsNeed{sentence: true}, "CASE WHEN s.kind IS NULL THEN [] ELSE [[s.kind, s.kind]] END"},
 }
 
 // countsQuery counts people convicted in a case, not charges: someone
 // convicted under two parts of one article, or on three charges in one
 // year, counts once for it.
-func countsQuery(by kg.CountDimension, courtFirst bool) string {
+func countsQuery(by kg.CountDimension, f kg.ConvictionFilter) string {
 	k := countKeys[by]
 	vars := "p, k, a, s, d"
 	switch {
-	case courtFirst && by == kg.ByCourt:
+	case courtFirst(f) && by == kg.ByCourt:
 		vars += ", court"
 	case k.context != "":
 		vars += ", " + k.context
 	}
-	return convictionRows(courtFirst) + `
+	return convictionRows(f, k.need) + `
 WITH ` + vars + `
 WITH p, k, ` + k.keys + ` AS keys
 UNWIND keys AS key
@@ -236,7 +294,7 @@ func (s *Store) Counts(ctx context.Context, by kg.CountDimension, f kg.Convictio
 	if _, ok := countKeys[by]; !ok {
 		return nil, kg.Errorf(kg.Invalid, "cannot count by %q", by)
 	}
-	res, err := s.readQuery(ctx, countsQuery(by, courtFirst(f)), convictionParams(f))
+	res, err := s.readQuery(ctx, countsQuery(by, f), convictionParams(f))
 	if err != nil {
 		return nil, translate(err, "counting convictions failed")
 	}

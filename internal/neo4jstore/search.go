@@ -92,13 +92,14 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 		top = max(top, score)
 	}
 	hits := make([]kg.Hit, 0, len(res.Records))
+	matcher := newNameMatcher(q.Text)
 	for _, r := range res.Records {
 		id, _, _ := neo4j.GetRecordValue[string](r, "id")
 		t, _, _ := neo4j.GetRecordValue[string](r, "type")
 		name, _, _ := neo4j.GetRecordValue[string](r, "name")
 		score, _, _ := neo4j.GetRecordValue[float64](r, "score")
 		exact, _, _ := neo4j.GetRecordValue[int64](r, "exact")
-		matched, closeness := nameMatch(q.Text, name, stringList(r, "aliases"))
+		matched, closeness := matcher.match(name, stringList(r, "aliases"))
 		if top > 0 {
 			score /= top
 		}
@@ -192,38 +193,72 @@ func exactForms(text string) []string {
 // alias Жыланбаев, "Dalibaev" the alias Dalibayev (0.9). A hit found only
 // by its description reports its name, at 0.
 func nameMatch(text, name string, aliases []string) (string, float64) {
+	return newNameMatcher(text).match(name, aliases)
+}
+
+// nameMatcher holds what nameMatch needs of the query, worked out once per
+// search rather than once for each of its candidates.
+type nameMatcher struct {
+	lower, latin string   // the query's words, joined
+	words, keys  []string // its Latin words and their phonetic keys
+}
+
+func newNameMatcher(text string) nameMatcher {
+	m := nameMatcher{
+		lower: strings.Join(kg.Words(strings.ToLower(text)), " "),
+		words: kg.Words(kg.Latin(text)),
+	}
+	m.latin = strings.Join(m.words, " ")
+	m.keys = phoneticKeys(m.words)
+	return m
+}
+
+func phoneticKeys(words []string) []string {
+	keys := make([]string, len(words))
+	for i, w := range words {
+		keys[i] = kg.PhoneticKey(w)
+	}
+	return keys
+}
+
+func (m nameMatcher) match(name string, aliases []string) (string, float64) {
 	cands := append([]string{name}, aliases...)
-	for _, form := range []func(string) string{strings.ToLower, kg.Latin} {
-		want := strings.Join(kg.Words(form(text)), " ")
-		for _, c := range cands {
-			if strings.Join(kg.Words(form(c)), " ") == want {
-				return c, 1
-			}
+	for _, c := range cands {
+		if strings.Join(kg.Words(strings.ToLower(c)), " ") == m.lower {
+			return c, 1
 		}
 	}
-	query := kg.Words(kg.Latin(text))
+	latin := make([][]string, len(cands))
+	for i, c := range cands {
+		latin[i] = kg.Words(kg.Latin(c))
+		if strings.Join(latin[i], " ") == m.latin {
+			return c, 1
+		}
+	}
 	best, bestScore := name, 0.0
-	for _, c := range cands {
-		words := kg.Words(kg.Latin(c))
+	for i, c := range cands {
+		words := latin[i]
 		if len(words) == 0 {
 			continue
 		}
+		keys := phoneticKeys(words)
 		score := 0.0
-		for _, q := range query {
-			score += wordMatch(q, words)
+		for j, q := range m.words {
+			score += wordMatch(q, m.keys[j], words, keys)
 		}
-		if score /= float64(max(len(query), len(words))); score > bestScore {
+		if score /= float64(max(len(m.words), len(words))); score > bestScore {
 			best, bestScore = c, score
 		}
 	}
 	return best, bestScore
 }
 
-// wordMatch scores how well query word q, in Latin, meets a name's words.
-func wordMatch(q string, words []string) float64 {
-	qk, best := kg.PhoneticKey(q), 0.0
-	for _, w := range words {
-		wk := kg.PhoneticKey(w)
+// wordMatch scores how well query word q, in Latin, with phonetic key qk,
+// meets a name's words, whose keys are given.
+func wordMatch(q, qk string, words, keys []string) float64 {
+	best := 0.0
+	for i, w := range words {
+		wk := keys[i]
 		switch {
 		case w == q:
 			return 1
