@@ -250,17 +250,15 @@ func (s *Store) ChargeChanges(ctx context.Context) ([]kg.ChargeChange, error) {
 	return out, nil
 }
 
-// countKeys gives, per dimension, what a count needs of a conviction
-// beyond convictionRows' scope (an expression, or ""), which of the
-// context it uses, and the keys it counts a conviction under, as [key,
-// label] pairs.
+// countKeys gives, per dimension but ByArticle (countsByArticle), what a
+// count needs of a conviction beyond convictionRows' scope (an expression,
+// or ""), which of the context it uses, and the keys it counts a
+// conviction under, as [key, label] pairs.
 var countKeys = map[kg.CountDimension]struct {
 	context string
 	need    rowsNeed
 	keys    string
 }{
-	kg.ByArticle: {convictionTopArticle + " AS top", rowsNeed{},
-		"CASE WHEN top IS NULL THEN [] ELSE [[top.id, coalesce(top.name, top.id)]] END"},
 	kg.ByCourt: {convictionCourt + " AS court", rowsNeed{sentence: true},
 		"CASE WHEN court IS NULL THEN [] ELSE [[court.id, coalesce(court.name, court.id)]] END"},
 	kg.ByYear:        {"", rowsNeed{date: true}, "CASE WHEN d IS NULL THEN [] ELSE [[toString(d.year), toString(d.year)]] END"},
@@ -268,10 +266,27 @@ var countKeys = map[kg.CountDimension]struct {
 	kg.BySentence:    {"", rowsNeed{sentence: true}, "CASE WHEN s.kind IS NULL THEN [] ELSE [[s.kind, s.kind]] END"},
 }
 
+// countsByArticle follows convictionRows for counts by article. The
+// article at the top of a charge's article depends on that article alone,
+// so it is worked out once per article rather than once per charge: the
+// whole-graph count walks the article hierarchy a few dozen times, not tens
+// of thousands.
+const countsByArticle = `
+WITH a, collect(DISTINCT p.id + ' ' + k.id) AS who
+WITH ` + convictionTopArticle + ` AS top, who
+WHERE top IS NOT NULL
+UNWIND who AS w
+WITH top, count(DISTINCT w) AS n
+RETURN top.id AS key, coalesce(top.name, top.id) AS label, n
+ORDER BY n DESC, key`
+
 // countsQuery counts people convicted in a case, not charges: someone
 // convicted under two parts of one article, or on three charges in one
 // year, counts once for it.
 func countsQuery(by kg.CountDimension, f kg.ConvictionFilter) string {
+	if by == kg.ByArticle {
+		return convictionRows(f, rowsNeed{}) + countsByArticle
+	}
 	k := countKeys[by]
 	vars := "p, k, a, s, d"
 	switch {
@@ -291,7 +306,7 @@ ORDER BY n DESC, key`
 
 // Counts groups the convictions matching f by one dimension.
 func (s *Store) Counts(ctx context.Context, by kg.CountDimension, f kg.ConvictionFilter) ([]kg.GroupCount, error) {
-	if _, ok := countKeys[by]; !ok {
+	if _, ok := countKeys[by]; !ok && by != kg.ByArticle {
 		return nil, kg.Errorf(kg.Invalid, "cannot count by %q", by)
 	}
 	res, err := s.readQuery(ctx, countsQuery(by, f), convictionParams(f))
