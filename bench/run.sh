@@ -12,6 +12,7 @@
 #   PORT_CG    casegraph's port                      (default 8320)
 #   PORT_NG    the @neo4j/graphql server's port      (default 8321)
 #   OUT        where results go                      (default .data/bench/CASES)
+#   LIGHT_DURATION  time for the lookups, search and neighbourhoods alone (default 10s)
 #   IMPORT=1   also time "casegraph import" against the bulk load
 set -euo pipefail
 
@@ -99,5 +100,12 @@ common=(-workload "$OUT/workload.json" -c "$CLIENTS" -d "$DURATION" -warmup 5s -
 "$BIN/load" run "${common[@]}" -target casegraph -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" -out "$OUT/casegraph.json"
 "$BIN/load" run "${common[@]}" -target neo4j-graphql -url "http://127.0.0.1:$PORT_NG/graphql" -pid "$NG_PID" -out "$OUT/neo4j-graphql.json"
 "$BIN/load" run "${common[@]}" -target cypher -out "$OUT/cypher.json"
+# The growth targets concern lookups, search and neighbourhoods: timed
+# apart from the whole-graph questions, which otherwise set every latency.
+light=(-only node,search,neighbourhood -d "${LIGHT_DURATION:-10s}")
+"$BIN/load" run "${common[@]}" "${light[@]}" -target casegraph -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" -out "$OUT/light-casegraph.json"
+"$BIN/load" run "${common[@]}" "${light[@]}" -target cypher -out "$OUT/light-cypher.json"
 echo
 "$BIN/load" table "$OUT/casegraph.json" "$OUT/neo4j-graphql.json" "$OUT/cypher.json" | tee "$OUT/table.md"
+echo
+"$BIN/load" table "$OUT/light-casegraph.json" "$OUT/light-cypher.json" | tee "$OUT/light.md"

@@ -38,3 +38,17 @@ func TestCollectComparesFactsNotShapes(t *testing.T) {
 		t.Errorf("counts: %v", counts)
 	}
 }
+
+func TestSelectQueries(t *testing.T) {
+	reqs := []Request{{Name: "node"}, {Name: "search"}, {Name: "node"}, {Name: "counts"}}
+	got, err := selectQueries(reqs, "node,counts")
+	if err != nil || len(got) != 3 || got[0].Name != "node" || got[2].Name != "counts" {
+		t.Errorf("got %v, %v", got, err)
+	}
+	if all, _ := selectQueries(reqs, ""); len(all) != 4 {
+		t.Errorf("no filter kept %d of 4", len(all))
+	}
+	if _, err := selectQueries(reqs, "nodes"); err == nil {
+		t.Error("an unknown query name was accepted")
+	}
+}

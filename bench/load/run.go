@@ -54,6 +54,7 @@ func runCmd(ctx context.Context, args []string) error {
 	pid := fs.Int("pid", 0, "the service's process, for RSS and CPU")
 	neoPID := fs.Int("neo4j-pid", 0, "Neo4j's process, for CPU")
 	out := fs.String("out", "", "write the result as JSON here too")
+	only := fs.String("only", "", "comma-separated queries to send (default: the whole mix), to time some apart from the rest")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -65,6 +66,9 @@ func runCmd(ctx context.Context, args []string) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(&w); err != nil {
+		return err
+	}
+	if w.Requests, err = selectQueries(w.Requests, *only); err != nil {
 		return err
 	}
 	do, closeFn, err := sender(*target, *url, *uri)
@@ -96,6 +100,24 @@ func runCmd(ctx context.Context, args []string) error {
 		return os.WriteFile(*out, b, 0o644)
 	}
 	return nil
+}
+
+// selectQueries keeps the requests of the named queries, or all for "".
+func selectQueries(reqs []Request, only string) ([]Request, error) {
+	if only == "" {
+		return reqs, nil
+	}
+	names := strings.Split(only, ",")
+	var out []Request
+	for _, r := range reqs {
+		if slices.Contains(names, r.Name) {
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("-only %q: no such query in the workload (want some of %s)", only, strings.Join(mix, ", "))
+	}
+	return out, nil
 }
 
 // sender returns how one request is sent to the target.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 )
 
 // tableCmd prints runs side by side as Markdown, with each contender's
@@ -41,6 +42,9 @@ func tableCmd(files []string) error {
 	}
 	fmt.Println()
 	for _, name := range mix {
+		if !slices.ContainsFunc(rs, func(r Result) bool { _, ok := r.ByQuery[name]; return ok }) {
+			continue // not in this run (load run -only)
+		}
 		fmt.Printf("| %s |", name)
 		for _, r := range rs {
 			s := r.ByQuery[name]
