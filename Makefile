@@ -28,9 +28,9 @@ test:
 soak:
 	@scripts/soak.sh
 
-## bench: a short benchmark (1k synthetic cases, 20 s per contender) in its own Neo4j; prints the table
+## bench: a short benchmark (1k synthetic cases, 15 s per contender) in its own Neo4j; prints the tables
 bench:
-	@CASES=$${CASES:-1000} DURATION=$${DURATION:-20s} bench/run.sh
+	@CASES=$${CASES:-1000} DURATION=$${DURATION:-15s} WARMUP=$${WARMUP:-10s} LIGHT_DURATION=$${LIGHT_DURATION:-5s} bench/run.sh
 
 ## generate: regenerate gqlgen code from schema.graphqls
 generate:
