@@ -2,6 +2,9 @@ package graph
 
 import (
 	"context"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/casegraph/casegraph/graph/model"
 	"github.com/casegraph/casegraph/internal/kg"
@@ -10,15 +13,22 @@ import (
 // fetch reads the entities with the given IDs as sel asks, in one store
 // call, and decodes them in order; unknown IDs give nil.
 func (r *Resolver) fetch(ctx context.Context, ids []string, sel *kg.Selection) ([]model.Entity, error) {
-	out := make([]model.Entity, len(ids))
 	if sel == nil || len(ids) == 0 {
-		return out, nil
+		return make([]model.Entity, len(ids)), nil
 	}
 	rows, err := r.Store.Entities(ctx, ids, sel)
 	if err != nil {
 		return nil, err
 	}
-	for i, row := range rows {
+	return decodeEntities(rows, len(ids))
+}
+
+// decodeEntities decodes a store's answer for n IDs: one entity per ID, in
+// order, nil where the store has none.
+func decodeEntities(rows []map[string]any, n int) ([]model.Entity, error) {
+	out := make([]model.Entity, n)
+	for i, row := range rows[:min(len(rows), n)] {
+		var err error
 		if out[i], err = decodeEntity(row); err != nil {
 			return nil, err
 		}
@@ -30,19 +40,51 @@ func (r *Resolver) fetch(ctx context.Context, ids []string, sel *kg.Selection) (
 // current field, keyed by ID. Rows that refer to entities call it once per
 // entity-valued field, so the round trips do not grow with the rows.
 func (r *Resolver) fetchAt(ctx context.Context, ids []string, path ...string) (map[string]model.Entity, error) {
-	sel, err := selectionAt(ctx, path...)
-	if err != nil || sel == nil {
-		return map[string]model.Entity{}, err
-	}
-	uniq := unique(ids)
-	es, err := r.fetch(ctx, uniq, sel)
+	field := strings.Join(path, ".")
+	es, err := r.entitiesOf(ctx, nil, map[string][]string{field: ids})
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]model.Entity, len(uniq))
-	for i, id := range uniq {
-		if es[i] != nil {
-			out[id] = es[i]
+	return es[field], nil
+}
+
+// entitiesOf fetches, for each entity-valued field of a row type, the
+// entities the rows name, in one round trip for all the fields. fields maps
+// a field name, or a dotted path of them, to the IDs for it.
+func (r *Resolver) entitiesOf(ctx context.Context, prefix []string, fields map[string][]string) (map[string]map[string]model.Entity, error) {
+	out := make(map[string]map[string]model.Entity, len(fields))
+	var names []string
+	var sets []kg.EntitySet
+	// In a fixed order, so that a question is always the same statement
+	// and Neo4j plans it once.
+	for _, field := range slices.Sorted(maps.Keys(fields)) {
+		ids := fields[field]
+		out[field] = map[string]model.Entity{}
+		sel, err := selectionAt(ctx, append(append([]string{}, prefix...), strings.Split(field, ".")...)...)
+		if err != nil {
+			return nil, err
+		}
+		if sel != nil {
+			names = append(names, field)
+			sets = append(sets, kg.EntitySet{IDs: unique(ids), Selection: sel})
+		}
+	}
+	if len(sets) == 0 {
+		return out, nil
+	}
+	rows, err := r.Store.EntitySets(ctx, sets)
+	if err != nil {
+		return nil, err
+	}
+	for i, field := range names {
+		es, err := decodeEntities(rows[i], len(sets[i].IDs))
+		if err != nil {
+			return nil, err
+		}
+		for j, id := range sets[i].IDs {
+			if es[j] != nil {
+				out[field][id] = es[j]
+			}
 		}
 	}
 	return out, nil

@@ -2,8 +2,6 @@ package graph
 
 import (
 	"context"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/casegraph/casegraph/graph/model"
@@ -18,49 +16,6 @@ import (
 func as[T any](es map[string]model.Entity, id string) *T {
 	t, _ := any(es[id]).(*T)
 	return t
-}
-
-// entitiesOf fetches, for each entity-valued field of a row type, the
-// entities the rows name, in one round trip for all the fields. fields maps
-// a field name, or a dotted path of them, to the IDs for it.
-func (r *Resolver) entitiesOf(ctx context.Context, prefix []string, fields map[string][]string) (map[string]map[string]model.Entity, error) {
-	out := make(map[string]map[string]model.Entity, len(fields))
-	var names []string
-	var sets []kg.EntitySet
-	// In a fixed order, so that a question is always the same statement
-	// and Neo4j plans it once.
-	for _, field := range slices.Sorted(maps.Keys(fields)) {
-		ids := fields[field]
-		out[field] = map[string]model.Entity{}
-		sel, err := selectionAt(ctx, append(append([]string{}, prefix...), strings.Split(field, ".")...)...)
-		if err != nil {
-			return nil, err
-		}
-		if sel != nil {
-			names = append(names, field)
-			sets = append(sets, kg.EntitySet{IDs: unique(ids), Selection: sel})
-		}
-	}
-	if len(sets) == 0 {
-		return out, nil
-	}
-	rows, err := r.Store.EntitySets(ctx, sets)
-	if err != nil {
-		return nil, err
-	}
-	for i, field := range names {
-		for j, id := range sets[i].IDs {
-			if rows[i][j] == nil {
-				continue
-			}
-			e, err := decodeEntity(rows[i][j])
-			if err != nil {
-				return nil, err
-			}
-			out[field][id] = e
-		}
-	}
-	return out, nil
 }
 
 func convictionFilter(f *model.ConvictionFilter) (kg.ConvictionFilter, error) {

@@ -2,7 +2,6 @@ package neo4jstore
 
 import (
 	"context"
-	"sort"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -25,21 +24,15 @@ func (s *Store) BulkLoad(ctx context.Context, batches []kg.Batch, rowsPerTx int)
 	rels := map[kg.RelType][]any{}
 	var manifests []any
 	for _, b := range batches {
-		ids := make([]string, 0, len(b.Entities))
 		for _, e := range b.Entities {
 			props := nodeProps(e, b.Origin)
 			props["version"] = int64(1)
 			nodes[e.Type] = append(nodes[e.Type], map[string]any{"id": e.ID, "props": props})
-			ids = append(ids, e.ID)
 		}
-		mls := make([]string, 0, len(b.Links))
 		for _, l := range b.Links {
 			rels[l.Type] = append(rels[l.Type], map[string]any{"id": l.ID, "from": l.From, "to": l.To, "props": linkProps(l, b.Origin)})
-			mls = append(mls, manifestLink(l.Type, l.ID))
 		}
-		sort.Strings(ids)
-		sort.Strings(mls)
-		manifests = append(manifests, map[string]any{"origin": b.Origin, "ids": ids, "links": mls, "hash": b.Hash})
+		manifests = append(manifests, manifestRow(b))
 	}
 	var total ImportResult
 	write := func(query string, rows []any) error {

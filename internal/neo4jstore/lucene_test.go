@@ -119,9 +119,9 @@ func TestSearchNameMatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, closeness := nameMatch(tt.text, tt.full, tt.aliases)
+			got, closeness := newNameMatcher(tt.text).match(tt.full, tt.aliases)
 			if got != tt.want || closeness != tt.closeness {
-				t.Errorf("nameMatch(%q) = %q, %v; want %q, %v", tt.text, got, closeness, tt.want, tt.closeness)
+				t.Errorf("match(%q) = %q, %v; want %q, %v", tt.text, got, closeness, tt.want, tt.closeness)
 			}
 		})
 	}

@@ -184,19 +184,7 @@ func exactForms(text string) []string {
 	return forms
 }
 
-// nameMatch picks the name or alias that best explains a hit and says how
-// close it is to the query, from 0 to 1: 1 for one equal to the query in
-// lower case or once transliterated; else the share of words that meet
-// (the same word 1, the same phonetic key 0.9, a key prefix or one edit
-// away 0.5) over the longer of query and name, so extra words count
-// against a name. So "Mamay" reports the alias Mamay, "Жыланбаев" the
-// alias Жыланбаев, "Dalibaev" the alias Dalibayev (0.9). A hit found only
-// by its description reports its name, at 0.
-func nameMatch(text, name string, aliases []string) (string, float64) {
-	return newNameMatcher(text).match(name, aliases)
-}
-
-// nameMatcher holds what nameMatch needs of the query, worked out once per
+// nameMatcher holds what match needs of the query, worked out once per
 // search rather than once for each of its candidates.
 type nameMatcher struct {
 	lower, latin string   // the query's words, joined
@@ -221,6 +209,14 @@ func phoneticKeys(words []string) []string {
 	return keys
 }
 
+// match picks the name or alias that best explains a hit and says how
+// close it is to the query, from 0 to 1: 1 for one equal to the query in
+// lower case or once transliterated; else the share of words that meet
+// (the same word 1, the same phonetic key 0.9, a key prefix or one edit
+// away 0.5) over the longer of query and name, so extra words count
+// against a name. So "Mamay" reports the alias Mamay, "Жыланбаев" the
+// alias Жыланбаев, "Dalibaev" the alias Dalibayev (0.9). A hit found only
+// by its description reports its name, at 0.
 func (m nameMatcher) match(name string, aliases []string) (string, float64) {
 	cands := append([]string{name}, aliases...)
 	for _, c := range cands {
