@@ -3692,7 +3692,7 @@ type Query {
   "Entities whose name, alias or description matches: case, diacritics and script do not matter, a typo is forgiven, exact names rank first."
   search(query: String!, types: [EntityType!], first: Int = 10): [SearchHit!]!
 
-  "What lies within depth steps of an entity, as nodes and edges."
+  "What lies within depth steps of an entity, as nodes and edges, nearest first, at most limit nodes. From each node the walk follows at most limit relationships, so an entity shared by thousands of cases costs no more than a small one; truncated says a cap was reached."
   neighbourhood(id: ID!, depth: Int = 1, types: [EntityType!], relationshipTypes: [RelationType!], limit: Int = 100): GraphView!
   "The shortest paths between two entities, as nodes and edges."
   paths(from: ID!, to: ID!, maxLength: Int = 4, limit: Int = 10): PathView!

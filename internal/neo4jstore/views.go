@@ -29,7 +29,7 @@ const viewProjection = `
 RETURN [n IN nodes | {id: n.id, labels: labels(n), props: properties(n)}] AS nodes,
        [r IN rels | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS edges`
 
-// Neighbourhood returns the entities within q.Depth steps of q.ID, closest
+// Neighbourhood returns the entities within q.Depth steps of q.ID, nearest
 // first up to q.Limit nodes (the start included), and the edges among them.
 // Walking goes through every node, but only nodes of q.Types are kept; with
 // q.RelTypes set, only those relationships are walked and drawn.
@@ -48,26 +48,7 @@ func (s *Store) Neighbourhood(ctx context.Context, q kg.NeighbourhoodQuery) (kg.
 	if err != nil {
 		return kg.GraphView{}, err
 	}
-	// ANY SHORTEST finds each node once, at its distance, in one
-	// breadth-first search instead of enumerating every path to it. One node
-	// beyond the limit tells whether the limit cut the answer.
-	query := `
-MATCH (start:Entity {id: $id})
-CALL (start) {
-  MATCH p = ANY SHORTEST (start)-[` + viewRelPattern(rels) + `]-{1,` + fmt.Sprint(q.Depth) + `}(n:Entity)
-  WHERE n <> start AND (size($types) = 0 OR any(l IN labels(n) WHERE l IN $types))
-  WITH n, length(p) AS distance
-  ORDER BY distance, n.id
-  LIMIT $limit
-  RETURN collect(n) AS found
-}
-WITH [start] + found[..$limit - 1] AS nodes, size(found) >= $limit AS truncated
-CALL (nodes) {
-  UNWIND nodes AS a
-  MATCH (a)-[r]->(b)
-  WHERE b IN nodes AND (size($rels) = 0 OR type(r) IN $rels)
-  RETURN collect(r) AS rels
-}` + viewProjection + `, truncated`
+	query := neighbourhoodQuery(q.Depth, viewRelPattern(rels))
 	res, err := s.readQuery(ctx, query, map[string]any{"id": q.ID, "types": types, "rels": rels, "limit": q.Limit})
 	if err != nil {
 		return kg.GraphView{}, translate(err, "reading the neighbourhood failed")
@@ -82,6 +63,52 @@ CALL (nodes) {
 	}
 	view.Truncated, _, _ = neo4j.GetRecordValue[bool](rec, "truncated")
 	return view, nil
+}
+
+// neighbourhoodQuery walks depth levels out from the start, each level the
+// nodes first met on it, in order of ID. The walk is capped so that its cost
+// does not grow with the graph: from each node it follows at most $limit
+// relationships, and it takes at most $limit new nodes per level and stops
+// once $limit nodes are found. A court or an article shared by thousands of
+// cases thus costs no more than a small node; which of its neighbours are
+// kept then follows Neo4j's order of its relationships, and truncated says
+// that a cap was reached.
+func neighbourhoodQuery(depth int, rel string) string {
+	var b strings.Builder
+	b.WriteString(`
+MATCH (start:Entity {id: $id})
+WITH start, [start] AS seen, [start] AS frontier, [] AS found, false AS cut`)
+	for range depth {
+		b.WriteString(`
+CALL (seen, frontier, found) {
+  UNWIND CASE WHEN size(found) < $limit THEN frontier ELSE [] END AS a
+  CALL (a) {
+    MATCH (a)-[` + rel + `]-(n:Entity)
+    RETURN n LIMIT $limit
+  }
+  WITH DISTINCT n WHERE NOT n IN seen
+  WITH n LIMIT $limit
+  WITH n ORDER BY n.id
+  RETURN collect(n) AS level
+}
+CALL (frontier, found) {
+  UNWIND CASE WHEN size(found) < $limit THEN frontier ELSE [] END AS a
+  WITH a WHERE COUNT { (a)-[` + rel + `]-() } > $limit
+  RETURN count(a) > 0 AS capped
+}
+WITH start, seen + level AS seen, level AS frontier,
+     found + [n IN level WHERE size($types) = 0 OR any(l IN labels(n) WHERE l IN $types)] AS found,
+     cut OR capped OR size(level) >= $limit AS cut`)
+	}
+	b.WriteString(`
+WITH [start] + found[..$limit - 1] AS nodes, cut OR size(found) >= $limit AS truncated
+CALL (nodes) {
+  UNWIND nodes AS a
+  MATCH (a)-[r]->(b)
+  WHERE b IN nodes AND (size($rels) = 0 OR type(r) IN $rels)
+  RETURN collect(r) AS rels
+}` + viewProjection + `, truncated`)
+	return b.String()
 }
 
 // Paths returns the shortest paths between q.From and q.To of at most

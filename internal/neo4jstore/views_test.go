@@ -2,6 +2,7 @@ package neo4jstore_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"testing"
@@ -490,6 +491,62 @@ func TestTimelineRejects(t *testing.T) {
 			_, err := s.Timeline(context.Background(), kg.TimelineQuery{Of: tt.of})
 			if got := kg.ErrorCode(err); got != tt.want {
 				t.Errorf("error %v has code %s, want %s", err, got, tt.want)
+			}
+		})
+	}
+}
+
+// A hub (a court shared by many cases) must not crowd out what is nearer,
+// and a cap reached must show as truncated.
+func TestNeighbourhoodNearestFirstPastAHub(t *testing.T) {
+	s := neo4jtest.Store(t)
+	uri := neo4jtest.URI(t)
+	tag := fmt.Sprintf("hub%x", time.Now().UnixNano())
+	t.Cleanup(func() {
+		neo4jtest.Exec(t, uri, "MATCH (n:Entity) WHERE n.id CONTAINS $tag DETACH DELETE n", map[string]any{"tag": tag})
+	})
+	// start - a, start - b, b - hub, hub - 30 leaves
+	neo4jtest.Exec(t, uri, `
+		CREATE (s:Entity:Person {id: 'person/'+$tag+'-s', name: 'S'}),
+		       (a:Entity:Person {id: 'person/'+$tag+'-a', name: 'A'}),
+		       (b:Entity:Case {id: 'case/'+$tag+'-b', name: 'B'}),
+		       (h:Entity:Court {id: 'court/'+$tag+'-h', name: 'H'}),
+		       (s)-[:ASSOCIATED_WITH {id: 'rel/'+$tag+'-sa'}]->(a),
+		       (s)-[:DEFENDANT_IN {id: 'rel/'+$tag+'-sb'}]->(b),
+		       (b)-[:HEARD_BY {id: 'rel/'+$tag+'-bh'}]->(h)
+		WITH h
+		UNWIND range(10, 39) AS i
+		CREATE (k:Entity:Case {id: 'case/'+$tag+'-leaf'+i, name: 'Leaf '+i})-[:HEARD_BY {id: 'rel/'+$tag+'-leaf'+i}]->(h)`,
+		map[string]any{"tag": tag})
+	start, hub := "person/"+tag+"-s", "court/"+tag+"-h"
+	near := []string{start, "person/" + tag + "-a", "case/" + tag + "-b", hub}
+	tests := []struct {
+		q         kg.NeighbourhoodQuery
+		nodes     int
+		truncated bool
+		must      []string
+	}{
+		{kg.NeighbourhoodQuery{ID: start, Depth: 3, Limit: 10}, 10, true, near},
+		{kg.NeighbourhoodQuery{ID: start, Depth: 3, Limit: 5}, 5, true, near},
+		{kg.NeighbourhoodQuery{ID: start, Depth: 2, Limit: 100}, 4, false, near},
+		{kg.NeighbourhoodQuery{ID: hub, Depth: 1, Limit: 40}, 32, false, []string{hub, "case/" + tag + "-b"}},
+		{kg.NeighbourhoodQuery{ID: hub, Depth: 1, Limit: 10}, 10, true, []string{hub}},
+	}
+	for _, tc := range tests {
+		oneStatement(t, func(ctx context.Context) {
+			v, err := s.Neighbourhood(ctx, tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkView(t, v)
+			ids := nodeIDs(v)
+			if len(ids) != tc.nodes || v.Truncated != tc.truncated {
+				t.Errorf("%+v: %d nodes, truncated %v; want %d, %v", tc.q, len(ids), v.Truncated, tc.nodes, tc.truncated)
+			}
+			for _, id := range tc.must {
+				if !slices.Contains(ids, id) {
+					t.Errorf("%+v: nodes %v lack %s", tc.q, ids, id)
+				}
 			}
 		})
 	}
