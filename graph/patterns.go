@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"maps"
 	"strings"
 
 	"github.com/casegraph/casegraph/graph/model"
@@ -49,17 +50,31 @@ func (r *Resolver) search(ctx context.Context, query string, types []model.Entit
 	if n < 0 || n > MaxPageSize {
 		return nil, kg.Errorf(kg.Invalid, "first must be between 0 and %d, got %d", MaxPageSize, n)
 	}
-	hits, err := r.Store.Search(ctx, kg.SearchQuery{Text: query, Types: entityTypes(types), First: n})
+	sel, err := selectionAt(ctx, "entity")
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	es, err := r.fetchAt(ctx, ids, "entity")
+	hits, err := r.Store.Search(ctx, kg.SearchQuery{Text: query, Types: entityTypes(types), First: n, Selection: sel})
 	if err != nil {
 		return nil, err
+	}
+	es := map[string]model.Entity{}
+	var rest []string
+	for _, h := range hits {
+		if h.Entity == nil {
+			rest = append(rest, h.ID)
+			continue
+		}
+		if es[h.ID], err = decodeEntity(h.Entity); err != nil {
+			return nil, err
+		}
+	}
+	if len(rest) > 0 {
+		fetched, err := r.fetchAt(ctx, rest, "entity")
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(es, fetched)
 	}
 	out := make([]*model.SearchHit, 0, len(hits))
 	for _, h := range hits {

@@ -11,6 +11,9 @@ type Hit struct {
 	Name    string
 	Matched string  // the name or alias that matched best
 	Score   float64 // higher is better; exact names rank first
+	// Entity holds the fields SearchQuery.Selection asks for, when the
+	// search could read them with the hit (see SearchQuery).
+	Entity map[string]any
 }
 
 // SearchQuery asks for entities by name, alias or description.
@@ -18,6 +21,10 @@ type SearchQuery struct {
 	Text  string
 	Types []EntityType // empty: all
 	First int
+	// Selection, if set, asks for these fields of each hit. A selection
+	// of the entity's own fields only is read with the hits; others are
+	// left to the caller.
+	Selection *Selection
 }
 
 // GraphNode and GraphEdge are the graph-shaped answers front ends draw.

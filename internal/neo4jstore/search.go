@@ -42,7 +42,7 @@ WITH node, type, score, name, CASE
     WHEN toLower(name) IN $exact THEN 2
     WHEN any(a IN coalesce(node.aliases, []) WHERE toLower(a) IN $exact) THEN 1
     ELSE 0 END AS exact
-RETURN node.id AS id, type, name, coalesce(node.aliases, []) AS aliases, score, exact
+WITH node, node.id AS id, type, name, coalesce(node.aliases, []) AS aliases, score, exact
 ORDER BY exact DESC, score DESC, id
 LIMIT $window`
 
@@ -76,13 +76,27 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 	}
 	first = min(first, maxHits)
 
-	res, err := s.readQuery(ctx, searchStatement, map[string]any{
+	params := map[string]any{
 		"query":      query,
 		"candidates": searchCandidates,
 		"types":      types,
 		"exact":      exactForms(q.Text),
 		"window":     first + rerankWindow,
-	})
+	}
+	statement := searchStatement
+	if ownFieldsOnly(q.Selection) {
+		// A few properties of each hit cost less in this statement than a
+		// second round trip for them.
+		c := &compiler{params: params}
+		proj, err := c.entity("node", q.Selection, 0)
+		if err != nil {
+			return nil, err
+		}
+		statement += "\nRETURN id, type, name, aliases, score, exact, " + proj + " AS entity"
+	} else {
+		statement += "\nRETURN id, type, name, aliases, score, exact"
+	}
+	res, err := s.readQuery(ctx, statement, params)
 	if err != nil {
 		return nil, translate(err, "search failed")
 	}
@@ -103,9 +117,10 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 		if top > 0 {
 			score /= top
 		}
+		entity, _, _ := neo4j.GetRecordValue[map[string]any](r, "entity")
 		hits = append(hits, kg.Hit{
 			ID: id, Type: kg.EntityType(t), Name: name, Matched: matched,
-			Score: float64(exact) + closeness + score,
+			Score: float64(exact) + closeness + score, Entity: entity,
 		})
 	}
 	slices.SortStableFunc(hits, func(a, b kg.Hit) int {
@@ -115,6 +130,22 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 		return strings.Compare(a.ID, b.ID)
 	})
 	return hits[:min(len(hits), first)], nil
+}
+
+// ownFieldsOnly reports a selection of the entity's own fields, none of
+// them an object or a list of objects.
+func ownFieldsOnly(sel *kg.Selection) bool {
+	if sel == nil {
+		return false
+	}
+	for _, fields := range sel.ByType {
+		for _, f := range fields {
+			if f.Sel != nil {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // luceneQuery turns what a user typed into a Lucene query for the

@@ -31,6 +31,7 @@ func TestRoundTripsDoNotGrow(t *testing.T) {
 		{"a page of entities with nested fields", `{ entities(types: [PERSON], first: 3) { totalCount edges { node {` + deep + `} } } }`, 2},
 		{"neighbourhood without sources", `{ neighbourhood(id: "person/zhanbolat-mamai", depth: 2) { nodes { id } edges { id sources { ref } } } }`, 1},
 		{"neighbourhood with cited sources", `{ neighbourhood(id: "person/zhanbolat-mamai", depth: 2) { nodes { id } edges { id sources { source { title } } } } }`, 2},
+		{"search with the hits' own fields", `{ search(query: "Mamai", first: 20) { score entity { __typename id name ... on Person { aliases } } } }`, 1},
 		{"search with entities", `{ search(query: "Mamai", first: 20) { score entity { name ... on Person { charges { article { name } } } } } }`, 2},
 		{"convictions with three entity fields", `{ convictions(first: 50) { totalCount edges { node { person { name memberships { entity { name } } } case { name } court { name place { name } } } } } }`, 2},
 		{"common ground with shared entities", `{ commonGround(a: "person/zhanbolat-mamai", b: "person/alnur-ilyashev") { a { name } b { name } shared { entity { name } } } }`, 2},
