@@ -48,6 +48,7 @@ func setup(name string, args []string, getenv func(string) string, stderr io.Wri
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4jstore.Store, error) {
 	store, err := neo4jstore.Open(neo4jstore.Options{
 		URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
+		AnswerCache: cfg.AnswerCache,
 	})
 	if err != nil {
 		return nil, err

@@ -34,6 +34,7 @@ type Config struct {
 	Data            []string
 	ReadAccess      string // ReadOpen or ReadToken
 	PprofAddr       string // where to serve net/http/pprof; "" is off
+	AnswerCache     int    // cross-case answers kept per graph version; 0 is off
 }
 
 // What reading the graph needs; writing always needs a token.
@@ -66,6 +67,7 @@ var Settings = []Setting{
 	{Env: "CASEGRAPH_RATE_BURST", Flag: "rate-burst", Default: "100", Usage: "requests a client may send at once before the rate limit applies"},
 	{Env: "CASEGRAPH_DATA", Flag: "data", Default: "", Usage: "comma-separated case files or directories that serve imports at start"},
 	{Env: "CASEGRAPH_READ_ACCESS", Flag: "read-access", Default: ReadOpen, Usage: "open: anyone may read; token: reading needs a bearer token too"},
+	{Env: "CASEGRAPH_ANSWER_CACHE", Flag: "answer-cache", Default: "256", Usage: "answers to cross-case questions kept until the graph changes; 0 keeps none"},
 	{Env: "CASEGRAPH_PPROF_ADDR", Flag: "pprof-addr", Default: "", Usage: "serve Go profiles (/debug/pprof/) on this address, apart from the API; keep it on loopback"},
 }
 
@@ -149,6 +151,11 @@ func parse(v map[string]*string) (Config, error) {
 		errs = append(errs, fmt.Errorf("CASEGRAPH_RATE_BURST: %q is not a whole number of requests of at least 1", *v["CASEGRAPH_RATE_BURST"]))
 	}
 	c.RateBurst = burst
+	answers, err := strconv.Atoi(*v["CASEGRAPH_ANSWER_CACHE"])
+	if err != nil || answers < 0 {
+		errs = append(errs, fmt.Errorf("CASEGRAPH_ANSWER_CACHE: %q is not a whole number of answers, or 0 to keep none", *v["CASEGRAPH_ANSWER_CACHE"]))
+	}
+	c.AnswerCache = answers
 	if c.ReadAccess != ReadOpen && c.ReadAccess != ReadToken {
 		errs = append(errs, fmt.Errorf("CASEGRAPH_READ_ACCESS: %q is not open or token", c.ReadAccess))
 	}
@@ -215,5 +222,6 @@ func (c Config) LogValue() slog.Value {
 		slog.Any("data", c.Data),
 		slog.String("read_access", c.ReadAccess),
 		slog.String("pprof_addr", c.PprofAddr),
+		slog.Int("answer_cache", c.AnswerCache),
 	)
 }

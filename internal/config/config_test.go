@@ -35,6 +35,9 @@ func TestDefaults(t *testing.T) {
 	if c.ReadAccess != ReadOpen {
 		t.Errorf("ReadAccess = %q, want reads open by default", c.ReadAccess)
 	}
+	if c.AnswerCache != 256 {
+		t.Errorf("AnswerCache = %d, want answers kept by default", c.AnswerCache)
+	}
 }
 
 func TestFlagBeatsEnv(t *testing.T) {
@@ -70,6 +73,8 @@ func TestInvalidValuesNameTheSetting(t *testing.T) {
 		{map[string]string{"CASEGRAPH_RATE_LIMIT": "NaN"}, "CASEGRAPH_RATE_LIMIT"},
 		{map[string]string{"CASEGRAPH_RATE_BURST": "0"}, "CASEGRAPH_RATE_BURST"},
 		{map[string]string{"CASEGRAPH_RATE_BURST": "1.5"}, "CASEGRAPH_RATE_BURST"},
+		{map[string]string{"CASEGRAPH_ANSWER_CACHE": "-1"}, "CASEGRAPH_ANSWER_CACHE"},
+		{map[string]string{"CASEGRAPH_ANSWER_CACHE": "many"}, "CASEGRAPH_ANSWER_CACHE"},
 		{map[string]string{"CASEGRAPH_READ_ACCESS": "closed"}, "CASEGRAPH_READ_ACCESS"},
 		{map[string]string{"CASEGRAPH_READ_ACCESS": "Token"}, "CASEGRAPH_READ_ACCESS"},
 	}

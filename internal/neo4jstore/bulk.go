@@ -35,6 +35,11 @@ func (s *Store) BulkLoad(ctx context.Context, batches []kg.Batch, rowsPerTx int)
 		manifests = append(manifests, manifestRow(b))
 	}
 	var total ImportResult
+	// The load commits chunk by chunk, so it raises the graph version at
+	// the end whether or not it got through.
+	defer func() {
+		_, _ = neo4j.ExecuteQuery(ctx, s.driver, bumpQuery, nil, neo4j.EagerResultTransformer, s.write()...)
+	}()
 	write := func(query string, rows []any) error {
 		for start := 0; start < len(rows); start += rowsPerTx {
 			chunk := rows[start:min(start+rowsPerTx, len(rows))]

@@ -182,7 +182,13 @@ func (s *Store) write1(ctx context.Context, work func(context.Context, neo4j.Man
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
 	kg.CountRoundTrip(ctx)
-	out, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return work(ctx, tx) })
+	out, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		out, err := work(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		return out, bumpVersion(ctx, tx)
+	})
 	if err != nil {
 		return nil, translate(err, "the change could not be saved")
 	}

@@ -53,8 +53,13 @@ func (s *Store) Import(ctx context.Context, batches []kg.Batch) (ImportResult, e
 	defer sess.Close(ctx)
 	out, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		var total ImportResult
-		err := importBatches(ctx, tx, batches, &total)
-		return total, err
+		if err := importBatches(ctx, tx, batches, &total); err != nil {
+			return total, err
+		}
+		if len(total.Unchanged) == len(batches) {
+			return total, nil
+		}
+		return total, bumpVersion(ctx, tx)
 	})
 	if err != nil {
 		return ImportResult{}, translate(err, "import failed")

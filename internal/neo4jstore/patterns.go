@@ -200,7 +200,7 @@ func (s *Store) Convictions(ctx context.Context, f kg.ConvictionFilter, first, o
 	}
 	params := convictionParams(f)
 	params["first"], params["offset"] = int64(first), int64(offset)
-	res, err := s.readQuery(ctx, convictionsQuery(f), params)
+	res, err := s.readAnswer(ctx, convictionsQuery(f), params)
 	if err != nil {
 		return nil, 0, translate(err, "reading convictions failed")
 	}
@@ -233,7 +233,7 @@ ORDER BY case, final`
 // ChargeChanges returns the charges that were reclassified and later
 // re-initiated, with how long that took.
 func (s *Store) ChargeChanges(ctx context.Context) ([]kg.ChargeChange, error) {
-	res, err := s.readQuery(ctx, chargeChangesQuery, nil)
+	res, err := s.readAnswer(ctx, chargeChangesQuery, nil)
 	if err != nil {
 		return nil, translate(err, "reading charge changes failed")
 	}
@@ -309,7 +309,7 @@ func (s *Store) Counts(ctx context.Context, by kg.CountDimension, f kg.Convictio
 	if _, ok := countKeys[by]; !ok && by != kg.ByArticle {
 		return nil, kg.Errorf(kg.Invalid, "cannot count by %q", by)
 	}
-	res, err := s.readQuery(ctx, countsQuery(by, f), convictionParams(f))
+	res, err := s.readAnswer(ctx, countsQuery(by, f), convictionParams(f))
 	if err != nil {
 		return nil, translate(err, "counting convictions failed")
 	}
@@ -528,7 +528,7 @@ func (s *Store) SimilarCases(ctx context.Context, to string, first int) ([]kg.Si
 	for k, w := range similarWeights {
 		weights[k] = int64(w)
 	}
-	res, err := s.readQuery(ctx, similarQuery, map[string]any{"id": to, "first": int64(first), "weights": weights})
+	res, err := s.readAnswer(ctx, similarQuery, map[string]any{"id": to, "first": int64(first), "weights": weights})
 	if err != nil {
 		return nil, translate(err, "reading similar cases failed")
 	}
@@ -589,7 +589,7 @@ func (s *Store) ArrestsAfterProtests(ctx context.Context, withinMonths int) ([]k
 	if withinMonths < 0 {
 		return nil, kg.Errorf(kg.Invalid, "withinMonths must not be negative")
 	}
-	res, err := s.readQuery(ctx, arrestsQuery, map[string]any{
+	res, err := s.readAnswer(ctx, arrestsQuery, map[string]any{
 		"within": int64(withinMonths), "protestKinds": protestKinds, "arrestKinds": arrestKinds,
 	})
 	if err != nil {
@@ -658,7 +658,7 @@ ORDER BY convicted, associate, article, via`
 // pair, article and shared tie, with the earliest such conviction and the
 // earliest charge that followed it.
 func (s *Store) LaterChargedAssociates(ctx context.Context) ([]kg.Associate, error) {
-	res, err := s.readQuery(ctx, laterChargedQuery, nil)
+	res, err := s.readAnswer(ctx, laterChargedQuery, nil)
 	if err != nil {
 		return nil, translate(err, "reading later-charged associates failed")
 	}
@@ -689,7 +689,7 @@ ORDER BY person, case`
 // PretrialDetention returns, per person and case, the spells of pre-trial
 // detention and house arrest and the date of the sentence that followed.
 func (s *Store) PretrialDetention(ctx context.Context) ([]kg.PretrialRecord, error) {
-	res, err := s.readQuery(ctx, pretrialQuery, nil)
+	res, err := s.readAnswer(ctx, pretrialQuery, nil)
 	if err != nil {
 		return nil, translate(err, "reading pre-trial detention failed")
 	}
@@ -739,7 +739,7 @@ func (s *Store) AssessedCases(ctx context.Context, minOrganisations int) ([]kg.A
 	if minOrganisations < 1 {
 		return nil, kg.Errorf(kg.Invalid, "minOrganisations must be at least 1")
 	}
-	res, err := s.readQuery(ctx, assessedQuery, map[string]any{"min": int64(minOrganisations)})
+	res, err := s.readAnswer(ctx, assessedQuery, map[string]any{"min": int64(minOrganisations)})
 	if err != nil {
 		return nil, translate(err, "reading assessed cases failed")
 	}
@@ -776,7 +776,7 @@ ORDER BY n DESC, x, y`
 // ArticlePairs returns the pairs of articles charged together against one
 // person in one case, with how often.
 func (s *Store) ArticlePairs(ctx context.Context) ([]kg.ArticlePair, error) {
-	res, err := s.readQuery(ctx, articlePairsQuery, nil)
+	res, err := s.readAnswer(ctx, articlePairsQuery, nil)
 	if err != nil {
 		return nil, translate(err, "reading article pairs failed")
 	}
@@ -809,7 +809,7 @@ ORDER BY about, id`
 // ContestedClaims returns every entity and relationship that sources
 // disagree on.
 func (s *Store) ContestedClaims(ctx context.Context) ([]kg.ContestedClaim, error) {
-	res, err := s.readQuery(ctx, contestedQuery, nil)
+	res, err := s.readAnswer(ctx, contestedQuery, nil)
 	if err != nil {
 		return nil, translate(err, "reading contested claims failed")
 	}

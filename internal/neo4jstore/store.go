@@ -23,6 +23,9 @@ type Options struct {
 	User     string
 	Password string
 	Database string
+	// AnswerCache is how many answers to cross-case questions the store
+	// keeps per graph version (see readAnswer); 0 keeps none.
+	AnswerCache int
 }
 
 // Store is casegraph's view of one Neo4j database. It holds the process's
@@ -31,6 +34,8 @@ type Store struct {
 	driver neo4j.DriverWithContext
 	db     string
 	tokens tokenCache
+	// answers is nil when answers are not kept.
+	answers *answerCache
 }
 
 // Open creates the driver. It does not connect: see WaitReady and Ping.
@@ -50,7 +55,7 @@ func Open(o Options) (*Store, error) {
 	if err != nil {
 		return nil, kg.Wrap(kg.Invalid, err, fmt.Sprintf("cannot use Neo4j address %q", o.URI))
 	}
-	return &Store{driver: d, db: o.Database}, nil
+	return &Store{driver: d, db: o.Database, answers: newAnswerCache(o.AnswerCache)}, nil
 }
 
 // Close releases the driver's connections.

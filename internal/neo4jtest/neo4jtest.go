@@ -54,7 +54,13 @@ func Store(tb testing.TB) *neo4jstore.Store {
 // StoreAt opens a migrated store on the Neo4j at uri.
 func StoreAt(tb testing.TB, uri string) *neo4jstore.Store {
 	tb.Helper()
-	s, err := neo4jstore.Open(neo4jstore.Options{URI: uri, Database: "neo4j"})
+	return StoreWith(tb, neo4jstore.Options{URI: uri, Database: "neo4j"})
+}
+
+// StoreWith opens a migrated store with options of the test's own.
+func StoreWith(tb testing.TB, o neo4jstore.Options) *neo4jstore.Store {
+	tb.Helper()
+	s, err := neo4jstore.Open(o)
 	if err != nil {
 		tb.Fatal(err)
 	}
