@@ -7,13 +7,15 @@
 #   SEED       generator seed                        (default 1)
 #   DURATION   measured time per contender           (default 20s)
 #   CLIENTS    concurrent clients                    (default 8)
-#   WARMUP     unmeasured run of the mix before all  (default 15s)
+#   WARMUP     unmeasured run of the mix through each contender first (default 15s)
 #   BOLT       Bolt address of the bench Neo4j       (default 127.0.0.1:7727)
 #   PORT_CG    casegraph's port                      (default 8320)
 #   PORT_NG    the @neo4j/graphql server's port      (default 8321)
+#   PORT_CG0   casegraph keeping no answers          (default 8322)
 #   OUT        where results go                      (default .data/bench/CASES)
 #   LIGHT_DURATION  time for the lookups, search and neighbourhoods alone (default 10s)
 #   IMPORT=1   also time "casegraph import" against the bulk load
+#   KEEP=1     reuse the graph a previous run of the same CASES loaded
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +28,7 @@ WARMUP="${WARMUP:-15s}"
 BOLT="${BOLT:-127.0.0.1:7727}"
 PORT_CG="${PORT_CG:-8320}"
 PORT_NG="${PORT_NG:-8321}"
+PORT_CG0="${PORT_CG0:-8322}"
 OUT="${OUT:-.data/bench/$CASES}"
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
@@ -55,8 +58,14 @@ go build -o "$BIN/casegraph" ./cmd/casegraph
 go build -o "$BIN/load" ./bench/load
 [[ -d bench/neo4j-graphql/node_modules ]] || (cd bench/neo4j-graphql && npm ci --no-audit --no-fund >/dev/null)
 
-# A fresh graph each run: the data directory is this run's alone.
-rm -rf "$OUT/neo4j"
+# A fresh graph each run, unless KEEP=1 finds one: the data directory is
+# this run's alone.
+fresh=1
+if [[ "${KEEP:-0}" == 1 && -d "$OUT/neo4j/data" && "${IMPORT:-0}" != 1 ]]; then
+  fresh=0
+else
+  rm -rf "$OUT/neo4j"
+fi
 scripts/neo4j.sh start
 NEO4J_PID="$(cat "$OUT/neo4j/neo4j.pid")"
 
@@ -72,9 +81,11 @@ if [[ "${IMPORT:-0}" == 1 ]]; then
   scripts/neo4j.sh start >/dev/null
   NEO4J_PID="$(cat "$OUT/neo4j/neo4j.pid")"
 fi
-start=$(date +%s.%N)
-NEO4J_URI="$URI" "$BIN/casegraph" gen -cases "$CASES" -seed "$SEED" -bulk | tee "$OUT/gen.txt"
-bulk_s=$(echo "$(date +%s.%N) - $start" | bc)
+if [[ "$fresh" == 1 ]]; then
+  start=$(date +%s.%N)
+  NEO4J_URI="$URI" "$BIN/casegraph" gen -cases "$CASES" -seed "$SEED" -bulk | tee "$OUT/gen.txt"
+  bulk_s=$(echo "$(date +%s.%N) - $start" | bc)
+fi
 if [[ "${IMPORT:-0}" == 1 ]]; then
   printf 'import of %s cases: casegraph import %.1f s, bulk (batched UNWIND) %.1f s, ratio %.2f\n' \
     "$CASES" "$import_s" "$bulk_s" "$(echo "$import_s / $bulk_s" | bc -l)" | tee "$OUT/import.txt"
@@ -87,25 +98,38 @@ pids+=("$CG_PID")
 NEO4J_URI="$URI" ADDR="127.0.0.1:$PORT_NG" node bench/neo4j-graphql/server.js >"$OUT/neo4j-graphql.log" 2>&1 &
 NG_PID=$!
 pids+=("$NG_PID")
+# The same server keeping no answers: every cross-case question goes to
+# Neo4j, as it does for the other contenders.
+NEO4J_URI="$URI" CASEGRAPH_ADDR="127.0.0.1:$PORT_CG0" CASEGRAPH_RATE_LIMIT=0 CASEGRAPH_LOG_LEVEL=warn CASEGRAPH_ANSWER_CACHE=0 \
+  "$BIN/casegraph" serve 2>"$OUT/casegraph-uncached.log" &
+CG0_PID=$!
+pids+=("$CG0_PID")
 wait_http "http://127.0.0.1:$PORT_CG/healthz"
 wait_http "http://127.0.0.1:$PORT_NG/healthz"
+wait_http "http://127.0.0.1:$PORT_CG0/healthz"
 
 "$BIN/load" plan -neo4j-uri "$URI" -queries bench -out "$OUT/workload.json"
 "$BIN/load" check -workload "$OUT/workload.json" -casegraph "http://127.0.0.1:$PORT_CG/graphql" \
   -neo4j-graphql "http://127.0.0.1:$PORT_NG/graphql" | tee "$OUT/check.txt"
 common=(-workload "$OUT/workload.json" -c "$CLIENTS" -d "$DURATION" -warmup 5s -neo4j-pid "$NEO4J_PID" -neo4j-uri "$URI")
-# A freshly loaded Neo4j is slow until its JIT and caches warm up; without
-# this the first contender would pay for that alone.
+# A freshly loaded Neo4j is slow until its JIT and caches warm up, and
+# each contender sends statements of its own; without an unmeasured round
+# of every contender first, the first measured would pay for that alone.
 "$BIN/load" run -workload "$OUT/workload.json" -c "$CLIENTS" -d "$WARMUP" -warmup 0s -target cypher -neo4j-uri "$URI" >/dev/null
+for url in "http://127.0.0.1:$PORT_CG0/graphql" "http://127.0.0.1:$PORT_CG/graphql"; do
+  "$BIN/load" run -workload "$OUT/workload.json" -c "$CLIENTS" -d "$WARMUP" -warmup 0s -target casegraph -url "$url" >/dev/null
+done
+"$BIN/load" run -workload "$OUT/workload.json" -c "$CLIENTS" -d "$WARMUP" -warmup 0s -target neo4j-graphql -url "http://127.0.0.1:$PORT_NG/graphql" >/dev/null
 "$BIN/load" run "${common[@]}" -target casegraph -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" -out "$OUT/casegraph.json"
 "$BIN/load" run "${common[@]}" -target neo4j-graphql -url "http://127.0.0.1:$PORT_NG/graphql" -pid "$NG_PID" -out "$OUT/neo4j-graphql.json"
 "$BIN/load" run "${common[@]}" -target cypher -out "$OUT/cypher.json"
+"$BIN/load" run "${common[@]}" -target casegraph -label casegraph-uncached -url "http://127.0.0.1:$PORT_CG0/graphql" -pid "$CG0_PID" -out "$OUT/casegraph-uncached.json"
 # The growth targets concern lookups, search and neighbourhoods: timed
 # apart from the whole-graph questions, which otherwise set every latency.
 light=(-only node,search,neighbourhood -d "${LIGHT_DURATION:-10s}")
 "$BIN/load" run "${common[@]}" "${light[@]}" -target casegraph -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" -out "$OUT/light-casegraph.json"
 "$BIN/load" run "${common[@]}" "${light[@]}" -target cypher -out "$OUT/light-cypher.json"
 echo
-"$BIN/load" table "$OUT/casegraph.json" "$OUT/neo4j-graphql.json" "$OUT/cypher.json" | tee "$OUT/table.md"
+"$BIN/load" table "$OUT/casegraph.json" "$OUT/neo4j-graphql.json" "$OUT/cypher.json" "$OUT/casegraph-uncached.json" | tee "$OUT/table.md"
 echo
 "$BIN/load" table "$OUT/light-casegraph.json" "$OUT/light-cypher.json" | tee "$OUT/light.md"

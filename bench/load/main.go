@@ -5,9 +5,10 @@
 //	load check -workload FILE                      compare casegraph's and @neo4j/graphql's answers
 //	load table RESULT.json...                      print the results side by side
 //
-// plan runs every request of the mix once through casegraph's GraphQL
-// handler in process, recording the statements it sends, so that the
-// cypher target replays the very Cypher casegraph sends: the floor.
+// plan runs every request of the mix twice through casegraph's GraphQL
+// handler in process, recording the statements the second asking sends, so
+// that the cypher target replays the very Cypher casegraph sends in steady
+// state: the floor.
 package main
 
 import (

@@ -55,8 +55,12 @@ func runCmd(ctx context.Context, args []string) error {
 	neoPID := fs.Int("neo4j-pid", 0, "Neo4j's process, for CPU")
 	out := fs.String("out", "", "write the result as JSON here too")
 	only := fs.String("only", "", "comma-separated queries to send (default: the whole mix), to time some apart from the rest")
+	label := fs.String("label", "", "name of the contender in results (default: the target)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *label == "" {
+		*label = *target
 	}
 	var w Workload
 	b, err := os.ReadFile(*workload)
@@ -84,7 +88,7 @@ func runCmd(ctx context.Context, args []string) error {
 	stopSampling := sampleRSS(procs[0])
 	lat, errs, firstErr, elapsed := drive(ctx, w.Requests, do, *conc, *dur)
 	peak := stopSampling()
-	res := Result{Target: *target, Concurrency: *conc, Seconds: elapsed.Seconds(), ByQuery: map[string]Stats{},
+	res := Result{Target: *label, Concurrency: *conc, Seconds: elapsed.Seconds(), ByQuery: map[string]Stats{},
 		PeakRSSMB: peak, CPUCores: procs[0].cores(), Neo4jCores: procs[1].cores(), FirstError: firstErr}
 	var all []time.Duration
 	allErrs := 0
