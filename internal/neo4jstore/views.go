@@ -48,7 +48,7 @@ func (s *Store) Neighbourhood(ctx context.Context, q kg.NeighbourhoodQuery) (kg.
 	if err != nil {
 		return kg.GraphView{}, err
 	}
-	query := neighbourhoodQuery(q.Depth, viewRelPattern(rels))
+	query := neighbourhoodQuery(q.Depth, rels)
 	res, err := s.readQuery(ctx, query, map[string]any{"id": q.ID, "types": types, "rels": rels, "limit": q.Limit})
 	if err != nil {
 		return kg.GraphView{}, translate(err, "reading the neighbourhood failed")
@@ -73,7 +73,8 @@ func (s *Store) Neighbourhood(ctx context.Context, q kg.NeighbourhoodQuery) (kg.
 // cases thus costs no more than a small node; which of its neighbours are
 // kept then follows Neo4j's order of its relationships, and truncated says
 // that a cap was reached.
-func neighbourhoodQuery(depth int, rel string) string {
+func neighbourhoodQuery(depth int, types []string) string {
+	rel := viewRelPattern(types)
 	var b strings.Builder
 	b.WriteString(`
 MATCH (start:Entity {id: $id})
@@ -100,13 +101,30 @@ WITH start, seen + level AS seen, level AS frontier,
      found + [n IN level WHERE size($types) = 0 OR any(l IN labels(n) WHERE l IN $types)] AS found,
      cut OR capped OR size(level) >= $limit AS cut`)
 	}
+	// The edges among the nodes kept, without reading a hub's thousands of
+	// relationships: a node with few relationships gives all of its own;
+	// one with many gives, per type and direction, those of the groups
+	// that hold few (Neo4j counts a group without reading it). An edge is
+	// thus missed only if both its ends hold more than $limit
+	// relationships of its type in its direction.
 	b.WriteString(`
 WITH [start] + found[..$limit - 1] AS nodes, cut OR size(found) >= $limit AS truncated
 CALL (nodes) {
-  UNWIND nodes AS a
-  MATCH (a)-[r]->(b)
-  WHERE b IN nodes AND (size($rels) = 0 OR type(r) IN $rels)
-  RETURN collect(r) AS rels
+  WITH nodes, [n IN nodes WHERE COUNT { (n)--() } <= $limit] AS small
+  CALL (nodes, small) {
+    UNWIND small AS a
+    MATCH (a)-[r]-(b)
+    WHERE b IN nodes AND (size($rels) = 0 OR type(r) IN $rels)
+    RETURN collect(r) AS touchingSmall
+  }
+  CALL (nodes, small) {
+    UNWIND [n IN nodes WHERE NOT n IN small] AS a
+    WITH nodes, ` + groupEdges(types) + ` AS rs
+    UNWIND rs AS r
+    RETURN collect(r) AS touchingBig
+  }
+  UNWIND touchingSmall + touchingBig AS r
+  RETURN collect(DISTINCT r) AS rels
 }` + viewProjection + `, truncated`)
 	return b.String()
 }
@@ -348,6 +366,27 @@ func timelineOverlaps(d kg.Date, from, to *kg.Date) bool {
 	return true
 }
 
+// groupEdges lists, for the node a, its relationships of each of types
+// (every type if none) to a node in nodes, from the groups of a type and
+// direction that hold at most $limit of them; CASE reads a group only if
+// its count allows.
+func groupEdges(types []string) string {
+	if len(types) == 0 {
+		for _, t := range kg.AllRelTypes() {
+			types = append(types, string(t))
+		}
+	}
+	var parts []string
+	for _, t := range types {
+		for _, dir := range [][2]string{{"-", "->"}, {"<-", "-"}} {
+			p := dir[0] + "[:" + t + "]" + dir[1]
+			pr := dir[0] + "[r:" + t + "]" + dir[1]
+			parts = append(parts, "CASE WHEN COUNT { (a)"+p+"() } <= $limit THEN [(a)"+pr+"(b) WHERE b IN nodes | r] ELSE [] END")
+		}
+	}
+	return strings.Join(parts, " +\n      ")
+}
+
 // viewRelTypes checks relationship types against the fixed list, since
 // they are written into the statement text.
 func viewRelTypes(types []kg.RelType) ([]string, error) {
@@ -355,7 +394,7 @@ func viewRelTypes(types []kg.RelType) ([]string, error) {
 	for _, t := range kg.AllRelTypes() {
 		known[t] = true
 	}
-	var out []string
+	out := []string{} // a list even when empty: null would fail the statements' filters
 	seen := map[kg.RelType]bool{}
 	for _, t := range types {
 		if !known[t] {

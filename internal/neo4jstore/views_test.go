@@ -518,6 +518,15 @@ func TestNeighbourhoodNearestFirstPastAHub(t *testing.T) {
 		UNWIND range(10, 39) AS i
 		CREATE (k:Entity:Case {id: 'case/'+$tag+'-leaf'+i, name: 'Leaf '+i})-[:HEARD_BY {id: 'rel/'+$tag+'-leaf'+i}]->(h)`,
 		map[string]any{"tag": tag})
+	// The hub's city is a hub too: the edge between them joins two nodes
+	// with many relationships.
+	neo4jtest.Exec(t, uri, `
+		MATCH (h:Court {id: 'court/'+$tag+'-h'})
+		CREATE (h)-[:LOCATED_IN {id: 'rel/'+$tag+'-hc'}]->(c:Entity:Place {id: 'place/'+$tag+'-c', name: 'C'})
+		WITH c
+		UNWIND range(10, 39) AS i
+		CREATE (:Entity:Court {id: 'court/'+$tag+'-in-c'+i, name: 'Court '+i})-[:LOCATED_IN {id: 'rel/'+$tag+'-in-c'+i}]->(c)`,
+		map[string]any{"tag": tag})
 	start, hub := "person/"+tag+"-s", "court/"+tag+"-h"
 	near := []string{start, "person/" + tag + "-a", "case/" + tag + "-b", hub}
 	tests := []struct {
@@ -529,7 +538,8 @@ func TestNeighbourhoodNearestFirstPastAHub(t *testing.T) {
 		{kg.NeighbourhoodQuery{ID: start, Depth: 3, Limit: 10}, 10, true, near},
 		{kg.NeighbourhoodQuery{ID: start, Depth: 3, Limit: 5}, 5, true, near},
 		{kg.NeighbourhoodQuery{ID: start, Depth: 2, Limit: 100}, 4, false, near},
-		{kg.NeighbourhoodQuery{ID: hub, Depth: 1, Limit: 40}, 32, false, []string{hub, "case/" + tag + "-b"}},
+		{kg.NeighbourhoodQuery{ID: hub, Depth: 1, Limit: 40}, 33, false, []string{hub, "case/" + tag + "-b", "place/" + tag + "-c"}},
+		{kg.NeighbourhoodQuery{ID: hub, Depth: 1, Limit: 5, RelTypes: []kg.RelType{"LOCATED_IN"}}, 2, false, []string{hub, "place/" + tag + "-c"}},
 		{kg.NeighbourhoodQuery{ID: hub, Depth: 1, Limit: 10}, 10, true, []string{hub}},
 	}
 	for _, tc := range tests {
@@ -548,6 +558,22 @@ func TestNeighbourhoodNearestFirstPastAHub(t *testing.T) {
 					t.Errorf("%+v: nodes %v lack %s", tc.q, ids, id)
 				}
 			}
+			// Every relationship among the nodes kept is drawn.
+			want := neo4jtest.Exec(t, uri, `
+				MATCH (a:Entity)-[r]->(b:Entity)
+				WHERE a.id IN $ids AND b.id IN $ids AND (size($rels) = 0 OR type(r) IN $rels)
+				RETURN count(r) AS n`, map[string]any{"ids": ids, "rels": relNames(tc.q.RelTypes)})
+			if n, _ := want[0].Get("n"); int64(len(v.Edges)) != n.(int64) {
+				t.Errorf("%+v: %d edges, want the %d among the nodes", tc.q, len(v.Edges), n)
+			}
 		})
 	}
+}
+
+func relNames(ts []kg.RelType) []string {
+	out := []string{}
+	for _, t := range ts {
+		out = append(out, string(t))
+	}
+	return out
 }
