@@ -173,13 +173,14 @@ func variables(name string, r *rand.Rand, ids sampleIDs) map[string]any {
 }
 
 // peerVariables are the @neo4j/graphql query's variables: the same, but
-// search takes the Lucene query and exact forms casegraph built.
+// search takes the Lucene query, exact forms and candidate count casegraph
+// used.
 func peerVariables(name string, vars map[string]any, stmts []Statement) map[string]any {
 	if name != "search" {
 		return vars
 	}
 	p := stmts[0].Params
-	return map[string]any{"query": p["query"], "exact": p["exact"]}
+	return map[string]any{"query": p["query"], "exact": p["exact"], "candidates": p["candidates"]}
 }
 
 // capture sends one request through the handler and returns the Cypher it

@@ -17,7 +17,8 @@ const (
 	defaultHits = 20
 	maxHits     = 100
 	// searchCandidates bounds what the index hands to the type filter; a
-	// wanted type ranked beyond it by Lucene is not found.
+	// wanted type ranked beyond it by Lucene is not found. Without a type
+	// filter the bound is four times the window.
 	searchCandidates = 1000
 	// rerankWindow is how many hits beyond First the statement returns for
 	// Go to rank by closeness of name (see Search).
@@ -76,9 +77,16 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 	}
 	first = min(first, maxHits)
 
+	// Without a type filter every candidate can be a hit, and a few times
+	// the window holds the exact names and aliases Lucene ranks high: the
+	// index then reads a few hundred entities, not a thousand.
+	candidates := searchCandidates
+	if len(types) == 0 {
+		candidates = min(searchCandidates, 4*(first+rerankWindow))
+	}
 	params := map[string]any{
 		"query":      query,
-		"candidates": searchCandidates,
+		"candidates": candidates,
 		"types":      types,
 		"exact":      exactForms(q.Text),
 		"window":     first + rerankWindow,
