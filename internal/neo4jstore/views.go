@@ -21,6 +21,10 @@ const (
 	maxViewDepth          = 3
 	maxViewPathLength     = 6
 	maxTimelinePlaceDepth = 6 // how deep places nest: site, district, city, region, country
+	// edgeSpread is how many relationships of a node (or of one type and
+	// direction of it) a neighbourhood reads to find the edges among the
+	// nodes it keeps; a hub's thousands are counted, not read.
+	edgeSpread = 1000
 )
 
 // viewProjection turns the row's node and relationship lists into maps the
@@ -49,7 +53,7 @@ func (s *Store) Neighbourhood(ctx context.Context, q kg.NeighbourhoodQuery) (kg.
 		return kg.GraphView{}, err
 	}
 	query := neighbourhoodQuery(q.Depth, rels)
-	res, err := s.readQuery(ctx, query, map[string]any{"id": q.ID, "types": types, "rels": rels, "limit": q.Limit})
+	res, err := s.readQuery(ctx, query, map[string]any{"id": q.ID, "types": types, "rels": rels, "limit": q.Limit, "spread": edgeSpread})
 	if err != nil {
 		return kg.GraphView{}, translate(err, "reading the neighbourhood failed")
 	}
@@ -101,16 +105,16 @@ WITH start, seen + level AS seen, level AS frontier,
      found + [n IN level WHERE size($types) = 0 OR any(l IN labels(n) WHERE l IN $types)] AS found,
      cut OR capped OR size(level) >= $limit AS cut`)
 	}
-	// The edges among the nodes kept, without reading a hub's thousands of
-	// relationships: a node with few relationships gives all of its own;
-	// one with many gives, per type and direction, those of the groups
-	// that hold few (Neo4j counts a group without reading it). An edge is
-	// thus missed only if both its ends hold more than $limit
-	// relationships of its type in its direction.
+	// The edges among the nodes kept, without reading all of a hub's
+	// relationships: a node with at most $spread relationships gives all
+	// of its own; one with more gives, per type and direction, those of the
+	// groups that hold at most $spread (Neo4j counts a group without
+	// reading it). An edge is thus missed only if both its ends hold more
+	// than $spread relationships of its type in its direction.
 	b.WriteString(`
 WITH [start] + found[..$limit - 1] AS nodes, cut OR size(found) >= $limit AS truncated
 CALL (nodes) {
-  WITH nodes, [n IN nodes WHERE COUNT { (n)--() } <= $limit] AS small
+  WITH nodes, [n IN nodes WHERE COUNT { (n)--() } <= $spread] AS small
   CALL (nodes, small) {
     UNWIND small AS a
     MATCH (a)-[r]-(b)
@@ -368,7 +372,7 @@ func timelineOverlaps(d kg.Date, from, to *kg.Date) bool {
 
 // groupEdges lists, for the node a, its relationships of each of types
 // (every type if none) to a node in nodes, from the groups of a type and
-// direction that hold at most $limit of them; CASE reads a group only if
+// direction that hold at most $spread of them; CASE reads a group only if
 // its count allows.
 func groupEdges(types []string) string {
 	if len(types) == 0 {
@@ -381,7 +385,7 @@ func groupEdges(types []string) string {
 		for _, dir := range [][2]string{{"-", "->"}, {"<-", "-"}} {
 			p := dir[0] + "[:" + t + "]" + dir[1]
 			pr := dir[0] + "[r:" + t + "]" + dir[1]
-			parts = append(parts, "CASE WHEN COUNT { (a)"+p+"() } <= $limit THEN [(a)"+pr+"(b) WHERE b IN nodes | r] ELSE [] END")
+			parts = append(parts, "CASE WHEN COUNT { (a)"+p+"() } <= $spread THEN [(a)"+pr+"(b) WHERE b IN nodes | r] ELSE [] END")
 		}
 	}
 	return strings.Join(parts, " +\n      ")

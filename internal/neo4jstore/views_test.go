@@ -527,6 +527,15 @@ func TestNeighbourhoodNearestFirstPastAHub(t *testing.T) {
 		UNWIND range(10, 39) AS i
 		CREATE (:Entity:Court {id: 'court/'+$tag+'-in-c'+i, name: 'Court '+i})-[:LOCATED_IN {id: 'rel/'+$tag+'-in-c'+i}]->(c)`,
 		map[string]any{"tag": tag})
+	// A court of many cases in a city of many courts: the edge between
+	// them joins two nodes whose relationships are counted, not read.
+	neo4jtest.Exec(t, uri, `
+		CREATE (h:Entity:Court {id: 'court/'+$tag+'-big', name: 'Big court'})-[:LOCATED_IN {id: 'rel/'+$tag+'-big'}]->(c:Entity:Place {id: 'place/'+$tag+'-big', name: 'Big city'})
+		WITH h, c
+		UNWIND range(1000, 2000) AS i
+		CREATE (:Entity:Case {id: 'case/'+$tag+'-big'+i, name: 'Case '+i})-[:HEARD_BY {id: 'rel/'+$tag+'-bigcase'+i}]->(h),
+		       (:Entity:Court {id: 'court/'+$tag+'-big'+i, name: 'Court '+i})-[:LOCATED_IN {id: 'rel/'+$tag+'-bigcourt'+i}]->(c)`,
+		map[string]any{"tag": tag})
 	start, hub := "person/"+tag+"-s", "court/"+tag+"-h"
 	near := []string{start, "person/" + tag + "-a", "case/" + tag + "-b", hub}
 	tests := []struct {
@@ -540,6 +549,8 @@ func TestNeighbourhoodNearestFirstPastAHub(t *testing.T) {
 		{kg.NeighbourhoodQuery{ID: start, Depth: 2, Limit: 100}, 4, false, near},
 		{kg.NeighbourhoodQuery{ID: hub, Depth: 1, Limit: 40}, 33, false, []string{hub, "case/" + tag + "-b", "place/" + tag + "-c"}},
 		{kg.NeighbourhoodQuery{ID: hub, Depth: 1, Limit: 5, RelTypes: []kg.RelType{"LOCATED_IN"}}, 2, false, []string{hub, "place/" + tag + "-c"}},
+		{kg.NeighbourhoodQuery{ID: "court/" + tag + "-big", Depth: 1, Limit: 5, RelTypes: []kg.RelType{"LOCATED_IN"}}, 2, false, []string{"court/" + tag + "-big", "place/" + tag + "-big"}},
+		{kg.NeighbourhoodQuery{ID: "court/" + tag + "-big", Depth: 2, Limit: 20}, 20, true, []string{"court/" + tag + "-big"}},
 		{kg.NeighbourhoodQuery{ID: hub, Depth: 1, Limit: 10}, 10, true, []string{hub}},
 	}
 	for _, tc := range tests {
