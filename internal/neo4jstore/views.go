@@ -21,8 +21,8 @@ const (
 	maxViewDepth          = 3
 	maxViewPathLength     = 6
 	maxTimelinePlaceDepth = 6 // how deep places nest: site, district, city, region, country
-	// edgeSpread is how many relationships of a node (or of one type and
-	// direction of it) a neighbourhood reads to find the edges among the
+	// edgeSpread is how many relationships of a node on one side (or of
+	// one type of it) a neighbourhood reads to find the edges among the
 	// nodes it keeps; a hub's thousands are counted, not read.
 	edgeSpread = 1000
 )
@@ -105,29 +105,40 @@ WITH start, seen + level AS seen, level AS frontier,
      found + [n IN level WHERE size($types) = 0 OR any(l IN labels(n) WHERE l IN $types)] AS found,
      cut OR capped OR size(level) >= $limit AS cut`)
 	}
-	// The edges among the nodes kept, without reading all of a hub's
-	// relationships: a node with at most $spread relationships gives all
-	// of its own; one with more gives, per type and direction, those of the
-	// groups that hold at most $spread (Neo4j counts a group without
-	// reading it). An edge is thus missed only if both its ends hold more
-	// than $spread relationships of its type in its direction.
+	// The edges among the nodes kept, each read from its start node, as
+	// most nodes have few outgoing relationships even when they have
+	// thousands coming in (a court, an article). A node with more than
+	// $spread going out (a lawyer in many cases) is busy: its edges are
+	// read from their end nodes when those have at most $spread coming in,
+	// and otherwise from its own groups (one type each) that hold at most
+	// $spread, which Neo4j counts without reading them. An edge is thus
+	// missed only if both its ends hold more than $spread relationships of
+	// its type on its side.
 	b.WriteString(`
 WITH [start] + found[..$limit - 1] AS nodes, cut OR size(found) >= $limit AS truncated
 CALL (nodes) {
-  WITH nodes, [n IN nodes WHERE COUNT { (n)--() } <= $spread] AS small
-  CALL (nodes, small) {
-    UNWIND small AS a
-    MATCH (a)-[r]-(b)
+  WITH nodes, [n IN nodes WHERE COUNT { (n)-->() } > $spread] AS busy
+  CALL (nodes, busy) {
+    UNWIND nodes AS a
+    WITH a WHERE NOT a IN busy
+    MATCH (a)-[r]->(b)
     WHERE b IN nodes AND (size($rels) = 0 OR type(r) IN $rels)
-    RETURN collect(r) AS touchingSmall
+    RETURN collect(r) AS fromQuiet
   }
-  CALL (nodes, small) {
-    UNWIND [n IN nodes WHERE NOT n IN small] AS a
+  CALL (nodes, busy) {
+    UNWIND CASE WHEN size(busy) = 0 THEN [] ELSE nodes END AS b
+    WITH b WHERE COUNT { (b)<--() } <= $spread
+    MATCH (b)<-[r]-(a)
+    WHERE a IN busy AND (size($rels) = 0 OR type(r) IN $rels)
+    RETURN collect(r) AS intoQuiet
+  }
+  CALL (nodes, busy) {
+    UNWIND busy AS a
     WITH nodes, ` + groupEdges(types) + ` AS rs
     UNWIND rs AS r
-    RETURN collect(r) AS touchingBig
+    RETURN collect(r) AS fromBusy
   }
-  UNWIND touchingSmall + touchingBig AS r
+  UNWIND fromQuiet + intoQuiet + fromBusy AS r
   RETURN collect(DISTINCT r) AS rels
 }` + viewProjection + `, truncated`)
 	return b.String()
@@ -370,23 +381,19 @@ func timelineOverlaps(d kg.Date, from, to *kg.Date) bool {
 	return true
 }
 
-// groupEdges lists, for the node a, its relationships of each of types
-// (every type if none) to a node in nodes, from the groups of a type and
-// direction that hold at most $spread of them; CASE reads a group only if
-// its count allows.
+// groupEdges lists the relationships of each of types (every type if
+// none) from the node a to a node in nodes, in the groups of a type that
+// hold at most $spread of them; CASE reads a group only if its count
+// allows.
 func groupEdges(types []string) string {
 	if len(types) == 0 {
 		for _, t := range kg.AllRelTypes() {
 			types = append(types, string(t))
 		}
 	}
-	var parts []string
-	for _, t := range types {
-		for _, dir := range [][2]string{{"-", "->"}, {"<-", "-"}} {
-			p := dir[0] + "[:" + t + "]" + dir[1]
-			pr := dir[0] + "[r:" + t + "]" + dir[1]
-			parts = append(parts, "CASE WHEN COUNT { (a)"+p+"() } <= $spread THEN [(a)"+pr+"(b) WHERE b IN nodes | r] ELSE [] END")
-		}
+	parts := make([]string, len(types))
+	for i, t := range types {
+		parts[i] = "CASE WHEN COUNT { (a)-[:" + t + "]->() } <= $spread THEN [(a)-[r:" + t + "]->(b) WHERE b IN nodes | r] ELSE [] END"
 	}
 	return strings.Join(parts, " +\n      ")
 }

@@ -527,14 +527,15 @@ func TestNeighbourhoodNearestFirstPastAHub(t *testing.T) {
 		UNWIND range(10, 39) AS i
 		CREATE (:Entity:Court {id: 'court/'+$tag+'-in-c'+i, name: 'Court '+i})-[:LOCATED_IN {id: 'rel/'+$tag+'-in-c'+i}]->(c)`,
 		map[string]any{"tag": tag})
-	// A court of many cases in a city of many courts: the edge between
-	// them joins two nodes whose relationships are counted, not read.
+	// A lawyer in many cases who is a member of a party of many members:
+	// the lawyer's edges are found from the cases, and the one to the
+	// party from the lawyer's own group of memberships.
 	neo4jtest.Exec(t, uri, `
-		CREATE (h:Entity:Court {id: 'court/'+$tag+'-big', name: 'Big court'})-[:LOCATED_IN {id: 'rel/'+$tag+'-big'}]->(c:Entity:Place {id: 'place/'+$tag+'-big', name: 'Big city'})
-		WITH h, c
+		CREATE (l:Entity:Person {id: 'person/'+$tag+'-lawyer', name: 'Lawyer'})-[:MEMBER_OF {id: 'rel/'+$tag+'-lawyer'}]->(p:Entity:Party {id: 'party/'+$tag+'-big', name: 'Big party'})
+		WITH l, p
 		UNWIND range(1000, 2000) AS i
-		CREATE (:Entity:Case {id: 'case/'+$tag+'-big'+i, name: 'Case '+i})-[:HEARD_BY {id: 'rel/'+$tag+'-bigcase'+i}]->(h),
-		       (:Entity:Court {id: 'court/'+$tag+'-big'+i, name: 'Court '+i})-[:LOCATED_IN {id: 'rel/'+$tag+'-bigcourt'+i}]->(c)`,
+		CREATE (l)-[:LAWYER_IN {id: 'rel/'+$tag+'-lawyer'+i}]->(:Entity:Case {id: 'case/'+$tag+'-big'+i, name: 'Case '+i}),
+		       (:Entity:Person {id: 'person/'+$tag+'-member'+i, name: 'Member '+i})-[:MEMBER_OF {id: 'rel/'+$tag+'-member'+i}]->(p)`,
 		map[string]any{"tag": tag})
 	start, hub := "person/"+tag+"-s", "court/"+tag+"-h"
 	near := []string{start, "person/" + tag + "-a", "case/" + tag + "-b", hub}
@@ -549,8 +550,9 @@ func TestNeighbourhoodNearestFirstPastAHub(t *testing.T) {
 		{kg.NeighbourhoodQuery{ID: start, Depth: 2, Limit: 100}, 4, false, near},
 		{kg.NeighbourhoodQuery{ID: hub, Depth: 1, Limit: 40}, 33, false, []string{hub, "case/" + tag + "-b", "place/" + tag + "-c"}},
 		{kg.NeighbourhoodQuery{ID: hub, Depth: 1, Limit: 5, RelTypes: []kg.RelType{"LOCATED_IN"}}, 2, false, []string{hub, "place/" + tag + "-c"}},
-		{kg.NeighbourhoodQuery{ID: "court/" + tag + "-big", Depth: 1, Limit: 5, RelTypes: []kg.RelType{"LOCATED_IN"}}, 2, false, []string{"court/" + tag + "-big", "place/" + tag + "-big"}},
-		{kg.NeighbourhoodQuery{ID: "court/" + tag + "-big", Depth: 2, Limit: 20}, 20, true, []string{"court/" + tag + "-big"}},
+		{kg.NeighbourhoodQuery{ID: "person/" + tag + "-lawyer", Depth: 1, Limit: 5, RelTypes: []kg.RelType{"MEMBER_OF"}}, 2, false, []string{"person/" + tag + "-lawyer", "party/" + tag + "-big"}},
+		{kg.NeighbourhoodQuery{ID: "person/" + tag + "-lawyer", Depth: 1, Limit: 5, RelTypes: []kg.RelType{"LAWYER_IN"}}, 5, true, []string{"person/" + tag + "-lawyer"}},
+		{kg.NeighbourhoodQuery{ID: "person/" + tag + "-lawyer", Depth: 2, Limit: 20}, 20, true, []string{"person/" + tag + "-lawyer"}},
 		{kg.NeighbourhoodQuery{ID: hub, Depth: 1, Limit: 10}, 10, true, []string{hub}},
 	}
 	for _, tc := range tests {
