@@ -32,6 +32,7 @@ func TestRoundTripsDoNotGrow(t *testing.T) {
 		{"neighbourhood without sources", `{ neighbourhood(id: "person/zhanbolat-mamai", depth: 2) { nodes { id } edges { id sources { ref } } } }`, 1},
 		{"neighbourhood with cited sources", `{ neighbourhood(id: "person/zhanbolat-mamai", depth: 2) { nodes { id } edges { id sources { source { title } } } } }`, 2},
 		{"search with the hits' own fields", `{ search(query: "Mamai", first: 20) { score entity { __typename id name ... on Person { aliases } } } }`, 1},
+		{"search with a fragment on one type", `{ search(query: "Mamai", first: 20) { entity { __typename ... on Party { name } } } }`, 1},
 		{"search with entities", `{ search(query: "Mamai", first: 20) { score entity { name ... on Person { charges { article { name } } } } } }`, 2},
 		{"convictions with three entity fields", `{ convictions(first: 50) { totalCount edges { node { person { name memberships { entity { name } } } case { name } court { name place { name } } } } } }`, 2},
 		{"common ground with shared entities", `{ commonGround(a: "person/zhanbolat-mamai", b: "person/alnur-ilyashev") { a { name } b { name } shared { entity { name } } } }`, 2},
