@@ -91,7 +91,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 		"exact":      exactForms(q.Text),
 		"window":     first + rerankWindow,
 	}
-	statement := searchStatement
+	var entity string
 	if ownFieldsOnly(q.Selection) {
 		// A few properties of each hit cost less in this statement than a
 		// second round trip for them.
@@ -100,11 +100,9 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 		if err != nil {
 			return nil, err
 		}
-		statement += "\nRETURN id, type, name, aliases, score, exact, " + proj + " AS entity"
-	} else {
-		statement += "\nRETURN id, type, name, aliases, score, exact"
+		entity = ", " + proj + " AS entity"
 	}
-	res, err := s.readQuery(ctx, statement, params)
+	res, err := s.readQuery(ctx, searchStatement+"\nRETURN id, type, name, aliases, score, exact"+entity, params)
 	if err != nil {
 		return nil, translate(err, "search failed")
 	}
