@@ -10,9 +10,9 @@ import (
 )
 
 // fielded is the shape luceneQuery gives its alternatives: all of them on
-// names, the exact ones on titles and descriptions.
+// searchText, the exact ones on names, titles and descriptions.
 func fielded(all, exact string) string {
-	return "name:(" + all + ")^3 searchText:(" + all + ")^2 title:(" + exact + ") description:(" + exact + ")^0.5"
+	return "name:(" + exact + ")^3 searchText:(" + all + ")^2 title:(" + exact + ") description:(" + exact + ")^0.5"
 }
 
 func TestLuceneQuery(t *testing.T) {

@@ -167,9 +167,12 @@ func ownFieldsOnly(sel *kg.Selection) bool {
 // terms bypass the analyzer, so they are written already folded. Words are
 // alternatives too: an entity matching more of them scores higher.
 //
-// Names weigh most, then searchText; titles and descriptions take the
-// exact words only and weigh less, so an entity named by the query beats
-// one that merely mentions it, and a typo does not wander through prose.
+// Names weigh most, then searchText; names, titles and descriptions take
+// the exact words only, and titles and descriptions weigh less, so an
+// entity named by the query beats one that merely mentions it, and a typo
+// does not wander through prose. searchText holds every word of the name
+// too, so prefixes and typos still find names there: asking the name field
+// for them as well read the postings of every common name twice.
 func luceneQuery(text string) string {
 	words := kg.Words(text)
 	if len(words) > maxQueryWords {
@@ -207,7 +210,7 @@ func luceneQuery(text string) string {
 	}
 	all := strings.Join(append(slices.Clone(exact), loose...), " ")
 	plain := strings.Join(exact, " ")
-	return "name:(" + all + ")^3 searchText:(" + all + ")^2 title:(" + plain + ") description:(" + plain + ")^0.5"
+	return "name:(" + plain + ")^3 searchText:(" + all + ")^2 title:(" + plain + ") description:(" + plain + ")^0.5"
 }
 
 // exactForms are the query's text as Search compares it with whole names
