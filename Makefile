@@ -30,7 +30,7 @@ soak:
 
 ## bench: a short benchmark (1k synthetic cases, 15 s per contender) in its own Neo4j; prints the tables
 bench:
-	@CASES=$${CASES:-1000} DURATION=$${DURATION:-15s} WARMUP=$${WARMUP:-5s} LIGHT_DURATION=$${LIGHT_DURATION:-5s} bench/run.sh
+	@CASES=$${CASES:-1000} DURATION=$${DURATION:-15s} WARMUP=$${WARMUP:-5s} LIGHT_DURATION=$${LIGHT_DURATION:-6s} bench/run.sh
 
 ## generate: regenerate gqlgen code from schema.graphqls
 generate:

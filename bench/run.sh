@@ -5,7 +5,9 @@
 # Environment:
 #   CASES      synthetic cases to generate           (default 1000)
 #   SEED       generator seed                        (default 1)
-#   DURATION   measured time per contender           (default 20s)
+#   DURATION   measured time per contender, whole seconds (default 21s)
+#   ROUNDS     turns the measured time is split into (default 3): each turn
+#              runs every contender once, starting with a different one
 #   CLIENTS    concurrent clients                    (default 8)
 #   WARMUP     unmeasured run of the mix through each contender first (default 15s)
 #   BOLT       Bolt address of the bench Neo4j       (default 127.0.0.1:7727)
@@ -13,7 +15,7 @@
 #   PORT_NG    the @neo4j/graphql server's port      (default 8321)
 #   PORT_CG0   casegraph keeping no answers          (default 8322)
 #   OUT        where results go                      (default .data/bench/CASES)
-#   LIGHT_DURATION  time for the lookups, search and neighbourhoods alone (default 10s)
+#   LIGHT_DURATION  time for the lookups, search and neighbourhoods alone (default 12s)
 #   IMPORT=1   also time "casegraph import" against the bulk load
 #   KEEP=1     reuse the graph a previous run of the same CASES loaded
 set -euo pipefail
@@ -22,7 +24,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 CASES="${CASES:-1000}"
 SEED="${SEED:-1}"
-DURATION="${DURATION:-20s}"
+DURATION="${DURATION:-21s}"
+ROUNDS="${ROUNDS:-3}"
 CLIENTS="${CLIENTS:-8}"
 WARMUP="${WARMUP:-15s}"
 BOLT="${BOLT:-127.0.0.1:7727}"
@@ -111,7 +114,7 @@ wait_http "http://127.0.0.1:$PORT_CG0/healthz"
 "$BIN/load" plan -neo4j-uri "$URI" -queries bench -out "$OUT/workload.json"
 "$BIN/load" check -workload "$OUT/workload.json" -casegraph "http://127.0.0.1:$PORT_CG/graphql" \
   -neo4j-graphql "http://127.0.0.1:$PORT_NG/graphql" | tee "$OUT/check.txt"
-common=(-workload "$OUT/workload.json" -c "$CLIENTS" -d "$DURATION" -warmup 5s -neo4j-pid "$NEO4J_PID" -neo4j-uri "$URI")
+common=(-workload "$OUT/workload.json" -c "$CLIENTS" -warmup 2s -neo4j-pid "$NEO4J_PID" -neo4j-uri "$URI")
 # A freshly loaded Neo4j is slow until its JIT and caches warm up, and
 # each contender sends statements of its own; without an unmeasured round
 # of every contender first, the first measured would pay for that alone.
@@ -120,15 +123,47 @@ for url in "http://127.0.0.1:$PORT_CG0/graphql" "http://127.0.0.1:$PORT_CG/graph
   "$BIN/load" run -workload "$OUT/workload.json" -c "$CLIENTS" -d "$WARMUP" -warmup 0s -target casegraph -url "$url" >/dev/null
 done
 "$BIN/load" run -workload "$OUT/workload.json" -c "$CLIENTS" -d "$WARMUP" -warmup 0s -target neo4j-graphql -url "http://127.0.0.1:$PORT_NG/graphql" >/dev/null
-"$BIN/load" run "${common[@]}" -target casegraph -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" -out "$OUT/casegraph.json"
-"$BIN/load" run "${common[@]}" -target neo4j-graphql -url "http://127.0.0.1:$PORT_NG/graphql" -pid "$NG_PID" -out "$OUT/neo4j-graphql.json"
-"$BIN/load" run "${common[@]}" -target cypher -out "$OUT/cypher.json"
-"$BIN/load" run "${common[@]}" -target casegraph -label casegraph-uncached -url "http://127.0.0.1:$PORT_CG0/graphql" -pid "$CG0_PID" -out "$OUT/casegraph-uncached.json"
+
+# contender NAME [load run flags]: how each contender is driven.
+contender() {
+  case "$1" in
+    casegraph) echo -target casegraph -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" ;;
+    neo4j-graphql) echo -target neo4j-graphql -url "http://127.0.0.1:$PORT_NG/graphql" -pid "$NG_PID" ;;
+    cypher) echo -target cypher ;;
+    casegraph-uncached) echo -target casegraph -label casegraph-uncached -url "http://127.0.0.1:$PORT_CG0/graphql" -pid "$CG0_PID" ;;
+  esac
+}
+# measure PREFIX SECONDS [load run flags] -- CONTENDER...: runs the
+# contenders in ROUNDS turns of SECONDS/ROUNDS each, every turn starting
+# with the next contender, so that drift in the machine or in Neo4j's
+# caches falls on all of them alike; then merges each one's turns into
+# OUT/PREFIXCONTENDER.json.
+measure() {
+  local prefix="$1" secs="$2" flags=() names=()
+  shift 2
+  while [[ "$1" != -- ]]; do flags+=("$1"); shift; done
+  shift
+  names=("$@")
+  local per=$(( secs / ROUNDS ))
+  (( per > 0 )) || { echo "bench: $secs s cannot be split into $ROUNDS rounds" >&2; return 1; }
+  mkdir -p "$OUT/rounds"
+  for r in $(seq 1 "$ROUNDS"); do
+    for i in "${!names[@]}"; do
+      local n="${names[$(( (i + r - 1) % ${#names[@]} ))]}"
+      # shellcheck disable=SC2046 # contender prints separate words
+      "$BIN/load" run "${common[@]}" "${flags[@]}" -d "${per}s" $(contender "$n") -out "$OUT/rounds/$prefix$n-$r.json" >/dev/null
+    done
+  done
+  for n in "${names[@]}"; do
+    "$BIN/load" merge -out "$OUT/$prefix$n.json" "$OUT/rounds/$prefix$n-"[0-9]*.json >/dev/null
+  done
+}
+rm -rf "$OUT/rounds"
+measure "" "${DURATION%s}" -- casegraph neo4j-graphql cypher casegraph-uncached
 # The growth targets concern lookups, search and neighbourhoods: timed
 # apart from the whole-graph questions, which otherwise set every latency.
-light=(-only node,search,neighbourhood -d "${LIGHT_DURATION:-10s}")
-"$BIN/load" run "${common[@]}" "${light[@]}" -target casegraph -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" -out "$OUT/light-casegraph.json"
-"$BIN/load" run "${common[@]}" "${light[@]}" -target cypher -out "$OUT/light-cypher.json"
+LIGHT_DURATION="${LIGHT_DURATION:-12s}"
+measure light- "${LIGHT_DURATION%s}" -only node,search,neighbourhood -- casegraph cypher
 echo
 "$BIN/load" table "$OUT/casegraph.json" "$OUT/neo4j-graphql.json" "$OUT/cypher.json" "$OUT/casegraph-uncached.json" | tee "$OUT/table.md"
 echo

@@ -3,6 +3,7 @@
 //	load plan  -neo4j-uri URI -out workload.json   pick variables, capture casegraph's Cypher
 //	load run   -workload FILE -target casegraph|neo4j-graphql|cypher ...
 //	load check -workload FILE                      compare casegraph's and @neo4j/graphql's answers
+//	load merge -out RESULT.json RUN.json...        join runs of one contender made in turns
 //	load table RESULT.json...                      print the results side by side
 //
 // plan runs every request of the mix twice through casegraph's GraphQL
@@ -30,7 +31,7 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: load plan|run|check|table [flags]")
+		return fmt.Errorf("usage: load plan|run|check|merge|table [flags]")
 	}
 	switch args[0] {
 	case "plan":
@@ -39,8 +40,10 @@ func run(ctx context.Context, args []string) error {
 		return runCmd(ctx, args[1:])
 	case "check":
 		return checkCmd(ctx, args[1:])
+	case "merge":
+		return mergeCmd(args[1:])
 	case "table":
 		return tableCmd(args[1:])
 	}
-	return fmt.Errorf("unknown command %q: want plan, run, check or table", args[0])
+	return fmt.Errorf("unknown command %q: want plan, run, check, merge or table", args[0])
 }

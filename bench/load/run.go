@@ -30,6 +30,9 @@ type Result struct {
 	CPUCores    float64          `json:"cpuCores"`   // service CPU time over wall time
 	Neo4jCores  float64          `json:"neo4jCores"` // Neo4j's, likewise
 	FirstError  string           `json:"firstError,omitempty"`
+	// LatenciesUS holds every answered request's latency in microseconds,
+	// by query, so that runs of one contender can be merged (load merge).
+	LatenciesUS map[string][]int64 `json:"latenciesUs"`
 }
 
 // Stats are throughput and latency percentiles in milliseconds.
@@ -88,16 +91,17 @@ func runCmd(ctx context.Context, args []string) error {
 	stopSampling := sampleRSS(procs[0])
 	lat, errs, firstErr, elapsed := drive(ctx, w.Requests, do, *conc, *dur)
 	peak := stopSampling()
-	res := Result{Target: *label, Concurrency: *conc, Seconds: elapsed.Seconds(), ByQuery: map[string]Stats{},
-		PeakRSSMB: peak, CPUCores: procs[0].cores(), Neo4jCores: procs[1].cores(), FirstError: firstErr}
-	var all []time.Duration
-	allErrs := 0
+	res := Result{Target: *label, Concurrency: *conc, Seconds: elapsed.Seconds(),
+		PeakRSSMB: peak, CPUCores: procs[0].cores(), Neo4jCores: procs[1].cores(), FirstError: firstErr,
+		LatenciesUS: map[string][]int64{}}
 	for name, ls := range lat {
-		res.ByQuery[name] = stats(ls, errs[name], elapsed)
-		all = append(all, ls...)
-		allErrs += errs[name]
+		us := make([]int64, len(ls))
+		for i, l := range ls {
+			us[i] = l.Microseconds()
+		}
+		res.LatenciesUS[name] = us
 	}
-	res.All = stats(all, allErrs, elapsed)
+	res.summarise(errs)
 	printResult(os.Stdout, res)
 	if *out != "" {
 		b, _ := json.MarshalIndent(res, "", " ")
@@ -250,15 +254,35 @@ func drive(ctx context.Context, reqs []Request, do func(context.Context, Request
 	return lat, errs, firstErr, time.Since(start)
 }
 
-func stats(ls []time.Duration, errs int, elapsed time.Duration) Stats {
+// summarise works out the per-query and overall statistics from the
+// latencies, the errors by query and the measured time.
+func (r *Result) summarise(errs map[string]int) {
+	r.ByQuery = map[string]Stats{}
+	var all []int64
+	allErrs := 0
+	for name, ls := range r.LatenciesUS {
+		r.ByQuery[name] = stats(ls, errs[name], r.Seconds)
+		all = append(all, ls...)
+	}
+	for name, n := range errs {
+		allErrs += n
+		if _, ok := r.ByQuery[name]; !ok {
+			r.ByQuery[name] = stats(nil, n, r.Seconds)
+		}
+	}
+	r.All = stats(all, allErrs, r.Seconds)
+}
+
+func stats(us []int64, errs int, seconds float64) Stats {
+	ls := slices.Clone(us)
 	slices.Sort(ls)
 	pct := func(p float64) float64 {
 		if len(ls) == 0 {
 			return 0
 		}
-		return float64(ls[min(len(ls)-1, int(p*float64(len(ls))))].Microseconds()) / 1000
+		return float64(ls[min(len(ls)-1, int(p*float64(len(ls))))]) / 1000
 	}
-	return Stats{Requests: len(ls), Errors: errs, RPS: float64(len(ls)) / elapsed.Seconds(), P50: pct(0.50), P95: pct(0.95), P99: pct(0.99)}
+	return Stats{Requests: len(ls), Errors: errs, RPS: float64(len(ls)) / seconds, P50: pct(0.50), P95: pct(0.95), P99: pct(0.99)}
 }
 
 func printResult(out io.Writer, r Result) {

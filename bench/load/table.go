@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 )
 
@@ -12,13 +10,9 @@ import (
 func tableCmd(files []string) error {
 	var rs []Result
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		r, err := readResult(f)
 		if err != nil {
 			return err
-		}
-		var r Result
-		if err := json.Unmarshal(b, &r); err != nil {
-			return fmt.Errorf("%s: %w", f, err)
 		}
 		rs = append(rs, r)
 	}
