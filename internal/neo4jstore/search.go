@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"unicode"
@@ -33,7 +34,12 @@ const (
 // searchStatement asks the full-text index, keeps the wanted types, and
 // puts entities whose whole name (2) or alias (1) is the query first.
 // $exact holds the query's text in lower case and transliterated. A source
-// has a title and no name: its title stands for its name.
+// has a title and no name: its title stands for its name. top is the best
+// Lucene score of the window. When the first $keep hits all bear the
+// query as their whole name, re-ranking cannot change them (see Search),
+// so only they are returned: a common name at scale has hundreds of
+// namesakes, and reading and ranking a window of them cost the service
+// more than the index did.
 const searchStatement = `
 CALL db.index.fulltext.queryNodes('entity_search', $query, {limit: $candidates}) YIELD node, score
 WITH node, score, [l IN labels(node) WHERE l <> 'Entity'][0] AS type
@@ -45,7 +51,10 @@ WITH node, type, score, name, CASE
     ELSE 0 END AS exact
 WITH node, node.id AS id, type, name, coalesce(node.aliases, []) AS aliases, score, exact
 ORDER BY exact DESC, score DESC, id
-LIMIT $window`
+LIMIT $window
+WITH collect({node: node, id: id, type: type, name: name, aliases: aliases, score: score, exact: exact}) AS rows, max(score) AS top
+UNWIND rows[..CASE WHEN size(rows) >= $keep AND rows[$keep - 1].exact = 2 THEN $keep ELSE size(rows) END] AS r
+WITH r.node AS node, r.id AS id, r.type AS type, r.name AS name, r.aliases AS aliases, r.score AS score, r.exact AS exact, top`
 
 // Search finds entities by name, alias, description or title, in one
 // statement. Case, diacritics, Cyrillic or Latin spelling and a typo of
@@ -58,7 +67,10 @@ LIMIT $window`
 // names come first, then exact aliases, then the entities whose own name
 // is nearest the query, before those that only mention it: Lucene alone
 // would rank "Detention of Marat Zhylanbaev" above the person for a
-// misspelt Zhylanbaev, as the shorter text matching the same word.
+// misspelt Zhylanbaev, as the shorter text matching the same word. Hits
+// bearing the query as their whole name score 3 and their relative Lucene
+// score, more than any hit Lucene or the name ranks below them; so when
+// the page is all such hits the statement returns only the page.
 func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) {
 	types := make([]string, 0, len(q.Types))
 	for _, t := range q.Types {
@@ -90,6 +102,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 		"types":      types,
 		"exact":      exactForms(q.Text),
 		"window":     first + rerankWindow,
+		"keep":       first,
 	}
 	var entity string
 	if ownFieldsOnly(q.Selection) {
@@ -102,32 +115,15 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 		}
 		entity = ", " + proj + " AS entity"
 	}
-	res, err := s.readQuery(ctx, searchStatement+"\nRETURN id, type, name, aliases, score, exact"+entity, params)
+	statement := searchStatement + "\nRETURN id, type, name, aliases, score, exact, top" + entity
+	hits, err := s.searchHits(ctx, q.Text, statement, params)
+	if errors.Is(err, errRerankNeeded) {
+		// A name Cypher and Go lower-case differently: rank the whole window.
+		params["keep"] = first + rerankWindow + 1
+		hits, err = s.searchHits(ctx, q.Text, statement, params)
+	}
 	if err != nil {
-		return nil, translate(err, "search failed")
-	}
-	top := 0.0
-	for _, r := range res.Records {
-		score, _, _ := neo4j.GetRecordValue[float64](r, "score")
-		top = max(top, score)
-	}
-	hits := make([]kg.Hit, 0, len(res.Records))
-	matcher := newNameMatcher(q.Text)
-	for _, r := range res.Records {
-		id, _, _ := neo4j.GetRecordValue[string](r, "id")
-		t, _, _ := neo4j.GetRecordValue[string](r, "type")
-		name, _, _ := neo4j.GetRecordValue[string](r, "name")
-		score, _, _ := neo4j.GetRecordValue[float64](r, "score")
-		exact, _, _ := neo4j.GetRecordValue[int64](r, "exact")
-		matched, closeness := matcher.match(name, stringList(r, "aliases"))
-		if top > 0 {
-			score /= top
-		}
-		entity, _, _ := neo4j.GetRecordValue[map[string]any](r, "entity")
-		hits = append(hits, kg.Hit{
-			ID: id, Type: kg.EntityType(t), Name: name, Matched: matched,
-			Score: float64(exact) + closeness + score, Entity: entity,
-		})
+		return nil, err
 	}
 	slices.SortStableFunc(hits, func(a, b kg.Hit) int {
 		if a.Score != b.Score {
@@ -211,6 +207,42 @@ func luceneQuery(text string) string {
 	all := strings.Join(append(slices.Clone(exact), loose...), " ")
 	plain := strings.Join(exact, " ")
 	return "name:(" + plain + ")^3 searchText:(" + all + ")^2 title:(" + plain + ") description:(" + plain + ")^0.5"
+}
+
+// errRerankNeeded says a shortened window held a hit whose whole name
+// Cypher took for the query and the name matcher did not.
+var errRerankNeeded = errors.New("the window must be ranked whole")
+
+// searchHits runs the search statement and scores its hits.
+func (s *Store) searchHits(ctx context.Context, text, statement string, params map[string]any) ([]kg.Hit, error) {
+	res, err := s.readQuery(ctx, statement, params)
+	if err != nil {
+		return nil, translate(err, "search failed")
+	}
+	shortened := len(res.Records) == params["keep"].(int)
+	hits := make([]kg.Hit, 0, len(res.Records))
+	matcher := newNameMatcher(text)
+	for _, r := range res.Records {
+		id, _, _ := neo4j.GetRecordValue[string](r, "id")
+		t, _, _ := neo4j.GetRecordValue[string](r, "type")
+		name, _, _ := neo4j.GetRecordValue[string](r, "name")
+		score, _, _ := neo4j.GetRecordValue[float64](r, "score")
+		top, _, _ := neo4j.GetRecordValue[float64](r, "top")
+		exact, _, _ := neo4j.GetRecordValue[int64](r, "exact")
+		matched, closeness := matcher.match(name, stringList(r, "aliases"))
+		if shortened && exact == 2 && closeness < 1 {
+			return nil, errRerankNeeded
+		}
+		if top > 0 {
+			score /= top
+		}
+		entity, _, _ := neo4j.GetRecordValue[map[string]any](r, "entity")
+		hits = append(hits, kg.Hit{
+			ID: id, Type: kg.EntityType(t), Name: name, Matched: matched,
+			Score: float64(exact) + closeness + score, Entity: entity,
+		})
+	}
+	return hits, nil
 }
 
 // exactForms are the query's text as Search compares it with whole names

@@ -2,6 +2,8 @@ package neo4jstore_test
 
 import (
 	"context"
+	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -225,5 +227,66 @@ func TestSearchSendsOneStatement(t *testing.T) {
 				t.Errorf("Search sent %d statements, want 1", n.Load())
 			}
 		})
+	}
+}
+
+// TestSearchAmongNamesakes checks that a page of namesakes, which the
+// statement returns without the rest of the window, ranks as it would
+// within the whole window, and costs one statement.
+func TestSearchAmongNamesakes(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	s := searchStore(t)
+	tag := importFixture(t, uri)
+	// A word of letters only, so the index reads it as one word.
+	word := "qx" + strings.Map(func(r rune) rune {
+		switch {
+		case r >= '0' && r <= '9':
+			return 'a' + r - '0'
+		case r >= 'a' && r <= 'z':
+			return r
+		}
+		return -1
+	}, tag)
+	var b strings.Builder
+	b.WriteString("version: 1\nsources:\n  - id: source/{tag}-s\n    title: Namesakes\n    publisher: Someone\nentities:\n")
+	person := func(id, name, aliases string) {
+		fmt.Fprintf(&b, "  - id: person/{tag}-%s\n    type: Person\n    name: %s\n%s    cite: [source/{tag}-s#p1]\n", id, name, aliases)
+	}
+	for i := range 6 {
+		person(fmt.Sprint("same", i), "Ayla "+word, "")
+	}
+	for i := range 2 {
+		person(fmt.Sprint("alias", i), "Other "+word, "    aliases: [Ayla "+word+"]\n")
+	}
+	for i := range 3 {
+		person(fmt.Sprint("longer", i), "Ayla "+word+" Junior", "")
+	}
+	importAll(t, s, batchesOf(t, tag, "namesakes.yaml", b.String()))
+	neo4jtest.Exec(t, uri, "CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()", nil)
+
+	text := "ayla " + word
+	whole := search(t, s, kg.SearchQuery{Text: text, First: 20})
+	if len(whole) != 11 {
+		t.Fatalf("found %v, want the 11 people", hitIDs(whole))
+	}
+	ctx, n := neo4jstore.WithStatementCounter(context.Background())
+	page, err := s.Search(ctx, kg.SearchQuery{Text: text, First: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() != 1 {
+		t.Errorf("a page of namesakes sent %d statements, want 1", n.Load())
+	}
+	if !reflect.DeepEqual(page, whole[:3]) {
+		t.Errorf("first 3: %v\nfirst 3 of 20: %v", page, whole[:3])
+	}
+	for _, h := range page {
+		if !strings.Contains(h.ID, "-same") {
+			t.Errorf("%s on the first page, want only people named %q", h.ID, text)
+		}
+	}
+	// Past the namesakes the whole window is ranked: exact aliases next.
+	if got := hitIDs(search(t, s, kg.SearchQuery{Text: text, First: 8}))[6:]; !strings.Contains(got[0], "-alias") || !strings.Contains(got[1], "-alias") {
+		t.Errorf("hits 7 and 8: %v, want the two people with the name as an alias", got)
 	}
 }
