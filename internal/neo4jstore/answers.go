@@ -25,9 +25,6 @@ import (
 const (
 	versionQuery = `OPTIONAL MATCH (g:GraphState {id: 'graph'}) RETURN coalesce(g.version, 0) AS version`
 	bumpQuery    = `MERGE (g:GraphState {id: 'graph'}) SET g.version = coalesce(g.version, 0) + 1`
-	// lockQuery writes the version unchanged: the write takes the node's
-	// lock all the same.
-	lockQuery = `MERGE (g:GraphState {id: 'graph'}) SET g.version = coalesce(g.version, 0)`
 
 	// maxKeptRecords keeps large answers (every article pair of a big
 	// graph) out of the cache: they would crowd out many small ones.
@@ -37,14 +34,6 @@ const (
 // bumpVersion raises the graph version within a write transaction.
 func bumpVersion(ctx context.Context, tx neo4j.ManagedTransaction) error {
 	_, err := tx.Run(ctx, bumpQuery, nil)
-	return err
-}
-
-// lockGraph takes the graph's write lock: every casegraph write takes it
-// first, so writers that touch the same entities queue instead of locking
-// them in different orders and failing as deadlocked.
-func lockGraph(ctx context.Context, tx neo4j.ManagedTransaction) error {
-	_, err := tx.Run(ctx, lockQuery, nil)
 	return err
 }
 

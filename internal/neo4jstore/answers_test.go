@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/neo4jstore"
 	"github.com/casegraph/casegraph/internal/neo4jtest"
@@ -140,73 +138,4 @@ func TestConcurrentAskersShareOneStatement(t *testing.T) {
 			t.Errorf("%d askers sent %d statements, want one version read each and one question", askers, got)
 		}
 	})
-}
-
-// TestWritesQueueOnTheGraphLock holds the graph's lock in a transaction of
-// its own while a write waits for it, then writes an entity that write
-// changes. Had the write locked the entity before the graph, the two would
-// deadlock and Neo4j would fail one of them.
-func TestWritesQueueOnTheGraphLock(t *testing.T) {
-	writes := map[string]func(context.Context, *neo4jstore.Store, string) error{
-		"import": func(ctx context.Context, s *neo4jstore.Store, tag string) error {
-			_, err := s.Import(ctx, editedFiles(t, tag))
-			return err
-		},
-		"retraction": func(ctx context.Context, s *neo4jstore.Store, tag string) error {
-			return s.RetractEntity(ctx, "person/"+tag+"-e", 0, kg.Edit{Actor: "test", Reason: "lock"})
-		},
-	}
-	for name, write := range writes {
-		t.Run(name, func(t *testing.T) { queuesOnTheGraphLock(t, write) })
-	}
-}
-
-func queuesOnTheGraphLock(t *testing.T, write func(context.Context, *neo4jstore.Store, string) error) {
-	uri := neo4jtest.URI(t)
-	s := neo4jtest.Store(t)
-	tag := importFixture(t, uri)
-	importAll(t, s, firstFiles(t, tag))
-
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	d, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close(ctx)
-	holder, err := d.NewSession(ctx, neo4j.SessionConfig{DatabaseName: "neo4j"}).BeginTransaction(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Close(ctx)
-	if _, err := holder.Run(ctx, `MERGE (g:GraphState {id: 'graph'}) SET g.version = coalesce(g.version, 0)`, nil); err != nil {
-		t.Fatal(err)
-	}
-
-	written := make(chan error, 1)
-	go func() { written <- write(ctx, s, tag) }()
-	// Wait until a write is blocked by the holder: this one, once it has
-	// gone as far as it can.
-	for blocked := false; !blocked; {
-		select {
-		case err := <-written:
-			t.Fatalf("the write finished while another transaction held the graph's lock: %v", err)
-		case <-ctx.Done():
-			t.Fatal("no write ever waited for the graph's lock")
-		case <-time.After(50 * time.Millisecond):
-		}
-		recs := neo4jtest.Exec(t, uri, `SHOW TRANSACTIONS YIELD status, currentQuery
-			WHERE status STARTS WITH 'Blocked' AND currentQuery CONTAINS 'GraphState' RETURN count(*) AS n`, nil)
-		n, _ := recs[0].Get("n")
-		blocked = n.(int64) > 0
-	}
-	if _, err := holder.Run(ctx, `MATCH (p:Person {id: $id}) SET p.name = 'E held'`, map[string]any{"id": "person/" + tag + "-e"}); err != nil {
-		t.Fatalf("writing an entity the waiting write changes: %v", err)
-	}
-	if err := holder.Rollback(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-written; err != nil {
-		t.Fatalf("the write after the lock was released: %v", err)
-	}
 }

@@ -177,18 +177,17 @@ func (s *Store) History(ctx context.Context, id string) ([]kg.Change, error) {
 }
 
 // write1 runs one unit of work in a write transaction and translates its
-// errors; domain errors (conflicts) roll back without retries. It raises
-// the graph version first, which takes the graph's write lock (see
-// lockGraph) before the work locks anything else.
+// errors; domain errors (conflicts) roll back without retries.
 func (s *Store) write1(ctx context.Context, work func(context.Context, neo4j.ManagedTransaction) (any, error)) (any, error) {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
 	kg.CountRoundTrip(ctx)
 	out, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		if err := bumpVersion(ctx, tx); err != nil {
+		out, err := work(ctx, tx)
+		if err != nil {
 			return nil, err
 		}
-		return work(ctx, tx)
+		return out, bumpVersion(ctx, tx)
 	})
 	if err != nil {
 		return nil, translate(err, "the change could not be saved")

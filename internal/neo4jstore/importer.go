@@ -53,9 +53,6 @@ func (s *Store) Import(ctx context.Context, batches []kg.Batch) (ImportResult, e
 	defer sess.Close(ctx)
 	out, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		var total ImportResult
-		if err := lockGraph(ctx, tx); err != nil {
-			return total, err
-		}
 		if err := importBatches(ctx, tx, batches, &total); err != nil {
 			return total, err
 		}
