@@ -21,14 +21,22 @@ const bundledDir = "../../data/cases"
 // what it printed.
 func runCmd(tb testing.TB, uri string, args ...string) string {
 	tb.Helper()
+	out, errs, err := runOnce(uri, args...)
+	if err != nil {
+		tb.Fatalf("casegraph %s: %v\n%s%s", strings.Join(args, " "), err, out, errs)
+	}
+	return out
+}
+
+// runOnce runs casegraph with args against uri and returns what it wrote
+// to stdout and stderr.
+func runOnce(uri string, args ...string) (string, string, error) {
 	env := map[string]string{"NEO4J_URI": uri, "CASEGRAPH_NEO4J_WAIT": "30s", "CASEGRAPH_LOG_LEVEL": "warn"}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var out, errs strings.Builder
-	if err := run(ctx, args, func(k string) string { return env[k] }, &out, &errs); err != nil {
-		tb.Fatalf("casegraph %s: %v\n%s%s", strings.Join(args, " "), err, out.String(), errs.String())
-	}
-	return out.String()
+	err := run(ctx, args, func(k string) string { return env[k] }, &out, &errs)
+	return out.String(), errs.String(), err
 }
 
 // export runs casegraph export with args. Tests of other packages write
@@ -38,17 +46,13 @@ func runCmd(tb testing.TB, uri string, args ...string) string {
 // refusal names none of the bundled files and is tried again.
 func export(tb testing.TB, uri string, args ...string) (string, error) {
 	tb.Helper()
-	env := map[string]string{"NEO4J_URI": uri, "CASEGRAPH_NEO4J_WAIT": "30s", "CASEGRAPH_LOG_LEVEL": "warn"}
 	names := bundledNames(tb)
 	for attempt := 1; ; attempt++ {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		var out, errs strings.Builder
-		err := run(ctx, append([]string{"export"}, args...), func(k string) string { return env[k] }, &out, &errs)
-		cancel()
+		out, _, err := runOnce(uri, append([]string{"export"}, args...)...)
 		foreign := err != nil && strings.Contains(err.Error(), "would not be a valid case file") &&
 			!slices.ContainsFunc(names, func(n string) bool { return strings.Contains(err.Error(), n) })
 		if !foreign || attempt == 5 {
-			return out.String(), err
+			return out, err
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
