@@ -148,6 +148,9 @@ func sender(target, url, uri string) (func(context.Context, Request) error, func
 		}
 		opts := []neo4j.ExecuteQueryConfigurationOption{neo4j.ExecuteQueryWithDatabase("neo4j"), neo4j.ExecuteQueryWithReadersRouting()}
 		return func(ctx context.Context, r Request) error {
+			// Without the run's deadline, as casegraph sends its reads: with
+			// one the driver starts a goroutine for every socket read.
+			ctx = context.WithoutCancel(ctx)
 			for _, s := range r.Cypher {
 				if _, err := neo4j.ExecuteQuery(ctx, d, s.Query, params(s.Params), neo4j.EagerResultTransformer, opts...); err != nil {
 					return err

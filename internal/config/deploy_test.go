@@ -55,6 +55,10 @@ func TestDockerComposeMatchesTheBinary(t *testing.T) {
 	if _, ok := neo.Environment["NEO4J_AUTH"]; !ok {
 		t.Error("neo4j service does not take NEO4J_AUTH from the environment")
 	}
+	// As the bundled launcher does: see TestReadsDoNotRaceEachSocketRead.
+	if v := neo.Environment["NEO4J_server_bolt_connection__keep__alive__for__requests"]; v != "STREAMING" {
+		t.Errorf("neo4j keep-alive for requests is %q, want STREAMING (no receive-timeout hint)", v)
+	}
 	if api.Build == nil {
 		t.Error("casegraph service is not built from the Dockerfile")
 	}

@@ -132,6 +132,9 @@ func translate(err error, message string) error {
 			return kg.Wrap(kg.Conflict, err, message)
 		case strings.HasPrefix(n4e.Code, "Neo.TransientError."):
 			return kg.Wrap(kg.Unavailable, err, message)
+		case strings.HasPrefix(n4e.Code, "Neo.ClientError.Transaction.TransactionTimedOut"):
+			// readQuery's deadline, kept by Neo4j.
+			return kg.Wrap(kg.Unavailable, err, "the database did not answer in time")
 		}
 		return kg.Wrap(kg.Internal, err, message)
 	}

@@ -137,6 +137,11 @@ public final class Launcher {
                     .setConfig(BoltConnector.listen_address, address)
                     .setConfig(BoltConnector.advertised_address, address)
                     .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+                    // With keep-alive for every request Neo4j sends drivers a receive-timeout
+                    // hint, and the Go driver then races each socket read against a timer in a
+                    // goroutine of its own: hundreds per answer of 60 rows. Keep-alive while
+                    // streaming answers stays on.
+                    .setConfig(BoltConnector.connection_keep_alive_type, BoltConnector.KeepAliveRequestType.STREAMING)
                     .setConfig(HttpConnector.enabled, false)
                     .setConfig(HttpsConnector.enabled, false)
                     .setConfig(GraphDatabaseSettings.auth_enabled, authEnabled)
