@@ -190,15 +190,16 @@ func servePprof(addr string, log *slog.Logger) (stop func(), err error) {
 
 // tuneGC makes the collector run less often than Go's default. The
 // service's live heap is a few megabytes, so at GOGC=100 it collects after
-// every handful of requests, on cores it shares with Neo4j; at 400 the
-// benchmark mix runs about 10% faster for about 10 MB more memory. The soft
-// limit keeps a burst of large answers from growing the heap unchecked.
-// GOGC and GOMEMLIMIT, when set, win.
+// every handful of requests, on cores it shares with Neo4j. At 1000 the
+// benchmark mix took 12% less CPU per request than at 400, for about 30 MB
+// more memory (docs/benchmarks.md). The soft limit keeps a burst of large
+// answers from growing the heap unchecked. GOGC and GOMEMLIMIT, when set,
+// win.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(1000)
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(256 << 20)
+		debug.SetMemoryLimit(128 << 20)
 	}
 }

@@ -208,11 +208,11 @@ func TestTuneGCLeavesSetValuesAlone(t *testing.T) {
 	t.Cleanup(func() { debug.SetGCPercent(before); debug.SetMemoryLimit(beforeLimit) })
 
 	tuneGC(func(string) string { return "" })
-	if got := debug.SetGCPercent(100); got != 400 {
-		t.Errorf("GC percent %d without GOGC, want 400", got)
+	if got := debug.SetGCPercent(100); got != 1000 {
+		t.Errorf("GC percent %d without GOGC, want 1000", got)
 	}
-	if got := debug.SetMemoryLimit(math.MaxInt64); got != 256<<20 {
-		t.Errorf("memory limit %d without GOMEMLIMIT, want 256 MiB", got)
+	if got := debug.SetMemoryLimit(math.MaxInt64); got != 128<<20 {
+		t.Errorf("memory limit %d without GOMEMLIMIT, want 128 MiB", got)
 	}
 	set := map[string]string{"GOGC": "50", "GOMEMLIMIT": "1GiB"}
 	tuneGC(func(k string) string { return set[k] })
