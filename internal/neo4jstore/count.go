@@ -55,7 +55,9 @@ func (s *Store) readQuery(ctx context.Context, query string, params map[string]a
 		err error
 	}
 	done := make(chan answer, 1)
+	s.reads.Add(1)
 	go func() {
+		defer s.reads.Done()
 		res, err := neo4j.ExecuteQuery(noDeadline{ctx}, s.driver, query, params, neo4j.EagerResultTransformer, opts...)
 		done <- answer{res, err}
 	}()

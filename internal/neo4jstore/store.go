@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -36,6 +37,9 @@ type Store struct {
 	tokens tokenCache
 	// answers is nil when answers are not kept.
 	answers *answerCache
+	// reads counts readQuery's statements, which may outlive the call
+	// that gave up waiting for them; see Close.
+	reads sync.WaitGroup
 }
 
 // Open creates the driver. It does not connect: see WaitReady and Ping.
@@ -58,8 +62,23 @@ func Open(o Options) (*Store, error) {
 	return &Store{driver: d, db: o.Database, answers: newAnswerCache(o.AnswerCache)}, nil
 }
 
-// Close releases the driver's connections.
-func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+// Close releases the driver's connections. It first lets statements that
+// readQuery stopped waiting for end, for a few seconds at most: the
+// driver's pool must not get a connection back once it is closed. Neo4j
+// ends them itself when their transaction timeout passes.
+func (s *Store) Close(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.reads.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	case <-time.After(5 * time.Second):
+	}
+	return s.driver.Close(ctx)
+}
 
 // Ping checks that the database answers a read within ctx.
 func (s *Store) Ping(ctx context.Context) error {
