@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -102,7 +103,6 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 		"types":      types,
 		"exact":      exactForms(q.Text),
 		"window":     first + rerankWindow,
-		"keep":       first,
 	}
 	var entity string
 	if ownFieldsOnly(q.Selection) {
@@ -116,11 +116,10 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 		entity = ", " + proj + " AS entity"
 	}
 	statement := searchStatement + "\nRETURN id, type, name, aliases, score, exact, top" + entity
-	hits, err := s.searchHits(ctx, q.Text, statement, params)
+	hits, err := s.searchHits(ctx, q.Text, statement, params, first)
 	if errors.Is(err, errRerankNeeded) {
 		// A name Cypher and Go lower-case differently: rank the whole window.
-		params["keep"] = first + rerankWindow + 1
-		hits, err = s.searchHits(ctx, q.Text, statement, params)
+		hits, err = s.searchHits(ctx, q.Text, statement, params, first+rerankWindow+1)
 	}
 	if err != nil {
 		return nil, err
@@ -213,13 +212,16 @@ func luceneQuery(text string) string {
 // Cypher took for the query and the name matcher did not.
 var errRerankNeeded = errors.New("the window must be ranked whole")
 
-// searchHits runs the search statement and scores its hits.
-func (s *Store) searchHits(ctx context.Context, text, statement string, params map[string]any) ([]kg.Hit, error) {
+// searchHits runs the search statement, returning only the first keep hits
+// when they are all namesakes, and scores its hits.
+func (s *Store) searchHits(ctx context.Context, text, statement string, params map[string]any, keep int) ([]kg.Hit, error) {
+	params = maps.Clone(params)
+	params["keep"] = keep
 	res, err := s.readQuery(ctx, statement, params)
 	if err != nil {
 		return nil, translate(err, "search failed")
 	}
-	shortened := len(res.Records) == params["keep"].(int)
+	shortened := len(res.Records) == keep
 	hits := make([]kg.Hit, 0, len(res.Records))
 	matcher := newNameMatcher(text)
 	for _, r := range res.Records {
