@@ -100,10 +100,14 @@ func TestServiceSurvivesNeo4jKill(t *testing.T) {
 	db.Start(t) // returns once Neo4j answers a query of its own
 	back := time.Now()
 	var recovered time.Duration
+	// The bound is about recovering without a restart, not speed: a cold
+	// Neo4j plans every statement afresh, and on a busy machine the
+	// first answers have taken over 6 s.
+	const recovery = 30 * time.Second
 	for {
 		o := c.post(`{ stats { nodes } }`)
-		if time.Since(back) > 5*time.Second {
-			t.Fatalf("the service did not answer within 5 s of Neo4j's return: %s; logs:\n%s", o, tail(logs.String(), 20))
+		if time.Since(back) > recovery {
+			t.Fatalf("the service did not answer within %s of Neo4j's return: %s; logs:\n%s", recovery, o, tail(logs.String(), 20))
 		}
 		if o.ok() {
 			recovered = time.Since(back)
