@@ -25026,7 +25026,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNArrestAfterProtest2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtestᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ArrestAfterProtest) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNArrestAfterProtest2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtest(ctx, sel, v[i])
@@ -25050,7 +25050,7 @@ func (ec *executionContext) marshalNArrestAfterProtest2ᚖgithubᚗcomᚋcasegra
 }
 
 func (ec *executionContext) marshalNArticlePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePairᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ArticlePair) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNArticlePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePair(ctx, sel, v[i])
@@ -25074,7 +25074,7 @@ func (ec *executionContext) marshalNArticlePair2ᚖgithubᚗcomᚋcasegraphᚋca
 }
 
 func (ec *executionContext) marshalNAssessedCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AssessedCase) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssessedCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCase(ctx, sel, v[i])
@@ -25098,7 +25098,7 @@ func (ec *executionContext) marshalNAssessedCase2ᚖgithubᚗcomᚋcasegraphᚋc
 }
 
 func (ec *executionContext) marshalNAssessment2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Assessment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssessment2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessment(ctx, sel, v[i])
@@ -25136,7 +25136,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Case) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCase(ctx, sel, v[i])
@@ -25160,7 +25160,7 @@ func (ec *executionContext) marshalNCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraph
 }
 
 func (ec *executionContext) marshalNChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx, sel, v[i])
@@ -25184,7 +25184,7 @@ func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 }
 
 func (ec *executionContext) marshalNCharge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Charge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCharge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCharge(ctx, sel, v[i])
@@ -25208,7 +25208,7 @@ func (ec *executionContext) marshalNCharge2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 }
 
 func (ec *executionContext) marshalNChargeChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChargeChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChargeChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChange(ctx, sel, v[i])
@@ -25232,7 +25232,7 @@ func (ec *executionContext) marshalNChargeChange2ᚖgithubᚗcomᚋcasegraphᚋc
 }
 
 func (ec *executionContext) marshalNCitation2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCitation2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCitation(ctx, sel, v[i])
@@ -25264,7 +25264,7 @@ func (ec *executionContext) marshalNCommonGround2ᚖgithubᚗcomᚋcasegraphᚋc
 }
 
 func (ec *executionContext) marshalNContestedClaim2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaimᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ContestedClaim) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContestedClaim2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaim(ctx, sel, v[i])
@@ -25304,7 +25304,7 @@ func (ec *executionContext) marshalNConvictionConnection2ᚖgithubᚗcomᚋcaseg
 }
 
 func (ec *executionContext) marshalNConvictionEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConvictionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConvictionEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdge(ctx, sel, v[i])
@@ -25338,7 +25338,7 @@ func (ec *executionContext) marshalNCountDimension2githubᚗcomᚋcasegraphᚋca
 }
 
 func (ec *executionContext) marshalNCustodyPeriod2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCustodyPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CustodyPeriod) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCustodyPeriod2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCustodyPeriod(ctx, sel, v[i])
@@ -25406,7 +25406,7 @@ func (ec *executionContext) marshalNEntityConnection2ᚖgithubᚗcomᚋcasegraph
 }
 
 func (ec *executionContext) marshalNEntityEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EntityEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntityEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdge(ctx, sel, v[i])
@@ -25455,7 +25455,7 @@ func (ec *executionContext) marshalNEntityType2githubᚗcomᚋcasegraphᚋcasegr
 }
 
 func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Event) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEvent2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEvent(ctx, sel, v[i])
@@ -25501,7 +25501,7 @@ func (ec *executionContext) marshalNFuzzyDate2ᚖgithubᚗcomᚋcasegraphᚋcase
 }
 
 func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphEdge(ctx, sel, v[i])
@@ -25525,7 +25525,7 @@ func (ec *executionContext) marshalNGraphEdge2ᚖgithubᚗcomᚋcasegraphᚋcase
 }
 
 func (ec *executionContext) marshalNGraphNode2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphNode) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGraphNode2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphNode(ctx, sel, v[i])
@@ -25565,7 +25565,7 @@ func (ec *executionContext) marshalNGraphView2ᚖgithubᚗcomᚋcasegraphᚋcase
 }
 
 func (ec *executionContext) marshalNGroupCount2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GroupCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGroupCount2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCount(ctx, sel, v[i])
@@ -25701,7 +25701,7 @@ func (ec *executionContext) marshalNJSON2map(ctx context.Context, sel ast.Select
 }
 
 func (ec *executionContext) marshalNLaterChargedAssociate2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LaterChargedAssociate) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLaterChargedAssociate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx, sel, v[i])
@@ -25725,7 +25725,7 @@ func (ec *executionContext) marshalNLaterChargedAssociate2ᚖgithubᚗcomᚋcase
 }
 
 func (ec *executionContext) marshalNLegalArticle2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLegalArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LegalArticle) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLegalArticle2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLegalArticle(ctx, sel, v[i])
@@ -25749,7 +25749,7 @@ func (ec *executionContext) marshalNLegalArticle2ᚖgithubᚗcomᚋcasegraphᚋc
 }
 
 func (ec *executionContext) marshalNLink2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Link) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLink2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLink(ctx, sel, v[i])
@@ -25773,7 +25773,7 @@ func (ec *executionContext) marshalNLink2ᚖgithubᚗcomᚋcasegraphᚋcasegraph
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -25793,7 +25793,7 @@ func (ec *executionContext) marshalNOrderDirection2githubᚗcomᚋcasegraphᚋca
 }
 
 func (ec *executionContext) marshalNOrganisation2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐOrganisationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organisation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganisation2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐOrganisation(ctx, sel, v[i])
@@ -25841,7 +25841,7 @@ func (ec *executionContext) marshalNPathView2ᚖgithubᚗcomᚋcasegraphᚋcaseg
 }
 
 func (ec *executionContext) marshalNPerson2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Person) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPerson2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPerson(ctx, sel, v[i])
@@ -25865,7 +25865,7 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 }
 
 func (ec *executionContext) marshalNPretrialRecord2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PretrialRecord) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPretrialRecord2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx, sel, v[i])
@@ -25889,7 +25889,7 @@ func (ec *executionContext) marshalNPretrialRecord2ᚖgithubᚗcomᚋcasegraph�
 }
 
 func (ec *executionContext) marshalNProblem2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Problem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProblem2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProblem(ctx, sel, v[i])
@@ -25928,7 +25928,7 @@ func (ec *executionContext) marshalNRelationType2githubᚗcomᚋcasegraphᚋcase
 }
 
 func (ec *executionContext) marshalNRestriction2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRestrictionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Restriction) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRestriction2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRestriction(ctx, sel, v[i])
@@ -25952,7 +25952,7 @@ func (ec *executionContext) marshalNRestriction2ᚖgithubᚗcomᚋcasegraphᚋca
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
@@ -25976,7 +25976,7 @@ func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋcasegraphᚋcase
 }
 
 func (ec *executionContext) marshalNSentence2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Sentence) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSentence2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentence(ctx, sel, v[i])
@@ -26010,7 +26010,7 @@ func (ec *executionContext) marshalNSentenceKind2githubᚗcomᚋcasegraphᚋcase
 }
 
 func (ec *executionContext) marshalNSharedFeature2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSharedFeatureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SharedFeature) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSharedFeature2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSharedFeature(ctx, sel, v[i])
@@ -26034,7 +26034,7 @@ func (ec *executionContext) marshalNSharedFeature2ᚖgithubᚗcomᚋcasegraphᚋ
 }
 
 func (ec *executionContext) marshalNSimilarCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SimilarCase) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSimilarCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCase(ctx, sel, v[i])
@@ -26058,7 +26058,7 @@ func (ec *executionContext) marshalNSimilarCase2ᚖgithubᚗcomᚋcasegraphᚋca
 }
 
 func (ec *executionContext) marshalNSource2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Source) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSource2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSource(ctx, sel, v[i])
@@ -26130,7 +26130,7 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 }
 
 func (ec *executionContext) marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTimelineEntry2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntry(ctx, sel, v[i])
@@ -26154,7 +26154,7 @@ func (ec *executionContext) marshalNTimelineEntry2ᚖgithubᚗcomᚋcasegraphᚋ
 }
 
 func (ec *executionContext) marshalNTypeCount2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTypeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TypeCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTypeCount2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTypeCount(ctx, sel, v[i])
@@ -26182,7 +26182,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -26226,7 +26226,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -26254,7 +26254,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -26282,7 +26282,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -26437,7 +26437,7 @@ func (ec *executionContext) marshalOEntityType2ᚕgithubᚗcomᚋcasegraphᚋcas
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntityType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityType(ctx, sel, v[i])
@@ -26618,7 +26618,7 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋcasegraphᚋc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationType(ctx, sel, v[i])
@@ -26661,7 +26661,7 @@ func (ec *executionContext) marshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKind(ctx, sel, v[i])
@@ -26733,7 +26733,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -26752,7 +26752,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -26771,7 +26771,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -26790,7 +26790,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

@@ -3,7 +3,7 @@
 // no Cypher; gqlgen generates the rest of the package from schema.graphqls.
 package graph
 
-//go:generate go -C .. tool gqlgen generate
+//go:generate go -C .. run ./internal/graphgen
 
 import (
 	"context"

@@ -1,0 +1,52 @@
+package server_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"runtime/metrics"
+	"strings"
+	"testing"
+
+	"github.com/casegraph/casegraph/graph"
+	"github.com/casegraph/casegraph/internal/server"
+)
+
+func goroutinesCreated(t *testing.T) uint64 {
+	t.Helper()
+	s := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		t.Skip("this Go runtime does not count goroutines created")
+	}
+	return s[0].Value.Uint64()
+}
+
+// gqlgen would marshal each element of a list of objects in a goroutine
+// of its own: for the canned case, with its defendants, their charges,
+// the case's charges and courts, that is over a dozen per request.
+// graph marshals them in order (graph/slice.go), which go generate keeps
+// only if it runs internal/graphgen.
+func TestListsAreMarshalledInOrder(t *testing.T) {
+	h := emptyHandler(nil, func(o *server.Options) { o.Resolver = &graph.Resolver{Store: cannedStore{}} })
+	body := `{"query":"query Node($id: ID!) { node(id: $id) { ... on Case { id defendants { id name charges { id status } } charges { id article { id } } courts { role entity { id } } } } }","variables":{"id":"case/syn-1"}}`
+	ask := func() {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusOK || strings.Count(w.Body.String(), `"status":"convicted"`) != 6 {
+			t.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+	ask()
+	const requests = 50
+	before := goroutinesCreated(t)
+	for range requests {
+		ask()
+	}
+	perRequest := float64(goroutinesCreated(t)-before) / requests
+	t.Logf("%.1f goroutines started per request", perRequest)
+	if perRequest > 2 {
+		t.Errorf("%.1f goroutines started per request, want at most 2: are lists marshalled one goroutine per element again?", perRequest)
+	}
+}
