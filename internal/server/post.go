@@ -1,0 +1,126 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// postJSON answers POST requests as gqlgen's transport.POST does (the same
+// content negotiation, statuses and answers to bad requests) but writes
+// the answer itself. gqlgen passes every answer through json.Marshal,
+// which checks and copies again the data its executor has just written as
+// compact JSON: 4–5% of the service's CPU under load.
+type postJSON struct{}
+
+var _ graphql.Transport = postJSON{}
+
+func (postJSON) Supports(r *http.Request) bool { return transport.POST{}.Supports(r) }
+
+func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	ctx := r.Context()
+	contentType := responseType(r.Header.Get("Accept"))
+	w.Header().Set("Content-Type", contentType)
+	start := graphql.Now()
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("could not read request body: %+v", err)}))
+		return
+	}
+	var params graphql.RawParams
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&params); err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("json request body could not be decoded: %+v body:%s", err, body)}))
+		return
+	}
+	params.Headers = r.Header
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	rc, opErr := exec.CreateOperationContext(ctx, &params)
+	if opErr != nil {
+		if errcode.GetErrorKind(opErr) == errcode.KindProtocol {
+			if contentType == mediaGraphQLResponse {
+				w.WriteHeader(http.StatusBadRequest)
+			} else {
+				w.WriteHeader(http.StatusUnprocessableEntity)
+			}
+		}
+		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
+		return
+	}
+	responses, ctx := exec.DispatchOperation(ctx, rc)
+	writeResponse(w, responses(ctx))
+}
+
+// responseType picks the answer's media type from an Accept header as
+// transport.POST does: application/json unless only
+// application/graphql-response+json is asked for first.
+func responseType(accept string) string {
+	if accept == "" {
+		return mediaJSON
+	}
+	for part := range strings.SplitSeq(accept, ",") {
+		mediaType, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mediaType {
+		case "*/*", "application/*", mediaJSON:
+			return mediaJSON
+		case mediaGraphQLResponse:
+			return mediaGraphQLResponse
+		}
+	}
+	return mediaGraphQLResponse
+}
+
+// writeResponse writes resp as json.Marshal would, with its data as the
+// executor wrote it. Answers of incremental delivery or with extensions,
+// which casegraph does not send, still go through json.Marshal.
+func writeResponse(w io.Writer, resp *graphql.Response) {
+	if resp.Label != "" || resp.Path != nil || resp.HasNext != nil || len(resp.Extensions) > 0 {
+		b, err := json.Marshal(resp)
+		if err != nil {
+			b = unmarshallable(err)
+		}
+		_, _ = w.Write(b)
+		return
+	}
+	if len(resp.Errors) > 0 {
+		errs, err := json.Marshal(resp.Errors)
+		if err != nil {
+			_, _ = w.Write(unmarshallable(err))
+			return
+		}
+		_, _ = io.WriteString(w, `{"errors":`)
+		_, _ = w.Write(errs)
+		_, _ = io.WriteString(w, `,"data":`)
+	} else {
+		_, _ = io.WriteString(w, `{"data":`)
+	}
+	if len(resp.Data) == 0 {
+		_, _ = io.WriteString(w, "null}")
+		return
+	}
+	_, _ = w.Write(resp.Data)
+	_, _ = io.WriteString(w, "}")
+}
+
+func unmarshallable(err error) []byte {
+	b, _ := json.Marshal(map[string]any{"errors": []map[string]string{{"message": "the answer cannot be written as JSON: " + err.Error()}}})
+	return b
+}
