@@ -67,8 +67,9 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 }
 
 // responseType picks the answer's media type from an Accept header as
-// transport.POST does: application/json unless only
-// application/graphql-response+json is asked for first.
+// transport.POST does: the first of its media types that gqlgen knows
+// decides, application/graphql-response+json if none does, and
+// application/json if there is no Accept header.
 func responseType(accept string) string {
 	if accept == "" {
 		return mediaJSON
@@ -88,8 +89,8 @@ func responseType(accept string) string {
 	return mediaGraphQLResponse
 }
 
-// writeResponse writes resp as json.Marshal would, with its data as the
-// executor wrote it. Answers of incremental delivery or with extensions,
+// writeResponse writes what json.Marshal of resp means, with the data as
+// the executor wrote it (so <, > and & in strings are not escaped). Answers of incremental delivery or with extensions,
 // which casegraph does not send, still go through json.Marshal.
 func writeResponse(w io.Writer, resp *graphql.Response) {
 	if resp.Label != "" || resp.Path != nil || resp.HasNext != nil || len(resp.Extensions) > 0 {
