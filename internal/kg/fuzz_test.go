@@ -7,7 +7,8 @@ import (
 
 // FuzzIDs checks the parsers of the small textual forms that arrive from
 // case files and API arguments: they never panic, and what they accept
-// they read back unchanged from their own rendering.
+// they read back unchanged from their own rendering, and citations and IDs
+// are accepted exactly where their grammars say (see slug_test.go).
 func FuzzIDs(f *testing.F) {
 	for _, s := range []string{
 		"person/zhanbolat-mamai", "source/iphr-2023-04-mamai#p4", "2022-03-15", "before 2022-12?",
@@ -15,7 +16,11 @@ func FuzzIDs(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	for _, s := range slugCases {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
+		checkAgainstGrammar(t, s)
 		if c, err := ParseCitation(s); err == nil {
 			if c.String() != s {
 				t.Errorf("ParseCitation(%q).String() = %q", s, c.String())
