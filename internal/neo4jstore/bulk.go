@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -16,7 +17,7 @@ import (
 // states), but writes the same properties and the same manifests, so a
 // later Import of the same files finds them unchanged. It is for loading
 // large generated graphs; case files go through Import.
-func (s *Store) BulkLoad(ctx context.Context, batches []kg.Batch, rowsPerTx int) (ImportResult, error) {
+func (s *Store) BulkLoad(ctx context.Context, batches []kg.Batch, rowsPerTx int) (total ImportResult, err error) {
 	if rowsPerTx <= 0 {
 		rowsPerTx = 5000
 	}
@@ -34,11 +35,16 @@ func (s *Store) BulkLoad(ctx context.Context, batches []kg.Batch, rowsPerTx int)
 		}
 		manifests = append(manifests, manifestRow(b))
 	}
-	var total ImportResult
 	// The load commits chunk by chunk, so it raises the graph version at
-	// the end whether or not it got through.
+	// the end whether or not it got through, even when ctx was cancelled:
+	// otherwise answers kept before the load would still be given.
 	defer func() {
-		_, _ = neo4j.ExecuteQuery(ctx, s.driver, bumpQuery, nil, neo4j.EagerResultTransformer, s.write()...)
+		bumpCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_, bumpErr := neo4j.ExecuteQuery(bumpCtx, s.driver, bumpQuery, nil, neo4j.EagerResultTransformer, s.write()...)
+		if err == nil && bumpErr != nil {
+			err = translate(bumpErr, "bulk load wrote the graph but could not raise its version")
+		}
 	}()
 	write := func(query string, rows []any) error {
 		for start := 0; start < len(rows); start += rowsPerTx {
@@ -71,6 +77,6 @@ func (s *Store) BulkLoad(ctx context.Context, batches []kg.Batch, rowsPerTx int)
 			return total, err
 		}
 	}
-	err := write("UNWIND $rows AS row MERGE (f:CaseFile {name: row.origin}) SET f.entities = row.ids, f.links = row.links, f.hash = row.hash", manifests)
+	err = write("UNWIND $rows AS row MERGE (f:CaseFile {name: row.origin}) SET f.entities = row.ids, f.links = row.links, f.hash = row.hash", manifests)
 	return total, err
 }
