@@ -21,6 +21,9 @@ func FuzzIDs(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		checkAgainstGrammar(t, s)
+		if isASCII(s) {
+			checkLatinASCII(t, s)
+		}
 		if c, err := ParseCitation(s); err == nil {
 			if c.String() != s {
 				t.Errorf("ParseCitation(%q).String() = %q", s, c.String())

@@ -3,6 +3,7 @@ package kg
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Names in the case files come in Cyrillic and in several Latin spellings:
@@ -51,6 +52,16 @@ func init() {
 // vowel, й or a soft or hard sign (Ермухамет → yermukhamet, Далибаев →
 // dalibayev), e elsewhere; ё is always yo (Пётр → pyotr).
 func Latin(s string) string {
+	if isASCII(s) {
+		// Nothing to transliterate or strip: most names an analyst types
+		// or a search ranks, and the fast path of strings.ToLower.
+		return strings.ToLower(s)
+	}
+	return latin(s)
+}
+
+// latin is Latin's general case, for any text.
+func latin(s string) string {
 	var b strings.Builder
 	prev := ' '
 	for _, r := range strings.ToLower(s) {
@@ -74,6 +85,15 @@ func Latin(s string) string {
 		prev = r
 	}
 	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Words splits s into its runs of letters, digits and combining marks.

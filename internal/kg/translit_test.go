@@ -3,6 +3,7 @@ package kg
 import (
 	"slices"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestTranslitLatin(t *testing.T) {
@@ -86,5 +87,23 @@ func TestTranslitWords(t *testing.T) {
 				t.Errorf("Words(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// Latin's shortcut for ASCII must give what the general case gives.
+func TestTranslitLatinASCII(t *testing.T) {
+	var all []byte
+	for c := range byte(utf8.RuneSelf) {
+		all = append(all, c)
+		checkLatinASCII(t, string(c))
+	}
+	checkLatinASCII(t, string(all))
+	checkLatinASCII(t, "Zhanbolat MAMAI, Marat Zhylanbaev-Ablyazov")
+}
+
+func checkLatinASCII(t *testing.T, s string) {
+	t.Helper()
+	if got, want := Latin(s), latin(s); got != want {
+		t.Errorf("Latin(%q) = %q, the general case gives %q", s, got, want)
 	}
 }
