@@ -1,8 +1,8 @@
 package server_test
 
 import (
+	"io"
 	"net/http"
-	"net/http/httptest"
 	"runtime/metrics"
 	"strings"
 	"testing"
@@ -30,12 +30,10 @@ func TestListsAreMarshalledInOrder(t *testing.T) {
 	h := emptyHandler(nil, func(o *server.Options) { o.Resolver = &graph.Resolver{Store: cannedStore{}} })
 	body := `{"query":"query Node($id: ID!) { node(id: $id) { ... on Case { id defendants { id name charges { id status } } charges { id article { id } } courts { role entity { id } } } } }","variables":{"id":"case/syn-1"}}`
 	ask := func() {
-		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, req)
-		if w.Code != http.StatusOK || strings.Count(w.Body.String(), `"status":"convicted"`) != 6 {
-			t.Fatalf("status %d: %s", w.Code, w.Body)
+		resp := serve(t, h, http.MethodPost, "/graphql", body, nil)
+		answer, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK || strings.Count(string(answer), `"status":"convicted"`) != 6 {
+			t.Fatalf("status %d: %s", resp.StatusCode, answer)
 		}
 	}
 	ask()

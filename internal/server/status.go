@@ -57,7 +57,7 @@ func noteAnswer(ctx context.Context, resp *graphql.Response) {
 // show and errors to explain. application/graphql-response+json allows no
 // 5xx when there is data, so only a null one counts there.
 func (a *answer) outage(mediaType string) bool {
-	if mediaType == "application/graphql-response+json" {
+	if mediaType == mediaGraphQLResponse {
 		return a.someUnavailable && a.dataNull
 	}
 	return a.someUnavailable && (a.dataNull || a.onlyUnavailable)
@@ -95,7 +95,7 @@ func graphQLStatus(next http.Handler) http.Handler {
 		case status == http.StatusOK && a.outage(mediaType):
 			status = http.StatusServiceUnavailable
 			w.Header().Set("Retry-After", "1")
-		case status == http.StatusUnprocessableEntity && mediaType == "application/json":
+		case status == http.StatusUnprocessableEntity && mediaType == mediaJSON:
 			status = http.StatusOK
 			if a.noQuery {
 				status = http.StatusBadRequest
@@ -104,7 +104,7 @@ func graphQLStatus(next http.Handler) http.Handler {
 		// application/graphql-response+json needs a 4xx or 5xx for an answer
 		// without data: where gqlgen's 200 stands (a limit's refusal, an
 		// unknown persisted query) "data": null stays.
-		if !a.ran && (status >= 400 || mediaType != "application/graphql-response+json") {
+		if !a.ran && (status >= 400 || mediaType != mediaGraphQLResponse) {
 			body = withoutNullData(body)
 			w.Header().Del("Content-Length")
 		}
