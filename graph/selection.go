@@ -3,8 +3,10 @@ package graph
 import (
 	"context"
 	"reflect"
+	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/casegraph/casegraph/internal/kg"
@@ -17,7 +19,7 @@ import (
 // fieldSelection returns the selection of the current field.
 func fieldSelection(ctx context.Context) (*kg.Selection, error) {
 	fc := graphql.GetFieldContext(ctx)
-	return buildSelection(graphql.GetOperationContext(ctx), fc.Field.Selections, fc.Field.Definition.Type.Name())
+	return keptSelection(graphql.GetOperationContext(ctx), fc.Field.Selections, fc.Field.Definition.Type.Name())
 }
 
 // nestedSelection returns the selection set and type of the field reached
@@ -51,7 +53,113 @@ func selectionAt(ctx context.Context, path ...string) (*kg.Selection, error) {
 	if typ == "" {
 		return nil, nil
 	}
-	return buildSelection(graphql.GetOperationContext(ctx), set, typ)
+	return keptSelection(graphql.GetOperationContext(ctx), set, typ)
+}
+
+// Analysts and front ends send the same few documents again and again, and
+// gqlgen keeps each parsed document, so the same selection set arrives as
+// the same AST nodes. A selection built from nodes whose arguments and
+// directives name no variable is the same every time: it is kept, keyed by
+// the nodes' addresses, and marked Shared so the store keeps its Cypher too.
+var selections, _ = lru.New[string, keptSet](1000)
+
+// keptSet holds the AST nodes of its key, so that their addresses cannot be
+// reused by other nodes while the entry lives.
+type keptSet struct {
+	set ast.SelectionSet
+	sel *kg.Selection
+}
+
+// keptSelection is buildSelection, answered from selections when it can be.
+func keptSelection(op *graphql.OperationContext, set ast.SelectionSet, typeName string) (*kg.Selection, error) {
+	if usesVariables(op.Doc, set, map[string]bool{}) {
+		return buildSelection(op, set, typeName)
+	}
+	key := setKey(set, typeName)
+	if e, ok := selections.Get(key); ok {
+		return e.sel, nil
+	}
+	sel, err := buildSelection(op, set, typeName)
+	if err != nil {
+		return nil, err
+	}
+	sel.Shared = true
+	selections.Add(key, keptSet{set: set, sel: sel})
+	return sel, nil
+}
+
+// setKey names a selection set by its type and the addresses of its nodes.
+func setKey(set ast.SelectionSet, typeName string) string {
+	b := make([]byte, 0, len(typeName)+12*len(set))
+	b = append(b, typeName...)
+	for _, s := range set {
+		b = append(b, ' ')
+		b = strconv.AppendUint(b, uint64(reflect.ValueOf(s).Pointer()), 36)
+	}
+	return string(b)
+}
+
+// usesVariables reports whether what set selects depends on the
+// operation's variables: an argument given one, or a directive (@skip,
+// @include) given one, in set or in the fragments it spreads. An unknown
+// fragment counts as depending on them, so that nothing unusual is kept.
+func usesVariables(doc *ast.QueryDocument, set ast.SelectionSet, seen map[string]bool) bool {
+	for _, s := range set {
+		switch s := s.(type) {
+		case *ast.Field:
+			for _, a := range s.Arguments {
+				if hasVariable(a.Value) {
+					return true
+				}
+			}
+			if directivesUseVariables(s.Directives) || usesVariables(doc, s.SelectionSet, seen) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if directivesUseVariables(s.Directives) || usesVariables(doc, s.SelectionSet, seen) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if directivesUseVariables(s.Directives) {
+				return true
+			}
+			if seen[s.Name] {
+				continue
+			}
+			seen[s.Name] = true
+			f := doc.Fragments.ForName(s.Name)
+			if f == nil || directivesUseVariables(f.Directives) || usesVariables(doc, f.SelectionSet, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func directivesUseVariables(ds ast.DirectiveList) bool {
+	for _, d := range ds {
+		for _, a := range d.Arguments {
+			if hasVariable(a.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasVariable(v *ast.Value) bool {
+	if v == nil {
+		return false
+	}
+	if v.Kind == ast.Variable {
+		return true
+	}
+	for _, c := range v.Children {
+		if hasVariable(c.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 func buildSelection(op *graphql.OperationContext, set ast.SelectionSet, typeName string) (*kg.Selection, error) {

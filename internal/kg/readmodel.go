@@ -209,9 +209,13 @@ var LinkReadFields = map[string]ReadField{
 // Selection is the part of an answer a client asked for: for an entity,
 // the fields of each type it may turn out to be; for any other object, its
 // fields.
+//
+// A Selection is never changed once built. Shared marks one that many
+// requests use, so that what the store derives from it can be kept.
 type Selection struct {
 	ByType map[EntityType][]SelectedField
 	Fields []SelectedField
+	Shared bool
 }
 
 // EntitySet asks for the same selection of several entities.

@@ -3,7 +3,9 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -31,20 +33,21 @@ func (s *Store) Entities(ctx context.Context, ids []string, sel *kg.Selection) (
 // persons, charges and courts, and a round trip for each kind would add up.
 // Sets without IDs are answered without asking Neo4j.
 func (s *Store) EntitySets(ctx context.Context, sets []kg.EntitySet) ([][]map[string]any, error) {
-	c := &compiler{params: map[string]any{}}
+	params := map[string]any{}
 	var calls, cols []string
 	var asked []int
 	for i, set := range sets {
 		if len(set.IDs) == 0 {
 			continue
 		}
-		proj, err := c.entity("n", set.Selection, 0)
+		k := strconv.Itoa(len(cols))
+		proj, err := s.project(set.Selection, "n", "s"+k+"_", params)
 		if err != nil {
 			return nil, err
 		}
-		col := fmt.Sprintf("s%d", len(cols))
-		calls = append(calls, "CALL () { UNWIND "+c.param(set.IDs)+" AS id MATCH (n:Entity {id: id}) RETURN collect([n.id, "+proj+"]) AS "+col+" }")
-		cols = append(cols, col)
+		params["ids"+k] = set.IDs
+		calls = append(calls, "CALL () { UNWIND $ids"+k+" AS id MATCH (n:Entity {id: id}) RETURN collect([n.id, "+proj+"]) AS s"+k+" }")
+		cols = append(cols, "s"+k)
 		asked = append(asked, i)
 	}
 	out := make([][]map[string]any, len(sets))
@@ -55,7 +58,7 @@ func (s *Store) EntitySets(ctx context.Context, sets []kg.EntitySet) ([][]map[st
 		return out, nil
 	}
 	query := strings.Join(calls, "\n") + "\nRETURN " + strings.Join(cols, ", ")
-	res, err := s.readQuery(ctx, query, c.params)
+	res, err := s.readQuery(ctx, query, params)
 	if err != nil {
 		return nil, translate(err, "reading entities failed")
 	}
@@ -80,16 +83,53 @@ func (s *Store) EntitySets(ctx context.Context, sets []kg.EntitySet) ([][]map[st
 	return out, nil
 }
 
+// project compiles sel into a map projection of the entity bound to v and
+// adds its parameters, named prefix + "p" + a number, to params. A Shared
+// selection is compiled once: the same question then costs no compiling,
+// and its statement is the same text each time, so Neo4j plans it once.
+func (s *Store) project(sel *kg.Selection, v, prefix string, params map[string]any) (string, error) {
+	key := projectionKey{sel, v, prefix}
+	if sel.Shared && s.projections != nil {
+		if p, ok := s.projections.Get(key); ok {
+			maps.Copy(params, p.params)
+			return p.cypher, nil
+		}
+	}
+	c := &compiler{params: map[string]any{}, prefix: prefix}
+	cypher, err := c.entity(v, sel, 0)
+	if err != nil {
+		return "", err
+	}
+	if sel.Shared && s.projections != nil {
+		s.projections.Add(key, projection{cypher, c.params})
+	}
+	maps.Copy(params, c.params)
+	return cypher, nil
+}
+
+// projectionKey holds its selection, so a kept projection keeps the
+// selection's address from being reused.
+type projectionKey struct {
+	sel       *kg.Selection
+	v, prefix string
+}
+
+type projection struct {
+	cypher string
+	params map[string]any // never changed once kept
+}
+
 // compiler turns a kg.Selection into Cypher map projections. Labels and
 // relationship types come from the read model's fixed lists; every value
 // from a client (list sizes) becomes a parameter.
 type compiler struct {
 	params map[string]any
+	prefix string
 	n      int
 }
 
 func (c *compiler) param(v any) string {
-	name := fmt.Sprintf("p%d", c.n)
+	name := c.prefix + "p" + strconv.Itoa(c.n)
 	c.n++
 	c.params[name] = v
 	return "$" + name

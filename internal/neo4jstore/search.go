@@ -108,8 +108,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 	if ownFieldsOnly(q.Selection) {
 		// A few properties of each hit cost less in this statement than a
 		// second round trip for them.
-		c := &compiler{params: params}
-		proj, err := c.entity("node", q.Selection, 0)
+		proj, err := s.project(q.Selection, "node", "", params)
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	driverconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 
@@ -37,6 +38,8 @@ type Store struct {
 	tokens tokenCache
 	// answers is nil when answers are not kept.
 	answers *answerCache
+	// projections keeps the Cypher of Shared selections; see project.
+	projections *lru.Cache[projectionKey, projection]
 	// reads counts readQuery's statements, which may outlive the call
 	// that gave up waiting for them; see Close.
 	reads sync.WaitGroup
@@ -59,7 +62,8 @@ func Open(o Options) (*Store, error) {
 	if err != nil {
 		return nil, kg.Wrap(kg.Invalid, err, fmt.Sprintf("cannot use Neo4j address %q", o.URI))
 	}
-	return &Store{driver: d, db: o.Database, answers: newAnswerCache(o.AnswerCache)}, nil
+	projections, _ := lru.New[projectionKey, projection](1000)
+	return &Store{driver: d, db: o.Database, answers: newAnswerCache(o.AnswerCache), projections: projections}, nil
 }
 
 // Close releases the driver's connections. It first lets statements that
