@@ -1,7 +1,7 @@
 // Command load benchmarks casegraph against its peers on one Neo4j:
 //
 //	load plan  -neo4j-uri URI -out workload.json   pick variables, capture casegraph's Cypher
-//	load run   -workload FILE -target casegraph|neo4j-graphql|cypher ...
+//	load run   -workload FILE -target casegraph|neo4j-graphql|cypher|http ...
 //	load check -workload FILE                      compare casegraph's and @neo4j/graphql's answers
 //	load merge -out RESULT.json RUN.json...        join runs of one contender made in turns
 //	load table RESULT.json...                      print the results side by side
@@ -9,7 +9,8 @@
 // plan runs every request of the mix twice through casegraph's GraphQL
 // handler in process, recording the statements the second asking sends, so
 // that the cypher target replays the very Cypher casegraph sends in steady
-// state: the floor.
+// state: the floor. The http target only GETs -url (casegraph's /healthz)
+// once per request of the mix: what an HTTP round trip costs by itself.
 package main
 
 import (

@@ -48,8 +48,8 @@ type Stats struct {
 func runCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	workload := fs.String("workload", "workload.json", "from load plan")
-	target := fs.String("target", "casegraph", "casegraph, neo4j-graphql or cypher")
-	url := fs.String("url", "http://127.0.0.1:8320/graphql", "GraphQL endpoint (casegraph, neo4j-graphql)")
+	target := fs.String("target", "casegraph", "casegraph, neo4j-graphql, cypher or http")
+	url := fs.String("url", "http://127.0.0.1:8320/graphql", "GraphQL endpoint (casegraph, neo4j-graphql); the URL to GET (http)")
 	uri := fs.String("neo4j-uri", "bolt://127.0.0.1:7725", "Neo4j (cypher)")
 	conc := fs.Int("c", 8, "concurrent clients")
 	dur := fs.Duration("d", 20*time.Second, "how long to run")
@@ -140,6 +140,27 @@ func sender(target, url, uri string) (func(context.Context, Request) error, func
 			}
 			_, err := post(ctx, client, url, q)
 			return err
+		}, func() {}, nil
+	case "http":
+		// No GraphQL and no Neo4j: the HTTP round trip alone.
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}, Timeout: time.Minute}
+		return func(ctx context.Context, _ Request) error {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+			if err != nil {
+				return err
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+				return err
+			}
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("GET %s: status %d", url, resp.StatusCode)
+			}
+			return nil
 		}, func() {}, nil
 	case "cypher":
 		d, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth(), func(c *neo4j.Config) { c.MaxConnectionPoolSize = 64 })
