@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/metrics"
 	"testing"
 	"time"
 
@@ -12,15 +11,6 @@ import (
 
 	"github.com/casegraph/casegraph/internal/neo4jtest"
 )
-
-func goroutinesCreated(t *testing.T) uint64 {
-	s := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		t.Skip("this Go runtime does not count created goroutines")
-	}
-	return s[0].Value.Uint64()
-}
 
 // A read under a request's deadline must not cost a goroutine per socket
 // read: with one, the driver races each read against the deadline, and
@@ -34,7 +24,7 @@ func TestReadsDoNotRaceEachSocketRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 50
-	before := goroutinesCreated(t)
+	before := neo4jtest.GoroutinesCreated(t)
 	for range n {
 		res, err := s.ReadQuery(ctx, query, nil)
 		if err != nil {
@@ -46,7 +36,7 @@ func TestReadsDoNotRaceEachSocketRead(t *testing.T) {
 	}
 	// A statement of 60 rows takes about 200 socket reads; racing them
 	// would start as many goroutines.
-	if per := float64(goroutinesCreated(t)-before) / n; per > 20 {
+	if per := float64(neo4jtest.GoroutinesCreated(t)-before) / n; per > 20 {
 		t.Errorf("%.0f goroutines started per statement of 60 rows: the driver races its socket reads "+
 			"(a deadline reached the driver, or Neo4j sends a receive-timeout hint: "+
 			"server.bolt.connection_keep_alive_for_requests must not be ALL)", per)

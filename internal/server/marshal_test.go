@@ -3,23 +3,13 @@ package server_test
 import (
 	"io"
 	"net/http"
-	"runtime/metrics"
 	"strings"
 	"testing"
 
 	"github.com/casegraph/casegraph/graph"
+	"github.com/casegraph/casegraph/internal/neo4jtest"
 	"github.com/casegraph/casegraph/internal/server"
 )
-
-func goroutinesCreated(t *testing.T) uint64 {
-	t.Helper()
-	s := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		t.Skip("this Go runtime does not count goroutines created")
-	}
-	return s[0].Value.Uint64()
-}
 
 // gqlgen would marshal each element of a list of objects in a goroutine
 // of its own: for the canned case, with its defendants, their charges,
@@ -38,11 +28,11 @@ func TestListsAreMarshalledInOrder(t *testing.T) {
 	}
 	ask()
 	const requests = 50
-	before := goroutinesCreated(t)
+	before := neo4jtest.GoroutinesCreated(t)
 	for range requests {
 		ask()
 	}
-	perRequest := float64(goroutinesCreated(t)-before) / requests
+	perRequest := float64(neo4jtest.GoroutinesCreated(t)-before) / requests
 	t.Logf("%.1f goroutines started per request", perRequest)
 	if perRequest > 2 {
 		t.Errorf("%.1f goroutines started per request, want at most 2: are lists marshalled one goroutine per element again?", perRequest)
