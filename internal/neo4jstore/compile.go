@@ -85,8 +85,9 @@ func (s *Store) EntitySets(ctx context.Context, sets []kg.EntitySet) ([][]map[st
 
 // project compiles sel into a map projection of the entity bound to v and
 // adds its parameters, named prefix + "p" + a number, to params. A Shared
-// selection is compiled once: the same question then costs no compiling,
-// and its statement is the same text each time, so Neo4j plans it once.
+// selection is compiled once for each place it takes in a statement: a
+// repeated question then costs no compiling (a CASE over every type an
+// entity field may be, which is most of a node query's selection).
 func (s *Store) project(sel *kg.Selection, v, prefix string, params map[string]any) (string, error) {
 	key := projectionKey{sel, v, prefix}
 	if sel.Shared && s.projections != nil {
