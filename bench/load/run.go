@@ -167,13 +167,20 @@ func sender(target, url, uri string) (func(context.Context, Request) error, func
 		if err != nil {
 			return nil, nil, err
 		}
-		opts := []neo4j.ExecuteQueryConfigurationOption{neo4j.ExecuteQueryWithDatabase("neo4j"), neo4j.ExecuteQueryWithReadersRouting()}
 		return func(ctx context.Context, r Request) error {
-			// Without the run's deadline, as casegraph sends its reads: with
-			// one the driver starts a goroutine for every socket read.
+			// As casegraph sends its reads: without the run's deadline (with
+			// one the driver starts a goroutine for every socket read), each
+			// statement an auto-commit transaction routed to readers.
 			ctx = context.WithoutCancel(ctx)
 			for _, s := range r.Cypher {
-				if _, err := neo4j.ExecuteQuery(ctx, d, s.Query, params(s.Params), neo4j.EagerResultTransformer, opts...); err != nil {
+				session := d.NewSession(ctx, neo4j.SessionConfig{DatabaseName: "neo4j", AccessMode: neo4j.AccessModeRead,
+					BookmarkManager: d.ExecuteQueryBookmarkManager()})
+				res, err := session.Run(ctx, s.Query, params(s.Params))
+				if err == nil {
+					_, err = res.Collect(ctx)
+				}
+				session.Close(ctx)
+				if err != nil {
 					return err
 				}
 			}

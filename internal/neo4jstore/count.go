@@ -24,8 +24,10 @@ func WithStatementLog(ctx context.Context, record func(query string, params map[
 	return context.WithValue(ctx, statementLogKey{}, record)
 }
 
-// readQuery runs one read statement in a read transaction routed to
-// readers. Every query the API answers goes through here.
+// readQuery runs one read statement in an auto-commit transaction routed
+// to readers. Every query the API answers goes through here. A transaction
+// function (neo4j.ExecuteQuery) would add a round trip to commit after the
+// answer, 0.15 ms of a 0.6 ms ID lookup; a read has nothing to commit.
 //
 // The driver is given the request's context without its deadline: with a
 // deadline it races every socket read and write against it in a goroutine
@@ -41,7 +43,7 @@ func (s *Store) readQuery(ctx context.Context, query string, params map[string]a
 	}
 	deadline, ok := ctx.Deadline()
 	if !ok {
-		return neo4j.ExecuteQuery(ctx, s.driver, query, params, neo4j.EagerResultTransformer, s.read()...)
+		return s.autoCommit(ctx, query, params)
 	}
 	left := time.Until(deadline)
 	if left <= 0 {
@@ -49,7 +51,6 @@ func (s *Store) readQuery(ctx context.Context, query string, params map[string]a
 	}
 	// Neo4j counts the timeout in milliseconds, and takes 0 as none.
 	left = max(left.Round(time.Millisecond), time.Millisecond)
-	opts := append(s.read(), neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(left)))
 	type answer struct {
 		res *neo4j.EagerResult
 		err error
@@ -58,7 +59,7 @@ func (s *Store) readQuery(ctx context.Context, query string, params map[string]a
 	s.reads.Add(1)
 	go func() {
 		defer s.reads.Done()
-		res, err := neo4j.ExecuteQuery(noDeadline{ctx}, s.driver, query, params, neo4j.EagerResultTransformer, opts...)
+		res, err := s.autoCommit(noDeadline{ctx}, query, params, neo4j.WithTxTimeout(left))
 		done <- answer{res, err}
 	}()
 	select {
@@ -67,6 +68,62 @@ func (s *Store) readQuery(ctx context.Context, query string, params map[string]a
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// autoCommit runs a read statement in an auto-commit transaction and
+// collects its answer. The driver retries transaction functions but not
+// these, so it retries what the driver would (a pooled connection Neo4j
+// has closed, a transient error) for as long as the driver would: a read
+// can be sent again without harm.
+func (s *Store) autoCommit(ctx context.Context, query string, params map[string]any, config ...func(*neo4j.TransactionConfig)) (*neo4j.EagerResult, error) {
+	return retryRead(ctx, maxRetryTime, func() (*neo4j.EagerResult, error) {
+		return s.autoCommitOnce(ctx, query, params, config)
+	})
+}
+
+// retryRead calls read until it succeeds, fails with an error not worth
+// retrying, or the next try would start after budget has passed.
+func retryRead(ctx context.Context, budget time.Duration, read func() (*neo4j.EagerResult, error)) (*neo4j.EagerResult, error) {
+	start := time.Now()
+	wait := 10 * time.Millisecond
+	for {
+		res, err := read()
+		if err == nil || !neo4j.IsRetryable(err) || ctx.Err() != nil || time.Since(start)+wait > budget {
+			return res, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+}
+
+func (s *Store) autoCommitOnce(ctx context.Context, query string, params map[string]any, config []func(*neo4j.TransactionConfig)) (*neo4j.EagerResult, error) {
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
+		DatabaseName:    s.db,
+		AccessMode:      neo4j.AccessModeRead,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(), // as neo4j.ExecuteQuery does
+	})
+	defer session.Close(ctx)
+	res, err := session.Run(ctx, query, params, config...)
+	if err != nil {
+		return nil, err
+	}
+	records, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := res.Keys()
+	if err != nil {
+		return nil, err
+	}
+	summary, err := res.Consume(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &neo4j.EagerResult{Keys: keys, Records: records, Summary: summary}, nil
 }
 
 // noDeadline is a context with its parent's values and cancellation but

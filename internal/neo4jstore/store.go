@@ -45,6 +45,11 @@ type Store struct {
 	reads sync.WaitGroup
 }
 
+// maxRetryTime bounds the retries of a unit of work, the driver's and
+// autoCommit's: short, so that requests get UNAVAILABLE in seconds while
+// Neo4j is away.
+const maxRetryTime = 2 * time.Second
+
 // Open creates the driver. It does not connect: see WaitReady and Ping.
 func Open(o Options) (*Store, error) {
 	auth := neo4j.NoAuth()
@@ -54,7 +59,7 @@ func Open(o Options) (*Store, error) {
 	d, err := neo4j.NewDriverWithContext(o.URI, auth, func(c *driverconfig.Config) {
 		// Fail fast while Neo4j is away so requests get UNAVAILABLE in
 		// seconds; the pool reconnects by itself once Neo4j is back.
-		c.MaxTransactionRetryTime = 2 * time.Second
+		c.MaxTransactionRetryTime = maxRetryTime
 		c.SocketConnectTimeout = 2 * time.Second
 		c.ConnectionAcquisitionTimeout = 5 * time.Second
 		c.MaxConnectionPoolSize = 64
