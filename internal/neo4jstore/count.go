@@ -72,7 +72,7 @@ func (s *Store) readQuery(ctx context.Context, query string, params map[string]a
 
 // autoCommit runs a read statement in an auto-commit transaction and
 // collects its answer. The driver retries transaction functions but not
-// these, so it retries what the driver would (a pooled connection Neo4j
+// these, so autoCommit retries what the driver would (a pooled connection Neo4j
 // has closed, a transient error) for as long as the driver would: a read
 // can be sent again without harm.
 func (s *Store) autoCommit(ctx context.Context, query string, params map[string]any, config ...func(*neo4j.TransactionConfig)) (*neo4j.EagerResult, error) {
