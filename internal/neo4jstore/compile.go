@@ -90,7 +90,8 @@ func (s *Store) EntitySets(ctx context.Context, sets []kg.EntitySet) ([][]map[st
 // entity field may be, which is most of a node query's selection).
 func (s *Store) project(sel *kg.Selection, v, prefix string, params map[string]any) (string, error) {
 	key := projectionKey{sel, v, prefix}
-	if sel.Shared && s.projections != nil {
+	keep := sel.Shared && s.projections != nil
+	if keep {
 		if p, ok := s.projections.Get(key); ok {
 			maps.Copy(params, p.params)
 			return p.cypher, nil
@@ -101,7 +102,7 @@ func (s *Store) project(sel *kg.Selection, v, prefix string, params map[string]a
 	if err != nil {
 		return "", err
 	}
-	if sel.Shared && s.projections != nil {
+	if keep {
 		s.projections.Add(key, projection{cypher, c.params})
 	}
 	maps.Copy(params, c.params)
