@@ -74,31 +74,52 @@ fi
 rm -rf "$built"
 
 step "test Neo4j"
-# TEST_NEO4J_PORT moves the search, e.g. away from ports a machine reserves.
+# One Neo4j per package that talks to it (cmd/casegraph, internal/server,
+# internal/neo4jstore), on free ports from TEST_NEO4J_PORT (7688), each
+# with a throwaway data directory. A test process leases one for its whole
+# run and clears it first (internal/neo4jtest), so no package sees
+# another's writes; with fewer servers, packages wait for each other.
+servers="${TEST_NEO4J_SERVERS:-3}"
 first_port="${TEST_NEO4J_PORT:-7688}"
-port="$first_port"
-while timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$port" 2>/dev/null; do
-  port=$((port + 1))
-  ((port < first_port + 100)) || { echo "no free port between $first_port and $((first_port + 99)) for the test Neo4j" >&2; exit 1; }
-done
-data="$(mktemp -d "${TMPDIR:-/tmp}/casegraph-test-neo4j.XXXXXX")"
-export NEO4J_BOLT_ADDRESS="127.0.0.1:$port" NEO4J_DATA_DIR="$data" NEO4J_AUTH=none NEO4J_HEAP=1g NEO4J_PAGECACHE=128m
+free_port() {
+  local p="$1"
+  while timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$p" 2>/dev/null; do
+    p=$((p + 1))
+    ((p < first_port + 100)) || { echo "no free port between $first_port and $((first_port + 99)) for the test Neo4j" >&2; return 1; }
+  done
+  echo "$p"
+}
+base="$(mktemp -d "${TMPDIR:-/tmp}/casegraph-test-neo4j.XXXXXX")"
+datas=() uris=() pids=()
 svc_pid=""
 cleanup() {
-  for pid in "$svc_pid"; do
-    if [[ -n "$pid" ]]; then
-      kill "$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
-    fi
+  if [[ -n "$svc_pid" ]]; then
+    kill "$svc_pid" 2>/dev/null || true
+    wait "$svc_pid" 2>/dev/null || true
+  fi
+  for d in "${datas[@]}"; do
+    NEO4J_DATA_DIR="$d" scripts/neo4j.sh stop >/dev/null || true
   done
-  scripts/neo4j.sh stop >/dev/null || true
-  rm -rf "$data"
+  rm -rf "$base"
 }
 trap cleanup EXIT
-scripts/neo4j.sh start
+scripts/neo4j.sh build
+port="$first_port"
+for ((i = 0; i < servers; i++)); do
+  port="$(free_port "$port")"
+  datas+=("$base/neo4j-$i")
+  uris+=("bolt://127.0.0.1:$port")
+  NEO4J_BOLT_ADDRESS="127.0.0.1:$port" NEO4J_DATA_DIR="$base/neo4j-$i" NEO4J_AUTH=none NEO4J_HEAP=1g NEO4J_PAGECACHE=128m \
+    scripts/neo4j.sh start &
+  pids+=($!)
+  port=$((port + 1))
+done
+for pid in "${pids[@]}"; do
+  wait "$pid" || { echo "a test Neo4j did not start" >&2; exit 1; }
+done
 
 step "go test -race ./..."
-export CASEGRAPH_TEST_NEO4J_URI="bolt://127.0.0.1:$port" CASEGRAPH_REQUIRE_NEO4J=1
+export CASEGRAPH_TEST_NEO4J_URI="$(IFS=,; echo "${uris[*]}")" CASEGRAPH_REQUIRE_NEO4J=1
 "$GO" test -race -count=1 -timeout 15m ./...
 
 step "casegraph serve for the HTTP tests"
@@ -112,8 +133,8 @@ while timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$svc_port" 2>/dev/nul
   svc_port=$((svc_port + 1))
   ((svc_port < 8500)) || { echo "no free port between 8400 and 8499 for the service" >&2; exit 1; }
 done
-svc_log="$data/casegraph-serve.log"
-NEO4J_URI="$CASEGRAPH_TEST_NEO4J_URI" CASEGRAPH_ADDR="127.0.0.1:$svc_port" CASEGRAPH_DATA=data/cases \
+svc_log="$base/casegraph-serve.log"
+NEO4J_URI="${uris[0]}" CASEGRAPH_ADDR="127.0.0.1:$svc_port" CASEGRAPH_DATA=data/cases \
   bin/casegraph serve >"$svc_log" 2>&1 &
 svc_pid=$!
 svc_deadline=$((SECONDS + 60))

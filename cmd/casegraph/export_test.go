@@ -39,23 +39,11 @@ func runOnce(uri string, args ...string) (string, string, error) {
 	return out.String(), errs.String(), err
 }
 
-// export runs casegraph export with args. Tests of other packages write
-// to the same database meanwhile, and an export that reads one of their
-// files between two of its writes (an entity whose relationships were just
-// retracted) refuses to write a case file that would be invalid. Such a
-// refusal names none of the bundled files and is tried again.
+// export runs casegraph export with args.
 func export(tb testing.TB, uri string, args ...string) (string, error) {
 	tb.Helper()
-	names := bundledNames(tb)
-	for attempt := 1; ; attempt++ {
-		out, _, err := runOnce(uri, append([]string{"export"}, args...)...)
-		foreign := err != nil && strings.Contains(err.Error(), "would not be a valid case file") &&
-			!slices.ContainsFunc(names, func(n string) bool { return strings.Contains(err.Error(), n) })
-		if !foreign || attempt == 5 {
-			return out, err
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	out, _, err := runOnce(uri, append([]string{"export"}, args...)...)
+	return out, err
 }
 
 // bundledNames returns the file names of the bundled case files, which are
@@ -117,8 +105,8 @@ func TestExportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("casegraph export %s: %v", dir, err)
 	}
-	// Other tests may have imported files of their own into the same
-	// database; the round trip concerns the bundled files.
+	// Other tests of this package may have imported files of their own;
+	// the round trip concerns the bundled files.
 	var exported []string
 	for _, n := range names {
 		p := filepath.Join(dir, n)

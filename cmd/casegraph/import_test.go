@@ -17,7 +17,7 @@ import (
 )
 
 // importCase is a valid case file; {tag} makes its IDs unique to one test,
-// since other tests share the database. Malformed variants below break it
+// since other tests of the package share the database. Malformed variants below break it
 // in one place, so a half-written import would leave these IDs behind.
 // Its source has no file field, so no paragraph is checked.
 const importCase = `version: 1

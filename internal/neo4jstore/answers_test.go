@@ -13,7 +13,7 @@ import (
 	"github.com/casegraph/casegraph/internal/neo4jtest"
 )
 
-// keepingStore opens a store on the shared test Neo4j that keeps answers,
+// keepingStore opens a store on the test Neo4j that keeps answers,
 // with the bundled files imported.
 func keepingStore(t *testing.T) *neo4jstore.Store {
 	t.Helper()
@@ -28,21 +28,6 @@ func graphVersion(t *testing.T) int64 {
 	recs := neo4jtest.Exec(t, neo4jtest.URI(t), "OPTIONAL MATCH (g:GraphState {id: 'graph'}) RETURN coalesce(g.version, 0) AS v", nil)
 	v, _ := recs[0].Get("v")
 	return v.(int64)
-}
-
-// whileUnchanged runs f until it ran with no write to the graph in between
-// (other packages' tests write to the same Neo4j), and fails the test if
-// that never happens.
-func whileUnchanged(t *testing.T, f func()) {
-	t.Helper()
-	for range 20 {
-		before := graphVersion(t)
-		f()
-		if graphVersion(t) == before {
-			return
-		}
-	}
-	t.Fatal("the graph changed during every attempt")
 }
 
 func associatesOf(t *testing.T, s *neo4jstore.Store, tag string) []kg.Associate {
@@ -65,25 +50,23 @@ func associatesOf(t *testing.T, s *neo4jstore.Store, tag string) []kg.Associate 
 func TestKeptAnswerCostsOneReadOfTheVersion(t *testing.T) {
 	s := keepingStore(t)
 	f := kg.ConvictionFilter{Articles: []string{patArticle274}}
-	whileUnchanged(t, func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		first, total, err := s.Convictions(ctx, f, 20, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, n := neo4jstore.WithStatementCounter(ctx)
-		again, againTotal, err := s.Convictions(ctx, f, 20, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(again, first) || againTotal != total {
-			t.Errorf("kept answer %d %+v differs from %d %+v", againTotal, again, total, first)
-		}
-		if got := n.Load(); got != 1 {
-			t.Errorf("a kept answer sent %d statements, want 1 (the version)", got)
-		}
-	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	first, total, err := s.Convictions(ctx, f, 20, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, n := neo4jstore.WithStatementCounter(ctx)
+	again, againTotal, err := s.Convictions(ctx, f, 20, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again, first) || againTotal != total {
+		t.Errorf("kept answer %d %+v differs from %d %+v", againTotal, again, total, first)
+	}
+	if got := n.Load(); got != 1 {
+		t.Errorf("a kept answer sent %d statements, want 1 (the version)", got)
+	}
 }
 
 func TestKeptAnswersFollowWrites(t *testing.T) {
@@ -112,30 +95,28 @@ func TestKeptAnswersFollowWrites(t *testing.T) {
 }
 
 func TestConcurrentAskersShareOneStatement(t *testing.T) {
-	whileUnchanged(t, func() {
-		s := keepingStore(t)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		ctx, n := neo4jstore.WithStatementCounter(ctx)
-		const askers = 8
-		var wg sync.WaitGroup
-		answers := make([][]kg.ArticlePair, askers)
-		for i := range askers {
-			wg.Go(func() {
-				var err error
-				if answers[i], err = s.ArticlePairs(ctx); err != nil {
-					t.Error(err)
-				}
-			})
-		}
-		wg.Wait()
-		for i := 1; i < askers; i++ {
-			if !reflect.DeepEqual(answers[i], answers[0]) {
-				t.Errorf("asker %d got %+v, asker 0 %+v", i, answers[i], answers[0])
+	s := keepingStore(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ctx, n := neo4jstore.WithStatementCounter(ctx)
+	const askers = 8
+	var wg sync.WaitGroup
+	answers := make([][]kg.ArticlePair, askers)
+	for i := range askers {
+		wg.Go(func() {
+			var err error
+			if answers[i], err = s.ArticlePairs(ctx); err != nil {
+				t.Error(err)
 			}
+		})
+	}
+	wg.Wait()
+	for i := 1; i < askers; i++ {
+		if !reflect.DeepEqual(answers[i], answers[0]) {
+			t.Errorf("asker %d got %+v, asker 0 %+v", i, answers[i], answers[0])
 		}
-		if got := n.Load(); got != askers+1 {
-			t.Errorf("%d askers sent %d statements, want one version read each and one question", askers, got)
-		}
-	})
+	}
+	if got := n.Load(); got != askers+1 {
+		t.Errorf("%d askers sent %d statements, want one version read each and one question", askers, got)
+	}
 }

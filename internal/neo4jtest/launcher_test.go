@@ -58,7 +58,7 @@ func unbuiltCopy(t *testing.T) string {
 var basicTools = []string{"bash", "dirname", "cat", "tr", "grep", "timeout", "sed", "head", "readlink", "find", "mkdir", "rm", "mktemp"}
 
 func TestLauncherNamesMissingJava(t *testing.T) {
-	URI(t)
+	Require(t)
 	err, out := launcher(t, unbuiltCopy(t), "PATH="+toolbox(t, basicTools...), "JVM_ROOT=/nonexistent", "NEO4J_BOLT_ADDRESS=127.0.0.1:"+fmt.Sprint(FreePort(t)))
 	if err == nil || !strings.Contains(out, "Java 17 not found") || strings.Count(strings.TrimSpace(out), "\n") > 0 {
 		t.Fatalf("exit %v, output %q; want one line saying Java 17 is missing", err, out)
@@ -66,7 +66,7 @@ func TestLauncherNamesMissingJava(t *testing.T) {
 }
 
 func TestLauncherNamesMissingMaven(t *testing.T) {
-	URI(t)
+	Require(t)
 	err, out := launcher(t, unbuiltCopy(t), "PATH="+toolbox(t, basicTools...), "NEO4J_BOLT_ADDRESS=127.0.0.1:"+fmt.Sprint(FreePort(t)))
 	if err == nil || !strings.Contains(out, "mvn not found") {
 		t.Fatalf("exit %v, output %q; want a message that Maven is missing", err, out)
@@ -74,7 +74,7 @@ func TestLauncherNamesMissingMaven(t *testing.T) {
 }
 
 func TestLauncherRefusesBusyPort(t *testing.T) {
-	URI(t)
+	Require(t)
 	root, err := RepoRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +91,7 @@ func TestLauncherRefusesBusyPort(t *testing.T) {
 }
 
 func TestLauncherReportsFailedStart(t *testing.T) {
-	URI(t)
+	Require(t)
 	root, err := RepoRoot()
 	if err != nil {
 		t.Fatal(err)

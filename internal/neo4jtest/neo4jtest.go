@@ -1,11 +1,14 @@
-// Package neo4jtest gives tests a real Neo4j: the shared test database that
-// `make test` starts, or a private one a test may stop, kill and start
-// again. Only tests import it.
+// Package neo4jtest gives tests a real Neo4j: one of the test databases
+// that `make test` starts, leased by one test process at a time, or a
+// private one a test may stop, kill and start again. Only tests import it.
 package neo4jtest
 
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -13,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,27 +28,147 @@ import (
 	"github.com/casegraph/casegraph/internal/neo4jstore"
 )
 
-// URIEnv names the variable that points tests at a running Neo4j.
+// URIEnv names the variable that points tests at running Neo4j servers:
+// one bolt:// address, or several separated by commas. Tests clear the
+// database they lease, so every address must be a throwaway Neo4j.
 const URIEnv = "CASEGRAPH_TEST_NEO4J_URI"
 
 // RequireEnv, when set, turns a missing Neo4j into a failure instead of a
 // skip, so `make test` cannot pass without its integration tests.
 const RequireEnv = "CASEGRAPH_REQUIRE_NEO4J"
 
-// URI returns the address of the shared test Neo4j.
+// URI returns the address of the test Neo4j that this test process owns.
+//
+// `go test ./...` runs packages in parallel processes. Each process leases
+// one of the servers URIEnv names for its whole run, waiting while all are
+// leased, and clears its database first: a package's tests see only what
+// they wrote, whichever package ran there before or runs beside it.
 func URI(tb testing.TB) string {
 	tb.Helper()
-	uri := os.Getenv(URIEnv)
-	if uri == "" {
+	Require(tb)
+	list := os.Getenv(URIEnv)
+	leaseOnce.Do(func() { leased, leaseErr = lease(tb, strings.Split(list, ",")) })
+	if leaseErr != nil {
+		tb.Fatal(leaseErr)
+	}
+	return leased
+}
+
+// Require skips the test when no test Neo4j is configured, or fails it
+// when RequireEnv says one must be, without leasing one: for tests that
+// start Neo4j servers of their own.
+func Require(tb testing.TB) {
+	tb.Helper()
+	if os.Getenv(URIEnv) == "" {
 		if os.Getenv(RequireEnv) != "" {
 			tb.Fatalf("%s is set but %s is empty: integration tests need a Neo4j", RequireEnv, URIEnv)
 		}
 		tb.Skipf("%s is not set; `make test` starts a Neo4j and sets it", URIEnv)
 	}
-	return uri
 }
 
-// Store opens a migrated store on the shared test Neo4j, closed when the
+var (
+	leaseOnce sync.Once
+	leased    string
+	leaseErr  error
+	// leaseFile holds the lock of the leased server until the process
+	// exits, which releases it.
+	leaseFile *os.File
+)
+
+// lease takes the first of uris whose lock no other test process holds,
+// waiting for one to be free, and clears its database.
+func lease(tb testing.TB, uris []string) (string, error) {
+	waiting := false
+	for {
+		for _, uri := range uris {
+			uri = strings.TrimSpace(uri)
+			if uri == "" {
+				continue
+			}
+			f, err := tryLock(uri)
+			if err != nil {
+				return "", err
+			}
+			if f == nil {
+				continue
+			}
+			leaseFile = f
+			return uri, clear(uri)
+		}
+		if !waiting {
+			tb.Logf("every test Neo4j in %s is leased by another test process; waiting", URIEnv)
+			waiting = true
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// tryLock takes the lock file of uri without waiting; it returns nil if
+// another process holds it.
+func tryLock(uri string) (*os.File, error) {
+	sum := sha256.Sum256([]byte(uri))
+	path := filepath.Join(os.TempDir(), "casegraph-test-neo4j-"+hex.EncodeToString(sum[:8])+".lock")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("test Neo4j lock %s: %w", path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("test Neo4j lock %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// testMark labels the node that says tests own a database. A database
+// that holds data but not this node was not made by tests, and clear
+// refuses to touch it.
+const testMark = "CasegraphTestDatabase"
+
+// clear deletes everything in the database at uri but its schema.
+func clear(uri string) error {
+	d, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
+	if err != nil {
+		return err
+	}
+	defer d.Close(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	res, err := neo4j.ExecuteQuery(ctx, d, `
+		OPTIONAL MATCH (m:`+testMark+`)
+		WITH count(m) AS marked
+		RETURN marked, COUNT { MATCH (n) WHERE NOT n:`+testMark+` } AS nodes`,
+		nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase("neo4j"))
+	if err != nil {
+		return fmt.Errorf("test Neo4j at %s: %w", uri, err)
+	}
+	marked, _, _ := neo4j.GetRecordValue[int64](res.Records[0], "marked")
+	nodes, _, _ := neo4j.GetRecordValue[int64](res.Records[0], "nodes")
+	if marked == 0 && nodes > 0 {
+		return fmt.Errorf("the Neo4j at %s holds %d nodes that tests did not write; %s must name throwaway servers, which tests clear", uri, nodes, URIEnv)
+	}
+	// CALL IN TRANSACTIONS needs an auto-commit transaction.
+	sess := d.NewSession(ctx, neo4j.SessionConfig{DatabaseName: "neo4j"})
+	defer sess.Close(ctx)
+	for _, q := range []string{
+		"MATCH (n) WHERE NOT n:" + testMark + " CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS",
+		"MERGE (:" + testMark + ")",
+	} {
+		r, err := sess.Run(ctx, q, nil)
+		if err == nil {
+			_, err = r.Consume(ctx)
+		}
+		if err != nil {
+			return fmt.Errorf("clearing the test Neo4j at %s: %w", uri, err)
+		}
+	}
+	return nil
+}
+
+// Store opens a migrated store on the leased test Neo4j, closed when the
 // test ends.
 func Store(tb testing.TB) *neo4jstore.Store {
 	tb.Helper()
@@ -104,7 +228,7 @@ type Server struct {
 // data directory; it is stopped when the test ends.
 func Launch(tb testing.TB) *Server {
 	tb.Helper()
-	URI(tb) // private servers are integration tests too: skip or fail alike
+	Require(tb) // private servers are integration tests too: skip or fail alike
 	root, err := RepoRoot()
 	if err != nil {
 		tb.Fatal(err)
