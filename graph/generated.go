@@ -298,12 +298,26 @@ type ComplexityRoot struct {
 		Label func(childComplexity int) int
 	}
 
+	ImportConflict struct {
+		BaseValue  func(childComplexity int) int
+		Field      func(childComplexity int) int
+		File       func(childComplexity int) int
+		FileValue  func(childComplexity int) int
+		GraphValue func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Reason     func(childComplexity int) int
+	}
+
 	ImportReport struct {
-		Changes   func(childComplexity int) int
-		Ok        func(childComplexity int) int
-		Problems  func(childComplexity int) int
-		Unchanged func(childComplexity int) int
-		Written   func(childComplexity int) int
+		Changes     func(childComplexity int) int
+		Conflicts   func(childComplexity int) int
+		Ok          func(childComplexity int) int
+		Problems    func(childComplexity int) int
+		Refusal     func(childComplexity int) int
+		RefusalCode func(childComplexity int) int
+		Unchanged   func(childComplexity int) int
+		Written     func(childComplexity int) int
 	}
 
 	LaterChargedAssociate struct {
@@ -367,15 +381,15 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddSource       func(childComplexity int, input model.SourceInput) int
-		CreateEntity    func(childComplexity int, input model.EntityInput) int
-		CreateRelation  func(childComplexity int, input model.RelationInput) int
-		ImportCaseFile  func(childComplexity int, name string, content string, dryRun *bool) int
-		MergeEntities   func(childComplexity int, keep string, keepVersion int, remove string, removeVersion int, reason string) int
-		RetractEntity   func(childComplexity int, id string, version int, reason string) int
-		RetractRelation func(childComplexity int, id string, typeArg model.RelationType, reason string) int
-		UpdateEntity    func(childComplexity int, id string, version int, set map[string]any, unset []string, cite []string, reason *string) int
-		UpdateRelation  func(childComplexity int, id string, typeArg model.RelationType, set map[string]any, unset []string, cite []string, reason *string) int
+		AddSource       func(childComplexity int, input model.SourceInput, idempotencyKey *string) int
+		CreateEntity    func(childComplexity int, input model.EntityInput, idempotencyKey *string) int
+		CreateRelation  func(childComplexity int, input model.RelationInput, idempotencyKey *string) int
+		ImportCaseFile  func(childComplexity int, name string, content string, dryRun *bool, onConflict *model.ConflictSide, reason *string, idempotencyKey *string) int
+		MergeEntities   func(childComplexity int, keep string, keepVersion int, remove string, removeVersion int, reason string, idempotencyKey *string) int
+		RetractEntity   func(childComplexity int, id string, version int, reason string, idempotencyKey *string) int
+		RetractRelation func(childComplexity int, id string, typeArg model.RelationType, reason string, idempotencyKey *string) int
+		UpdateEntity    func(childComplexity int, id string, version int, set map[string]any, unset []string, cite []string, reason *string, idempotencyKey *string) int
+		UpdateRelation  func(childComplexity int, id string, typeArg model.RelationType, set map[string]any, unset []string, cite []string, reason *string, idempotencyKey *string) int
 	}
 
 	Organisation struct {
@@ -611,15 +625,15 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type MutationResolver interface {
-	CreateEntity(ctx context.Context, input model.EntityInput) (model.Entity, error)
-	UpdateEntity(ctx context.Context, id string, version int, set map[string]any, unset []string, cite []string, reason *string) (model.Entity, error)
-	RetractEntity(ctx context.Context, id string, version int, reason string) (*model.Change, error)
-	MergeEntities(ctx context.Context, keep string, keepVersion int, remove string, removeVersion int, reason string) (model.Entity, error)
-	AddSource(ctx context.Context, input model.SourceInput) (*model.Source, error)
-	CreateRelation(ctx context.Context, input model.RelationInput) (*model.Edge, error)
-	UpdateRelation(ctx context.Context, id string, typeArg model.RelationType, set map[string]any, unset []string, cite []string, reason *string) (*model.Edge, error)
-	RetractRelation(ctx context.Context, id string, typeArg model.RelationType, reason string) (*model.Change, error)
-	ImportCaseFile(ctx context.Context, name string, content string, dryRun *bool) (*model.ImportReport, error)
+	CreateEntity(ctx context.Context, input model.EntityInput, idempotencyKey *string) (model.Entity, error)
+	UpdateEntity(ctx context.Context, id string, version int, set map[string]any, unset []string, cite []string, reason *string, idempotencyKey *string) (model.Entity, error)
+	RetractEntity(ctx context.Context, id string, version int, reason string, idempotencyKey *string) (*model.Change, error)
+	MergeEntities(ctx context.Context, keep string, keepVersion int, remove string, removeVersion int, reason string, idempotencyKey *string) (model.Entity, error)
+	AddSource(ctx context.Context, input model.SourceInput, idempotencyKey *string) (*model.Source, error)
+	CreateRelation(ctx context.Context, input model.RelationInput, idempotencyKey *string) (*model.Edge, error)
+	UpdateRelation(ctx context.Context, id string, typeArg model.RelationType, set map[string]any, unset []string, cite []string, reason *string, idempotencyKey *string) (*model.Edge, error)
+	RetractRelation(ctx context.Context, id string, typeArg model.RelationType, reason string, idempotencyKey *string) (*model.Change, error)
+	ImportCaseFile(ctx context.Context, name string, content string, dryRun *bool, onConflict *model.ConflictSide, reason *string, idempotencyKey *string) (*model.ImportReport, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -1889,12 +1903,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GroupCount.Label(childComplexity), true
 
+	case "ImportConflict.baseValue":
+		if e.ComplexityRoot.ImportConflict.BaseValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportConflict.BaseValue(childComplexity), true
+	case "ImportConflict.field":
+		if e.ComplexityRoot.ImportConflict.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportConflict.Field(childComplexity), true
+	case "ImportConflict.file":
+		if e.ComplexityRoot.ImportConflict.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportConflict.File(childComplexity), true
+	case "ImportConflict.fileValue":
+		if e.ComplexityRoot.ImportConflict.FileValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportConflict.FileValue(childComplexity), true
+	case "ImportConflict.graphValue":
+		if e.ComplexityRoot.ImportConflict.GraphValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportConflict.GraphValue(childComplexity), true
+	case "ImportConflict.id":
+		if e.ComplexityRoot.ImportConflict.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportConflict.ID(childComplexity), true
+	case "ImportConflict.kind":
+		if e.ComplexityRoot.ImportConflict.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportConflict.Kind(childComplexity), true
+	case "ImportConflict.reason":
+		if e.ComplexityRoot.ImportConflict.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportConflict.Reason(childComplexity), true
+
 	case "ImportReport.changes":
 		if e.ComplexityRoot.ImportReport.Changes == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ImportReport.Changes(childComplexity), true
+	case "ImportReport.conflicts":
+		if e.ComplexityRoot.ImportReport.Conflicts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Conflicts(childComplexity), true
 	case "ImportReport.ok":
 		if e.ComplexityRoot.ImportReport.Ok == nil {
 			break
@@ -1907,6 +1976,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportReport.Problems(childComplexity), true
+	case "ImportReport.refusal":
+		if e.ComplexityRoot.ImportReport.Refusal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Refusal(childComplexity), true
+	case "ImportReport.refusalCode":
+		if e.ComplexityRoot.ImportReport.RefusalCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.RefusalCode(childComplexity), true
 	case "ImportReport.unchanged":
 		if e.ComplexityRoot.ImportReport.Unchanged == nil {
 			break
@@ -2242,7 +2323,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddSource(childComplexity, args["input"].(model.SourceInput)), true
+		return e.ComplexityRoot.Mutation.AddSource(childComplexity, args["input"].(model.SourceInput), args["idempotencyKey"].(*string)), true
 	case "Mutation.createEntity":
 		if e.ComplexityRoot.Mutation.CreateEntity == nil {
 			break
@@ -2253,7 +2334,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateEntity(childComplexity, args["input"].(model.EntityInput)), true
+		return e.ComplexityRoot.Mutation.CreateEntity(childComplexity, args["input"].(model.EntityInput), args["idempotencyKey"].(*string)), true
 	case "Mutation.createRelation":
 		if e.ComplexityRoot.Mutation.CreateRelation == nil {
 			break
@@ -2264,7 +2345,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateRelation(childComplexity, args["input"].(model.RelationInput)), true
+		return e.ComplexityRoot.Mutation.CreateRelation(childComplexity, args["input"].(model.RelationInput), args["idempotencyKey"].(*string)), true
 	case "Mutation.importCaseFile":
 		if e.ComplexityRoot.Mutation.ImportCaseFile == nil {
 			break
@@ -2275,7 +2356,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ImportCaseFile(childComplexity, args["name"].(string), args["content"].(string), args["dryRun"].(*bool)), true
+		return e.ComplexityRoot.Mutation.ImportCaseFile(childComplexity, args["name"].(string), args["content"].(string), args["dryRun"].(*bool), args["onConflict"].(*model.ConflictSide), args["reason"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.mergeEntities":
 		if e.ComplexityRoot.Mutation.MergeEntities == nil {
 			break
@@ -2286,7 +2367,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.MergeEntities(childComplexity, args["keep"].(string), args["keepVersion"].(int), args["remove"].(string), args["removeVersion"].(int), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.MergeEntities(childComplexity, args["keep"].(string), args["keepVersion"].(int), args["remove"].(string), args["removeVersion"].(int), args["reason"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.retractEntity":
 		if e.ComplexityRoot.Mutation.RetractEntity == nil {
 			break
@@ -2297,7 +2378,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RetractEntity(childComplexity, args["id"].(string), args["version"].(int), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.RetractEntity(childComplexity, args["id"].(string), args["version"].(int), args["reason"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.retractRelation":
 		if e.ComplexityRoot.Mutation.RetractRelation == nil {
 			break
@@ -2308,7 +2389,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RetractRelation(childComplexity, args["id"].(string), args["type"].(model.RelationType), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.RetractRelation(childComplexity, args["id"].(string), args["type"].(model.RelationType), args["reason"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.updateEntity":
 		if e.ComplexityRoot.Mutation.UpdateEntity == nil {
 			break
@@ -2319,7 +2400,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateEntity(childComplexity, args["id"].(string), args["version"].(int), args["set"].(map[string]any), args["unset"].([]string), args["cite"].([]string), args["reason"].(*string)), true
+		return e.ComplexityRoot.Mutation.UpdateEntity(childComplexity, args["id"].(string), args["version"].(int), args["set"].(map[string]any), args["unset"].([]string), args["cite"].([]string), args["reason"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.updateRelation":
 		if e.ComplexityRoot.Mutation.UpdateRelation == nil {
 			break
@@ -2330,7 +2411,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateRelation(childComplexity, args["id"].(string), args["type"].(model.RelationType), args["set"].(map[string]any), args["unset"].([]string), args["cite"].([]string), args["reason"].(*string)), true
+		return e.ComplexityRoot.Mutation.UpdateRelation(childComplexity, args["id"].(string), args["type"].(model.RelationType), args["set"].(map[string]any), args["unset"].([]string), args["cite"].([]string), args["reason"].(*string), args["idempotencyKey"].(*string)), true
 
 	case "Organisation.accusations":
 		if e.ComplexityRoot.Organisation.Accusations == nil {
@@ -3736,28 +3817,57 @@ type Query {
 
 """
 Editing the graph. Every write needs a bearer token with the editor role
-(retracting an entity: admin), is checked by the same rules as case files,
-needs at least one citation for every fact, and applies whole or not at all.
+(removing facts: admin), is checked by the same rules as case files, needs
+at least one citation for every fact, and applies whole or not at all.
+
+Writes are certain. Each takes an optional idempotencyKey, chosen by the
+client (a UUID, say): a change sent again with the same key, by the same
+token, within 24 hours, is not made twice but answered as it was the first
+time, so a client that got no answer (a timeout, a dropped connection) can
+send it again without doubt. Reusing a key for another change is refused.
+An error from a write says in extensions.saved whether the change was saved
+(NO; UNKNOWN only when the commit was sent and its answer lost; YES when
+what failed came after it) and in extensions.retry whether sending it
+again can help (SAFE, SAME_KEY_ONLY or NO); see docs/api.md.
 """
 type Mutation {
-  "Create an entity. fields are the case-file fields of its type (docs/case-files.md)."
-  createEntity(input: EntityInput!): Entity!
+  "Create an entity. fields are the case-file fields of its type (docs/case-files.md). Creating one that exists with the very same content answers it as created."
+  createEntity(input: EntityInput!, idempotencyKey: String): Entity!
   "Change an entity from the version you read: set replaces fields, unset removes them, cite replaces the citations. A stale version fails with CONFLICT."
-  updateEntity(id: ID!, version: Int!, set: JSON, unset: [String!], cite: [String!]!, reason: String): Entity!
-  "Remove an entity and its relationships; history keeps them. Needs the admin role."
-  retractEntity(id: ID!, version: Int!, reason: String!): Change!
-  "Fold one record of a real-world thing into another of the same type: keep gains remove's names as aliases, its citations and its relationships, and remove is deleted. Both versions are checked. Needs the admin role."
-  mergeEntities(keep: ID!, keepVersion: Int!, remove: ID!, removeVersion: Int!, reason: String!): Entity!
+  updateEntity(id: ID!, version: Int!, set: JSON, unset: [String!], cite: [String!]!, reason: String, idempotencyKey: String): Entity!
+  "Remove an entity and its relationships; history keeps them. A source that facts cite cannot be removed (CONFLICT, naming them). Needs the admin role."
+  retractEntity(id: ID!, version: Int!, reason: String!, idempotencyKey: String): Change!
+  "Fold one record of a real-world thing into another of the same type: keep gains remove's names as aliases, its citations and its relationships, and remove is deleted. Both versions are checked. A source that facts cite cannot be folded away. Needs the admin role."
+  mergeEntities(keep: ID!, keepVersion: Int!, remove: ID!, removeVersion: Int!, reason: String!, idempotencyKey: String): Entity!
   "Add a source document that facts can cite."
-  addSource(input: SourceInput!): Source!
-  "Create a relationship between two entities."
-  createRelation(input: RelationInput!): Edge!
+  addSource(input: SourceInput!, idempotencyKey: String): Source!
+  "Create a relationship between two entities. Creating one that exists with the very same content answers it as created."
+  createRelation(input: RelationInput!, idempotencyKey: String): Edge!
   "Change a relationship's role, dates, note or citations."
-  updateRelation(id: ID!, type: RelationType!, set: JSON, unset: [String!], cite: [String!]!, reason: String): Edge!
-  "Remove a relationship; history keeps it."
-  retractRelation(id: ID!, type: RelationType!, reason: String!): Change!
-  "Check a whole case file and import it in one transaction, as casegraph import does; every problem comes back with its line and column."
-  importCaseFile(name: String!, content: String!, dryRun: Boolean = false): ImportReport!
+  updateRelation(id: ID!, type: RelationType!, set: JSON, unset: [String!], cite: [String!]!, reason: String, idempotencyKey: String): Edge!
+  "Remove a relationship; history keeps it. Needs the admin role."
+  retractRelation(id: ID!, type: RelationType!, reason: String!, idempotencyKey: String): Change!
+  """
+  Check a whole case file and import it in one transaction, as casegraph import
+  does; every problem comes back with its line and column. A file imported
+  before is merged three ways against what it stated at its last import:
+  what the file changed is written, edits made through the API since are
+  kept, and a fact both changed differently is a conflict, listed with both
+  values, that stops the import unless onConflict says which side wins.
+  Removing the facts the file no longer states needs the admin role; without
+  it the import is refused and lists them. Imports of one file name run one
+  at a time. A dry run reports exactly what the import would do now,
+  refusals included.
+  """
+  importCaseFile(name: String!, content: String!, dryRun: Boolean = false, onConflict: ConflictSide, reason: String, idempotencyKey: String): ImportReport!
+}
+
+"Which side wins where a re-imported case file and the graph both changed a fact since the file's last import."
+enum ConflictSide {
+  "Keep the graph's value (an edit made through the API)."
+  KEEP_GRAPH
+  "Take the file's value."
+  TAKE_FILE
 }
 
 input EntityInput {
@@ -3796,7 +3906,7 @@ type Change {
   at: String!
   "The name of the token that made the change."
   actor: String!
-  "create, update, retract or import"
+  "create, update, retract, merge or import"
   op: String!
   "The entity's or relationship's ID."
   target: ID!
@@ -3811,14 +3921,40 @@ type Change {
 }
 
 type ImportReport {
-  "The file passed every check."
+  "The import was carried out (in a dry run: would be): the file passed every check and nothing refused it."
   ok: Boolean!
-  "The import wrote something (false for a dry run or an unchanged file)."
+  "The import wrote something (false for a dry run, an unchanged file or a refusal)."
   written: Boolean!
   problems: [Problem!]!
-  "What was (or, in a dry run, would be) created, updated or deleted."
+  "What was (in a dry run or a refusal: would be) created, updated or deleted, one fact a line."
   changes: [String!]!
+  "Facts the file states that stay as they are."
   unchanged: Int!
+  "Facts changed both in the graph and in the file since the file's last import; with onConflict set they were settled as it says, without it they stopped the import."
+  conflicts: [ImportConflict!]!
+  "Why the import was (in a dry run: would be) refused, writing nothing: removing facts without the admin role, unsettled conflicts, or removing a source that facts still cite."
+  refusal: String
+  "The refusal's code: FORBIDDEN or CONFLICT."
+  refusalCode: String
+}
+
+"A fact that a re-imported case file and the graph both changed since the file's last import."
+type ImportConflict {
+  "The case file."
+  file: String!
+  "The entity's or relationship's ID."
+  id: ID!
+  kind: String!
+  "The field at stake; null when the whole fact is (retracted on one side, changed on the other)."
+  field: String
+  "What each side did."
+  reason: String!
+  "The graph's value now; null where it has none."
+  graphValue: JSON
+  "What the file stated at its last import; null where it stated none."
+  baseValue: JSON
+  "What the file states now; null where it states none."
+  fileValue: JSON
 }
 
 "A problem in a case file, where it is."
@@ -5138,6 +5274,28 @@ func (ec *executionContext) childFields_GroupCount(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type GroupCount", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportConflict(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "file":
+		return ec.fieldContext_ImportConflict_file(ctx, field)
+	case "id":
+		return ec.fieldContext_ImportConflict_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_ImportConflict_kind(ctx, field)
+	case "field":
+		return ec.fieldContext_ImportConflict_field(ctx, field)
+	case "reason":
+		return ec.fieldContext_ImportConflict_reason(ctx, field)
+	case "graphValue":
+		return ec.fieldContext_ImportConflict_graphValue(ctx, field)
+	case "baseValue":
+		return ec.fieldContext_ImportConflict_baseValue(ctx, field)
+	case "fileValue":
+		return ec.fieldContext_ImportConflict_fileValue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportConflict", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "ok":
@@ -5150,6 +5308,12 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_changes(ctx, field)
 	case "unchanged":
 		return ec.fieldContext_ImportReport_unchanged(ctx, field)
+	case "conflicts":
+		return ec.fieldContext_ImportReport_conflicts(ctx, field)
+	case "refusal":
+		return ec.fieldContext_ImportReport_refusal(ctx, field)
+	case "refusalCode":
+		return ec.fieldContext_ImportReport_refusalCode(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
 }
@@ -6127,6 +6291,14 @@ func (ec *executionContext) field_Mutation_addSource_args(ctx context.Context, r
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
 	return args, nil
 }
 
@@ -6141,6 +6313,14 @@ func (ec *executionContext) field_Mutation_createEntity_args(ctx context.Context
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
 	return args, nil
 }
 
@@ -6155,6 +6335,14 @@ func (ec *executionContext) field_Mutation_createRelation_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
 	return args, nil
 }
 
@@ -6185,6 +6373,30 @@ func (ec *executionContext) field_Mutation_importCaseFile_args(ctx context.Conte
 		return nil, err
 	}
 	args["dryRun"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "onConflict",
+		func(ctx context.Context, v any) (*model.ConflictSide, error) {
+			return ec.unmarshalOConflictSide2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConflictSide(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["onConflict"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg5
 	return args, nil
 }
 
@@ -6231,6 +6443,14 @@ func (ec *executionContext) field_Mutation_mergeEntities_args(ctx context.Contex
 		return nil, err
 	}
 	args["reason"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg5
 	return args, nil
 }
 
@@ -6261,6 +6481,14 @@ func (ec *executionContext) field_Mutation_retractEntity_args(ctx context.Contex
 		return nil, err
 	}
 	args["reason"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
 	return args, nil
 }
 
@@ -6291,6 +6519,14 @@ func (ec *executionContext) field_Mutation_retractRelation_args(ctx context.Cont
 		return nil, err
 	}
 	args["reason"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
 	return args, nil
 }
 
@@ -6345,6 +6581,14 @@ func (ec *executionContext) field_Mutation_updateEntity_args(ctx context.Context
 		return nil, err
 	}
 	args["reason"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg6
 	return args, nil
 }
 
@@ -6399,6 +6643,14 @@ func (ec *executionContext) field_Mutation_updateRelation_args(ctx context.Conte
 		return nil, err
 	}
 	args["reason"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg6
 	return args, nil
 }
 
@@ -12379,6 +12631,190 @@ func (ec *executionContext) fieldContext_GroupCount_count(_ context.Context, fie
 	return graphql.NewScalarFieldContext("GroupCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ImportConflict_file(ctx context.Context, field graphql.CollectedField, obj *model.ImportConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportConflict_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportConflict_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportConflict", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportConflict_id(ctx context.Context, field graphql.CollectedField, obj *model.ImportConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportConflict_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportConflict_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportConflict", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ImportConflict_kind(ctx context.Context, field graphql.CollectedField, obj *model.ImportConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportConflict_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportConflict_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportConflict", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportConflict_field(ctx context.Context, field graphql.CollectedField, obj *model.ImportConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportConflict_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportConflict_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportConflict", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportConflict_reason(ctx context.Context, field graphql.CollectedField, obj *model.ImportConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportConflict_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportConflict_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportConflict", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportConflict_graphValue(ctx context.Context, field graphql.CollectedField, obj *model.ImportConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportConflict_graphValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GraphValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportConflict_graphValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportConflict", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _ImportConflict_baseValue(ctx context.Context, field graphql.CollectedField, obj *model.ImportConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportConflict_baseValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BaseValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportConflict_baseValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportConflict", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _ImportConflict_fileValue(ctx context.Context, field graphql.CollectedField, obj *model.ImportConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportConflict_fileValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportConflict_fileValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportConflict", field, false, false, "JSON")
+}
+
 func (ec *executionContext) _ImportReport_ok(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12501,6 +12937,84 @@ func (ec *executionContext) _ImportReport_unchanged(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_ImportReport_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_conflicts(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_conflicts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conflicts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportConflict) graphql.Marshaler {
+			return ec.marshalNImportConflict2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐImportConflictᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_conflicts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportConflict(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_refusal(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_refusal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refusal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_refusal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_refusalCode(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_refusalCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefusalCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_refusalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "String")
 }
 
 func (ec *executionContext) _LaterChargedAssociate_convicted(ctx context.Context, field graphql.CollectedField, obj *model.LaterChargedAssociate) (ret graphql.Marshaler) {
@@ -13832,7 +14346,7 @@ func (ec *executionContext) _Mutation_createEntity(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateEntity(ctx, fc.Args["input"].(model.EntityInput))
+			return ec.Resolvers.Mutation().CreateEntity(ctx, fc.Args["input"].(model.EntityInput), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -13876,7 +14390,7 @@ func (ec *executionContext) _Mutation_updateEntity(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateEntity(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["set"].(map[string]any), fc.Args["unset"].([]string), fc.Args["cite"].([]string), fc.Args["reason"].(*string))
+			return ec.Resolvers.Mutation().UpdateEntity(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["set"].(map[string]any), fc.Args["unset"].([]string), fc.Args["cite"].([]string), fc.Args["reason"].(*string), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -13920,7 +14434,7 @@ func (ec *executionContext) _Mutation_retractEntity(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RetractEntity(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().RetractEntity(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["reason"].(string), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
@@ -13964,7 +14478,7 @@ func (ec *executionContext) _Mutation_mergeEntities(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().MergeEntities(ctx, fc.Args["keep"].(string), fc.Args["keepVersion"].(int), fc.Args["remove"].(string), fc.Args["removeVersion"].(int), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().MergeEntities(ctx, fc.Args["keep"].(string), fc.Args["keepVersion"].(int), fc.Args["remove"].(string), fc.Args["removeVersion"].(int), fc.Args["reason"].(string), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -14008,7 +14522,7 @@ func (ec *executionContext) _Mutation_addSource(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddSource(ctx, fc.Args["input"].(model.SourceInput))
+			return ec.Resolvers.Mutation().AddSource(ctx, fc.Args["input"].(model.SourceInput), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
@@ -14052,7 +14566,7 @@ func (ec *executionContext) _Mutation_createRelation(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateRelation(ctx, fc.Args["input"].(model.RelationInput))
+			return ec.Resolvers.Mutation().CreateRelation(ctx, fc.Args["input"].(model.RelationInput), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Edge) graphql.Marshaler {
@@ -14096,7 +14610,7 @@ func (ec *executionContext) _Mutation_updateRelation(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateRelation(ctx, fc.Args["id"].(string), fc.Args["type"].(model.RelationType), fc.Args["set"].(map[string]any), fc.Args["unset"].([]string), fc.Args["cite"].([]string), fc.Args["reason"].(*string))
+			return ec.Resolvers.Mutation().UpdateRelation(ctx, fc.Args["id"].(string), fc.Args["type"].(model.RelationType), fc.Args["set"].(map[string]any), fc.Args["unset"].([]string), fc.Args["cite"].([]string), fc.Args["reason"].(*string), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Edge) graphql.Marshaler {
@@ -14140,7 +14654,7 @@ func (ec *executionContext) _Mutation_retractRelation(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RetractRelation(ctx, fc.Args["id"].(string), fc.Args["type"].(model.RelationType), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().RetractRelation(ctx, fc.Args["id"].(string), fc.Args["type"].(model.RelationType), fc.Args["reason"].(string), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
@@ -14184,7 +14698,7 @@ func (ec *executionContext) _Mutation_importCaseFile(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ImportCaseFile(ctx, fc.Args["name"].(string), fc.Args["content"].(string), fc.Args["dryRun"].(*bool))
+			return ec.Resolvers.Mutation().ImportCaseFile(ctx, fc.Args["name"].(string), fc.Args["content"].(string), fc.Args["dryRun"].(*bool), fc.Args["onConflict"].(*model.ConflictSide), fc.Args["reason"].(*string), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportReport) graphql.Marshaler {
@@ -22759,6 +23273,74 @@ func (ec *executionContext) _GroupCount(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var importConflictImplementors = []string{"ImportConflict"}
+
+func (ec *executionContext) _ImportConflict(ctx context.Context, sel ast.SelectionSet, obj *model.ImportConflict) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importConflictImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportConflict")
+		case "file":
+			out.Values[i] = ec._ImportConflict_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._ImportConflict_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ImportConflict_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._ImportConflict_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ImportConflict_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "graphValue":
+			out.Values[i] = ec._ImportConflict_graphValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "baseValue":
+			out.Values[i] = ec._ImportConflict_baseValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fileValue":
+			out.Values[i] = ec._ImportConflict_fileValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importReportImplementors = []string{"ImportReport"}
 
 func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.SelectionSet, obj *model.ImportReport) graphql.Marshaler {
@@ -22793,6 +23375,21 @@ func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.Selection
 		case "unchanged":
 			out.Values[i] = ec._ImportReport_unchanged(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conflicts":
+			out.Values[i] = ec._ImportReport_conflicts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refusal":
+			out.Values[i] = ec._ImportReport_refusal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "refusalCode":
+			out.Values[i] = ec._ImportReport_refusalCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -25660,6 +26257,30 @@ func (ec *executionContext) marshalNID2ᚕᚕstringᚄ(ctx context.Context, sel 
 	return ret
 }
 
+func (ec *executionContext) marshalNImportConflict2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐImportConflictᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportConflict) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportConflict2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐImportConflict(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportConflict2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐImportConflict(ctx context.Context, sel ast.SelectionSet, v *model.ImportConflict) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportConflict!")
+		return graphql.Null
+	}
+	return ec._ImportConflict(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNImportReport2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐImportReport(ctx context.Context, sel ast.SelectionSet, v *model.ImportReport) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ImportReport!")
@@ -26361,6 +26982,22 @@ func (ec *executionContext) marshalOCharge2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 		return graphql.Null
 	}
 	return ec._Charge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOConflictSide2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConflictSide(ctx context.Context, v any) (*model.ConflictSide, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ConflictSide)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOConflictSide2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConflictSide(ctx context.Context, sel ast.SelectionSet, v *model.ConflictSide) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOConvictionFilter2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionFilter(ctx context.Context, v any) (*model.ConvictionFilter, error) {

@@ -2,8 +2,14 @@ package graph
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"go.yaml.in/yaml/v3"
 
@@ -86,13 +92,57 @@ func section(t kg.EntityType) string {
 	return "entities"
 }
 
-func actor(ctx context.Context, reason *string) kg.Edit {
+// editOf says who makes a change and why, with the client's idempotency
+// key bound to this mutation and its arguments: the same key sent with
+// another change is refused, not answered with the first change's answer.
+func editOf(ctx context.Context, reason, key *string) (kg.Edit, error) {
 	p, _ := kg.PrincipalFrom(ctx)
 	e := kg.Edit{Actor: p.Name}
 	if reason != nil {
 		e.Reason = *reason
 	}
-	return e
+	if key == nil {
+		return e, nil
+	}
+	if err := checkIdempotencyKey(*key); err != nil {
+		return kg.Edit{}, err
+	}
+	e.Key = *key
+	fc := graphql.GetFieldContext(ctx)
+	args := make(map[string]any, len(fc.Args))
+	for k, v := range fc.Args {
+		if k != "idempotencyKey" {
+			args[k] = v
+		}
+	}
+	raw, err := json.Marshal(args)
+	if err != nil {
+		return kg.Edit{}, kg.Wrap(kg.Internal, err, "cannot fingerprint the request")
+	}
+	sum := sha256.Sum256(append([]byte(fc.Field.Name+"\n"), raw...))
+	e.Fingerprint = hex.EncodeToString(sum[:])
+	return e, nil
+}
+
+// checkIdempotencyKey accepts 8 to 200 printable ASCII characters: enough
+// for a UUID or a random token, nothing that could hide in a log.
+func checkIdempotencyKey(k string) error {
+	if len(k) < 8 || len(k) > 200 {
+		return kg.Errorf(kg.Invalid, "idempotencyKey: must be 8 to 200 characters long, such as a UUID; got %d", len(k))
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x21 || k[i] > 0x7e {
+			return kg.Errorf(kg.Invalid, "idempotencyKey: must be printable ASCII without spaces, such as a UUID; character %d is not", i+1)
+		}
+	}
+	return nil
+}
+
+// afterSave reports a failure that came after the change was saved (reading
+// it back for the answer): the client must not take it for a failed write.
+func afterSave(err error, what string) error {
+	return &kg.Error{Code: kg.ErrorCode(err), Saved: kg.SavedAnyway, Err: err,
+		Message: what + " was saved, but reading it back for this answer failed (" + kg.ErrorMessage(err) + "); read it again"}
 }
 
 // fromTypeEnum turns LEGAL_ARTICLE into LegalArticle.
@@ -105,7 +155,7 @@ func fromTypeEnum(t model.EntityType) (kg.EntityType, error) {
 	return "", kg.Errorf(kg.Invalid, "unknown entity type %s", t)
 }
 
-func (r *Resolver) createEntity(ctx context.Context, in model.EntityInput) (model.Entity, error) {
+func (r *Resolver) createEntity(ctx context.Context, in model.EntityInput, key *string) (model.Entity, error) {
 	if err := kg.Require(ctx, editRole); err != nil {
 		return nil, err
 	}
@@ -113,10 +163,10 @@ func (r *Resolver) createEntity(ctx context.Context, in model.EntityInput) (mode
 	if err != nil {
 		return nil, err
 	}
-	return r.saveEntity(ctx, in.ID, t, entry(in.ID, t, in.Fields, in.Cite), 0, in.Reason)
+	return r.saveEntity(ctx, in.ID, t, entry(in.ID, t, in.Fields, in.Cite), 0, in.Reason, key)
 }
 
-func (r *Resolver) updateEntity(ctx context.Context, id string, version int, set map[string]any, unset []string, cite []string, reason *string) (model.Entity, error) {
+func (r *Resolver) updateEntity(ctx context.Context, id string, version int, set map[string]any, unset []string, cite []string, reason, key *string) (model.Entity, error) {
 	if err := kg.Require(ctx, editRole); err != nil {
 		return nil, err
 	}
@@ -147,10 +197,14 @@ func (r *Resolver) updateEntity(ctx context.Context, id string, version int, set
 	if t != kg.Source {
 		current["cite"] = cite
 	}
-	return r.saveEntity(ctx, id, t, current, version, reason)
+	return r.saveEntity(ctx, id, t, current, version, reason, key)
 }
 
-func (r *Resolver) saveEntity(ctx context.Context, id string, t kg.EntityType, e map[string]any, version int, reason *string) (model.Entity, error) {
+func (r *Resolver) saveEntity(ctx context.Context, id string, t kg.EntityType, e map[string]any, version int, reason, key *string) (model.Entity, error) {
+	edit, err := editOf(ctx, reason, key)
+	if err != nil {
+		return nil, err
+	}
 	editing := ""
 	if version > 0 {
 		editing = id
@@ -160,16 +214,25 @@ func (r *Resolver) saveEntity(ctx context.Context, id string, t kg.EntityType, e
 		return nil, err
 	}
 	ent := f.Batch.Entities[0]
-	if _, err := r.Store.SaveEntity(ctx, ent, f.Batch.Links, version, actor(ctx, reason)); err != nil {
-		return nil, err
-	}
-	sel, err := fieldSelection(ctx)
+	saved, err := r.Store.SaveEntity(ctx, ent, f.Batch.Links, version, edit)
 	if err != nil {
 		return nil, err
+	}
+	return r.readBack(ctx, id, fmt.Sprintf("%s (version %d)", id, saved))
+}
+
+// readBack answers a write with the entity as it is now.
+func (r *Resolver) readBack(ctx context.Context, id, what string) (model.Entity, error) {
+	sel, err := fieldSelection(ctx)
+	if err != nil {
+		return nil, afterSave(err, what)
 	}
 	es, err := r.fetch(ctx, []string{id}, sel)
 	if err != nil {
-		return nil, err
+		return nil, afterSave(err, what)
+	}
+	if len(es) == 0 || es[0] == nil {
+		return nil, afterSave(kg.Errorf(kg.NotFound, "it was merged or retracted since"), what)
 	}
 	return es[0], nil
 }
@@ -193,41 +256,42 @@ func caseFileEntry(b kg.Batch) (map[string]any, error) {
 	return nil, kg.Errorf(kg.Internal, "entity %s did not render as one entry", b.Entities[0].ID)
 }
 
-func (r *Resolver) retractEntity(ctx context.Context, id string, version int, reason string) (*model.Change, error) {
+func (r *Resolver) retractEntity(ctx context.Context, id string, version int, reason string, key *string) (*model.Change, error) {
 	if err := kg.Require(ctx, retractRole); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(reason) == "" {
 		return nil, kg.Errorf(kg.Invalid, "reason: say why the entity is retracted")
 	}
-	if err := r.Store.RetractEntity(ctx, id, version, actor(ctx, &reason)); err != nil {
+	edit, err := editOf(ctx, &reason, key)
+	if err != nil {
 		return nil, err
 	}
-	return r.lastChange(ctx, id)
+	change, err := r.Store.RetractEntity(ctx, id, version, edit)
+	if err != nil {
+		return nil, err
+	}
+	return r.change(ctx, id, change)
 }
 
-func (r *Resolver) mergeEntities(ctx context.Context, keep string, keepVersion int, remove string, removeVersion int, reason string) (model.Entity, error) {
+func (r *Resolver) mergeEntities(ctx context.Context, keep string, keepVersion int, remove string, removeVersion int, reason string, key *string) (model.Entity, error) {
 	if err := kg.Require(ctx, retractRole); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(reason) == "" {
 		return nil, kg.Errorf(kg.Invalid, "reason: say why the two are one")
 	}
-	if err := r.Store.MergeEntities(ctx, keep, remove, keepVersion, removeVersion, actor(ctx, &reason)); err != nil {
-		return nil, err
-	}
-	sel, err := fieldSelection(ctx)
+	edit, err := editOf(ctx, &reason, key)
 	if err != nil {
 		return nil, err
 	}
-	es, err := r.fetch(ctx, []string{keep}, sel)
-	if err != nil {
+	if err := r.Store.MergeEntities(ctx, keep, remove, keepVersion, removeVersion, edit); err != nil {
 		return nil, err
 	}
-	return es[0], nil
+	return r.readBack(ctx, keep, "the merge of "+remove+" into "+keep)
 }
 
-func (r *Resolver) createRelation(ctx context.Context, in model.RelationInput) (*model.Edge, error) {
+func (r *Resolver) createRelation(ctx context.Context, in model.RelationInput, key *string) (*model.Edge, error) {
 	if err := kg.Require(ctx, editRole); err != nil {
 		return nil, err
 	}
@@ -239,10 +303,10 @@ func (r *Resolver) createRelation(ctx context.Context, in model.RelationInput) (
 	if in.ID != nil {
 		e["id"] = *in.ID
 	}
-	return r.saveRelation(ctx, e, true, in.Reason)
+	return r.saveRelation(ctx, e, true, in.Reason, key)
 }
 
-func (r *Resolver) updateRelation(ctx context.Context, id string, t model.RelationType, set map[string]any, unset []string, cite []string, reason *string) (*model.Edge, error) {
+func (r *Resolver) updateRelation(ctx context.Context, id string, t model.RelationType, set map[string]any, unset []string, cite []string, reason, key *string) (*model.Edge, error) {
 	if err := kg.Require(ctx, editRole); err != nil {
 		return nil, err
 	}
@@ -274,42 +338,64 @@ func (r *Resolver) updateRelation(ctx context.Context, id string, t model.Relati
 	if strings.HasPrefix(id, "rel/") {
 		e["id"] = id
 	}
-	return r.saveRelation(ctx, e, false, reason)
+	return r.saveRelation(ctx, e, false, reason, key)
 }
 
-func (r *Resolver) saveRelation(ctx context.Context, e map[string]any, create bool, reason *string) (*model.Edge, error) {
+func (r *Resolver) saveRelation(ctx context.Context, e map[string]any, create bool, reason, key *string) (*model.Edge, error) {
+	edit, err := editOf(ctx, reason, key)
+	if err != nil {
+		return nil, err
+	}
 	f, err := r.check(ctx, "relations", e, "")
 	if err != nil {
 		return nil, err
 	}
 	l := f.Batch.Links[0]
-	if err := r.Store.SaveRelation(ctx, l, create, actor(ctx, reason)); err != nil {
+	if err := r.Store.SaveRelation(ctx, l, create, edit); err != nil {
 		return nil, err
 	}
-	return r.queryResolver().Relationship(ctx, l.ID)
+	edge, err := r.queryResolver().Relationship(ctx, l.ID)
+	switch {
+	case err != nil:
+		return nil, afterSave(err, "relationship "+l.ID)
+	case edge == nil:
+		return nil, afterSave(kg.Errorf(kg.NotFound, "it was moved, merged or retracted since"), "relationship "+l.ID)
+	}
+	return edge, nil
 }
 
 func (r *Resolver) queryResolver() *queryResolver { return &queryResolver{r} }
 
-func (r *Resolver) retractRelation(ctx context.Context, id string, t model.RelationType, reason string) (*model.Change, error) {
-	if err := kg.Require(ctx, editRole); err != nil {
+func (r *Resolver) retractRelation(ctx context.Context, id string, t model.RelationType, reason string, key *string) (*model.Change, error) {
+	if err := kg.Require(ctx, retractRole); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(reason) == "" {
 		return nil, kg.Errorf(kg.Invalid, "reason: say why the relationship is retracted")
 	}
-	if err := r.Store.RetractRelation(ctx, kg.RelType(t), id, actor(ctx, &reason)); err != nil {
+	edit, err := editOf(ctx, &reason, key)
+	if err != nil {
 		return nil, err
 	}
-	return r.lastChange(ctx, id)
+	change, err := r.Store.RetractRelation(ctx, kg.RelType(t), id, edit)
+	if err != nil {
+		return nil, err
+	}
+	return r.change(ctx, id, change)
 }
 
-func (r *Resolver) lastChange(ctx context.Context, id string) (*model.Change, error) {
-	cs, err := r.history(ctx, id)
-	if err != nil || len(cs) == 0 {
-		return nil, err
+// change answers a retraction with its history record.
+func (r *Resolver) change(ctx context.Context, target, id string) (*model.Change, error) {
+	cs, err := r.history(ctx, target)
+	if err != nil {
+		return nil, afterSave(err, "the retraction of "+target)
 	}
-	return cs[len(cs)-1], nil
+	for _, c := range cs {
+		if c.ID == id {
+			return c, nil
+		}
+	}
+	return nil, afterSave(kg.Errorf(kg.NotFound, "its history record %s is missing", id), "the retraction of "+target)
 }
 
 func (r *Resolver) history(ctx context.Context, id string) ([]*model.Change, error) {
@@ -332,15 +418,20 @@ func (r *Resolver) history(ctx context.Context, id string) ([]*model.Change, err
 }
 
 // importCaseFile checks and imports a case file's content, as
-// `casegraph import` does a file on disk.
-func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dryRun bool) (*model.ImportReport, error) {
+// `casegraph import` does a file on disk, merged against the file's last
+// import. Removing what the file no longer states is allowed to admins.
+func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dryRun bool, onConflict *model.ConflictSide, reason, key *string) (*model.ImportReport, error) {
 	if err := kg.Require(ctx, editRole); err != nil {
 		return nil, err
 	}
 	if !validFileName(name) {
 		return nil, kg.Errorf(kg.Invalid, "name: %q must be a plain file name ending in .yaml, such as mamai.yaml", name)
 	}
-	report := &model.ImportReport{Problems: []*model.Problem{}, Changes: []string{}}
+	edit, err := editOf(ctx, reason, key)
+	if err != nil {
+		return nil, err
+	}
+	report := &model.ImportReport{Problems: []*model.Problem{}, Changes: []string{}, Conflicts: []*model.ImportConflict{}}
 	files, err := casefile.Check([]casefile.Input{{Name: name, Src: []byte(content)}}, casefile.Options{
 		Known: func(ids []string) (map[string]casefile.Known, error) {
 			types, origins, err := r.Store.Known(ctx, ids)
@@ -360,21 +451,49 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 	if err != nil {
 		return nil, err
 	}
-	b := files[0].Batch
-	changes, unchanged, err := r.Store.PlanImport(ctx, b)
+	p, _ := kg.PrincipalFrom(ctx)
+	o := kg.ImportOptions{Edit: edit, MayRemove: p.Role >= retractRole, DryRun: dryRun}
+	if onConflict != nil {
+		o.OnConflict = kg.Side(*onConflict)
+	}
+	res, err := r.Store.Import(ctx, []kg.Batch{files[0].Batch}, o)
 	if err != nil {
 		return nil, err
 	}
-	report.Changes = changes
-	report.Unchanged = unchanged
-	if !dryRun {
-		if err := r.Store.ImportAs(ctx, b, actor(ctx, nil)); err != nil {
-			return nil, err
+	for _, c := range res.Changes {
+		report.Changes = append(report.Changes, c.String())
+	}
+	for _, c := range res.Conflicts {
+		mc := &model.ImportConflict{File: c.File, ID: c.ID, Kind: c.Kind, Reason: c.Reason,
+			GraphValue: valueOf(c.Field, c.Graph), BaseValue: valueOf(c.Field, c.Base), FileValue: valueOf(c.Field, c.Now)}
+		if c.Field != "" {
+			mc.Field = &c.Field
 		}
+		report.Conflicts = append(report.Conflicts, mc)
+	}
+	report.Unchanged = res.Kept
+	if res.Refusal != nil {
+		report.Refusal = &res.Refusal.Message
+		code := string(res.Refusal.Code)
+		report.RefusalCode = &code
+		return report, nil
 	}
 	report.Ok = true
-	report.Written = !dryRun && len(changes) > 0
+	report.Written = !dryRun && len(res.Changes) > 0
 	return report, nil
+}
+
+// valueOf shows one side of a conflict as a JSON object: the field and its
+// value, or the whole fact. Nil when that side holds nothing.
+func valueOf(field string, v any) map[string]any {
+	if v == nil {
+		return nil
+	}
+	if field == "" {
+		m, _ := v.(map[string]any)
+		return m
+	}
+	return map[string]any{field: v}
 }
 
 func validFileName(name string) bool {

@@ -39,13 +39,12 @@ type Store interface {
 	Known(ctx context.Context, ids []string) (map[string]kg.EntityType, map[string]string, error)
 	ReadEntity(ctx context.Context, id string) (kg.Batch, error)
 	SaveEntity(ctx context.Context, e kg.Entity, links []kg.Link, expectVersion int, edit kg.Edit) (int, error)
-	RetractEntity(ctx context.Context, id string, expectVersion int, edit kg.Edit) error
+	RetractEntity(ctx context.Context, id string, expectVersion int, edit kg.Edit) (string, error)
 	MergeEntities(ctx context.Context, keep, remove string, keepVersion, removeVersion int, edit kg.Edit) error
 	SaveRelation(ctx context.Context, l kg.Link, create bool, edit kg.Edit) error
-	RetractRelation(ctx context.Context, t kg.RelType, id string, edit kg.Edit) error
+	RetractRelation(ctx context.Context, t kg.RelType, id string, edit kg.Edit) (string, error)
 	History(ctx context.Context, id string) ([]kg.Change, error)
-	PlanImport(ctx context.Context, b kg.Batch) ([]string, int, error)
-	ImportAs(ctx context.Context, b kg.Batch, edit kg.Edit) error
+	Import(ctx context.Context, batches []kg.Batch, o kg.ImportOptions) (kg.ImportResult, error)
 }
 
 // Resolver holds the resolvers' dependencies.

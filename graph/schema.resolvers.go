@@ -13,31 +13,31 @@ import (
 )
 
 // CreateEntity is the resolver for the createEntity field.
-func (r *mutationResolver) CreateEntity(ctx context.Context, input model.EntityInput) (model.Entity, error) {
-	return r.createEntity(ctx, input)
+func (r *mutationResolver) CreateEntity(ctx context.Context, input model.EntityInput, idempotencyKey *string) (model.Entity, error) {
+	return r.createEntity(ctx, input, idempotencyKey)
 }
 
 // UpdateEntity is the resolver for the updateEntity field.
-func (r *mutationResolver) UpdateEntity(ctx context.Context, id string, version int, set map[string]any, unset []string, cite []string, reason *string) (model.Entity, error) {
-	return r.updateEntity(ctx, id, version, set, unset, cite, reason)
+func (r *mutationResolver) UpdateEntity(ctx context.Context, id string, version int, set map[string]any, unset []string, cite []string, reason *string, idempotencyKey *string) (model.Entity, error) {
+	return r.updateEntity(ctx, id, version, set, unset, cite, reason, idempotencyKey)
 }
 
 // RetractEntity is the resolver for the retractEntity field.
-func (r *mutationResolver) RetractEntity(ctx context.Context, id string, version int, reason string) (*model.Change, error) {
-	return r.retractEntity(ctx, id, version, reason)
+func (r *mutationResolver) RetractEntity(ctx context.Context, id string, version int, reason string, idempotencyKey *string) (*model.Change, error) {
+	return r.retractEntity(ctx, id, version, reason, idempotencyKey)
 }
 
 // MergeEntities is the resolver for the mergeEntities field.
-func (r *mutationResolver) MergeEntities(ctx context.Context, keep string, keepVersion int, remove string, removeVersion int, reason string) (model.Entity, error) {
-	return r.mergeEntities(ctx, keep, keepVersion, remove, removeVersion, reason)
+func (r *mutationResolver) MergeEntities(ctx context.Context, keep string, keepVersion int, remove string, removeVersion int, reason string, idempotencyKey *string) (model.Entity, error) {
+	return r.mergeEntities(ctx, keep, keepVersion, remove, removeVersion, reason, idempotencyKey)
 }
 
 // AddSource is the resolver for the addSource field.
-func (r *mutationResolver) AddSource(ctx context.Context, input model.SourceInput) (*model.Source, error) {
+func (r *mutationResolver) AddSource(ctx context.Context, input model.SourceInput, idempotencyKey *string) (*model.Source, error) {
 	if err := kg.Require(ctx, editRole); err != nil {
 		return nil, err
 	}
-	e, err := r.saveEntity(ctx, input.ID, kg.Source, entry(input.ID, kg.Source, input.Fields, nil), 0, input.Reason)
+	e, err := r.saveEntity(ctx, input.ID, kg.Source, entry(input.ID, kg.Source, input.Fields, nil), 0, input.Reason, idempotencyKey)
 	if err != nil {
 		return nil, err
 	}
@@ -46,23 +46,23 @@ func (r *mutationResolver) AddSource(ctx context.Context, input model.SourceInpu
 }
 
 // CreateRelation is the resolver for the createRelation field.
-func (r *mutationResolver) CreateRelation(ctx context.Context, input model.RelationInput) (*model.Edge, error) {
-	return r.createRelation(ctx, input)
+func (r *mutationResolver) CreateRelation(ctx context.Context, input model.RelationInput, idempotencyKey *string) (*model.Edge, error) {
+	return r.createRelation(ctx, input, idempotencyKey)
 }
 
 // UpdateRelation is the resolver for the updateRelation field.
-func (r *mutationResolver) UpdateRelation(ctx context.Context, id string, typeArg model.RelationType, set map[string]any, unset []string, cite []string, reason *string) (*model.Edge, error) {
-	return r.updateRelation(ctx, id, typeArg, set, unset, cite, reason)
+func (r *mutationResolver) UpdateRelation(ctx context.Context, id string, typeArg model.RelationType, set map[string]any, unset []string, cite []string, reason *string, idempotencyKey *string) (*model.Edge, error) {
+	return r.updateRelation(ctx, id, typeArg, set, unset, cite, reason, idempotencyKey)
 }
 
 // RetractRelation is the resolver for the retractRelation field.
-func (r *mutationResolver) RetractRelation(ctx context.Context, id string, typeArg model.RelationType, reason string) (*model.Change, error) {
-	return r.retractRelation(ctx, id, typeArg, reason)
+func (r *mutationResolver) RetractRelation(ctx context.Context, id string, typeArg model.RelationType, reason string, idempotencyKey *string) (*model.Change, error) {
+	return r.retractRelation(ctx, id, typeArg, reason, idempotencyKey)
 }
 
 // ImportCaseFile is the resolver for the importCaseFile field.
-func (r *mutationResolver) ImportCaseFile(ctx context.Context, name string, content string, dryRun *bool) (*model.ImportReport, error) {
-	return r.importCaseFile(ctx, name, content, dryRun != nil && *dryRun)
+func (r *mutationResolver) ImportCaseFile(ctx context.Context, name string, content string, dryRun *bool, onConflict *model.ConflictSide, reason *string, idempotencyKey *string) (*model.ImportReport, error) {
+	return r.importCaseFile(ctx, name, content, dryRun != nil && *dryRun, onConflict, reason, idempotencyKey)
 }
 
 // Node is the resolver for the node field.

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os/user"
 	"slices"
 	"strings"
 
@@ -15,29 +18,62 @@ import (
 
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var dryRun bool
-	var sources string
+	var sources, onConflict, as string
 	cfg, log, paths, err := setup("import", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&dryRun, "dry-run", false, "check the files and print what would change, without writing")
 		fs.StringVar(&sources, "sources", getenv("CASEGRAPH_SOURCES_DIR"), "directory of the source documents, to check cited paragraphs (env CASEGRAPH_SOURCES_DIR)")
+		fs.StringVar(&onConflict, "on-conflict", "", "where a file and the graph both changed a fact since the file's last import: keep-graph or take-file; unset refuses such an import")
+		fs.StringVar(&as, "as", "", "the name the history records for this import (default: the local user, as local:NAME)")
 	})
 	if err != nil {
 		return err
 	}
 	if len(paths) == 0 {
-		return fmt.Errorf("import needs case files or directories: casegraph import [-dry-run] FILE|DIR...")
+		return fmt.Errorf("import needs case files or directories: casegraph import [-dry-run] [-on-conflict keep-graph|take-file] FILE|DIR...")
+	}
+	side, err := parseSide(onConflict)
+	if err != nil {
+		return err
 	}
 	store, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close(context.Background())
-	return importFiles(ctx, store, paths, sources, dryRun, stdout)
+	o := kg.ImportOptions{Edit: kg.Edit{Actor: localActor(as)}, MayRemove: true, OnConflict: side, DryRun: dryRun}
+	return importFiles(ctx, store, paths, sources, o, stdout)
+}
+
+// parseSide reads -on-conflict.
+func parseSide(s string) (kg.Side, error) {
+	switch s {
+	case "":
+		return kg.Refuse, nil
+	case "keep-graph":
+		return kg.KeepGraph, nil
+	case "take-file":
+		return kg.TakeFile, nil
+	}
+	return "", fmt.Errorf("-on-conflict %q: want keep-graph or take-file", s)
+}
+
+// localActor is who the history says imported from the command line: the
+// name given, or the local user. Whoever runs the command reaches Neo4j
+// directly, so it acts as an admin would.
+func localActor(as string) string {
+	if as != "" {
+		return as
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return "local:" + u.Username
+	}
+	return "local"
 }
 
 // importFiles validates every file first and writes nothing unless all are
 // valid; then it writes them in chunks of consecutive groups, one
 // transaction per chunk, reporting to out.
-func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, sourcesDir string, dryRun bool, out io.Writer) error {
+func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, sourcesDir string, o kg.ImportOptions, out io.Writer) error {
 	paths, err := casefile.Expand(args)
 	if err != nil {
 		return kg.Wrap(kg.Invalid, err, err.Error())
@@ -63,7 +99,7 @@ func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, so
 		}
 		return err
 	}
-	return writeFiles(ctx, store, files, dryRun, out)
+	return writeFiles(ctx, store, files, o, out)
 }
 
 // A chunk of at most this many files and entities is written in one
@@ -74,16 +110,13 @@ const (
 	chunkEntities = 10000
 )
 
-// writeFiles writes checked files in chunks of consecutive groups (or, with
-// dryRun, prints what each would change). Groups come in dependency order,
-// so chunking them keeps each file after the files it refers to.
-func writeFiles(ctx context.Context, store *neo4jstore.Store, files []*casefile.File, dryRun bool, out io.Writer) error {
+// writeFiles writes checked files in chunks of consecutive groups (or, in
+// a dry run, prints what they would change). Groups come in dependency
+// order, so chunking them keeps each file after the files it refers to.
+func writeFiles(ctx context.Context, store *neo4jstore.Store, files []*casefile.File, o kg.ImportOptions, out io.Writer) error {
 	groups := casefile.Groups(files)
-	if dryRun {
-		return planFiles(ctx, store, groups, out)
-	}
 	for _, chunk := range chunks(groups, chunkFiles, chunkEntities) {
-		if err := writeChunk(ctx, store, chunk, out); err != nil {
+		if err := writeChunk(ctx, store, chunk, o, out); err != nil {
 			return err
 		}
 	}
@@ -116,29 +149,39 @@ func chunks(groups [][]*casefile.File, maxFiles, maxEntities int) [][][]*casefil
 // writeChunk writes a chunk in one transaction. If that fails, it writes
 // the chunk's groups one by one, each in its own transaction, so the error
 // names the files at fault and the groups before them still land.
-func writeChunk(ctx context.Context, store *neo4jstore.Store, chunk [][]*casefile.File, out io.Writer) error {
+func writeChunk(ctx context.Context, store *neo4jstore.Store, chunk [][]*casefile.File, o kg.ImportOptions, out io.Writer) error {
 	files := slices.Concat(chunk...)
-	err := writeGroup(ctx, store, files, out)
-	if err == nil || len(chunk) == 1 || ctx.Err() != nil {
+	err := writeGroup(ctx, store, files, o, out)
+	var refused *refusal
+	if err == nil || len(chunk) == 1 || ctx.Err() != nil || errors.As(err, &refused) {
 		return err
 	}
 	fmt.Fprintf(out, "%v; writing those files group by group\n", err)
 	for _, g := range chunk {
-		if err := writeGroup(ctx, store, g, out); err != nil {
+		if err := writeGroup(ctx, store, g, o, out); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeGroup writes files in one transaction and reports, per file,
-// whether it was written or skipped as unchanged, then what changed.
-func writeGroup(ctx context.Context, store *neo4jstore.Store, files []*casefile.File, out io.Writer) error {
+// refusal is an import that its own plan stopped: trying its files one
+// group at a time would only stop again.
+type refusal struct{ err *kg.Error }
+
+func (r *refusal) Error() string { return r.err.Message }
+func (r *refusal) Unwrap() error { return r.err }
+
+// writeGroup writes files in one transaction (in a dry run, plans them)
+// and reports, per file, whether it was written or skipped as unchanged,
+// then every change and conflict. A refused import writes nothing and
+// says why.
+func writeGroup(ctx context.Context, store *neo4jstore.Store, files []*casefile.File, o kg.ImportOptions, out io.Writer) error {
 	batches := make([]kg.Batch, len(files))
 	for i, f := range files {
 		batches[i] = f.Batch
 	}
-	res, err := store.Import(ctx, batches)
+	res, err := store.Import(ctx, batches, o)
 	if err != nil {
 		return fmt.Errorf("importing %s: %w (that transaction was rolled back)", fileNames(files), err)
 	}
@@ -146,15 +189,51 @@ func writeGroup(ctx context.Context, store *neo4jstore.Store, files []*casefile.
 	for _, origin := range res.Unchanged {
 		unchanged[origin] = true
 	}
+	state := "written"
+	switch {
+	case res.Refusal != nil:
+		state = "refused"
+	case o.DryRun:
+		state = "would be written"
+	}
 	for _, f := range files {
-		state := "written"
+		s := state
 		if unchanged[f.Batch.Origin] {
-			state = "unchanged since its last import"
+			s = "unchanged since its last import"
 		}
-		fmt.Fprintf(out, "%s: %s\n", f.Path, state)
+		fmt.Fprintf(out, "%s: %s\n", f.Path, s)
+	}
+	for _, c := range res.Changes {
+		fmt.Fprintf(out, "  %s (%s)\n", c, c.File)
+	}
+	for _, c := range res.Conflicts {
+		field := c.Field
+		if field == "" {
+			field = "the whole fact"
+		}
+		fmt.Fprintf(out, "  conflict %s %s, %s: %s; graph %s, file then %s, file now %s\n", c.Kind, c.ID, field, c.Reason, show(c.Graph), show(c.Base), show(c.Now))
+	}
+	if res.Refusal != nil {
+		return &refusal{res.Refusal}
+	}
+	if o.DryRun {
+		fmt.Fprintf(out, "%d %s: %d changes, %d facts unchanged (dry run: nothing written)\n", len(files), plural(len(files), "file", "files"), len(res.Changes), res.Kept)
+		return nil
 	}
 	fmt.Fprintf(out, "%d %s in one transaction: %s\n", len(files), plural(len(files), "file", "files"), res)
 	return nil
+}
+
+// show prints one side of a conflict.
+func show(v any) string {
+	if v == nil {
+		return "(none)"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
 }
 
 // fileNames names up to ten files in full, and a longer list by its ends.
@@ -174,25 +253,4 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// planFiles prints what importing each file would change.
-func planFiles(ctx context.Context, store *neo4jstore.Store, groups [][]*casefile.File, out io.Writer) error {
-	for _, group := range groups {
-		for _, f := range group {
-			changes, unchanged, err := store.Plan(ctx, f.Batch)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(out, "%s: %d changes, %d unchanged\n", f.Path, len(changes), unchanged)
-			for _, c := range changes {
-				line := fmt.Sprintf("  %s %s %s", c.Op, c.Kind, c.ID)
-				if len(c.Fields) > 0 {
-					line += ": " + strings.Join(c.Fields, ", ")
-				}
-				fmt.Fprintln(out, line)
-			}
-		}
-	}
-	return nil
 }

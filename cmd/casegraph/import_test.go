@@ -245,9 +245,10 @@ func TestImportTwiceChangesNothingAndDryRunWritesNothing(t *testing.T) {
 	for _, want := range []string{
 		// Of the five entities and three relationships still stated, only
 		// the person differs.
-		editedPath + ": 2 changes, 7 unchanged\n",
-		"  update Person person/" + tag + "-a: name\n",
-		"  delete DEFENDANT_IN DEFENDANT_IN:person/" + tag + "-a->case/" + tag + "-c\n",
+		editedPath + ": would be written\n",
+		"  update Person person/" + tag + "-a: name (" + name + ")\n",
+		"  delete DEFENDANT_IN DEFENDANT_IN:person/" + tag + "-a->case/" + tag + "-c (" + name + ")\n",
+		"1 file: 2 changes, 7 facts unchanged (dry run: nothing written)\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run printed\n%s\nwant %q", out, want)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/casegraph/casegraph/graph"
 	"github.com/casegraph/casegraph/internal/config"
+	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/neo4jstore"
 	"github.com/casegraph/casegraph/internal/server"
 )
@@ -127,8 +128,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	log.Info("schema migrated", "statements", n)
 	if len(cfg.Data) > 0 {
 		var report strings.Builder
-		if err := importFiles(ctx, store, cfg.Data, "", false, &report); err != nil {
-			return fmt.Errorf("loading %s: %w", strings.Join(cfg.Data, ", "), err)
+		// The operator who starts the service chose these files: they act
+		// as an admin would, and a conflict with edits made through the
+		// API stops the start rather than losing either side.
+		o := kg.ImportOptions{Edit: kg.Edit{Actor: "serve:CASEGRAPH_DATA"}, MayRemove: true}
+		if err := importFiles(ctx, store, cfg.Data, "", o, &report); err != nil {
+			return fmt.Errorf("loading %s: %w\n%s", strings.Join(cfg.Data, ", "), err, strings.TrimSpace(report.String()))
 		}
 		log.Info("case files loaded", "from", cfg.Data, "report", strings.TrimSpace(report.String()))
 	}

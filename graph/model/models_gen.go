@@ -102,7 +102,7 @@ type Change struct {
 	At string `json:"at"`
 	// The name of the token that made the change.
 	Actor string `json:"actor"`
-	// create, update, retract or import
+	// create, update, retract, merge or import
 	Op string `json:"op"`
 	// The entity's or relationship's ID.
 	Target string  `json:"target"`
@@ -391,15 +391,41 @@ type GroupCount struct {
 	Count int    `json:"count"`
 }
 
+// A fact that a re-imported case file and the graph both changed since the file's last import.
+type ImportConflict struct {
+	// The case file.
+	File string `json:"file"`
+	// The entity's or relationship's ID.
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
+	// The field at stake; null when the whole fact is (retracted on one side, changed on the other).
+	Field *string `json:"field,omitempty"`
+	// What each side did.
+	Reason string `json:"reason"`
+	// The graph's value now; null where it has none.
+	GraphValue map[string]any `json:"graphValue,omitempty"`
+	// What the file stated at its last import; null where it stated none.
+	BaseValue map[string]any `json:"baseValue,omitempty"`
+	// What the file states now; null where it states none.
+	FileValue map[string]any `json:"fileValue,omitempty"`
+}
+
 type ImportReport struct {
-	// The file passed every check.
+	// The import was carried out (in a dry run: would be): the file passed every check and nothing refused it.
 	Ok bool `json:"ok"`
-	// The import wrote something (false for a dry run or an unchanged file).
+	// The import wrote something (false for a dry run, an unchanged file or a refusal).
 	Written  bool       `json:"written"`
 	Problems []*Problem `json:"problems"`
-	// What was (or, in a dry run, would be) created, updated or deleted.
-	Changes   []string `json:"changes"`
-	Unchanged int      `json:"unchanged"`
+	// What was (in a dry run or a refusal: would be) created, updated or deleted, one fact a line.
+	Changes []string `json:"changes"`
+	// Facts the file states that stay as they are.
+	Unchanged int `json:"unchanged"`
+	// Facts changed both in the graph and in the file since the file's last import; with onConflict set they were settled as it says, without it they stopped the import.
+	Conflicts []*ImportConflict `json:"conflicts"`
+	// Why the import was (in a dry run: would be) refused, writing nothing: removing facts without the admin role, unsettled conflicts, or removing a source that facts still cite.
+	Refusal *string `json:"refusal,omitempty"`
+	// The refusal's code: FORBIDDEN or CONFLICT.
+	RefusalCode *string `json:"refusalCode,omitempty"`
 }
 
 // Someone who shares a party, organisation or event with a convicted person and was later charged under the same article.
@@ -493,8 +519,18 @@ type Link struct {
 }
 
 // Editing the graph. Every write needs a bearer token with the editor role
-// (retracting an entity: admin), is checked by the same rules as case files,
-// needs at least one citation for every fact, and applies whole or not at all.
+// (removing facts: admin), is checked by the same rules as case files, needs
+// at least one citation for every fact, and applies whole or not at all.
+//
+// Writes are certain. Each takes an optional idempotencyKey, chosen by the
+// client (a UUID, say): a change sent again with the same key, by the same
+// token, within 24 hours, is not made twice but answered as it was the first
+// time, so a client that got no answer (a timeout, a dropped connection) can
+// send it again without doubt. Reusing a key for another change is refused.
+// An error from a write says in extensions.saved whether the change was saved
+// (NO; UNKNOWN only when the commit was sent and its answer lost; YES when
+// what failed came after it) and in extensions.retry whether sending it
+// again can help (SAFE, SAME_KEY_ONLY or NO); see docs/api.md.
 type Mutation struct {
 }
 
@@ -818,6 +854,64 @@ type TimelineEntry struct {
 type TypeCount struct {
 	Type  EntityType `json:"type"`
 	Count int        `json:"count"`
+}
+
+// Which side wins where a re-imported case file and the graph both changed a fact since the file's last import.
+type ConflictSide string
+
+const (
+	// Keep the graph's value (an edit made through the API).
+	ConflictSideKeepGraph ConflictSide = "KEEP_GRAPH"
+	// Take the file's value.
+	ConflictSideTakeFile ConflictSide = "TAKE_FILE"
+)
+
+var AllConflictSide = []ConflictSide{
+	ConflictSideKeepGraph,
+	ConflictSideTakeFile,
+}
+
+func (e ConflictSide) IsValid() bool {
+	switch e {
+	case ConflictSideKeepGraph, ConflictSideTakeFile:
+		return true
+	}
+	return false
+}
+
+func (e ConflictSide) String() string {
+	return string(e)
+}
+
+func (e *ConflictSide) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ConflictSide(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ConflictSide", str)
+	}
+	return nil
+}
+
+func (e ConflictSide) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ConflictSide) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ConflictSide) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type CountDimension string

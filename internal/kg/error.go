@@ -25,6 +25,28 @@ type Error struct {
 	Code    Code
 	Message string
 	Err     error
+	// Saved says, for an error of a write, whether the change was saved;
+	// the zero value means it was not.
+	Saved Saved
+}
+
+// Saved is what a client that got an error from a write may know of its
+// change.
+type Saved string
+
+const (
+	NotSaved    Saved = ""        // nothing was written
+	MaybeSaved  Saved = "UNKNOWN" // the commit was sent and its answer lost
+	SavedAnyway Saved = "YES"     // the change was saved; what failed came after
+)
+
+// SavedOf returns what err says of its write's change.
+func SavedOf(err error) Saved {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Saved
+	}
+	return NotSaved
 }
 
 func (e *Error) Error() string {

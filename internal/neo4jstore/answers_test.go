@@ -86,7 +86,7 @@ func TestKeptAnswersFollowWrites(t *testing.T) {
 	// So does an edit through the API.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := s.RetractEntity(ctx, "charge/"+tag+"-b", 0, kg.Edit{Actor: "test", Reason: "cache"}); err != nil {
+	if _, err := s.RetractEntity(ctx, "charge/"+tag+"-b", 0, kg.Edit{Actor: "test", Reason: "cache"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := associatesOf(t, s, tag); len(got) != 0 {

@@ -17,7 +17,7 @@ import (
 // states), but writes the same properties and the same manifests, so a
 // later Import of the same files finds them unchanged. It is for loading
 // large generated graphs; case files go through Import.
-func (s *Store) BulkLoad(ctx context.Context, batches []kg.Batch, rowsPerTx int) (total ImportResult, err error) {
+func (s *Store) BulkLoad(ctx context.Context, batches []kg.Batch, rowsPerTx int) (total kg.ImportResult, err error) {
 	if rowsPerTx <= 0 {
 		rowsPerTx = 5000
 	}

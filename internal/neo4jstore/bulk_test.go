@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casegraph/casegraph/internal/neo4jstore"
+	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/neo4jtest"
 )
 
@@ -44,7 +44,7 @@ func TestBulkLoadWritesWhatImportWrites(t *testing.T) {
 
 	again := importAll(t, s, files)
 	unchanged := []string{bulk + "-a.yaml", bulk + "-b.yaml", bulk + "-c.yaml"}
-	if again.String() != (neo4jstore.ImportResult{}).String() || !slices.Equal(again.Unchanged, unchanged) {
+	if again.String() != (kg.ImportResult{}).String() || !slices.Equal(again.Unchanged, unchanged) {
 		t.Errorf("importing the bulk-loaded files: %s, skipped %v; want no change, skipped %v", again, again.Unchanged, unchanged)
 	}
 }

@@ -244,7 +244,7 @@ func TestBundledImportIsIdempotent(t *testing.T) {
 		return fmt.Sprint(recs[0].Values)
 	}
 	before := snapshot()
-	res, err := s.Import(context.Background(), nil)
+	res, err := s.Import(context.Background(), nil, admin)
 	if err != nil || res.NodesCreated != 0 {
 		t.Fatalf("empty import: %+v, %v", res, err)
 	}

@@ -56,9 +56,9 @@ func (s *Store) readQuery(ctx context.Context, query string, params map[string]a
 		err error
 	}
 	done := make(chan answer, 1)
-	s.reads.Add(1)
+	s.inFlight.Add(1)
 	go func() {
-		defer s.reads.Done()
+		defer s.inFlight.Done()
 		res, err := s.autoCommit(noDeadline{ctx}, query, params, neo4j.WithTxTimeout(left))
 		done <- answer{res, err}
 	}()

@@ -23,36 +23,43 @@ const apiOrigin = "api.yaml"
 
 // SaveEntity creates an entity (expectVersion 0) or replaces one whose
 // version is still expectVersion, with the field links it owns, and records
-// the change. It returns the new version.
+// the change. It returns the new version. Creating an entity that exists
+// already with the very same content is answered as a success without
+// writing: a client that sends a create again, not knowing whether the
+// first was saved, learns that it was.
 func (s *Store) SaveEntity(ctx context.Context, e kg.Entity, links []kg.Link, expectVersion int, edit kg.Edit) (int, error) {
-	v, err := s.write1(ctx, func(ctx context.Context, tx neo4j.ManagedTransaction) (any, error) {
-		before, origin, version, err := lockEntity(ctx, tx, e.ID, expectVersion)
+	return write(ctx, s, edit, func(ctx context.Context, w *wtx) (int, error) {
+		before, origin, version, err := lockEntity(ctx, w, e.ID, expectVersion)
 		if err != nil {
-			return nil, err
-		}
-		if expectVersion == 0 && before != nil {
-			return nil, kg.Errorf(kg.Conflict, "%s already exists; update it with its version instead", e.ID)
+			return 0, err
 		}
 		if expectVersion > 0 && before == nil {
-			return nil, kg.Errorf(kg.NotFound, "no entity with id %q", e.ID)
+			return 0, kg.Errorf(kg.NotFound, "no entity with id %q", e.ID)
 		}
 		if origin == "" {
 			origin = apiOrigin
 		}
-		beforeLinks, err := ownedLinks(ctx, tx, e.ID)
+		beforeLinks, err := ownedLinks(ctx, w, e.ID)
 		if err != nil {
-			return nil, err
+			return 0, err
 		}
 		props := nodeProps(e, origin)
+		if expectVersion == 0 && before != nil {
+			if sameEntity(before, beforeLinks, props, links, origin) {
+				w.discard = true // lockEntity raised the version: undo it
+				return version - 1, nil
+			}
+			return 0, kg.Errorf(kg.Conflict, "%s already exists with other content; update it with its version instead", e.ID)
+		}
 		props["version"] = int64(version)
-		if _, err := tx.Run(ctx, "MERGE (n:Entity {id: $id}) SET n = $props, n:"+string(e.Type), map[string]any{"id": e.ID, "props": props}); err != nil {
-			return nil, err
+		if _, err := w.Run(ctx, "MERGE (n:Entity {id: $id}) SET n = $props, n:"+string(e.Type), map[string]any{"id": e.ID, "props": props}); err != nil {
+			return 0, err
 		}
-		if _, err := tx.Run(ctx, "MATCH (n:Entity {id: $id})-[r]-() WHERE r.owner = $id DELETE r", map[string]any{"id": e.ID}); err != nil {
-			return nil, err
+		if _, err := w.Run(ctx, "MATCH (n:Entity {id: $id})-[r]-() WHERE r.owner = $id DELETE r", map[string]any{"id": e.ID}); err != nil {
+			return 0, err
 		}
-		if err := writeLinks(ctx, tx, links, origin); err != nil {
-			return nil, err
+		if err := writeLinks(ctx, w, links, origin); err != nil {
+			return 0, err
 		}
 		op := "create"
 		var beforeSnap map[string]any
@@ -61,85 +68,129 @@ func (s *Store) SaveEntity(ctx context.Context, e kg.Entity, links []kg.Link, ex
 			beforeSnap = snapshot(before, beforeLinks)
 		}
 		after := snapshot(props, linkSummaries(links))
-		return version, recordChange(ctx, tx, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: op, Target: e.ID, Kind: string(e.Type), Version: version, Before: beforeSnap, After: after})
+		_, err = recordChanges(ctx, w, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: op, Target: e.ID, Kind: string(e.Type), Version: version, Before: beforeSnap, After: after})
+		return version, err
 	})
-	if err != nil {
-		return 0, err
+}
+
+// sameEntity reports whether an entity the graph holds, with the links it
+// owns, is what props and links would write.
+func sameEntity(have map[string]any, haveLinks []map[string]any, props map[string]any, links []kg.Link, origin string) bool {
+	if !canonical(have).equal(canonical(props)) || len(haveLinks) != len(links) {
+		return false
 	}
-	return v.(int), nil
+	byID := map[string]facts{}
+	for _, l := range haveLinks {
+		byID[str(l["type"])+" "+str(l["id"])] = canonical(l)
+	}
+	for _, l := range links {
+		want := linkProps(l, origin)
+		want["type"], want["from"], want["to"] = string(l.Type), l.From, l.To
+		if !byID[manifestLink(l.Type, l.ID)].equal(canonical(want)) {
+			return false
+		}
+	}
+	return true
 }
 
 // RetractEntity removes an entity whose version is still expectVersion,
-// with its relationships; the audit trail keeps what was removed.
-func (s *Store) RetractEntity(ctx context.Context, id string, expectVersion int, edit kg.Edit) error {
-	_, err := s.write1(ctx, func(ctx context.Context, tx neo4j.ManagedTransaction) (any, error) {
-		before, _, version, err := lockEntity(ctx, tx, id, expectVersion)
+// with its relationships; the audit trail keeps what was removed. A source
+// that facts cite is not removed: the error names them. It returns the ID
+// of the history record.
+func (s *Store) RetractEntity(ctx context.Context, id string, expectVersion int, edit kg.Edit) (string, error) {
+	return write(ctx, s, edit, func(ctx context.Context, w *wtx) (string, error) {
+		before, _, version, err := lockEntity(ctx, w, id, expectVersion)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		if before == nil {
-			return nil, kg.Errorf(kg.NotFound, "no entity with id %q", id)
+			return "", kg.Errorf(kg.NotFound, "no entity with id %q", id)
 		}
-		rels, err := allLinks(ctx, tx, id)
+		if err := checkUncited(ctx, w, id); err != nil {
+			return "", err
+		}
+		rels, err := allLinks(ctx, w, id)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
-		if _, err := tx.Run(ctx, "MATCH (n:Entity {id: $id}) DETACH DELETE n", map[string]any{"id": id}); err != nil {
-			return nil, err
+		if _, err := w.Run(ctx, "MATCH (n:Entity {id: $id}) DETACH DELETE n", map[string]any{"id": id}); err != nil {
+			return "", err
 		}
 		t, _ := kg.TypeOfID(id)
-		return nil, recordChange(ctx, tx, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: "retract", Target: id, Kind: string(t), Version: version, Before: snapshot(before, rels)})
+		ids, err := recordChanges(ctx, w, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: "retract", Target: id, Kind: string(t), Version: version, Before: snapshot(before, rels)})
+		return ids[0], err
 	})
-	return err
+}
+
+// checkUncited refuses to remove a source that facts cite: they would
+// lose the evidence they stand on.
+func checkUncited(ctx context.Context, tx neo4j.ManagedTransaction, id string) error {
+	if t, _ := kg.TypeOfID(id); t != kg.Source {
+		return nil
+	}
+	cited, err := citing(ctx, tx, []string{id}, []string{id}, nil)
+	if err != nil {
+		return err
+	}
+	if by := cited[id]; len(by) > 0 {
+		return kg.Errorf(kg.Conflict, "%s cannot be removed: facts cite it (%s); change their citations first", id, strings.Join(by, ", "))
+	}
+	return nil
 }
 
 // SaveRelation creates a relationship (create) or replaces one, and records
-// the change.
+// the change. Creating one that exists with the very same content is
+// answered as a success without writing, as SaveEntity does.
 func (s *Store) SaveRelation(ctx context.Context, l kg.Link, create bool, edit kg.Edit) error {
-	_, err := s.write1(ctx, func(ctx context.Context, tx neo4j.ManagedTransaction) (any, error) {
-		before, origin, err := readRelation(ctx, tx, l.Type, l.ID)
+	_, err := write(ctx, s, edit, func(ctx context.Context, w *wtx) (string, error) {
+		before, origin, err := readRelation(ctx, w, l.Type, l.ID)
 		if err != nil {
-			return nil, err
-		}
-		switch {
-		case create && before != nil:
-			return nil, kg.Errorf(kg.Conflict, "relationship %s already exists", l.ID)
-		case !create && before == nil:
-			return nil, kg.Errorf(kg.NotFound, "no relationship with id %q", l.ID)
+			return "", err
 		}
 		if origin == "" {
 			origin = apiOrigin
 		}
-		if err := writeLinks(ctx, tx, []kg.Link{l}, origin); err != nil {
-			return nil, err
+		after := linkProps(l, origin)
+		after["from"], after["to"] = l.From, l.To
+		switch {
+		case create && before != nil && canonical(before).equal(canonical(after)):
+			w.discard = true
+			return l.ID, nil
+		case create && before != nil:
+			return "", kg.Errorf(kg.Conflict, "relationship %s already exists with other content; update it instead", l.ID)
+		case !create && before == nil:
+			return "", kg.Errorf(kg.NotFound, "no relationship with id %q", l.ID)
+		}
+		if err := writeLinks(ctx, w, []kg.Link{l}, origin); err != nil {
+			return "", err
 		}
 		op := "create"
 		if before != nil {
 			op = "update"
 		}
-		after := linkProps(l, origin)
-		after["from"], after["to"] = l.From, l.To
-		return nil, recordChange(ctx, tx, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: op, Target: l.ID, Kind: string(l.Type), Before: before, After: after})
+		_, err = recordChanges(ctx, w, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: op, Target: l.ID, Kind: string(l.Type), Before: jsonMap(before), After: jsonMap(after)})
+		return l.ID, err
 	})
 	return err
 }
 
-// RetractRelation removes a relationship; the audit trail keeps it.
-func (s *Store) RetractRelation(ctx context.Context, t kg.RelType, id string, edit kg.Edit) error {
-	_, err := s.write1(ctx, func(ctx context.Context, tx neo4j.ManagedTransaction) (any, error) {
-		before, _, err := readRelation(ctx, tx, t, id)
+// RetractRelation removes a relationship; the audit trail keeps it. It
+// returns the ID of the history record.
+func (s *Store) RetractRelation(ctx context.Context, t kg.RelType, id string, edit kg.Edit) (string, error) {
+	return write(ctx, s, edit, func(ctx context.Context, w *wtx) (string, error) {
+		before, _, err := readRelation(ctx, w, t, id)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		if before == nil {
-			return nil, kg.Errorf(kg.NotFound, "no relationship with id %q", id)
+			return "", kg.Errorf(kg.NotFound, "no relationship with id %q", id)
 		}
-		if _, err := tx.Run(ctx, "MATCH ()-[r:"+string(t)+" {id: $id}]->() DELETE r", map[string]any{"id": id}); err != nil {
-			return nil, err
+		if _, err := w.Run(ctx, "MATCH ()-[r:"+string(t)+" {id: $id}]->() DELETE r", map[string]any{"id": id}); err != nil {
+			return "", err
 		}
-		return nil, recordChange(ctx, tx, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: "retract", Target: id, Kind: string(t), Before: before})
+		ids, err := recordChanges(ctx, w, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: "retract", Target: id, Kind: string(t), Before: jsonMap(before)})
+		return ids[0], err
 	})
-	return err
 }
 
 // History lists the recorded changes of an entity or relationship, oldest
@@ -172,25 +223,6 @@ func (s *Store) History(ctx context.Context, id string) ([]kg.Change, error) {
 			}
 		}
 		out = append(out, c)
-	}
-	return out, nil
-}
-
-// write1 runs one unit of work in a write transaction and translates its
-// errors; domain errors (conflicts) roll back without retries.
-func (s *Store) write1(ctx context.Context, work func(context.Context, neo4j.ManagedTransaction) (any, error)) (any, error) {
-	sess := s.session(ctx, neo4j.AccessModeWrite)
-	defer sess.Close(ctx)
-	kg.CountRoundTrip(ctx)
-	out, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		out, err := work(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
-		return out, bumpVersion(ctx, tx)
-	})
-	if err != nil {
-		return nil, translate(err, "the change could not be saved")
 	}
 	return out, nil
 }
@@ -327,30 +359,42 @@ func jsonable(v any) any {
 	return v
 }
 
-func recordChange(ctx context.Context, tx neo4j.ManagedTransaction, c kg.Change) error {
-	id := make([]byte, 12)
-	if _, err := rand.Read(id); err != nil {
-		return err
+// recordChanges writes history records, in one statement, and returns
+// their IDs.
+func recordChanges(ctx context.Context, tx neo4j.ManagedTransaction, changes ...kg.Change) ([]string, error) {
+	if len(changes) == 0 {
+		return nil, nil
 	}
-	params := map[string]any{
-		"id": "change/" + hex.EncodeToString(id), "actor": c.Actor, "op": c.Op, "target": c.Target,
-		"kind": c.Kind, "reason": c.Reason, "version": int64(c.Version), "before": nil, "after": nil,
-	}
-	for key, snap := range map[string]map[string]any{"before": c.Before, "after": c.After} {
-		if snap == nil {
-			continue
+	ids := make([]string, len(changes))
+	rows := make([]map[string]any, len(changes))
+	for i, c := range changes {
+		raw := make([]byte, 12)
+		if _, err := rand.Read(raw); err != nil {
+			return nil, err
 		}
-		b, err := json.Marshal(snap)
-		if err != nil {
-			return err
+		ids[i] = "change/" + hex.EncodeToString(raw)
+		row := map[string]any{
+			"id": ids[i], "actor": c.Actor, "op": c.Op, "target": c.Target,
+			"kind": c.Kind, "reason": c.Reason, "version": int64(c.Version), "before": nil, "after": nil,
 		}
-		params[key] = string(b)
+		for key, snap := range map[string]map[string]any{"before": c.Before, "after": c.After} {
+			if snap == nil {
+				continue
+			}
+			b, err := json.Marshal(snap)
+			if err != nil {
+				return nil, err
+			}
+			row[key] = string(b)
+		}
+		rows[i] = row
 	}
 	_, err := tx.Run(ctx, `
-		CREATE (c:Change {id: $id, at: datetime(), actor: $actor, op: $op, target: $target, kind: $kind,
-		                  reason: $reason, version: $version, before: $before, after: $after,
-		                  seq: COUNT { MATCH (p:Change {target: $target}) }})`, params)
-	return err
+		UNWIND $rows AS row
+		CREATE (c:Change {id: row.id, at: datetime(), actor: row.actor, op: row.op, target: row.target, kind: row.kind,
+		                  reason: row.reason, version: row.version, before: row.before, after: row.after,
+		                  seq: COUNT { MATCH (p:Change {target: row.target}) }})`, map[string]any{"rows": rows})
+	return ids, err
 }
 
 // ReadEntity returns one entity as a case file states it: the entity and
@@ -393,38 +437,4 @@ func (s *Store) ReadEntity(ctx context.Context, id string) (kg.Batch, error) {
 		b.Links = append(b.Links, l)
 	}
 	return b, nil
-}
-
-// PlanImport is Plan with each change as one line of text.
-func (s *Store) PlanImport(ctx context.Context, b kg.Batch) ([]string, int, error) {
-	changes, unchanged, err := s.Plan(ctx, b)
-	if err != nil {
-		return nil, 0, err
-	}
-	lines := make([]string, len(changes))
-	for i, c := range changes {
-		lines[i] = c.Op + " " + c.Kind + " " + c.ID
-		if len(c.Fields) > 0 {
-			lines[i] += ": " + strings.Join(c.Fields, ", ")
-		}
-	}
-	return lines, unchanged, nil
-}
-
-// ImportAs imports one batch on behalf of an editor, recording the import
-// in the audit trail under the case file's name, in the same transaction.
-func (s *Store) ImportAs(ctx context.Context, b kg.Batch, edit kg.Edit) error {
-	_, err := s.write1(ctx, func(ctx context.Context, tx neo4j.ManagedTransaction) (any, error) {
-		var res ImportResult
-		if err := importBatch(ctx, tx, b, &res); err != nil {
-			return nil, err
-		}
-		after := map[string]any{
-			"nodesCreated": res.NodesCreated, "nodesDeleted": res.NodesDeleted,
-			"relationshipsCreated": res.RelationshipsCreated, "relationshipsDeleted": res.RelationshipsDeleted,
-			"entities": len(b.Entities), "relations": len(b.Links), "hash": b.Hash,
-		}
-		return nil, recordChange(ctx, tx, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: "import", Target: "casefile/" + b.Origin, Kind: "CaseFile", After: after})
-	})
-	return err
 }

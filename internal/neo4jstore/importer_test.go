@@ -170,13 +170,16 @@ func editedFiles(t *testing.T, tag string) []kg.Batch {
 	return batchesOf(t, tag, "a.yaml", strings.Replace(importA, "{e-in-a}", "", 1), "b.yaml", importEditedB)
 }
 
-func importAll(t *testing.T, s *neo4jstore.Store, batches []kg.Batch) neo4jstore.ImportResult {
+func importAll(t *testing.T, s *neo4jstore.Store, batches []kg.Batch) kg.ImportResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	res, err := s.Import(ctx, batches)
+	res, err := s.Import(ctx, batches, admin)
 	if err != nil {
 		t.Fatalf("import: %v", err)
+	}
+	if res.Refusal != nil {
+		t.Fatalf("import refused: %v", res.Refusal)
 	}
 	return res
 }
@@ -226,7 +229,7 @@ func TestImportAgainChangesNothing(t *testing.T) {
 
 	res := importAll(t, s, files)
 	unchanged := []string{tag + "-a.yaml", tag + "-b.yaml", tag + "-c.yaml"}
-	if res.String() != (neo4jstore.ImportResult{}).String() || !slices.Equal(res.Unchanged, unchanged) {
+	if res.String() != (kg.ImportResult{}).String() || !slices.Equal(res.Unchanged, unchanged) {
 		t.Errorf("importing the same files again: %s, skipped %v; want no change, skipped %v", res, res.Unchanged, unchanged)
 	}
 	if after := graphUnder(t, uri, tag); after != before {
@@ -258,14 +261,22 @@ func TestImportOfSeveralFilesMatchesOneAtATime(t *testing.T) {
 	importAll(t, s, editedFiles(t, together))
 	want := graphUnder(t, uri, together)
 
-	// One at a time, in the order that keeps e: b takes it over first.
+	// One at a time, b cannot take e over: a, which defines it, is not
+	// part of the import. The import is refused and writes nothing.
 	single := importFixture(t, uri)
 	importAll(t, s, firstFiles(t, single))
-	edited := editedFiles(t, single)
-	importAll(t, s, edited[1:])
-	importAll(t, s, edited[:1])
-	if got := graphUnder(t, uri, single); got != want {
-		t.Errorf("one file at a time:\n%s\nin one import:\n%s", got, want)
+	before := graphUnder(t, uri, single)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := s.Import(ctx, editedFiles(t, single)[1:], admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Refusal == nil || res.Refusal.Code != kg.Conflict || !strings.Contains(res.Refusal.Message, "person/"+single+"-e (defined by "+single+"-a.yaml)") {
+		t.Errorf("b taking e over from a outside the import: refusal %v, want a CONFLICT naming e and a", res.Refusal)
+	}
+	if got := graphUnder(t, uri, single); got != before {
+		t.Errorf("the refused import changed the graph:\n%s", lineDiffOf(before, got))
 	}
 
 	// Both versions of a and b in one call: the later batch of a file wins.
@@ -290,4 +301,32 @@ func TestImportOfSeveralFilesMatchesOneAtATime(t *testing.T) {
 	if want := fmt.Sprintf("[%[1]s-b.yaml 2 1 [person/%[1]s-p2->party/%[1]s-x] false false false]", together); got != want {
 		t.Errorf("after the edit: e's origin, e's version, c1's ties to e, rel/moved, p4, MEMBER_OF, ties to p4 = %s\nwant %s", got, want)
 	}
+}
+
+// admin imports as the command line does: removing facts is allowed.
+var admin = kg.ImportOptions{Edit: kg.Edit{Actor: "test"}, MayRemove: true}
+
+// lineDiffOf lists the lines only one of two graph printouts has.
+func lineDiffOf(before, after string) string {
+	in := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range strings.Split(s, "\n") {
+			m[l] = true
+		}
+		return m
+	}
+	b, a := in(before), in(after)
+	var out []string
+	for l := range b {
+		if !a[l] {
+			out = append(out, "- "+l)
+		}
+	}
+	for l := range a {
+		if !b[l] {
+			out = append(out, "+ "+l)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
 }

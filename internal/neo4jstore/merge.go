@@ -19,46 +19,47 @@ func (s *Store) MergeEntities(ctx context.Context, keep, remove string, keepVers
 	if keep == remove {
 		return kg.Errorf(kg.Invalid, "an entity cannot be merged into itself")
 	}
-	_, err := s.write1(ctx, func(ctx context.Context, tx neo4j.ManagedTransaction) (any, error) {
+	_, err := write(ctx, s, edit, func(ctx context.Context, tx *wtx) (string, error) {
 		kept, _, keptVersion, err := lockEntity(ctx, tx, keep, keepVersion)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		gone, _, _, err := lockEntity(ctx, tx, remove, removeVersion)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		if kept == nil || gone == nil {
 			missing := keep
 			if kept != nil {
 				missing = remove
 			}
-			return nil, kg.Errorf(kg.NotFound, "no entity with id %q", missing)
+			return "", kg.Errorf(kg.NotFound, "no entity with id %q", missing)
 		}
 		kt, _ := kg.TypeOfID(keep)
 		rt, _ := kg.TypeOfID(remove)
 		if kt != rt {
-			return nil, kg.Errorf(kg.Invalid, "%s is a %s and %s a %s: only entities of one type can be merged", keep, kt, remove, rt)
+			return "", kg.Errorf(kg.Invalid, "%s is a %s and %s a %s: only entities of one type can be merged", keep, kt, remove, rt)
+		}
+		// A source's ID is in the citations of the facts that cite it:
+		// folding it away would leave them citing nothing.
+		if err := checkUncited(ctx, tx, remove); err != nil {
+			return "", err
 		}
 		rels, err := allLinks(ctx, tx, remove)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		for _, r := range rels {
 			if err := moveLink(ctx, tx, r, remove, keep); err != nil {
-				return nil, err
+				return "", err
 			}
 		}
 		merged := mergedProps(kept, gone)
 		if _, err := tx.Run(ctx, "MATCH (n:Entity {id: $id}) SET n += $props", map[string]any{"id": keep, "props": merged}); err != nil {
-			return nil, err
+			return "", err
 		}
 		if _, err := tx.Run(ctx, "MATCH (n:Entity {id: $id}) DETACH DELETE n", map[string]any{"id": remove}); err != nil {
-			return nil, err
-		}
-		note := kg.Edit{Actor: edit.Actor, Reason: edit.Reason}
-		if err := recordChange(ctx, tx, kg.Change{Actor: note.Actor, Reason: note.Reason, Op: "merge", Target: remove, Kind: string(rt), Before: snapshot(gone, rels), After: map[string]any{"mergedInto": keep}}); err != nil {
-			return nil, err
+			return "", err
 		}
 		after := map[string]any{}
 		for k, v := range kept {
@@ -67,7 +68,10 @@ func (s *Store) MergeEntities(ctx context.Context, keep, remove string, keepVers
 		for k, v := range merged {
 			after[k] = v
 		}
-		return nil, recordChange(ctx, tx, kg.Change{Actor: note.Actor, Reason: note.Reason, Op: "merge", Target: keep, Kind: string(kt), Version: keptVersion, Before: snapshot(kept, nil), After: snapshot(after, []map[string]any{{"absorbed": remove}})})
+		_, err = recordChanges(ctx, tx,
+			kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: "merge", Target: remove, Kind: string(rt), Before: snapshot(gone, rels), After: map[string]any{"mergedInto": keep}},
+			kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: "merge", Target: keep, Kind: string(kt), Version: keptVersion, Before: snapshot(kept, nil), After: snapshot(after, []map[string]any{{"absorbed": remove}})})
+		return keep, err
 	})
 	return err
 }

@@ -670,7 +670,7 @@ func importAssociates(t *testing.T, s *neo4jstore.Store) string {
 	if err != nil {
 		t.Fatalf("fixture:\n%v", err)
 	}
-	if _, err := s.Import(ctx, []kg.Batch{files[0].Batch}); err != nil {
+	if _, err := s.Import(ctx, []kg.Batch{files[0].Batch}, admin); err != nil {
 		t.Fatalf("import: %v", err)
 	}
 	return tag

@@ -40,9 +40,9 @@ type Store struct {
 	answers *answerCache
 	// projections keeps the Cypher of Shared selections; see project.
 	projections *lru.Cache[projectionKey, projection]
-	// reads counts readQuery's statements, which may outlive the call
-	// that gave up waiting for them; see Close.
-	reads sync.WaitGroup
+	// inFlight counts the statements of readQuery and write that may
+	// outlive the call that gave up waiting for them; see Close.
+	inFlight sync.WaitGroup
 }
 
 // maxRetryTime bounds the retries of a unit of work, the driver's and
@@ -71,14 +71,14 @@ func Open(o Options) (*Store, error) {
 	return &Store{driver: d, db: o.Database, answers: newAnswerCache(o.AnswerCache), projections: projections}, nil
 }
 
-// Close releases the driver's connections. It first lets statements that
-// readQuery stopped waiting for end, for a few seconds at most: the
-// driver's pool must not get a connection back once it is closed. Neo4j
-// ends them itself when their transaction timeout passes.
+// Close releases the driver's connections. It first lets statements and
+// writes that their callers stopped waiting for end, for a few seconds at
+// most: the driver's pool must not get a connection back once it is
+// closed. Neo4j ends them itself when their transaction timeout passes.
 func (s *Store) Close(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
-		s.reads.Wait()
+		s.inFlight.Wait()
 		close(done)
 	}()
 	select {

@@ -388,7 +388,7 @@ func ImportBundled(tb testing.TB, s *neo4jstore.Store) {
 		for i, f := range g {
 			batches[i] = f.Batch
 		}
-		if _, err := s.Import(ctx, batches); err != nil {
+		if _, err := s.Import(ctx, batches, kg.ImportOptions{Edit: kg.Edit{Actor: "test"}, MayRemove: true}); err != nil {
 			tb.Fatalf("import: %v", err)
 		}
 	}

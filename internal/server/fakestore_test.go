@@ -75,12 +75,17 @@ func (emptyStore) ReadEntity(_ context.Context, id string) (kg.Batch, error) {
 func (emptyStore) SaveEntity(context.Context, kg.Entity, []kg.Link, int, kg.Edit) (int, error) {
 	return 1, nil
 }
-func (emptyStore) RetractEntity(context.Context, string, int, kg.Edit) error          { return nil }
-func (emptyStore) SaveRelation(context.Context, kg.Link, bool, kg.Edit) error         { return nil }
-func (emptyStore) RetractRelation(context.Context, kg.RelType, string, kg.Edit) error { return nil }
-func (emptyStore) History(context.Context, string) ([]kg.Change, error)               { return nil, nil }
-func (emptyStore) PlanImport(context.Context, kg.Batch) ([]string, int, error)        { return nil, 0, nil }
-func (emptyStore) ImportAs(context.Context, kg.Batch, kg.Edit) error                  { return nil }
+func (emptyStore) RetractEntity(_ context.Context, id string, _ int, _ kg.Edit) (string, error) {
+	return "", kg.Errorf(kg.NotFound, "no entity with id %q", id)
+}
+func (emptyStore) SaveRelation(context.Context, kg.Link, bool, kg.Edit) error { return nil }
+func (emptyStore) RetractRelation(_ context.Context, _ kg.RelType, id string, _ kg.Edit) (string, error) {
+	return "", kg.Errorf(kg.NotFound, "no relationship with id %q", id)
+}
+func (emptyStore) History(context.Context, string) ([]kg.Change, error) { return nil, nil }
+func (emptyStore) Import(context.Context, []kg.Batch, kg.ImportOptions) (kg.ImportResult, error) {
+	return kg.ImportResult{}, nil
+}
 
 // principals authenticates the tokens it lists by name.
 type principals map[string]kg.Principal

@@ -88,7 +88,7 @@ func TestMutationsByRole(t *testing.T) {
 			r, _ := a.postAs(t, tok, fmt.Sprintf(`mutation { createRelation(input: {type: MEMBER_OF, from: %q, to: "party/democratic-party", fields: {role: "member"}, cite: %s}) { id } }`, id, cite), nil)
 			return r, id
 		}, true},
-		{"retractRelation", kg.Editor, func(t *testing.T, tok string) (response, string) {
+		{"retractRelation", kg.Admin, func(t *testing.T, tok string) (response, string) {
 			id := a.person(t)
 			r, _ := a.postAs(t, a.tokens[kg.Admin], fmt.Sprintf(`mutation { createRelation(input: {type: MEMBER_OF, from: %q, to: "party/democratic-party", cite: %s}) { id } }`, id, cite), nil)
 			noErrors(t, r)
