@@ -957,4 +957,3 @@ func flatten(props map[string]any, cites []kg.Citation) map[string]any {
 	}
 	return p
 }
-
