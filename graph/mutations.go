@@ -205,11 +205,10 @@ func (r *Resolver) saveEntity(ctx context.Context, id string, t kg.EntityType, e
 	if err != nil {
 		return nil, err
 	}
-	editing := ""
-	if version > 0 {
-		editing = id
-	}
-	f, err := r.check(ctx, section(t), e, editing)
+	// The entity's own ID is left out of the check's lookup even when it
+	// is created: a create sent again (its answer lost) must reach the
+	// store, which answers it as done if the content is the same.
+	f, err := r.check(ctx, section(t), e, id)
 	if err != nil {
 		return nil, err
 	}

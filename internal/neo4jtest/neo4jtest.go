@@ -283,11 +283,39 @@ func (s *Server) Start(tb testing.TB) {
 // Stop stops the server and waits until its process has exited.
 func (s *Server) Stop(tb testing.TB) { tb.Helper(); s.script(tb, "stop") }
 
+// Pause stops the server's process with SIGSTOP, as a stall of the
+// machine or a long garbage collection would: connections stay open and
+// nothing answers. Resume lets it go on.
+func (s *Server) Pause(tb testing.TB) {
+	tb.Helper()
+	pid := s.signal(tb, syscall.SIGSTOP)
+	// A stopped process ignores the stop at the test's end.
+	tb.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGCONT) })
+}
+
+// Resume continues a paused server.
+func (s *Server) Resume(tb testing.TB) { tb.Helper(); s.signal(tb, syscall.SIGCONT) }
+
 // Kill ends the server with SIGKILL, as a crash or the OOM killer would:
 // no shutdown, no flush beyond what Neo4j has already made durable. It
 // returns once the process has exited; Start brings it back on the same
 // data, through Neo4j's recovery.
 func (s *Server) Kill(tb testing.TB) {
+	tb.Helper()
+	pid := s.signal(tb, syscall.SIGKILL)
+	// The launcher runs under setsid, so it is not our child and cannot be
+	// waited for: watch it disappear (or turn zombie until init reaps it).
+	deadline := time.Now().Add(30 * time.Second)
+	for exists(pid) {
+		if time.Now().After(deadline) {
+			tb.Fatalf("neo4j (pid %d) still runs 30 s after SIGKILL", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// signal sends sig to the server's process and returns its PID.
+func (s *Server) signal(tb testing.TB, sig syscall.Signal) int {
 	tb.Helper()
 	raw, err := os.ReadFile(filepath.Join(s.data, "neo4j.pid"))
 	if err != nil {
@@ -301,18 +329,10 @@ func (s *Server) Kill(tb testing.TB) {
 	if cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err != nil || !bytes.Contains(cmd, []byte("casegraph.neo4j.Launcher")) {
 		tb.Fatalf("pid %d in neo4j.pid is not the Neo4j launcher", pid)
 	}
-	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
-		tb.Fatalf("kill -KILL %d: %v", pid, err)
+	if err := syscall.Kill(pid, sig); err != nil {
+		tb.Fatalf("kill -%d %d: %v", sig, pid, err)
 	}
-	// The launcher runs under setsid, so it is not our child and cannot be
-	// waited for: watch it disappear (or turn zombie until init reaps it).
-	deadline := time.Now().Add(30 * time.Second)
-	for exists(pid) {
-		if time.Now().After(deadline) {
-			tb.Fatalf("neo4j (pid %d) still runs 30 s after SIGKILL", pid)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return pid
 }
 
 // exists reports whether pid is a live process (a zombie is not).
