@@ -472,7 +472,11 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 	}
 	report.Unchanged = res.Kept
 	if res.Refusal != nil {
-		report.Refusal = &res.Refusal.Message
+		msg := res.Refusal.Message
+		if len(res.Conflicts) > 0 && o.OnConflict == kg.Refuse {
+			msg += " (onConflict: KEEP_GRAPH or TAKE_FILE)"
+		}
+		report.Refusal = &msg
 		code := string(res.Refusal.Code)
 		report.RefusalCode = &code
 		return report, nil

@@ -167,9 +167,12 @@ func writeChunk(ctx context.Context, store *neo4jstore.Store, chunk [][]*casefil
 
 // refusal is an import that its own plan stopped: trying its files one
 // group at a time would only stop again.
-type refusal struct{ err *kg.Error }
+type refusal struct {
+	err  *kg.Error
+	hint string // how to settle it from the command line
+}
 
-func (r *refusal) Error() string { return r.err.Message }
+func (r *refusal) Error() string { return r.err.Message + r.hint }
 func (r *refusal) Unwrap() error { return r.err }
 
 // writeGroup writes files in one transaction (in a dry run, plans them)
@@ -214,7 +217,11 @@ func writeGroup(ctx context.Context, store *neo4jstore.Store, files []*casefile.
 		fmt.Fprintf(out, "  conflict %s %s, %s: %s; graph %s, file then %s, file now %s\n", c.Kind, c.ID, field, c.Reason, show(c.Graph), show(c.Base), show(c.Now))
 	}
 	if res.Refusal != nil {
-		return &refusal{res.Refusal}
+		r := &refusal{err: res.Refusal}
+		if len(res.Conflicts) > 0 && o.OnConflict == kg.Refuse {
+			r.hint = " (-on-conflict keep-graph or take-file)"
+		}
+		return r
 	}
 	if o.DryRun {
 		fmt.Fprintf(out, "%d %s: %d changes, %d facts unchanged (dry run: nothing written)\n", len(files), plural(len(files), "file", "files"), len(res.Changes), res.Kept)

@@ -332,3 +332,53 @@ func TestChunksKeepOrderWithinLimits(t *testing.T) {
 		t.Errorf("chunks: %q, want %q", got, want)
 	}
 }
+
+// A file and the graph that both changed a fact since the file's last
+// import: the command line refuses until told which side wins, and says
+// who imported in the history.
+func TestImportConflictNeedsAChoice(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	tag := importTag(t, uri)
+	dir := t.TempDir()
+	name := tag + ".yaml"
+	path := writeCase(t, dir, name, tag, importCase)
+	if out, err := importRun(t, uri, "-as", "desk", path); err != nil {
+		t.Fatalf("first import: %v\n%s", err, out)
+	}
+
+	// An edit through the API (the store, as the API calls it).
+	s := neo4jtest.StoreAt(t, uri)
+	person := kg.Entity{ID: "person/" + tag + "-a", Type: kg.Person, Props: map[string]any{"name": "A", "description": "edited"},
+		Citations: []kg.Citation{{Source: "source/" + tag + "-report", Paragraph: 1}}}
+	if _, err := s.SaveEntity(context.Background(), person, nil, 1, kg.Edit{Actor: "editor"}); err != nil {
+		t.Fatal(err)
+	}
+
+	edited := strings.Replace(importCase, "    name: A\n", "    name: A\n    description: filed\n", 1)
+	path = writeCase(t, dir, name, tag, edited)
+	out, err := importRun(t, uri, "-as", "desk", path)
+	if err == nil || !strings.Contains(err.Error(), "choose which side wins") || !strings.Contains(err.Error(), "-on-conflict keep-graph or take-file") ||
+		!strings.Contains(out, `conflict Person person/`+tag+`-a, description: changed in the graph and in the file since the file's last import; graph "edited", file then (none), file now "filed"`) {
+		t.Fatalf("conflicting import: err %v, printed\n%s", err, out)
+	}
+	description := func() any {
+		d, _ := neo4jtest.Exec(t, uri, "MATCH (p:Person {id: $id}) RETURN p.description AS d", map[string]any{"id": person.ID})[0].Get("d")
+		return d
+	}
+	if d := description(); d != "edited" {
+		t.Fatalf("the refused import wrote: description %v", d)
+	}
+	if out, err := importRun(t, uri, "-as", "desk", "-on-conflict", "take-file", path); err != nil {
+		t.Fatalf("-on-conflict take-file: %v\n%s", err, out)
+	}
+	if d := description(); d != "filed" {
+		t.Errorf("after take-file the description is %v, want the file's", d)
+	}
+	h, err := s.History(context.Background(), person.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h) != 2 || h[1].Actor != "desk" || !strings.HasPrefix(h[1].Reason, "import of "+name) || h[1].Before["description"] != "edited" {
+		t.Errorf("history %+v, want the edit and then the import by desk that replaced it", h)
+	}
+}

@@ -586,7 +586,7 @@ func (m *merger) refuse() {
 		return
 	}
 	if n := len(p.conflicts); n > 0 && m.opts.OnConflict == kg.Refuse {
-		why = append(why, fmt.Sprintf("%d %s changed both in the graph and in the file since the file's last import; choose which side wins (onConflict: KEEP_GRAPH or TAKE_FILE)", n, plural(n, "fact was", "facts were")))
+		why = append(why, fmt.Sprintf("%d %s changed both in the graph and in the file since the file's last import; choose which side wins", n, plural(n, "fact was", "facts were")))
 	}
 	if !m.opts.MayRemove {
 		var gone []string
