@@ -133,7 +133,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		// API stops the start rather than losing either side.
 		o := kg.ImportOptions{Edit: kg.Edit{Actor: "serve:CASEGRAPH_DATA"}, MayRemove: true}
 		if err := importFiles(ctx, store, cfg.Data, "", o, &report); err != nil {
-			return fmt.Errorf("loading %s: %w\n%s", strings.Join(cfg.Data, ", "), err, strings.TrimSpace(report.String()))
+			data := strings.Join(cfg.Data, " ")
+			var refused *refusal
+			if errors.As(err, &refused) {
+				err = fmt.Errorf("%w; settle it with casegraph import [-on-conflict keep-graph|take-file] %s, then start again", err, data)
+			}
+			return fmt.Errorf("loading %s: %w\n%s", data, err, strings.TrimSpace(report.String()))
 		}
 		log.Info("case files loaded", "from", cfg.Data, "report", strings.TrimSpace(report.String()))
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/neo4jtest"
 )
 
@@ -291,4 +292,35 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// A data file that conflicts with an edit made through the API stops the
+// start, naming the conflict and how to settle it, and writes nothing.
+func TestServeStopsOnAConflictingDataFile(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	tag := importTag(t, uri)
+	dir := t.TempDir()
+	path := writeCase(t, dir, tag+".yaml", tag, importCase)
+	if out, err := importRun(t, uri, path); err != nil {
+		t.Fatalf("first import: %v\n%s", err, out)
+	}
+	s := neo4jtest.StoreAt(t, uri)
+	person := kg.Entity{ID: "person/" + tag + "-a", Type: kg.Person, Props: map[string]any{"name": "A", "description": "edited"},
+		Citations: []kg.Citation{{Source: "source/" + tag + "-report", Paragraph: 1}}}
+	if _, err := s.SaveEntity(context.Background(), person, nil, 1, kg.Edit{Actor: "editor"}); err != nil {
+		t.Fatal(err)
+	}
+	writeCase(t, dir, tag+".yaml", tag, strings.Replace(importCase, "    name: A\n", "    name: A\n    description: filed\n", 1))
+
+	env := map[string]string{"NEO4J_URI": uri, "CASEGRAPH_ADDR": fmt.Sprintf("127.0.0.1:%d", neo4jtest.FreePort(t)), "CASEGRAPH_DATA": dir}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err := run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "casegraph import [-on-conflict keep-graph|take-file] "+dir) || !strings.Contains(err.Error(), "conflict Person person/"+tag+"-a, description") {
+		t.Fatalf("serve with a conflicting data file: %v", err)
+	}
+	d, _ := neo4jtest.Exec(t, uri, "MATCH (p:Person {id: $id}) RETURN p.description AS d", map[string]any{"id": person.ID})[0].Get("d")
+	if d != "edited" {
+		t.Errorf("the refused start wrote: description %v", d)
+	}
 }
