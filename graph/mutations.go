@@ -86,13 +86,22 @@ func section(t kg.EntityType) string {
 	return "entities"
 }
 
-func actor(ctx context.Context, reason *string) kg.Edit {
+// reasonText is what the reason for a change may hold: prose, as a note
+// in a case file may.
+var reasonText = kg.TextRule{Max: 2000, Prose: true}
+
+// edit names who makes a change and why, refusing a reason that a case
+// file's note could not hold.
+func edit(ctx context.Context, reason *string) (kg.Edit, error) {
 	p, _ := kg.PrincipalFrom(ctx)
 	e := kg.Edit{Actor: p.Name}
 	if reason != nil {
+		if err := reasonText.Check(*reason); err != nil {
+			return kg.Edit{}, kg.Errorf(kg.Invalid, "reason %v", err)
+		}
 		e.Reason = *reason
 	}
-	return e
+	return e, nil
 }
 
 // fromTypeEnum turns LEGAL_ARTICLE into LegalArticle.
@@ -155,12 +164,16 @@ func (r *Resolver) saveEntity(ctx context.Context, id string, t kg.EntityType, e
 	if version > 0 {
 		editing = id
 	}
+	change, err := edit(ctx, reason)
+	if err != nil {
+		return nil, err
+	}
 	f, err := r.check(ctx, section(t), e, editing)
 	if err != nil {
 		return nil, err
 	}
 	ent := f.Batch.Entities[0]
-	if _, err := r.Store.SaveEntity(ctx, ent, f.Batch.Links, version, actor(ctx, reason)); err != nil {
+	if _, err := r.Store.SaveEntity(ctx, ent, f.Batch.Links, version, change); err != nil {
 		return nil, err
 	}
 	sel, err := fieldSelection(ctx)
@@ -200,7 +213,11 @@ func (r *Resolver) retractEntity(ctx context.Context, id string, version int, re
 	if strings.TrimSpace(reason) == "" {
 		return nil, kg.Errorf(kg.Invalid, "reason: say why the entity is retracted")
 	}
-	if err := r.Store.RetractEntity(ctx, id, version, actor(ctx, &reason)); err != nil {
+	change, err := edit(ctx, &reason)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Store.RetractEntity(ctx, id, version, change); err != nil {
 		return nil, err
 	}
 	return r.lastChange(ctx, id)
@@ -213,7 +230,11 @@ func (r *Resolver) mergeEntities(ctx context.Context, keep string, keepVersion i
 	if strings.TrimSpace(reason) == "" {
 		return nil, kg.Errorf(kg.Invalid, "reason: say why the two are one")
 	}
-	if err := r.Store.MergeEntities(ctx, keep, remove, keepVersion, removeVersion, actor(ctx, &reason)); err != nil {
+	change, err := edit(ctx, &reason)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Store.MergeEntities(ctx, keep, remove, keepVersion, removeVersion, change); err != nil {
 		return nil, err
 	}
 	sel, err := fieldSelection(ctx)
@@ -278,12 +299,16 @@ func (r *Resolver) updateRelation(ctx context.Context, id string, t model.Relati
 }
 
 func (r *Resolver) saveRelation(ctx context.Context, e map[string]any, create bool, reason *string) (*model.Edge, error) {
+	change, err := edit(ctx, reason)
+	if err != nil {
+		return nil, err
+	}
 	f, err := r.check(ctx, "relations", e, "")
 	if err != nil {
 		return nil, err
 	}
 	l := f.Batch.Links[0]
-	if err := r.Store.SaveRelation(ctx, l, create, actor(ctx, reason)); err != nil {
+	if err := r.Store.SaveRelation(ctx, l, create, change); err != nil {
 		return nil, err
 	}
 	return r.queryResolver().Relationship(ctx, l.ID)
@@ -298,7 +323,11 @@ func (r *Resolver) retractRelation(ctx context.Context, id string, t model.Relat
 	if strings.TrimSpace(reason) == "" {
 		return nil, kg.Errorf(kg.Invalid, "reason: say why the relationship is retracted")
 	}
-	if err := r.Store.RetractRelation(ctx, kg.RelType(t), id, actor(ctx, &reason)); err != nil {
+	change, err := edit(ctx, &reason)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Store.RetractRelation(ctx, kg.RelType(t), id, change); err != nil {
 		return nil, err
 	}
 	return r.lastChange(ctx, id)
@@ -338,7 +367,7 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 		return nil, err
 	}
 	if !validFileName(name) {
-		return nil, kg.Errorf(kg.Invalid, "name: %q must be a plain file name ending in .yaml, such as mamai.yaml", name)
+		return nil, kg.Errorf(kg.Invalid, "name: %s must be a plain file name ending in .yaml, such as mamai.yaml", kg.Quote(name))
 	}
 	report := &model.ImportReport{Problems: []*model.Problem{}, Changes: []string{}}
 	files, err := casefile.Check([]casefile.Input{{Name: name, Src: []byte(content)}}, casefile.Options{
@@ -368,7 +397,8 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 	report.Changes = changes
 	report.Unchanged = unchanged
 	if !dryRun {
-		if err := r.Store.ImportAs(ctx, b, actor(ctx, nil)); err != nil {
+		change, _ := edit(ctx, nil) // no reason to refuse
+		if err := r.Store.ImportAs(ctx, b, change); err != nil {
 			return nil, err
 		}
 	}
@@ -377,6 +407,11 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 	return report, nil
 }
 
+// fileNameText is what a case file's name may hold: it is the origin of
+// every fact the file states, shown and exported with them.
+var fileNameText = kg.TextRule{Max: 200}
+
 func validFileName(name string) bool {
-	return strings.HasSuffix(name, ".yaml") && !strings.ContainsAny(name, "/\\") && !strings.HasPrefix(name, ".") && len(name) < 200
+	return strings.HasSuffix(name, ".yaml") && !strings.ContainsAny(name, "/\\") && !strings.HasPrefix(name, ".") &&
+		fileNameText.Check(name) == nil
 }
