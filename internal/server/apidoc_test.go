@@ -22,6 +22,7 @@ const apiDocHeader = "# The API\n\n" +
 	"| tokens in a query | 15000 | `GRAPHQL_PARSE_FAILED` |\n" +
 	"| request body | 1 MiB | HTTP 413, `extensions.limit: body` |\n" +
 	"| operations per request | 1: a JSON array (a batch) is refused | HTTP 400, `BAD_USER_INPUT`, `extensions.limit: batch` |\n" +
+	"| nesting of JSON objects and lists in a body, in a GET request's `variables` and `extensions`, and in a `JSON` argument | 32 levels | HTTP 400, `BAD_USER_INPUT`, `extensions.limit: jsonDepth`, saying at which byte; for a `JSON` argument written into the query, `BAD_USER_INPUT` naming the field |\n" +
 	"| requests per client: its token's name, else its address | `CASEGRAPH_RATE_LIMIT` per second (50), bursts of `CASEGRAPH_RATE_BURST` (100) | HTTP 429 with `Retry-After`, `RATE_LIMITED`, `extensions.limit: rate` |\n" +
 	"| `first` on connections | 100 | `BAD_USER_INPUT` |\n" +
 	"| nested lists | 500 items | silently capped |\n" +
