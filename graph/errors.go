@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/casegraph/casegraph/internal/kg"
@@ -21,7 +25,7 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
 			// Parse, validation and argument errors from gqlgen itself.
-			return graphql.DefaultErrorPresenter(ctx, err)
+			return shorten(graphql.DefaultErrorPresenter(ctx, err))
 		}
 		e := graphql.DefaultErrorPresenter(ctx, err)
 		code := kg.ErrorCode(err)
@@ -44,4 +48,41 @@ func Recover(log *slog.Logger) graphql.RecoverFunc {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 		return kg.Errorf(kg.Internal, "internal error")
 	}
+}
+
+// shownOfRequest is the most characters of a message, or of one step of
+// its path, that an error from the GraphQL parser or validator shows.
+const shownOfRequest = 200
+
+// shorten bounds what gqlgen's own errors repeat of the request. They name
+// the field, argument or variable at fault, which a client needs, but may
+// quote a whole token, a variable's value or an object's keys: those are
+// cut short, and characters that do not print (controls, bidirectional
+// and invisible formatting) are shown escaped, never as themselves.
+func shorten(e *gqlerror.Error) *gqlerror.Error {
+	e.Message = printable(e.Message)
+	for i, step := range e.Path {
+		if name, ok := step.(ast.PathName); ok {
+			e.Path[i] = ast.PathName(printable(string(name)))
+		}
+	}
+	return e
+}
+
+func printable(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, c := range s {
+		if n++; n > shownOfRequest {
+			b.WriteString("…")
+			break
+		}
+		if unicode.IsPrint(c) {
+			b.WriteRune(c)
+		} else {
+			q := strconv.QuoteRune(c)
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	return b.String()
 }

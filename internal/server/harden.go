@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -79,7 +80,15 @@ func securityHeaders(next http.Handler) http.Handler {
 func readBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
-			query := r.URL.Query()
+			// gqlgen answers a malformed query string with the parser's
+			// error, which quotes it.
+			query, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				answerError(w, r, http.StatusBadRequest,
+					"the query string is not valid URL encoding: percent-encode %, & and ; inside values",
+					map[string]any{"code": string(kg.Invalid)})
+				return
+			}
 			for _, param := range []string{"variables", "extensions"} {
 				for _, v := range query[param] {
 					if tooDeep(w, r, "the "+param+" parameter", []byte(v)) {
