@@ -19,7 +19,9 @@ import (
 
 // ErrorPresenter shows domain errors with their message and their code in
 // extensions.code. Anything else is logged and shown as INTERNAL, so no
-// Cypher, driver message or stack trace reaches a client.
+// Cypher, driver message or stack trace reaches a client. INTERNAL and
+// UNAVAILABLE errors are logged with their cause and the request's ID,
+// which the client gets in extensions.requestId to name the log line.
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
@@ -27,19 +29,32 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// Parse, validation and argument errors from gqlgen itself.
 			return shorten(graphql.DefaultErrorPresenter(ctx, err))
 		}
+		// gqlgen's error and err may be one value, whose message is
+		// replaced below: the cause is read first, from what it wraps.
+		cause := err.Error()
+		if gqlErr != nil {
+			cause = gqlErr.Err.Error()
+		}
 		e := graphql.DefaultErrorPresenter(ctx, err)
 		code := kg.ErrorCode(err)
 		e.Message = kg.ErrorMessage(err)
 		e.Extensions = map[string]any{"code": string(code)}
+		if id := kg.RequestID(ctx); id != "" && LoggedCause(code) {
+			e.Extensions["requestId"] = id
+		}
 		switch code {
 		case kg.Internal:
-			log.ErrorContext(ctx, "internal error", "path", e.Path.String(), "error", err.Error())
+			log.ErrorContext(ctx, "internal error", "path", e.Path.String(), "error", cause)
 		case kg.Unavailable:
-			log.WarnContext(ctx, "database unavailable", "path", e.Path.String(), "error", err.Error())
+			log.WarnContext(ctx, "database unavailable", "path", e.Path.String(), "error", cause)
 		}
 		return e
 	}
 }
+
+// LoggedCause reports whether errors of a code are logged with a cause the
+// client does not see, so the client is given the request's ID to name it.
+func LoggedCause(code kg.Code) bool { return code == kg.Internal || code == kg.Unavailable }
 
 // Recover turns a panic in a resolver into an INTERNAL error and logs the
 // stack; the client sees neither.

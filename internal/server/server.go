@@ -63,6 +63,7 @@ const (
 
 // New returns casegraph's HTTP handler.
 func New(o Options) http.Handler {
+	o.Log = slog.New(requestIDs{o.Log.Handler()})
 	var limiter *rateLimiter
 	if o.RateLimit > 0 {
 		limiter = newRateLimiter(o.RateLimit, o.RateBurst)
@@ -90,6 +91,7 @@ func New(o Options) http.Handler {
 		AllowOriginFunc: exactOrigins(o.CORSOrigins),
 		AllowedMethods:  []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders:  []string{"Content-Type", "Authorization", "Accept"},
+		ExposedHeaders:  []string{requestIDHeader, "Retry-After"},
 		MaxAge:          600,
 	})
 	return logRequests(o.Log, securityHeaders(c.Handler(mux)))
