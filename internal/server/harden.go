@@ -165,7 +165,9 @@ func nestedPast(data []byte, max int) int {
 			if depth++; depth > max {
 				return i
 			}
-		case c == '}' || c == ']':
+		case (c == '}' || c == ']') && depth > 0:
+			// A bracket that closes nothing is malformed JSON, the
+			// decoder's to refuse; it must not earn levels for later.
 			depth--
 		}
 	}
