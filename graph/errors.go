@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -16,13 +19,21 @@ import (
 
 // ErrorPresenter shows domain errors with their message and their code in
 // extensions.code. Anything else is logged and shown as INTERNAL, so no
-// Cypher, driver message or stack trace reaches a client.
+// Cypher, driver message or stack trace reaches a client. INTERNAL and
+// UNAVAILABLE errors are logged with their cause and the request's ID,
+// which the client gets in extensions.requestId to name the log line.
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
 			// Parse, validation and argument errors from gqlgen itself.
-			return graphql.DefaultErrorPresenter(ctx, err)
+			return shorten(graphql.DefaultErrorPresenter(ctx, err))
+		}
+		// gqlgen's error and err may be one value, whose message is
+		// replaced below: the cause is read first, from what it wraps.
+		cause := err.Error()
+		if gqlErr != nil {
+			cause = gqlErr.Err.Error()
 		}
 		e := graphql.DefaultErrorPresenter(ctx, err)
 		code := kg.ErrorCode(err)
@@ -32,15 +43,22 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			saved, retry := writeOutcome(code, kg.SavedOf(err))
 			e.Extensions["saved"], e.Extensions["retry"] = saved, retry
 		}
+		if id := kg.RequestID(ctx); id != "" && LoggedCause(code) {
+			e.Extensions["requestId"] = id
+		}
 		switch code {
 		case kg.Internal:
-			log.ErrorContext(ctx, "internal error", "path", e.Path.String(), "error", err.Error())
+			log.ErrorContext(ctx, "internal error", "path", e.Path.String(), "error", cause)
 		case kg.Unavailable:
-			log.WarnContext(ctx, "database unavailable", "path", e.Path.String(), "error", err.Error())
+			log.WarnContext(ctx, "database unavailable", "path", e.Path.String(), "error", cause)
 		}
 		return e
 	}
 }
+
+// LoggedCause reports whether errors of a code are logged with a cause the
+// client does not see, so the client is given the request's ID to name it.
+func LoggedCause(code kg.Code) bool { return code == kg.Internal || code == kg.Unavailable }
 
 // Recover turns a panic in a resolver into an INTERNAL error and logs the
 // stack; the client sees neither.
@@ -80,3 +98,40 @@ func writeOutcome(code kg.Code, saved kg.Saved) (string, string) {
 
 // transient are the codes of failures that may pass by themselves.
 var transient = map[kg.Code]bool{kg.Unavailable: true}
+
+// shownOfRequest is the most characters of a message, or of one step of
+// its path, that an error from the GraphQL parser or validator shows.
+const shownOfRequest = 200
+
+// shorten bounds what gqlgen's own errors repeat of the request. They name
+// the field, argument or variable at fault, which a client needs, but may
+// quote a whole token, a variable's value or an object's keys: those are
+// cut short, and characters that do not print (controls, bidirectional
+// and invisible formatting) are shown escaped, never as themselves.
+func shorten(e *gqlerror.Error) *gqlerror.Error {
+	e.Message = printable(e.Message)
+	for i, step := range e.Path {
+		if name, ok := step.(ast.PathName); ok {
+			e.Path[i] = ast.PathName(printable(string(name)))
+		}
+	}
+	return e
+}
+
+func printable(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, c := range s {
+		if n++; n > shownOfRequest {
+			b.WriteString("…")
+			break
+		}
+		if unicode.IsPrint(c) {
+			b.WriteRune(c)
+		} else {
+			q := strconv.QuoteRune(c)
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	return b.String()
+}

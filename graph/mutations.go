@@ -92,13 +92,21 @@ func section(t kg.EntityType) string {
 	return "entities"
 }
 
-// editOf says who makes a change and why, with the client's idempotency
-// key bound to this mutation and its arguments: the same key sent with
-// another change is refused, not answered with the first change's answer.
+// reasonText is what the reason for a change may hold: prose, as a note
+// in a case file may.
+var reasonText = kg.TextRule{Max: 2000, Prose: true}
+
+// editOf says who makes a change and why, refusing a reason that a case
+// file's note could not hold, with the client's idempotency key bound to
+// this mutation and its arguments: the same key sent with another change
+// is refused, not answered with the first change's answer.
 func editOf(ctx context.Context, reason, key *string) (kg.Edit, error) {
 	p, _ := kg.PrincipalFrom(ctx)
 	e := kg.Edit{Actor: p.Name}
 	if reason != nil {
+		if err := reasonText.Check(*reason); err != nil {
+			return kg.Edit{}, kg.Errorf(kg.Invalid, "reason %v", err)
+		}
 		e.Reason = *reason
 	}
 	if key == nil {
@@ -424,7 +432,7 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 		return nil, err
 	}
 	if !validFileName(name) {
-		return nil, kg.Errorf(kg.Invalid, "name: %q must be a plain file name ending in .yaml, such as mamai.yaml", name)
+		return nil, kg.Errorf(kg.Invalid, "name: %s must be a plain file name ending in .yaml, such as mamai.yaml", kg.Quote(name))
 	}
 	edit, err := editOf(ctx, reason, key)
 	if err != nil {
@@ -499,6 +507,11 @@ func valueOf(field string, v any) map[string]any {
 	return map[string]any{field: v}
 }
 
+// fileNameText is what a case file's name may hold: it is the origin of
+// every fact the file states, shown and exported with them.
+var fileNameText = kg.TextRule{Max: 200}
+
 func validFileName(name string) bool {
-	return strings.HasSuffix(name, ".yaml") && !strings.ContainsAny(name, "/\\") && !strings.HasPrefix(name, ".") && len(name) < 200
+	return strings.HasSuffix(name, ".yaml") && !strings.ContainsAny(name, "/\\") && !strings.HasPrefix(name, ".") &&
+		fileNameText.Check(name) == nil
 }

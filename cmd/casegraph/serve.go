@@ -56,9 +56,25 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4j
 	}
 	if err := store.WaitReady(ctx, cfg.Neo4jWait, log); err != nil {
 		_ = store.Close(context.Background())
+		if refused, ok := errors.AsType[*neo4jstore.LoginError](err); ok {
+			return nil, fmt.Errorf("%w\n%s", err, loginHint(refused.Failure, cfg))
+		}
 		return nil, fmt.Errorf("%w (is Neo4j running at %s? `make neo4j-start` starts a local one)", err, cfg.Neo4jURI)
 	}
 	return store, nil
+}
+
+// loginHint says which settings to fix when Neo4j refuses the login.
+func loginHint(f neo4jstore.LoginFailure, cfg config.Config) string {
+	switch {
+	case f == neo4jstore.TooManyFailures:
+		return fmt.Sprintf("Neo4j at %s refuses user %q for a while after failed logins in a row: check NEO4J_USER and NEO4J_PASSWORD, then try again in a few seconds", cfg.Neo4jURI, cfg.Neo4jUser)
+	case f == neo4jstore.PasswordExpired:
+		return fmt.Sprintf("the password of Neo4j user %q has expired: change it in Neo4j (ALTER CURRENT USER SET PASSWORD FROM ... TO ...), then set NEO4J_PASSWORD to the new one", cfg.Neo4jUser)
+	case cfg.Neo4jPassword == "":
+		return fmt.Sprintf("NEO4J_PASSWORD is not set, so casegraph logged in without authentication, which the Neo4j at %s does not allow: set NEO4J_PASSWORD (and NEO4J_USER, now %q) to the credentials of a Neo4j user", cfg.Neo4jURI, cfg.Neo4jUser)
+	}
+	return fmt.Sprintf("the Neo4j at %s refused user %q with the password in NEO4J_PASSWORD: check NEO4J_USER and NEO4J_PASSWORD (casegraph tries once, so Neo4j's limit on failed logins is not reached)", cfg.Neo4jURI, cfg.Neo4jUser)
 }
 
 // openMigrated opens the store, waits for Neo4j and applies the schema:

@@ -10,12 +10,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -255,7 +257,7 @@ func (c *checker) file(path string, src []byte) *File {
 		k, v := root.Content[i], root.Content[i+1]
 		// YAML forbids a key twice; an editor would keep only the last.
 		if seen[k.Value] {
-			c.addf(at(path, k), "field %q appears twice", k.Value)
+			c.addf(at(path, k), "field %s appears twice", kg.Quote(k.Value))
 			continue
 		}
 		seen[k.Value] = true
@@ -284,7 +286,7 @@ func (c *checker) file(path string, src []byte) *File {
 				}
 			}
 		default:
-			c.addf(at(path, k), "unknown top-level field %q: want version, sources, entities or relations", k.Value)
+			c.addf(at(path, k), "unknown top-level field %s: want version, sources, entities or relations", kg.Quote(k.Value))
 		}
 	}
 	if !seenVersion {
@@ -386,7 +388,7 @@ func (c *checker) mapping(path string, n *yaml.Node, what string) (map[string][2
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if _, dup := m[k.Value]; dup {
-			c.addf(at(path, k), "field %q appears twice", k.Value)
+			c.addf(at(path, k), "field %s appears twice", kg.Quote(k.Value))
 			continue
 		}
 		m[k.Value] = [2]*yaml.Node{k, v}
@@ -413,7 +415,7 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 		}
 		t, known := entityType(tn[1].Value)
 		if !known || t == kg.Source {
-			c.addf(at(path, tn[1]), "unknown entity type %q: want one of %s", tn[1].Value, typeNames(false))
+			c.addf(at(path, tn[1]), "unknown entity type %s: want one of %s", kg.Quote(tn[1].Value), typeNames(false))
 			return kg.Entity{}, false
 		}
 		typ = t
@@ -438,7 +440,7 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 		}
 		fd, known := lookup(fields, name)
 		if !known {
-			c.addf(at(path, kv[0]), "unknown field %q for %s: want one of %s", name, typ, fieldNames(fields))
+			c.addf(at(path, kv[0]), "unknown field %s for %s: want one of %s", kg.Quote(name), typ, fieldNames(fields))
 			okAll = false
 			continue
 		}
@@ -531,7 +533,7 @@ func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
 		}
 		fd, known := lookup(relationFields, name)
 		if !known {
-			c.addf(at(path, kv[0]), "unknown field %q for a relation: want one of %s", name, fieldNames(relationFields))
+			c.addf(at(path, kv[0]), "unknown field %s for a relation: want one of %s", kg.Quote(name), fieldNames(relationFields))
 			okAll = false
 			continue
 		}
@@ -556,7 +558,7 @@ func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
 	if tn, has := m["type"]; has {
 		s, known := kg.RelationSpec(kg.RelType(tn[1].Value))
 		if !known {
-			c.addf(at(path, tn[1]), "unknown relation type %q: want one of %s", tn[1].Value, relNames())
+			c.addf(at(path, tn[1]), "unknown relation type %s: want one of %s", kg.Quote(tn[1].Value), relNames())
 			okAll = false
 		}
 		spec = s
@@ -574,7 +576,7 @@ func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
 	if in, has := m["id"]; has {
 		l.ID = in[1].Value
 		if !relIDRE.MatchString(l.ID) {
-			c.addf(at(path, in[1]), "relation id %q: want rel/ followed by lower-case letters, digits and hyphens", l.ID)
+			c.addf(at(path, in[1]), "relation id %s: want rel/ followed by lower-case letters, digits and hyphens", kg.Quote(l.ID))
 			okAll = false
 		}
 	}
@@ -615,12 +617,16 @@ func (c *checker) checkLinkIDs(path string, f *File) {
 }
 
 func (c *checker) checkID(path string, n *yaml.Node, typ kg.EntityType) bool {
+	if k := utf8.RuneCountInString(n.Value); k > maxLine {
+		c.addf(at(path, n), "id is %d characters long: at most %d are allowed", k, maxLine)
+		return false
+	}
 	if n.Kind != yaml.ScalarNode || !kg.ValidID(n.Value) {
-		c.addf(at(path, n), "id %q: want %s/ followed by lower-case letters, digits and hyphens", n.Value, typ.Prefix())
+		c.addf(at(path, n), "id %s: want %s/ followed by lower-case letters, digits and hyphens", kg.Quote(n.Value), typ.Prefix())
 		return false
 	}
 	if t, _ := kg.TypeOfID(n.Value); t != typ {
-		c.addf(at(path, n), "id %q has the prefix of a %s, but the entity is a %s: want %s/...", n.Value, t, typ, typ.Prefix())
+		c.addf(at(path, n), "id %s has the prefix of a %s, but the entity is a %s: want %s/...", kg.Quote(n.Value), t, typ, typ.Prefix())
 		return false
 	}
 	return true
@@ -636,9 +642,18 @@ func (c *checker) citations(path string, entry *yaml.Node, m map[string][2]*yaml
 		c.addf(at(path, kv[1]), "cite must be a non-empty list of SOURCE-ID#pN")
 		return nil, false
 	}
+	if len(kv[1].Content) > maxItems {
+		c.addf(at(path, kv[1]), "cite has %d items: at most %d are allowed", len(kv[1].Content), maxItems)
+		return nil, false
+	}
 	var out []kg.Citation
 	ok := true
 	for _, n := range kv[1].Content {
+		if k := utf8.RuneCountInString(n.Value); k > maxLine {
+			c.addf(at(path, n), "a citation is %d characters long: at most %d are allowed", k, maxLine)
+			ok = false
+			continue
+		}
 		ct, err := kg.ParseCitation(n.Value)
 		if err != nil || n.Kind != yaml.ScalarNode {
 			c.addf(at(path, n), "%v", err)
@@ -661,17 +676,28 @@ func (c *checker) value(path string, n *yaml.Node, fd field, typ kg.EntityType) 
 		return n.Value, true
 	}
 	switch fd.kind {
-	case text, ref:
+	case text, ref, link:
 		s, ok := scalar()
-		if ok && strings.TrimSpace(s) == "" {
+		if !ok {
+			return nil, false
+		}
+		if strings.TrimSpace(s) == "" {
 			c.addf(at(path, n), "%s is empty", fd.name)
 			return nil, false
 		}
-		return s, ok
+		if err := fd.rule().Check(s); err != nil {
+			c.addf(at(path, n), "%s %v", fd.name, err)
+			return nil, false
+		}
+		if fd.kind == link && !webAddress(s) {
+			c.addf(at(path, n), "%s %s is not a web address: want http:// or https:// and a host, such as https://example.org/report", fd.name, kg.Quote(s))
+			return nil, false
+		}
+		return s, true
 	case enum:
 		s, ok := scalar()
 		if ok && !contains(fd.values, s) {
-			c.addf(at(path, n), "%s %q is not allowed: want one of %s", fd.name, s, strings.Join(fd.values, ", "))
+			c.addf(at(path, n), "%s %s is not allowed: want one of %s", fd.name, kg.Quote(s), strings.Join(fd.values, ", "))
 			return nil, false
 		}
 		return s, ok
@@ -681,7 +707,7 @@ func (c *checker) value(path string, n *yaml.Node, fd field, typ kg.EntityType) 
 			return nil, false
 		}
 		if n.Tag != "!!bool" {
-			c.addf(at(path, n), "%s must be true or false, not %q", fd.name, s)
+			c.addf(at(path, n), "%s must be true or false, not %s", fd.name, kg.Quote(s))
 			return nil, false
 		}
 		return s == "true", true
@@ -712,6 +738,10 @@ func (c *checker) value(path string, n *yaml.Node, fd field, typ kg.EntityType) 
 			c.addf(at(path, n), "%s must be a list", fd.name)
 			return nil, false
 		}
+		if len(n.Content) > maxItems {
+			c.addf(at(path, n), "%s has %d items: at most %d are allowed", fd.name, len(n.Content), maxItems)
+			return nil, false
+		}
 		var out []string
 		ok := true
 		for _, item := range n.Content {
@@ -721,7 +751,12 @@ func (c *checker) value(path string, n *yaml.Node, fd field, typ kg.EntityType) 
 				continue
 			}
 			if fd.values != nil && !contains(fd.values, item.Value) {
-				c.addf(at(path, item), "%s %q is not allowed: want one of %s", fd.name, item.Value, strings.Join(fd.values, ", "))
+				c.addf(at(path, item), "%s %s is not allowed: want one of %s", fd.name, kg.Quote(item.Value), strings.Join(fd.values, ", "))
+				ok = false
+				continue
+			}
+			if err := fd.rule().Check(item.Value); err != nil {
+				c.addf(at(path, item), "%s: an item %v", fd.name, err)
 				ok = false
 				continue
 			}
@@ -789,7 +824,7 @@ func (c *checker) resolve() {
 		t, ok := typeOf(r.id)
 		switch {
 		case !ok:
-			c.addf(r.pos, "%s: unknown id %q: define it in a case file of this import or import the file that does", r.what(), r.id)
+			c.addf(r.pos, "%s: unknown id %s: define it in a case file of this import or import the file that does", r.what(), kg.Quote(r.id))
 		case len(r.targets) > 0 && !containsType(r.targets, t):
 			c.addf(r.pos, "%s: %s is a %s, want %s", r.what(), r.id, t, typeList(r.targets))
 		}
@@ -798,7 +833,7 @@ func (c *checker) resolve() {
 	for _, ct := range c.cites {
 		t, ok := typeOf(ct.c.Source)
 		if !ok {
-			c.addf(ct.pos, "citation of unknown source %q: add it under sources:", ct.c.Source)
+			c.addf(ct.pos, "citation of unknown source %s: add it under sources:", kg.Quote(ct.c.Source))
 			continue
 		}
 		if t != kg.Source {
@@ -846,6 +881,15 @@ func countParagraphs(path string) (int, error) {
 		}
 	}
 	return n, sc.Err()
+}
+
+// webAddress reports whether s is an absolute http or https URL with a
+// host: a source's url is a link readers follow, so javascript:, data: and
+// file: addresses have no place in it, nor a user name before the host
+// (https://trusted.example@elsewhere.example leads elsewhere).
+func webAddress(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil && u.Opaque == ""
 }
 
 func lookup(fields []field, name string) (field, bool) {

@@ -367,3 +367,64 @@ func TestSyntaxErrorInALargeFile(t *testing.T) {
 		t.Errorf("error at line %d, want 4, where the flow list opens and never closes", wantLine)
 	}
 }
+
+// Text that would let a name pass for another, hide text or reorder what a
+// reader sees is refused where it stands, as are values past their limit
+// and links that are not web addresses.
+func TestTextFieldsAreChecked(t *testing.T) {
+	person := func(fields string) string { // person/b's own fields start at line 14
+		return malformedPerson + "  - id: person/b\n    type: Person\n" + fields + "    cite: [source/report#p1]\n"
+	}
+	source := func(fields string) string { // source/b's own fields start at line 10
+		return strings.Replace(malformedPerson, "entities:\n", "  - id: source/b\n    title: B\n    publisher: B\n"+fields+"entities:\n", 1)
+	}
+	tests := []struct {
+		name, file string
+		at         string // line:column of the one problem
+		want       string
+	}{
+		{"zero-width space in a name", person(`    name: "Zhanbolat\u200bMamai"` + "\n"), "14:11", "name has U+200B at character 10, an invisible character"},
+		{"right-to-left override in an alias", person("    name: B\n    aliases: [Mamai, \"\\u202eiamaM\"]\n"), "15:22", "aliases: an item has U+202E at character 1, a bidirectional control"},
+		{"control character in a note", person("    name: B\n    note: \"a bell\\a\"\n"), "15:11", "note has U+0007 at character 7, a control character"},
+		{"line break in a name", person("    name: \"Zhanbolat\\nMamai\"\n"), "14:11", "name has U+000A at character 10, a line break or tab"},
+		{"no-break space in a name", person("    name: \"Zhanbolat\\u00a0Mamai\"\n"), "14:11", "a space other than the ordinary one"},
+		{"Cyrillic letter in a Latin name", person("    name: Zhanbolat M\u0430mai\n"), "14:11", "mixes Latin and Cyrillic letters"},
+		{"name too long", person("    name: " + strings.Repeat("A", 201) + "\n"), "14:11", "name is 201 characters long: at most 200 are allowed"},
+		{"description too long", person("    name: B\n    description: " + strings.Repeat("a", 2001) + "\n"), "15:18", "description is 2001 characters long: at most 2000"},
+		{"note too long", person("    name: B\n    note: " + strings.Repeat("a", 10001) + "\n"), "15:11", "note is 10001 characters long: at most 10000"},
+		{"too many aliases", person("    name: B\n    aliases: [" + strings.Repeat("A, ", 100) + "A]\n"), "15:14", "aliases has 101 items: at most 100"},
+		{"id too long", malformedPerson + "  - id: person/" + strings.Repeat("b", 200) + "\n    type: Person\n    name: B\n    cite: [source/report#p1]\n", "12:9", "id is 207 characters long: at most 200"},
+		{"javascript: url", source("    url: javascript:alert(document.cookie)\n"), "10:10", `url "javascript:alert(document.cookie)" is not a web address: want http:// or https://`},
+		{"data: url", source("    url: \"data:text/html,<script>alert(1)</script>\"\n"), "10:10", "is not a web address"},
+		{"url without a host", source("    url: https:///report\n"), "10:10", "is not a web address"},
+		{"url with a user before the host", source("    url: https://iphr.org@evil.example/report\n"), "10:10", "is not a web address"},
+		{"long unknown value is cut short", person("    name: B\n    occupations: [" + strings.Repeat("x", 1000) + "]\n"), "15:19", `occupations "` + strings.Repeat("x", 64) + `"… is not allowed`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("a.yaml", []byte(tt.file))
+			var ps Problems
+			if !errors.As(err, &ps) || len(ps) != 1 {
+				t.Fatalf("want one problem at %s, got %v", tt.at, err)
+			}
+			if got := ps[0].String(); !strings.HasPrefix(got, "a.yaml:"+tt.at+": ") || !strings.Contains(got, tt.want) {
+				t.Errorf("got\n%s\nwant a problem at %s saying %q", got, tt.at, tt.want)
+			}
+		})
+	}
+}
+
+// Notes and descriptions keep their line breaks and tabs; other text and
+// web addresses in every form a source gives them are accepted.
+func TestTextFieldsAccept(t *testing.T) {
+	file := strings.Replace(malformedPerson, "    name: A\n", "    name: Жанболат Мамай\n    aliases: [Zhanbolat Mamai, Jañbolat Mamai, \"Мамай (Mamai)\"]\n"+
+		"    description: |\n      One line.\n      \tAnother, indented by a tab.\n    note: \"Tab\\tand\\nline break; 10\\u00a0000 tenge.\"\n", 1)
+	file = strings.Replace(file, "    file: report.txt\n", "    file: report.txt\n    url: HTTPS://example.org/%D0%BE%D1%82%D1%87%D0%B5%D1%82?id=1#p2\n", 1)
+	f, err := Parse("a.yaml", []byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Batch.Entities[1].Props["description"]; got != "One line.\n\tAnother, indented by a tab.\n" {
+		t.Errorf("description %q lost its line breaks or tab", got)
+	}
+}

@@ -18,6 +18,7 @@ const (
 	citationPattern = `^source/` + slugPattern + `#p[1-9][0-9]*$`
 	datePattern     = `^((before|after) )?[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?\??$`
 	durationPattern = `^(P([0-9]+Y([0-9]+M)?|[0-9]+M)|life|sentence)$`
+	linkPattern     = `^[Hh][Tt][Tt][Pp][Ss]?://[^/@\s]+([/?#]|$)`
 )
 
 // JSONSchema returns the draft 2020-12 JSON Schema of a case file, indented
@@ -54,7 +55,8 @@ func schema() object {
 			{"description", "the paragraphs that state the fact: SOURCE-ID#pN"},
 			{"type", "array"},
 			{"minItems", 1},
-			{"items", object{{"type", "string"}, {"pattern", citationPattern}}},
+			{"maxItems", maxItems},
+			{"items", object{{"type", "string"}, {"pattern", citationPattern}, {"maxLength", maxLine}}},
 		}},
 		{"source", sourceSchema()},
 		{"entity", entitySchema()},
@@ -192,13 +194,15 @@ func fieldSchema(fd field) object {
 	}
 	switch fd.kind {
 	case text:
-		s = append(s, textSchema()...)
+		s = append(s, textSchema(fd.rule().Max)...)
+	case link:
+		s = append(s, member{"type", "string"}, member{"pattern", linkPattern}, member{"maxLength", fd.rule().Max})
 	case words:
-		item := textSchema()
+		item := textSchema(fd.rule().Max)
 		if fd.values != nil {
 			item = object{{"enum", fd.values}}
 		}
-		s = append(s, member{"type", "array"}, member{"items", item})
+		s = append(s, member{"type", "array"}, member{"maxItems", maxItems}, member{"items", item})
 	case date:
 		s = append(s, member{"$ref", "#/$defs/date"})
 	case duration:
@@ -210,15 +214,18 @@ func fieldSchema(fd field) object {
 	case ref:
 		s = append(s, idSchema("", fd.targets...)...)
 	case refs:
-		s = append(s, member{"type", "array"}, member{"items", idSchema("", fd.targets...)})
+		s = append(s, member{"type", "array"}, member{"maxItems", maxItems}, member{"items", idSchema("", fd.targets...)})
 	}
 	return s
 }
 
-// textSchema accepts any non-blank scalar: YAML reads an unquoted 274 as a
-// number, and Load takes it as text.
-func textSchema() object {
-	return object{{"type", []string{"string", "number"}}, {"pattern", `\S`}}
+// textSchema accepts any non-blank scalar of up to max characters: YAML
+// reads an unquoted 274 as a number, and Load takes it as text. The
+// characters Load refuses (controls, invisible and bidirectional
+// formatting) are not in the schema: a pattern naming them would have to
+// hold them, invisible, in the file.
+func textSchema(max int) object {
+	return object{{"type", []string{"string", "number"}}, {"pattern", `\S`}, {"maxLength", max}}
 }
 
 func idSchema(doc string, types ...kg.EntityType) object {
@@ -226,7 +233,7 @@ func idSchema(doc string, types ...kg.EntityType) object {
 	if doc != "" {
 		s = append(s, member{"description", doc})
 	}
-	return append(s, member{"type", "string"}, member{"pattern", idPattern(types)})
+	return append(s, member{"type", "string"}, member{"pattern", idPattern(types)}, member{"maxLength", maxLine})
 }
 
 // idPattern matches the IDs of entities of the given types.

@@ -14,6 +14,32 @@ const (
 	enum
 	ref  // the ID of another entity: becomes a relationship
 	refs // a list of IDs
+	link // a web address: http or https
+)
+
+// Limits of text values, in characters (Unicode code points), and of
+// lists; docs/case-files.md lists them. They leave room well beyond the
+// bundled files, whose longest values are: a name 81 characters, an alias
+// 60, a title 111, a URL 219, a description 274, a note 378, and 7 items
+// in a list.
+const (
+	maxLine        = 200    // a name, an alias, an ID and any other one-line value
+	maxTitle       = 500    // a source's or an article's title
+	maxURL         = 2000   // a source's url
+	maxDescription = 2000   // one sentence, or a few
+	maxProse       = 10_000 // notes, allegations, outcomes
+	maxItems       = 100    // items of a list
+)
+
+// The text rules of the fields; a field without one is a line of up to
+// maxLine characters.
+var (
+	lineText        = kg.TextRule{Max: maxLine}
+	nameText        = kg.TextRule{Max: maxLine, Name: true}
+	titleText       = kg.TextRule{Max: maxTitle}
+	urlText         = kg.TextRule{Max: maxURL}
+	descriptionText = kg.TextRule{Max: maxDescription, Prose: true}
+	proseText       = kg.TextRule{Max: maxProse, Prose: true}
 )
 
 // field describes one field of a source, entity or relation. For ref and
@@ -30,6 +56,15 @@ type field struct {
 	rel       kg.RelType
 	reverse   bool
 	edgeProps []string
+	text      kg.TextRule // for text, words, ref, refs and link fields; zero is lineText
+}
+
+// rule is the text rule of the field's values.
+func (f field) rule() kg.TextRule {
+	if f.text == (kg.TextRule{}) {
+		return lineText
+	}
+	return f.text
 }
 
 var (
@@ -44,11 +79,11 @@ var (
 var commonFields = []field{
 	{name: "id", kind: text, required: true, doc: "stable ID: kind/slug"},
 	{name: "type", kind: text, required: true, doc: "the entity type"},
-	{name: "name", kind: text, required: true, doc: "the name most sources use"},
-	{name: "aliases", kind: words, doc: "other names, spellings and transliterations"},
-	{name: "description", kind: text, doc: "one sentence in our own words"},
+	{name: "name", kind: text, required: true, text: nameText, doc: "the name most sources use"},
+	{name: "aliases", kind: words, text: nameText, doc: "other names, spellings and transliterations"},
+	{name: "description", kind: text, text: descriptionText, doc: "one sentence in our own words"},
 	{name: "contested", kind: boolean, doc: "sources disagree about it; say how in note"},
-	{name: "note", kind: text, doc: "anything a reader should know about the claim"},
+	{name: "note", kind: text, text: proseText, doc: "anything a reader should know about the claim"},
 }
 
 // typeFields are the fields of each entity type beyond the common ones.
@@ -78,7 +113,7 @@ var typeFields = map[kg.EntityType][]field{
 		{name: "part", kind: text},
 		{name: "item", kind: text},
 		{name: "parent", kind: ref, targets: []kg.EntityType{kg.LegalArticle}, rel: kg.PartOf, doc: "the article a part belongs to"},
-		{name: "title", kind: text, doc: "the article's subject in our own words"},
+		{name: "title", kind: text, text: titleText, doc: "the article's subject in our own words"},
 	},
 	kg.Place: {
 		{name: "kind", kind: enum, values: []string{"country", "region", "city", "district", "site"}},
@@ -100,11 +135,11 @@ var typeFields = map[kg.EntityType][]field{
 		{name: "case", kind: ref, required: true, targets: []kg.EntityType{kg.Case}, rel: kg.HasCharge, reverse: true},
 		{name: "defendant", kind: ref, required: true, targets: []kg.EntityType{kg.Person}, rel: kg.ChargedWith, reverse: true},
 		{name: "article", kind: ref, targets: []kg.EntityType{kg.LegalArticle}, rel: kg.UnderArticle},
-		{name: "allegation", kind: text, doc: "what the charge alleges, in our own words"},
+		{name: "allegation", kind: text, text: proseText, doc: "what the charge alleges, in our own words"},
 		{name: "status", kind: enum, required: true, values: chargeState},
 		{name: "date", kind: date, doc: "when the charge was brought or last changed"},
 		{name: "verdict", kind: enum, values: []string{"guilty", "not-guilty", "pending", "none"}},
-		{name: "outcome", kind: text},
+		{name: "outcome", kind: text, text: proseText},
 		{name: "accuser", kind: ref, targets: []kg.EntityType{kg.Organisation}, rel: kg.BroughtBy},
 		{name: "supersedes", kind: ref, targets: []kg.EntityType{kg.Charge}, rel: kg.Supersedes, edgeProps: []string{"change", "changeDate"}},
 		{name: "change", kind: enum, values: []string{"reclassified", "re-initiated", "merged"}, doc: "how this charge replaced the one it supersedes"},
@@ -137,14 +172,14 @@ var typeFields = map[kg.EntityType][]field{
 // sourceFields are the fields of an entry under sources:.
 var sourceFields = []field{
 	{name: "id", kind: text, required: true},
-	{name: "title", kind: text, required: true, doc: "the document's title, or a description where it has none"},
+	{name: "title", kind: text, required: true, text: titleText, doc: "the document's title, or a description where it has none"},
 	{name: "publisher", kind: text, required: true, doc: "the publisher as the document names itself"},
 	{name: "publishedBy", kind: ref, targets: []kg.EntityType{kg.Organisation}, rel: kg.PublishedBy},
 	{name: "date", kind: date},
-	{name: "url", kind: text},
+	{name: "url", kind: link, text: urlText, doc: "the document's web address: http or https"},
 	{name: "file", kind: text, doc: "the file under the sources directory"},
 	{name: "language", kind: text, doc: "ISO 639-1 code"},
-	{name: "note", kind: text},
+	{name: "note", kind: text, text: proseText},
 }
 
 // relationFields are the fields of an entry under relations:.
@@ -159,7 +194,7 @@ var relationFields = []field{
 	{name: "date", kind: date},
 	{name: "status", kind: text},
 	{name: "assessment", kind: enum, values: assessments},
-	{name: "note", kind: text},
+	{name: "note", kind: text, text: proseText},
 	{name: "contested", kind: boolean},
 }
 

@@ -243,7 +243,7 @@ func valueNode(fd field, v any) (*yaml.Node, error) {
 		return nil, fmt.Errorf("field %s: cannot write %T %v", fd.name, v, v)
 	}
 	switch fd.kind {
-	case text, enum:
+	case text, enum, link:
 		if s, ok := v.(string); ok {
 			return str(s), nil
 		}

@@ -107,7 +107,11 @@ func parse(v map[string]*string) (Config, error) {
 		PprofAddr:     *v["CASEGRAPH_PPROF_ADDR"],
 	}
 	var errs []error
-	c.CORSOrigins = list(*v["CASEGRAPH_CORS_ORIGINS"])
+	origins, err := corsOrigins(list(*v["CASEGRAPH_CORS_ORIGINS"]))
+	if err != nil {
+		errs = append(errs, fmt.Errorf("CASEGRAPH_CORS_ORIGINS: %w", err))
+	}
+	c.CORSOrigins = origins
 	c.Data = list(*v["CASEGRAPH_DATA"])
 	if err := c.LogLevel.UnmarshalText([]byte(*v["CASEGRAPH_LOG_LEVEL"])); err != nil {
 		errs = append(errs, fmt.Errorf("CASEGRAPH_LOG_LEVEL: %q is not one of debug, info, warn, error", *v["CASEGRAPH_LOG_LEVEL"]))
@@ -180,6 +184,38 @@ func list(s string) []string {
 		}
 	}
 	return out
+}
+
+// corsOrigins checks and normalises the origins browsers may call the API
+// from. Each must be an origin as a browser writes it in its Origin header
+// (scheme, host and a port other than the default), since it is compared
+// exactly. "*", wildcards and "null" are refused: they would let any web
+// site, or any sandboxed page, read the API through its visitors'
+// browsers, including a service reachable only from their network.
+func corsOrigins(raw []string) ([]string, error) {
+	out := make([]string, 0, len(raw))
+	for _, o := range raw {
+		switch {
+		case o == "*":
+			return nil, errors.New(`"*" would let every web site read the API through its visitors' browsers; list the origins of the front ends that call it, such as https://desk.example.org`)
+		case strings.Contains(o, "*"):
+			return nil, fmt.Errorf("%q: wildcards are not supported; list each origin, such as https://desk.example.org", o)
+		case strings.EqualFold(o, "null"):
+			return nil, errors.New(`"null" is the origin of sandboxed pages and local files, which any site can create; list real origins, such as https://desk.example.org`)
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+			return nil, fmt.Errorf("%q is not an origin: want scheme://host[:port] as a browser sends it, such as https://desk.example.org", o)
+		}
+		host := strings.ToLower(u.Host)
+		// Browsers leave the default port out of Origin.
+		if port := u.Port(); port == map[string]string{"http": "80", "https": "443"}[u.Scheme] {
+			host = strings.TrimSuffix(host, ":"+port)
+		}
+		out = append(out, u.Scheme+"://"+host)
+	}
+	return out, nil
 }
 
 func validScheme(s string) bool {

@@ -154,3 +154,44 @@ func TestHardeningSettings(t *testing.T) {
 		})
 	}
 }
+
+// CORS origins are compared exactly, so each must be an origin as a
+// browser sends it; what would open the API to every site is refused.
+func TestCORSOrigins(t *testing.T) {
+	tests := []struct {
+		value string
+		want  string // the origins as parsed, or the error's text
+		ok    bool
+	}{
+		{"", "", true},
+		{"https://desk.example.org, http://127.0.0.1:5173", "https://desk.example.org http://127.0.0.1:5173", true},
+		{"HTTPS://Desk.Example.org:443/", "https://desk.example.org", true},
+		{"http://[::1]:80", "http://[::1]", true},
+		{"https://desk.example.org:8443", "https://desk.example.org:8443", true},
+		{"*", `"*" would let every web site read the API`, false},
+		{"https://desk.example.org,*", `"*" would let every web site read the API`, false},
+		{"https://*.example.org", "wildcards are not supported", false},
+		{"null", `"null" is the origin of sandboxed pages`, false},
+		{"desk.example.org", "is not an origin", false},
+		{"https://desk.example.org/app", "is not an origin", false},
+		{"ftp://desk.example.org", "is not an origin", false},
+		{"https://user@desk.example.org", "is not an origin", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			c, err := load(t, map[string]string{"CASEGRAPH_CORS_ORIGINS": tt.value})
+			if !tt.ok {
+				if err == nil || !strings.Contains(err.Error(), "CASEGRAPH_CORS_ORIGINS") || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("error %v, want CASEGRAPH_CORS_ORIGINS: ...%s...", err, tt.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(c.CORSOrigins, " "); got != tt.want {
+				t.Errorf("CORSOrigins %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -97,7 +97,10 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // WaitReady pings Neo4j with exponential backoff until it answers or maxWait
-// has passed, logging what it waits for.
+// has passed, logging what it waits for. A refused login ends it at once
+// with a *LoginError: waiting does not change credentials, and every
+// attempt counts towards Neo4j's limit on failed logins, which would lock
+// the user out for the right password too.
 func (s *Store) WaitReady(ctx context.Context, maxWait time.Duration, log *slog.Logger) error {
 	ctx, cancel := context.WithTimeout(ctx, maxWait)
 	defer cancel()
@@ -108,6 +111,9 @@ func (s *Store) WaitReady(ctx context.Context, maxWait time.Duration, log *slog.
 		cancelPing()
 		if err == nil {
 			return nil
+		}
+		if _, refused := errors.AsType[*LoginError](err); refused {
+			return err
 		}
 		log.Info("waiting for Neo4j", "database", s.db, "attempt", attempt, "retry_in", delay.String(), "error", errorText(err))
 		select {
@@ -139,6 +145,37 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
 }
 
+// LoginError is in an error's chain when Neo4j refused casegraph's login.
+type LoginError struct {
+	Failure LoginFailure
+	Err     error // Neo4j's answer
+}
+
+// LoginFailure says why Neo4j refused a login.
+type LoginFailure int
+
+const (
+	// BadCredentials: the user or the password is wrong, or missing where
+	// Neo4j requires authentication.
+	BadCredentials LoginFailure = iota
+	// TooManyFailures: Neo4j refuses the user for a while after failed
+	// logins in a row, whatever the password.
+	TooManyFailures
+	// PasswordExpired: the password must be changed before the user may
+	// do anything else.
+	PasswordExpired
+)
+
+func (e *LoginError) Error() string { return "Neo4j refused the login: " + e.Err.Error() }
+func (e *LoginError) Unwrap() error { return e.Err }
+
+// loginFailures are the Neo4j status codes of a refused login.
+var loginFailures = map[string]LoginFailure{
+	"Neo.ClientError.Security.Unauthorized":            BadCredentials,
+	"Neo.ClientError.Security.AuthenticationRateLimit": TooManyFailures,
+	"Neo.ClientError.Security.CredentialsExpired":      PasswordExpired,
+}
+
 // translate maps driver and server errors to domain errors. The message is
 // what a client may see; the cause stays for the logs.
 func translate(err error, message string) error {
@@ -151,7 +188,10 @@ func translate(err error, message string) error {
 	}
 	var n4e *neo4j.Neo4jError
 	if errors.As(err, &n4e) {
+		failure, refused := loginFailures[n4e.Code]
 		switch {
+		case refused:
+			return kg.Wrap(kg.Unavailable, &LoginError{Failure: failure, Err: err}, "casegraph cannot log in to Neo4j")
 		case strings.HasPrefix(n4e.Code, "Neo.ClientError.Security."):
 			return kg.Wrap(kg.Unavailable, err, "casegraph cannot log in to Neo4j")
 		case n4e.Code == "Neo.ClientError.Database.DatabaseNotFound":

@@ -218,15 +218,25 @@ func Exec(tb testing.TB, uri, query string, params map[string]any) []*neo4j.Reco
 // Server is a private Neo4j, run by the project's launcher script, that a
 // test may stop and start on the same data.
 type Server struct {
-	URI  string
-	root string
-	data string // NEO4J_DATA_DIR, where the launcher writes neo4j.pid
-	env  []string
+	URI      string
+	Password string // of the neo4j user; "" when authentication is off
+	root     string
+	data     string // NEO4J_DATA_DIR, where the launcher writes neo4j.pid
+	env      []string
+}
+
+// LaunchOption changes how Launch starts a server.
+type LaunchOption func(*Server)
+
+// WithPassword turns authentication on, with password (8 characters or
+// more) for the neo4j user. Servers start without authentication.
+func WithPassword(password string) LaunchOption {
+	return func(s *Server) { s.Password = password }
 }
 
 // Launch starts a private Neo4j on a free loopback port with a throwaway
 // data directory; it is stopped when the test ends.
-func Launch(tb testing.TB) *Server {
+func Launch(tb testing.TB, opts ...LaunchOption) *Server {
 	tb.Helper()
 	Require(tb) // private servers are integration tests too: skip or fail alike
 	root, err := RepoRoot()
@@ -236,21 +246,32 @@ func Launch(tb testing.TB) *Server {
 	port := FreePort(tb)
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	data := tb.TempDir()
-	s := &Server{
-		URI:  "bolt://" + addr,
-		root: root,
-		data: data,
-		env: append(os.Environ(),
-			"NEO4J_BOLT_ADDRESS="+addr,
-			"NEO4J_DATA_DIR="+data,
-			"NEO4J_AUTH=none",
-			"NEO4J_HEAP=512m",
-			"NEO4J_PAGECACHE=64m",
-		),
+	s := &Server{URI: "bolt://" + addr, root: root, data: data}
+	for _, o := range opts {
+		o(s)
 	}
+	auth := "none"
+	if s.Password != "" {
+		auth = s.Password
+	}
+	s.env = append(os.Environ(),
+		"NEO4J_BOLT_ADDRESS="+addr,
+		"NEO4J_DATA_DIR="+data,
+		"NEO4J_AUTH="+auth,
+		"NEO4J_HEAP=512m",
+		"NEO4J_PAGECACHE=64m",
+	)
 	tb.Cleanup(func() { s.script(tb, "stop") })
 	s.Start(tb)
 	return s
+}
+
+// auth is what a driver logs in to the server with.
+func (s *Server) auth() neo4j.AuthToken {
+	if s.Password == "" {
+		return neo4j.NoAuth()
+	}
+	return neo4j.BasicAuth("neo4j", s.Password, "")
 }
 
 // Start starts the server (again) and waits until it answers a query:
@@ -260,7 +281,7 @@ func Launch(tb testing.TB) *Server {
 func (s *Server) Start(tb testing.TB) {
 	tb.Helper()
 	s.script(tb, "start")
-	d, err := neo4j.NewDriverWithContext(s.URI, neo4j.NoAuth())
+	d, err := neo4j.NewDriverWithContext(s.URI, s.auth())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/casegraph/casegraph/graph"
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -78,9 +79,12 @@ func refuse(w http.ResponseWriter, r *http.Request, status int, code kg.Code, me
 
 // answerError writes one GraphQL-shaped error; extensions must hold its code.
 func answerError(w http.ResponseWriter, r *http.Request, status int, message string, extensions map[string]any) {
+	code, _ := extensions["code"].(string)
 	if info := infoFrom(r.Context()); info != nil {
-		code, _ := extensions["code"].(string)
 		info.errorCodes = append(info.errorCodes, code)
+	}
+	if id := kg.RequestID(r.Context()); id != "" && graph.LoggedCause(kg.Code(code)) {
+		extensions["requestId"] = id
 	}
 	writeJSON(w, status, map[string]any{"errors": []map[string]any{{
 		"message":    message,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/casegraph/casegraph/graph/model"
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -71,10 +73,29 @@ func securityHeaders(next http.Handler) http.Handler {
 // readBody reads a POST body whole, within the limit limitBody set, and
 // refuses a JSON array: gqlgen would answer a batch with a decoding error
 // that does not say what is wrong. It reads here rather than in gqlgen so
-// a body over the limit without a declared length also gets a 413.
+// a body over the limit without a declared length also gets a 413. JSON
+// nested deeper than model.MaxJSONDepth is refused here too, in a GET
+// request's variables and extensions as in a POST body, before a decoder
+// walks it.
 func readBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
+			// gqlgen answers a malformed query string with the parser's
+			// error, which quotes it.
+			query, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				answerError(w, r, http.StatusBadRequest,
+					"the query string is not valid URL encoding: percent-encode %, & and ; inside values",
+					map[string]any{"code": string(kg.Invalid)})
+				return
+			}
+			for _, param := range []string{"variables", "extensions"} {
+				for _, v := range query[param] {
+					if tooDeep(w, r, "the "+param+" parameter", []byte(v)) {
+						return
+					}
+				}
+			}
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -97,9 +118,60 @@ func readBody(next http.Handler) http.Handler {
 				map[string]any{"code": string(kg.Invalid), "limit": "batch"})
 			return
 		}
+		if tooDeep(w, r, "the request body", body) {
+			return
+		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// tooDeep answers a request whose JSON, what, nests deeper than
+// model.MaxJSONDepth with 400, saying at which byte, and reports whether
+// it did.
+func tooDeep(w http.ResponseWriter, r *http.Request, what string, data []byte) bool {
+	at := nestedPast(data, model.MaxJSONDepth)
+	if at < 0 {
+		return false
+	}
+	answerError(w, r, http.StatusBadRequest,
+		fmt.Sprintf("%s nests JSON more than %d levels deep, at byte %d: send at most %d", what, model.MaxJSONDepth, at, model.MaxJSONDepth),
+		map[string]any{"code": string(kg.Invalid), "limit": "jsonDepth", "max": model.MaxJSONDepth})
+	return true
+}
+
+// nestedPast returns the offset of the first bracket in data that opens a
+// (max+1)th level of JSON objects and lists, or -1. It counts brackets
+// outside strings and checks nothing else, leaving malformed JSON to the
+// decoder: one pass over the bytes, which stops at the first level too
+// many.
+func nestedPast(data []byte, max int) int {
+	depth := 0
+	inString, escaped := false, false
+	for i, c := range data {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			if depth++; depth > max {
+				return i
+			}
+		case (c == '}' || c == ']') && depth > 0:
+			// A bracket that closes nothing is malformed JSON, the
+			// decoder's to refuse; it must not earn levels for later.
+			depth--
+		}
+	}
+	return -1
 }
 
 // noIntrospection refuses operations that ask for __schema or __type, so

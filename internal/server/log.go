@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"time"
@@ -49,12 +50,23 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logRequests writes one structured line per request with its duration and
+// requestIDHeader carries a request's ID in its answer.
+const requestIDHeader = "X-Request-ID"
+
+// logRequests gives every request an ID, answered in X-Request-ID, and
+// writes one structured line per request with its ID, duration and
 // outcome.
+//
+// The ID is always made here, never taken from the client's own
+// X-Request-ID: an ID a client chooses could repeat another request's and
+// so tie its log lines to errors it did not cause, and would carry the
+// client's text into the logs.
 func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ctx, trips := kg.WithRoundTrips(r.Context())
+		id := rand.Text()
+		w.Header().Set(requestIDHeader, id)
+		ctx, trips := kg.WithRoundTrips(kg.WithRequestID(r.Context(), id))
 		info := &requestInfo{}
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(ctx, infoKey{}, info)))
@@ -90,6 +102,24 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		if n := trips.Load(); n > 0 {
 			attrs = append(attrs, slog.Int64("db_statements", n))
 		}
-		log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+		log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 	})
 }
+
+// requestIDs adds the ID of the request to every record logged under its
+// context: the request's line, and the errors and warnings logged while
+// answering it.
+type requestIDs struct{ slog.Handler }
+
+func (h requestIDs) Handle(ctx context.Context, r slog.Record) error {
+	if id := kg.RequestID(ctx); id != "" {
+		r.AddAttrs(slog.String("request_id", id))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h requestIDs) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return requestIDs{h.Handler.WithAttrs(attrs)}
+}
+
+func (h requestIDs) WithGroup(name string) slog.Handler { return requestIDs{h.Handler.WithGroup(name)} }

@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -12,6 +14,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/casegraph/casegraph/internal/kg"
 )
 
 const (
@@ -45,7 +49,7 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	dec.UseNumber()
 	if err := dec.Decode(&params); err != nil {
 		w.WriteHeader(http.StatusBadRequest)
-		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("json request body could not be decoded: %+v body:%s", err, body)}))
+		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{{Message: bodyError(err), Extensions: map[string]any{"code": string(kg.Invalid)}}}))
 		return
 	}
 	params.Headers = r.Header
@@ -64,6 +68,28 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	writeResponse(w, responses(ctx))
+}
+
+// bodyError says why a body is not a GraphQL request without quoting it:
+// gqlgen's message repeated the whole body, and whatever a client sent
+// (or was made to send) would come back in the answer and any log of it.
+func bodyError(err error) string {
+	const want = "want a JSON object with query, and optionally operationName, variables and extensions"
+	var syntax *json.SyntaxError
+	var wrongType *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("the request body is not valid JSON (at byte %d): %s", syntax.Offset, want)
+	case errors.As(err, &wrongType) && wrongType.Field != "":
+		return fmt.Sprintf("the request body's %s is a JSON %s: %s", wrongType.Field, wrongType.Value, want)
+	case errors.As(err, &wrongType):
+		return fmt.Sprintf("the request body is a JSON %s: %s", wrongType.Value, want)
+	case errors.Is(err, io.EOF):
+		return "the request body is empty: " + want
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the request body ends inside its JSON: " + want
+	}
+	return "the request body is not a GraphQL request: " + want
 }
 
 // responseType picks the answer's media type from an Accept header as

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -36,7 +37,7 @@ type Options struct {
 	Resolver       *graph.Resolver
 	Ready          func(ctx context.Context) error // answers whether the database answers
 	Log            *slog.Logger
-	CORSOrigins    []string
+	CORSOrigins    []string // origins browsers may call the API from, compared exactly; none means none
 	Playground     bool
 	RequestTimeout time.Duration
 
@@ -62,6 +63,7 @@ const (
 
 // New returns casegraph's HTTP handler.
 func New(o Options) http.Handler {
+	o.Log = slog.New(requestIDs{o.Log.Handler()})
 	var limiter *rateLimiter
 	if o.RateLimit > 0 {
 		limiter = newRateLimiter(o.RateLimit, o.RateBurst)
@@ -86,12 +88,24 @@ func New(o Options) http.Handler {
 		mux.Handle("GET /assets/", http.StripPrefix("/assets/", assetHandler()))
 	}
 	c := cors.New(cors.Options{
-		AllowedOrigins: o.CORSOrigins,
-		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept"},
-		MaxAge:         600,
+		AllowOriginFunc: exactOrigins(o.CORSOrigins),
+		AllowedMethods:  []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders:  []string{"Content-Type", "Authorization", "Accept"},
+		ExposedHeaders:  []string{requestIDHeader, "Retry-After"},
+		MaxAge:          600,
 	})
 	return logRequests(o.Log, securityHeaders(c.Handler(mux)))
+}
+
+// exactOrigins allows the listed origins and nothing else. rs/cors reads
+// an empty AllowedOrigins as every origin and "*" or "https://*.x" in it as
+// patterns; a function of our own keeps "none configured" meaning none.
+func exactOrigins(origins []string) func(string) bool {
+	allowed := make(map[string]bool, len(origins))
+	for _, o := range origins {
+		allowed[strings.ToLower(o)] = true
+	}
+	return func(origin string) bool { return allowed[strings.ToLower(origin)] }
 }
 
 func graphQL(o Options) http.Handler {
