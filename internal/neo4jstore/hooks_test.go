@@ -11,3 +11,10 @@ import (
 func (s *Store) ReadQuery(ctx context.Context, query string, params map[string]any) (*neo4j.EagerResult, error) {
 	return s.readQuery(ctx, query, params)
 }
+
+// BeforeCommit makes f run just before every write's commit is sent, until
+// the returned function undoes it.
+func BeforeCommit(f func()) (undo func()) {
+	beforeCommit = f
+	return func() { beforeCommit = nil }
+}

@@ -127,6 +127,10 @@ func attempts[T any](ctx context.Context, s *Store, state *atomic.Int32, edit kg
 	}
 }
 
+// beforeCommit, when a test sets it, runs just before a write's commit is
+// sent, so the test can stall Neo4j at that moment.
+var beforeCommit func()
+
 // errAbandoned ends a write whose caller stopped waiting before its
 // commit was sent; the caller has answered already.
 var errAbandoned = errors.New("the caller stopped waiting before the commit")
@@ -187,6 +191,9 @@ func attempt[T any](ctx context.Context, s *Store, state *atomic.Int32, edit kg.
 	}
 	if !state.CompareAndSwap(running, committing) {
 		return zero, errAbandoned, false
+	}
+	if beforeCommit != nil {
+		beforeCommit()
 	}
 	err = tx.Commit(dctx)
 	if err == nil {
