@@ -135,7 +135,7 @@ func TestExportRoundTrip(t *testing.T) {
 		t.Errorf("re-importing the export reported %d transactions, want the %d files in one:\n%s", counts, len(names), report)
 	}
 	if after := snapshot(t, uri, names); after != before {
-		t.Errorf("graph differs after importing the export:\n%s", lineDiff(before, after))
+		t.Errorf("graph differs after importing the export:\n%s", neo4jtest.LineDiff(before, after))
 	}
 }
 
@@ -163,29 +163,4 @@ func TestExportRefusesToOverwrite(t *testing.T) {
 	if b, _ := os.ReadFile(existing); !strings.HasPrefix(string(b), "# yaml-language-server:") {
 		t.Errorf("export -force did not overwrite %s:\n%.200s", existing, b)
 	}
-}
-
-// lineDiff lists the lines only one of two snapshots has.
-func lineDiff(a, b string) string {
-	in := func(s string) map[string]bool {
-		m := map[string]bool{}
-		for _, l := range strings.Split(s, "\n") {
-			m[l] = true
-		}
-		return m
-	}
-	ina, inb := in(a), in(b)
-	var d []string
-	for l := range ina {
-		if !inb[l] {
-			d = append(d, "- "+l)
-		}
-	}
-	for l := range inb {
-		if !ina[l] {
-			d = append(d, "+ "+l)
-		}
-	}
-	sort.Strings(d)
-	return strings.Join(d, "\n")
 }

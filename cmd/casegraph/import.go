@@ -186,6 +186,9 @@ func writeGroup(ctx context.Context, store *neo4jstore.Store, files []*casefile.
 	}
 	res, err := store.Import(ctx, batches, o)
 	if err != nil {
+		if kg.SavedOf(err) == kg.MaybeSaved {
+			return fmt.Errorf("importing %s: %w", fileNames(files), err)
+		}
 		return fmt.Errorf("importing %s: %w (that transaction was rolled back)", fileNames(files), err)
 	}
 	unchanged := map[string]bool{}

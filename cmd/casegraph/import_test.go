@@ -13,6 +13,7 @@ import (
 
 	"github.com/casegraph/casegraph/internal/casefile"
 	"github.com/casegraph/casegraph/internal/kg"
+	"github.com/casegraph/casegraph/internal/neo4jstore"
 	"github.com/casegraph/casegraph/internal/neo4jtest"
 )
 
@@ -243,12 +244,12 @@ func TestImportTwiceChangesNothingAndDryRunWritesNothing(t *testing.T) {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}
 	for _, want := range []string{
-		// Of the five entities and three relationships still stated, only
-		// the person differs.
 		editedPath + ": would be written\n",
 		"  update Person person/" + tag + "-a: name (" + name + ")\n",
 		"  delete DEFENDANT_IN DEFENDANT_IN:person/" + tag + "-a->case/" + tag + "-c (" + name + ")\n",
-		"1 file: 2 changes, 7 facts unchanged (dry run: nothing written)\n",
+		// Of the five entities and the LEADS still stated, only the person
+		// differs; the charge's two reference fields go with the charge.
+		"1 file: 2 changes, 5 facts unchanged (dry run: nothing written)\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run printed\n%s\nwant %q", out, want)
@@ -350,39 +351,48 @@ func TestImportConflictNeedsAChoice(t *testing.T) {
 		t.Fatalf("first import: %v\n%s", err, out)
 	}
 
-	// An edit through the API (the store, as the API calls it).
-	s := neo4jtest.StoreAt(t, uri)
-	person := kg.Entity{ID: "person/" + tag + "-a", Type: kg.Person, Props: map[string]any{"name": "A", "description": "edited"},
-		Citations: []kg.Citation{{Source: "source/" + tag + "-report", Paragraph: 1}}}
-	if _, err := s.SaveEntity(context.Background(), person, nil, 1, kg.Edit{Actor: "editor"}); err != nil {
-		t.Fatal(err)
-	}
-
-	edited := strings.Replace(importCase, "    name: A\n", "    name: A\n    description: filed\n", 1)
-	path = writeCase(t, dir, name, tag, edited)
+	s, person := editThroughTheAPI(t, uri, tag)
+	path = writeCase(t, dir, name, tag, strings.Replace(importCase, "    name: A\n", "    name: A\n    description: filed\n", 1))
 	out, err := importRun(t, uri, "-as", "desk", path)
 	if err == nil || !strings.Contains(err.Error(), "choose which side wins") || !strings.Contains(err.Error(), "-on-conflict keep-graph or take-file") ||
 		!strings.Contains(out, `conflict Person person/`+tag+`-a, description: changed in the graph and in the file since the file's last import; graph "edited", file then (none), file now "filed"`) {
 		t.Fatalf("conflicting import: err %v, printed\n%s", err, out)
 	}
-	description := func() any {
-		d, _ := neo4jtest.Exec(t, uri, "MATCH (p:Person {id: $id}) RETURN p.description AS d", map[string]any{"id": person.ID})[0].Get("d")
-		return d
-	}
-	if d := description(); d != "edited" {
+	if d := description(t, uri, person); d != "edited" {
 		t.Fatalf("the refused import wrote: description %v", d)
 	}
 	if out, err := importRun(t, uri, "-as", "desk", "-on-conflict", "take-file", path); err != nil {
 		t.Fatalf("-on-conflict take-file: %v\n%s", err, out)
 	}
-	if d := description(); d != "filed" {
+	if d := description(t, uri, person); d != "filed" {
 		t.Errorf("after take-file the description is %v, want the file's", d)
 	}
-	h, err := s.History(context.Background(), person.ID)
+	h, err := s.History(context.Background(), person)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(h) != 2 || h[1].Actor != "desk" || !strings.HasPrefix(h[1].Reason, "import of "+name) || h[1].Before["description"] != "edited" {
 		t.Errorf("history %+v, want the edit and then the import by desk that replaced it", h)
 	}
+}
+
+// editThroughTheAPI gives importCase's person under tag the description
+// "edited" as the API would (through the store), and returns the store and
+// the person's ID.
+func editThroughTheAPI(t *testing.T, uri, tag string) (*neo4jstore.Store, string) {
+	t.Helper()
+	s := neo4jtest.StoreAt(t, uri)
+	person := kg.Entity{ID: "person/" + tag + "-a", Type: kg.Person, Props: map[string]any{"name": "A", "description": "edited"},
+		Citations: []kg.Citation{{Source: "source/" + tag + "-report", Paragraph: 1}}}
+	if _, err := s.SaveEntity(context.Background(), person, nil, 1, kg.Edit{Actor: "editor"}); err != nil {
+		t.Fatal(err)
+	}
+	return s, person.ID
+}
+
+// description reads an entity's description behind the store's back.
+func description(t *testing.T, uri, id string) any {
+	t.Helper()
+	d, _ := neo4jtest.Exec(t, uri, "MATCH (n:Entity {id: $id}) RETURN n.description AS d", map[string]any{"id": id})[0].Get("d")
+	return d
 }

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/neo4jtest"
 )
 
@@ -304,12 +303,7 @@ func TestServeStopsOnAConflictingDataFile(t *testing.T) {
 	if out, err := importRun(t, uri, path); err != nil {
 		t.Fatalf("first import: %v\n%s", err, out)
 	}
-	s := neo4jtest.StoreAt(t, uri)
-	person := kg.Entity{ID: "person/" + tag + "-a", Type: kg.Person, Props: map[string]any{"name": "A", "description": "edited"},
-		Citations: []kg.Citation{{Source: "source/" + tag + "-report", Paragraph: 1}}}
-	if _, err := s.SaveEntity(context.Background(), person, nil, 1, kg.Edit{Actor: "editor"}); err != nil {
-		t.Fatal(err)
-	}
+	_, person := editThroughTheAPI(t, uri, tag)
 	writeCase(t, dir, tag+".yaml", tag, strings.Replace(importCase, "    name: A\n", "    name: A\n    description: filed\n", 1))
 
 	env := map[string]string{"NEO4J_URI": uri, "CASEGRAPH_ADDR": fmt.Sprintf("127.0.0.1:%d", neo4jtest.FreePort(t)), "CASEGRAPH_DATA": dir}
@@ -319,8 +313,7 @@ func TestServeStopsOnAConflictingDataFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "casegraph import [-on-conflict keep-graph|take-file] "+dir) || !strings.Contains(err.Error(), "conflict Person person/"+tag+"-a, description") {
 		t.Fatalf("serve with a conflicting data file: %v", err)
 	}
-	d, _ := neo4jtest.Exec(t, uri, "MATCH (p:Person {id: $id}) RETURN p.description AS d", map[string]any{"id": person.ID})[0].Get("d")
-	if d != "edited" {
+	if d := description(t, uri, person); d != "edited" {
 		t.Errorf("the refused start wrote: description %v", d)
 	}
 }

@@ -1,8 +1,8 @@
 package casefile
 
 // Groups orders checked files for writing: a file comes after the files
-// that define the entities its relationships join, so each group can be
-// written in its own transaction. Files that refer to each other in a cycle
+// that define the entities its relationships join and the sources its
+// facts cite, so each group can be written in its own transaction. Files that refer to each other in a cycle
 // share one group, and so one transaction.
 //
 // The order is that of sweeping the files in the order given, again and
@@ -16,7 +16,7 @@ func Groups(files []*File) [][]*File {
 }
 
 // dependencies returns, for each file, the other files defining the ends
-// of its relationships, each once.
+// of its relationships and the sources it cites, each once.
 func dependencies(files []*File) [][]int {
 	n := 0
 	for _, f := range files {
@@ -31,12 +31,22 @@ func dependencies(files []*File) [][]int {
 	deps := make([][]int, len(files))
 	lastFor := make([]int, len(files)) // i+1 once j is among file i's deps
 	for i, f := range files {
+		need := func(id string) {
+			if j, ok := definedIn[id]; ok && j != i && lastFor[j] != i+1 {
+				lastFor[j] = i + 1
+				deps[i] = append(deps[i], j)
+			}
+		}
 		for _, l := range f.Batch.Links {
-			for _, id := range [2]string{l.From, l.To} {
-				if j, ok := definedIn[id]; ok && j != i && lastFor[j] != i+1 {
-					lastFor[j] = i + 1
-					deps[i] = append(deps[i], j)
-				}
+			need(l.From)
+			need(l.To)
+			for _, c := range l.Citations {
+				need(c.Source)
+			}
+		}
+		for _, e := range f.Batch.Entities {
+			for _, c := range e.Citations {
+				need(c.Source)
 			}
 		}
 	}

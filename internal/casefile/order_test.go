@@ -42,6 +42,22 @@ func TestGroupsOrderByDependency(t *testing.T) {
 	}
 }
 
+// A fact may only cite a source in the graph, so a file comes after the
+// file that defines the sources it cites; here the sources' publisher is
+// in the citing file, which makes the two one group.
+func TestGroupsFollowCitations(t *testing.T) {
+	cited := file("sources.yaml", []string{"source/s"})
+	citing := file("case.yaml", []string{"person/p"})
+	citing.Batch.Entities[0].Citations = []kg.Citation{{Source: "source/s", Paragraph: 1}}
+	if got := names(Groups([]*File{citing, cited})); len(got) != 2 || got[0][0] != "sources.yaml" {
+		t.Errorf("Groups = %v, want sources.yaml before the file that cites it", got)
+	}
+	cited.Batch.Links = []kg.Link{{From: "source/s", To: "person/p"}}
+	if got := names(Groups([]*File{citing, cited})); len(got) != 1 || len(got[0]) != 2 {
+		t.Errorf("Groups = %v, want one group: each file needs the other", got)
+	}
+}
+
 func TestGroupsJoinCycles(t *testing.T) {
 	a := file("a.yaml", []string{"person/a"}, [2]string{"person/a", "person/b"})
 	b := file("b.yaml", []string{"person/b"}, [2]string{"person/b", "person/a"})

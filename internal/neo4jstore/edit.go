@@ -43,6 +43,9 @@ func (s *Store) SaveEntity(ctx context.Context, e kg.Entity, links []kg.Link, ex
 		if err != nil {
 			return 0, err
 		}
+		if err := checkCited(ctx, w, e.Citations); err != nil {
+			return 0, err
+		}
 		props := nodeProps(e, origin)
 		if expectVersion == 0 && before != nil {
 			if sameEntity(before, beforeLinks, props, links, origin) {
@@ -122,6 +125,28 @@ func (s *Store) RetractEntity(ctx context.Context, id string, expectVersion int,
 	})
 }
 
+// checkCited refuses a fact citing a source the graph does not hold. The
+// API checks its input before it writes, outside the write lock; a source
+// retracted meanwhile is caught here, inside it.
+func checkCited(ctx context.Context, tx neo4j.ManagedTransaction, cites []kg.Citation) error {
+	seen := map[string]bool{}
+	var ids []string
+	for _, c := range cites {
+		if !seen[c.Source] {
+			seen[c.Source] = true
+			ids = append(ids, c.Source)
+		}
+	}
+	missing, err := missingSources(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return kg.Errorf(kg.Invalid, "cite: %s is not a source in the graph", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
 // checkUncited refuses to remove a source that facts cite: they would
 // lose the evidence they stand on.
 func checkUncited(ctx context.Context, tx neo4j.ManagedTransaction, id string) error {
@@ -149,6 +174,9 @@ func (s *Store) SaveRelation(ctx context.Context, l kg.Link, create bool, edit k
 		}
 		if origin == "" {
 			origin = apiOrigin
+		}
+		if err := checkCited(ctx, w, l.Citations); err != nil {
+			return "", err
 		}
 		after := linkProps(l, origin)
 		after["from"], after["to"] = l.From, l.To

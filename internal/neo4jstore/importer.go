@@ -135,8 +135,11 @@ type importPlan struct {
 	moved    map[kg.RelType][]map[string]any    // rows of id, from and to whose ends change
 	goneRels map[kg.RelType][]string            // relationships to delete
 	gone     []map[string]any                   // rows of id and origin of entities to delete
-	rehomed  []string                           // entity IDs kept against their file: now the API's
-	rehomedR map[kg.RelType][]string            // likewise relationships
+	// fields are the reference fields whose links are written anew: rows
+	// of the owning entity's id and the field.
+	fields   []map[string]any
+	rehomed  []string                // entity IDs kept against their file: now the API's
+	rehomedR map[kg.RelType][]string // likewise relationships
 	history  []kg.Change
 	files    []map[string]any // the manifests to write
 }
@@ -167,12 +170,15 @@ func planSet(ctx context.Context, w *wtx, batches []kg.Batch, o kg.ImportOptions
 	if len(changed) == 0 {
 		return p, nil
 	}
-	m := &merger{plan: p, old: old, opts: o, inSet: map[string]bool{}, stated: statedBy(batches)}
-	m.definers = map[string][]string{}
+	m := &merger{plan: p, old: old, opts: o, inSet: map[string]bool{}, stated: statedBy(batches), definers: map[string][]string{}}
 	for _, b := range changed {
 		m.inSet[b.Origin] = true
 		for _, e := range b.Entities {
 			m.definers[e.ID] = append(m.definers[e.ID], b.Origin)
+		}
+		for _, l := range b.Links {
+			key := manifestLink(l.Type, l.ID)
+			m.definers[key] = append(m.definers[key], b.Origin)
 		}
 	}
 	if err := m.read(ctx, w, changed); err != nil {
@@ -187,7 +193,10 @@ func planSet(ctx context.Context, w *wtx, batches []kg.Batch, o kg.ImportOptions
 		m.removeEntities(b)
 		m.removeLinks(b)
 	}
-	if err := m.checkRemovals(ctx, w); err != nil {
+	if err := m.checkRemovals(ctx, w, batches); err != nil {
+		return nil, err
+	}
+	if err := m.checkCitations(ctx, w); err != nil {
 		return nil, err
 	}
 	m.refuse()
@@ -200,18 +209,18 @@ type merger struct {
 	old    map[string]manifest
 	opts   kg.ImportOptions
 	inSet  map[string]bool // the changed files of the set
-	stated stated          // what any batch of the set states
+	stated statedSet       // what any batch of the set states
 
-	nodes map[string]map[string]any // current entities by ID
-	rels  map[string]map[string]any // current relationships by manifestLink key, with from and to
-	// detached are the relationships of entities to delete that no file
-	// of the set removes itself: they go with their entity.
-	detached map[string]map[string]any
-	// definers names, per entity ID, the files of the set that state it.
+	nodes map[string]map[string]any   // current entities by ID
+	owned map[string][]map[string]any // the links each current entity owns (its reference fields)
+	rels  map[string]map[string]any   // current relationships by manifestLink key, with from and to
+	// definers names, per entity ID and manifest link, the files of the
+	// set that state it.
 	definers map[string][]string
-	// taken lists the entities of a file outside the set that the set
-	// states.
+	// taken lists the facts of a file outside the set that the set states.
 	taken []string
+	// problems refuse the set: facts it states that cannot stand.
+	problems []string
 }
 
 // read fetches the current state of every fact the changed files state or
@@ -231,7 +240,9 @@ func (m *merger) read(ctx context.Context, w *wtx, changed []kg.Batch) error {
 			ids[e.ID] = true
 		}
 		for _, l := range b.Links {
-			addLink(manifestLink(l.Type, l.ID))
+			if l.Owner == "" {
+				addLink(manifestLink(l.Type, l.ID))
+			}
 		}
 		old := m.old[b.Origin]
 		for _, id := range old.entities {
@@ -241,9 +252,13 @@ func (m *merger) read(ctx context.Context, w *wtx, changed []kg.Batch) error {
 			addLink(key)
 		}
 	}
+	sorted := slices.Sorted(maps.Keys(ids))
 	var err error
-	m.nodes, err = collectProps(ctx, w, "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, properties(n) AS props", slices.Sorted(maps.Keys(ids)))
+	m.nodes, err = collectProps(ctx, w, "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, properties(n) AS props", sorted)
 	if err != nil {
+		return err
+	}
+	if m.owned, err = linksOf(ctx, w, sorted, true); err != nil {
 		return err
 	}
 	m.rels = map[string]map[string]any{}
@@ -262,24 +277,35 @@ func (m *merger) read(ctx context.Context, w *wtx, changed []kg.Batch) error {
 	return nil
 }
 
-// baseOf returns what file stated of a fact at its last import: nil if it
-// did not state it. A manifest written before bases were kept has only the
-// IDs; for those the graph stands in, as if nobody had edited them since.
-func (m *merger) baseOf(file, key string, entity bool) facts {
+// baseState is what a manifest tells of one fact.
+type baseState int
+
+const (
+	notStated baseState = iota // the file did not state it at its last import
+	stated                     // it did, as the base says
+	// unknown: it did, but the manifest was written before bases were
+	// kept, so what it stated is not known. Every difference between the
+	// file and the graph is then a conflict: the graph may hold edits.
+	unknown
+)
+
+// baseOf returns what file stated of a fact at its last import.
+func (m *merger) baseOf(file, key string, entity bool) (facts, baseState) {
 	man := m.old[file]
 	if man.base != nil {
+		f := man.base.Links[key]
 		if entity {
-			return man.base.Entities[key]
+			f = man.base.Entities[key]
 		}
-		return man.base.Links[key]
+		if f == nil {
+			return nil, notStated
+		}
+		return f, stated
 	}
-	if entity && slices.Contains(man.entities, key) {
-		return canonical(m.nodes[key])
+	if list := man.links; entity && slices.Contains(man.entities, key) || !entity && slices.Contains(list, key) {
+		return nil, unknown
 	}
-	if !entity && slices.Contains(man.links, key) {
-		return canonical(m.rels[key])
-	}
-	return nil
+	return nil, notStated
 }
 
 func (m *merger) change(op, kind, id, file string, fields []string) {
@@ -303,14 +329,43 @@ func (m *merger) settle(c kg.FactConflict) bool {
 	return m.opts.OnConflict == kg.TakeFile
 }
 
+// Reasons of conflicts about a whole fact.
+const (
+	retractedChanged = "retracted in the graph, changed in the file since its last import"
+	retractedUnknown = "not in the graph, though the file stated it before; what it stated then is not recorded"
+	changedRemoved   = "changed in the graph, removed from the file since its last import"
+	unknownRemoved   = "removed from the file; what it stated before is not recorded, so edits in the graph cannot be told apart"
+)
+
+// ownedIn returns the links of b that entity id owns (its reference
+// fields), as properties with their type and ends.
+func ownedIn(b kg.Batch, id string) []map[string]any {
+	var out []map[string]any
+	for _, l := range b.Links {
+		if l.Owner == id {
+			out = append(out, linkRow(l, b.Origin))
+		}
+	}
+	return out
+}
+
+// linkRow is a relationship's properties with its type and ends, as
+// linksOf reads one from the graph.
+func linkRow(l kg.Link, origin string) map[string]any {
+	p := linkProps(l, origin)
+	p["type"], p["from"], p["to"] = string(l.Type), l.From, l.To
+	return p
+}
+
 // mergeEntities decides, for every entity b states, what to write.
 func (m *merger) mergeEntities(b kg.Batch) {
 	for _, e := range b.Entities {
-		file := nodeProps(e, b.Origin)
-		now := canonical(file)
-		cur := m.nodes[e.ID]
+		file, fileLinks := nodeProps(e, b.Origin), ownedIn(b, e.ID)
+		now := entityFacts(file, fileLinks)
+		cur, curLinks := m.nodes[e.ID], m.owned[e.ID]
 		owner := str(cur["origin"])
-		base := m.baseOf(b.Origin, e.ID, true)
+		base, bs := m.baseOf(b.Origin, e.ID, true)
+		moving := false
 		if cur != nil && owner != b.Origin && owner != "" {
 			// Another file defines it: only a file of this import that
 			// no longer states it may hand it over.
@@ -318,42 +373,100 @@ func (m *merger) mergeEntities(b kg.Batch) {
 				m.taken = append(m.taken, fmt.Sprintf("%s (defined by %s)", e.ID, owner))
 				continue
 			}
-			base = m.baseOf(owner, e.ID, true)
+			base, bs = m.baseOf(owner, e.ID, true)
+			moving = true
 		}
 		kind := string(e.Type)
-		switch {
-		case cur == nil && base == nil:
+		create := func(recreated bool) {
 			m.writeEntity(e.Type, e.ID, file, 1)
+			for _, l := range fileLinks {
+				m.writeLink(kg.RelType(str(l["type"])), str(l["id"]), l, nil)
+			}
 			m.change("create", kind, e.ID, b.Origin, nil)
-		case cur == nil && now.equal(base):
+			if recreated {
+				m.record(kg.Change{Op: "create", Target: e.ID, Kind: kind, Version: 1, After: snapshot(file, fileLinks)}, b.Origin)
+			}
+		}
+		switch {
+		case cur == nil && bs == notStated:
+			create(false)
+		case cur == nil && bs == stated && now.equal(base):
 			m.plan.kept++ // retracted in the graph, unchanged in the file: stays retracted
 		case cur == nil:
-			if m.settle(kg.FactConflict{File: b.Origin, ID: e.ID, Kind: kind, Base: base.whole(), Now: now.whole(),
-				Reason: "retracted in the graph, changed in the file since its last import"}) {
-				m.writeEntity(e.Type, e.ID, file, 1)
-				m.change("create", kind, e.ID, b.Origin, nil)
+			reason := retractedChanged
+			if bs == unknown {
+				reason = retractedUnknown
+			}
+			if m.settle(kg.FactConflict{File: b.Origin, ID: e.ID, Kind: kind, Base: base.whole(), Now: now.whole(), Reason: reason}) {
+				create(true)
 			}
 		default:
-			graph := canonical(cur)
+			graph := entityFacts(cur, curLinks)
 			take, clash := reconcile(base, graph, now)
 			m.plan.conflicts = append(m.plan.conflicts, conflictsOf(b.Origin, e.ID, kind, clash, base, graph, now)...)
 			if m.opts.OnConflict == kg.TakeFile {
 				take = append(take, clash...)
 			}
-			if len(take) == 0 && owner == b.Origin {
+			if len(take) == 0 && !moving {
 				m.plan.kept++
 				continue
 			}
-			props := overlay(cur, file, take)
-			props["origin"] = b.Origin
-			props["searchText"] = searchText(kg.Entity{Props: map[string]any{"name": props["name"], "title": props["title"], "aliases": strs(props["aliases"])}})
+			refs := linkFields(curLinks, fileLinks)
+			var props, fields []string
+			for _, f := range take {
+				if refs[f] {
+					fields = append(fields, f)
+				} else {
+					props = append(props, f)
+				}
+			}
+			if moving {
+				// Its links are the new file's too.
+				fields = slices.Sorted(maps.Keys(refs))
+			}
+			after := overlay(cur, file, props)
+			after["origin"] = b.Origin
+			after["searchText"] = searchText(kg.Entity{Props: map[string]any{"name": after["name"], "title": after["title"], "aliases": strs(after["aliases"])}})
 			version, _ := cur["version"].(int64)
-			m.writeEntity(e.Type, e.ID, props, version+1)
+			m.writeEntity(e.Type, e.ID, after, version+1)
+			afterLinks := m.rewriteFields(e.ID, fields, curLinks, fileLinks)
 			m.change("update", kind, e.ID, b.Origin, take)
 			m.record(kg.Change{Op: "update", Target: e.ID, Kind: kind, Version: int(version + 1),
-				Before: snapshot(cur, nil), After: snapshot(props, nil)}, b.Origin)
+				Before: snapshot(cur, curLinks), After: snapshot(after, afterLinks)}, b.Origin)
 		}
 	}
+}
+
+// rewriteFields queues the links of the given reference fields of entity id
+// to be written anew from the file's, and returns the links it owns after.
+func (m *merger) rewriteFields(id string, fields []string, cur, file []map[string]any) []map[string]any {
+	var after []map[string]any
+	for _, l := range cur {
+		if !slices.Contains(fields, str(l["field"])) {
+			after = append(after, l)
+		}
+	}
+	for _, f := range fields {
+		m.plan.fields = append(m.plan.fields, map[string]any{"id": id, "field": f})
+		for _, l := range file {
+			if str(l["field"]) == f {
+				m.writeLink(kg.RelType(str(l["type"])), str(l["id"]), l, nil)
+				after = append(after, l)
+			}
+		}
+	}
+	return after
+}
+
+// linkFields names the reference fields among links.
+func linkFields(sides ...[]map[string]any) map[string]bool {
+	out := map[string]bool{}
+	for _, links := range sides {
+		for _, l := range links {
+			out[str(l["field"])] = true
+		}
+	}
+	return out
 }
 
 func (m *merger) writeEntity(t kg.EntityType, id string, props map[string]any, version int64) {
@@ -385,30 +498,46 @@ func overlay(cur, file map[string]any, take []string) map[string]any {
 	return out
 }
 
-// mergeLinks decides, for every relationship b states, what to write.
+// mergeLinks decides, for every relationship b states in its relations
+// (those of reference fields go with their entity), what to write.
 func (m *merger) mergeLinks(b kg.Batch) {
 	for _, l := range b.Links {
+		if l.Owner != "" {
+			continue
+		}
 		key := manifestLink(l.Type, l.ID)
 		file := linkProps(l, b.Origin)
 		file["from"], file["to"] = l.From, l.To
 		now := canonical(file)
 		cur := m.rels[key]
-		base := m.baseOf(b.Origin, key, false)
-		if owner := str(cur["origin"]); cur != nil && owner != b.Origin && m.inSet[owner] {
-			base = m.baseOf(owner, key, false)
+		owner := str(cur["origin"])
+		base, bs := m.baseOf(b.Origin, key, false)
+		if cur != nil && owner != b.Origin && owner != "" && owner != apiOrigin {
+			// Another file states it: only a file of this import that no
+			// longer does may hand it over. One the API made is the file's
+			// to take.
+			if !m.inSet[owner] || slices.Contains(m.definers[key], owner) {
+				m.taken = append(m.taken, fmt.Sprintf("%s %s (stated by %s)", l.Type, l.ID, owner))
+				continue
+			}
+			base, bs = m.baseOf(owner, key, false)
 		}
 		kind := string(l.Type)
 		switch {
-		case cur == nil && base == nil:
+		case cur == nil && bs == notStated:
 			m.writeLink(l.Type, l.ID, file, nil)
 			m.change("create", kind, l.ID, b.Origin, nil)
-		case cur == nil && now.equal(base):
+		case cur == nil && bs == stated && now.equal(base):
 			m.plan.kept++
 		case cur == nil:
-			if m.settle(kg.FactConflict{File: b.Origin, ID: l.ID, Kind: kind, Base: base.whole(), Now: now.whole(),
-				Reason: "retracted in the graph, changed in the file since its last import"}) {
+			reason := retractedChanged
+			if bs == unknown {
+				reason = retractedUnknown
+			}
+			if m.settle(kg.FactConflict{File: b.Origin, ID: l.ID, Kind: kind, Base: base.whole(), Now: now.whole(), Reason: reason}) {
 				m.writeLink(l.Type, l.ID, file, nil)
 				m.change("create", kind, l.ID, b.Origin, nil)
+				m.record(kg.Change{Op: "create", Target: l.ID, Kind: kind, After: jsonMap(file)}, b.Origin)
 			}
 		default:
 			graph := canonical(cur)
@@ -417,15 +546,12 @@ func (m *merger) mergeLinks(b kg.Batch) {
 			if m.opts.OnConflict == kg.TakeFile {
 				take = append(take, clash...)
 			}
-			if len(take) == 0 && str(cur["origin"]) == b.Origin {
+			if len(take) == 0 && owner == b.Origin {
 				m.plan.kept++
 				continue
 			}
 			props := overlay(cur, file, take)
 			props["origin"] = b.Origin
-			if owner, ok := file["owner"]; ok {
-				props["owner"] = owner
-			}
 			m.writeLink(l.Type, l.ID, props, cur)
 			m.change("update", kind, l.ID, b.Origin, take)
 			m.record(kg.Change{Op: "update", Target: l.ID, Kind: kind, Before: jsonMap(cur), After: jsonMap(props)}, b.Origin)
@@ -439,7 +565,7 @@ func (m *merger) writeLink(t kg.RelType, id string, props, cur map[string]any) {
 	from, to := str(props["from"]), str(props["to"])
 	stored := make(map[string]any, len(props))
 	for k, v := range props {
-		if k != "from" && k != "to" {
+		if k != "from" && k != "to" && k != "type" {
 			stored[k] = v
 		}
 	}
@@ -453,10 +579,6 @@ func (m *merger) writeLink(t kg.RelType, id string, props, cur map[string]any) {
 // and states no more: removed if the graph still holds them as the file
 // stated them, a conflict if they were edited since.
 func (m *merger) removeEntities(b kg.Batch) {
-	stated := map[string]bool{}
-	for _, e := range b.Entities {
-		stated[e.ID] = true
-	}
 	man := m.old[b.Origin]
 	ids := man.entities
 	if man.base != nil {
@@ -464,13 +586,12 @@ func (m *merger) removeEntities(b kg.Batch) {
 	}
 	for _, id := range ids {
 		cur := m.nodes[id]
-		if stated[id] || m.stated.entities[id] || cur == nil || str(cur["origin"]) != b.Origin {
+		if m.stated.entities[id] || cur == nil || str(cur["origin"]) != b.Origin {
 			continue
 		}
 		t, _ := kg.TypeOfID(id)
-		base, graph := m.baseOf(b.Origin, id, true), canonical(cur)
-		if !graph.equal(base) && !m.settle(kg.FactConflict{File: b.Origin, ID: id, Kind: string(t), Graph: graph.whole(), Base: base.whole(),
-			Reason: "changed in the graph, removed from the file since its last import"}) {
+		base, bs := m.baseOf(b.Origin, id, true)
+		if !m.mayRemove(b.Origin, id, string(t), entityFacts(cur, m.owned[id]), base, bs) {
 			m.plan.rehomed = append(m.plan.rehomed, id)
 			continue
 		}
@@ -479,13 +600,23 @@ func (m *merger) removeEntities(b kg.Batch) {
 	}
 }
 
-// removeLinks does for relationships what removeEntities does for
-// entities.
-func (m *merger) removeLinks(b kg.Batch) {
-	stated := map[string]bool{}
-	for _, l := range b.Links {
-		stated[manifestLink(l.Type, l.ID)] = true
+// mayRemove says whether a fact that file no longer states goes: yes if
+// the graph holds it as the file stated it; otherwise it is a conflict,
+// which only kg.TakeFile settles by removing it.
+func (m *merger) mayRemove(file, id, kind string, graph, base facts, bs baseState) bool {
+	if bs == stated && graph.equal(base) {
+		return true
 	}
+	reason := changedRemoved
+	if bs == unknown {
+		reason = unknownRemoved
+	}
+	return m.settle(kg.FactConflict{File: file, ID: id, Kind: kind, Graph: graph.whole(), Base: base.whole(), Reason: reason})
+}
+
+// removeLinks does for relationships what removeEntities does for
+// entities. Links of reference fields go with their entity.
+func (m *merger) removeLinks(b kg.Batch) {
 	man := m.old[b.Origin]
 	keys := man.links
 	if man.base != nil {
@@ -493,13 +624,12 @@ func (m *merger) removeLinks(b kg.Batch) {
 	}
 	for _, key := range keys {
 		cur := m.rels[key]
-		if stated[key] || m.stated.links[key] || cur == nil || str(cur["origin"]) != b.Origin {
+		if m.stated.links[key] || cur == nil || str(cur["origin"]) != b.Origin || str(cur["owner"]) != "" {
 			continue
 		}
 		t, id, _ := strings.Cut(key, " ")
-		base, graph := m.baseOf(b.Origin, key, false), canonical(cur)
-		if !graph.equal(base) && !m.settle(kg.FactConflict{File: b.Origin, ID: id, Kind: t, Graph: graph.whole(), Base: base.whole(),
-			Reason: "changed in the graph, removed from the file since its last import"}) {
+		base, bs := m.baseOf(b.Origin, key, false)
+		if !m.mayRemove(b.Origin, id, t, canonical(cur), base, bs) {
 			m.plan.rehomedR[kg.RelType(t)] = append(m.plan.rehomedR[kg.RelType(t)], id)
 			continue
 		}
@@ -510,12 +640,28 @@ func (m *merger) removeLinks(b kg.Batch) {
 }
 
 // checkRemovals reads what the entities to delete take with them (their
-// other relationships, which go too and are listed) and refuses removing a
-// source that facts which stay still cite.
-func (m *merger) checkRemovals(ctx context.Context, w *wtx) error {
+// relationships from other files and the API, which go too, each with its
+// history), and refuses removing an entity that a file of the set still
+// refers to.
+func (m *merger) checkRemovals(ctx context.Context, w *wtx, batches []kg.Batch) error {
 	p := m.plan
-	if len(p.gone) == 0 && len(p.goneRels) == 0 {
+	if len(p.gone) == 0 {
 		return nil
+	}
+	gone := map[string]bool{}
+	ids := make([]string, len(p.gone))
+	for i, g := range p.gone {
+		ids[i] = str(g["id"])
+		gone[ids[i]] = true
+	}
+	for _, b := range batches {
+		for _, l := range b.Links {
+			for _, end := range []string{l.From, l.To} {
+				if gone[end] {
+					m.problems = append(m.problems, fmt.Sprintf("%s is removed, but %s still refers to it (%s %s)", end, b.Origin, l.Type, l.ID))
+				}
+			}
+		}
 	}
 	goneRels := map[string]bool{}
 	for t, ids := range p.goneRels {
@@ -523,68 +669,141 @@ func (m *merger) checkRemovals(ctx context.Context, w *wtx) error {
 			goneRels[manifestLink(t, id)] = true
 		}
 	}
-	ids := make([]string, len(p.gone))
-	for i, g := range p.gone {
-		ids[i] = str(g["id"])
-	}
-	attached, err := linksOf(ctx, w, ids)
+	attached, err := linksOf(ctx, w, ids, false)
 	if err != nil {
 		return err
 	}
-	goneIDs := map[string]bool{}
-	for _, id := range ids {
-		goneIDs[id] = true
-	}
-	var sources []string
 	for i, id := range ids {
-		if t, _ := kg.TypeOfID(id); t == kg.Source {
-			sources = append(sources, id)
-		}
 		file := str(p.gone[i]["origin"])
 		t, _ := kg.TypeOfID(id)
-		var rels []map[string]any
 		for _, r := range attached[id] {
-			rels = append(rels, r)
 			key := manifestLink(kg.RelType(str(r["type"])), str(r["id"]))
-			if goneRels[key] {
-				continue
+			if goneRels[key] || str(r["owner"]) == id {
+				continue // removed on its own, or a field of id: in id's record
 			}
 			goneRels[key] = true
-			by := str(r["origin"])
-			m.change("delete", str(r["type"]), str(r["id"]), by, nil)
+			m.change("delete", str(r["type"]), str(r["id"]), str(r["origin"]), nil)
 			m.record(kg.Change{Op: "retract", Target: str(r["id"]), Kind: str(r["type"]), Before: jsonMap(r)},
 				file+" (it removes "+id+", an end of this relationship)")
 		}
 		version, _ := m.nodes[id]["version"].(int64)
-		m.record(kg.Change{Op: "retract", Target: id, Kind: string(t), Version: int(version), Before: snapshot(m.nodes[id], rels)}, file)
+		m.record(kg.Change{Op: "retract", Target: id, Kind: string(t), Version: int(version), Before: snapshot(m.nodes[id], attached[id])}, file)
 	}
-	if len(sources) == 0 {
-		return nil
+	return nil
+}
+
+// checkCitations refuses a plan that would leave a fact citing a source
+// that is not in the graph: a fact it writes citing a source it removes or
+// that is gone, or a fact it leaves as it is citing a source it removes.
+func (m *merger) checkCitations(ctx context.Context, w *wtx) error {
+	p := m.plan
+	removed := map[string]bool{}
+	for _, g := range p.gone {
+		if t, _ := kg.TypeOfID(str(g["id"])); t == kg.Source {
+			removed[str(g["id"])] = true
+		}
 	}
-	cited, err := citing(ctx, w, sources, ids, slices.Collect(maps.Keys(goneRels)))
+	written, writtenRels := map[string]bool{}, map[string]bool{}
+	cited := map[string][]string{} // source -> facts written that cite it
+	for _, rows := range p.entities {
+		for _, r := range rows {
+			written[str(r["id"])] = true
+			for _, s := range strs(r["props"].(map[string]any)["sources"]) {
+				cited[s] = append(cited[s], str(r["id"]))
+			}
+		}
+	}
+	for t, rows := range p.links {
+		for _, r := range rows {
+			writtenRels[manifestLink(t, str(r["id"]))] = true
+			for _, s := range strs(r["props"].(map[string]any)["sources"]) {
+				cited[s] = append(cited[s], string(t)+" "+str(r["id"]))
+			}
+		}
+	}
+	var need []string
+	for s, by := range cited {
+		switch {
+		case removed[s]:
+			m.problems = append(m.problems, fmt.Sprintf("%s cannot be removed: facts the import writes cite it (%s); change their citations first", s, listed(by, 5)))
+		case !written[s]:
+			need = append(need, s)
+		}
+	}
+	missing, err := missingSources(ctx, w, need)
 	if err != nil {
 		return err
 	}
-	for _, src := range sources {
-		if by := cited[src]; len(by) > 0 {
-			p.refusal = kg.Errorf(kg.Conflict, "%s cannot be removed: facts that stay cite it (%s); change their citations first", src, strings.Join(by, ", "))
-			return nil
+	for _, s := range missing {
+		m.problems = append(m.problems, fmt.Sprintf("facts the import writes cite %s, which is not in the graph (%s)", s, listed(cited[s], 5)))
+	}
+	if len(removed) == 0 {
+		return nil
+	}
+	var skipEntities, skipRels []string
+	for id := range written {
+		skipEntities = append(skipEntities, id)
+	}
+	for _, g := range p.gone {
+		skipEntities = append(skipEntities, str(g["id"]))
+	}
+	for key := range writtenRels {
+		skipRels = append(skipRels, key)
+	}
+	for t, ids := range p.goneRels {
+		for _, id := range ids {
+			skipRels = append(skipRels, manifestLink(t, id))
+		}
+	}
+	sources := slices.Sorted(maps.Keys(removed))
+	citedBy, err := citing(ctx, w, sources, skipEntities, skipRels)
+	if err != nil {
+		return err
+	}
+	for _, s := range sources {
+		if by := citedBy[s]; len(by) > 0 {
+			m.problems = append(m.problems, fmt.Sprintf("%s cannot be removed: facts that stay cite it (%s); change their citations first", s, strings.Join(by, ", ")))
 		}
 	}
 	return nil
 }
 
+// missingSources returns those of ids that are not sources in the graph.
+func missingSources(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	res, err := tx.Run(ctx, `
+		UNWIND $ids AS id
+		OPTIONAL MATCH (s:Source {id: id})
+		WITH id, s WHERE s IS NULL
+		RETURN id ORDER BY id`, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(recs))
+	for i, r := range recs {
+		out[i], _, _ = neo4j.GetRecordValue[string](r, "id")
+	}
+	return out, nil
+}
+
 // refuse decides whether the set may be written as planned.
 func (m *merger) refuse() {
 	p := m.plan
-	if p.refusal != nil {
+	switch {
+	case len(m.taken) > 0:
+		p.refusal = kg.Errorf(kg.Conflict, "the import states facts that another case file states: %s; state each fact in one file", listed(m.taken, 20))
+		return
+	case len(m.problems) > 0:
+		p.refusal = kg.Errorf(kg.Conflict, "%s", strings.Join(m.problems, "; "))
 		return
 	}
 	var why []string
-	if len(m.taken) > 0 {
-		p.refusal = kg.Errorf(kg.Conflict, "the import states entities that another case file defines: %s; define each entity in one file", strings.Join(m.taken, ", "))
-		return
-	}
 	if n := len(p.conflicts); n > 0 && m.opts.OnConflict == kg.Refuse {
 		why = append(why, fmt.Sprintf("%d %s changed both in the graph and in the file since the file's last import; choose which side wins", n, plural(n, "fact was", "facts were")))
 	}
@@ -623,15 +842,19 @@ func listed(items []string, max int) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(items[:max], ", "), len(items)-max)
 }
 
-// apply writes a planned set: history first, while the facts it records
-// are still there to read, then removals, entities, relationships and the
-// manifests.
+// apply writes a planned set: removals, the reference fields written anew,
+// entities, relationships (each of which must find both ends), what is
+// kept against its file, the manifests, and last the history, which the
+// plan took from the facts before any of this.
 func (p *importPlan) apply(ctx context.Context, w *wtx, o kg.ImportOptions, res *kg.ImportResult) error {
-	run := func(query string, params map[string]any) error {
+	run := func(query string, params map[string]any) (neo4j.ResultWithContext, error) {
 		r, err := w.Run(ctx, query, params)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		return r, nil
+	}
+	count := func(r neo4j.ResultWithContext) error {
 		sum, err := r.Consume(ctx)
 		if err != nil {
 			return err
@@ -644,21 +867,33 @@ func (p *importPlan) apply(ctx context.Context, w *wtx, o kg.ImportOptions, res 
 		res.PropertiesSet += c.PropertiesSet()
 		return nil
 	}
+	exec := func(query string, params map[string]any) error {
+		r, err := run(query, params)
+		if err != nil {
+			return err
+		}
+		return count(r)
+	}
 	for _, t := range kg.AllRelTypes() {
 		if ids := p.goneRels[t]; len(ids) > 0 {
-			if err := run("UNWIND $ids AS id MATCH ()-[r:"+string(t)+" {id: id}]->() DELETE r", map[string]any{"ids": ids}); err != nil {
+			if err := exec("UNWIND $ids AS id MATCH ()-[r:"+string(t)+" {id: id}]->() DELETE r", map[string]any{"ids": ids}); err != nil {
 				return err
 			}
 		}
 	}
 	if len(p.gone) > 0 {
-		if err := run("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) WHERE n.origin = row.origin DETACH DELETE n", map[string]any{"rows": p.gone}); err != nil {
+		if err := exec("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) WHERE n.origin = row.origin DETACH DELETE n", map[string]any{"rows": p.gone}); err != nil {
+			return err
+		}
+	}
+	if len(p.fields) > 0 {
+		if err := exec("UNWIND $rows AS row MATCH (n:Entity {id: row.id})-[r]-() WHERE r.owner = row.id AND r.field = row.field DELETE r", map[string]any{"rows": p.fields}); err != nil {
 			return err
 		}
 	}
 	for _, t := range kg.EntityTypes {
 		if rows := p.entities[t]; len(rows) > 0 {
-			if err := run("UNWIND $rows AS row MERGE (n:Entity {id: row.id}) SET n = row.props, n:"+string(t), map[string]any{"rows": rows}); err != nil {
+			if err := exec("UNWIND $rows AS row MERGE (n:Entity {id: row.id}) SET n = row.props, n:"+string(t), map[string]any{"rows": rows}); err != nil {
 				return err
 			}
 		}
@@ -667,33 +902,53 @@ func (p *importPlan) apply(ctx context.Context, w *wtx, o kg.ImportOptions, res 
 	// batch defines them.
 	for _, t := range kg.AllRelTypes() {
 		if rows := p.moved[t]; len(rows) > 0 {
-			if err := run(`UNWIND $rows AS row
+			if err := exec(`UNWIND $rows AS row
 				MATCH (x)-[old:`+string(t)+` {id: row.id}]->(y) WHERE x.id <> row.from OR y.id <> row.to
 				DELETE old`, map[string]any{"rows": rows}); err != nil {
 				return err
 			}
 		}
 		if rows := p.links[t]; len(rows) > 0 {
-			if err := run(`UNWIND $rows AS row
+			r, err := run(`UNWIND $rows AS row
 				MATCH (a:Entity {id: row.from})
 				MATCH (b:Entity {id: row.to})
 				MERGE (a)-[r:`+string(t)+` {id: row.id}]->(b)
-				SET r = row.props`, map[string]any{"rows": rows}); err != nil {
+				SET r = row.props
+				RETURN collect(row.id) AS written`, map[string]any{"rows": rows})
+			if err != nil {
 				return err
+			}
+			rec, err := r.Single(ctx)
+			if err != nil {
+				return err
+			}
+			if err := count(r); err != nil {
+				return err
+			}
+			if got := stringList(rec, "written"); len(got) != len(rows) {
+				// planSet refuses a set that removes what it refers to;
+				// this is the last guard, which never writes half.
+				for _, row := range rows {
+					if !slices.Contains(got, str(row["id"])) {
+						return kg.Errorf(kg.Conflict, "relationship %s %s cannot be written: %s or %s is not in the graph", t, str(row["id"]), str(row["from"]), str(row["to"]))
+					}
+				}
 			}
 		}
 		if ids := p.rehomedR[t]; len(ids) > 0 {
-			if err := run("UNWIND $ids AS id MATCH ()-[r:"+string(t)+" {id: id}]->() SET r.origin = $api", map[string]any{"ids": ids, "api": apiOrigin}); err != nil {
+			if err := exec("UNWIND $ids AS id MATCH ()-[r:"+string(t)+" {id: id}]->() SET r.origin = $api", map[string]any{"ids": ids, "api": apiOrigin}); err != nil {
 				return err
 			}
 		}
 	}
 	if len(p.rehomed) > 0 {
-		if err := run("UNWIND $ids AS id MATCH (n:Entity {id: id}) SET n.origin = $api", map[string]any{"ids": p.rehomed, "api": apiOrigin}); err != nil {
+		// An entity kept against its file, with the links of its fields.
+		if err := exec(`UNWIND $ids AS id MATCH (n:Entity {id: id}) SET n.origin = $api
+			WITH n, id MATCH (n)-[r]-() WHERE r.owner = id SET r.origin = $api`, map[string]any{"ids": p.rehomed, "api": apiOrigin}); err != nil {
 			return err
 		}
 	}
-	if err := run(`UNWIND $rows AS row MERGE (f:CaseFile {name: row.origin})
+	if err := exec(`UNWIND $rows AS row MERGE (f:CaseFile {name: row.origin})
 		SET f.entities = row.ids, f.links = row.links, f.hash = row.hash, f.base = row.base`, map[string]any{"rows": p.files}); err != nil {
 		return err
 	}
@@ -717,9 +972,9 @@ func (p *importPlan) apply(ctx context.Context, w *wtx, o kg.ImportOptions, res 
 	return err
 }
 
-// linksOf reads every relationship of the given entities, with its type
-// and ends.
-func linksOf(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string][]map[string]any, error) {
+// linksOf reads the relationships of the given entities, with their type
+// and ends: every one, or with owned only those of their reference fields.
+func linksOf(ctx context.Context, tx neo4j.ManagedTransaction, ids []string, owned bool) (map[string][]map[string]any, error) {
 	out := map[string][]map[string]any{}
 	if len(ids) == 0 {
 		return out, nil
@@ -727,8 +982,9 @@ func linksOf(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (ma
 	res, err := tx.Run(ctx, `
 		UNWIND $ids AS id
 		MATCH (n:Entity {id: id})-[r]-()
+		WHERE NOT $owned OR r.owner = id
 		RETURN id, r{.*, type: type(r), from: startNode(r).id, to: endNode(r).id} AS r ORDER BY id, r.id`,
-		map[string]any{"ids": ids})
+		map[string]any{"ids": ids, "owned": owned})
 	if err != nil {
 		return nil, err
 	}
@@ -783,12 +1039,12 @@ func jsonMap(props map[string]any) map[string]any {
 	return out
 }
 
-// stated holds the entity IDs and manifest links that some batch of an
+// statedSet holds the entity IDs and manifest links that some batch of an
 // import states, changed or not: those are never removed as gone.
-type stated struct{ entities, links map[string]bool }
+type statedSet struct{ entities, links map[string]bool }
 
-func statedBy(batches []kg.Batch) stated {
-	s := stated{entities: map[string]bool{}, links: map[string]bool{}}
+func statedBy(batches []kg.Batch) statedSet {
+	s := statedSet{entities: map[string]bool{}, links: map[string]bool{}}
 	for _, b := range batches {
 		for _, e := range b.Entities {
 			s.entities[e.ID] = true
@@ -809,13 +1065,18 @@ type base struct {
 
 func baseOf(b kg.Batch) base {
 	out := base{Entities: make(map[string]facts, len(b.Entities)), Links: make(map[string]facts, len(b.Links))}
-	for _, e := range b.Entities {
-		out.Entities[e.ID] = canonical(nodeProps(e, b.Origin))
-	}
+	owned := map[string][]map[string]any{}
 	for _, l := range b.Links {
+		if l.Owner != "" {
+			owned[l.Owner] = append(owned[l.Owner], linkRow(l, b.Origin))
+			continue
+		}
 		p := linkProps(l, b.Origin)
 		p["from"], p["to"] = l.From, l.To
 		out.Links[manifestLink(l.Type, l.ID)] = canonical(p)
+	}
+	for _, e := range b.Entities {
+		out.Entities[e.ID] = entityFacts(nodeProps(e, b.Origin), owned[e.ID])
 	}
 	return out
 }

@@ -276,7 +276,7 @@ func TestImportOfSeveralFilesMatchesOneAtATime(t *testing.T) {
 		t.Errorf("b taking e over from a outside the import: refusal %v, want a CONFLICT naming e and a", res.Refusal)
 	}
 	if got := graphUnder(t, uri, single); got != before {
-		t.Errorf("the refused import changed the graph:\n%s", lineDiffOf(before, got))
+		t.Errorf("the refused import changed the graph:\n%s", neo4jtest.LineDiff(before, got))
 	}
 
 	// Both versions of a and b in one call: the later batch of a file wins.
@@ -305,28 +305,3 @@ func TestImportOfSeveralFilesMatchesOneAtATime(t *testing.T) {
 
 // admin imports as the command line does: removing facts is allowed.
 var admin = kg.ImportOptions{Edit: kg.Edit{Actor: "test"}, MayRemove: true}
-
-// lineDiffOf lists the lines only one of two graph printouts has.
-func lineDiffOf(before, after string) string {
-	in := func(s string) map[string]bool {
-		m := map[string]bool{}
-		for _, l := range strings.Split(s, "\n") {
-			m[l] = true
-		}
-		return m
-	}
-	b, a := in(before), in(after)
-	var out []string
-	for l := range b {
-		if !a[l] {
-			out = append(out, "- "+l)
-		}
-	}
-	for l := range a {
-		if !b[l] {
-			out = append(out, "+ "+l)
-		}
-	}
-	sort.Strings(out)
-	return strings.Join(out, "\n")
-}

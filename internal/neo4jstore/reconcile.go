@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/casegraph/casegraph/internal/kg"
@@ -51,6 +52,32 @@ func canonical(props map[string]any) facts {
 	return out
 }
 
+// entityFacts are an entity's fields: its properties, and each reference
+// field (place, article, charges, ...) as the links it owns, which stand
+// for the field's value. A reference field is compared and taken as one
+// field, so a merge never leaves an entity with the links of two values.
+func entityFacts(props map[string]any, owned []map[string]any) facts {
+	f := canonical(props)
+	if f == nil {
+		return nil
+	}
+	groups := map[string][]string{}
+	for _, l := range owned {
+		b, err := json.Marshal(canonical(l))
+		if err != nil {
+			b = []byte(fmt.Sprint(l))
+		}
+		field := str(l["field"])
+		groups[field] = append(groups[field], string(b))
+	}
+	for field, links := range groups {
+		sort.Strings(links)
+		b, _ := json.Marshal(links) // strings only: it cannot fail
+		f[field] = string(b)
+	}
+	return f
+}
+
 // fieldOf names the case-file field a stored property belongs to. A field
 // may be stored as several properties (a date as its day, precision and
 // text; a duration as its text and months; citations beside their
@@ -76,6 +103,20 @@ func (f facts) decode(field string) any {
 	raw, ok := f[field]
 	if !ok {
 		return nil
+	}
+	var links []string
+	if json.Unmarshal([]byte(raw), &links) == nil {
+		// A reference field: its links, as from->to.
+		out := make([]any, len(links))
+		for i, l := range links {
+			var lf facts
+			if json.Unmarshal([]byte(l), &lf) != nil {
+				out[i] = l
+				continue
+			}
+			out[i] = fmt.Sprintf("%v->%v", lf.decode("from"), lf.decode("to"))
+		}
+		return out
 	}
 	var parts map[string]any
 	if err := json.Unmarshal([]byte(raw), &parts); err != nil {

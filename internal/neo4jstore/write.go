@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -14,9 +16,10 @@ import (
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
-// Every write the store makes, through the API, an import or the command
-// line, runs through write: one transaction, serialised with every other,
-// bounded by the caller's deadline, and certain in its outcome. An error
+// Every write of facts the store makes, through the API, an import or the
+// command line, runs through write: one transaction, serialised with every
+// other, bounded by the caller's deadline, and certain in its outcome.
+// (BulkLoad, for a fresh database only, and the tokens do not.) An error
 // says whether the change was saved (kg.Error.Saved): nothing was, unless
 // the commit itself was sent and its answer never came.
 
@@ -60,15 +63,18 @@ const (
 
 // write runs work in one write transaction and commits it.
 //
-// The driver gets a context without the caller's deadline or cancellation:
-// a write must not be cut off between sending its commit and reading the
-// answer, which is how a client is told "failed" of a change that was
-// saved. The deadline is kept instead by Neo4j, as the transaction's
-// timeout (a little inside it), and by this function, which stops waiting
-// when it passes. If the commit has not been sent by then it never will be,
-// and the error says nothing was saved; if it has, the answer is waited for
-// commitGrace longer, and if it does not come the error says the change may
-// have been saved.
+// The driver gets a context without the caller's cancellation, and with a
+// deadline commitGrace past the caller's: a write must not be cut off
+// between sending its commit and reading the answer, which is how a client
+// is told "failed" of a change that was saved. The caller's deadline is
+// kept instead by Neo4j, as the transaction's timeout (a little inside
+// it), and by this function, which stops waiting when it passes. If the
+// commit has not been sent by then it never will be: the driver's context
+// is cancelled, and the error says nothing was saved. If it has, the answer
+// is waited for commitGrace longer, and if it does not come the error says
+// the change may have been saved. The driver's own deadline only ends a
+// Neo4j that never answers, so the write cannot hold a goroutine and a
+// connection for good.
 //
 // With edit.Key set, a change already made under that key is not made
 // again: its first answer is returned.
@@ -84,10 +90,24 @@ func write[T any](ctx context.Context, s *Store, edit kg.Edit, work func(context
 		err error
 	}
 	done := make(chan outcome, 1)
+	dctx, stop := driverContext(ctx)
 	s.inFlight.Add(1)
 	go func() {
 		defer s.inFlight.Done()
-		out, err := attempts(ctx, s, &state, edit, work)
+		defer stop()
+		// The work runs here, not on the caller's goroutine, so a panic
+		// in it is not the resolver's to recover: recover it here.
+		defer func() {
+			if p := recover(); p != nil {
+				saved := kg.NotSaved
+				if state.Load() == committing {
+					saved = kg.MaybeSaved
+				}
+				done <- outcome{err: &kg.Error{Code: kg.Internal, Saved: saved, Message: "internal error",
+					Err: fmt.Errorf("panic in a write: %v\n%s", p, debug.Stack())}}
+			}
+		}()
+		out, err := attempts(ctx, dctx, s, &state, edit, work)
 		done <- outcome{out, err}
 	}()
 	select {
@@ -96,6 +116,7 @@ func write[T any](ctx context.Context, s *Store, edit kg.Edit, work func(context
 	case <-ctx.Done():
 	}
 	if state.CompareAndSwap(running, abandoned) {
+		stop()
 		return zero, kg.Wrap(kg.Unavailable, ctx.Err(), "the change was not saved: the database did not finish it in time; nothing was written, and sending it again is safe")
 	}
 	select {
@@ -107,10 +128,20 @@ func write[T any](ctx context.Context, s *Store, edit kg.Edit, work func(context
 		Message: "the database did not confirm the change in time, so it may have been saved: read it, or send it again with the same idempotencyKey, which is never applied twice"}
 }
 
+// driverContext is the context a write hands the driver (see write).
+func driverContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	base := context.WithoutCancel(ctx)
+	if deadline, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(base, deadline.Add(commitGrace+time.Second))
+	}
+	return context.WithCancel(base)
+}
+
 // attempts makes the write, again after a failure that left nothing
 // written and may pass (a deadlock, a leader switch, a dropped connection
-// before the commit), while the caller still waits.
-func attempts[T any](ctx context.Context, s *Store, state *atomic.Int32, edit kg.Edit, work func(context.Context, *wtx) (T, error)) (T, error) {
+// before the commit), while the caller still waits. ctx is the caller's,
+// dctx the driver's.
+func attempts[T any](ctx, dctx context.Context, s *Store, state *atomic.Int32, edit kg.Edit, work func(context.Context, *wtx) (T, error)) (T, error) {
 	start := time.Now()
 	budget := writeRetryBudget
 	if deadline, ok := ctx.Deadline(); ok {
@@ -118,7 +149,7 @@ func attempts[T any](ctx context.Context, s *Store, state *atomic.Int32, edit kg
 	}
 	wait := 20 * time.Millisecond
 	for {
-		out, err, again := attempt(ctx, s, state, edit, work)
+		out, err, again := attempt(ctx, dctx, s, state, edit, work)
 		if !again || ctx.Err() != nil || state.Load() == abandoned || time.Since(start)+wait > budget {
 			return out, err
 		}
@@ -135,7 +166,7 @@ var beforeCommit func()
 // commit was sent; the caller has answered already.
 var errAbandoned = errors.New("the caller stopped waiting before the commit")
 
-func attempt[T any](ctx context.Context, s *Store, state *atomic.Int32, edit kg.Edit, work func(context.Context, *wtx) (T, error)) (out T, err error, again bool) {
+func attempt[T any](ctx, dctx context.Context, s *Store, state *atomic.Int32, edit kg.Edit, work func(context.Context, *wtx) (T, error)) (out T, err error, again bool) {
 	var zero T
 	var config []func(*neo4j.TransactionConfig)
 	if deadline, ok := ctx.Deadline(); ok {
@@ -148,7 +179,6 @@ func attempt[T any](ctx context.Context, s *Store, state *atomic.Int32, edit kg.
 		}
 		config = append(config, neo4j.WithTxTimeout(timeout.Round(time.Millisecond)))
 	}
-	dctx := context.WithoutCancel(ctx)
 	// The bookmark manager that reads use, so a read after the write sees
 	// it on a cluster too.
 	sess := s.driver.NewSession(dctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -33,6 +34,10 @@ func TestWritesDuringAStallSayWhatHappened(t *testing.T) {
 		s := neo4jtest.StoreAt(t, srv.URI)
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
+		source := kg.Entity{ID: "source/x", Type: kg.Source, Props: map[string]any{"title": "X", "publisher": "Someone"}}
+		if _, err := s.SaveEntity(ctx, source, nil, 0, kg.Edit{Actor: "test"}); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := s.SaveEntity(ctx, person(fmt.Sprintf("person/warm-%d", time.Now().UnixNano())), nil, 0, kg.Edit{Actor: "test"}); err != nil {
 			t.Fatal(err)
 		}
@@ -64,13 +69,18 @@ func TestWritesDuringAStallSayWhatHappened(t *testing.T) {
 	t.Run("during the commit: maybe saved, and a retry under its key makes it once", func(t *testing.T) {
 		s := open(t)
 		var once sync.Once
-		undo := neo4jstore.BeforeCommit(func() { once.Do(func() { srv.Pause(t) }) })
+		var paused error
+		t.Cleanup(func() { _, _ = srv.Signal(syscall.SIGCONT) })
+		undo := neo4jstore.BeforeCommit(func() { once.Do(func() { _, paused = srv.Signal(syscall.SIGSTOP) }) })
 		defer undo()
 		id := fmt.Sprintf("person/committing-%d", time.Now().UnixNano())
 		edit := kg.Edit{Actor: "test", Key: "commit-stall-key", Fingerprint: "one request"}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		_, err := s.SaveEntity(ctx, person(id), nil, 0, edit)
 		cancel()
+		if paused != nil {
+			t.Fatal(paused)
+		}
 		var e *kg.Error
 		if !errors.As(err, &e) || e.Code != kg.Unavailable || e.Saved != kg.MaybeSaved {
 			t.Fatalf("a write whose commit stalled: %v (saved %q), want UNAVAILABLE and maybe saved", err, kg.SavedOf(err))

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -338,22 +339,34 @@ func (s *Server) Kill(tb testing.TB) {
 // signal sends sig to the server's process and returns its PID.
 func (s *Server) signal(tb testing.TB, sig syscall.Signal) int {
 	tb.Helper()
+	pid, err := s.Signal(sig)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pid
+}
+
+// Signal sends sig to the server's process and returns its PID. Unlike
+// Pause and Kill it reports failure instead of failing the test, so code
+// that runs outside the test's goroutine (a hook of the code under test)
+// may call it.
+func (s *Server) Signal(sig syscall.Signal) (int, error) {
 	raw, err := os.ReadFile(filepath.Join(s.data, "neo4j.pid"))
 	if err != nil {
-		tb.Fatalf("neo4j is not running: %v", err)
+		return 0, fmt.Errorf("neo4j is not running: %w", err)
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
 	if err != nil {
-		tb.Fatalf("neo4j.pid: %v", err)
+		return 0, fmt.Errorf("neo4j.pid: %w", err)
 	}
 	// As scripts/neo4j.sh does: never signal a recycled PID.
 	if cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err != nil || !bytes.Contains(cmd, []byte("casegraph.neo4j.Launcher")) {
-		tb.Fatalf("pid %d in neo4j.pid is not the Neo4j launcher", pid)
+		return 0, fmt.Errorf("pid %d in neo4j.pid is not the Neo4j launcher", pid)
 	}
 	if err := syscall.Kill(pid, sig); err != nil {
-		tb.Fatalf("kill -%d %d: %v", sig, pid, err)
+		return 0, fmt.Errorf("kill -%d %d: %w", sig, pid, err)
 	}
-	return pid
+	return pid, nil
 }
 
 // exists reports whether pid is a live process (a zombie is not).
@@ -433,4 +446,30 @@ func ImportBundled(tb testing.TB, s *neo4jstore.Store) {
 			tb.Fatalf("import: %v", err)
 		}
 	}
+}
+
+// LineDiff lists, sorted, the lines only one of two printouts has: "- " for
+// those only in before, "+ " for those only in after.
+func LineDiff(before, after string) string {
+	in := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range strings.Split(s, "\n") {
+			m[l] = true
+		}
+		return m
+	}
+	b, a := in(before), in(after)
+	var out []string
+	for l := range b {
+		if !a[l] {
+			out = append(out, "- "+l)
+		}
+	}
+	for l := range a {
+		if !b[l] {
+			out = append(out, "+ "+l)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
 }

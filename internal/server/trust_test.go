@@ -502,3 +502,195 @@ func TestIdempotencyKeys(t *testing.T) {
 		t.Errorf("a retraction sent twice under one key answered %s, then %s", r1.Data, r2.Data)
 	}
 }
+
+// placesFile is a case file under tag whose party has a place: a
+// reference field, which the graph holds as a relationship of the party.
+func placesFile(tag, place, partyDesc string, withParty bool) string {
+	s := fmt.Sprintf(`version: 1
+sources:
+  - id: source/%[1]s-s
+    title: Report
+    publisher: Someone
+  - id: source/%[1]s-t
+    title: Another report
+    publisher: Someone
+entities:
+  - id: place/%[1]s-a
+    type: Place
+    name: A
+    cite: [source/%[1]s-s#p1]
+  - id: place/%[1]s-b
+    type: Place
+    name: B
+    cite: [source/%[1]s-s#p1]
+  - id: place/%[1]s-c
+    type: Place
+    name: C
+    cite: [source/%[1]s-s#p1]
+`, tag)
+	if withParty {
+		s += fmt.Sprintf(`  - id: party/%[1]s-x
+    type: Party
+    name: X
+    description: %[3]s
+    place: place/%[1]s-%[2]s
+    cite: [source/%[1]s-s#p1]
+`, tag, place, partyDesc)
+	}
+	return s
+}
+
+// placesFixture imports placesFile with the party in place a, as token,
+// under a tag of its own, and returns the tag and the file's name.
+func (a *api) placesFixture(t *testing.T, token string) (tag, name string) {
+	t.Helper()
+	tag = trustTag(t)
+	name = tag + ".yaml"
+	if rep := a.importAs(t, token, name, placesFile(tag, "a", "x", true), ""); !rep.Ok {
+		t.Fatalf("first import: %+v", rep)
+	}
+	return tag, name
+}
+
+// locatedIn lists where the graph says party x of tag is.
+func locatedIn(t *testing.T, tag string) []string {
+	t.Helper()
+	var out []string
+	for _, r := range neo4jtest.Exec(t, neo4jtest.URI(t), "MATCH (:Party {id: $id})-[:LOCATED_IN]->(p) RETURN p.id AS p ORDER BY p", map[string]any{"id": "party/" + tag + "-x"}) {
+		p, _ := r.Get("p")
+		out = append(out, p.(string))
+	}
+	return out
+}
+
+func TestReferenceFieldEditedOnBothSidesIsOneConflict(t *testing.T) {
+	a := newAPI(t)
+	editor := a.tokens[kg.Editor]
+	tag, name := a.placesFixture(t, editor)
+	x := "party/" + tag + "-x"
+	r, _ := a.postAs(t, editor, fmt.Sprintf(`mutation { updateEntity(id: %q, version: 1, set: {place: "place/%s-b"}, cite: ["source/%s-s#p1"]) { version } }`, x, tag, tag), nil)
+	noErrors(t, r)
+
+	rep := a.importAs(t, editor, name, placesFile(tag, "c", "x", true), "")
+	if rep.Ok || len(rep.Conflicts) != 1 || rep.Conflicts[0].Field == nil || *rep.Conflicts[0].Field != "place" {
+		t.Fatalf("the file and the API both moved the party: %+v, want one conflict on place", rep)
+	}
+	c := rep.Conflicts[0]
+	if fmt.Sprint(c.GraphValue["place"]) != fmt.Sprintf("[%s->place/%s-b]", x, tag) || fmt.Sprint(c.FileValue["place"]) != fmt.Sprintf("[%s->place/%s-c]", x, tag) {
+		t.Errorf("conflict %+v, want the graph's place b and the file's place c", c)
+	}
+	if got := locatedIn(t, tag); !slices.Equal(got, []string{"place/" + tag + "-b"}) {
+		t.Fatalf("after the refused import the party is in %v", got)
+	}
+	if rep := a.importAs(t, editor, name, placesFile(tag, "c", "x", true), "onConflict: TAKE_FILE"); !rep.Ok || !rep.Written {
+		t.Fatalf("TAKE_FILE: %+v", rep)
+	}
+	if got := locatedIn(t, tag); !slices.Equal(got, []string{"place/" + tag + "-c"}) {
+		t.Fatalf("after taking the file's place the party is in %v, want c alone", got)
+	}
+	// The party is whole: it can be edited again.
+	v, _ := neo4jtest.Exec(t, neo4jtest.URI(t), "MATCH (n:Entity {id: $id}) RETURN n.version AS v", map[string]any{"id": x})[0].Get("v")
+	r, _ = a.postAs(t, editor, fmt.Sprintf(`mutation { updateEntity(id: %q, version: %d, set: {description: "again"}, cite: ["source/%s-s#p1"]) { version } }`, x, v, tag), nil)
+	noErrors(t, r)
+
+	// A change of the place by the file alone is an update of the party,
+	// which an editor may make: no removal.
+	if rep := a.importAs(t, editor, name, placesFile(tag, "a", "x", true), "onConflict: KEEP_GRAPH"); !rep.Ok {
+		t.Fatalf("moving the party back in the file: %+v", rep)
+	}
+	if got := locatedIn(t, tag); !slices.Equal(got, []string{"place/" + tag + "-a"}) {
+		t.Errorf("after the file moved the party back it is in %v, want a", got)
+	}
+}
+
+func TestKeepingAnEntityAgainstItsFileKeepsItsFields(t *testing.T) {
+	a := newAPI(t)
+	admin := a.tokens[kg.Admin]
+	tag, name := a.placesFixture(t, admin)
+	x := "party/" + tag + "-x"
+	r, _ := a.postAs(t, admin, fmt.Sprintf(`mutation { updateEntity(id: %q, version: 1, set: {description: "edited"}, cite: ["source/%s-s#p1"]) { version } }`, x, tag), nil)
+	noErrors(t, r)
+	rep := a.importAs(t, admin, name, placesFile(tag, "a", "", false), "onConflict: KEEP_GRAPH")
+	if !rep.Ok || len(rep.Conflicts) != 1 || rep.Conflicts[0].ID != x {
+		t.Fatalf("dropping the edited party from its file, keeping the graph's: %+v", rep)
+	}
+	if got := locatedIn(t, tag); !slices.Equal(got, []string{"place/" + tag + "-a"}) {
+		t.Errorf("the kept party lost its place: %v", got)
+	}
+	if s := state(t, x); !strings.Contains(s, "origin:api.yaml") || !strings.Contains(s, "edited") {
+		t.Errorf("the kept party is not the API's now: %s", s)
+	}
+}
+
+func TestImportCannotRemoveWhatItStillRefersTo(t *testing.T) {
+	a := newAPI(t)
+	admin := a.tokens[kg.Admin]
+	tag, name := a.placesFixture(t, admin)
+	without := strings.Replace(placesFile(tag, "a", "x", true), fmt.Sprintf("  - id: place/%[1]s-a\n    type: Place\n    name: A\n    cite: [source/%[1]s-s#p1]\n", tag), "", 1)
+	rep := a.importAs(t, admin, name, without, "")
+	if rep.Ok || rep.RefusalCode == nil || *rep.RefusalCode != "CONFLICT" || !strings.Contains(*rep.Refusal, "place/"+tag+"-a is removed, but "+name+" still refers to it") {
+		t.Fatalf("removing a place the file still refers to: %+v", rep)
+	}
+	if got := locatedIn(t, tag); !slices.Equal(got, []string{"place/" + tag + "-a"}) {
+		t.Errorf("after the refusal the party is in %v", got)
+	}
+}
+
+func TestImportCannotLeaveACitationWithoutItsSource(t *testing.T) {
+	a := newAPI(t)
+	admin := a.tokens[kg.Admin]
+	tag, name := a.placesFixture(t, admin)
+	noS := func(text string) string {
+		return strings.Replace(text, fmt.Sprintf("  - id: source/%s-s\n    title: Report\n    publisher: Someone\n", tag), "", 1)
+	}
+	// Dropping source s while facts the file writes still cite it.
+	rep := a.importAs(t, admin, name, noS(placesFile(tag, "a", "moved", true)), "")
+	if rep.Ok || rep.RefusalCode == nil || !strings.Contains(*rep.Refusal, "source/"+tag+"-s cannot be removed") {
+		t.Fatalf("dropping a source the file's facts cite: %+v", rep)
+	}
+	// Dropping it while every fact moves to source t goes ahead, and
+	// every fact still reads.
+	moved := strings.ReplaceAll(noS(placesFile(tag, "a", "x", true)), "source/"+tag+"-s#p1", "source/"+tag+"-t#p1")
+	if rep := a.importAs(t, admin, name, moved, ""); !rep.Ok || !rep.Written {
+		t.Fatalf("dropping the source once nothing cites it: %+v", rep)
+	}
+	r, _ := a.post(t, fmt.Sprintf(`{ node(id: "party/%s-x") { ... on Entity { citations { ref } } } }`, tag), nil)
+	noErrors(t, r)
+	if !strings.Contains(string(r.Data), tag+"-t#p1") {
+		t.Errorf("the party's citations: %s", r.Data)
+	}
+}
+
+// A manifest written before bases were kept says which facts a file
+// stated, not how: a difference from the graph may be an edit, so it is a
+// conflict, and a fact the graph no longer holds is not brought back.
+func TestImportAgainstAnOldManifestKeepsEdits(t *testing.T) {
+	a := newAPI(t)
+	editor := a.tokens[kg.Editor]
+	tag := trustTag(t)
+	name := tag + ".yaml"
+	p, q := "person/"+tag+"-p", "person/"+tag+"-q"
+	if rep := a.importAs(t, editor, name, trustFile(tag, "as-filed", ""), ""); !rep.Ok {
+		t.Fatalf("first import: %+v", rep)
+	}
+	r, _ := a.postAs(t, editor, fmt.Sprintf(`mutation { updateEntity(id: %q, version: 1, set: {description: "as-edited"}, cite: ["source/%s-report#p1"]) { version } }`, p, tag), nil)
+	noErrors(t, r)
+	r, _ = a.postAs(t, a.tokens[kg.Admin], fmt.Sprintf(`mutation { retractEntity(id: %q, version: 1, reason: "test") { op } }`, q), nil)
+	noErrors(t, r)
+	neo4jtest.Exec(t, neo4jtest.URI(t), "MATCH (f:CaseFile {name: $n}) REMOVE f.base", map[string]any{"n": name})
+
+	rep := a.importAs(t, editor, name, "# again\n"+trustFile(tag, "as-filed", ""), "")
+	if rep.Ok || rep.Written {
+		t.Fatalf("import against an old manifest: %+v, want conflicts and nothing written", rep)
+	}
+	ids := map[string]bool{}
+	for _, c := range rep.Conflicts {
+		ids[c.ID] = true
+	}
+	if !ids[p] || !ids[q] {
+		t.Errorf("conflicts %+v, want p (edited) and q (retracted)", rep.Conflicts)
+	}
+	if !strings.Contains(state(t, p), "as-edited") || state(t, q) != "" {
+		t.Errorf("the refused import wrote: p %s, q %s", state(t, p), state(t, q))
+	}
+}
