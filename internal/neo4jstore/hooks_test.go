@@ -15,6 +15,6 @@ func (s *Store) ReadQuery(ctx context.Context, query string, params map[string]a
 // BeforeCommit makes f run just before every write's commit is sent, until
 // the returned function undoes it.
 func BeforeCommit(f func()) (undo func()) {
-	beforeCommit = f
-	return func() { beforeCommit = nil }
+	beforeCommit.Store(&f)
+	return func() { beforeCommit.Store(nil) }
 }

@@ -160,7 +160,7 @@ func attempts[T any](ctx, dctx context.Context, s *Store, state *atomic.Int32, e
 
 // beforeCommit, when a test sets it, runs just before a write's commit is
 // sent, so the test can stall Neo4j at that moment.
-var beforeCommit func()
+var beforeCommit atomic.Pointer[func()]
 
 // errAbandoned ends a write whose caller stopped waiting before its
 // commit was sent; the caller has answered already.
@@ -222,8 +222,8 @@ func attempt[T any](ctx, dctx context.Context, s *Store, state *atomic.Int32, ed
 	if !state.CompareAndSwap(running, committing) {
 		return zero, errAbandoned, false
 	}
-	if beforeCommit != nil {
-		beforeCommit()
+	if hook := beforeCommit.Load(); hook != nil {
+		(*hook)()
 	}
 	err = tx.Commit(dctx)
 	if err == nil {

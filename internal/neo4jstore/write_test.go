@@ -69,17 +69,27 @@ func TestWritesDuringAStallSayWhatHappened(t *testing.T) {
 	t.Run("during the commit: maybe saved, and a retry under its key makes it once", func(t *testing.T) {
 		s := open(t)
 		var once sync.Once
-		var paused error
+		paused := make(chan error, 1)
 		t.Cleanup(func() { _, _ = srv.Signal(syscall.SIGCONT) })
-		undo := neo4jstore.BeforeCommit(func() { once.Do(func() { _, paused = srv.Signal(syscall.SIGSTOP) }) })
+		undo := neo4jstore.BeforeCommit(func() {
+			once.Do(func() {
+				_, err := srv.Signal(syscall.SIGSTOP)
+				paused <- err
+			})
+		})
 		defer undo()
 		id := fmt.Sprintf("person/committing-%d", time.Now().UnixNano())
 		edit := kg.Edit{Actor: "test", Key: "commit-stall-key", Fingerprint: "one request"}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		_, err := s.SaveEntity(ctx, person(id), nil, 0, edit)
 		cancel()
-		if paused != nil {
-			t.Fatal(paused)
+		select {
+		case err := <-paused:
+			if err != nil {
+				t.Fatal(err)
+			}
+		default:
+			t.Fatal("the write never reached its commit")
 		}
 		var e *kg.Error
 		if !errors.As(err, &e) || e.Code != kg.Unavailable || e.Saved != kg.MaybeSaved {
