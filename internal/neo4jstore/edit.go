@@ -179,6 +179,11 @@ func (s *Store) History(ctx context.Context, id string) ([]kg.Change, error) {
 // write1 runs one unit of work in a write transaction and translates its
 // errors; domain errors (conflicts) roll back without retries.
 func (s *Store) write1(ctx context.Context, work func(context.Context, neo4j.ManagedTransaction) (any, error)) (any, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
 	kg.CountRoundTrip(ctx)

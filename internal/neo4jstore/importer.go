@@ -24,6 +24,11 @@ type ImportResult struct {
 // Known returns, for the IDs that the graph holds, their type and the case
 // file that defined them.
 func (s *Store) Known(ctx context.Context, ids []string) (map[string]kg.EntityType, map[string]string, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer leave()
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, `
 		UNWIND $ids AS id
 		MATCH (n:Entity {id: id})

@@ -21,6 +21,11 @@ type Change struct {
 
 // Plan reports what importing b would change, without writing.
 func (s *Store) Plan(ctx context.Context, b kg.Batch) (changes []Change, unchanged int, err error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer leave()
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
 	_, err = sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
