@@ -31,6 +31,8 @@ func (flakyStore) Entities(_ context.Context, ids []string, _ *kg.Selection) ([]
 		return nil, kg.Wrap(kg.Unavailable, errors.New("connection reset"), "the database is unavailable")
 	case "person/bad":
 		return nil, kg.Errorf(kg.Invalid, "not a good ID")
+	case "person/busy":
+		return nil, kg.Errorf(kg.Overloaded, "the service is busy")
 	}
 	return []map[string]any{nil}, nil
 }
@@ -88,6 +90,10 @@ func TestStatusWhenNeo4jIsAway(t *testing.T) {
 		{"partial answer with another error", jsonType, `{ a: node(id: "person/down") { id } b: node(id: "person/bad") { id } }`, http.StatusOK, "BAD_USER_INPUT UNAVAILABLE"},
 		{"another error only", jsonType, `{ node(id: "person/bad") { id } }`, http.StatusOK, "BAD_USER_INPUT"},
 		{"no errors", jsonType, `{ __typename node(id: "person/none") { id } }`, http.StatusOK, ""},
+		// Every connection the API may use is busy: retry, as for an outage.
+		{"an overload", jsonType, `{ node(id: "person/busy") { id } }`, http.StatusServiceUnavailable, "OVERLOADED"},
+		{"an overload, graphql-response+json", gqlType, `{ node(id: "person/busy") { id } }`, http.StatusOK, "OVERLOADED"},
+		{"an overload and an outage", jsonType, `{ a: node(id: "person/busy") { id } b: node(id: "person/down") { id } }`, http.StatusServiceUnavailable, "OVERLOADED UNAVAILABLE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
