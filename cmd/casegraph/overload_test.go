@@ -1,0 +1,322 @@
+//go:build overload
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/casegraph/casegraph/internal/neo4jtest"
+)
+
+// TestOverload measures what abusive clients do to a normal one: the
+// normal client (an ID lookup and a search, in turns, 40 a second at
+// most) runs alone for OVERLOAD_DURATION (30s unless set), then again as
+// long while abusers send the attacks docs/reliability.md lists, each from
+// an address of its own, so the rate limit sees separate clients. It
+// prints the normal client's latency in both runs, their ratio, its 503s
+// and failures, and what each abuser got; it fails only if the normal
+// client got a 503 or an error. With OVERLOAD_CASES set, that many
+// synthetic cases are loaded beside the bundled ones first. With
+// OVERLOAD_ADDRESSES set, the abuser sending the largest allowed request
+// spreads its requests over that many addresses, as many clients would,
+// which the per-client rate limit does not stop.
+//
+// `make overload` runs it (scripts/soak.sh with SOAK_TAGS=overload);
+// it is not part of `make test`.
+func TestOverload(t *testing.T) {
+	duration := envDuration(t, "OVERLOAD_DURATION", 30*time.Second)
+	uri := neo4jtest.URI(t)
+	store := neo4jtest.StoreAt(t, uri)
+	if n := os.Getenv("OVERLOAD_CASES"); n != "" {
+		env := map[string]string{"NEO4J_URI": uri, "CASEGRAPH_LOG_LEVEL": "warn"}
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"gen", "-cases", n, "-seed", "1", "-bulk"}, func(k string) string { return env[k] }, &out, io.Discard); err != nil {
+			t.Fatalf("gen: %v\n%s", err, out.String())
+		}
+		fmt.Print(out.String())
+	}
+	neo4jtest.ImportBundled(t, store)
+	base, _ := service(t, uri, map[string]string{"CASEGRAPH_LOG_LEVEL": "error"})
+
+	normal := newLoopbackClient(net.IPv4(127, 0, 0, 1))
+	reads := []string{
+		`{ node(id: "person/zhanbolat-mamai") { id ... on Person { name aliases charges { name status } } } }`,
+		`{ search(query: "Mamay", first: 5) { score entity { id name } } }`,
+	}
+	// Warm Neo4j's plans and the service's caches first: the quiet run
+	// must not be a cold one.
+	runNormal(context.Background(), normal, base, reads, 3*time.Second)
+
+	fmt.Printf("overload: a normal client (%d reads in turns) for %s quiet, then %s beside the abusers, against %s\n", len(reads), duration, duration, base)
+	quiet := runNormal(context.Background(), normal, base, reads, duration)
+
+	ctx, stop := context.WithCancel(context.Background())
+	spread, _ := strconv.Atoi(os.Getenv("OVERLOAD_ADDRESSES"))
+	abusers := startAbusers(ctx, base, max(spread, 1))
+	time.Sleep(2 * time.Second) // the abusers reach their pace
+	peak := &peakMemory{}
+	go peak.watch(ctx)
+	abused := runNormal(context.Background(), normal, base, reads, duration)
+	stop()
+	abusers.wait()
+
+	fmt.Printf("\n| run | requests | p50 ms | p99 ms | max ms | 503s | other failures |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range []struct {
+		name string
+		s    normalStats
+	}{{"quiet", quiet}, {"abused", abused}} {
+		fmt.Printf("| %s | %d | %.1f | %.1f | %.1f | %d | %d |\n", r.name, r.s.n, ms(r.s.p50), ms(r.s.p99), ms(r.s.max), r.s.unavailable, r.s.failed)
+	}
+	ratio := float64(abused.p99) / float64(max(quiet.p99, time.Microsecond))
+	fmt.Printf("\np99 abused / quiet: %.2f (target: at most 3); 503s while abused: %d; peak resident memory while abused: %.0f MiB\n\n",
+		ratio, abused.unavailable, mib(peak.max()))
+	abusers.print()
+
+	if abused.unavailable > 0 || abused.failed > 0 || quiet.failed > 0 || quiet.unavailable > 0 {
+		t.Errorf("the normal client got %d 503s and %d other failures while abused (%d and %d quiet); the first: %s",
+			abused.unavailable, abused.failed, quiet.unavailable, quiet.failed, abused.firstFailure+quiet.firstFailure)
+	}
+}
+
+// newLoopbackClient is an HTTP client whose connections come from the
+// loopback address ip, so the service sees it as a client of its own.
+func newLoopbackClient(ip net.IP) *http.Client {
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}, Timeout: 10 * time.Second}
+	return &http.Client{
+		Timeout:   2 * time.Minute,
+		Transport: &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 16},
+	}
+}
+
+type normalStats struct {
+	n, unavailable, failed int
+	p50, p99, max          time.Duration
+	firstFailure           string
+}
+
+// runNormal sends reads in turns for d, pausing 25 ms between requests, so
+// the client stays within the default rate limit on its own.
+func runNormal(ctx context.Context, c *http.Client, base string, reads []string, d time.Duration) normalStats {
+	var s normalStats
+	var took []time.Duration
+	for end := time.Now().Add(d); time.Now().Before(end) && ctx.Err() == nil; {
+		o := (loadClient{http: c, base: base}).post(reads[s.n%len(reads)])
+		s.n++
+		switch {
+		case o.err == nil && o.status == http.StatusServiceUnavailable:
+			s.unavailable++
+		case !o.ok():
+			s.failed++
+		}
+		if !o.ok() && s.firstFailure == "" {
+			s.firstFailure = o.String()
+		}
+		if o.err == nil {
+			took = append(took, o.took)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if len(took) > 0 {
+		slices.Sort(took)
+		s.p50, s.p99, s.max = took[len(took)/2], took[len(took)*99/100], took[len(took)-1]
+	}
+	return s
+}
+
+// abuse is one abuser: what it sends, how many of it at once, and from
+// which loopback address (127.0.0.host, or with spread, 127.0.1.1 and on).
+type abuse struct {
+	name     string
+	host     int
+	parallel int
+	query    string
+	unread   bool // send, and never read the answer
+	spread   bool // use every address OVERLOAD_ADDRESSES allows, in turns
+}
+
+// abuseQueries are the attacks, each the largest of its kind: the alias
+// bombs as they were found, the largest neighbourhood request the limits
+// allow, and a large answer nobody reads.
+func abuseQueries() []abuse {
+	aliased := func(n int, field string) string {
+		var b strings.Builder
+		b.WriteString("{ ")
+		for i := range n {
+			fmt.Fprintf(&b, "a%d: %s ", i, field)
+		}
+		return b.String() + "}"
+	}
+	const view = `{ truncated nodes { id type label } edges { id type source target } }`
+	return []abuse{
+		{name: "90 aliased neighbourhoods (depth 3, limit 400)", host: 2, parallel: 4,
+			query: aliased(90, `neighbourhood(id: "legal-article/kz-cc-274", depth: 3, limit: 400) { truncated nodes { id } }`)},
+		{name: "600 aliased __schema", host: 3, parallel: 4,
+			query: aliased(600, "__schema { types { name fields { name args { name } } } }")},
+		// 7 × (21 for the walk + 7 for the answer) = 196 of the 200 allowed.
+		{name: "largest allowed: 7 neighbourhoods (depth 3, limit 500)", host: 4, parallel: 4, spread: true,
+			query: aliased(7, `neighbourhood(id: "legal-article/kz-cc-274", depth: 3, limit: 500) `+view)},
+		{name: "never reads: the largest neighbourhood, 16 connections", host: 5, parallel: 16, unread: true,
+			query: `{ neighbourhood(id: "legal-article/kz-cc-274", depth: 3, limit: 500) { truncated nodes { id type label properties } edges { id type source target properties sources { ref source { title } } } } }`},
+	}
+}
+
+// abusers counts, for each abuser, its answers by status and first error code.
+type abusers struct {
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	order  []string
+	counts map[string]map[string]int
+}
+
+func startAbusers(ctx context.Context, base string, addresses int) *abusers {
+	a := &abusers{counts: map[string]map[string]int{}}
+	for _, ab := range abuseQueries() {
+		name := ab.name
+		clients := []*http.Client{newLoopbackClient(net.IPv4(127, 0, 0, byte(ab.host)))}
+		if ab.spread && addresses > 1 {
+			name += fmt.Sprintf(", from %d addresses", addresses)
+			clients = clients[:0]
+			for i := range addresses {
+				clients = append(clients, newLoopbackClient(net.IPv4(127, 0, 1+byte(i/250), 1+byte(i%250))))
+			}
+		}
+		a.order = append(a.order, name)
+		a.counts[name] = map[string]int{}
+		body, _ := json.Marshal(map[string]string{"query": ab.query})
+		for g := range ab.parallel {
+			a.wg.Go(func() {
+				for n := g; ctx.Err() == nil; n += ab.parallel {
+					var got string
+					if ab.unread {
+						got = sendUnread(ctx, base, ab.host, body)
+					} else {
+						got = send(ctx, clients[n%len(clients)], base, body)
+					}
+					a.mu.Lock()
+					a.counts[name][got]++
+					a.mu.Unlock()
+				}
+			})
+		}
+	}
+	return a
+}
+
+func (a *abusers) wait() { a.wg.Wait() }
+
+func (a *abusers) print() {
+	fmt.Printf("| abuser | answers |\n|---|---|\n")
+	for _, name := range a.order {
+		var parts []string
+		for got, n := range a.counts[name] {
+			parts = append(parts, fmt.Sprintf("%d × %s", n, got))
+		}
+		sort.Strings(parts)
+		fmt.Printf("| %s | %s |\n", name, strings.Join(parts, ", "))
+	}
+}
+
+// send posts body and sums up the answer as its status and first error
+// code. An abuser does not wait out a 429's Retry-After: it sends again.
+func send(ctx context.Context, c *http.Client, base string, body []byte) string {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "stopped"
+		}
+		return "no answer"
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var r struct {
+		Errors []struct{ Extensions struct{ Code, Limit string } }
+	}
+	_ = json.Unmarshal(raw, &r)
+	got := strconv.Itoa(resp.StatusCode)
+	if len(r.Errors) > 0 {
+		got += " " + r.Errors[0].Extensions.Code
+		if l := r.Errors[0].Extensions.Limit; l != "" {
+			got += " (" + l + ")"
+		}
+	}
+	return got
+}
+
+// sendUnread posts body on a connection of its own and holds it for a
+// minute, past the server's write timeout, without reading the answer;
+// then it looks whether the server has given the connection up.
+func sendUnread(ctx context.Context, base string, host int, body []byte) string {
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(host))}}
+	conn, err := dialer.DialContext(ctx, "tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		return "no connection"
+	}
+	defer conn.Close()
+	_ = conn.(*net.TCPConn).SetReadBuffer(4 << 10)
+	if _, err := fmt.Fprintf(conn, "POST /graphql HTTP/1.1\r\nHost: casegraph\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body); err != nil {
+		return "send failed"
+	}
+	select {
+	case <-ctx.Done():
+		return "held unread to the end of the run"
+	case <-time.After(time.Minute):
+	}
+	if closedByPeer(conn) {
+		return "held unread 60 s, closed by the server"
+	}
+	return "held unread 60 s, still open"
+}
+
+// closedByPeer drains what the server sent and reports whether it has
+// closed the connection: an EOF or a reset rather than a read timeout.
+func closedByPeer(conn net.Conn) bool {
+	buf := make([]byte, 64<<10)
+	for {
+		_ = conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+		if _, err := conn.Read(buf); err != nil {
+			ne, ok := err.(net.Error)
+			return !ok || !ne.Timeout()
+		}
+	}
+}
+
+// peakMemory samples the process's resident memory.
+type peakMemory struct {
+	mu   sync.Mutex
+	peak uint64
+}
+
+func (p *peakMemory) watch(ctx context.Context) {
+	for ctx.Err() == nil {
+		rss := residentBytes()
+		p.mu.Lock()
+		p.peak = max(p.peak, rss)
+		p.mu.Unlock()
+		select {
+		case <-ctx.Done():
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func (p *peakMemory) max() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.peak
+}
