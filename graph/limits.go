@@ -46,21 +46,26 @@ func (l Limits) MutateOperationContext(ctx context.Context, oc *graphql.Operatio
 	if oc.Operation == nil {
 		return nil
 	}
-	m := Measure(oc.Doc, oc.Operation, oc.Variables)
+	m := measure(oc.Doc, oc.Operation, oc.Variables, &l)
 	oc.Stats.SetExtension(costExtension, m.Cost)
+	// A measurement cut short at the first limit passed holds lower bounds.
+	atLeast := ""
+	if m.Partial {
+		atLeast = "at least "
+	}
 	switch {
 	case m.Schemas > 1:
 		return limitError("introspection", m.Schemas, 1,
-			fmt.Sprintf("the schema is asked for under %d names (__schema): ask for it once per request", m.Schemas))
+			fmt.Sprintf("the schema is asked for under %s%d names (__schema): ask for it once per request", atLeast, m.Schemas))
 	case l.MaxDepth > 0 && m.Depth > l.MaxDepth:
 		return limitError("depth", m.Depth, l.MaxDepth,
-			fmt.Sprintf("query depth %d exceeds the limit of %d: nest fewer fields", m.Depth, l.MaxDepth))
+			fmt.Sprintf("query depth %s%d exceeds the limit of %d: nest fewer fields", atLeast, m.Depth, l.MaxDepth))
 	case l.MaxComplexity > 0 && m.Complexity > l.MaxComplexity:
 		return limitError("complexity", m.Complexity, l.MaxComplexity,
-			fmt.Sprintf("query complexity %d exceeds the limit of %d: ask for smaller pages with first, smaller graph views with limit, or fewer nested lists", m.Complexity, l.MaxComplexity))
+			fmt.Sprintf("query complexity %s%d exceeds the limit of %d: ask for smaller pages with first, smaller graph views with limit, or fewer nested lists", atLeast, m.Complexity, l.MaxComplexity))
 	case l.MaxCost > 0 && m.Cost > l.MaxCost:
 		return limitError("cost", m.Cost, l.MaxCost,
-			fmt.Sprintf("query cost %d exceeds the limit of %d: neighbourhoods, paths, searches, subgraphs and cross-case questions cost by their arguments (docs/api.md); ask for fewer or smaller ones per request", m.Cost, l.MaxCost))
+			fmt.Sprintf("query cost %s%d exceeds the limit of %d: neighbourhoods, paths, searches, subgraphs and cross-case questions cost by their arguments (docs/api.md); ask for fewer or smaller ones per request", atLeast, m.Cost, l.MaxCost))
 	}
 	if b, ok := ctx.Value(budgetKey{}).(Budget); ok {
 		return b.Spend(m.Cost)
@@ -101,21 +106,33 @@ func CostOf(oc *graphql.OperationContext) (int, bool) {
 
 // Measurement is what an operation would cost, as Limits counts it.
 type Measurement struct {
-	Depth      int // fields nested in fields
-	Complexity int // fields, times the items of the lists they are in
-	Cost       int // what the root fields make the database do, and the answer
-	Schemas    int // __schema fields at the root, under different names
+	Depth      int  // fields nested in fields
+	Complexity int  // fields, times the items of the lists they are in
+	Cost       int  // what the root fields make the database do, and the answer
+	Schemas    int  // __schema fields at the root, under different names
+	Partial    bool // measuring stopped at a limit: the numbers are lower bounds
 }
 
 // Measure returns the measurement of an operation with its variables.
 func Measure(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) Measurement {
-	m := measurer{doc: doc, vars: vars, schemas: map[string]bool{}}
+	return measure(doc, op, vars, nil)
+}
+
+// measure measures an operation. With limits it stops after the first root
+// field that asks for the schema a second time or takes the operation
+// past the depth or complexity limit: the operation is refused whatever
+// follows, and an attack of a thousand aliases then costs the measuring of
+// a few. Cost is summed to the end, so that it is reported in full; its
+// root fields are few, as the work they ask for is in their arguments.
+func measure(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, limits *Limits) Measurement {
+	m := measurer{doc: doc, vars: vars, schemas: map[string]bool{}, limits: limits}
 	depth, complexity := m.selectionSet(op.SelectionSet, 0, nil)
 	return Measurement{
 		Depth:      depth,
 		Complexity: complexity,
 		Cost:       saturatingAdd(m.work, complexity/answerUnit),
 		Schemas:    len(m.schemas),
+		Partial:    m.stopped,
 	}
 }
 
@@ -126,6 +143,22 @@ type measurer struct {
 	work     int             // the root fields' cost so far
 	schemas  map[string]bool // the names __schema is asked for under
 	inSchema bool            // below __schema, whose size is fixed
+
+	limits  *Limits // where to stop; nil measures everything
+	depth   int     // the root fields' depth so far
+	total   int     // the root fields' complexity so far
+	stopped bool    // a limit was passed, and measuring stopped
+}
+
+// past records a root field's depth and complexity, and says whether the
+// operation is now past a limit that stops measuring.
+func (m *measurer) past(depth, complexity int) bool {
+	m.depth, m.total = max(m.depth, depth), saturatingAdd(m.total, complexity)
+	l := m.limits
+	m.stopped = l != nil && (len(m.schemas) > 1 ||
+		(l.MaxDepth > 0 && m.depth > l.MaxDepth) ||
+		(l.MaxComplexity > 0 && m.total > l.MaxComplexity))
+	return m.stopped
 }
 
 // selectionSet returns the depth and complexity of a selection set;
@@ -145,6 +178,9 @@ func (m *measurer) selectionSet(set ast.SelectionSet, level int, lists map[strin
 		switch s := s.(type) {
 		case *ast.Field:
 			d, c = m.field(s, level, lists)
+			if level == 0 && m.past(d, c) {
+				return max(depth, d), saturatingAdd(complexity, c)
+			}
 		case *ast.InlineFragment:
 			d, c = m.selectionSet(s.SelectionSet, level, lists)
 		case *ast.FragmentSpread:
@@ -154,6 +190,9 @@ func (m *measurer) selectionSet(set ast.SelectionSet, level int, lists map[strin
 		}
 		depth = max(depth, d)
 		complexity = saturatingAdd(complexity, c)
+		if m.stopped {
+			break
+		}
 	}
 	return depth, complexity
 }

@@ -247,6 +247,10 @@ func TestSchemaOncePerRequest(t *testing.T) {
 			if tt.refused && (err.Extensions["limit"] != "introspection" || err.Extensions["max"] != 1) {
 				t.Errorf("error %v does not name the introspection limit", err)
 			}
+			// Refused cheaply: measuring stops at the second name.
+			if tt.refused && (err.Extensions["actual"] != 2 || !strings.Contains(err.Message, "at least 2 names")) {
+				t.Errorf("error %v: the measuring went on past the second schema", err)
+			}
 		})
 	}
 }

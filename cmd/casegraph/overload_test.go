@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strconv"
@@ -30,7 +31,9 @@ import (
 // prints the normal client's latency in both runs, their ratio, its 503s
 // and failures, and what each abuser got; it fails only if the normal
 // client got a 503 or an error. With OVERLOAD_CASES set, that many
-// synthetic cases are loaded beside the bundled ones first. With
+// synthetic cases are loaded beside the bundled ones first; with
+// OVERLOAD_PROFILE set, a CPU profile of the abused run is written there
+// (the service, the clients and the abusers: they share the process). With
 // OVERLOAD_ADDRESSES set, the abuser sending the largest allowed request
 // spreads its requests over that many addresses, as many clients would,
 // which the per-client rate limit does not stop.
@@ -70,7 +73,9 @@ func TestOverload(t *testing.T) {
 	time.Sleep(2 * time.Second) // the abusers reach their pace
 	peak := &peakMemory{}
 	go peak.watch(ctx)
+	stopProfile := profileTo(t, os.Getenv("OVERLOAD_PROFILE"))
 	abused := runNormal(context.Background(), normal, base, reads, duration)
+	stopProfile()
 	stop()
 	abusers.wait()
 
@@ -293,6 +298,25 @@ func closedByPeer(conn net.Conn) bool {
 			ne, ok := err.(net.Error)
 			return !ok || !ne.Timeout()
 		}
+	}
+}
+
+// profileTo starts a CPU profile written to path, and returns what stops
+// it; with no path it does nothing.
+func profileTo(t *testing.T, path string) (stop func()) {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
 	}
 }
 

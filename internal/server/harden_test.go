@@ -234,6 +234,10 @@ func TestRateLimit(t *testing.T) {
 		if ra := resp.Header.Get("Retry-After"); ra == "" || ra == "0" {
 			t.Errorf("%s: Retry-After %q, want a number of seconds", s.name, ra)
 		}
+		// The body was never read: the connection is not kept for it.
+		if c := resp.Header.Get("Connection"); c != "close" {
+			t.Errorf("%s: Connection %q, want close", s.name, c)
+		}
 	}
 	// Health checks are not the API: they are never limited.
 	for range 5 {

@@ -120,6 +120,12 @@ func rateLimit(l *rateLimiter, next http.Handler) http.Handler {
 		}
 		secs := retrySeconds(wait)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		if r.ContentLength != 0 {
+			// Keeping the connection would mean reading the body first,
+			// up to 256 KB, for a request already refused; a client that
+			// floods pays for a new connection instead.
+			w.Header().Set("Connection", "close")
+		}
 		answerError(w, r, http.StatusTooManyRequests,
 			fmt.Sprintf("rate limit of %s cost units per second exceeded: retry after %ds", l.rateText(), secs),
 			map[string]any{"code": string(kg.RateLimited), "limit": "rate", "max": l.rate, "retryAfter": secs})

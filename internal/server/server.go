@@ -85,12 +85,12 @@ func New(o Options) http.Handler {
 		limiter = newRateLimiter(o.RateLimit, o.RateBurst)
 	}
 	mux := http.NewServeMux()
-	// Inside the timeout and the request's share of connections, so a slow
-	// token lookup cannot hold a request; the rate limit after
-	// authentication, so it can count per token, and before the body is
-	// read, so a client over its rate costs little.
-	mux.Handle("/graphql", withStatementShare(orDefault(o.RequestStatements, DefaultRequestStatements),
-		withTimeout(o.RequestTimeout, bearerAuth(o, rateLimit(limiter,
+	// Inside the timeout, so a slow token lookup cannot hold a request;
+	// the rate limit after authentication, so it can count per token, and
+	// before the body is read and the request's share of connections made,
+	// so a client over its rate costs little.
+	mux.Handle("/graphql", withTimeout(o.RequestTimeout, bearerAuth(o, rateLimit(limiter,
+		withStatementShare(orDefault(o.RequestStatements, DefaultRequestStatements),
 			limitBody(MaxBodyBytes, readBody(graphQLStatus(orDefault(o.MaxAnswerBytes, DefaultMaxAnswerBytes), graphQL(o)))))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
