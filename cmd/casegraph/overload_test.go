@@ -11,7 +11,8 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime/pprof"
+	"os/exec"
+	"os/signal"
 	"slices"
 	"sort"
 	"strconv"
@@ -27,16 +28,20 @@ import (
 // normal client (an ID lookup and a search, in turns, 40 a second at
 // most) runs alone for OVERLOAD_DURATION (30s unless set), then again as
 // long while abusers send the attacks docs/reliability.md lists, each from
-// an address of its own, so the rate limit sees separate clients. It
-// prints the normal client's latency in both runs, their ratio, its 503s
-// and failures, and what each abuser got; it fails only if the normal
-// client got a 503 or an error. With OVERLOAD_CASES set, that many
-// synthetic cases are loaded beside the bundled ones first; with
-// OVERLOAD_PROFILE set, a CPU profile of the abused run is written there
-// (the service, the clients and the abusers: they share the process). With
+// an address of its own, so the rate limit sees separate clients. The
+// service runs in a process of its own (TestOverloadService), with its
+// default settings, so the clients' work and memory are not counted as
+// its own. It prints the normal client's latency in both runs, their
+// ratio, its 503s and failures, the service's peak resident memory, and
+// what each abuser got; it fails only if the normal client got a 503 or
+// an error. With OVERLOAD_CASES set, that many synthetic cases are loaded
+// beside the bundled ones first; with OVERLOAD_PROFILE set, a CPU profile
+// of the service during the abused run is written there. With
 // OVERLOAD_ADDRESSES set, the abuser sending the largest allowed request
 // spreads its requests over that many addresses, as many clients would,
-// which the per-client rate limit does not stop.
+// which the per-client rate limit does not stop. The abusers wait out the
+// Retry-After of a 429; with OVERLOAD_FLOOD=1 they send again at once, a
+// flood of requests whose sending takes the machine's CPU as well.
 //
 // `make overload` runs it (scripts/soak.sh with SOAK_TAGS=overload);
 // it is not part of `make test`.
@@ -53,7 +58,8 @@ func TestOverload(t *testing.T) {
 		fmt.Print(out.String())
 	}
 	neo4jtest.ImportBundled(t, store)
-	base, _ := service(t, uri, map[string]string{"CASEGRAPH_LOG_LEVEL": "error"})
+	svc := startService(t, uri)
+	base := svc.base
 
 	normal := newLoopbackClient(net.IPv4(127, 0, 0, 1))
 	reads := []string{
@@ -69,15 +75,15 @@ func TestOverload(t *testing.T) {
 
 	ctx, stop := context.WithCancel(context.Background())
 	spread, _ := strconv.Atoi(os.Getenv("OVERLOAD_ADDRESSES"))
-	abusers := startAbusers(ctx, base, max(spread, 1))
+	abusers := startAbusers(ctx, base, max(spread, 1), os.Getenv("OVERLOAD_FLOOD") != "1")
 	time.Sleep(2 * time.Second) // the abusers reach their pace
-	peak := &peakMemory{}
+	peak := &peakMemory{pid: svc.cmd.Process.Pid}
 	go peak.watch(ctx)
-	stopProfile := profileTo(t, os.Getenv("OVERLOAD_PROFILE"))
+	profiled := svc.profile(t, os.Getenv("OVERLOAD_PROFILE"), duration)
 	abused := runNormal(context.Background(), normal, base, reads, duration)
-	stopProfile()
 	stop()
 	abusers.wait()
+	<-profiled
 
 	fmt.Printf("\n| run | requests | p50 ms | p99 ms | max ms | 503s | other failures |\n|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range []struct {
@@ -87,7 +93,7 @@ func TestOverload(t *testing.T) {
 		fmt.Printf("| %s | %d | %.1f | %.1f | %.1f | %d | %d |\n", r.name, r.s.n, ms(r.s.p50), ms(r.s.p99), ms(r.s.max), r.s.unavailable, r.s.failed)
 	}
 	ratio := float64(abused.p99) / float64(max(quiet.p99, time.Microsecond))
-	fmt.Printf("\np99 abused / quiet: %.2f (target: at most 3); 503s while abused: %d; peak resident memory while abused: %.0f MiB\n\n",
+	fmt.Printf("\np99 abused / quiet: %.2f (target: at most 3); 503s while abused: %d; the service's peak resident memory while abused: %.0f MiB\n\n",
 		ratio, abused.unavailable, mib(peak.max()))
 	abusers.print()
 
@@ -181,13 +187,14 @@ func abuseQueries() []abuse {
 
 // abusers counts, for each abuser, its answers by status and first error code.
 type abusers struct {
-	wg     sync.WaitGroup
-	mu     sync.Mutex
-	order  []string
-	counts map[string]map[string]int
+	wg      sync.WaitGroup
+	clients []*http.Client
+	mu      sync.Mutex
+	order   []string
+	counts  map[string]map[string]int
 }
 
-func startAbusers(ctx context.Context, base string, addresses int) *abusers {
+func startAbusers(ctx context.Context, base string, addresses int, obey bool) *abusers {
 	a := &abusers{counts: map[string]map[string]int{}}
 	for _, ab := range abuseQueries() {
 		name := ab.name
@@ -199,6 +206,7 @@ func startAbusers(ctx context.Context, base string, addresses int) *abusers {
 				clients = append(clients, newLoopbackClient(net.IPv4(127, 0, 1+byte(i/250), 1+byte(i%250))))
 			}
 		}
+		a.clients = append(a.clients, clients...)
 		a.order = append(a.order, name)
 		a.counts[name] = map[string]int{}
 		body, _ := json.Marshal(map[string]string{"query": ab.query})
@@ -209,7 +217,9 @@ func startAbusers(ctx context.Context, base string, addresses int) *abusers {
 					if ab.unread {
 						got = sendUnread(ctx, base, ab.host, body)
 					} else {
-						got = send(ctx, clients[n%len(clients)], base, body)
+						// Spread over many addresses, a 429 on one is no
+						// reason to wait: the next address has its budget.
+						got = send(ctx, clients[n%len(clients)], base, body, obey && len(clients) == 1)
 					}
 					a.mu.Lock()
 					a.counts[name][got]++
@@ -221,7 +231,14 @@ func startAbusers(ctx context.Context, base string, addresses int) *abusers {
 	return a
 }
 
-func (a *abusers) wait() { a.wg.Wait() }
+// wait waits for the abusers to stop, and closes the connections their
+// clients keep, so the service can shut down without waiting for them.
+func (a *abusers) wait() {
+	a.wg.Wait()
+	for _, c := range a.clients {
+		c.CloseIdleConnections()
+	}
+}
 
 func (a *abusers) print() {
 	fmt.Printf("| abuser | answers |\n|---|---|\n")
@@ -236,8 +253,8 @@ func (a *abusers) print() {
 }
 
 // send posts body and sums up the answer as its status and first error
-// code. An abuser does not wait out a 429's Retry-After: it sends again.
-func send(ctx context.Context, c *http.Client, base string, body []byte) string {
+// code; with obey, a 429 waits out its Retry-After.
+func send(ctx context.Context, c *http.Client, base string, body []byte, obey bool) string {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.Do(req)
@@ -258,6 +275,13 @@ func send(ctx context.Context, c *http.Client, base string, body []byte) string 
 		got += " " + r.Errors[0].Extensions.Code
 		if l := r.Errors[0].Extensions.Limit; l != "" {
 			got += " (" + l + ")"
+		}
+	}
+	if obey && resp.StatusCode == http.StatusTooManyRequests {
+		secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(secs) * time.Second):
 		}
 	}
 	return got
@@ -301,34 +325,99 @@ func closedByPeer(conn net.Conn) bool {
 	}
 }
 
-// profileTo starts a CPU profile written to path, and returns what stops
-// it; with no path it does nothing.
-func profileTo(t *testing.T, path string) (stop func()) {
-	if path == "" {
-		return func() {}
+// overloadService is casegraph serve in a process of its own.
+type overloadService struct {
+	cmd       *exec.Cmd
+	base      string
+	pprofAddr string
+}
+
+// TestOverloadService is the service TestOverload starts: this test
+// binary, run again with OVERLOAD_SERVE=1, serving until it is
+// interrupted. It does nothing in an ordinary run.
+func TestOverloadService(t *testing.T) {
+	if os.Getenv("OVERLOAD_SERVE") != "1" {
+		t.Skip("started by TestOverload")
 	}
-	f, err := os.Create(path)
-	if err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, []string{"serve"}, os.Getenv, os.Stdout, os.Stderr); err != nil {
 		t.Fatal(err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		t.Fatal(err)
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		_ = f.Close()
 	}
 }
 
-// peakMemory samples the process's resident memory.
+// startService starts TestOverloadService against the Neo4j at uri, with
+// the default limits, and waits until it answers; it is interrupted when
+// the test ends.
+func startService(t *testing.T, uri string) *overloadService {
+	t.Helper()
+	s := &overloadService{
+		base:      fmt.Sprintf("http://127.0.0.1:%d", neo4jtest.FreePort(t)),
+		pprofAddr: fmt.Sprintf("127.0.0.1:%d", neo4jtest.FreePort(t)),
+	}
+	s.cmd = exec.Command(os.Args[0], "-test.run=^TestOverloadService$", "-test.timeout=0")
+	s.cmd.Env = append(os.Environ(), "OVERLOAD_SERVE=1", "NEO4J_URI="+uri,
+		"CASEGRAPH_ADDR="+strings.TrimPrefix(s.base, "http://"), "CASEGRAPH_PPROF_ADDR="+s.pprofAddr,
+		"CASEGRAPH_LOG_LEVEL=error", "CASEGRAPH_SHUTDOWN_TIMEOUT=5s")
+	var logs syncBuffer
+	s.cmd.Stdout, s.cmd.Stderr = &logs, &logs
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = s.cmd.Process.Signal(os.Interrupt)
+		if err := s.cmd.Wait(); err != nil {
+			t.Logf("the service ended with %v:\n%s", err, tail(logs.String(), 20))
+		}
+	})
+	waitUntil(t, 90*time.Second, "the service answers /healthz", func() bool {
+		resp, err := http.Get(s.base + "/healthz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	return s
+}
+
+// profile writes a CPU profile of the service over the next d to path,
+// closing the returned channel when done; with no path it does nothing.
+func (s *overloadService) profile(t *testing.T, path string, d time.Duration) chan struct{} {
+	done := make(chan struct{})
+	if path == "" {
+		close(done)
+		return done
+	}
+	go func() {
+		defer close(done)
+		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", s.pprofAddr, int(d.Seconds())))
+		if err != nil {
+			t.Errorf("profile: %v", err)
+			return
+		}
+		defer resp.Body.Close()
+		f, err := os.Create(path)
+		if err != nil {
+			t.Errorf("profile: %v", err)
+			return
+		}
+		defer f.Close()
+		_, _ = io.Copy(f, resp.Body)
+	}()
+	return done
+}
+
+// peakMemory samples a process's resident memory.
 type peakMemory struct {
+	pid  int
 	mu   sync.Mutex
 	peak uint64
 }
 
 func (p *peakMemory) watch(ctx context.Context) {
 	for ctx.Err() == nil {
-		rss := residentBytes()
+		rss := residentBytesIn(fmt.Sprintf("/proc/%d/status", p.pid))
 		p.mu.Lock()
 		p.peak = max(p.peak, rss)
 		p.mu.Unlock()
