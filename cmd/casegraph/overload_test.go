@@ -26,9 +26,11 @@ import (
 
 // TestOverload measures what abusive clients do to a normal one: the
 // normal client (an ID lookup and a search, in turns, 40 a second at
-// most) runs alone for OVERLOAD_DURATION (30s unless set), then again as
-// long while abusers send the attacks docs/reliability.md lists, each from
-// an address of its own, so the rate limit sees separate clients. The
+// most) runs alone for OVERLOAD_DURATION (30s unless set), and as long
+// while abusers send the attacks docs/reliability.md lists, each from an
+// address of its own, so the rate limit sees separate clients. The two
+// runs take turns in OVERLOAD_ROUNDS rounds (3 unless set), so that other
+// work on the machine falls on both alike. The
 // service runs in a process of its own (TestOverloadService), with its
 // default settings, so the clients' work and memory are not counted as
 // its own. It prints the normal client's latency in both runs, their
@@ -66,24 +68,41 @@ func TestOverload(t *testing.T) {
 		`{ node(id: "person/zhanbolat-mamai") { id ... on Person { name aliases charges { name status } } } }`,
 		`{ search(query: "Mamay", first: 5) { score entity { id name } } }`,
 	}
-	// Warm Neo4j's plans and the service's caches first: the quiet run
-	// must not be a cold one.
-	runNormal(context.Background(), normal, base, reads, 3*time.Second)
+	// Warm Neo4j (its plans, and the JIT of a JVM just started) and the
+	// service's caches first: a cold quiet run would flatter the ratio.
+	runNormal(context.Background(), normal, base, reads, 15*time.Second)
 
-	fmt.Printf("overload: a normal client (%d reads in turns) for %s quiet, then %s beside the abusers, against %s\n", len(reads), duration, duration, base)
-	quiet := runNormal(context.Background(), normal, base, reads, duration)
-
-	ctx, stop := context.WithCancel(context.Background())
+	rounds := 3
+	if n, err := strconv.Atoi(os.Getenv("OVERLOAD_ROUNDS")); err == nil && n > 0 {
+		rounds = n
+	}
 	spread, _ := strconv.Atoi(os.Getenv("OVERLOAD_ADDRESSES"))
-	abusers := startAbusers(ctx, base, max(spread, 1), os.Getenv("OVERLOAD_FLOOD") != "1")
-	time.Sleep(2 * time.Second) // the abusers reach their pace
+	obey := os.Getenv("OVERLOAD_FLOOD") != "1"
+	fmt.Printf("overload: a normal client (%d reads in turns) for %s quiet and %s beside the abusers, in %d rounds, against %s\n",
+		len(reads), duration, duration, rounds, base)
+	var quiet, abused normalStats
 	peak := &peakMemory{pid: svc.cmd.Process.Pid}
-	go peak.watch(ctx)
-	profiled := svc.profile(t, os.Getenv("OVERLOAD_PROFILE"), duration)
-	abused := runNormal(context.Background(), normal, base, reads, duration)
-	stop()
-	abusers.wait()
-	<-profiled
+	abusers := newAbusers(base, max(spread, 1), obey)
+	for round := range rounds {
+		quiet.add(runNormal(context.Background(), normal, base, reads, duration/time.Duration(rounds)))
+
+		ctx, stop := context.WithCancel(context.Background())
+		abusers.start(ctx)
+		time.Sleep(2 * time.Second) // the abusers reach their pace
+		go peak.watch(ctx)
+		var profiled chan struct{}
+		if round == 0 {
+			profiled = svc.profile(t, os.Getenv("OVERLOAD_PROFILE"), duration/time.Duration(rounds))
+		}
+		abused.add(runNormal(context.Background(), normal, base, reads, duration/time.Duration(rounds)))
+		stop()
+		abusers.wait()
+		if profiled != nil {
+			<-profiled
+		}
+	}
+	quiet.sum()
+	abused.sum()
 
 	fmt.Printf("\n| run | requests | p50 ms | p99 ms | max ms | 503s | other failures |\n|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range []struct {
@@ -115,15 +134,32 @@ func newLoopbackClient(ip net.IP) *http.Client {
 
 type normalStats struct {
 	n, unavailable, failed int
+	took                   []time.Duration
 	p50, p99, max          time.Duration
 	firstFailure           string
+}
+
+// add counts another run's requests into s.
+func (s *normalStats) add(o normalStats) {
+	s.n, s.unavailable, s.failed = s.n+o.n, s.unavailable+o.unavailable, s.failed+o.failed
+	s.took = append(s.took, o.took...)
+	if s.firstFailure == "" {
+		s.firstFailure = o.firstFailure
+	}
+}
+
+// sum sets the percentiles of the latencies counted.
+func (s *normalStats) sum() {
+	if len(s.took) > 0 {
+		slices.Sort(s.took)
+		s.p50, s.p99, s.max = s.took[len(s.took)/2], s.took[len(s.took)*99/100], s.took[len(s.took)-1]
+	}
 }
 
 // runNormal sends reads in turns for d, pausing 25 ms between requests, so
 // the client stays within the default rate limit on its own.
 func runNormal(ctx context.Context, c *http.Client, base string, reads []string, d time.Duration) normalStats {
 	var s normalStats
-	var took []time.Duration
 	for end := time.Now().Add(d); time.Now().Before(end) && ctx.Err() == nil; {
 		o := (loadClient{http: c, base: base}).post(reads[s.n%len(reads)])
 		s.n++
@@ -137,13 +173,9 @@ func runNormal(ctx context.Context, c *http.Client, base string, reads []string,
 			s.firstFailure = o.String()
 		}
 		if o.err == nil {
-			took = append(took, o.took)
+			s.took = append(s.took, o.took)
 		}
 		time.Sleep(25 * time.Millisecond)
-	}
-	if len(took) > 0 {
-		slices.Sort(took)
-		s.p50, s.p99, s.max = took[len(took)/2], took[len(took)*99/100], took[len(took)-1]
 	}
 	return s
 }
@@ -185,8 +217,13 @@ func abuseQueries() []abuse {
 	}
 }
 
-// abusers counts, for each abuser, its answers by status and first error code.
+// abusers runs the abusers, and counts for each its answers by status and
+// first error code.
 type abusers struct {
+	base      string
+	addresses int
+	obey      bool
+
 	wg      sync.WaitGroup
 	clients []*http.Client
 	mu      sync.Mutex
@@ -194,8 +231,14 @@ type abusers struct {
 	counts  map[string]map[string]int
 }
 
-func startAbusers(ctx context.Context, base string, addresses int, obey bool) *abusers {
-	a := &abusers{counts: map[string]map[string]int{}}
+func newAbusers(base string, addresses int, obey bool) *abusers {
+	return &abusers{base: base, addresses: addresses, obey: obey, counts: map[string]map[string]int{}}
+}
+
+// start sets the abusers going until ctx ends.
+func (a *abusers) start(ctx context.Context) {
+	base, addresses, obey := a.base, a.addresses, a.obey
+	a.clients, a.order = nil, nil
 	for _, ab := range abuseQueries() {
 		name := ab.name
 		clients := []*http.Client{newLoopbackClient(net.IPv4(127, 0, 0, byte(ab.host)))}
@@ -208,7 +251,9 @@ func startAbusers(ctx context.Context, base string, addresses int, obey bool) *a
 		}
 		a.clients = append(a.clients, clients...)
 		a.order = append(a.order, name)
-		a.counts[name] = map[string]int{}
+		if a.counts[name] == nil {
+			a.counts[name] = map[string]int{}
+		}
 		body, _ := json.Marshal(map[string]string{"query": ab.query})
 		for g := range ab.parallel {
 			a.wg.Go(func() {
@@ -228,7 +273,6 @@ func startAbusers(ctx context.Context, base string, addresses int, obey bool) *a
 			})
 		}
 	}
-	return a
 }
 
 // wait waits for the abusers to stop, and closes the connections their
