@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -165,5 +166,29 @@ func TestStatusOfRequestErrors(t *testing.T) {
 				t.Errorf("Retry-After %q on a request error", res.retryAfter)
 			}
 		})
+	}
+}
+
+// A request whose context ended before its operation ran (its time ran
+// out while it waited) is answered as a timeout, 503 with Retry-After; it
+// once reached writeResponse with no answer at all and panicked.
+func TestStatusOfARequestThatRanOutOfTime(t *testing.T) {
+	var logs bytes.Buffer
+	h := New(Options{
+		Resolver: &graph.Resolver{Store: flakyStore{}},
+		Ready:    func(context.Context) error { return nil },
+		Log:      slog.New(slog.NewJSONHandler(&logs, nil)),
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ node(id: \"person/none\") { id } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") != "1" || !strings.Contains(rec.Body.String(), `"code":"UNAVAILABLE"`) {
+		t.Errorf("status %d, Retry-After %q, body %s; want 503 and UNAVAILABLE", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	if strings.Contains(logs.String(), "panic") {
+		t.Errorf("the request panicked:\n%.500s", logs.String())
 	}
 }
