@@ -32,6 +32,8 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			log.ErrorContext(ctx, "internal error", "path", e.Path.String(), "error", err.Error())
 		case kg.Unavailable:
 			log.WarnContext(ctx, "database unavailable", "path", e.Path.String(), "error", err.Error())
+		case kg.Overloaded:
+			log.WarnContext(ctx, "overloaded: every connection the API may use is busy", "path", e.Path.String())
 		}
 		return e
 	}
