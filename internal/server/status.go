@@ -170,7 +170,7 @@ func withoutNullData(body []byte) []byte {
 // only with a 4xx or 5xx status). The request ran, so it keeps its 200.
 func answerTooLarge(r *http.Request, size, limit int, mediaType string) []byte {
 	e := map[string]any{
-		"message": fmt.Sprintf("the answer is larger than the limit of %d bytes (%d bytes so far): ask for fewer fields, smaller pages or smaller graph views", limit, size),
+		"message": fmt.Sprintf("the answer of %d bytes is larger than the limit of %d bytes: ask for fewer fields, smaller pages or smaller graph views", size, limit),
 		"extensions": map[string]any{
 			"code": string(kg.Invalid), "limit": "answer", "max": limit,
 		},
