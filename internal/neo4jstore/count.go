@@ -26,9 +26,10 @@ func WithStatementLog(ctx context.Context, record func(query string, params map[
 
 // readQuery runs one read statement in an auto-commit transaction routed
 // to readers. Every query the API answers goes through here, and waits
-// there for its place among the connections the API may use (enter). A transaction
-// function (neo4j.ExecuteQuery) would add a round trip to commit after the
-// answer, 0.15 ms of a 0.6 ms ID lookup; a read has nothing to commit.
+// here for its place among the connections the API may use (enter). A
+// transaction function (neo4j.ExecuteQuery) would add a round trip to
+// commit after the answer, 0.15 ms of a 0.6 ms ID lookup; a read has
+// nothing to commit.
 //
 // The driver is given the request's context without its deadline: with a
 // deadline it races every socket read and write against it in a goroutine
