@@ -5,7 +5,7 @@ GO    ?= go
 BIN   := bin/casegraph
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run build ui test soak bench generate neo4j-start neo4j-stop neo4j-status clean
+.PHONY: run build ui test soak overload bench generate neo4j-start neo4j-stop neo4j-status clean
 
 ## run: build, start a local Neo4j (unless NEO4J_URI is set), migrate, load data/cases, serve on :8080
 run: build
@@ -27,6 +27,10 @@ test:
 ## soak: 10 minutes of mixed load on loopback (SOAK_DURATION to change), a table of memory and goroutines every 10 s
 soak:
 	@scripts/soak.sh
+
+## overload: a normal client's p99 alone and beside abusive clients (OVERLOAD_DURATION per run, OVERLOAD_CASES synthetic cases)
+overload:
+	@SOAK_TAGS=overload SOAK_RUN=TestOverload scripts/soak.sh
 
 ## bench: a short benchmark (1k synthetic cases, 15 s per contender) in its own Neo4j; prints the tables
 bench:

@@ -51,6 +51,8 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			log.ErrorContext(ctx, "internal error", "path", e.Path.String(), "error", cause)
 		case kg.Unavailable:
 			log.WarnContext(ctx, "database unavailable", "path", e.Path.String(), "error", cause)
+		case kg.Overloaded:
+			log.WarnContext(ctx, "overloaded: every connection the API may use is busy", "path", e.Path.String())
 		}
 		return e
 	}
@@ -97,7 +99,7 @@ func writeOutcome(code kg.Code, saved kg.Saved) (string, string) {
 }
 
 // transient are the codes of failures that may pass by themselves.
-var transient = map[kg.Code]bool{kg.Unavailable: true}
+var transient = map[kg.Code]bool{kg.Unavailable: true, kg.Overloaded: true, kg.RateLimited: true}
 
 // shownOfRequest is the most characters of a message, or of one step of
 // its path, that an error from the GraphQL parser or validator shows.

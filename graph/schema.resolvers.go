@@ -136,8 +136,8 @@ func (r *queryResolver) Search(ctx context.Context, query string, types []model.
 // Neighbourhood is the resolver for the neighbourhood field.
 func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int, types []model.EntityType, relationshipTypes []model.RelationType, limit *int) (*model.GraphView, error) {
 	limitN := intOr(limit, 100)
-	if limitN > 500 {
-		return nil, kg.Errorf(kg.Invalid, "limit must be at most 500, got %d", limitN)
+	if limitN > maxViewLimit {
+		return nil, kg.Errorf(kg.Invalid, "limit must be at most %d, got %d", maxViewLimit, limitN)
 	}
 	v, err := r.Store.Neighbourhood(ctx, kg.NeighbourhoodQuery{ID: id, Depth: intOr(depth, 1), Types: entityTypes(types), RelTypes: relTypes(relationshipTypes), Limit: limitN})
 	if err != nil {
@@ -149,8 +149,8 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int
 // Paths is the resolver for the paths field.
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, limit *int) (*model.PathView, error) {
 	limitN := intOr(limit, 10)
-	if limitN > 100 {
-		return nil, kg.Errorf(kg.Invalid, "limit must be at most 100, got %d", limitN)
+	if limitN > maxPathsLimit {
+		return nil, kg.Errorf(kg.Invalid, "limit must be at most %d, got %d", maxPathsLimit, limitN)
 	}
 	v, paths, err := r.Store.Paths(ctx, kg.PathsQuery{From: from, To: to, MaxLength: intOr(maxLength, 4), Limit: limitN})
 	if err != nil {
@@ -168,8 +168,8 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLe
 
 // Subgraph is the resolver for the subgraph field.
 func (r *queryResolver) Subgraph(ctx context.Context, ids []string) (*model.GraphView, error) {
-	if len(ids) > 500 {
-		return nil, kg.Errorf(kg.Invalid, "subgraph takes at most 500 ids, got %d", len(ids))
+	if len(ids) > maxSubgraphIDs {
+		return nil, kg.Errorf(kg.Invalid, "subgraph takes at most %d ids, got %d", maxSubgraphIDs, len(ids))
 	}
 	v, err := r.Store.Subgraph(ctx, ids)
 	if err != nil {

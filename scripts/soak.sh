@@ -4,6 +4,10 @@
 # memory every SOAK_INTERVAL (default 10s). It starts a Neo4j of its own on
 # a free loopback port with a throwaway data directory, and stops it however
 # the run ends. Not part of `make test`; docs/reliability.md has results.
+#
+# `make overload` runs TestOverload the same way (SOAK_TAGS=overload
+# SOAK_RUN=TestOverload): a normal client's latency alone and beside
+# abusive clients (OVERLOAD_DURATION, OVERLOAD_CASES).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -27,4 +31,4 @@ scripts/neo4j.sh start
 # No -race: it multiplies memory use, which is what the soak watches. The
 # timeout leaves room for start-up and the import of the bundled cases.
 export CASEGRAPH_TEST_NEO4J_URI="bolt://127.0.0.1:$port" CASEGRAPH_REQUIRE_NEO4J=1
-"$GO" test -tags soak -run '^TestSoak$' -count=1 -v -timeout 2h ./cmd/casegraph
+"$GO" test -tags "${SOAK_TAGS:-soak}" -run "^${SOAK_RUN:-TestSoak}\$" -count=1 -v -timeout 2h ./cmd/casegraph

@@ -49,7 +49,7 @@ func setup(name string, args []string, getenv func(string) string, stderr io.Wri
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4jstore.Store, error) {
 	store, err := neo4jstore.Open(neo4jstore.Options{
 		URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
-		AnswerCache: cfg.AnswerCache,
+		AnswerCache: cfg.AnswerCache, Connections: cfg.Neo4jConnections,
 	})
 	if err != nil {
 		return nil, err
@@ -171,7 +171,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		DisableIntrospection: !cfg.Introspection,
 		RateLimit:            cfg.RateLimit,
 		RateBurst:            cfg.RateBurst,
-	}), server.DefaultTimeouts)
+		MaxCost:              cfg.MaxCost,
+		MaxAnswerBytes:       cfg.MaxAnswerBytes,
+		RequestStatements:    cfg.RequestConnections,
+	}), server.TimeoutsFor(cfg.RequestTimeout))
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,4 +1,4 @@
-//go:build soak
+//go:build soak || overload
 
 package main
 
@@ -137,9 +137,13 @@ func (tl *tally) sample(elapsed time.Duration) sample {
 	return s
 }
 
-// residentBytes is VmRSS from /proc/self/status; 0 where there is none.
-func residentBytes() uint64 {
-	b, err := os.ReadFile("/proc/self/status")
+// residentBytes is the process's own VmRSS.
+func residentBytes() uint64 { return residentBytesIn("/proc/self/status") }
+
+// residentBytesIn is VmRSS from a /proc/PID/status file; 0 where there is
+// none.
+func residentBytesIn(status string) uint64 {
+	b, err := os.ReadFile(status)
 	if err != nil {
 		return 0
 	}

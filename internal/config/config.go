@@ -29,12 +29,19 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	Playground      bool
 	Introspection   bool
-	RateLimit       float64 // requests per second per client; 0 is no limit
-	RateBurst       int
+	RateLimit       float64 // cost units per second per client; 0 is no limit
+	RateBurst       int     // cost units a client may spend at once
 	Data            []string
 	ReadAccess      string // ReadOpen or ReadToken
 	PprofAddr       string // where to serve net/http/pprof; "" is off
 	AnswerCache     int    // cross-case answers kept per graph version; 0 is off
+
+	MaxCost        int // cost units one request may take
+	MaxAnswerBytes int // the largest answer sent
+	// Neo4jConnections is the driver's pool; RequestConnections how many
+	// of them one request may use at once.
+	Neo4jConnections   int
+	RequestConnections int
 }
 
 // What reading the graph needs; writing always needs a token.
@@ -63,8 +70,12 @@ var Settings = []Setting{
 	{Env: "CASEGRAPH_SHUTDOWN_TIMEOUT", Flag: "shutdown-timeout", Default: "15s", Usage: "how long requests in flight may finish on shutdown"},
 	{Env: "CASEGRAPH_PLAYGROUND", Flag: "playground", Default: "true", Usage: "serve GraphiQL at /"},
 	{Env: "CASEGRAPH_INTROSPECTION", Flag: "introspection", Default: "true", Usage: "answer introspection queries (__schema, __type)"},
-	{Env: "CASEGRAPH_RATE_LIMIT", Flag: "rate-limit", Default: "50", Usage: "GraphQL requests per second per token or client address; 0 turns the limit off"},
-	{Env: "CASEGRAPH_RATE_BURST", Flag: "rate-burst", Default: "100", Usage: "requests a client may send at once before the rate limit applies"},
+	{Env: "CASEGRAPH_RATE_LIMIT", Flag: "rate-limit", Default: "50", Usage: "cost units per second per token or client address (a lookup by ID costs 1); 0 turns the limit off"},
+	{Env: "CASEGRAPH_RATE_BURST", Flag: "rate-burst", Default: "100", Usage: "cost units a client may spend at once before the rate limit applies"},
+	{Env: "CASEGRAPH_MAX_COST", Flag: "max-cost", Default: "200", Usage: "cost units one GraphQL request may take"},
+	{Env: "CASEGRAPH_MAX_ANSWER_BYTES", Flag: "max-answer-bytes", Default: "4194304", Usage: "largest answer sent, in bytes; a larger one is replaced by an error"},
+	{Env: "CASEGRAPH_NEO4J_CONNECTIONS", Flag: "neo4j-connections", Default: "64", Usage: "Neo4j connections the service keeps; all but 4 serve API requests"},
+	{Env: "CASEGRAPH_REQUEST_CONNECTIONS", Flag: "request-connections", Default: "8", Usage: "Neo4j connections one request may use at once"},
 	{Env: "CASEGRAPH_DATA", Flag: "data", Default: "", Usage: "comma-separated case files or directories that serve imports at start"},
 	{Env: "CASEGRAPH_READ_ACCESS", Flag: "read-access", Default: ReadOpen, Usage: "open: anyone may read; token: reading needs a bearer token too"},
 	{Env: "CASEGRAPH_ANSWER_CACHE", Flag: "answer-cache", Default: "256", Usage: "answers to cross-case questions kept until the graph changes; 0 keeps none"},
@@ -155,6 +166,24 @@ func parse(v map[string]*string) (Config, error) {
 		errs = append(errs, fmt.Errorf("CASEGRAPH_RATE_BURST: %q is not a whole number of requests of at least 1", *v["CASEGRAPH_RATE_BURST"]))
 	}
 	c.RateBurst = burst
+	for _, n := range []struct {
+		env, what string
+		dst       *int
+	}{
+		{"CASEGRAPH_MAX_COST", "cost units", &c.MaxCost},
+		{"CASEGRAPH_MAX_ANSWER_BYTES", "bytes", &c.MaxAnswerBytes},
+		{"CASEGRAPH_NEO4J_CONNECTIONS", "connections", &c.Neo4jConnections},
+		{"CASEGRAPH_REQUEST_CONNECTIONS", "connections", &c.RequestConnections},
+	} {
+		x, err := strconv.Atoi(*v[n.env])
+		if err != nil || x < 1 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a whole number of %s of at least 1", n.env, *v[n.env], n.what))
+		}
+		*n.dst = x
+	}
+	if c.RequestConnections > c.Neo4jConnections && c.Neo4jConnections >= 1 {
+		errs = append(errs, fmt.Errorf("CASEGRAPH_REQUEST_CONNECTIONS: %d is more than the %d of CASEGRAPH_NEO4J_CONNECTIONS", c.RequestConnections, c.Neo4jConnections))
+	}
 	answers, err := strconv.Atoi(*v["CASEGRAPH_ANSWER_CACHE"])
 	if err != nil || answers < 0 {
 		errs = append(errs, fmt.Errorf("CASEGRAPH_ANSWER_CACHE: %q is not a whole number of answers, or 0 to keep none", *v["CASEGRAPH_ANSWER_CACHE"]))
@@ -255,6 +284,10 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("introspection", c.Introspection),
 		slog.Float64("rate_limit", c.RateLimit),
 		slog.Int("rate_burst", c.RateBurst),
+		slog.Int("max_cost", c.MaxCost),
+		slog.Int("max_answer_bytes", c.MaxAnswerBytes),
+		slog.Int("neo4j_connections", c.Neo4jConnections),
+		slog.Int("request_connections", c.RequestConnections),
 		slog.Any("data", c.Data),
 		slog.String("read_access", c.ReadAccess),
 		slog.String("pprof_addr", c.PprofAddr),

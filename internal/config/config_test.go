@@ -38,6 +38,9 @@ func TestDefaults(t *testing.T) {
 	if c.AnswerCache != 256 {
 		t.Errorf("AnswerCache = %d, want answers kept by default", c.AnswerCache)
 	}
+	if c.MaxCost != 200 || c.MaxAnswerBytes != 4<<20 || c.Neo4jConnections != 64 || c.RequestConnections != 8 {
+		t.Errorf("cost and connection limits: %+v", c)
+	}
 }
 
 func TestFlagBeatsEnv(t *testing.T) {
@@ -75,6 +78,11 @@ func TestInvalidValuesNameTheSetting(t *testing.T) {
 		{map[string]string{"CASEGRAPH_RATE_BURST": "1.5"}, "CASEGRAPH_RATE_BURST"},
 		{map[string]string{"CASEGRAPH_ANSWER_CACHE": "-1"}, "CASEGRAPH_ANSWER_CACHE"},
 		{map[string]string{"CASEGRAPH_ANSWER_CACHE": "many"}, "CASEGRAPH_ANSWER_CACHE"},
+		{map[string]string{"CASEGRAPH_MAX_COST": "0"}, "CASEGRAPH_MAX_COST"},
+		{map[string]string{"CASEGRAPH_MAX_ANSWER_BYTES": "4MiB"}, "CASEGRAPH_MAX_ANSWER_BYTES"},
+		{map[string]string{"CASEGRAPH_NEO4J_CONNECTIONS": "-5"}, "CASEGRAPH_NEO4J_CONNECTIONS"},
+		{map[string]string{"CASEGRAPH_REQUEST_CONNECTIONS": "0"}, "CASEGRAPH_REQUEST_CONNECTIONS"},
+		{map[string]string{"CASEGRAPH_NEO4J_CONNECTIONS": "16", "CASEGRAPH_REQUEST_CONNECTIONS": "32"}, "CASEGRAPH_REQUEST_CONNECTIONS: 32 is more than the 16"},
 		{map[string]string{"CASEGRAPH_READ_ACCESS": "closed"}, "CASEGRAPH_READ_ACCESS"},
 		{map[string]string{"CASEGRAPH_READ_ACCESS": "Token"}, "CASEGRAPH_READ_ACCESS"},
 	}

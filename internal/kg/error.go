@@ -17,6 +17,12 @@ const (
 	Forbidden       Code = "FORBIDDEN"
 	Unavailable     Code = "UNAVAILABLE"
 	Internal        Code = "INTERNAL"
+	// Overloaded: Neo4j answers, but every connection the API may use is
+	// busy; retry shortly. Unavailable is kept for Neo4j being away.
+	Overloaded Code = "OVERLOADED"
+	// RateLimited: the client has spent its budget; retry after the time
+	// the answer names.
+	RateLimited Code = "RATE_LIMITED"
 )
 
 // Error is an error with a code and a message that is safe to show to a

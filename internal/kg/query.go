@@ -52,10 +52,17 @@ type GraphView struct {
 	Truncated bool
 }
 
+// The deepest neighbourhood and the longest path the store walks: both go
+// into the statement's text, and the API's costs grow with them.
+const (
+	MaxViewDepth  = 3
+	MaxPathLength = 6
+)
+
 // NeighbourhoodQuery asks for what lies within Depth steps of ID.
 type NeighbourhoodQuery struct {
 	ID       string
-	Depth    int          // 1 to 3
+	Depth    int          // 1 to MaxViewDepth
 	Types    []EntityType // node types to keep; empty: all
 	RelTypes []RelType    // relationship types to walk; empty: all
 	Limit    int          // most nodes
@@ -64,7 +71,7 @@ type NeighbourhoodQuery struct {
 // PathsQuery asks for the shortest paths between two entities.
 type PathsQuery struct {
 	From, To  string
-	MaxLength int // at most 6
+	MaxLength int // at most MaxPathLength
 	Limit     int // most paths
 }
 

@@ -17,6 +17,11 @@ import (
 // Known returns, for the IDs that the graph holds, their type and the case
 // file that defined them.
 func (s *Store) Known(ctx context.Context, ids []string) (map[string]kg.EntityType, map[string]string, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer leave()
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, `
 		UNWIND $ids AS id
 		MATCH (n:Entity {id: id})
@@ -50,6 +55,11 @@ func (s *Store) Known(ctx context.Context, ids []string) (map[string]kg.EntityTy
 // reports what the import would do against the graph as it is.
 func (s *Store) Import(ctx context.Context, batches []kg.Batch, o kg.ImportOptions) (kg.ImportResult, error) {
 	if o.DryRun {
+		leave, err := s.enter(ctx)
+		if err != nil {
+			return kg.ImportResult{}, err
+		}
+		defer leave()
 		sess := s.session(ctx, neo4j.AccessModeRead)
 		defer sess.Close(ctx)
 		out, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {

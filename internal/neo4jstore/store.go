@@ -28,7 +28,26 @@ type Options struct {
 	// AnswerCache is how many answers to cross-case questions the store
 	// keeps per graph version (see readAnswer); 0 keeps none.
 	AnswerCache int
+	// Connections is the size of the driver's connection pool; 0 means
+	// DefaultConnections. The API's statements may use all but
+	// ReservedConnections of them (see enter).
+	Connections int
 }
+
+// DefaultConnections is the driver's pool size unless Options say otherwise.
+const DefaultConnections = 64
+
+// ReservedConnections are kept out of the API's reach, so that readiness
+// checks (Ping) and the command line find a connection however busy the
+// API is: a busy service is not a service whose database is away.
+const ReservedConnections = 4
+
+// maxQueueWait is how long a statement waits for one of the API's
+// connections before its request is answered OVERLOADED: long enough to
+// ride out a burst, short enough that a client hears of an overload in
+// about a second and can retry, rather than waiting out the driver's
+// acquisition timeout and hearing that Neo4j is away.
+const maxQueueWait = time.Second
 
 // Store is casegraph's view of one Neo4j database. It holds the process's
 // only driver; it is safe for concurrent use.
@@ -43,6 +62,9 @@ type Store struct {
 	// inFlight counts the statements of readQuery and write that may
 	// outlive the call that gave up waiting for them; see Close.
 	inFlight sync.WaitGroup
+	// gate holds a token for every statement the API has in flight; its
+	// capacity is the pool less ReservedConnections.
+	gate chan struct{}
 }
 
 // maxRetryTime bounds the retries of a unit of work, the driver's and
@@ -52,6 +74,13 @@ const maxRetryTime = 2 * time.Second
 
 // Open creates the driver. It does not connect: see WaitReady and Ping.
 func Open(o Options) (*Store, error) {
+	pool := o.Connections
+	if pool == 0 {
+		pool = DefaultConnections
+	}
+	if pool <= ReservedConnections {
+		return nil, kg.Errorf(kg.Invalid, "Neo4j connections: %d leaves none for the API once %d are reserved for health checks; use more than %d", pool, ReservedConnections, ReservedConnections)
+	}
 	auth := neo4j.NoAuth()
 	if o.Password != "" {
 		auth = neo4j.BasicAuth(o.User, o.Password, "")
@@ -62,13 +91,16 @@ func Open(o Options) (*Store, error) {
 		c.MaxTransactionRetryTime = maxRetryTime
 		c.SocketConnectTimeout = 2 * time.Second
 		c.ConnectionAcquisitionTimeout = 5 * time.Second
-		c.MaxConnectionPoolSize = 64
+		c.MaxConnectionPoolSize = pool
 	})
 	if err != nil {
 		return nil, kg.Wrap(kg.Invalid, err, fmt.Sprintf("cannot use Neo4j address %q", o.URI))
 	}
 	projections, _ := lru.New[projectionKey, projection](1000)
-	return &Store{driver: d, db: o.Database, answers: newAnswerCache(o.AnswerCache), projections: projections}, nil
+	return &Store{
+		driver: d, db: o.Database, answers: newAnswerCache(o.AnswerCache), projections: projections,
+		gate: make(chan struct{}, pool-ReservedConnections),
+	}, nil
 }
 
 // Close releases the driver's connections. It first lets statements and
@@ -123,6 +155,38 @@ func (s *Store) WaitReady(ctx context.Context, maxWait time.Duration, log *slog.
 		}
 		delay = min(delay*2, 5*time.Second)
 	}
+}
+
+// enter waits until a statement of the request of ctx may run: within its
+// request's share (kg.AcquireStatement) and on one of the connections the
+// API may use. It returns the function to call once the statement has
+// ended. When every such connection stays busy for maxQueueWait, or past
+// the request's deadline, it fails with kg.Overloaded: Neo4j answers, the
+// service is only busy, and the client may retry at once.
+func (s *Store) enter(ctx context.Context) (leave func(), err error) {
+	releaseShare, err := kg.AcquireStatement(ctx)
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case s.gate <- struct{}{}:
+		return func() { <-s.gate; releaseShare() }, nil
+	default:
+	}
+	wait := time.NewTimer(maxQueueWait)
+	defer wait.Stop()
+	select {
+	case s.gate <- struct{}{}:
+		return func() { <-s.gate; releaseShare() }, nil
+	case <-wait.C:
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.Canceled) {
+			releaseShare()
+			return nil, ctx.Err()
+		}
+	}
+	releaseShare()
+	return nil, kg.Errorf(kg.Overloaded, "the service is busy: all %d database connections it may use are taken; retry in a second", cap(s.gate))
 }
 
 // read and write name the database on every statement and route reads to

@@ -18,8 +18,8 @@ import (
 // Bounds of the view queries. Depths and lengths go into the statement text
 // (Cypher takes no parameters there), so they are checked against these first.
 const (
-	maxViewDepth          = 3
-	maxViewPathLength     = 6
+	maxViewDepth          = kg.MaxViewDepth
+	maxViewPathLength     = kg.MaxPathLength
 	maxTimelinePlaceDepth = 6 // how deep places nest: site, district, city, region, country
 	// edgeSpread is how many relationships of a node on one side (or of
 	// one type of it) a neighbourhood reads to find the edges among the

@@ -84,6 +84,12 @@ func write[T any](ctx context.Context, s *Store, edit kg.Edit, work func(context
 	if err := ctx.Err(); err != nil {
 		return zero, translate(err, "the change was not saved")
 	}
+	// A write takes one of the API's connections like a read (see enter),
+	// and keeps it until its transaction has ended.
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return zero, err
+	}
 	var state atomic.Int32
 	type outcome struct {
 		out T
@@ -94,6 +100,7 @@ func write[T any](ctx context.Context, s *Store, edit kg.Edit, work func(context
 	s.inFlight.Add(1)
 	go func() {
 		defer s.inFlight.Done()
+		defer leave()
 		defer stop()
 		// The work runs here, not on the caller's goroutine, so a panic
 		// in it is not the resolver's to recover: recover it here.

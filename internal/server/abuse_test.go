@@ -25,7 +25,15 @@ import (
 // decoded answer.
 func (a *api) rawPost(t *testing.T, body []byte) (int, response) {
 	t.Helper()
-	resp, err := http.Post(a.url+"/graphql", "application/json", bytes.NewReader(body))
+	status, _, out := postBody(t, a.url, body)
+	return status, out
+}
+
+// postBody sends body to the /graphql of the service at url and returns
+// the status, the raw answer and the answer decoded.
+func postBody(t *testing.T, url string, body []byte) (int, []byte, response) {
+	t.Helper()
+	resp, err := http.Post(url+"/graphql", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +43,7 @@ func (a *api) rawPost(t *testing.T, body []byte) (int, response) {
 	if err := json.Unmarshal(raw, &out); err != nil {
 		t.Fatalf("status %d, not JSON: %v\n%.300s", resp.StatusCode, err, raw)
 	}
-	return resp.StatusCode, out
+	return resp.StatusCode, raw, out
 }
 
 // repeat joins n copies of format, each given its index.

@@ -42,8 +42,10 @@ func bearerAuth(o Options, next http.Handler) http.Handler {
 		case code == kg.Unauthenticated:
 			refuse(w, r, http.StatusUnauthorized, code, kg.ErrorMessage(err))
 			return
-		case code == kg.Unavailable:
+		case code == kg.Unavailable || code == kg.Overloaded:
+			// Neo4j is away or too busy: the client may retry shortly.
 			o.Log.WarnContext(r.Context(), "cannot check a bearer token", "error", err.Error())
+			w.Header().Set("Retry-After", "1")
 			refuse(w, r, http.StatusServiceUnavailable, code, kg.ErrorMessage(err))
 			return
 		default:

@@ -20,6 +20,7 @@ const (
 	goodToken = "cg_good-token-text-that-must-never-be-logged"
 	badToken  = "cg_bad-token-text-that-must-never-be-logged"
 	downToken = "cg_token-while-the-database-is-away"
+	busyToken = "cg_token-while-the-service-is-busy"
 )
 
 // fakeAuthenticate knows one token; the store's own tests cover the real
@@ -30,15 +31,18 @@ func fakeAuthenticate(_ context.Context, token string) (kg.Principal, error) {
 		return kg.Principal{Name: "desk-almaty", Role: kg.Editor}, nil
 	case downToken:
 		return kg.Principal{}, kg.Wrap(kg.Unavailable, errors.New("connection refused"), "the database is unavailable")
+	case busyToken:
+		return kg.Principal{}, kg.Errorf(kg.Overloaded, "the service is busy")
 	}
 	return kg.Principal{}, kg.Errorf(kg.Unauthenticated, "the bearer token is not valid")
 }
 
 type authResult struct {
-	status    int
-	body      string
-	principal *kg.Principal // what the next handler saw; nil if not reached
-	log       string
+	status     int
+	body       string
+	principal  *kg.Principal // what the next handler saw; nil if not reached
+	log        string
+	retryAfter string
 }
 
 // serveAuth sends one request through the request log and bearerAuth to a
@@ -64,6 +68,7 @@ func serveAuth(tb testing.TB, readAccess, authorization string) authResult {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	res.status, res.body, res.log = rec.Code, rec.Body.String(), logs.String()
+	res.retryAfter = rec.Header().Get("Retry-After")
 	return res
 }
 
@@ -89,6 +94,7 @@ func TestBearerAuth(t *testing.T) {
 		{"bad token, reads open", ReadOpen, "Bearer " + badToken, http.StatusUnauthorized, kg.Unauthenticated, nil},
 		{"bad token, reads need a token", ReadToken, "Bearer " + badToken, http.StatusUnauthorized, kg.Unauthenticated, nil},
 		{"database away", ReadOpen, "Bearer " + downToken, http.StatusServiceUnavailable, kg.Unavailable, nil},
+		{"service busy", ReadOpen, "Bearer " + busyToken, http.StatusServiceUnavailable, kg.Overloaded, nil},
 		{"good token, reads open", ReadOpen, "Bearer " + goodToken, http.StatusOK, "", editor},
 		{"good token, reads need a token", ReadToken, "Bearer " + goodToken, http.StatusOK, "", editor},
 		{"scheme in lower case", ReadToken, "bearer " + goodToken, http.StatusOK, "", editor},
@@ -98,6 +104,9 @@ func TestBearerAuth(t *testing.T) {
 			res := serveAuth(t, tt.readAccess, tt.authorization)
 			if res.status != tt.wantStatus {
 				t.Fatalf("status %d, want %d; body %s", res.status, tt.wantStatus, res.body)
+			}
+			if retry := res.status == http.StatusServiceUnavailable; retry != (res.retryAfter == "1") {
+				t.Errorf("status %d with Retry-After %q", res.status, res.retryAfter)
 			}
 			switch {
 			case tt.wantPrincipal == nil && res.principal != nil:
@@ -119,7 +128,7 @@ func TestBearerAuth(t *testing.T) {
 					t.Errorf("extensions.code %q, want %s", body.Errors[0].Extensions.Code, tt.wantCode)
 				}
 			}
-			for _, secret := range []string{goodToken, badToken, downToken, "YWxpY2U6c2VjcmV0"} {
+			for _, secret := range []string{goodToken, badToken, downToken, busyToken, "YWxpY2U6c2VjcmV0"} {
 				if strings.Contains(res.log, secret) || strings.Contains(res.body, secret) {
 					t.Errorf("the token text appears in the log or the answer:\nlog: %s\nbody: %s", res.log, res.body)
 				}

@@ -24,11 +24,28 @@ import (
 type Timeouts struct {
 	ReadHeader time.Duration // the request line and headers
 	Read       time.Duration // the whole request, body included
-	Idle       time.Duration // between requests on a kept-alive connection
+	// Write is from the end of the headers to the end of the answer: a
+	// client that does not read its answer is cut off then, and the
+	// memory holding the answer freed. 0 is no limit.
+	Write time.Duration
+	Idle  time.Duration // between requests on a kept-alive connection
 }
 
-// DefaultTimeouts are the timeouts serve uses.
-var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second, Idle: 2 * time.Minute}
+// writeGrace is how long after the request timeout an answer may take to
+// be sent: enough for a slow reader to take the largest answer.
+const writeGrace = 15 * time.Second
+
+// TimeoutsFor returns the timeouts serve uses with a request timeout: the
+// write timeout leaves every request its whole time and writeGrace to
+// send its answer. Without a request timeout there is no write timeout
+// either, since it would cut requests short.
+func TimeoutsFor(request time.Duration) Timeouts {
+	t := Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second, Idle: 2 * time.Minute}
+	if request > 0 {
+		t.Write = request + writeGrace
+	}
+	return t
+}
 
 // NewHTTPServer returns an http.Server for h with timeouts t.
 func NewHTTPServer(h http.Handler, t Timeouts) *http.Server {
@@ -36,6 +53,7 @@ func NewHTTPServer(h http.Handler, t Timeouts) *http.Server {
 		Handler:           h,
 		ReadHeaderTimeout: t.ReadHeader,
 		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
 		IdleTimeout:       t.Idle,
 	}
 }

@@ -228,11 +228,15 @@ func TestRateLimit(t *testing.T) {
 			continue
 		}
 		msg, ext := firstError(t, resp)
-		if ext["code"] != "RATE_LIMITED" || ext["limit"] != "rate" || !strings.Contains(msg, "rate limit of 0.001 requests per second exceeded") {
+		if ext["code"] != "RATE_LIMITED" || ext["limit"] != "rate" || !strings.Contains(msg, "rate limit of 0.001 cost units per second exceeded") {
 			t.Errorf("%s: error %q %v", s.name, msg, ext)
 		}
 		if ra := resp.Header.Get("Retry-After"); ra == "" || ra == "0" {
 			t.Errorf("%s: Retry-After %q, want a number of seconds", s.name, ra)
+		}
+		// The body was never read: the connection is not kept for it.
+		if c := resp.Header.Get("Connection"); c != "close" {
+			t.Errorf("%s: Connection %q, want close", s.name, c)
 		}
 	}
 	// Health checks are not the API: they are never limited.
@@ -244,6 +248,63 @@ func TestRateLimit(t *testing.T) {
 		if w.Code != http.StatusOK {
 			t.Fatalf("/healthz: status %d", w.Code)
 		}
+	}
+}
+
+// A client's budget is spent by what its requests cost, not by their
+// number: a heavy neighbourhood takes what seventeen lookups would, and one
+// the budget cannot pay for is refused with 429, Retry-After and its cost,
+// before it runs.
+func TestRateLimitCountsCost(t *testing.T) {
+	var logs bytes.Buffer
+	h := emptyHandler(&logs, func(o *server.Options) {
+		o.RateLimit = 0.001 // no unit comes back during the test
+		o.RateBurst = 30
+	})
+	send := func(addr, query string) *http.Response {
+		body, _ := json.Marshal(map[string]string{"query": query})
+		r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		r.RemoteAddr = addr + ":40000"
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Result()
+	}
+	const heavy = `{ neighbourhood(id: "person/x", depth: 3, limit: 400) { truncated } }` // 17 units
+	const lookup = `{ node(id: "person/x") { id } }`                                      // 1 unit
+	if resp := send("192.0.2.1", heavy); resp.StatusCode != http.StatusOK {
+		t.Fatalf("a heavy request within the burst: status %d", resp.StatusCode)
+	}
+	resp := send("192.0.2.1", heavy) // 13 units left, 17 needed
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("a heavy request over the budget: status %d, want 429", resp.StatusCode)
+	}
+	if ra := resp.Header.Get("Retry-After"); ra == "" || ra == "0" {
+		t.Errorf("Retry-After %q, want a number of seconds", ra)
+	}
+	msg, ext := firstError(t, resp)
+	if ext["code"] != "RATE_LIMITED" || ext["limit"] != "rate" || ext["cost"] != float64(17) || !strings.Contains(msg, "this request costs 17") {
+		t.Errorf("error %q %v", msg, ext)
+	}
+	if strings.Contains(logs.String(), `"db_statements"`) {
+		t.Error("a request refused by its budget reached the store")
+	}
+	// The refused request paid its first unit: 12 lookups are left.
+	for i := range 12 {
+		if resp := send("192.0.2.1", lookup); resp.StatusCode != http.StatusOK {
+			t.Fatalf("lookup %d of the 12 left: status %d", i+1, resp.StatusCode)
+		}
+	}
+	if resp := send("192.0.2.1", lookup); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("a lookup with the budget spent: status %d, want 429", resp.StatusCode)
+	}
+	// A request that costs more than a whole burst runs on a full budget.
+	const heavier = `{ a: neighbourhood(id: "person/x", depth: 3, limit: 400) { truncated } b: neighbourhood(id: "person/y", depth: 3, limit: 400) { truncated } }`
+	if resp := send("192.0.2.2", heavier); resp.StatusCode != http.StatusOK {
+		t.Errorf("a request of 34 units on a full budget of 30: status %d, want 200", resp.StatusCode)
+	}
+	if resp := send("192.0.2.2", lookup); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("a lookup right after it: status %d, want 429 until the debt is repaid", resp.StatusCode)
 	}
 }
 

@@ -18,6 +18,7 @@ type requestInfo struct {
 	operation  string
 	errorCodes []string
 	actor      string // the bearer token's name, never its text
+	cost       int    // what graph.Limits measured, in cost units
 }
 
 func infoFrom(ctx context.Context) *requestInfo {
@@ -98,6 +99,9 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		}
 		if len(info.errorCodes) > 0 {
 			attrs = append(attrs, slog.Any("error_codes", info.errorCodes))
+		}
+		if info.cost > 0 {
+			attrs = append(attrs, slog.Int("cost", info.cost))
 		}
 		if n := trips.Load(); n > 0 {
 			attrs = append(attrs, slog.Int64("db_statements", n))

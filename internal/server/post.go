@@ -67,7 +67,16 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	writeResponse(w, responses(ctx))
+	resp := responses(ctx)
+	if resp == nil {
+		// gqlgen runs nothing once the request's context has ended: its
+		// client left, or its time ran out before the operation started.
+		resp = exec.DispatchError(ctx, gqlerror.List{{
+			Message:    "the request's time ran out before it could run; retry",
+			Extensions: map[string]any{"code": string(kg.Unavailable)},
+		}})
+	}
+	writeResponse(w, resp)
 }
 
 // bodyError says why a body is not a GraphQL request without quoting it:

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"math"
 	"net"
 	"net/http"
@@ -8,6 +9,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/casegraph/casegraph/graph"
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -15,8 +19,9 @@ import (
 // so a flood of distinct addresses cannot grow its memory without end.
 const maxRateKeys = 10000
 
-// rateLimiter is a token bucket per client: each holds up to burst
-// requests and refills at rate per second.
+// rateLimiter is a token bucket per client, counted in cost units (a
+// lookup by ID costs one; graph.Limits measures the rest): each bucket
+// holds up to burst units and refills at rate units per second.
 type rateLimiter struct {
 	rate    float64
 	burst   float64
@@ -27,6 +32,9 @@ type rateLimiter struct {
 	buckets map[string]*bucket
 }
 
+// bucket is one client's budget. Tokens fall below zero when a request
+// that costs more than a full bucket runs: the client then waits until
+// the debt is repaid.
 type bucket struct {
 	tokens float64
 	last   time.Time
@@ -39,9 +47,15 @@ func newRateLimiter(rate float64, burst int) *rateLimiter {
 	}
 }
 
-// allow takes one request from key's bucket, or says how long until the
-// bucket holds one again.
+// allow takes one unit from key's bucket, what every request costs however
+// early it is refused, or says how long until the bucket holds one again.
 func (l *rateLimiter) allow(key string) (bool, time.Duration) {
+	return l.take(key, 1, 1)
+}
+
+// take spends amount from key's bucket if it holds at least need, or says
+// how long until it does; need must not exceed the burst.
+func (l *rateLimiter) take(key string, need, amount float64) (bool, time.Duration) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -53,11 +67,11 @@ func (l *rateLimiter) allow(key string) (bool, time.Duration) {
 	}
 	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
 	b.last = now
-	if b.tokens >= 1 {
-		b.tokens--
+	if b.tokens >= need {
+		b.tokens -= amount
 		return true, 0
 	}
-	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+	return false, time.Duration((need - b.tokens) / l.rate * float64(time.Second))
 }
 
 // makeRoom keeps the table under maxKeys. It first forgets clients idle
@@ -69,9 +83,8 @@ func (l *rateLimiter) makeRoom(now time.Time) {
 	if len(l.buckets) < l.maxKeys {
 		return
 	}
-	refill := time.Duration(l.burst / l.rate * float64(time.Second))
 	for k, b := range l.buckets {
-		if now.Sub(b.last) >= refill {
+		if b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
 			delete(l.buckets, k)
 		}
 	}
@@ -87,11 +100,14 @@ func (l *rateLimiter) makeRoom(now time.Time) {
 // of its bearer token when it sent a valid one, so one token is one budget
 // wherever it is used from, and otherwise its address. X-Forwarded-For is
 // not trusted: anyone can write it.
+//
+// Every request costs one unit here, before its body is read, so even
+// requests refused later are paid for; graph.Limits spends the rest of
+// its cost, once it is measured, through the budget put in its context.
 func rateLimit(l *rateLimiter, next http.Handler) http.Handler {
 	if l == nil {
 		return next
 	}
-	limit := strconv.FormatFloat(l.rate, 'f', -1, 64)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := "addr:" + clientAddr(r)
 		if p, ok := kg.PrincipalFrom(r.Context()); ok {
@@ -99,15 +115,57 @@ func rateLimit(l *rateLimiter, next http.Handler) http.Handler {
 		}
 		ok, wait := l.allow(key)
 		if ok {
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, r.WithContext(graph.WithBudget(r.Context(), clientBudget{l, key})))
 			return
 		}
-		secs := max(1, int(math.Ceil(wait.Seconds())))
+		secs := retrySeconds(wait)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		if r.ContentLength != 0 {
+			// Keeping the connection would mean reading the body first,
+			// up to 256 KB, for a request already refused; a client that
+			// floods pays for a new connection instead.
+			w.Header().Set("Connection", "close")
+		}
 		answerError(w, r, http.StatusTooManyRequests,
-			"rate limit of "+limit+" requests per second exceeded: retry after "+strconv.Itoa(secs)+"s",
-			map[string]any{"code": "RATE_LIMITED", "limit": "rate", "max": l.rate})
+			fmt.Sprintf("rate limit of %s cost units per second exceeded: retry after %ds", l.rateText(), secs),
+			map[string]any{"code": string(kg.RateLimited), "limit": "rate", "max": l.rate, "retryAfter": secs})
 	})
+}
+
+// clientBudget is one client's bucket, for graph.Limits to spend from.
+type clientBudget struct {
+	l   *rateLimiter
+	key string
+}
+
+// Spend takes the rest of a request's cost, beyond the unit rateLimit
+// took. The request may run when the bucket held its cost before that
+// unit, or was full; otherwise it is refused, and the unit stays spent.
+func (b clientBudget) Spend(cost int) *gqlerror.Error {
+	if cost <= 1 {
+		return nil
+	}
+	// A request that costs more than the burst needs a full bucket, and
+	// leaves it in debt.
+	rest := float64(cost - 1)
+	ok, wait := b.l.take(b.key, min(rest, b.l.burst-1), rest)
+	if ok {
+		return nil
+	}
+	// A retry pays rateLimit's unit again before this.
+	secs := retrySeconds(wait + time.Duration(float64(time.Second)/b.l.rate))
+	return &gqlerror.Error{
+		Message: fmt.Sprintf("rate limit of %s cost units per second exceeded: this request costs %d (docs/api.md); retry after %ds",
+			b.l.rateText(), cost, secs),
+		Extensions: map[string]any{"code": string(kg.RateLimited), "limit": "rate", "max": b.l.rate, "cost": cost, "retryAfter": secs},
+	}
+}
+
+func (l *rateLimiter) rateText() string { return strconv.FormatFloat(l.rate, 'f', -1, 64) }
+
+// retrySeconds is a wait as Retry-After gives it: whole seconds, at least one.
+func retrySeconds(wait time.Duration) int {
+	return max(1, int(math.Ceil(wait.Seconds())))
 }
 
 // clientAddr is the host of the connection's remote address.

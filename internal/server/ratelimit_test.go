@@ -82,3 +82,28 @@ func TestRateLimiterKeepsABusyClientThroughASweep(t *testing.T) {
 		t.Error("idle client a was kept")
 	}
 }
+
+// A client in debt (a request that cost more than a full bucket) is not
+// forgotten as idle until its debt is repaid: forgetting it would give it
+// a full bucket at once.
+func TestRateLimiterRemembersADebt(t *testing.T) {
+	c := &clock{t: time.Unix(1e9, 0)}
+	l := newRateLimiter(1, 2)
+	l.now = c.now
+	l.maxKeys = 4
+	if ok, _ := l.take("debtor", 2, 10); !ok {
+		t.Fatal("a full bucket refused a request costing more than the burst")
+	}
+	c.advance(3 * time.Second) // longer than a bucket takes to fill from empty
+	l.allow("a")
+	l.allow("b")
+	l.allow("c")
+	c.advance(time.Second) // a, b and c are full again, the debtor 4 short of 0
+	l.allow("d")           // the table is full: a, b and c go, the debtor stays
+	if _, kept := l.buckets["debtor"]; !kept {
+		t.Fatal("the debtor was forgotten")
+	}
+	if ok, wait := l.allow("debtor"); ok || wait < 4*time.Second {
+		t.Errorf("allowed %v, wait %v: the debtor's debt was forgotten", ok, wait)
+	}
+}

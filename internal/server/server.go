@@ -32,6 +32,12 @@ const (
 	MaxTokens    = 15000   // lexical tokens in a query
 )
 
+// Defaults of the limits Options may set.
+const (
+	DefaultMaxAnswerBytes    = 4 << 20 // an answer's JSON
+	DefaultRequestStatements = 8       // one request's statements in flight
+)
+
 // Options configures the HTTP handler.
 type Options struct {
 	Resolver       *graph.Resolver
@@ -49,10 +55,22 @@ type Options struct {
 
 	// DisableIntrospection refuses __schema and __type queries.
 	DisableIntrospection bool
-	// RateLimit is the requests per second each client may send to
-	// /graphql, with bursts of up to RateBurst; 0 turns the limit off.
+	// RateLimit is the cost units per second each client may spend on
+	// /graphql (a lookup by ID costs one; see graph.Limits), with bursts of
+	// up to RateBurst; 0 turns the limit off.
 	RateLimit float64
 	RateBurst int
+
+	// MaxCost is the most one operation may cost; 0 means
+	// graph.DefaultLimits.MaxCost.
+	MaxCost int
+	// MaxAnswerBytes is the largest answer sent; a larger one is replaced
+	// by an error. 0 means DefaultMaxAnswerBytes.
+	MaxAnswerBytes int
+	// RequestStatements is how many statements one request may have in
+	// flight at once, its share of the Neo4j connections; 0 means
+	// DefaultRequestStatements.
+	RequestStatements int
 }
 
 // The values of Options.ReadAccess, as config spells them.
@@ -71,9 +89,11 @@ func New(o Options) http.Handler {
 	mux := http.NewServeMux()
 	// Inside the timeout, so a slow token lookup cannot hold a request;
 	// the rate limit after authentication, so it can count per token, and
-	// before the body is read, so a client over its rate costs little.
+	// before the body is read and the request's share of connections made,
+	// so a client over its rate costs little.
 	mux.Handle("/graphql", withTimeout(o.RequestTimeout, bearerAuth(o, rateLimit(limiter,
-		limitBody(MaxBodyBytes, readBody(graphQLStatus(graphQL(o))))))))
+		withStatementShare(orDefault(o.RequestStatements, DefaultRequestStatements),
+			limitBody(MaxBodyBytes, readBody(graphQLStatus(orDefault(o.MaxAnswerBytes, DefaultMaxAnswerBytes), graphQL(o)))))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -115,7 +135,9 @@ func graphQL(o Options) http.Handler {
 	srv.AddTransport(postJSON{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(MaxTokens)
-	srv.Use(graph.DefaultLimits)
+	limits := graph.DefaultLimits
+	limits.MaxCost = orDefault(o.MaxCost, limits.MaxCost)
+	srv.Use(limits)
 	if o.DisableIntrospection {
 		srv.Use(noIntrospection{})
 	} else {
@@ -133,6 +155,7 @@ func graphQL(o Options) http.Handler {
 			if info.operation == "" && oc.Operation != nil {
 				info.operation = oc.Operation.Name
 			}
+			info.cost, _ = graph.CostOf(oc)
 			for _, e := range resp.Errors {
 				code, _ := e.Extensions["code"].(string)
 				if code == "" {
@@ -172,6 +195,22 @@ func limitBody(n int64, next http.Handler) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, n)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// withStatementShare gives each request its share of the Neo4j
+// connections: at most n of its statements run at once (kg.WithStatementShare).
+func withStatementShare(n int, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(kg.WithStatementShare(r.Context(), n)))
+	})
+}
+
+// orDefault is n, or def when n is not set.
+func orDefault(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
 }
 
 func withTimeout(d time.Duration, next http.Handler) http.Handler {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -22,8 +24,19 @@ type answer struct {
 	ran      bool // the operation was executed, so its data entry stays, even null
 	noQuery  bool // the request named no query at all
 	dataNull bool // there is no data to show: absent or null
-	// Neo4j is away: some error is UNAVAILABLE, or every one is.
+	// The service could not answer: Neo4j is away (UNAVAILABLE) or every
+	// connection the API may use is busy (OVERLOADED). Some error says
+	// so, or every one does.
 	someUnavailable, onlyUnavailable bool
+	// retryAfter is the Retry-After, in seconds, of a request refused
+	// by the client's budget (graph.Limits, clientBudget); 0 if it was not.
+	retryAfter int
+}
+
+// retryLater says whether an error code means that the service, not the
+// request, failed, so the same request may succeed in a moment.
+func retryLater(code string) bool {
+	return code == string(kg.Unavailable) || code == string(kg.Overloaded)
 }
 
 // noteAnswer records what the status of resp should reflect.
@@ -40,9 +53,14 @@ func noteAnswer(ctx context.Context, resp *graphql.Response) {
 	}
 	unavailable, other := 0, 0
 	for _, e := range resp.Errors {
-		if code, _ := e.Extensions["code"].(string); code == string(kg.Unavailable) {
+		code, _ := e.Extensions["code"].(string)
+		switch {
+		case retryLater(code):
 			unavailable++
-		} else {
+		case code == string(kg.RateLimited) && !a.ran:
+			a.retryAfter, _ = e.Extensions["retryAfter"].(int)
+			other++
+		default:
 			other++
 		}
 	}
@@ -52,7 +70,7 @@ func noteAnswer(ctx context.Context, resp *graphql.Response) {
 }
 
 // outage says whether an answer is the service's failure to answer because
-// Neo4j is away: there is no data, or Neo4j's absence is all the errors
+// Neo4j is away or too busy: there is no data, or that is all the errors
 // say. A partial answer with other errors is not: the client has data to
 // show and errors to explain. application/graphql-response+json allows no
 // 5xx when there is data, so only a null one counts there.
@@ -66,10 +84,15 @@ func (a *answer) outage(mediaType string) bool {
 // graphQLStatus sets the HTTP status of gqlgen's answers where GraphQL over
 // HTTP, or the clients' need to retry, asks for another one than gqlgen's:
 //
-//   - 503 with Retry-After when Neo4j is away, so load balancers, proxies,
-//     monitoring and clients' retry logic see an outage without reading
-//     the body (GraphQL over HTTP discourages a 5xx for application/json
-//     but allows it; see docs/reliability.md);
+//   - 503 with Retry-After when Neo4j is away or every connection the API
+//     may use is busy, so load balancers, proxies, monitoring and clients'
+//     retry logic see an outage without reading the body (GraphQL over
+//     HTTP discourages a 5xx for application/json but allows it; see
+//     docs/reliability.md);
+//   - 429 with Retry-After when the client's budget cannot pay for the
+//     operation, as for requests refused before GraphQL ran (rateLimit);
+//   - an error instead of an answer larger than maxAnswer bytes, so no
+//     request can make the service hold and send an answer of any size;
 //   - 200 instead of 422 for parse, validation and variable errors answered
 //     as application/json, whose clients read errors from the body and may
 //     drop the body of a non-2xx answer (400 when the request had no query:
@@ -80,10 +103,10 @@ func (a *answer) outage(mediaType string) bool {
 //
 // It buffers the answer, which gqlgen has already marshalled in full and
 // whose size the query limits bound, so it can choose the status last.
-func graphQLStatus(next http.Handler) http.Handler {
+func graphQLStatus(maxAnswer int, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := &answer{}
-		bw := &bufferedWriter{header: w.Header()}
+		bw := &bufferedWriter{header: w.Header(), max: maxAnswer}
 		next.ServeHTTP(bw, r.WithContext(context.WithValue(r.Context(), answerKey{}, a)))
 
 		status, body := bw.status, bw.body.Bytes()
@@ -91,7 +114,17 @@ func graphQLStatus(next http.Handler) http.Handler {
 			status = http.StatusOK
 		}
 		mediaType, _, _ := mime.ParseMediaType(w.Header().Get("Content-Type"))
+		if bw.over {
+			body = answerTooLarge(r, bw.size, maxAnswer, mediaType)
+			w.Header().Del("Content-Length")
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write(body)
+			return
+		}
 		switch {
+		case status == http.StatusOK && a.retryAfter > 0:
+			status = http.StatusTooManyRequests
+			w.Header().Set("Retry-After", strconv.Itoa(a.retryAfter))
 		case status == http.StatusOK && a.outage(mediaType):
 			status = http.StatusServiceUnavailable
 			w.Header().Set("Retry-After", "1")
@@ -131,13 +164,38 @@ func withoutNullData(body []byte) []byte {
 	return out
 }
 
+// answerTooLarge is the answer sent instead of one over the limit: an
+// error that names the limit, and no data (null for
+// application/graphql-response+json, which allows an answer without data
+// only with a 4xx or 5xx status). The request ran, so it keeps its 200.
+func answerTooLarge(r *http.Request, size, limit int, mediaType string) []byte {
+	e := map[string]any{
+		"message": fmt.Sprintf("the answer of %d bytes is larger than the limit of %d bytes: ask for fewer fields, smaller pages or smaller graph views", size, limit),
+		"extensions": map[string]any{
+			"code": string(kg.Invalid), "limit": "answer", "max": limit,
+		},
+	}
+	out := map[string]any{"errors": []any{e}}
+	if mediaType == mediaGraphQLResponse {
+		out["data"] = nil
+	}
+	if info := infoFrom(r.Context()); info != nil {
+		info.errorCodes = []string{string(kg.Invalid)}
+	}
+	b, _ := json.Marshal(out)
+	return b
+}
+
 // bufferedWriter holds an answer until graphQLStatus has chosen its status.
 // Headers go straight to the real writer's map: nothing is sent before
-// WriteHeader on the real writer.
+// WriteHeader on the real writer. Past max bytes it keeps only the count.
 type bufferedWriter struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+	max    int  // bytes to hold at most; 0 holds any
+	size   int  // bytes written
+	over   bool // more than max were written, and the body was dropped
 }
 
 func (b *bufferedWriter) Header() http.Header { return b.header }
@@ -151,6 +209,14 @@ func (b *bufferedWriter) WriteHeader(code int) {
 func (b *bufferedWriter) Write(p []byte) (int, error) {
 	if b.status == 0 {
 		b.status = http.StatusOK
+	}
+	b.size += len(p)
+	if b.over || (b.max > 0 && b.size > b.max) {
+		if !b.over {
+			b.over = true
+			b.body = bytes.Buffer{}
+		}
+		return len(p), nil
 	}
 	return b.body.Write(p)
 }

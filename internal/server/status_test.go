@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -31,6 +32,8 @@ func (flakyStore) Entities(_ context.Context, ids []string, _ *kg.Selection) ([]
 		return nil, kg.Wrap(kg.Unavailable, errors.New("connection reset"), "the database is unavailable")
 	case "person/bad":
 		return nil, kg.Errorf(kg.Invalid, "not a good ID")
+	case "person/busy":
+		return nil, kg.Errorf(kg.Overloaded, "the service is busy")
 	}
 	return []map[string]any{nil}, nil
 }
@@ -88,6 +91,10 @@ func TestStatusWhenNeo4jIsAway(t *testing.T) {
 		{"partial answer with another error", jsonType, `{ a: node(id: "person/down") { id } b: node(id: "person/bad") { id } }`, http.StatusOK, "BAD_USER_INPUT UNAVAILABLE"},
 		{"another error only", jsonType, `{ node(id: "person/bad") { id } }`, http.StatusOK, "BAD_USER_INPUT"},
 		{"no errors", jsonType, `{ __typename node(id: "person/none") { id } }`, http.StatusOK, ""},
+		// Every connection the API may use is busy: retry, as for an outage.
+		{"an overload", jsonType, `{ node(id: "person/busy") { id } }`, http.StatusServiceUnavailable, "OVERLOADED"},
+		{"an overload, graphql-response+json", gqlType, `{ node(id: "person/busy") { id } }`, http.StatusOK, "OVERLOADED"},
+		{"an overload and an outage", jsonType, `{ a: node(id: "person/busy") { id } b: node(id: "person/down") { id } }`, http.StatusServiceUnavailable, "OVERLOADED UNAVAILABLE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -159,5 +166,29 @@ func TestStatusOfRequestErrors(t *testing.T) {
 				t.Errorf("Retry-After %q on a request error", res.retryAfter)
 			}
 		})
+	}
+}
+
+// A request whose context ended before its operation ran (its time ran
+// out while it waited) is answered as a timeout, 503 with Retry-After; it
+// once reached writeResponse with no answer at all and panicked.
+func TestStatusOfARequestThatRanOutOfTime(t *testing.T) {
+	var logs bytes.Buffer
+	h := New(Options{
+		Resolver: &graph.Resolver{Store: flakyStore{}},
+		Ready:    func(context.Context) error { return nil },
+		Log:      slog.New(slog.NewJSONHandler(&logs, nil)),
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ node(id: \"person/none\") { id } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") != "1" || !strings.Contains(rec.Body.String(), `"code":"UNAVAILABLE"`) {
+		t.Errorf("status %d, Retry-After %q, body %s; want 503 and UNAVAILABLE", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	if strings.Contains(logs.String(), "panic") {
+		t.Errorf("the request panicked:\n%.500s", logs.String())
 	}
 }
