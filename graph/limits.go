@@ -46,6 +46,11 @@ func (l Limits) MutateOperationContext(ctx context.Context, oc *graphql.Operatio
 	if oc.Operation == nil {
 		return nil
 	}
+	if oc.Operation.Operation == ast.Mutation {
+		if n := len(rootKeys(oc.Doc, oc.Operation.SelectionSet, map[string]bool{}, map[string]bool{})); n > 1 {
+			return limitError("mutations", n, 1, fmt.Sprintf("the request holds %d mutations: send one per request, so that what becomes of each reaches you whatever becomes of the others", n))
+		}
+	}
 	m := measure(oc.Doc, oc.Operation, oc.Variables, &l)
 	oc.Stats.SetExtension(costExtension, m.Cost)
 	// A measurement cut short at the first limit passed holds lower bounds.
@@ -71,6 +76,28 @@ func (l Limits) MutateOperationContext(ctx context.Context, oc *graphql.Operatio
 		return b.Spend(m.Cost)
 	}
 	return nil
+}
+
+// rootKeys collects the response keys of a selection's fields, through
+// fragments; seen stops fragment cycles. __typename is not a field that
+// does anything.
+func rootKeys(doc *ast.QueryDocument, set ast.SelectionSet, keys, seen map[string]bool) map[string]bool {
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.Name != "__typename" {
+				keys[sel.Alias] = true
+			}
+		case *ast.InlineFragment:
+			rootKeys(doc, sel.SelectionSet, keys, seen)
+		case *ast.FragmentSpread:
+			if f := doc.Fragments.ForName(sel.Name); f != nil && !seen[sel.Name] {
+				seen[sel.Name] = true
+				rootKeys(doc, f.SelectionSet, keys, seen)
+			}
+		}
+	}
+	return keys
 }
 
 func limitError(limit string, got, max int, message string) *gqlerror.Error {

@@ -305,3 +305,30 @@ func TestLimitsSpendTheClientsBudget(t *testing.T) {
 		t.Errorf("spent %v, want [17 17]", b.spent)
 	}
 }
+
+// Mutations answer with non-null types, so a second mutation's failure
+// would null the first one's answer, saved or not: one per request.
+func TestOneMutationPerRequest(t *testing.T) {
+	const one = `retractRelation(id: "rel/x", type: MEMBER_OF, reason: "r") { id }`
+	tests := []struct {
+		name, query string
+		refused     bool
+	}{
+		{"one", `mutation { ` + one + ` }`, false},
+		{"one with __typename", `mutation { __typename ` + one + ` }`, false},
+		{"one asked twice under one name", `mutation { ` + one + ` ` + one + ` }`, false},
+		{"two aliases", `mutation { a: ` + one + ` b: ` + one + ` }`, true},
+		{"through a fragment", `mutation { a: ` + one + ` ...F } fragment F on Mutation { b: ` + one + ` }`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := refusal(t, tt.query, nil)
+			if refused := err != nil; refused != tt.refused {
+				t.Fatalf("refused %v (%v), want %v", refused, err, tt.refused)
+			}
+			if tt.refused && err.Extensions["limit"] != "mutations" {
+				t.Errorf("error %v does not name the mutations limit", err)
+			}
+		})
+	}
+}

@@ -181,8 +181,13 @@ func parse(v map[string]*string) (Config, error) {
 		}
 		*n.dst = x
 	}
-	if c.RequestConnections > c.Neo4jConnections && c.Neo4jConnections >= 1 {
-		errs = append(errs, fmt.Errorf("CASEGRAPH_REQUEST_CONNECTIONS: %d is more than the %d of CASEGRAPH_NEO4J_CONNECTIONS", c.RequestConnections, c.Neo4jConnections))
+	// The store keeps readinessConnections of the pool for health checks.
+	const readinessConnections = 4
+	switch {
+	case c.Neo4jConnections >= 1 && c.Neo4jConnections <= readinessConnections:
+		errs = append(errs, fmt.Errorf("CASEGRAPH_NEO4J_CONNECTIONS: %d leaves the API none once %d are kept for readiness checks; use more than %d", c.Neo4jConnections, readinessConnections, readinessConnections))
+	case c.Neo4jConnections >= 1 && c.RequestConnections > c.Neo4jConnections-readinessConnections:
+		errs = append(errs, fmt.Errorf("CASEGRAPH_REQUEST_CONNECTIONS: %d is more than the %d of CASEGRAPH_NEO4J_CONNECTIONS that the API may use (%d are kept for readiness checks)", c.RequestConnections, c.Neo4jConnections-readinessConnections, readinessConnections))
 	}
 	answers, err := strconv.Atoi(*v["CASEGRAPH_ANSWER_CACHE"])
 	if err != nil || answers < 0 {

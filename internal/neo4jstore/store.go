@@ -65,6 +65,11 @@ type Store struct {
 	// gate holds a token for every statement the API has in flight; its
 	// capacity is the pool less ReservedConnections.
 	gate chan struct{}
+	// pings holds a token for every Ping in flight: they have the
+	// ReservedConnections to themselves.
+	pings chan struct{}
+	// writing holds the one write that may run at a time (see write).
+	writing chan struct{}
 }
 
 // maxRetryTime bounds the retries of a unit of work, the driver's and
@@ -99,7 +104,8 @@ func Open(o Options) (*Store, error) {
 	projections, _ := lru.New[projectionKey, projection](1000)
 	return &Store{
 		driver: d, db: o.Database, answers: newAnswerCache(o.AnswerCache), projections: projections,
-		gate: make(chan struct{}, pool-ReservedConnections),
+		gate: make(chan struct{}, pool-ReservedConnections), pings: make(chan struct{}, ReservedConnections),
+		writing: make(chan struct{}, 1),
 	}, nil
 }
 
@@ -121,8 +127,15 @@ func (s *Store) Close(ctx context.Context) error {
 	return s.driver.Close(ctx)
 }
 
-// Ping checks that the database answers a read within ctx.
+// Ping checks that the database answers a read within ctx, on one of the
+// ReservedConnections, which the API's statements never take.
 func (s *Store) Ping(ctx context.Context) error {
+	select {
+	case s.pings <- struct{}{}:
+		defer func() { <-s.pings }()
+	case <-ctx.Done():
+		return translate(ctx.Err(), "Neo4j is not answering")
+	}
 	_, err := neo4j.ExecuteQuery(ctx, s.driver, "RETURN 1", nil,
 		neo4j.EagerResultTransformer, s.read()...)
 	return translate(err, "Neo4j is not answering")
@@ -166,7 +179,7 @@ func (s *Store) WaitReady(ctx context.Context, maxWait time.Duration, log *slog.
 func (s *Store) enter(ctx context.Context) (leave func(), err error) {
 	releaseShare, err := kg.AcquireStatement(ctx)
 	if err != nil {
-		return nil, err
+		return nil, translate(err, "the request's time ran out while it waited for its turn")
 	}
 	select {
 	case s.gate <- struct{}{}:
@@ -182,7 +195,7 @@ func (s *Store) enter(ctx context.Context) (leave func(), err error) {
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.Canceled) {
 			releaseShare()
-			return nil, ctx.Err()
+			return nil, translate(ctx.Err(), "the request was cancelled")
 		}
 	}
 	releaseShare()

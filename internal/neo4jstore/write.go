@@ -84,10 +84,19 @@ func write[T any](ctx context.Context, s *Store, edit kg.Edit, work func(context
 	if err := ctx.Err(); err != nil {
 		return zero, translate(err, "the change was not saved")
 	}
-	// A write takes one of the API's connections like a read (see enter),
-	// and keeps it until its transaction has ended.
+	// Writes run one at a time (writeLockQuery); waiting for the one
+	// before here rather than in Neo4j keeps a queue of writes from
+	// holding the connections that reads need. Then a write takes one of
+	// the API's connections like a read (see enter), and keeps both until
+	// its transaction has ended.
+	select {
+	case s.writing <- struct{}{}:
+	case <-ctx.Done():
+		return zero, kg.Wrap(kg.Overloaded, ctx.Err(), "the change was not saved: other changes kept the database busy until the request's time ran out; nothing was written, and sending it again is safe")
+	}
 	leave, err := s.enter(ctx)
 	if err != nil {
+		<-s.writing
 		return zero, err
 	}
 	var state atomic.Int32
@@ -100,6 +109,7 @@ func write[T any](ctx context.Context, s *Store, edit kg.Edit, work func(context
 	s.inFlight.Add(1)
 	go func() {
 		defer s.inFlight.Done()
+		defer func() { <-s.writing }()
 		defer leave()
 		defer stop()
 		// The work runs here, not on the caller's goroutine, so a panic
@@ -131,6 +141,7 @@ func write[T any](ctx context.Context, s *Store, edit kg.Edit, work func(context
 		return o.out, o.err
 	case <-time.After(commitGrace):
 	}
+	stop() // without a deadline of its own the driver would wait for good
 	return zero, &kg.Error{Code: kg.Unavailable, Saved: kg.MaybeSaved, Err: ctx.Err(),
 		Message: "the database did not confirm the change in time, so it may have been saved: read it, or send it again with the same idempotencyKey, which is never applied twice"}
 }

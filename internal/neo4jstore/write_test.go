@@ -38,7 +38,9 @@ func TestWritesDuringAStallSayWhatHappened(t *testing.T) {
 		if _, err := s.SaveEntity(ctx, source, nil, 0, kg.Edit{Actor: "test"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SaveEntity(ctx, person(fmt.Sprintf("person/warm-%d", time.Now().UnixNano())), nil, 0, kg.Edit{Actor: "test"}); err != nil {
+		// Under a key, so the statements of keyed writes are planned too.
+		warm := fmt.Sprintf("person/warm-%d", time.Now().UnixNano())
+		if _, err := s.SaveEntity(ctx, person(warm), nil, 0, kg.Edit{Actor: "test", Key: warm, Fingerprint: warm}); err != nil {
 			t.Fatal(err)
 		}
 		return s
@@ -80,7 +82,9 @@ func TestWritesDuringAStallSayWhatHappened(t *testing.T) {
 		defer undo()
 		id := fmt.Sprintf("person/committing-%d", time.Now().UnixNano())
 		edit := kg.Edit{Actor: "test", Key: "commit-stall-key", Fingerprint: "one request"}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		// Time enough to reach the commit on a busy machine; the stall
+		// then outlasts it.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_, err := s.SaveEntity(ctx, person(id), nil, 0, edit)
 		cancel()
 		select {

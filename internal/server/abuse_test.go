@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,12 +39,24 @@ func postBody(t *testing.T, url string, body []byte) (int, []byte, response) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	lastRequest.Store(resp.Header.Get("X-Request-ID"))
 	raw, _ := io.ReadAll(resp.Body)
 	var out response
 	if err := json.Unmarshal(raw, &out); err != nil {
 		t.Fatalf("status %d, not JSON: %v\n%.300s", resp.StatusCode, err, raw)
 	}
 	return resp.StatusCode, raw, out
+}
+
+// lastRequest is the ID of the request postBody sent last.
+var lastRequest atomic.Value
+
+// lastStatements reads db_statements from the log line of the request
+// postBody sent last.
+func (a *api) lastStatements(t *testing.T) int {
+	t.Helper()
+	id, _ := lastRequest.Load().(string)
+	return a.statementsOf(t, id)
 }
 
 // repeat joins n copies of format, each given its index.

@@ -104,10 +104,12 @@ func TestClientThatNeverReadsIsCutOff(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the handler still holds the answer of a client that does not read it")
 	}
-	// The connection is closed: what the client reads now ends short.
+	// The connection is closed: what the client reads now ends short (or,
+	// on a machine slow enough to pass the write timeout before the first
+	// byte, is nothing at all).
 	_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
 	got, _ := io.ReadAll(conn)
-	if !strings.HasPrefix(string(got), "HTTP/1.1 200") || strings.HasSuffix(strings.TrimSpace(string(got)), "}") {
-		t.Errorf("the client read %d bytes ending %q; want an answer cut short", len(got), got[max(0, len(got)-20):])
+	if strings.HasSuffix(strings.TrimSpace(string(got)), "}") {
+		t.Errorf("the client read the whole answer, %d bytes; want it cut short", len(got))
 	}
 }

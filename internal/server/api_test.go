@@ -112,23 +112,27 @@ func (a *api) postAs(t *testing.T, token, query string, vars map[string]any) (re
 	if err := json.Unmarshal(raw, &out); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, raw)
 	}
-	return out, a.lastStatements(t)
+	return out, a.statementsOf(t, resp.Header.Get("X-Request-ID"))
 }
 
-// lastStatements reads db_statements from the latest request log line.
-func (a *api) lastStatements(t *testing.T) int {
+// statementsOf reads db_statements from the log line of the request with
+// the given ID. The line is written once the answer is, so it may come a
+// moment after the client has read it.
+func (a *api) statementsOf(t *testing.T, id string) int {
 	t.Helper()
-	var last map[string]any
-	sc := bufio.NewScanner(strings.NewReader(a.logs.String()))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var m map[string]any
-		if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "request" && m["path"] == "/graphql" {
-			last = m
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		sc := bufio.NewScanner(strings.NewReader(a.logs.String()))
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			var m map[string]any
+			if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "request" && m["request_id"] == id {
+				n, _ := m["db_statements"].(float64) // left out when 0
+				return int(n)
+			}
 		}
 	}
-	n, _ := last["db_statements"].(float64)
-	return int(n)
+	t.Fatalf("no log line for request %q", id)
+	return 0
 }
 
 type lockedBuffer struct {

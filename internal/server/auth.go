@@ -16,7 +16,13 @@ import (
 //
 // The token is never logged or echoed: errors name the problem, not the
 // value.
-func bearerAuth(o Options, next http.Handler) http.Handler {
+//
+// A token not found costs its client's address one unit of a budget of
+// its own, as large as the rate limit's, and an address with nothing left
+// there is refused before its token is looked up: guessing tokens, or a
+// flood of made-up ones, cannot keep Neo4j busy. Valid tokens never spend
+// it.
+func bearerAuth(o Options, limiter *rateLimiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		header := r.Header.Get("Authorization")
 		if header == "" {
@@ -36,10 +42,20 @@ func bearerAuth(o Options, next http.Handler) http.Handler {
 			refuse(w, r, http.StatusUnauthorized, kg.Unauthenticated, "the bearer token is not valid")
 			return
 		}
+		guesses := "guess:" + clientAddr(r)
+		if limiter != nil {
+			if ok, wait := limiter.take(guesses, 1, 0); !ok {
+				refuseRate(w, r, limiter, wait)
+				return
+			}
+		}
 		p, err := o.Authenticate(r.Context(), token)
 		switch code := kg.ErrorCode(err); {
 		case err == nil:
 		case code == kg.Unauthenticated:
+			if limiter != nil {
+				limiter.take(guesses, 0, 1)
+			}
 			refuse(w, r, http.StatusUnauthorized, code, kg.ErrorMessage(err))
 			return
 		case code == kg.Unavailable || code == kg.Overloaded:

@@ -2,14 +2,18 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/casegraph/casegraph/internal/kg"
@@ -314,5 +318,77 @@ func TestRateLimitOff(t *testing.T) {
 		if resp := serve(t, h, http.MethodPost, "/graphql", `{"query":"{ stats { nodes } }"}`, nil); resp.StatusCode != http.StatusOK {
 			t.Fatalf("request %d: status %d", i, resp.StatusCode)
 		}
+	}
+}
+
+// Made-up tokens are looked up in Neo4j: each one an address sends costs
+// it, and once its budget for them is spent the next token from there is
+// refused before any lookup, until the budget refills. Other addresses are
+// not affected.
+func TestGuessedTokensAreRateLimited(t *testing.T) {
+	lookups := 0
+	h := emptyHandler(nil, func(o *server.Options) {
+		o.RateLimit = 0.001
+		o.RateBurst = 3
+		o.Authenticate = func(_ context.Context, token string) (kg.Principal, error) {
+			lookups++
+			if token == "tok-a" {
+				return kg.Principal{Name: "desk-a", Role: kg.Reader}, nil
+			}
+			return kg.Principal{}, kg.Errorf(kg.Unauthenticated, "the bearer token is not valid")
+		}
+	})
+	send := func(token string, addr ...string) int {
+		r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ stats { nodes } }"}`))
+		r.RemoteAddr = "192.0.2.7:40000"
+		if len(addr) > 0 {
+			r.RemoteAddr = addr[0]
+		}
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("Authorization", "Bearer "+token)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code
+	}
+	for i := range 10 {
+		want := http.StatusUnauthorized
+		if i >= 3 {
+			want = http.StatusTooManyRequests
+		}
+		if got := send(fmt.Sprintf("guess-%d", i)); got != want {
+			t.Fatalf("made-up token %d: status %d, want %d", i, got, want)
+		}
+	}
+	if lookups != 3 {
+		t.Errorf("%d made-up tokens were looked up, want the 3 the budget allows", lookups)
+	}
+	if got := send("tok-a"); got != http.StatusTooManyRequests {
+		t.Errorf("any token from the guessing address: status %d, want 429", got)
+	}
+	if got := send("tok-a", "192.0.2.8:40000"); got != http.StatusOK {
+		t.Errorf("a valid token from another address: status %d, want 200", got)
+	}
+}
+
+// However many readiness probes come, Neo4j is asked once a second at
+// most: probes cannot take the connections the API needs.
+func TestReadinessIsCheckedOnceASecond(t *testing.T) {
+	var checks atomic.Int64
+	h := emptyHandler(nil, func(o *server.Options) {
+		o.Ready = func(context.Context) error { checks.Add(1); return nil }
+	})
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+			if w.Code != http.StatusOK {
+				t.Errorf("/readyz: %d", w.Code)
+			}
+		})
+	}
+	wg.Wait()
+	if n := checks.Load(); n != 1 {
+		t.Errorf("50 probes at once asked Neo4j %d times, want once", n)
 	}
 }

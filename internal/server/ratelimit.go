@@ -118,18 +118,24 @@ func rateLimit(l *rateLimiter, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(graph.WithBudget(r.Context(), clientBudget{l, key})))
 			return
 		}
-		secs := retrySeconds(wait)
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		if r.ContentLength != 0 {
-			// Keeping the connection would mean reading the body first,
-			// up to 256 KB, for a request already refused; a client that
-			// floods pays for a new connection instead.
-			w.Header().Set("Connection", "close")
-		}
-		answerError(w, r, http.StatusTooManyRequests,
-			fmt.Sprintf("rate limit of %s cost units per second exceeded: retry after %ds", l.rateText(), secs),
-			map[string]any{"code": string(kg.RateLimited), "limit": "rate", "max": l.rate, "retryAfter": secs})
+		refuseRate(w, r, l, wait)
 	})
+}
+
+// refuseRate answers 429 to a client whose budget holds too little, saying
+// when it will hold enough.
+func refuseRate(w http.ResponseWriter, r *http.Request, l *rateLimiter, wait time.Duration) {
+	secs := retrySeconds(wait)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	if r.ContentLength != 0 {
+		// Keeping the connection would mean reading the body first, up to
+		// 256 KB, for a request already refused; a client that floods pays
+		// for a new connection instead.
+		w.Header().Set("Connection", "close")
+	}
+	answerError(w, r, http.StatusTooManyRequests,
+		fmt.Sprintf("rate limit of %s cost units per second exceeded: retry after %ds", l.rateText(), secs),
+		map[string]any{"code": string(kg.RateLimited), "limit": "rate", "max": l.rate, "retryAfter": secs})
 }
 
 // clientBudget is one client's bucket, for graph.Limits to spend from.

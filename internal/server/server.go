@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -91,7 +92,7 @@ func New(o Options) http.Handler {
 	// the rate limit after authentication, so it can count per token, and
 	// before the body is read and the request's share of connections made,
 	// so a client over its rate costs little.
-	mux.Handle("/graphql", withTimeout(o.RequestTimeout, bearerAuth(o, rateLimit(limiter,
+	mux.Handle("/graphql", withTimeout(o.RequestTimeout, bearerAuth(o, limiter, rateLimit(limiter,
 		withStatementShare(orDefault(o.RequestStatements, DefaultRequestStatements),
 			limitBody(MaxBodyBytes, readBody(graphQLStatus(orDefault(o.MaxAnswerBytes, DefaultMaxAnswerBytes), graphQL(o)))))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -169,12 +170,29 @@ func graphQL(o Options) http.Handler {
 	return srv
 }
 
-// readyz answers 200 when Neo4j answers within one second, 503 otherwise.
+// readyz answers 200 when Neo4j answers within one second, 503 otherwise;
+// the answer may be up to a second old.
 func readyz(ready func(context.Context) error) http.HandlerFunc {
+	var (
+		mu   sync.Mutex
+		at   time.Time
+		last error
+	)
+	// One check a second answers every caller in between: readiness
+	// probes, however many, cost Neo4j one query a second at most.
+	check := func(ctx context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(at) < time.Second {
+			return last
+		}
+		last, at = ready(ctx), time.Now()
+		return last
+	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 		defer cancel()
-		if err := ready(ctx); err != nil {
+		if err := check(ctx); err != nil {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": kg.ErrorMessage(err)})
 			return
 		}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/casegraph/casegraph/internal/kg"
 )
@@ -31,6 +32,9 @@ type answer struct {
 	// retryAfter is the Retry-After, in seconds, of a request refused
 	// by the client's budget (graph.Limits, clientBudget); 0 if it was not.
 	retryAfter int
+	// mutation: the operation writes. Its answer is never replaced by the
+	// answer cap's error: it may say a change was saved.
+	mutation bool
 }
 
 // retryLater says whether an error code means that the service, not the
@@ -48,13 +52,19 @@ func noteAnswer(ctx context.Context, resp *graphql.Response) {
 	// gqlgen leaves Data empty only when it refused the request before
 	// executing it; an executed operation's data is at least null.
 	a.ran = len(resp.Data) > 0
-	if graphql.HasOperationContext(ctx) && graphql.GetOperationContext(ctx).RawQuery == "" {
-		a.noQuery = true
+	if graphql.HasOperationContext(ctx) {
+		oc := graphql.GetOperationContext(ctx)
+		a.noQuery = oc.RawQuery == ""
+		a.mutation = oc.Operation != nil && oc.Operation.Operation == ast.Mutation
 	}
 	unavailable, other := 0, 0
 	for _, e := range resp.Errors {
 		code, _ := e.Extensions["code"].(string)
 		switch {
+		case e.Extensions["saved"] != nil && e.Extensions["saved"] != "NO":
+			// A write that was, or may have been, saved is no outage: a
+			// 503 would tell proxies and clients to send it again.
+			other++
 		case retryLater(code):
 			unavailable++
 		case code == string(kg.RateLimited) && !a.ran:
@@ -92,7 +102,9 @@ func (a *answer) outage(mediaType string) bool {
 //   - 429 with Retry-After when the client's budget cannot pay for the
 //     operation, as for requests refused before GraphQL ran (rateLimit);
 //   - an error instead of an answer larger than maxAnswer bytes, so no
-//     request can make the service hold and send an answer of any size;
+//     request can make the service hold and send an answer of any size
+//     (but for a mutation's, which may say what was saved, and which the
+//     one-mutation-per-request rule and the body limit keep small);
 //   - 200 instead of 422 for parse, validation and variable errors answered
 //     as application/json, whose clients read errors from the body and may
 //     drop the body of a non-2xx answer (400 when the request had no query:
@@ -106,7 +118,7 @@ func (a *answer) outage(mediaType string) bool {
 func graphQLStatus(maxAnswer int, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := &answer{}
-		bw := &bufferedWriter{header: w.Header(), max: maxAnswer}
+		bw := &bufferedWriter{header: w.Header(), max: maxAnswer, answer: a}
 		next.ServeHTTP(bw, r.WithContext(context.WithValue(r.Context(), answerKey{}, a)))
 
 		status, body := bw.status, bw.body.Bytes()
@@ -196,6 +208,7 @@ type bufferedWriter struct {
 	max    int  // bytes to hold at most; 0 holds any
 	size   int  // bytes written
 	over   bool // more than max were written, and the body was dropped
+	answer *answer
 }
 
 func (b *bufferedWriter) Header() http.Header { return b.header }
@@ -211,7 +224,7 @@ func (b *bufferedWriter) Write(p []byte) (int, error) {
 		b.status = http.StatusOK
 	}
 	b.size += len(p)
-	if b.over || (b.max > 0 && b.size > b.max) {
+	if b.over || (b.max > 0 && b.size > b.max && !b.answer.mutation) {
 		if !b.over {
 			b.over = true
 			b.body = bytes.Buffer{}

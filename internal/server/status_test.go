@@ -192,3 +192,46 @@ func TestStatusOfARequestThatRanOutOfTime(t *testing.T) {
 		t.Errorf("the request panicked:\n%.500s", logs.String())
 	}
 }
+
+func (flakyStore) RetractRelation(_ context.Context, _ kg.RelType, id string, _ kg.Edit) (string, error) {
+	switch id {
+	case "rel/maybe":
+		return "", &kg.Error{Code: kg.Unavailable, Saved: kg.MaybeSaved, Message: "the database did not confirm the change in time"}
+	case "rel/saved":
+		return "", &kg.Error{Code: kg.Overloaded, Saved: kg.SavedAnyway, Message: "saved, but reading it back failed"}
+	}
+	return "", kg.Wrap(kg.Unavailable, errors.New("connection refused"), "the change was not saved")
+}
+
+// A write that was, or may have been, saved is no outage: a 503 would
+// tell proxies and clients' retry logic to send it again.
+func TestStatusOfAWriteThatMayHaveBeenSaved(t *testing.T) {
+	h := New(Options{
+		Resolver: &graph.Resolver{Store: flakyStore{}},
+		Ready:    func(context.Context) error { return nil },
+		Log:      slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Authenticate: func(context.Context, string) (kg.Principal, error) {
+			return kg.Principal{Name: "admin", Role: kg.Admin}, nil
+		},
+	})
+	for id, want := range map[string]struct {
+		status int
+		saved  string
+	}{"rel/maybe": {200, "UNKNOWN"}, "rel/saved": {200, "YES"}, "rel/down": {503, "NO"}} {
+		body := `{"query":"mutation { retractRelation(id: \"` + id + `\", type: MEMBER_OF, reason: \"r\") { id } }"}`
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer cg_"+strings.Repeat("a", 43))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var got struct {
+			Errors []struct{ Extensions map[string]any }
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || len(got.Errors) != 1 {
+			t.Fatalf("%s: %v %s", id, err, rec.Body)
+		}
+		if rec.Code != want.status || got.Errors[0].Extensions["saved"] != want.saved {
+			t.Errorf("%s: status %d, saved %v; want %d and %s", id, rec.Code, got.Errors[0].Extensions["saved"], want.status, want.saved)
+		}
+	}
+}

@@ -232,6 +232,28 @@ test('a failing API gives a clear message and a retry', async () => {
   }
 });
 
+test('a query turned away for now is sent again after its Retry-After', async () => {
+  const other = await context.newPage();
+  try {
+    let turnedAway = 0;
+    await other.route('**/graphql', (route) => {
+      if (turnedAway > 0) return route.continue();
+      turnedAway += 1;
+      return route.fulfill({
+        status: 429,
+        headers: { 'Content-Type': 'application/json', 'Retry-After': '1' },
+        body: JSON.stringify({ errors: [{ message: 'rate limit exceeded', extensions: { code: 'RATE_LIMITED' } }] }),
+      });
+    });
+    await other.goto(`${base}/explore?e=person/zhanbolat-mamai`);
+    await other.waitForFunction(() => window.casegraphExplorer.view().nodes.length > 5);
+    assert.equal(turnedAway, 1);
+    assert.ok(await other.getByRole('alert').isHidden());
+  } finally {
+    await other.close();
+  }
+});
+
 test('the page logged no errors and broke no Content-Security-Policy rule', () => {
   assert.deepEqual(problems, []);
 });
