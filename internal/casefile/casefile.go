@@ -24,8 +24,10 @@ import (
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
-// Version is the case-file format version this package reads.
-const Version = 1
+// Version is the case-file format version this package writes. It reads
+// this one and version 1, which differs only in that a charge may lack
+// its category; docs/case-files.md has the upgrade path.
+const Version = 2
 
 // Problem is one thing wrong with a case file, at a place in it.
 type Problem struct {
@@ -207,6 +209,7 @@ type checker struct {
 	origins  map[string]bool
 	linkPos  map[string][]pos // links of the current file by ID
 	links    map[string]pos   // every relation of the import by ID
+	version  int              // of the current file; 0 when unreadable
 }
 
 func (c *checker) addf(p pos, format string, args ...any) {
@@ -252,6 +255,7 @@ func (c *checker) file(path string, src []byte) *File {
 	}
 	f := &File{Path: path, Batch: kg.Batch{Origin: origin}}
 	seenVersion := false
+	c.version = versionOf(root)
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
@@ -264,8 +268,8 @@ func (c *checker) file(path string, src []byte) *File {
 		switch k.Value {
 		case "version":
 			seenVersion = true
-			if v.Kind != yaml.ScalarNode || v.Value != strconv.Itoa(Version) {
-				c.addf(at(path, v), "version must be %d, the format this casegraph reads", Version)
+			if c.version == 0 {
+				c.addf(at(path, v), "version must be %d (or 1, the format before it), the formats this casegraph reads", Version)
 			}
 		case "sources":
 			for _, n := range c.list(path, v, "sources") {
@@ -294,6 +298,20 @@ func (c *checker) file(path string, src []byte) *File {
 	}
 	c.checkLinkIDs(path, f)
 	return f
+}
+
+// versionOf reads a file's version before its entries, whose checks
+// depend on it: 0 if it is missing or not one this package reads.
+func versionOf(root *yaml.Node) int {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if k.Value == "version" && v.Kind == yaml.ScalarNode {
+			if n, err := strconv.Atoi(v.Value); err == nil && n >= 1 && n <= Version {
+				return n
+			}
+		}
+	}
+	return 0
 }
 
 // syntaxErrorAt finds a YAML syntax error: the first line after the longest
@@ -463,6 +481,9 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 			okAll = false
 		}
 	}
+	if !c.consistent(path, n, typ, e.ID, m) {
+		okAll = false
+	}
 	// A source is the evidence itself; everything else cites one.
 	var cites []kg.Citation
 	if typ != kg.Source {
@@ -517,6 +538,63 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 		}
 	}
 	return e, true
+}
+
+// consistent checks what one entity's fields say together: a charge's
+// category (from version 2), a sentence's change with what it replaces,
+// and that a legal code's ID names its country and an article's ID its
+// code, so that the same article number in two countries never becomes
+// one entity.
+func (c *checker) consistent(path string, n *yaml.Node, typ kg.EntityType, id string, m map[string][2]*yaml.Node) bool {
+	ok := true
+	_, slug, _ := strings.Cut(id, "/")
+	switch typ {
+	case kg.Charge:
+		if _, has := m["category"]; !has && c.version >= 2 {
+			c.addf(at(path, n), "Charge %s has no category: want one of %s (version 1 files may leave it out; `casegraph upgrade` adds it from the article)", id, strings.Join(OffenceCategories, ", "))
+			ok = false
+		}
+	case kg.Sentence:
+		_, replaces := m["replaces"]
+		if ch, has := m["change"]; has != replaces {
+			where := at(path, n)
+			if has {
+				where = at(path, ch[0])
+			}
+			c.addf(where, "Sentence %s: replaces and change go together: name the sentence it replaces and how it changed it (%s)", id, strings.Join(SentenceChanges, ", "))
+			ok = false
+		}
+	case kg.LegalCode:
+		if j, has := m["jurisdiction"]; has {
+			country := j[1].Value
+			if len(country) != 2 || strings.ToUpper(country) != country || strings.ToLower(country) == country {
+				c.addf(at(path, j[1]), "jurisdiction %s is not an ISO 3166-1 alpha-2 code: want two capital letters, such as KZ", kg.Quote(country))
+				ok = false
+			} else if !strings.HasPrefix(slug, strings.ToLower(country)+"-") {
+				c.addf(at(path, j[1]), "legal code %s has jurisdiction %s, but its ID does not start with %s-: a code's ID names its country", id, country, strings.ToLower(country))
+				ok = false
+			}
+		}
+	case kg.LegalArticle:
+		for _, name := range []string{"code", "parent"} {
+			ref, has := m[name]
+			if !has || ref[1].Kind != yaml.ScalarNode {
+				continue
+			}
+			want := ""
+			if name == "code" {
+				_, codeSlug, _ := strings.Cut(ref[1].Value, "/")
+				want = codeSlug + "-"
+			} else if _, parentSlug, _ := strings.Cut(ref[1].Value, "/"); !strings.HasPrefix(slug, parentSlug+"-") {
+				want = parentSlug + "-"
+			}
+			if want != "" && !strings.HasPrefix(slug, want) {
+				c.addf(at(path, ref[1]), "%s of %s is %s, but the article's ID does not start with %s: an article's ID starts with its code's, so articles of two countries' codes never merge", name, id, ref[1].Value, want)
+				ok = false
+			}
+		}
+	}
+	return ok
 }
 
 func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
@@ -733,6 +811,17 @@ func (c *checker) value(path string, n *yaml.Node, fd field, typ kg.EntityType) 
 			return nil, false
 		}
 		return d, true
+	case number:
+		s, ok := scalar()
+		if !ok {
+			return nil, false
+		}
+		v, err := strconv.ParseInt(s, 10, 32)
+		if err != nil || n.Tag != "!!int" || v < 1 {
+			c.addf(at(path, n), "%s must be a whole number of at least 1, not %s", fd.name, kg.Quote(s))
+			return nil, false
+		}
+		return v, true
 	case words, refs:
 		if n.Kind != yaml.SequenceNode {
 			c.addf(at(path, n), "%s must be a list", fd.name)

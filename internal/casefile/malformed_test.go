@@ -105,13 +105,13 @@ func TestMalformedCaseFiles(t *testing.T) {
 			name:  "missing version",
 			files: []namedFile{{"a.yaml", strings.TrimPrefix(malformedPerson, "version: 1\n")}},
 			at:    "a.yaml:1:1",
-			want:  "missing version: add `version: 1`",
+			want:  "missing version: add `version: 2`",
 		},
 		{
 			name:  "wrong version",
-			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "version: 1", "version: 2", 1)}},
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "version: 1", "version: 3", 1)}},
 			at:    "a.yaml:1:10",
-			want:  "version must be 1",
+			want:  "version must be 2 (or 1, the format before it)",
 		},
 		{
 			name:  "second YAML document",

@@ -75,7 +75,7 @@ func schema() object {
 		{"description", "Cited facts about political prosecutions: the sources cited, the entities and the relations between them. See docs/case-files.md."},
 		{"type", "object"},
 		{"properties", object{
-			{"version", object{{"description", "the case-file format version"}, {"const", Version}}},
+			{"version", object{{"description", "the case-file format version: 2, or 1 (charges may lack a category)"}, {"enum", []int{1, Version}}}},
 			{"sources", list("source", "the documents this file cites")},
 			{"entities", list("entity", "people, parties, courts, articles, events, cases, charges, ...")},
 			{"relations", list("relation", "typed links between entities, each with its own citations")},
@@ -209,6 +209,8 @@ func fieldSchema(fd field) object {
 		s = append(s, member{"$ref", "#/$defs/duration"})
 	case boolean:
 		s = append(s, member{"type", "boolean"})
+	case number:
+		s = append(s, member{"type", "integer"}, member{"minimum", 1})
 	case enum:
 		s = append(s, member{"enum", fd.values})
 	case ref:

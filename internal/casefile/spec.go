@@ -14,7 +14,8 @@ const (
 	enum
 	ref  // the ID of another entity: becomes a relationship
 	refs // a list of IDs
-	link // a web address: http or https
+	link   // a web address: http or https
+	number // a whole number of at least 1
 )
 
 // Limits of text values, in characters (Unicode code points), and of
@@ -71,7 +72,20 @@ var (
 	occupations = []string{"journalist", "activist", "teacher", "translator", "runner", "lawyer", "judge", "official", "prosecutor", "businessman", "politician", "rights-defender", "blogger", "official-former", "deputy", "other"}
 	eventKinds  = []string{"protest", "dispersal", "unrest", "arrest", "detention", "search", "transfer", "charge", "trial", "hearing", "verdict", "appeal", "cassation", "statement", "report", "briefing", "press-conference", "registration-attempt", "election", "publication", "other"}
 	chargeState = []string{"brought", "reclassified", "re-initiated", "convicted", "time-barred", "dropped", "acquitted", "pending"}
-	restriction = []string{"pre-trial-detention", "house-arrest", "travel-ban", "probation", "political-activity-ban", "civic-activity-ban", "social-media-ban", "public-office-ban", "custody", "other"}
+	restriction = []string{"pre-trial-detention", "house-arrest", "travel-ban", "movement-restriction", "probation", "compulsory-labour", "political-activity-ban", "civic-activity-ban", "social-media-ban", "public-office-ban", "custody", "other"}
+	// SentenceKinds are the punishments sources in this field report;
+	// docs/case-files.md says what each means.
+	SentenceKinds = []string{"custodial", "suspended", "probation", "restricted-freedom", "compulsory-labour", "correctional-labour", "fine", "no-penalty"}
+	// OffenceCategories group charges across articles and countries, and
+	// charges whose source gives no article number.
+	OffenceCategories = []string{"extremism", "terrorism", "mass-riots", "false-information", "inciting-discord", "insulting-officials", "assembly-rules", "violence-against-officials", "attack-on-facilities", "extortion", "corruption", "other"}
+	// ProceedingStages are the hearings a case goes through.
+	ProceedingStages = []string{"first-instance", "appeal", "cassation", "supervisory-review", "retrial", "other"}
+	// ProceedingOutcomes are what a hearing decided.
+	ProceedingOutcomes = []string{"convicted", "acquitted", "upheld", "toughened", "softened", "overturned", "sent-back", "refused", "pending", "other"}
+	// SentenceChanges say how a sentence replaced an earlier one.
+	SentenceChanges = []string{"toughened", "softened", "replaced"}
+	people          = []kg.EntityType{kg.Person, kg.Group}
 	assessments = []string{"politically-motivated", "political-prisoner", "unfounded", "in-violation-of-international-standards", "other"}
 )
 
@@ -105,7 +119,7 @@ var typeFields = map[kg.EntityType][]field{
 		{name: "place", kind: ref, targets: []kg.EntityType{kg.Place}, rel: kg.LocatedIn},
 	},
 	kg.LegalCode: {
-		{name: "jurisdiction", kind: text, required: true, doc: "ISO 3166 country code"},
+		{name: "jurisdiction", kind: text, required: true, doc: "ISO 3166-1 alpha-2 country code, such as KZ; the code's ID starts with it"},
 	},
 	kg.LegalArticle: {
 		{name: "code", kind: ref, required: true, targets: []kg.EntityType{kg.LegalCode}, rel: kg.InCode},
@@ -114,6 +128,7 @@ var typeFields = map[kg.EntityType][]field{
 		{name: "item", kind: text},
 		{name: "parent", kind: ref, targets: []kg.EntityType{kg.LegalArticle}, rel: kg.PartOf, doc: "the article a part belongs to"},
 		{name: "title", kind: text, text: titleText, doc: "the article's subject in our own words"},
+		{name: "category", kind: enum, values: OffenceCategories, doc: "the kind of offence the article defines"},
 	},
 	kg.Place: {
 		{name: "kind", kind: enum, values: []string{"country", "region", "city", "district", "site"}},
@@ -130,11 +145,26 @@ var typeFields = map[kg.EntityType][]field{
 		{name: "kind", kind: enum, values: []string{"criminal", "administrative", "civil"}},
 		{name: "opened", kind: date},
 		{name: "place", kind: ref, targets: []kg.EntityType{kg.Place}, rel: kg.LocatedIn},
+		{name: "defendantCount", kind: number, doc: "how many people the case tried, named or not, where a source gives the number"},
+	},
+	kg.Proceeding: {
+		{name: "case", kind: ref, required: true, targets: []kg.EntityType{kg.Case}, rel: kg.HasProceeding, reverse: true},
+		{name: "stage", kind: enum, required: true, values: ProceedingStages},
+		{name: "court", kind: ref, targets: []kg.EntityType{kg.Court}, rel: kg.HeldBy, doc: "absent where the source names no court"},
+		{name: "defendants", kind: refs, targets: people, rel: kg.TriedIn, reverse: true, doc: "the people (and groups) this hearing judged"},
+		{name: "reviews", kind: ref, targets: []kg.EntityType{kg.Proceeding}, rel: kg.Reviews, doc: "the earlier hearing an appeal, cassation or review examined"},
+		{name: "start", kind: date, doc: "when the hearing began"},
+		{name: "date", kind: date, doc: "when the decision was given"},
+		{name: "outcome", kind: enum, required: true, values: ProceedingOutcomes},
+	},
+	kg.Group: {
+		{name: "count", kind: number, required: true, doc: "how many people the group stands for"},
 	},
 	kg.Charge: {
 		{name: "case", kind: ref, required: true, targets: []kg.EntityType{kg.Case}, rel: kg.HasCharge, reverse: true},
-		{name: "defendant", kind: ref, required: true, targets: []kg.EntityType{kg.Person}, rel: kg.ChargedWith, reverse: true},
+		{name: "defendant", kind: ref, required: true, targets: people, rel: kg.ChargedWith, reverse: true},
 		{name: "article", kind: ref, targets: []kg.EntityType{kg.LegalArticle}, rel: kg.UnderArticle},
+		{name: "category", kind: enum, values: OffenceCategories, doc: "the kind of offence, so that charges group across articles and countries; required from version 2"},
 		{name: "allegation", kind: text, text: proseText, doc: "what the charge alleges, in our own words"},
 		{name: "status", kind: enum, required: true, values: chargeState},
 		{name: "date", kind: date, doc: "when the charge was brought or last changed"},
@@ -147,17 +177,22 @@ var typeFields = map[kg.EntityType][]field{
 	},
 	kg.Sentence: {
 		{name: "case", kind: ref, required: true, targets: []kg.EntityType{kg.Case}, rel: kg.HasSentence, reverse: true},
-		{name: "person", kind: ref, required: true, targets: []kg.EntityType{kg.Person}, rel: kg.SentencedTo, reverse: true},
+		{name: "person", kind: ref, required: true, targets: people, rel: kg.SentencedTo, reverse: true},
 		{name: "court", kind: ref, targets: []kg.EntityType{kg.Court}, rel: kg.ImposedBy},
+		{name: "proceeding", kind: ref, targets: []kg.EntityType{kg.Proceeding}, rel: kg.ImposedIn, doc: "the hearing that imposed it"},
+		{name: "replaces", kind: ref, targets: []kg.EntityType{kg.Sentence}, rel: kg.Replaces, edgeProps: []string{"change"}, doc: "the earlier sentence a later hearing changed into this one"},
+		{name: "change", kind: enum, values: SentenceChanges, doc: "how this sentence changed the one it replaces"},
 		{name: "charges", kind: refs, targets: []kg.EntityType{kg.Charge}, rel: kg.ForCharge},
 		{name: "date", kind: date},
-		{name: "kind", kind: enum, required: true, values: []string{"custodial", "suspended", "restricted-freedom", "fine", "no-penalty"}},
-		{name: "term", kind: duration},
+		{name: "kind", kind: enum, required: true, values: SentenceKinds},
+		{name: "term", kind: duration, doc: "the length; for a group, the shortest"},
+		{name: "termUpTo", kind: duration, doc: "for a group whose terms differ, the longest"},
 		{name: "regime", kind: text},
 		{name: "probation", kind: boolean},
 	},
 	kg.Restriction: {
-		{name: "person", kind: ref, required: true, targets: []kg.EntityType{kg.Person}, rel: kg.SubjectTo, reverse: true},
+		{name: "person", kind: ref, required: true, targets: people, rel: kg.SubjectTo, reverse: true},
+		{name: "count", kind: number, doc: "for a group, how many of it the restriction binds, where not all"},
 		{name: "case", kind: ref, targets: []kg.EntityType{kg.Case}, rel: kg.HasMeasure, reverse: true},
 		{name: "sentence", kind: ref, targets: []kg.EntityType{kg.Sentence}, rel: kg.Imposes, reverse: true},
 		{name: "court", kind: ref, targets: []kg.EntityType{kg.Court}, rel: kg.ImposedBy},

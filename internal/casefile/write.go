@@ -50,7 +50,7 @@ func Write(b kg.Batch) ([]byte, error) {
 	}
 
 	root := &yaml.Node{Kind: yaml.MappingNode}
-	add(root, "version", scalar(strconv.Itoa(Version), "!!int"))
+	add(root, "version", scalar(strconv.Itoa(versionFor(b)), "!!int"))
 	for _, sec := range []struct {
 		name  string
 		items []*yaml.Node
@@ -69,6 +69,18 @@ func Write(b kg.Batch) ([]byte, error) {
 		return nil, err
 	}
 	return append([]byte(schemaLine), spaceOut(buf.Bytes())...), nil
+}
+
+// versionFor is the newest format that holds the batch: a graph imported
+// from version 1 files may hold charges without a category, which version
+// 2 requires.
+func versionFor(b kg.Batch) int {
+	for _, e := range b.Entities {
+		if _, has := e.Props["category"]; e.Type == kg.Charge && !has {
+			return 1
+		}
+	}
+	return Version
 }
 
 // fieldLinks indexes the batch's field links by owning entity and field.
@@ -250,6 +262,10 @@ func valueNode(fd field, v any) (*yaml.Node, error) {
 	case boolean:
 		if b, ok := v.(bool); ok {
 			return scalar(strconv.FormatBool(b), "!!bool"), nil
+		}
+	case number:
+		if n, ok := v.(int64); ok {
+			return scalar(strconv.FormatInt(n, 10), "!!int"), nil
 		}
 	case date:
 		switch d := v.(type) {

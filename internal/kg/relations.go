@@ -26,12 +26,12 @@ var Relations = []RelSpec{
 	{"OWNS", []EntityType{Person}, []EntityType{Organisation}, "owns it"},
 	{"RELATIVE_OF", []EntityType{Person}, []EntityType{Person}, "family tie; role says which"},
 	{"ASSOCIATED_WITH", actors, actors, "a tie a source states; role says what kind"},
-	{"DEFENDANT_IN", []EntityType{Person}, []EntityType{Case}, "defendant"},
+	{"DEFENDANT_IN", []EntityType{Person, Group}, []EntityType{Case}, "defendant"},
 	{"COMPLAINANT_IN", []EntityType{Person, Organisation}, []EntityType{Case}, "filed the complaint"},
 	{"LAWYER_IN", []EntityType{Person}, []EntityType{Case}, "defence lawyer"},
 	{"JUDGE_IN", []EntityType{Person}, []EntityType{Case}, "presiding judge"},
 	{"PROSECUTOR_IN", []EntityType{Person, Organisation}, []EntityType{Case}, "prosecutor"},
-	{"HEARD_BY", []EntityType{Case}, []EntityType{Court}, "the court that heard it; role: first-instance, appeal, cassation"},
+	{"HEARD_BY", []EntityType{Case}, []EntityType{Court}, "the court that heard it; role: first-instance, appeal, cassation (a Proceeding says more)"},
 	{"CONCERNS", []EntityType{Case}, []EntityType{Event}, "the events a case prosecutes"},
 	{"PARTICIPATED_IN", actors, []EntityType{Event}, "took part; role: organiser, participant, speaker, witness"},
 	{"ORGANISED", actors, []EntityType{Event}, "organised it"},
@@ -61,12 +61,22 @@ const (
 	HasMeasure   RelType = "HAS_RESTRICTION"
 	Imposes      RelType = "IMPOSES"
 	PublishedBy  RelType = "PUBLISHED_BY"
+	// Proceedings: a case's hearings, the court of each, whom each tried,
+	// the earlier hearing each reviews; the hearing that imposed a
+	// sentence and the earlier sentence it replaced.
+	HasProceeding RelType = "HAS_PROCEEDING"
+	HeldBy        RelType = "HELD_BY"
+	TriedIn       RelType = "TRIED_IN"
+	Reviews       RelType = "REVIEWS"
+	ImposedIn     RelType = "IMPOSED_IN"
+	Replaces      RelType = "REPLACES"
 )
 
 // FieldRelTypes lists the relationship types written from entity fields.
 var FieldRelTypes = []RelType{
 	LocatedIn, InCode, PartOf, HasCharge, ChargedWith, UnderArticle, BroughtBy, Supersedes,
 	HasSentence, SentencedTo, ImposedBy, ForCharge, SubjectTo, HasMeasure, Imposes, PublishedBy,
+	HasProceeding, HeldBy, TriedIn, Reviews, ImposedIn, Replaces,
 }
 
 // AllRelTypes is every relationship type of the graph, the fixed list that

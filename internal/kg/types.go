@@ -18,13 +18,19 @@ const (
 	Sentence     EntityType = "Sentence"
 	Restriction  EntityType = "Restriction"
 	Source       EntityType = "Source"
+	// Proceeding is one hearing of a case by one court: a first-instance
+	// trial, an appeal, a cassation, a supervisory review or a retrial.
+	Proceeding EntityType = "Proceeding"
+	// Group stands for people the sources count but do not name, such as
+	// nine of thirteen co-defendants.
+	Group EntityType = "Group"
 )
 
 // EntityTypes is the fixed list of labels; Cypher that needs a label takes it
 // from here, never from input.
 var EntityTypes = []EntityType{
 	Person, Party, Organisation, Court, LegalCode, LegalArticle, Place,
-	Event, Case, Charge, Sentence, Restriction, Source,
+	Event, Case, Charge, Sentence, Restriction, Source, Proceeding, Group,
 }
 
 // Stats counts what the graph holds.
