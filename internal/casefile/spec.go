@@ -12,8 +12,8 @@ const (
 	duration             // kg.Duration
 	boolean
 	enum
-	ref  // the ID of another entity: becomes a relationship
-	refs // a list of IDs
+	ref    // the ID of another entity: becomes a relationship
+	refs   // a list of IDs
 	link   // a web address: http or https
 	number // a whole number of at least 1
 )
@@ -86,7 +86,7 @@ var (
 	// SentenceChanges say how a sentence replaced an earlier one.
 	SentenceChanges = []string{"toughened", "softened", "replaced"}
 	people          = []kg.EntityType{kg.Person, kg.Group}
-	assessments = []string{"politically-motivated", "political-prisoner", "unfounded", "in-violation-of-international-standards", "other"}
+	assessments     = []string{"politically-motivated", "political-prisoner", "unfounded", "in-violation-of-international-standards", "other"}
 )
 
 // commonFields belong to every entity.
