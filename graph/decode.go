@@ -27,6 +27,8 @@ var entityModels = map[string]reflect.Type{
 	"Sentence":     reflect.TypeOf(model.Sentence{}),
 	"Restriction":  reflect.TypeOf(model.Restriction{}),
 	"Source":       reflect.TypeOf(model.Source{}),
+	"Proceeding":   reflect.TypeOf(model.Proceeding{}),
+	"Group":        reflect.TypeOf(model.Group{}),
 }
 
 // decodeEntity decodes one entity map; nil stays nil.

@@ -38,6 +38,7 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	ArrestAfterProtest struct {
 		Arrest        func(childComplexity int) int
+		Months        func(childComplexity int) int
 		MonthsBetween func(childComplexity int) int
 		Party         func(childComplexity int) int
 		Person        func(childComplexity int) int
@@ -70,27 +71,31 @@ type ComplexityRoot struct {
 	}
 
 	Case struct {
-		Aliases      func(childComplexity int) int
-		Assessments  func(childComplexity int, first *int) int
-		Charges      func(childComplexity int, first *int) int
-		Citations    func(childComplexity int) int
-		Contested    func(childComplexity int) int
-		Courts       func(childComplexity int, first *int) int
-		Defendants   func(childComplexity int, first *int) int
-		Description  func(childComplexity int) int
-		Events       func(childComplexity int, first *int) int
-		ID           func(childComplexity int) int
-		Kind         func(childComplexity int) int
-		Mentions     func(childComplexity int, first *int) int
-		Name         func(childComplexity int) int
-		Note         func(childComplexity int) int
-		Opened       func(childComplexity int) int
-		People       func(childComplexity int, first *int) int
-		Place        func(childComplexity int) int
-		Restrictions func(childComplexity int, first *int) int
-		Sentences    func(childComplexity int, first *int) int
-		Type         func(childComplexity int) int
-		Version      func(childComplexity int) int
+		Aliases         func(childComplexity int) int
+		Assessments     func(childComplexity int, first *int) int
+		Charges         func(childComplexity int, first *int) int
+		Citations       func(childComplexity int) int
+		Contested       func(childComplexity int) int
+		Courts          func(childComplexity int, first *int) int
+		DefendantCount  func(childComplexity int) int
+		DefendantGroups func(childComplexity int, first *int) int
+		Defendants      func(childComplexity int, first *int) int
+		Description     func(childComplexity int) int
+		Events          func(childComplexity int, first *int) int
+		ID              func(childComplexity int) int
+		Jurisdiction    func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Mentions        func(childComplexity int, first *int) int
+		Name            func(childComplexity int) int
+		Note            func(childComplexity int) int
+		Opened          func(childComplexity int) int
+		People          func(childComplexity int, first *int) int
+		Place           func(childComplexity int) int
+		Proceedings     func(childComplexity int, first *int) int
+		Restrictions    func(childComplexity int, first *int) int
+		Sentences       func(childComplexity int, first *int) int
+		Type            func(childComplexity int) int
+		Version         func(childComplexity int) int
 	}
 
 	Change struct {
@@ -112,6 +117,7 @@ type ComplexityRoot struct {
 		Allegation   func(childComplexity int) int
 		Article      func(childComplexity int) int
 		Case         func(childComplexity int) int
+		Category     func(childComplexity int) int
 		Change       func(childComplexity int) int
 		ChangeDate   func(childComplexity int) int
 		Citations    func(childComplexity int) int
@@ -119,6 +125,7 @@ type ComplexityRoot struct {
 		Date         func(childComplexity int) int
 		Defendant    func(childComplexity int) int
 		Description  func(childComplexity int) int
+		Group        func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Note         func(childComplexity int) int
@@ -135,6 +142,7 @@ type ComplexityRoot struct {
 	ChargeChange struct {
 		Case           func(childComplexity int) int
 		Final          func(childComplexity int) int
+		Months         func(childComplexity int) int
 		MonthsBetween  func(childComplexity int) int
 		Original       func(childComplexity int) int
 		Person         func(childComplexity int) int
@@ -165,16 +173,20 @@ type ComplexityRoot struct {
 	}
 
 	Conviction struct {
-		Article      func(childComplexity int) int
-		Case         func(childComplexity int) int
-		Charge       func(childComplexity int) int
-		Court        func(childComplexity int) int
-		Date         func(childComplexity int) int
-		Person       func(childComplexity int) int
-		Restrictions func(childComplexity int) int
-		Sentence     func(childComplexity int) int
-		SentenceKind func(childComplexity int) int
-		TermMonths   func(childComplexity int) int
+		Article         func(childComplexity int) int
+		Case            func(childComplexity int) int
+		Changes         func(childComplexity int) int
+		Charge          func(childComplexity int) int
+		Court           func(childComplexity int) int
+		Date            func(childComplexity int) int
+		Group           func(childComplexity int) int
+		People          func(childComplexity int) int
+		Person          func(childComplexity int) int
+		Restrictions    func(childComplexity int) int
+		Sentence        func(childComplexity int) int
+		SentenceInForce func(childComplexity int) int
+		SentenceKind    func(childComplexity int) int
+		TermMonths      func(childComplexity int) int
 	}
 
 	ConvictionConnection struct {
@@ -199,6 +211,7 @@ type ComplexityRoot struct {
 		Name         func(childComplexity int) int
 		Note         func(childComplexity int) int
 		Place        func(childComplexity int) int
+		Proceedings  func(childComplexity int, first *int) int
 		Restrictions func(childComplexity int, first *int) int
 		Sentences    func(childComplexity int, first *int) int
 		Type         func(childComplexity int) int
@@ -208,6 +221,7 @@ type ComplexityRoot struct {
 	CustodyPeriod struct {
 		End         func(childComplexity int) int
 		Kind        func(childComplexity int) int
+		MonthRange  func(childComplexity int) int
 		Months      func(childComplexity int) int
 		Restriction func(childComplexity int) int
 		Start       func(childComplexity int) int
@@ -292,10 +306,30 @@ type ComplexityRoot struct {
 		Truncated func(childComplexity int) int
 	}
 
+	Group struct {
+		Aliases      func(childComplexity int) int
+		Cases        func(childComplexity int, first *int) int
+		Charges      func(childComplexity int, first *int) int
+		Citations    func(childComplexity int) int
+		Contested    func(childComplexity int) int
+		Count        func(childComplexity int) int
+		Description  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Note         func(childComplexity int) int
+		Proceedings  func(childComplexity int, first *int) int
+		Restrictions func(childComplexity int, first *int) int
+		Sentences    func(childComplexity int, first *int) int
+		Type         func(childComplexity int) int
+		Version      func(childComplexity int) int
+	}
+
 	GroupCount struct {
-		Count func(childComplexity int) int
-		Key   func(childComplexity int) int
-		Label func(childComplexity int) int
+		Count   func(childComplexity int) int
+		Key     func(childComplexity int) int
+		Label   func(childComplexity int) int
+		Named   func(childComplexity int) int
+		Unnamed func(childComplexity int) int
 	}
 
 	ImportConflict struct {
@@ -332,6 +366,7 @@ type ComplexityRoot struct {
 	LegalArticle struct {
 		Aliases     func(childComplexity int) int
 		Article     func(childComplexity int) int
+		Category    func(childComplexity int) int
 		Charges     func(childComplexity int, first *int) int
 		Citations   func(childComplexity int) int
 		Code        func(childComplexity int) int
@@ -378,6 +413,12 @@ type ComplexityRoot struct {
 		Start      func(childComplexity int) int
 		Status     func(childComplexity int) int
 		Type       func(childComplexity int) int
+	}
+
+	MonthRange struct {
+		Exact func(childComplexity int) int
+		Least func(childComplexity int) int
+		Most  func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -458,6 +499,7 @@ type ComplexityRoot struct {
 		Name         func(childComplexity int) int
 		Note         func(childComplexity int) int
 		Occupations  func(childComplexity int) int
+		Proceedings  func(childComplexity int, first *int) int
 		Relations    func(childComplexity int, first *int) int
 		Restrictions func(childComplexity int, first *int) int
 		Sentences    func(childComplexity int, first *int) int
@@ -486,6 +528,7 @@ type ComplexityRoot struct {
 		Periods     func(childComplexity int) int
 		Person      func(childComplexity int) int
 		Sentence    func(childComplexity int) int
+		Total       func(childComplexity int) int
 		TotalMonths func(childComplexity int) int
 		VerdictDate func(childComplexity int) int
 	}
@@ -495,6 +538,29 @@ type ComplexityRoot struct {
 		File    func(childComplexity int) int
 		Line    func(childComplexity int) int
 		Message func(childComplexity int) int
+	}
+
+	Proceeding struct {
+		Aliases         func(childComplexity int) int
+		Case            func(childComplexity int) int
+		Citations       func(childComplexity int) int
+		Contested       func(childComplexity int) int
+		Court           func(childComplexity int) int
+		Date            func(childComplexity int) int
+		DefendantGroups func(childComplexity int, first *int) int
+		Defendants      func(childComplexity int, first *int) int
+		Description     func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Note            func(childComplexity int) int
+		Outcome         func(childComplexity int) int
+		ReviewedBy      func(childComplexity int, first *int) int
+		Reviews         func(childComplexity int) int
+		Sentences       func(childComplexity int, first *int) int
+		Stage           func(childComplexity int) int
+		Start           func(childComplexity int) int
+		Type            func(childComplexity int) int
+		Version         func(childComplexity int) int
 	}
 
 	Query struct {
@@ -528,11 +594,13 @@ type ComplexityRoot struct {
 		Case           func(childComplexity int) int
 		Citations      func(childComplexity int) int
 		Contested      func(childComplexity int) int
+		Count          func(childComplexity int) int
 		Court          func(childComplexity int) int
 		Description    func(childComplexity int) int
 		Duration       func(childComplexity int) int
 		DurationMonths func(childComplexity int) int
 		End            func(childComplexity int) int
+		Group          func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Kind           func(childComplexity int) int
 		Name           func(childComplexity int) int
@@ -551,26 +619,41 @@ type ComplexityRoot struct {
 	}
 
 	Sentence struct {
-		Aliases      func(childComplexity int) int
-		Case         func(childComplexity int) int
-		Charges      func(childComplexity int, first *int) int
-		Citations    func(childComplexity int) int
-		Contested    func(childComplexity int) int
-		Court        func(childComplexity int) int
-		Date         func(childComplexity int) int
-		Description  func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Kind         func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Note         func(childComplexity int) int
-		Person       func(childComplexity int) int
-		Probation    func(childComplexity int) int
-		Regime       func(childComplexity int) int
-		Restrictions func(childComplexity int, first *int) int
-		Term         func(childComplexity int) int
-		TermMonths   func(childComplexity int) int
-		Type         func(childComplexity int) int
-		Version      func(childComplexity int) int
+		Aliases        func(childComplexity int) int
+		Case           func(childComplexity int) int
+		Change         func(childComplexity int) int
+		Charges        func(childComplexity int, first *int) int
+		Citations      func(childComplexity int) int
+		Contested      func(childComplexity int) int
+		Court          func(childComplexity int) int
+		Date           func(childComplexity int) int
+		Description    func(childComplexity int) int
+		Group          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Note           func(childComplexity int) int
+		Person         func(childComplexity int) int
+		Probation      func(childComplexity int) int
+		Proceeding     func(childComplexity int) int
+		Regime         func(childComplexity int) int
+		ReplacedBy     func(childComplexity int, first *int) int
+		Replaces       func(childComplexity int) int
+		Restrictions   func(childComplexity int, first *int) int
+		Term           func(childComplexity int) int
+		TermMonths     func(childComplexity int) int
+		TermUpTo       func(childComplexity int) int
+		TermUpToMonths func(childComplexity int) int
+		Type           func(childComplexity int) int
+		Version        func(childComplexity int) int
+	}
+
+	SentenceChange struct {
+		Change     func(childComplexity int) int
+		Court      func(childComplexity int) int
+		Date       func(childComplexity int) int
+		Proceeding func(childComplexity int) int
+		Sentence   func(childComplexity int) int
 	}
 
 	SharedFeature struct {
@@ -607,11 +690,12 @@ type ComplexityRoot struct {
 	}
 
 	TimelineEntry struct {
-		Citations func(childComplexity int) int
-		Date      func(childComplexity int) int
-		Entity    func(childComplexity int) int
-		Kind      func(childComplexity int) int
-		Title     func(childComplexity int) int
+		Citations    func(childComplexity int) int
+		Date         func(childComplexity int) int
+		Entity       func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		OrderCertain func(childComplexity int) int
+		Title        func(childComplexity int) int
 	}
 
 	TypeCount struct {
@@ -684,6 +768,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ArrestAfterProtest.Arrest(childComplexity), true
+	case "ArrestAfterProtest.months":
+		if e.ComplexityRoot.ArrestAfterProtest.Months == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArrestAfterProtest.Months(childComplexity), true
 	case "ArrestAfterProtest.monthsBetween":
 		if e.ComplexityRoot.ArrestAfterProtest.MonthsBetween == nil {
 			break
@@ -859,6 +949,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Courts(childComplexity, args["first"].(*int)), true
+	case "Case.defendantCount":
+		if e.ComplexityRoot.Case.DefendantCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.DefendantCount(childComplexity), true
+	case "Case.defendantGroups":
+		if e.ComplexityRoot.Case.DefendantGroups == nil {
+			break
+		}
+
+		args, err := ec.field_Case_defendantGroups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Case.DefendantGroups(childComplexity, args["first"].(*int)), true
 	case "Case.defendants":
 		if e.ComplexityRoot.Case.Defendants == nil {
 			break
@@ -893,6 +1000,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.ID(childComplexity), true
+	case "Case.jurisdiction":
+		if e.ComplexityRoot.Case.Jurisdiction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Jurisdiction(childComplexity), true
 	case "Case.kind":
 		if e.ComplexityRoot.Case.Kind == nil {
 			break
@@ -945,6 +1058,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Place(childComplexity), true
+	case "Case.proceedings":
+		if e.ComplexityRoot.Case.Proceedings == nil {
+			break
+		}
+
+		args, err := ec.field_Case_proceedings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Case.Proceedings(childComplexity, args["first"].(*int)), true
 	case "Case.restrictions":
 		if e.ComplexityRoot.Case.Restrictions == nil {
 			break
@@ -1071,6 +1195,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Charge.Case(childComplexity), true
+	case "Charge.category":
+		if e.ComplexityRoot.Charge.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Charge.Category(childComplexity), true
 	case "Charge.change":
 		if e.ComplexityRoot.Charge.Change == nil {
 			break
@@ -1113,6 +1243,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Charge.Description(childComplexity), true
+	case "Charge.group":
+		if e.ComplexityRoot.Charge.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Charge.Group(childComplexity), true
 	case "Charge.id":
 		if e.ComplexityRoot.Charge.ID == nil {
 			break
@@ -1202,6 +1338,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChargeChange.Final(childComplexity), true
+	case "ChargeChange.months":
+		if e.ComplexityRoot.ChargeChange.Months == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChargeChange.Months(childComplexity), true
 	case "ChargeChange.monthsBetween":
 		if e.ComplexityRoot.ChargeChange.MonthsBetween == nil {
 			break
@@ -1326,6 +1468,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conviction.Case(childComplexity), true
+	case "Conviction.changes":
+		if e.ComplexityRoot.Conviction.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conviction.Changes(childComplexity), true
 	case "Conviction.charge":
 		if e.ComplexityRoot.Conviction.Charge == nil {
 			break
@@ -1344,6 +1492,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conviction.Date(childComplexity), true
+	case "Conviction.group":
+		if e.ComplexityRoot.Conviction.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conviction.Group(childComplexity), true
+	case "Conviction.people":
+		if e.ComplexityRoot.Conviction.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conviction.People(childComplexity), true
 	case "Conviction.person":
 		if e.ComplexityRoot.Conviction.Person == nil {
 			break
@@ -1362,6 +1522,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conviction.Sentence(childComplexity), true
+	case "Conviction.sentenceInForce":
+		if e.ComplexityRoot.Conviction.SentenceInForce == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conviction.SentenceInForce(childComplexity), true
 	case "Conviction.sentenceKind":
 		if e.ComplexityRoot.Conviction.SentenceKind == nil {
 			break
@@ -1472,6 +1638,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Court.Place(childComplexity), true
+	case "Court.proceedings":
+		if e.ComplexityRoot.Court.Proceedings == nil {
+			break
+		}
+
+		args, err := ec.field_Court_proceedings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Court.Proceedings(childComplexity, args["first"].(*int)), true
 	case "Court.restrictions":
 		if e.ComplexityRoot.Court.Restrictions == nil {
 			break
@@ -1519,6 +1696,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustodyPeriod.Kind(childComplexity), true
+	case "CustodyPeriod.monthRange":
+		if e.ComplexityRoot.CustodyPeriod.MonthRange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustodyPeriod.MonthRange(childComplexity), true
 	case "CustodyPeriod.months":
 		if e.ComplexityRoot.CustodyPeriod.Months == nil {
 			break
@@ -1884,6 +2067,122 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GraphView.Truncated(childComplexity), true
 
+	case "Group.aliases":
+		if e.ComplexityRoot.Group.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Aliases(childComplexity), true
+	case "Group.cases":
+		if e.ComplexityRoot.Group.Cases == nil {
+			break
+		}
+
+		args, err := ec.field_Group_cases_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Group.Cases(childComplexity, args["first"].(*int)), true
+	case "Group.charges":
+		if e.ComplexityRoot.Group.Charges == nil {
+			break
+		}
+
+		args, err := ec.field_Group_charges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Group.Charges(childComplexity, args["first"].(*int)), true
+	case "Group.citations":
+		if e.ComplexityRoot.Group.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Citations(childComplexity), true
+	case "Group.contested":
+		if e.ComplexityRoot.Group.Contested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Contested(childComplexity), true
+	case "Group.count":
+		if e.ComplexityRoot.Group.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Count(childComplexity), true
+	case "Group.description":
+		if e.ComplexityRoot.Group.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Description(childComplexity), true
+	case "Group.id":
+		if e.ComplexityRoot.Group.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.ID(childComplexity), true
+	case "Group.name":
+		if e.ComplexityRoot.Group.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Name(childComplexity), true
+	case "Group.note":
+		if e.ComplexityRoot.Group.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Note(childComplexity), true
+	case "Group.proceedings":
+		if e.ComplexityRoot.Group.Proceedings == nil {
+			break
+		}
+
+		args, err := ec.field_Group_proceedings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Group.Proceedings(childComplexity, args["first"].(*int)), true
+	case "Group.restrictions":
+		if e.ComplexityRoot.Group.Restrictions == nil {
+			break
+		}
+
+		args, err := ec.field_Group_restrictions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Group.Restrictions(childComplexity, args["first"].(*int)), true
+	case "Group.sentences":
+		if e.ComplexityRoot.Group.Sentences == nil {
+			break
+		}
+
+		args, err := ec.field_Group_sentences_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Group.Sentences(childComplexity, args["first"].(*int)), true
+	case "Group.type":
+		if e.ComplexityRoot.Group.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Type(childComplexity), true
+	case "Group.version":
+		if e.ComplexityRoot.Group.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Version(childComplexity), true
+
 	case "GroupCount.count":
 		if e.ComplexityRoot.GroupCount.Count == nil {
 			break
@@ -1902,6 +2201,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GroupCount.Label(childComplexity), true
+	case "GroupCount.named":
+		if e.ComplexityRoot.GroupCount.Named == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupCount.Named(childComplexity), true
+	case "GroupCount.unnamed":
+		if e.ComplexityRoot.GroupCount.Unnamed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupCount.Unnamed(childComplexity), true
 
 	case "ImportConflict.baseValue":
 		if e.ComplexityRoot.ImportConflict.BaseValue == nil {
@@ -2050,6 +2361,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LegalArticle.Article(childComplexity), true
+	case "LegalArticle.category":
+		if e.ComplexityRoot.LegalArticle.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalArticle.Category(childComplexity), true
 	case "LegalArticle.charges":
 		if e.ComplexityRoot.LegalArticle.Charges == nil {
 			break
@@ -2312,6 +2629,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Link.Type(childComplexity), true
+
+	case "MonthRange.exact":
+		if e.ComplexityRoot.MonthRange.Exact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthRange.Exact(childComplexity), true
+	case "MonthRange.least":
+		if e.ComplexityRoot.MonthRange.Least == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthRange.Least(childComplexity), true
+	case "MonthRange.most":
+		if e.ComplexityRoot.MonthRange.Most == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthRange.Most(childComplexity), true
 
 	case "Mutation.addSource":
 		if e.ComplexityRoot.Mutation.AddSource == nil {
@@ -2805,6 +3141,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Occupations(childComplexity), true
+	case "Person.proceedings":
+		if e.ComplexityRoot.Person.Proceedings == nil {
+			break
+		}
+
+		args, err := ec.field_Person_proceedings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Proceedings(childComplexity, args["first"].(*int)), true
 	case "Person.relations":
 		if e.ComplexityRoot.Person.Relations == nil {
 			break
@@ -2959,6 +3306,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PretrialRecord.Sentence(childComplexity), true
+	case "PretrialRecord.total":
+		if e.ComplexityRoot.PretrialRecord.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PretrialRecord.Total(childComplexity), true
 	case "PretrialRecord.totalMonths":
 		if e.ComplexityRoot.PretrialRecord.TotalMonths == nil {
 			break
@@ -2996,6 +3349,147 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Problem.Message(childComplexity), true
+
+	case "Proceeding.aliases":
+		if e.ComplexityRoot.Proceeding.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Aliases(childComplexity), true
+	case "Proceeding.case":
+		if e.ComplexityRoot.Proceeding.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Case(childComplexity), true
+	case "Proceeding.citations":
+		if e.ComplexityRoot.Proceeding.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Citations(childComplexity), true
+	case "Proceeding.contested":
+		if e.ComplexityRoot.Proceeding.Contested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Contested(childComplexity), true
+	case "Proceeding.court":
+		if e.ComplexityRoot.Proceeding.Court == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Court(childComplexity), true
+	case "Proceeding.date":
+		if e.ComplexityRoot.Proceeding.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Date(childComplexity), true
+	case "Proceeding.defendantGroups":
+		if e.ComplexityRoot.Proceeding.DefendantGroups == nil {
+			break
+		}
+
+		args, err := ec.field_Proceeding_defendantGroups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Proceeding.DefendantGroups(childComplexity, args["first"].(*int)), true
+	case "Proceeding.defendants":
+		if e.ComplexityRoot.Proceeding.Defendants == nil {
+			break
+		}
+
+		args, err := ec.field_Proceeding_defendants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Proceeding.Defendants(childComplexity, args["first"].(*int)), true
+	case "Proceeding.description":
+		if e.ComplexityRoot.Proceeding.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Description(childComplexity), true
+	case "Proceeding.id":
+		if e.ComplexityRoot.Proceeding.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.ID(childComplexity), true
+	case "Proceeding.name":
+		if e.ComplexityRoot.Proceeding.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Name(childComplexity), true
+	case "Proceeding.note":
+		if e.ComplexityRoot.Proceeding.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Note(childComplexity), true
+	case "Proceeding.outcome":
+		if e.ComplexityRoot.Proceeding.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Outcome(childComplexity), true
+	case "Proceeding.reviewedBy":
+		if e.ComplexityRoot.Proceeding.ReviewedBy == nil {
+			break
+		}
+
+		args, err := ec.field_Proceeding_reviewedBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Proceeding.ReviewedBy(childComplexity, args["first"].(*int)), true
+	case "Proceeding.reviews":
+		if e.ComplexityRoot.Proceeding.Reviews == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Reviews(childComplexity), true
+	case "Proceeding.sentences":
+		if e.ComplexityRoot.Proceeding.Sentences == nil {
+			break
+		}
+
+		args, err := ec.field_Proceeding_sentences_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Proceeding.Sentences(childComplexity, args["first"].(*int)), true
+	case "Proceeding.stage":
+		if e.ComplexityRoot.Proceeding.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Stage(childComplexity), true
+	case "Proceeding.start":
+		if e.ComplexityRoot.Proceeding.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Start(childComplexity), true
+	case "Proceeding.type":
+		if e.ComplexityRoot.Proceeding.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Type(childComplexity), true
+	case "Proceeding.version":
+		if e.ComplexityRoot.Proceeding.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Version(childComplexity), true
 
 	case "Query.arrestsAfterProtests":
 		if e.ComplexityRoot.Query.ArrestsAfterProtests == nil {
@@ -3241,6 +3735,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Restriction.Contested(childComplexity), true
+	case "Restriction.count":
+		if e.ComplexityRoot.Restriction.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Restriction.Count(childComplexity), true
 	case "Restriction.court":
 		if e.ComplexityRoot.Restriction.Court == nil {
 			break
@@ -3271,6 +3771,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Restriction.End(childComplexity), true
+	case "Restriction.group":
+		if e.ComplexityRoot.Restriction.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Restriction.Group(childComplexity), true
 	case "Restriction.id":
 		if e.ComplexityRoot.Restriction.ID == nil {
 			break
@@ -3357,6 +3863,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sentence.Case(childComplexity), true
+	case "Sentence.change":
+		if e.ComplexityRoot.Sentence.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sentence.Change(childComplexity), true
 	case "Sentence.charges":
 		if e.ComplexityRoot.Sentence.Charges == nil {
 			break
@@ -3398,6 +3910,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sentence.Description(childComplexity), true
+	case "Sentence.group":
+		if e.ComplexityRoot.Sentence.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sentence.Group(childComplexity), true
 	case "Sentence.id":
 		if e.ComplexityRoot.Sentence.ID == nil {
 			break
@@ -3434,12 +3952,35 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sentence.Probation(childComplexity), true
+	case "Sentence.proceeding":
+		if e.ComplexityRoot.Sentence.Proceeding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sentence.Proceeding(childComplexity), true
 	case "Sentence.regime":
 		if e.ComplexityRoot.Sentence.Regime == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Sentence.Regime(childComplexity), true
+	case "Sentence.replacedBy":
+		if e.ComplexityRoot.Sentence.ReplacedBy == nil {
+			break
+		}
+
+		args, err := ec.field_Sentence_replacedBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Sentence.ReplacedBy(childComplexity, args["first"].(*int)), true
+	case "Sentence.replaces":
+		if e.ComplexityRoot.Sentence.Replaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sentence.Replaces(childComplexity), true
 	case "Sentence.restrictions":
 		if e.ComplexityRoot.Sentence.Restrictions == nil {
 			break
@@ -3463,6 +4004,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sentence.TermMonths(childComplexity), true
+	case "Sentence.termUpTo":
+		if e.ComplexityRoot.Sentence.TermUpTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sentence.TermUpTo(childComplexity), true
+	case "Sentence.termUpToMonths":
+		if e.ComplexityRoot.Sentence.TermUpToMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sentence.TermUpToMonths(childComplexity), true
 	case "Sentence.type":
 		if e.ComplexityRoot.Sentence.Type == nil {
 			break
@@ -3475,6 +4028,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sentence.Version(childComplexity), true
+
+	case "SentenceChange.change":
+		if e.ComplexityRoot.SentenceChange.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SentenceChange.Change(childComplexity), true
+	case "SentenceChange.court":
+		if e.ComplexityRoot.SentenceChange.Court == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SentenceChange.Court(childComplexity), true
+	case "SentenceChange.date":
+		if e.ComplexityRoot.SentenceChange.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SentenceChange.Date(childComplexity), true
+	case "SentenceChange.proceeding":
+		if e.ComplexityRoot.SentenceChange.Proceeding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SentenceChange.Proceeding(childComplexity), true
+	case "SentenceChange.sentence":
+		if e.ComplexityRoot.SentenceChange.Sentence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SentenceChange.Sentence(childComplexity), true
 
 	case "SharedFeature.entity":
 		if e.ComplexityRoot.SharedFeature.Entity == nil {
@@ -3647,6 +4231,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TimelineEntry.Kind(childComplexity), true
+	case "TimelineEntry.orderCertain":
+		if e.ComplexityRoot.TimelineEntry.OrderCertain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.OrderCertain(childComplexity), true
 	case "TimelineEntry.title":
 		if e.ComplexityRoot.TimelineEntry.Title == nil {
 			break
@@ -4002,10 +4592,10 @@ type FuzzyDate {
   "As the case file gives it: 2022, 2022-03, 2023-04-10, before 2022-12, 2022-03?"
   text: String!
   precision: DatePrecision!
-  "The first day the date can mean (ISO 8601)."
-  earliest: String!
-  "The last day the date can mean (ISO 8601)."
-  latest: String!
+  "The first day the date can mean (ISO 8601); null for a bound such as before 2022-12, which has none."
+  earliest: String
+  "The last day the date can mean (ISO 8601); null for a bound such as after 2022-12, which has none."
+  latest: String
   "BEFORE or AFTER when the source gives only a bound."
   qualifier: DateQualifier
   "The date is an estimate."
@@ -4065,6 +4655,8 @@ type Person implements Node & Entity {
   relations(first: Int = 20): [Link!]!
   "Assessments of the person by organisations (e.g. political prisoner)."
   assessments(first: Int = 20): [Link!]!
+  "Hearings that judged the person: trials, appeals, cassations."
+  proceedings(first: Int = 20): [Proceeding!]!
 }
 
 type Party implements Node & Entity {
@@ -4142,6 +4734,8 @@ type Court implements Node & Entity {
   level: String
   place: Place
   cases(first: Int = 20): [Link!]!
+  "Hearings held by this court."
+  proceedings(first: Int = 20): [Proceeding!]!
   sentences(first: Int = 20): [Sentence!]!
   restrictions(first: Int = 20): [Restriction!]!
 }
@@ -4184,6 +4778,8 @@ type LegalArticle implements Node & Entity {
   part: String
   item: String
   title: String
+  "The kind of offence the article defines: extremism, false-information, mass-riots, … (docs/case-files.md)."
+  category: String
   code: LegalCode
   "The article this part belongs to."
   parent: LegalArticle
@@ -4266,6 +4862,14 @@ type Case implements Node & Entity {
   opened: FuzzyDate
   place: Place
   defendants(first: Int = 20): [Person!]!
+  "Groups of defendants the sources count but do not name."
+  defendantGroups(first: Int = 20): [Group!]!
+  "How many people the case tried, named or not, where a source gives the number."
+  defendantCount: Int
+  "ISO 3166 code of the country whose courts tried it, such as KZ."
+  jurisdiction: String
+  "Its hearings: first instance, appeals, cassations, reviews, retrials."
+  proceedings(first: Int = 20): [Proceeding!]!
   "Defendants, lawyers, judges, prosecutors, complainants."
   people(first: Int = 20): [Link!]!
   "Courts that heard it; contested claims appear side by side."
@@ -4300,6 +4904,8 @@ type Charge implements Node & Entity {
   verdict: String
   allegation: String
   outcome: String
+  "The kind of offence (extremism, false-information, mass-riots, …), so charges group across articles and countries; null only in files of format 1."
+  category: String
   date: FuzzyDate
   "How this charge replaced the one it supersedes: reclassified, re-initiated, merged."
   change: String
@@ -4307,6 +4913,8 @@ type Charge implements Node & Entity {
   case: Case
   defendant: Person
   article: LegalArticle
+  "The defendants when the sources count them without naming them."
+  group: Group
   accuser: Organisation
   "The charge this one replaced."
   supersedes: Charge
@@ -4330,16 +4938,30 @@ type Sentence implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "custodial, suspended, probation, restricted-freedom, compulsory-labour, correctional-labour, fine, no-penalty"
   kind: String!
-  "ISO 8601 period, such as P6Y."
+  "ISO 8601 period, such as P6Y; for a group whose terms differ, the shortest."
   term: String
   termMonths: Int
+  "For a group whose terms differ, the longest."
+  termUpTo: String
+  termUpToMonths: Int
   regime: String
   probation: Boolean
   date: FuzzyDate
   case: Case
   person: Person
+  "The people sentenced, when the sources count them without naming them."
+  group: Group
   court: Court
+  "The hearing that imposed it."
+  proceeding: Proceeding
+  "The earlier sentence a later hearing changed into this one."
+  replaces: Sentence
+  "How it changed the sentence it replaces: toughened, softened, replaced."
+  change: String
+  "Later sentences that replaced this one."
+  replacedBy(first: Int = 10): [Sentence!]!
   charges(first: Int = 20): [Charge!]!
   restrictions(first: Int = 20): [Restriction!]!
 }
@@ -4369,9 +4991,79 @@ type Restriction implements Node & Entity {
   "The duration in months; null for life or sentence."
   durationMonths: Int
   person: Person
+  "The people bound, when the sources count them without naming them."
+  group: Group
+  "How many of the group it binds, where not all."
+  count: Int
   case: Case
   sentence: Sentence
   court: Court
+}
+
+"""
+One hearing of a case by one court: a first-instance trial, an appeal, a
+cassation, a supervisory review or a retrial, with what it decided.
+"""
+type Proceeding implements Node & Entity {
+  id: ID!
+  type: EntityType!
+  "The name most sources use (a source's title)."
+  name: String!
+  "Other names, spellings and transliterations."
+  aliases: [String!]!
+  description: String
+  note: String
+  "Sources disagree about it; the note says how."
+  contested: Boolean!
+  "Where the sources state this entity's key facts."
+  citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
+  "first-instance, appeal, cassation, supervisory-review, retrial, other"
+  stage: String!
+  "convicted, acquitted, upheld, toughened, softened, overturned, sent-back, refused, pending, other"
+  outcome: String!
+  "When the hearing began."
+  start: FuzzyDate
+  "When the decision was given."
+  date: FuzzyDate
+  case: Case
+  court: Court
+  "The named people it judged."
+  defendants(first: Int = 50): [Person!]!
+  "The groups of unnamed people it judged."
+  defendantGroups(first: Int = 20): [Group!]!
+  "The earlier hearing this one examined."
+  reviews: Proceeding
+  "Later hearings that examined this one."
+  reviewedBy(first: Int = 10): [Proceeding!]!
+  "The sentences it imposed."
+  sentences(first: Int = 50): [Sentence!]!
+}
+
+"People the sources count but do not name, such as nine of thirteen co-defendants."
+type Group implements Node & Entity {
+  id: ID!
+  type: EntityType!
+  "The name most sources use (a source's title)."
+  name: String!
+  "Other names, spellings and transliterations."
+  aliases: [String!]!
+  description: String
+  note: String
+  "Sources disagree about it; the note says how."
+  contested: Boolean!
+  "Where the sources state this entity's key facts."
+  citations: [Citation!]!
+  "Counts the entity's changes; an update names the version it started from."
+  version: Int!
+  "How many people the group stands for."
+  count: Int!
+  cases(first: Int = 20): [Case!]!
+  charges(first: Int = 20): [Charge!]!
+  sentences(first: Int = 20): [Sentence!]!
+  restrictions(first: Int = 20): [Restriction!]!
+  proceedings(first: Int = 20): [Proceeding!]!
 }
 
 "A document that states facts."
@@ -4414,6 +5106,8 @@ enum EntityType {
   SENTENCE
   RESTRICTION
   SOURCE
+  PROCEEDING
+  GROUP
 }
 
 "The kinds of relationship the graph holds."
@@ -4456,6 +5150,12 @@ enum RelationType {
   HAS_RESTRICTION
   IMPOSES
   PUBLISHED_BY
+  HAS_PROCEEDING
+  HELD_BY
+  TRIED_IN
+  REVIEWS
+  IMPOSED_IN
+  REPLACES
 }
 
 input EntityOrder {
@@ -4540,9 +5240,16 @@ type Edge {
 "Any JSON value."
 scalar JSON
 
+"""
+One dated step. Steps sort by the last day their date can mean (for
+after X, the first), then by the first, an unknown first day first; see
+docs/model.md, Dates.
+"""
 type TimelineEntry {
   date: FuzzyDate!
-  "An event kind, or charge, sentence, restriction-start, restriction-end."
+  "false when the dates leave open whether a neighbouring step came before or after this one."
+  orderCertain: Boolean!
+  "An event kind, or charge, sentence, proceeding, proceeding-start, restriction-start, restriction-end."
   kind: String!
   title: String!
   "The event, charge, sentence or restriction."
@@ -4560,15 +5267,21 @@ input ConvictionFilter {
   sentenceKinds: [SentenceKind!]
   "Party IDs the person leads or belongs to."
   parties: [ID!]
-  "Earliest date, as YYYY, YYYY-MM or YYYY-MM-DD."
+  "ISO 3166 country codes, such as KZ: the case's jurisdiction, else the code of the charge's article."
+  countries: [String!]
+  "Offence categories of the charge: extremism, false-information, mass-riots, … (docs/case-files.md)."
+  categories: [String!]
+  "From this date on, as YYYY, YYYY-MM or YYYY-MM-DD. A conviction matches only if every day its date can mean is in the range: one dated 2022 does not match from: 2022-06."
   from: String
-  "Latest date, as YYYY, YYYY-MM or YYYY-MM-DD."
+  "Up to the end of this date, as YYYY, YYYY-MM or YYYY-MM-DD; the same rule as from."
   to: String
+  "Ask about the sentence in force after appeals and other changes, not the one the convicting court imposed: for sentenceKinds, unpunished and counts by sentence kind."
+  sentenceInForce: Boolean = false
   "true: only guilty charges no sentence punishes, such as those time-barred because the limitation period expired; false: only those with a sentence."
   unpunished: Boolean
 }
 
-enum SentenceKind { CUSTODIAL SUSPENDED RESTRICTED_FREEDOM FINE NO_PENALTY }
+enum SentenceKind { CUSTODIAL SUSPENDED PROBATION RESTRICTED_FREEDOM COMPULSORY_LABOUR CORRECTIONAL_LABOUR FINE NO_PENALTY }
 
 type ConvictionConnection {
   edges: [ConvictionEdge!]!
@@ -4581,28 +5294,68 @@ type ConvictionEdge {
   node: Conviction!
 }
 
-"A guilty charge with its context."
+"A guilty charge with its context, credited to the court that convicted."
 type Conviction {
-  person: Person!
+  "null when the sources count the people without naming them: see group."
+  person: Person
+  group: Group
+  "How many people the conviction stands for: 1, or the group's count."
+  people: Int!
   case: Case!
   charge: Charge!
   article: LegalArticle
+  "The sentence the convicting court imposed."
   sentence: Sentence
+  "The court that convicted: the court of the hearing that imposed the sentence, not of a later hearing that changed it."
   court: Court
+  "The sentence in force after every later change; the same as sentence when none changed it."
+  sentenceInForce: Sentence
+  "Later hearings' changes of the sentence, oldest first, each with its court and date."
+  changes: [SentenceChange!]!
+  "The date of the sentence the convicting court imposed, else of the charge."
   date: FuzzyDate
+  "The kind of the sentence the filter asks about (imposed, or in force with sentenceInForce)."
   sentenceKind: String
   termMonths: Int
   "The restrictions the person was subject to in the case."
   restrictions: [Restriction!]!
 }
 
-enum CountDimension { ARTICLE COURT YEAR RESTRICTION_KIND SENTENCE_KIND }
+"A later hearing's change of a sentence."
+type SentenceChange {
+  "The sentence that replaced the earlier one."
+  sentence: Sentence!
+  "toughened, softened or replaced"
+  change: String
+  proceeding: Proceeding
+  court: Court
+  date: FuzzyDate
+}
 
+"What counts are grouped by. COURT is the court that convicted; YEAR the year of its sentence, counted only where the date is certain to that year."
+enum CountDimension { ARTICLE COURT YEAR RESTRICTION_KIND SENTENCE_KIND CATEGORY COUNTRY }
+
+"People convicted (once per case) that share a key."
 type GroupCount {
-  "An entity ID, a year or a kind."
+  "An entity ID, a year, a kind, a category or a country code."
   key: String!
   label: String!
+  "named + unnamed."
   count: Int!
+  "People the sources name."
+  named: Int!
+  "People the sources only count, such as nine of thirteen co-defendants."
+  unnamed: Int!
+}
+
+"A length of time the sources bound rather than state, in months."
+type MonthRange {
+  "At least this many months."
+  least: Int!
+  "At most this many; null when nothing bounds it."
+  most: Int
+  "least and most are equal: the length is known."
+  exact: Boolean!
 }
 
 type ChargeChange {
@@ -4613,8 +5366,10 @@ type ChargeChange {
   final: Charge!
   reclassifiedOn: FuzzyDate
   reinitiatedOn: FuzzyDate
-  "Months from reclassification to re-initiation; null where a date is missing."
+  "Months from reclassification to re-initiation, only when the dates make it exact; see months."
   monthsBetween: Int
+  "Months from reclassification to re-initiation as the dates bound it; null where a date is missing."
+  months: MonthRange
 }
 
 type CommonGround {
@@ -4649,7 +5404,10 @@ type ArrestAfterProtest {
   "How the person is tied to the protest: participated, organised, party-participated, party-organised, case-concerns."
   via: [String!]!
   arrest: Event!
+  "Months from the protest to the arrest, only when the dates make it exact; see months."
   monthsBetween: Int
+  "Months from the protest to the arrest as the dates bound them. Within withinMonths means surely within: months.most is at most withinMonths."
+  months: MonthRange!
 }
 
 "One person's custody before the verdict in one case."
@@ -4657,9 +5415,11 @@ type PretrialRecord {
   person: Person!
   case: Case!
   periods: [CustodyPeriod!]!
-  "Months of the periods whose length is known."
+  "The least the periods can add up to, in months: total.least."
   totalMonths: Int!
-  "A period has no known end, so totalMonths is a lower bound."
+  "The periods' months added up, as their dates bound them."
+  total: MonthRange!
+  "A period has no known end, so the total has no upper bound."
   open: Boolean!
   sentence: Sentence
   verdictDate: FuzzyDate
@@ -4671,8 +5431,10 @@ type CustodyPeriod {
   kind: String!
   start: FuzzyDate
   end: FuzzyDate
-  "Whole months from start to end; null while open or undated."
+  "Months from start to end, only when the dates make it exact; see monthRange."
   months: Int
+  "Months from start to end as the dates bound them; most is null while open or undated."
+  monthRange: MonthRange!
 }
 
 type AssessedCase {
@@ -4768,6 +5530,8 @@ func (ec *executionContext) childFields_ArrestAfterProtest(ctx context.Context, 
 		return ec.fieldContext_ArrestAfterProtest_arrest(ctx, field)
 	case "monthsBetween":
 		return ec.fieldContext_ArrestAfterProtest_monthsBetween(ctx, field)
+	case "months":
+		return ec.fieldContext_ArrestAfterProtest_months(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ArrestAfterProtest", field.Name)
 }
@@ -4844,6 +5608,14 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_place(ctx, field)
 	case "defendants":
 		return ec.fieldContext_Case_defendants(ctx, field)
+	case "defendantGroups":
+		return ec.fieldContext_Case_defendantGroups(ctx, field)
+	case "defendantCount":
+		return ec.fieldContext_Case_defendantCount(ctx, field)
+	case "jurisdiction":
+		return ec.fieldContext_Case_jurisdiction(ctx, field)
+	case "proceedings":
+		return ec.fieldContext_Case_proceedings(ctx, field)
 	case "people":
 		return ec.fieldContext_Case_people(ctx, field)
 	case "courts":
@@ -4918,6 +5690,8 @@ func (ec *executionContext) childFields_Charge(ctx context.Context, field graphq
 		return ec.fieldContext_Charge_allegation(ctx, field)
 	case "outcome":
 		return ec.fieldContext_Charge_outcome(ctx, field)
+	case "category":
+		return ec.fieldContext_Charge_category(ctx, field)
 	case "date":
 		return ec.fieldContext_Charge_date(ctx, field)
 	case "change":
@@ -4930,6 +5704,8 @@ func (ec *executionContext) childFields_Charge(ctx context.Context, field graphq
 		return ec.fieldContext_Charge_defendant(ctx, field)
 	case "article":
 		return ec.fieldContext_Charge_article(ctx, field)
+	case "group":
+		return ec.fieldContext_Charge_group(ctx, field)
 	case "accuser":
 		return ec.fieldContext_Charge_accuser(ctx, field)
 	case "supersedes":
@@ -4960,6 +5736,8 @@ func (ec *executionContext) childFields_ChargeChange(ctx context.Context, field 
 		return ec.fieldContext_ChargeChange_reinitiatedOn(ctx, field)
 	case "monthsBetween":
 		return ec.fieldContext_ChargeChange_monthsBetween(ctx, field)
+	case "months":
+		return ec.fieldContext_ChargeChange_months(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChargeChange", field.Name)
 }
@@ -5010,6 +5788,10 @@ func (ec *executionContext) childFields_Conviction(ctx context.Context, field gr
 	switch field.Name {
 	case "person":
 		return ec.fieldContext_Conviction_person(ctx, field)
+	case "group":
+		return ec.fieldContext_Conviction_group(ctx, field)
+	case "people":
+		return ec.fieldContext_Conviction_people(ctx, field)
 	case "case":
 		return ec.fieldContext_Conviction_case(ctx, field)
 	case "charge":
@@ -5020,6 +5802,10 @@ func (ec *executionContext) childFields_Conviction(ctx context.Context, field gr
 		return ec.fieldContext_Conviction_sentence(ctx, field)
 	case "court":
 		return ec.fieldContext_Conviction_court(ctx, field)
+	case "sentenceInForce":
+		return ec.fieldContext_Conviction_sentenceInForce(ctx, field)
+	case "changes":
+		return ec.fieldContext_Conviction_changes(ctx, field)
 	case "date":
 		return ec.fieldContext_Conviction_date(ctx, field)
 	case "sentenceKind":
@@ -5080,6 +5866,8 @@ func (ec *executionContext) childFields_Court(ctx context.Context, field graphql
 		return ec.fieldContext_Court_place(ctx, field)
 	case "cases":
 		return ec.fieldContext_Court_cases(ctx, field)
+	case "proceedings":
+		return ec.fieldContext_Court_proceedings(ctx, field)
 	case "sentences":
 		return ec.fieldContext_Court_sentences(ctx, field)
 	case "restrictions":
@@ -5100,6 +5888,8 @@ func (ec *executionContext) childFields_CustodyPeriod(ctx context.Context, field
 		return ec.fieldContext_CustodyPeriod_end(ctx, field)
 	case "months":
 		return ec.fieldContext_CustodyPeriod_months(ctx, field)
+	case "monthRange":
+		return ec.fieldContext_CustodyPeriod_monthRange(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustodyPeriod", field.Name)
 }
@@ -5262,6 +6052,42 @@ func (ec *executionContext) childFields_GraphView(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type GraphView", field.Name)
 }
 
+func (ec *executionContext) childFields_Group(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Group_id(ctx, field)
+	case "type":
+		return ec.fieldContext_Group_type(ctx, field)
+	case "name":
+		return ec.fieldContext_Group_name(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Group_aliases(ctx, field)
+	case "description":
+		return ec.fieldContext_Group_description(ctx, field)
+	case "note":
+		return ec.fieldContext_Group_note(ctx, field)
+	case "contested":
+		return ec.fieldContext_Group_contested(ctx, field)
+	case "citations":
+		return ec.fieldContext_Group_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_Group_version(ctx, field)
+	case "count":
+		return ec.fieldContext_Group_count(ctx, field)
+	case "cases":
+		return ec.fieldContext_Group_cases(ctx, field)
+	case "charges":
+		return ec.fieldContext_Group_charges(ctx, field)
+	case "sentences":
+		return ec.fieldContext_Group_sentences(ctx, field)
+	case "restrictions":
+		return ec.fieldContext_Group_restrictions(ctx, field)
+	case "proceedings":
+		return ec.fieldContext_Group_proceedings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Group", field.Name)
+}
+
 func (ec *executionContext) childFields_GroupCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -5270,6 +6096,10 @@ func (ec *executionContext) childFields_GroupCount(ctx context.Context, field gr
 		return ec.fieldContext_GroupCount_label(ctx, field)
 	case "count":
 		return ec.fieldContext_GroupCount_count(ctx, field)
+	case "named":
+		return ec.fieldContext_GroupCount_named(ctx, field)
+	case "unnamed":
+		return ec.fieldContext_GroupCount_unnamed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GroupCount", field.Name)
 }
@@ -5364,6 +6194,8 @@ func (ec *executionContext) childFields_LegalArticle(ctx context.Context, field 
 		return ec.fieldContext_LegalArticle_item(ctx, field)
 	case "title":
 		return ec.fieldContext_LegalArticle_title(ctx, field)
+	case "category":
+		return ec.fieldContext_LegalArticle_category(ctx, field)
 	case "code":
 		return ec.fieldContext_LegalArticle_code(ctx, field)
 	case "parent":
@@ -5436,6 +6268,18 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 		return ec.fieldContext_Link_citations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Link", field.Name)
+}
+
+func (ec *executionContext) childFields_MonthRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "least":
+		return ec.fieldContext_MonthRange_least(ctx, field)
+	case "most":
+		return ec.fieldContext_MonthRange_most(ctx, field)
+	case "exact":
+		return ec.fieldContext_MonthRange_exact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MonthRange", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5580,6 +6424,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_relations(ctx, field)
 	case "assessments":
 		return ec.fieldContext_Person_assessments(ctx, field)
+	case "proceedings":
+		return ec.fieldContext_Person_proceedings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
@@ -5624,6 +6470,8 @@ func (ec *executionContext) childFields_PretrialRecord(ctx context.Context, fiel
 		return ec.fieldContext_PretrialRecord_periods(ctx, field)
 	case "totalMonths":
 		return ec.fieldContext_PretrialRecord_totalMonths(ctx, field)
+	case "total":
+		return ec.fieldContext_PretrialRecord_total(ctx, field)
 	case "open":
 		return ec.fieldContext_PretrialRecord_open(ctx, field)
 	case "sentence":
@@ -5646,6 +6494,52 @@ func (ec *executionContext) childFields_Problem(ctx context.Context, field graph
 		return ec.fieldContext_Problem_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Problem", field.Name)
+}
+
+func (ec *executionContext) childFields_Proceeding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Proceeding_id(ctx, field)
+	case "type":
+		return ec.fieldContext_Proceeding_type(ctx, field)
+	case "name":
+		return ec.fieldContext_Proceeding_name(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Proceeding_aliases(ctx, field)
+	case "description":
+		return ec.fieldContext_Proceeding_description(ctx, field)
+	case "note":
+		return ec.fieldContext_Proceeding_note(ctx, field)
+	case "contested":
+		return ec.fieldContext_Proceeding_contested(ctx, field)
+	case "citations":
+		return ec.fieldContext_Proceeding_citations(ctx, field)
+	case "version":
+		return ec.fieldContext_Proceeding_version(ctx, field)
+	case "stage":
+		return ec.fieldContext_Proceeding_stage(ctx, field)
+	case "outcome":
+		return ec.fieldContext_Proceeding_outcome(ctx, field)
+	case "start":
+		return ec.fieldContext_Proceeding_start(ctx, field)
+	case "date":
+		return ec.fieldContext_Proceeding_date(ctx, field)
+	case "case":
+		return ec.fieldContext_Proceeding_case(ctx, field)
+	case "court":
+		return ec.fieldContext_Proceeding_court(ctx, field)
+	case "defendants":
+		return ec.fieldContext_Proceeding_defendants(ctx, field)
+	case "defendantGroups":
+		return ec.fieldContext_Proceeding_defendantGroups(ctx, field)
+	case "reviews":
+		return ec.fieldContext_Proceeding_reviews(ctx, field)
+	case "reviewedBy":
+		return ec.fieldContext_Proceeding_reviewedBy(ctx, field)
+	case "sentences":
+		return ec.fieldContext_Proceeding_sentences(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Proceeding", field.Name)
 }
 
 func (ec *executionContext) childFields_Restriction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5682,6 +6576,10 @@ func (ec *executionContext) childFields_Restriction(ctx context.Context, field g
 		return ec.fieldContext_Restriction_durationMonths(ctx, field)
 	case "person":
 		return ec.fieldContext_Restriction_person(ctx, field)
+	case "group":
+		return ec.fieldContext_Restriction_group(ctx, field)
+	case "count":
+		return ec.fieldContext_Restriction_count(ctx, field)
 	case "case":
 		return ec.fieldContext_Restriction_case(ctx, field)
 	case "sentence":
@@ -5730,6 +6628,10 @@ func (ec *executionContext) childFields_Sentence(ctx context.Context, field grap
 		return ec.fieldContext_Sentence_term(ctx, field)
 	case "termMonths":
 		return ec.fieldContext_Sentence_termMonths(ctx, field)
+	case "termUpTo":
+		return ec.fieldContext_Sentence_termUpTo(ctx, field)
+	case "termUpToMonths":
+		return ec.fieldContext_Sentence_termUpToMonths(ctx, field)
 	case "regime":
 		return ec.fieldContext_Sentence_regime(ctx, field)
 	case "probation":
@@ -5740,14 +6642,40 @@ func (ec *executionContext) childFields_Sentence(ctx context.Context, field grap
 		return ec.fieldContext_Sentence_case(ctx, field)
 	case "person":
 		return ec.fieldContext_Sentence_person(ctx, field)
+	case "group":
+		return ec.fieldContext_Sentence_group(ctx, field)
 	case "court":
 		return ec.fieldContext_Sentence_court(ctx, field)
+	case "proceeding":
+		return ec.fieldContext_Sentence_proceeding(ctx, field)
+	case "replaces":
+		return ec.fieldContext_Sentence_replaces(ctx, field)
+	case "change":
+		return ec.fieldContext_Sentence_change(ctx, field)
+	case "replacedBy":
+		return ec.fieldContext_Sentence_replacedBy(ctx, field)
 	case "charges":
 		return ec.fieldContext_Sentence_charges(ctx, field)
 	case "restrictions":
 		return ec.fieldContext_Sentence_restrictions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Sentence", field.Name)
+}
+
+func (ec *executionContext) childFields_SentenceChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sentence":
+		return ec.fieldContext_SentenceChange_sentence(ctx, field)
+	case "change":
+		return ec.fieldContext_SentenceChange_change(ctx, field)
+	case "proceeding":
+		return ec.fieldContext_SentenceChange_proceeding(ctx, field)
+	case "court":
+		return ec.fieldContext_SentenceChange_court(ctx, field)
+	case "date":
+		return ec.fieldContext_SentenceChange_date(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SentenceChange", field.Name)
 }
 
 func (ec *executionContext) childFields_SharedFeature(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5820,6 +6748,8 @@ func (ec *executionContext) childFields_TimelineEntry(ctx context.Context, field
 	switch field.Name {
 	case "date":
 		return ec.fieldContext_TimelineEntry_date(ctx, field)
+	case "orderCertain":
+		return ec.fieldContext_TimelineEntry_orderCertain(ctx, field)
 	case "kind":
 		return ec.fieldContext_TimelineEntry_kind(ctx, field)
 	case "title":
@@ -6000,6 +6930,20 @@ func (ec *executionContext) field_Case_courts_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Case_defendantGroups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Case_defendants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6043,6 +6987,20 @@ func (ec *executionContext) field_Case_mentions_args(ctx context.Context, rawArg
 }
 
 func (ec *executionContext) field_Case_people_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Case_proceedings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -6113,6 +7071,20 @@ func (ec *executionContext) field_Charge_supersededBy_args(ctx context.Context, 
 }
 
 func (ec *executionContext) field_Court_cases_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Court_proceedings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -6211,6 +7183,76 @@ func (ec *executionContext) field_Event_parts_args(ctx context.Context, rawArgs 
 }
 
 func (ec *executionContext) field_Event_related_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Group_cases_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Group_charges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Group_proceedings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Group_restrictions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Group_sentences_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -6850,6 +7892,20 @@ func (ec *executionContext) field_Person_memberships_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Person_proceedings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Person_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6893,6 +7949,62 @@ func (ec *executionContext) field_Person_sentences_args(ctx context.Context, raw
 }
 
 func (ec *executionContext) field_Place_located_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Proceeding_defendantGroups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Proceeding_defendants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Proceeding_reviewedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Proceeding_sentences_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -7310,6 +8422,20 @@ func (ec *executionContext) field_Sentence_charges_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Sentence_replacedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Sentence_restrictions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7616,6 +8742,38 @@ func (ec *executionContext) _ArrestAfterProtest_monthsBetween(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_ArrestAfterProtest_monthsBetween(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ArrestAfterProtest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ArrestAfterProtest_months(ctx context.Context, field graphql.CollectedField, obj *model.ArrestAfterProtest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArrestAfterProtest_months(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Months, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MonthRange) graphql.Marshaler {
+			return ec.marshalNMonthRange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐMonthRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArrestAfterProtest_months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArrestAfterProtest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonthRange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ArticlePair_a(ctx context.Context, field graphql.CollectedField, obj *model.ArticlePair) (ret graphql.Marshaler) {
@@ -8338,6 +9496,138 @@ func (ec *executionContext) fieldContext_Case_defendants(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Case_defendants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Case_defendantGroups(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_defendantGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefendantGroups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_defendantGroups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Case_defendantGroups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Case_defendantCount(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_defendantCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefendantCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Case_defendantCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Case_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_jurisdiction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Jurisdiction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Case_jurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
+}
+
+func (ec *executionContext) _Case_proceedings(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_proceedings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proceedings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Proceeding) graphql.Marshaler {
+			return ec.marshalNProceeding2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProceedingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_proceedings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proceeding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Case_proceedings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9226,6 +10516,29 @@ func (ec *executionContext) fieldContext_Charge_outcome(_ context.Context, field
 	return graphql.NewScalarFieldContext("Charge", field, false, false, "String")
 }
 
+func (ec *executionContext) _Charge_category(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Charge_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Charge_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Charge", field, false, false, "String")
+}
+
 func (ec *executionContext) _Charge_date(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9404,6 +10717,38 @@ func (ec *executionContext) fieldContext_Charge_article(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LegalArticle(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Charge_group(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Charge_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Group) graphql.Marshaler {
+			return ec.marshalOGroup2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Charge_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Charge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9806,6 +11151,38 @@ func (ec *executionContext) fieldContext_ChargeChange_monthsBetween(_ context.Co
 	return graphql.NewScalarFieldContext("ChargeChange", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ChargeChange_months(ctx context.Context, field graphql.CollectedField, obj *model.ChargeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChargeChange_months(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Months, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MonthRange) graphql.Marshaler {
+			return ec.marshalOMonthRange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐMonthRange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChargeChange_months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChargeChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonthRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Citation_source(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10158,10 +11535,10 @@ func (ec *executionContext) _Conviction_person(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
-			return ec.marshalNPerson2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Conviction_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10175,6 +11552,61 @@ func (ec *executionContext) fieldContext_Conviction_person(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Conviction_group(ctx context.Context, field graphql.CollectedField, obj *model.Conviction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conviction_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Group) graphql.Marshaler {
+			return ec.marshalOGroup2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conviction_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conviction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Conviction_people(ctx context.Context, field graphql.CollectedField, obj *model.Conviction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conviction_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conviction_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conviction", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Conviction_case(ctx context.Context, field graphql.CollectedField, obj *model.Conviction) (ret graphql.Marshaler) {
@@ -10332,6 +11764,70 @@ func (ec *executionContext) fieldContext_Conviction_court(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Court(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Conviction_sentenceInForce(ctx context.Context, field graphql.CollectedField, obj *model.Conviction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conviction_sentenceInForce(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentenceInForce, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Sentence) graphql.Marshaler {
+			return ec.marshalOSentence2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conviction_sentenceInForce(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conviction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sentence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Conviction_changes(ctx context.Context, field graphql.CollectedField, obj *model.Conviction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conviction_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SentenceChange) graphql.Marshaler {
+			return ec.marshalNSentenceChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conviction_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conviction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SentenceChange(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10903,6 +12399,49 @@ func (ec *executionContext) fieldContext_Court_cases(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Court_proceedings(ctx context.Context, field graphql.CollectedField, obj *model.Court) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Court_proceedings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proceedings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Proceeding) graphql.Marshaler {
+			return ec.marshalNProceeding2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProceedingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Court_proceedings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Court",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proceeding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Court_proceedings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Court_sentences(ctx context.Context, field graphql.CollectedField, obj *model.Court) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11129,6 +12668,38 @@ func (ec *executionContext) _CustodyPeriod_months(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_CustodyPeriod_months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CustodyPeriod", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustodyPeriod_monthRange(ctx context.Context, field graphql.CollectedField, obj *model.CustodyPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustodyPeriod_monthRange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthRange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MonthRange) graphql.Marshaler {
+			return ec.marshalNMonthRange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐMonthRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustodyPeriod_monthRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustodyPeriod",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonthRange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Edge_id(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -12078,11 +13649,11 @@ func (ec *executionContext) _FuzzyDate_earliest(ctx context.Context, field graph
 			return obj.Earliest(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_FuzzyDate_earliest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -12101,11 +13672,11 @@ func (ec *executionContext) _FuzzyDate_latest(ctx context.Context, field graphql
 			return obj.Latest(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_FuzzyDate_latest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -12562,6 +14133,460 @@ func (ec *executionContext) fieldContext_GraphView_truncated(_ context.Context, 
 	return graphql.NewScalarFieldContext("GraphView", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Group_id(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Group_type(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EntityType) graphql.Marshaler {
+			return ec.marshalNEntityType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "EntityType")
+}
+
+func (ec *executionContext) _Group_name(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "String")
+}
+
+func (ec *executionContext) _Group_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "String")
+}
+
+func (ec *executionContext) _Group_description(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Group_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "String")
+}
+
+func (ec *executionContext) _Group_note(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Group_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "String")
+}
+
+func (ec *executionContext) _Group_contested(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_contested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Group_citations(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Group",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Group_version(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Group_count(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Group_cases(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCaseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_cases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Group",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Group_cases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Group_charges(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_charges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Charges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Charge) graphql.Marshaler {
+			return ec.marshalNCharge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_charges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Group",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Charge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Group_charges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Group_sentences(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_sentences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sentences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Sentence) graphql.Marshaler {
+			return ec.marshalNSentence2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_sentences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Group",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sentence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Group_sentences_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Group_restrictions(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_restrictions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Restrictions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Restriction) graphql.Marshaler {
+			return ec.marshalNRestriction2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRestrictionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_restrictions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Group",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Restriction(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Group_restrictions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Group_proceedings(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_proceedings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proceedings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Proceeding) graphql.Marshaler {
+			return ec.marshalNProceeding2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProceedingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_proceedings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Group",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proceeding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Group_proceedings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GroupCount_key(ctx context.Context, field graphql.CollectedField, obj *model.GroupCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12628,6 +14653,52 @@ func (ec *executionContext) _GroupCount_count(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_GroupCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GroupCount_named(ctx context.Context, field graphql.CollectedField, obj *model.GroupCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupCount_named(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Named, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupCount_named(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GroupCount_unnamed(ctx context.Context, field graphql.CollectedField, obj *model.GroupCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupCount_unnamed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unnamed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupCount_unnamed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GroupCount", field, false, false, "Int")
 }
 
@@ -13517,6 +15588,29 @@ func (ec *executionContext) fieldContext_LegalArticle_title(_ context.Context, f
 	return graphql.NewScalarFieldContext("LegalArticle", field, false, false, "String")
 }
 
+func (ec *executionContext) _LegalArticle_category(ctx context.Context, field graphql.CollectedField, obj *model.LegalArticle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalArticle_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LegalArticle_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalArticle", field, false, false, "String")
+}
+
 func (ec *executionContext) _LegalArticle_code(ctx context.Context, field graphql.CollectedField, obj *model.LegalArticle) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14334,6 +16428,75 @@ func (ec *executionContext) fieldContext_Link_citations(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MonthRange_least(ctx context.Context, field graphql.CollectedField, obj *model.MonthRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthRange_least(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Least, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthRange_least(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthRange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonthRange_most(ctx context.Context, field graphql.CollectedField, obj *model.MonthRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthRange_most(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Most, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MonthRange_most(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthRange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonthRange_exact(ctx context.Context, field graphql.CollectedField, obj *model.MonthRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthRange_exact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthRange_exact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthRange", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Mutation_createEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -16478,6 +18641,49 @@ func (ec *executionContext) fieldContext_Person_assessments(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_proceedings(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_proceedings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proceedings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Proceeding) graphql.Marshaler {
+			return ec.marshalNProceeding2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProceedingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_proceedings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proceeding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_proceedings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Place_id(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16911,6 +19117,38 @@ func (ec *executionContext) fieldContext_PretrialRecord_totalMonths(_ context.Co
 	return graphql.NewScalarFieldContext("PretrialRecord", field, false, false, "Int")
 }
 
+func (ec *executionContext) _PretrialRecord_total(ctx context.Context, field graphql.CollectedField, obj *model.PretrialRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PretrialRecord_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MonthRange) graphql.Marshaler {
+			return ec.marshalNMonthRange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐMonthRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PretrialRecord_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PretrialRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonthRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PretrialRecord_open(ctx context.Context, field graphql.CollectedField, obj *model.PretrialRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17088,6 +19326,600 @@ func (ec *executionContext) _Problem_message(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Problem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Problem", field, false, false, "String")
+}
+
+func (ec *executionContext) _Proceeding_id(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Proceeding_type(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EntityType) graphql.Marshaler {
+			return ec.marshalNEntityType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "EntityType")
+}
+
+func (ec *executionContext) _Proceeding_name(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "String")
+}
+
+func (ec *executionContext) _Proceeding_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "String")
+}
+
+func (ec *executionContext) _Proceeding_description(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "String")
+}
+
+func (ec *executionContext) _Proceeding_note(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "String")
+}
+
+func (ec *executionContext) _Proceeding_contested(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_contested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Proceeding_citations(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proceeding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proceeding_version(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Proceeding_stage(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "String")
+}
+
+func (ec *executionContext) _Proceeding_outcome(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "String")
+}
+
+func (ec *executionContext) _Proceeding_start(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FuzzyDate) graphql.Marshaler {
+			return ec.marshalOFuzzyDate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐFuzzyDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proceeding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FuzzyDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proceeding_date(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FuzzyDate) graphql.Marshaler {
+			return ec.marshalOFuzzyDate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐFuzzyDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proceeding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FuzzyDate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proceeding_case(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Case, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Case) graphql.Marshaler {
+			return ec.marshalOCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCase(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proceeding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proceeding_court(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_court(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Court, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Court) graphql.Marshaler {
+			return ec.marshalOCourt2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCourt(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_court(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proceeding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Court(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proceeding_defendants(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_defendants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Defendants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_defendants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proceeding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Proceeding_defendants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proceeding_defendantGroups(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_defendantGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefendantGroups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Group) graphql.Marshaler {
+			return ec.marshalNGroup2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_defendantGroups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proceeding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Proceeding_defendantGroups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proceeding_reviews(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_reviews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reviews, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Proceeding) graphql.Marshaler {
+			return ec.marshalOProceeding2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProceeding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_reviews(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proceeding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proceeding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proceeding_reviewedBy(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_reviewedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Proceeding) graphql.Marshaler {
+			return ec.marshalNProceeding2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProceedingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_reviewedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proceeding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proceeding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Proceeding_reviewedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Proceeding_sentences(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_sentences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sentences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Sentence) graphql.Marshaler {
+			return ec.marshalNSentence2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_sentences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Proceeding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sentence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Proceeding_sentences_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -18466,6 +21298,61 @@ func (ec *executionContext) fieldContext_Restriction_person(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Restriction_group(ctx context.Context, field graphql.CollectedField, obj *model.Restriction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Restriction_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Group) graphql.Marshaler {
+			return ec.marshalOGroup2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Restriction_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Restriction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Restriction_count(ctx context.Context, field graphql.CollectedField, obj *model.Restriction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Restriction_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Restriction_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Restriction", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Restriction_case(ctx context.Context, field graphql.CollectedField, obj *model.Restriction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18925,6 +21812,52 @@ func (ec *executionContext) fieldContext_Sentence_termMonths(_ context.Context, 
 	return graphql.NewScalarFieldContext("Sentence", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Sentence_termUpTo(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sentence_termUpTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TermUpTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sentence_termUpTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sentence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Sentence_termUpToMonths(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sentence_termUpToMonths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TermUpToMonths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sentence_termUpToMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sentence", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Sentence_regime(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19067,6 +22000,38 @@ func (ec *executionContext) fieldContext_Sentence_person(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Sentence_group(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sentence_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Group) graphql.Marshaler {
+			return ec.marshalOGroup2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sentence_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Sentence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Group(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Sentence_court(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19095,6 +22060,136 @@ func (ec *executionContext) fieldContext_Sentence_court(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Court(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Sentence_proceeding(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sentence_proceeding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proceeding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Proceeding) graphql.Marshaler {
+			return ec.marshalOProceeding2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProceeding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sentence_proceeding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Sentence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proceeding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Sentence_replaces(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sentence_replaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replaces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Sentence) graphql.Marshaler {
+			return ec.marshalOSentence2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sentence_replaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Sentence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sentence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Sentence_change(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sentence_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sentence_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sentence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Sentence_replacedBy(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sentence_replacedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplacedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Sentence) graphql.Marshaler {
+			return ec.marshalNSentence2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sentence_replacedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Sentence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sentence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Sentence_replacedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -19181,6 +22276,157 @@ func (ec *executionContext) fieldContext_Sentence_restrictions(ctx context.Conte
 	if fc.Args, err = ec.field_Sentence_restrictions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SentenceChange_sentence(ctx context.Context, field graphql.CollectedField, obj *model.SentenceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SentenceChange_sentence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sentence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Sentence) graphql.Marshaler {
+			return ec.marshalNSentence2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SentenceChange_sentence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SentenceChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sentence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SentenceChange_change(ctx context.Context, field graphql.CollectedField, obj *model.SentenceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SentenceChange_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SentenceChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SentenceChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _SentenceChange_proceeding(ctx context.Context, field graphql.CollectedField, obj *model.SentenceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SentenceChange_proceeding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proceeding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Proceeding) graphql.Marshaler {
+			return ec.marshalOProceeding2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProceeding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SentenceChange_proceeding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SentenceChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Proceeding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SentenceChange_court(ctx context.Context, field graphql.CollectedField, obj *model.SentenceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SentenceChange_court(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Court, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Court) graphql.Marshaler {
+			return ec.marshalOCourt2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCourt(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SentenceChange_court(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SentenceChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Court(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SentenceChange_date(ctx context.Context, field graphql.CollectedField, obj *model.SentenceChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SentenceChange_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FuzzyDate) graphql.Marshaler {
+			return ec.marshalOFuzzyDate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐFuzzyDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SentenceChange_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SentenceChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FuzzyDate(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -19812,6 +23058,29 @@ func (ec *executionContext) fieldContext_TimelineEntry_date(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEntry_orderCertain(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_orderCertain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderCertain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_orderCertain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _TimelineEntry_kind(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
@@ -21054,7 +24323,11 @@ func (ec *executionContext) unmarshalInputConvictionFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"articles", "courts", "cities", "restrictionKinds", "sentenceKinds", "parties", "from", "to", "unpunished"}
+	if _, present := asMap["sentenceInForce"]; !present {
+		asMap["sentenceInForce"] = false
+	}
+
+	fieldsInOrder := [...]string{"articles", "courts", "cities", "restrictionKinds", "sentenceKinds", "parties", "countries", "categories", "from", "to", "sentenceInForce", "unpunished"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21103,6 +24376,20 @@ func (ec *executionContext) unmarshalInputConvictionFilter(ctx context.Context, 
 				return it, err
 			}
 			it.Parties = data
+		case "countries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countries"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Countries = data
+		case "categories":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categories"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Categories = data
 		case "from":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -21117,6 +24404,13 @@ func (ec *executionContext) unmarshalInputConvictionFilter(ctx context.Context, 
 				return it, err
 			}
 			it.To = data
+		case "sentenceInForce":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentenceInForce"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SentenceInForce = data
 		case "unpunished":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unpunished"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -21433,6 +24727,13 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 			return graphql.Null
 		}
 		return ec._Restriction(ctx, sel, obj)
+	case model.Proceeding:
+		return ec._Proceeding(ctx, sel, &obj)
+	case *model.Proceeding:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Proceeding(ctx, sel, obj)
 	case model.Place:
 		return ec._Place(ctx, sel, &obj)
 	case *model.Place:
@@ -21475,6 +24776,13 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 			return graphql.Null
 		}
 		return ec._LegalArticle(ctx, sel, obj)
+	case model.Group:
+		return ec._Group(ctx, sel, &obj)
+	case *model.Group:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Group(ctx, sel, obj)
 	case model.Event:
 		return ec._Event(ctx, sel, &obj)
 	case *model.Event:
@@ -21537,6 +24845,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Restriction(ctx, sel, obj)
+	case model.Proceeding:
+		return ec._Proceeding(ctx, sel, &obj)
+	case *model.Proceeding:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Proceeding(ctx, sel, obj)
 	case model.Place:
 		return ec._Place(ctx, sel, &obj)
 	case *model.Place:
@@ -21579,6 +24894,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._LegalArticle(ctx, sel, obj)
+	case model.Group:
+		return ec._Group(ctx, sel, &obj)
+	case *model.Group:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Group(ctx, sel, obj)
 	case model.Event:
 		return ec._Event(ctx, sel, &obj)
 	case *model.Event:
@@ -21674,6 +24996,11 @@ func (ec *executionContext) _ArrestAfterProtest(ctx context.Context, sel ast.Sel
 		case "monthsBetween":
 			out.Values[i] = ec._ArrestAfterProtest_monthsBetween(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "months":
+			out.Values[i] = ec._ArrestAfterProtest_months(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -21918,6 +25245,26 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "defendantGroups":
+			out.Values[i] = ec._Case_defendantGroups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defendantCount":
+			out.Values[i] = ec._Case_defendantCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "jurisdiction":
+			out.Values[i] = ec._Case_jurisdiction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "proceedings":
+			out.Values[i] = ec._Case_proceedings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "people":
 			out.Values[i] = ec._Case_people(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22129,6 +25476,11 @@ func (ec *executionContext) _Charge(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "category":
+			out.Values[i] = ec._Charge_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "date":
 			out.Values[i] = ec._Charge_date(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -22156,6 +25508,11 @@ func (ec *executionContext) _Charge(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "article":
 			out.Values[i] = ec._Charge_article(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "group":
+			out.Values[i] = ec._Charge_group(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -22244,6 +25601,11 @@ func (ec *executionContext) _ChargeChange(ctx context.Context, sel ast.Selection
 			}
 		case "monthsBetween":
 			out.Values[i] = ec._ChargeChange_monthsBetween(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "months":
+			out.Values[i] = ec._ChargeChange_months(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -22421,6 +25783,16 @@ func (ec *executionContext) _Conviction(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = graphql.MarshalString("Conviction")
 		case "person":
 			out.Values[i] = ec._Conviction_person(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "group":
+			out.Values[i] = ec._Conviction_group(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "people":
+			out.Values[i] = ec._Conviction_people(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22447,6 +25819,16 @@ func (ec *executionContext) _Conviction(ctx context.Context, sel ast.SelectionSe
 		case "court":
 			out.Values[i] = ec._Conviction_court(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sentenceInForce":
+			out.Values[i] = ec._Conviction_sentenceInForce(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._Conviction_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "date":
@@ -22638,6 +26020,11 @@ func (ec *executionContext) _Court(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "proceedings":
+			out.Values[i] = ec._Court_proceedings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "sentences":
 			out.Values[i] = ec._Court_sentences(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22699,6 +26086,11 @@ func (ec *executionContext) _CustodyPeriod(ctx context.Context, sel ast.Selectio
 		case "months":
 			out.Values[i] = ec._CustodyPeriod_months(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "monthRange":
+			out.Values[i] = ec._CustodyPeriod_monthRange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -23003,12 +26395,12 @@ func (ec *executionContext) _FuzzyDate(ctx context.Context, sel ast.SelectionSet
 			}
 		case "earliest":
 			out.Values[i] = ec._FuzzyDate_earliest(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "latest":
 			out.Values[i] = ec._FuzzyDate_latest(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "qualifier":
@@ -23230,6 +26622,109 @@ func (ec *executionContext) _GraphView(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var groupImplementors = []string{"Group", "Node", "Entity"}
+
+func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, obj *model.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Group")
+		case "id":
+			out.Values[i] = ec._Group_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._Group_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Group_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aliases":
+			out.Values[i] = ec._Group_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._Group_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Group_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "contested":
+			out.Values[i] = ec._Group_contested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citations":
+			out.Values[i] = ec._Group_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._Group_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._Group_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cases":
+			out.Values[i] = ec._Group_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "charges":
+			out.Values[i] = ec._Group_charges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sentences":
+			out.Values[i] = ec._Group_sentences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restrictions":
+			out.Values[i] = ec._Group_restrictions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proceedings":
+			out.Values[i] = ec._Group_proceedings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var groupCountImplementors = []string{"GroupCount"}
 
 func (ec *executionContext) _GroupCount(ctx context.Context, sel ast.SelectionSet, obj *model.GroupCount) graphql.Marshaler {
@@ -23253,6 +26748,16 @@ func (ec *executionContext) _GroupCount(ctx context.Context, sel ast.SelectionSe
 			}
 		case "count":
 			out.Values[i] = ec._GroupCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "named":
+			out.Values[i] = ec._GroupCount_named(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unnamed":
+			out.Values[i] = ec._GroupCount_unnamed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23543,6 +27048,11 @@ func (ec *executionContext) _LegalArticle(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "category":
+			out.Values[i] = ec._LegalArticle_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "code":
 			out.Values[i] = ec._LegalArticle_code(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -23741,6 +27251,49 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "citations":
 			out.Values[i] = ec._Link_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var monthRangeImplementors = []string{"MonthRange"}
+
+func (ec *executionContext) _MonthRange(ctx context.Context, sel ast.SelectionSet, obj *model.MonthRange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, monthRangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MonthRange")
+		case "least":
+			out.Values[i] = ec._MonthRange_least(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "most":
+			out.Values[i] = ec._MonthRange_most(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "exact":
+			out.Values[i] = ec._MonthRange_exact(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24273,6 +27826,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "proceedings":
+			out.Values[i] = ec._Person_proceedings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24409,6 +27967,11 @@ func (ec *executionContext) _PretrialRecord(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "total":
+			out.Values[i] = ec._PretrialRecord_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "open":
 			out.Values[i] = ec._PretrialRecord_open(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24469,6 +28032,134 @@ func (ec *executionContext) _Problem(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "message":
 			out.Values[i] = ec._Problem_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var proceedingImplementors = []string{"Proceeding", "Node", "Entity"}
+
+func (ec *executionContext) _Proceeding(ctx context.Context, sel ast.SelectionSet, obj *model.Proceeding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proceedingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Proceeding")
+		case "id":
+			out.Values[i] = ec._Proceeding_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._Proceeding_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Proceeding_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aliases":
+			out.Values[i] = ec._Proceeding_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._Proceeding_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Proceeding_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "contested":
+			out.Values[i] = ec._Proceeding_contested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citations":
+			out.Values[i] = ec._Proceeding_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._Proceeding_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stage":
+			out.Values[i] = ec._Proceeding_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._Proceeding_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._Proceeding_start(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._Proceeding_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "case":
+			out.Values[i] = ec._Proceeding_case(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "court":
+			out.Values[i] = ec._Proceeding_court(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "defendants":
+			out.Values[i] = ec._Proceeding_defendants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defendantGroups":
+			out.Values[i] = ec._Proceeding_defendantGroups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reviews":
+			out.Values[i] = ec._Proceeding_reviews(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reviewedBy":
+			out.Values[i] = ec._Proceeding_reviewedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sentences":
+			out.Values[i] = ec._Proceeding_sentences(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24762,6 +28453,16 @@ func (ec *executionContext) _Restriction(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "group":
+			out.Values[i] = ec._Restriction_group(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._Restriction_count(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "case":
 			out.Values[i] = ec._Restriction_case(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -24908,6 +28609,16 @@ func (ec *executionContext) _Sentence(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "termUpTo":
+			out.Values[i] = ec._Sentence_termUpTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "termUpToMonths":
+			out.Values[i] = ec._Sentence_termUpToMonths(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "regime":
 			out.Values[i] = ec._Sentence_regime(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -24933,9 +28644,34 @@ func (ec *executionContext) _Sentence(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "group":
+			out.Values[i] = ec._Sentence_group(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "court":
 			out.Values[i] = ec._Sentence_court(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "proceeding":
+			out.Values[i] = ec._Sentence_proceeding(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "replaces":
+			out.Values[i] = ec._Sentence_replaces(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._Sentence_change(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "replacedBy":
+			out.Values[i] = ec._Sentence_replacedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "charges":
@@ -24946,6 +28682,59 @@ func (ec *executionContext) _Sentence(ctx context.Context, sel ast.SelectionSet,
 		case "restrictions":
 			out.Values[i] = ec._Sentence_restrictions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sentenceChangeImplementors = []string{"SentenceChange"}
+
+func (ec *executionContext) _SentenceChange(ctx context.Context, sel ast.SelectionSet, obj *model.SentenceChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sentenceChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SentenceChange")
+		case "sentence":
+			out.Values[i] = ec._SentenceChange_sentence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._SentenceChange_change(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "proceeding":
+			out.Values[i] = ec._SentenceChange_proceeding(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "court":
+			out.Values[i] = ec._SentenceChange_court(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._SentenceChange_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -25182,6 +28971,11 @@ func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.Selectio
 			out.Values[i] = graphql.MarshalString("TimelineEntry")
 		case "date":
 			out.Values[i] = ec._TimelineEntry_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orderCertain":
+			out.Values[i] = ec._TimelineEntry_orderCertain(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26161,6 +29955,30 @@ func (ec *executionContext) marshalNGraphView2ᚖgithubᚗcomᚋcasegraphᚋcase
 	return ec._GraphView(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNGroup2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Group) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroup2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGroup2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroup(ctx context.Context, sel ast.SelectionSet, v *model.Group) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Group!")
+		return graphql.Null
+	}
+	return ec._Group(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNGroupCount2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GroupCount) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26393,6 +30211,14 @@ func (ec *executionContext) marshalNLink2ᚖgithubᚗcomᚋcasegraphᚋcasegraph
 	return ec._Link(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMonthRange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐMonthRange(ctx context.Context, sel ast.SelectionSet, v *model.MonthRange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MonthRange!")
+		return graphql.Null
+	}
+	return ec._MonthRange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26533,6 +30359,30 @@ func (ec *executionContext) marshalNProblem2ᚖgithubᚗcomᚋcasegraphᚋcasegr
 	return ec._Problem(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNProceeding2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProceedingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Proceeding) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProceeding2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProceeding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProceeding2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProceeding(ctx context.Context, sel ast.SelectionSet, v *model.Proceeding) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Proceeding!")
+		return graphql.Null
+	}
+	return ec._Proceeding(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationInput(ctx context.Context, v any) (model.RelationInput, error) {
 	res, err := ec.unmarshalInputRelationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26618,6 +30468,30 @@ func (ec *executionContext) marshalNSentence2ᚖgithubᚗcomᚋcasegraphᚋcaseg
 		return graphql.Null
 	}
 	return ec._Sentence(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSentenceChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SentenceChange) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSentenceChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSentenceChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceChange(ctx context.Context, sel ast.SelectionSet, v *model.SentenceChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SentenceChange!")
+		return graphql.Null
+	}
+	return ec._SentenceChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKind(ctx context.Context, v any) (model.SentenceKind, error) {
@@ -27103,6 +30977,13 @@ func (ec *executionContext) marshalOFuzzyDate2ᚖgithubᚗcomᚋcasegraphᚋcase
 	return ec._FuzzyDate(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOGroup2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroup(ctx context.Context, sel ast.SelectionSet, v *model.Group) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Group(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -27206,6 +31087,13 @@ func (ec *executionContext) marshalOLegalCode2ᚖgithubᚗcomᚋcasegraphᚋcase
 	return ec._LegalCode(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOMonthRange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐMonthRange(ctx context.Context, sel ast.SelectionSet, v *model.MonthRange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MonthRange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -27232,6 +31120,13 @@ func (ec *executionContext) marshalOPlace2ᚖgithubᚗcomᚋcasegraphᚋcasegrap
 		return graphql.Null
 	}
 	return ec._Place(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOProceeding2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProceeding(ctx context.Context, sel ast.SelectionSet, v *model.Proceeding) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Proceeding(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]model.RelationType, error) {

@@ -35,7 +35,21 @@ func convictionFilter(f *model.ConvictionFilter) (kg.ConvictionFilter, error) {
 	}
 	out.To, err = optionalDate("filter.to", f.To)
 	out.Unpunished = f.Unpunished
+	out.Countries, out.Categories = f.Countries, f.Categories
+	out.InForce = f.SentenceInForce != nil && *f.SentenceInForce
 	return out, err
+}
+
+func monthRange(s kg.Span) *model.MonthRange {
+	return &model.MonthRange{Least: s.Least, Most: months(s.Most), Exact: s.Least == s.Most}
+}
+
+// exactMonths is a span's length when the dates make it exact, else nil.
+func exactMonths(s kg.Span) *int {
+	if s.Least != s.Most {
+		return nil
+	}
+	return &s.Least
 }
 
 func months(n int) *int {
@@ -112,10 +126,20 @@ func (r *Resolver) convictions(ctx context.Context, filter *model.ConvictionFilt
 	}
 	ids := map[string][]string{}
 	for _, c := range rows {
-		for field, id := range map[string]string{"person": c.Person, "case": c.Case, "charge": c.Charge, "article": c.Article, "sentence": c.Sentence, "court": c.Court} {
+		for field, id := range map[string]string{"case": c.Case, "charge": c.Charge, "article": c.Article, "sentence": c.Sentence, "court": c.Court, "sentenceInForce": c.InForce} {
 			ids[field] = append(ids[field], id)
 		}
+		if c.People > 1 || strings.HasPrefix(c.Person, kg.Group.Prefix()+"/") {
+			ids["group"] = append(ids["group"], c.Person)
+		} else {
+			ids["person"] = append(ids["person"], c.Person)
+		}
 		ids["restrictions"] = append(ids["restrictions"], c.Restrictions...)
+		for _, ch := range c.Changes {
+			ids["changes.sentence"] = append(ids["changes.sentence"], ch.Sentence)
+			ids["changes.court"] = append(ids["changes.court"], ch.Court)
+			ids["changes.proceeding"] = append(ids["changes.proceeding"], ch.Proceeding)
+		}
 	}
 	es, err := r.entitiesOf(ctx, []string{"edges", "node"}, ids)
 	if err != nil {
@@ -126,8 +150,22 @@ func (r *Resolver) convictions(ctx context.Context, filter *model.ConvictionFilt
 		node := &model.Conviction{
 			Person: as[model.Person](es["person"], c.Person), Case: as[model.Case](es["case"], c.Case),
 			Charge: as[model.Charge](es["charge"], c.Charge), Article: as[model.LegalArticle](es["article"], c.Article),
+			Group: as[model.Group](es["group"], c.Person), People: c.People,
 			Sentence: as[model.Sentence](es["sentence"], c.Sentence), Court: as[model.Court](es["court"], c.Court),
-			Date: fuzzy(c.Date), TermMonths: months(c.TermMonths), Restrictions: []*model.Restriction{},
+			SentenceInForce: as[model.Sentence](es["sentenceInForce"], c.InForce),
+			Date:            fuzzy(c.Date), TermMonths: months(c.TermMonths), Restrictions: []*model.Restriction{},
+			Changes: []*model.SentenceChange{},
+		}
+		for _, ch := range c.Changes {
+			mc := &model.SentenceChange{
+				Sentence: as[model.Sentence](es["changes.sentence"], ch.Sentence), Court: as[model.Court](es["changes.court"], ch.Court),
+				Proceeding: as[model.Proceeding](es["changes.proceeding"], ch.Proceeding), Date: fuzzy(ch.Date),
+			}
+			if ch.Change != "" {
+				mc.Change = &ch.Change
+			}
+			fillRequired(&mc.Sentence, ch.Sentence, kg.Sentence)
+			node.Changes = append(node.Changes, mc)
 		}
 		for _, id := range c.Restrictions {
 			x := as[model.Restriction](es["restrictions"], id)
@@ -137,7 +175,9 @@ func (r *Resolver) convictions(ctx context.Context, filter *model.ConvictionFilt
 		if c.SentenceKind != "" {
 			node.SentenceKind = &c.SentenceKind
 		}
-		fillRequired(&node.Person, c.Person, kg.Person)
+		if node.Group == nil && !strings.HasPrefix(c.Person, kg.Group.Prefix()+"/") {
+			fillRequired(&node.Person, c.Person, kg.Person)
+		}
 		fillRequired(&node.Case, c.Case, kg.Case)
 		fillRequired(&node.Charge, c.Charge, kg.Charge)
 		conn.Edges[i] = &model.ConvictionEdge{Cursor: cursor(offset + i), Node: node}
@@ -166,7 +206,7 @@ func (r *Resolver) counts(ctx context.Context, by model.CountDimension, filter *
 	}
 	out := make([]*model.GroupCount, len(rows))
 	for i, g := range rows {
-		out[i] = &model.GroupCount{Key: g.Key, Label: g.Label, Count: g.Count}
+		out[i] = &model.GroupCount{Key: g.Key, Label: g.Label, Count: g.People(), Named: g.Named, Unnamed: g.Unnamed}
 	}
 	return out, nil
 }
@@ -192,7 +232,9 @@ func (r *Resolver) chargeChanges(ctx context.Context) ([]*model.ChargeChange, er
 			Case: as[model.Case](es["case"], c.Case), Person: as[model.Person](es["person"], c.Person),
 			Original: as[model.Charge](es["original"], c.Original), Reclassified: as[model.Charge](es["reclassified"], c.Reclassified),
 			Final: as[model.Charge](es["final"], c.Final), ReclassifiedOn: fuzzy(c.ReclassifiedOn), ReinitiatedOn: fuzzy(c.ReinitiatedOn),
-			MonthsBetween: months(c.MonthsBetween),
+		}
+		if c.Dated {
+			m.Months, m.MonthsBetween = monthRange(c.Months), exactMonths(c.Months)
 		}
 		fillRequired(&m.Case, c.Case, kg.Case)
 		fillRequired(&m.Original, c.Original, kg.Charge)
@@ -283,7 +325,7 @@ func (r *Resolver) arrestsAfterProtests(ctx context.Context, withinMonths *int) 
 		m := &model.ArrestAfterProtest{
 			Person: as[model.Person](es["person"], a.Person), Party: as[model.Party](es["party"], a.Party),
 			Relation: a.Relation, Protest: as[model.Event](es["protest"], a.Protest), Via: a.Via,
-			Arrest: as[model.Event](es["arrest"], a.Arrest), MonthsBetween: months(a.MonthsBetween),
+			Arrest: as[model.Event](es["arrest"], a.Arrest), MonthsBetween: exactMonths(a.Months), Months: monthRange(a.Months),
 		}
 		if a.Role != "" {
 			m.Role = &a.Role
@@ -324,13 +366,13 @@ func (r *Resolver) pretrialDetention(ctx context.Context) ([]*model.PretrialReco
 	for i, p := range rows {
 		m := &model.PretrialRecord{
 			Person: as[model.Person](es["person"], p.Person), Case: as[model.Case](es["case"], p.Case),
-			TotalMonths: p.TotalMonths, Open: p.Open, Sentence: as[model.Sentence](es["sentence"], p.Sentence),
+			TotalMonths: p.Total.Least, Total: monthRange(p.Total), Open: p.Open, Sentence: as[model.Sentence](es["sentence"], p.Sentence),
 			VerdictDate: fuzzy(p.VerdictDate), Periods: make([]*model.CustodyPeriod, len(p.Periods)),
 		}
 		fillRequired(&m.Person, p.Person, kg.Person)
 		fillRequired(&m.Case, p.Case, kg.Case)
 		for j, per := range p.Periods {
-			cp := &model.CustodyPeriod{Restriction: as[model.Restriction](rs, per.Restriction), Kind: per.Kind, Start: fuzzy(per.Start), End: fuzzy(per.End), Months: months(per.Months)}
+			cp := &model.CustodyPeriod{Restriction: as[model.Restriction](rs, per.Restriction), Kind: per.Kind, Start: fuzzy(per.Start), End: fuzzy(per.End), Months: exactMonths(per.Months), MonthRange: monthRange(per.Months)}
 			fillRequired(&cp.Restriction, per.Restriction, kg.Restriction)
 			m.Periods[j] = cp
 		}

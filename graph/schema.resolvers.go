@@ -230,7 +230,7 @@ func (r *queryResolver) Timeline(ctx context.Context, of string, from *string, t
 	out := make([]*model.TimelineEntry, len(entries))
 	for i, e := range entries {
 		d := e.Date
-		out[i] = &model.TimelineEntry{Date: fuzzy(&d), Kind: e.Kind, Title: e.Title, Entity: byID[e.Entity], Citations: citations(e.Citations, sources)}
+		out[i] = &model.TimelineEntry{Date: fuzzy(&d), OrderCertain: e.OrderCertain, Kind: e.Kind, Title: e.Title, Entity: byID[e.Entity], Citations: citations(e.Citations, sources)}
 	}
 	return out, nil
 }

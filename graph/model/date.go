@@ -22,9 +22,17 @@ func (d FuzzyDate) Precision() DatePrecision {
 	return DatePrecision(strings.ToUpper(string(d.parsed().Precision)))
 }
 
-func (d FuzzyDate) Earliest() string { return d.parsed().Start.Format(time.DateOnly) }
+func (d FuzzyDate) Earliest() *string { return day(d.parsed().Earliest()) }
 
-func (d FuzzyDate) Latest() string { return d.parsed().End().AddDate(0, 0, -1).Format(time.DateOnly) }
+func (d FuzzyDate) Latest() *string { return day(d.parsed().Latest()) }
+
+func day(t time.Time, ok bool) *string {
+	if !ok {
+		return nil
+	}
+	s := t.Format(time.DateOnly)
+	return &s
+}
 
 func (d FuzzyDate) Qualifier() *DateQualifier {
 	q := d.parsed().Qualifier

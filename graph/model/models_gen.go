@@ -28,9 +28,12 @@ type ArrestAfterProtest struct {
 	Role     *string `json:"role,omitempty"`
 	Protest  *Event  `json:"protest"`
 	// How the person is tied to the protest: participated, organised, party-participated, party-organised, case-concerns.
-	Via           []string `json:"via"`
-	Arrest        *Event   `json:"arrest"`
-	MonthsBetween *int     `json:"monthsBetween,omitempty"`
+	Via    []string `json:"via"`
+	Arrest *Event   `json:"arrest"`
+	// Months from the protest to the arrest, only when the dates make it exact; see months.
+	MonthsBetween *int `json:"monthsBetween,omitempty"`
+	// Months from the protest to the arrest as the dates bound them. Within withinMonths means surely within: months.most is at most withinMonths.
+	Months *MonthRange `json:"months"`
 }
 
 type ArticlePair struct {
@@ -77,6 +80,14 @@ type Case struct {
 	Opened     *FuzzyDate `json:"opened,omitempty"`
 	Place      *Place     `json:"place,omitempty"`
 	Defendants []*Person  `json:"defendants"`
+	// Groups of defendants the sources count but do not name.
+	DefendantGroups []*Group `json:"defendantGroups"`
+	// How many people the case tried, named or not, where a source gives the number.
+	DefendantCount *int `json:"defendantCount,omitempty"`
+	// ISO 3166 code of the country whose courts tried it, such as KZ.
+	Jurisdiction *string `json:"jurisdiction,omitempty"`
+	// Its hearings: first instance, appeals, cassations, reviews, retrials.
+	Proceedings []*Proceeding `json:"proceedings"`
 	// Defendants, lawyers, judges, prosecutors, complainants.
 	People []*Link `json:"people"`
 	// Courts that heard it; contested claims appear side by side.
@@ -131,19 +142,23 @@ type Charge struct {
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version    int        `json:"version"`
-	Status     string     `json:"status"`
-	Verdict    *string    `json:"verdict,omitempty"`
-	Allegation *string    `json:"allegation,omitempty"`
-	Outcome    *string    `json:"outcome,omitempty"`
-	Date       *FuzzyDate `json:"date,omitempty"`
+	Version    int     `json:"version"`
+	Status     string  `json:"status"`
+	Verdict    *string `json:"verdict,omitempty"`
+	Allegation *string `json:"allegation,omitempty"`
+	Outcome    *string `json:"outcome,omitempty"`
+	// The kind of offence (extremism, false-information, mass-riots, …), so charges group across articles and countries; null only in files of format 1.
+	Category *string    `json:"category,omitempty"`
+	Date     *FuzzyDate `json:"date,omitempty"`
 	// How this charge replaced the one it supersedes: reclassified, re-initiated, merged.
 	Change     *string       `json:"change,omitempty"`
 	ChangeDate *FuzzyDate    `json:"changeDate,omitempty"`
 	Case       *Case         `json:"case,omitempty"`
 	Defendant  *Person       `json:"defendant,omitempty"`
 	Article    *LegalArticle `json:"article,omitempty"`
-	Accuser    *Organisation `json:"accuser,omitempty"`
+	// The defendants when the sources count them without naming them.
+	Group   *Group        `json:"group,omitempty"`
+	Accuser *Organisation `json:"accuser,omitempty"`
 	// The charge this one replaced.
 	Supersedes *Charge `json:"supersedes,omitempty"`
 	// Charges that replaced this one.
@@ -163,8 +178,10 @@ type ChargeChange struct {
 	Final          *Charge    `json:"final"`
 	ReclassifiedOn *FuzzyDate `json:"reclassifiedOn,omitempty"`
 	ReinitiatedOn  *FuzzyDate `json:"reinitiatedOn,omitempty"`
-	// Months from reclassification to re-initiation; null where a date is missing.
+	// Months from reclassification to re-initiation, only when the dates make it exact; see months.
 	MonthsBetween *int `json:"monthsBetween,omitempty"`
+	// Months from reclassification to re-initiation as the dates bound it; null where a date is missing.
+	Months *MonthRange `json:"months,omitempty"`
 }
 
 // A paragraph of a source that states a fact.
@@ -195,17 +212,29 @@ type ContestedClaim struct {
 	Sources []*Source `json:"sources"`
 }
 
-// A guilty charge with its context.
+// A guilty charge with its context, credited to the court that convicted.
 type Conviction struct {
-	Person       *Person       `json:"person"`
-	Case         *Case         `json:"case"`
-	Charge       *Charge       `json:"charge"`
-	Article      *LegalArticle `json:"article,omitempty"`
-	Sentence     *Sentence     `json:"sentence,omitempty"`
-	Court        *Court        `json:"court,omitempty"`
-	Date         *FuzzyDate    `json:"date,omitempty"`
-	SentenceKind *string       `json:"sentenceKind,omitempty"`
-	TermMonths   *int          `json:"termMonths,omitempty"`
+	// null when the sources count the people without naming them: see group.
+	Person *Person `json:"person,omitempty"`
+	Group  *Group  `json:"group,omitempty"`
+	// How many people the conviction stands for: 1, or the group's count.
+	People  int           `json:"people"`
+	Case    *Case         `json:"case"`
+	Charge  *Charge       `json:"charge"`
+	Article *LegalArticle `json:"article,omitempty"`
+	// The sentence the convicting court imposed.
+	Sentence *Sentence `json:"sentence,omitempty"`
+	// The court that convicted: the court of the hearing that imposed the sentence, not of a later hearing that changed it.
+	Court *Court `json:"court,omitempty"`
+	// The sentence in force after every later change; the same as sentence when none changed it.
+	SentenceInForce *Sentence `json:"sentenceInForce,omitempty"`
+	// Later hearings' changes of the sentence, oldest first, each with its court and date.
+	Changes []*SentenceChange `json:"changes"`
+	// The date of the sentence the convicting court imposed, else of the charge.
+	Date *FuzzyDate `json:"date,omitempty"`
+	// The kind of the sentence the filter asks about (imposed, or in force with sentenceInForce).
+	SentenceKind *string `json:"sentenceKind,omitempty"`
+	TermMonths   *int    `json:"termMonths,omitempty"`
 	// The restrictions the person was subject to in the case.
 	Restrictions []*Restriction `json:"restrictions"`
 }
@@ -231,10 +260,16 @@ type ConvictionFilter struct {
 	SentenceKinds    []SentenceKind `json:"sentenceKinds,omitempty"`
 	// Party IDs the person leads or belongs to.
 	Parties []string `json:"parties,omitempty"`
-	// Earliest date, as YYYY, YYYY-MM or YYYY-MM-DD.
+	// ISO 3166 country codes, such as KZ: the case's jurisdiction, else the code of the charge's article.
+	Countries []string `json:"countries,omitempty"`
+	// Offence categories of the charge: extremism, false-information, mass-riots, … (docs/case-files.md).
+	Categories []string `json:"categories,omitempty"`
+	// From this date on, as YYYY, YYYY-MM or YYYY-MM-DD. A conviction matches only if every day its date can mean is in the range: one dated 2022 does not match from: 2022-06.
 	From *string `json:"from,omitempty"`
-	// Latest date, as YYYY, YYYY-MM or YYYY-MM-DD.
+	// Up to the end of this date, as YYYY, YYYY-MM or YYYY-MM-DD; the same rule as from.
 	To *string `json:"to,omitempty"`
+	// Ask about the sentence in force after appeals and other changes, not the one the convicting court imposed: for sentenceKinds, unpunished and counts by sentence kind.
+	SentenceInForce *bool `json:"sentenceInForce,omitempty"`
 	// true: only guilty charges no sentence punishes, such as those time-barred because the limitation period expired; false: only those with a sentence.
 	Unpunished *bool `json:"unpunished,omitempty"`
 }
@@ -253,10 +288,12 @@ type Court struct {
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version      int            `json:"version"`
-	Level        *string        `json:"level,omitempty"`
-	Place        *Place         `json:"place,omitempty"`
-	Cases        []*Link        `json:"cases"`
+	Version int     `json:"version"`
+	Level   *string `json:"level,omitempty"`
+	Place   *Place  `json:"place,omitempty"`
+	Cases   []*Link `json:"cases"`
+	// Hearings held by this court.
+	Proceedings  []*Proceeding  `json:"proceedings"`
 	Sentences    []*Sentence    `json:"sentences"`
 	Restrictions []*Restriction `json:"restrictions"`
 }
@@ -271,8 +308,10 @@ type CustodyPeriod struct {
 	Kind  string     `json:"kind"`
 	Start *FuzzyDate `json:"start,omitempty"`
 	End   *FuzzyDate `json:"end,omitempty"`
-	// Whole months from start to end; null while open or undated.
+	// Months from start to end, only when the dates make it exact; see monthRange.
 	Months *int `json:"months,omitempty"`
+	// Months from start to end as the dates bound them; most is null while open or undated.
+	MonthRange *MonthRange `json:"monthRange"`
 }
 
 // A relationship with its two ends.
@@ -384,11 +423,46 @@ type GraphView struct {
 	Truncated bool `json:"truncated"`
 }
 
+// People the sources count but do not name, such as nine of thirteen co-defendants.
+type Group struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations []*Citation `json:"citations"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version int `json:"version"`
+	// How many people the group stands for.
+	Count        int            `json:"count"`
+	Cases        []*Case        `json:"cases"`
+	Charges      []*Charge      `json:"charges"`
+	Sentences    []*Sentence    `json:"sentences"`
+	Restrictions []*Restriction `json:"restrictions"`
+	Proceedings  []*Proceeding  `json:"proceedings"`
+}
+
+func (Group) IsNode() {}
+
+func (Group) IsEntity() {}
+
+// People convicted (once per case) that share a key.
 type GroupCount struct {
-	// An entity ID, a year or a kind.
+	// An entity ID, a year, a kind, a category or a country code.
 	Key   string `json:"key"`
 	Label string `json:"label"`
-	Count int    `json:"count"`
+	// named + unnamed.
+	Count int `json:"count"`
+	// People the sources name.
+	Named int `json:"named"`
+	// People the sources only count, such as nine of thirteen co-defendants.
+	Unnamed int `json:"unnamed"`
 }
 
 // A fact that a re-imported case file and the graph both changed since the file's last import.
@@ -456,12 +530,14 @@ type LegalArticle struct {
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version int        `json:"version"`
-	Article string     `json:"article"`
-	Part    *string    `json:"part,omitempty"`
-	Item    *string    `json:"item,omitempty"`
-	Title   *string    `json:"title,omitempty"`
-	Code    *LegalCode `json:"code,omitempty"`
+	Version int     `json:"version"`
+	Article string  `json:"article"`
+	Part    *string `json:"part,omitempty"`
+	Item    *string `json:"item,omitempty"`
+	Title   *string `json:"title,omitempty"`
+	// The kind of offence the article defines: extremism, false-information, mass-riots, … (docs/case-files.md).
+	Category *string    `json:"category,omitempty"`
+	Code     *LegalCode `json:"code,omitempty"`
 	// The article this part belongs to.
 	Parent *LegalArticle `json:"parent,omitempty"`
 	// The parts of this article.
@@ -516,6 +592,16 @@ type Link struct {
 	Note       *string     `json:"note,omitempty"`
 	Contested  bool        `json:"contested"`
 	Citations  []*Citation `json:"citations"`
+}
+
+// A length of time the sources bound rather than state, in months.
+type MonthRange struct {
+	// At least this many months.
+	Least int `json:"least"`
+	// At most this many; null when nothing bounds it.
+	Most *int `json:"most,omitempty"`
+	// least and most are equal: the length is known.
+	Exact bool `json:"exact"`
 }
 
 // Editing the graph. Every write needs a bearer token with the editor role
@@ -644,6 +730,8 @@ type Person struct {
 	Relations []*Link `json:"relations"`
 	// Assessments of the person by organisations (e.g. political prisoner).
 	Assessments []*Link `json:"assessments"`
+	// Hearings that judged the person: trials, appeals, cassations.
+	Proceedings []*Proceeding `json:"proceedings"`
 }
 
 func (Person) IsNode() {}
@@ -680,9 +768,11 @@ type PretrialRecord struct {
 	Person  *Person          `json:"person"`
 	Case    *Case            `json:"case"`
 	Periods []*CustodyPeriod `json:"periods"`
-	// Months of the periods whose length is known.
+	// The least the periods can add up to, in months: total.least.
 	TotalMonths int `json:"totalMonths"`
-	// A period has no known end, so totalMonths is a lower bound.
+	// The periods' months added up, as their dates bound them.
+	Total *MonthRange `json:"total"`
+	// A period has no known end, so the total has no upper bound.
 	Open        bool       `json:"open"`
 	Sentence    *Sentence  `json:"sentence,omitempty"`
 	VerdictDate *FuzzyDate `json:"verdictDate,omitempty"`
@@ -695,6 +785,49 @@ type Problem struct {
 	Column  int    `json:"column"`
 	Message string `json:"message"`
 }
+
+// One hearing of a case by one court: a first-instance trial, an appeal, a
+// cassation, a supervisory review or a retrial, with what it decided.
+type Proceeding struct {
+	ID   string     `json:"id"`
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases     []string `json:"aliases"`
+	Description *string  `json:"description,omitempty"`
+	Note        *string  `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations []*Citation `json:"citations"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version int `json:"version"`
+	// first-instance, appeal, cassation, supervisory-review, retrial, other
+	Stage string `json:"stage"`
+	// convicted, acquitted, upheld, toughened, softened, overturned, sent-back, refused, pending, other
+	Outcome string `json:"outcome"`
+	// When the hearing began.
+	Start *FuzzyDate `json:"start,omitempty"`
+	// When the decision was given.
+	Date  *FuzzyDate `json:"date,omitempty"`
+	Case  *Case      `json:"case,omitempty"`
+	Court *Court     `json:"court,omitempty"`
+	// The named people it judged.
+	Defendants []*Person `json:"defendants"`
+	// The groups of unnamed people it judged.
+	DefendantGroups []*Group `json:"defendantGroups"`
+	// The earlier hearing this one examined.
+	Reviews *Proceeding `json:"reviews,omitempty"`
+	// Later hearings that examined this one.
+	ReviewedBy []*Proceeding `json:"reviewedBy"`
+	// The sentences it imposed.
+	Sentences []*Sentence `json:"sentences"`
+}
+
+func (Proceeding) IsNode() {}
+
+func (Proceeding) IsEntity() {}
 
 // casegraph answers questions about political prosecutions: who was charged,
 // under which article, by which court, with what sentence and restrictions,
@@ -737,11 +870,15 @@ type Restriction struct {
 	// An ISO 8601 period, life, or sentence (as long as the sentence runs).
 	Duration *string `json:"duration,omitempty"`
 	// The duration in months; null for life or sentence.
-	DurationMonths *int      `json:"durationMonths,omitempty"`
-	Person         *Person   `json:"person,omitempty"`
-	Case           *Case     `json:"case,omitempty"`
-	Sentence       *Sentence `json:"sentence,omitempty"`
-	Court          *Court    `json:"court,omitempty"`
+	DurationMonths *int    `json:"durationMonths,omitempty"`
+	Person         *Person `json:"person,omitempty"`
+	// The people bound, when the sources count them without naming them.
+	Group *Group `json:"group,omitempty"`
+	// How many of the group it binds, where not all.
+	Count    *int      `json:"count,omitempty"`
+	Case     *Case     `json:"case,omitempty"`
+	Sentence *Sentence `json:"sentence,omitempty"`
+	Court    *Court    `json:"court,omitempty"`
 }
 
 func (Restriction) IsNode() {}
@@ -769,17 +906,31 @@ type Sentence struct {
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version int    `json:"version"`
-	Kind    string `json:"kind"`
-	// ISO 8601 period, such as P6Y.
-	Term         *string        `json:"term,omitempty"`
-	TermMonths   *int           `json:"termMonths,omitempty"`
-	Regime       *string        `json:"regime,omitempty"`
-	Probation    *bool          `json:"probation,omitempty"`
-	Date         *FuzzyDate     `json:"date,omitempty"`
-	Case         *Case          `json:"case,omitempty"`
-	Person       *Person        `json:"person,omitempty"`
-	Court        *Court         `json:"court,omitempty"`
+	Version int `json:"version"`
+	// custodial, suspended, probation, restricted-freedom, compulsory-labour, correctional-labour, fine, no-penalty
+	Kind string `json:"kind"`
+	// ISO 8601 period, such as P6Y; for a group whose terms differ, the shortest.
+	Term       *string `json:"term,omitempty"`
+	TermMonths *int    `json:"termMonths,omitempty"`
+	// For a group whose terms differ, the longest.
+	TermUpTo       *string    `json:"termUpTo,omitempty"`
+	TermUpToMonths *int       `json:"termUpToMonths,omitempty"`
+	Regime         *string    `json:"regime,omitempty"`
+	Probation      *bool      `json:"probation,omitempty"`
+	Date           *FuzzyDate `json:"date,omitempty"`
+	Case           *Case      `json:"case,omitempty"`
+	Person         *Person    `json:"person,omitempty"`
+	// The people sentenced, when the sources count them without naming them.
+	Group *Group `json:"group,omitempty"`
+	Court *Court `json:"court,omitempty"`
+	// The hearing that imposed it.
+	Proceeding *Proceeding `json:"proceeding,omitempty"`
+	// The earlier sentence a later hearing changed into this one.
+	Replaces *Sentence `json:"replaces,omitempty"`
+	// How it changed the sentence it replaces: toughened, softened, replaced.
+	Change *string `json:"change,omitempty"`
+	// Later sentences that replaced this one.
+	ReplacedBy   []*Sentence    `json:"replacedBy"`
 	Charges      []*Charge      `json:"charges"`
 	Restrictions []*Restriction `json:"restrictions"`
 }
@@ -787,6 +938,17 @@ type Sentence struct {
 func (Sentence) IsNode() {}
 
 func (Sentence) IsEntity() {}
+
+// A later hearing's change of a sentence.
+type SentenceChange struct {
+	// The sentence that replaced the earlier one.
+	Sentence *Sentence `json:"sentence"`
+	// toughened, softened or replaced
+	Change     *string     `json:"change,omitempty"`
+	Proceeding *Proceeding `json:"proceeding,omitempty"`
+	Court      *Court      `json:"court,omitempty"`
+	Date       *FuzzyDate  `json:"date,omitempty"`
+}
 
 type SharedFeature struct {
 	// article, court, event, organisation, party, place or restriction-kind
@@ -840,9 +1002,14 @@ type SourceInput struct {
 	Reason *string        `json:"reason,omitempty"`
 }
 
+// One dated step. Steps sort by the last day their date can mean (for
+// after X, the first), then by the first, an unknown first day first; see
+// docs/model.md, Dates.
 type TimelineEntry struct {
 	Date *FuzzyDate `json:"date"`
-	// An event kind, or charge, sentence, restriction-start, restriction-end.
+	// false when the dates leave open whether a neighbouring step came before or after this one.
+	OrderCertain bool `json:"orderCertain"`
+	// An event kind, or charge, sentence, proceeding, proceeding-start, restriction-start, restriction-end.
 	Kind  string `json:"kind"`
 	Title string `json:"title"`
 	// The event, charge, sentence or restriction.
@@ -914,6 +1081,7 @@ func (e ConflictSide) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What counts are grouped by. COURT is the court that convicted; YEAR the year of its sentence, counted only where the date is certain to that year.
 type CountDimension string
 
 const (
@@ -922,6 +1090,8 @@ const (
 	CountDimensionYear            CountDimension = "YEAR"
 	CountDimensionRestrictionKind CountDimension = "RESTRICTION_KIND"
 	CountDimensionSentenceKind    CountDimension = "SENTENCE_KIND"
+	CountDimensionCategory        CountDimension = "CATEGORY"
+	CountDimensionCountry         CountDimension = "COUNTRY"
 )
 
 var AllCountDimension = []CountDimension{
@@ -930,11 +1100,13 @@ var AllCountDimension = []CountDimension{
 	CountDimensionYear,
 	CountDimensionRestrictionKind,
 	CountDimensionSentenceKind,
+	CountDimensionCategory,
+	CountDimensionCountry,
 }
 
 func (e CountDimension) IsValid() bool {
 	switch e {
-	case CountDimensionArticle, CountDimensionCourt, CountDimensionYear, CountDimensionRestrictionKind, CountDimensionSentenceKind:
+	case CountDimensionArticle, CountDimensionCourt, CountDimensionYear, CountDimensionRestrictionKind, CountDimensionSentenceKind, CountDimensionCategory, CountDimensionCountry:
 		return true
 	}
 	return false
@@ -1214,6 +1386,8 @@ const (
 	EntityTypeSentence     EntityType = "SENTENCE"
 	EntityTypeRestriction  EntityType = "RESTRICTION"
 	EntityTypeSource       EntityType = "SOURCE"
+	EntityTypeProceeding   EntityType = "PROCEEDING"
+	EntityTypeGroup        EntityType = "GROUP"
 )
 
 var AllEntityType = []EntityType{
@@ -1230,11 +1404,13 @@ var AllEntityType = []EntityType{
 	EntityTypeSentence,
 	EntityTypeRestriction,
 	EntityTypeSource,
+	EntityTypeProceeding,
+	EntityTypeGroup,
 }
 
 func (e EntityType) IsValid() bool {
 	switch e {
-	case EntityTypePerson, EntityTypeParty, EntityTypeOrganisation, EntityTypeCourt, EntityTypeLegalCode, EntityTypeLegalArticle, EntityTypePlace, EntityTypeEvent, EntityTypeCase, EntityTypeCharge, EntityTypeSentence, EntityTypeRestriction, EntityTypeSource:
+	case EntityTypePerson, EntityTypeParty, EntityTypeOrganisation, EntityTypeCourt, EntityTypeLegalCode, EntityTypeLegalArticle, EntityTypePlace, EntityTypeEvent, EntityTypeCase, EntityTypeCharge, EntityTypeSentence, EntityTypeRestriction, EntityTypeSource, EntityTypeProceeding, EntityTypeGroup:
 		return true
 	}
 	return false
@@ -1372,6 +1548,12 @@ const (
 	RelationTypeHasRestriction RelationType = "HAS_RESTRICTION"
 	RelationTypeImposes        RelationType = "IMPOSES"
 	RelationTypePublishedBy    RelationType = "PUBLISHED_BY"
+	RelationTypeHasProceeding  RelationType = "HAS_PROCEEDING"
+	RelationTypeHeldBy         RelationType = "HELD_BY"
+	RelationTypeTriedIn        RelationType = "TRIED_IN"
+	RelationTypeReviews        RelationType = "REVIEWS"
+	RelationTypeImposedIn      RelationType = "IMPOSED_IN"
+	RelationTypeReplaces       RelationType = "REPLACES"
 )
 
 var AllRelationType = []RelationType{
@@ -1413,11 +1595,17 @@ var AllRelationType = []RelationType{
 	RelationTypeHasRestriction,
 	RelationTypeImposes,
 	RelationTypePublishedBy,
+	RelationTypeHasProceeding,
+	RelationTypeHeldBy,
+	RelationTypeTriedIn,
+	RelationTypeReviews,
+	RelationTypeImposedIn,
+	RelationTypeReplaces,
 }
 
 func (e RelationType) IsValid() bool {
 	switch e {
-	case RelationTypeLeads, RelationTypeMemberOf, RelationTypeFounded, RelationTypeWorksFor, RelationTypeOwns, RelationTypeRelativeOf, RelationTypeAssociatedWith, RelationTypeDefendantIn, RelationTypeComplainantIn, RelationTypeLawyerIn, RelationTypeJudgeIn, RelationTypeProsecutorIn, RelationTypeHeardBy, RelationTypeConcerns, RelationTypeParticipatedIn, RelationTypeOrganised, RelationTypeSubjectOf, RelationTypeIssued, RelationTypeAbout, RelationTypeAssessed, RelationTypePreceded, RelationTypeCaused, RelationTypeLocatedIn, RelationTypeInCode, RelationTypePartOf, RelationTypeHasCharge, RelationTypeChargedWith, RelationTypeUnderArticle, RelationTypeBroughtBy, RelationTypeSupersedes, RelationTypeHasSentence, RelationTypeSentencedTo, RelationTypeImposedBy, RelationTypeForCharge, RelationTypeSubjectTo, RelationTypeHasRestriction, RelationTypeImposes, RelationTypePublishedBy:
+	case RelationTypeLeads, RelationTypeMemberOf, RelationTypeFounded, RelationTypeWorksFor, RelationTypeOwns, RelationTypeRelativeOf, RelationTypeAssociatedWith, RelationTypeDefendantIn, RelationTypeComplainantIn, RelationTypeLawyerIn, RelationTypeJudgeIn, RelationTypeProsecutorIn, RelationTypeHeardBy, RelationTypeConcerns, RelationTypeParticipatedIn, RelationTypeOrganised, RelationTypeSubjectOf, RelationTypeIssued, RelationTypeAbout, RelationTypeAssessed, RelationTypePreceded, RelationTypeCaused, RelationTypeLocatedIn, RelationTypeInCode, RelationTypePartOf, RelationTypeHasCharge, RelationTypeChargedWith, RelationTypeUnderArticle, RelationTypeBroughtBy, RelationTypeSupersedes, RelationTypeHasSentence, RelationTypeSentencedTo, RelationTypeImposedBy, RelationTypeForCharge, RelationTypeSubjectTo, RelationTypeHasRestriction, RelationTypeImposes, RelationTypePublishedBy, RelationTypeHasProceeding, RelationTypeHeldBy, RelationTypeTriedIn, RelationTypeReviews, RelationTypeImposedIn, RelationTypeReplaces:
 		return true
 	}
 	return false
@@ -1461,24 +1649,30 @@ func (e RelationType) MarshalJSON() ([]byte, error) {
 type SentenceKind string
 
 const (
-	SentenceKindCustodial         SentenceKind = "CUSTODIAL"
-	SentenceKindSuspended         SentenceKind = "SUSPENDED"
-	SentenceKindRestrictedFreedom SentenceKind = "RESTRICTED_FREEDOM"
-	SentenceKindFine              SentenceKind = "FINE"
-	SentenceKindNoPenalty         SentenceKind = "NO_PENALTY"
+	SentenceKindCustodial          SentenceKind = "CUSTODIAL"
+	SentenceKindSuspended          SentenceKind = "SUSPENDED"
+	SentenceKindProbation          SentenceKind = "PROBATION"
+	SentenceKindRestrictedFreedom  SentenceKind = "RESTRICTED_FREEDOM"
+	SentenceKindCompulsoryLabour   SentenceKind = "COMPULSORY_LABOUR"
+	SentenceKindCorrectionalLabour SentenceKind = "CORRECTIONAL_LABOUR"
+	SentenceKindFine               SentenceKind = "FINE"
+	SentenceKindNoPenalty          SentenceKind = "NO_PENALTY"
 )
 
 var AllSentenceKind = []SentenceKind{
 	SentenceKindCustodial,
 	SentenceKindSuspended,
+	SentenceKindProbation,
 	SentenceKindRestrictedFreedom,
+	SentenceKindCompulsoryLabour,
+	SentenceKindCorrectionalLabour,
 	SentenceKindFine,
 	SentenceKindNoPenalty,
 }
 
 func (e SentenceKind) IsValid() bool {
 	switch e {
-	case SentenceKindCustodial, SentenceKindSuspended, SentenceKindRestrictedFreedom, SentenceKindFine, SentenceKindNoPenalty:
+	case SentenceKindCustodial, SentenceKindSuspended, SentenceKindProbation, SentenceKindRestrictedFreedom, SentenceKindCompulsoryLabour, SentenceKindCorrectionalLabour, SentenceKindFine, SentenceKindNoPenalty:
 		return true
 	}
 	return false

@@ -564,10 +564,15 @@ func (c *checker) consistent(path string, n *yaml.Node, typ kg.EntityType, id st
 			c.addf(where, "Sentence %s: replaces and change go together: name the sentence it replaces and how it changed it (%s)", id, strings.Join(SentenceChanges, ", "))
 			ok = false
 		}
+	case kg.Case:
+		if j, has := m["jurisdiction"]; has && !countryCode(j[1].Value) {
+			c.addf(at(path, j[1]), "jurisdiction %s is not an ISO 3166-1 alpha-2 code: want two capital letters, such as KZ", kg.Quote(j[1].Value))
+			ok = false
+		}
 	case kg.LegalCode:
 		if j, has := m["jurisdiction"]; has {
 			country := j[1].Value
-			if len(country) != 2 || strings.ToUpper(country) != country || strings.ToLower(country) == country {
+			if !countryCode(country) {
 				c.addf(at(path, j[1]), "jurisdiction %s is not an ISO 3166-1 alpha-2 code: want two capital letters, such as KZ", kg.Quote(country))
 				ok = false
 			} else if !strings.HasPrefix(slug, strings.ToLower(country)+"-") {
@@ -595,6 +600,12 @@ func (c *checker) consistent(path string, n *yaml.Node, typ kg.EntityType, id st
 		}
 	}
 	return ok
+}
+
+// countryCode reports whether s has the form of an ISO 3166-1 alpha-2
+// code.
+func countryCode(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 
 func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {

@@ -145,6 +145,7 @@ var typeFields = map[kg.EntityType][]field{
 		{name: "kind", kind: enum, values: []string{"criminal", "administrative", "civil"}},
 		{name: "opened", kind: date},
 		{name: "place", kind: ref, targets: []kg.EntityType{kg.Place}, rel: kg.LocatedIn},
+		{name: "jurisdiction", kind: text, doc: "ISO 3166-1 alpha-2 code of the country whose courts tried it, such as KZ"},
 		{name: "defendantCount", kind: number, doc: "how many people the case tried, named or not, where a source gives the number"},
 	},
 	kg.Proceeding: {

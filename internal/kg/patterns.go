@@ -14,7 +14,7 @@ type ProtestArrest struct {
 	Arrest        string   // the arrest or detention event
 	ProtestDate   *Date
 	ArrestDate    *Date
-	MonthsBetween int
+	Months        Span
 }
 
 // CustodyPeriod is one spell of pre-trial detention or house arrest.
@@ -22,7 +22,7 @@ type CustodyPeriod struct {
 	Restriction string
 	Kind        string // pre-trial-detention, house-arrest or custody
 	Start, End  *Date
-	Months      int // rounded, from the earliest days; -1 where open or unknown
+	Months      Span // Most -1 where open or undated
 }
 
 // PretrialRecord is what one person spent in custody before the verdict in
@@ -30,8 +30,8 @@ type CustodyPeriod struct {
 type PretrialRecord struct {
 	Person, Case string
 	Periods      []CustodyPeriod // ordered by start
-	TotalMonths  int             // the sum of the periods whose length is known
-	Open         bool            // a period has no known length, so the total is a lower bound
+	Total        Span            // the sum of the periods
+	Open         bool            // a period has no known end, so the total has no upper bound
 	Sentence     string          // "" where none is recorded
 	VerdictDate  *Date           // the sentence date
 }

@@ -83,6 +83,9 @@ type TimelineEntry struct {
 	Type      EntityType
 	Title     string
 	Citations []Citation
+	// OrderCertain is false when the dates leave open whether a
+	// neighbouring entry came before or after this one.
+	OrderCertain bool
 }
 
 // TimelineQuery asks for the timeline of a person, case, organisation,
@@ -101,18 +104,37 @@ type ConvictionFilter struct {
 	RestrictionKinds []string // the person was subject to one of these in the case
 	SentenceKinds    []string
 	Parties          []string // the person leads or belongs to one of these
-	From, To         *Date    // on the sentence date (or the charge date)
+	Countries        []string // ISO 3166 codes: the case's jurisdiction, else the article's code's
+	Categories       []string // offence categories of the charge
+	From, To         *Date    // the whole of the conviction's date lies within
 	Unpunished       *bool    // true: no sentence is for the charge (time-barred, say); false: one is
+	// InForce asks about the sentence in force, after every later change,
+	// rather than the sentence the convicting court imposed: for
+	// SentenceKinds, Unpunished and counts by sentence kind.
+	InForce bool
 }
 
-// Conviction is one guilty charge with its context.
+// Conviction is one guilty charge with its context. It is credited to
+// the court that convicted: the court of the hearing that imposed the
+// first sentence, not of a hearing that changed it later.
 type Conviction struct {
-	Person, Case, Charge, Article string
+	Person, Case, Charge, Article string // Person is a Group's ID when the sources do not name the people
+	People                        int    // 1, or the Group's count
 	Sentence, Court               string // "" where none is recorded
+	InForce                       string // the sentence in force after later changes; "" where none
 	Date                          *Date
 	SentenceKind                  string
 	TermMonths                    int // -1 where none
 	Restrictions                  []string
+	Changes                       []SentenceChange
+}
+
+// SentenceChange is a later hearing's change of a sentence.
+type SentenceChange struct {
+	Sentence, Change string // the new sentence; toughened, softened, replaced
+	Court            string // "" where the source names none
+	Proceeding       string
+	Date             *Date
 }
 
 // ChargeChange is a charge reclassified and later re-initiated.
@@ -120,7 +142,8 @@ type ChargeChange struct {
 	Case, Person                  string
 	Original, Reclassified, Final string // charge IDs
 	ReclassifiedOn, ReinitiatedOn *Date
-	MonthsBetween                 int // -1 where a date is missing
+	Months                        Span // from reclassification to re-initiation
+	Dated                         bool // both dates are known
 }
 
 // CountDimension names what counts are grouped by.
@@ -132,14 +155,20 @@ const (
 	ByYear        CountDimension = "YEAR"
 	ByRestriction CountDimension = "RESTRICTION_KIND"
 	BySentence    CountDimension = "SENTENCE_KIND"
+	ByCategory    CountDimension = "CATEGORY"
+	ByCountry     CountDimension = "COUNTRY"
 )
 
-// GroupCount is the number of convictions sharing a key.
+// GroupCount is the number of people convicted (in a case) sharing a
+// key: Named people, and Unnamed ones the sources only count.
 type GroupCount struct {
-	Key   string // an entity ID, a year or a kind
-	Label string
-	Count int
+	Key            string // an entity ID, a year or a kind
+	Label          string
+	Named, Unnamed int
 }
+
+// People is everyone counted: named and unnamed.
+func (g GroupCount) People() int { return g.Named + g.Unnamed }
 
 // Shared is one thing two people or cases have in common.
 type Shared struct {

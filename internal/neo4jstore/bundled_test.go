@@ -43,7 +43,7 @@ var mamaiFacts = []struct {
 	{"the 272 charge was re-initiated in January 2023 and he was convicted on it", `
 		MATCH (again:Charge {status: 'convicted', verdict: 'guilty'})-[r:SUPERSEDES {change: 're-initiated'}]->(:Charge)-[:SUPERSEDES {change: 'reclassified'}]->(:Charge),
 		      (again)-[:UNDER_ARTICLE]->(:LegalArticle {id: 'legal-article/kz-cc-272'})
-		WHERE r.changeDate = date('2023-01-01') AND r.changeDatePrecision = 'month'
+		WHERE r.changeDateEarliest = date('2023-01-01') AND r.changeDateLatest = date('2023-01-31') AND r.changeDatePrecision = 'month'
 		RETURN r.citations AS cites`, []string{iphr + "#p6"}},
 	{"the 274 false-information charge ended in conviction", `
 		MATCH (:Person {id: 'person/zhanbolat-mamai'})-[:CHARGED_WITH]->(c:Charge {status: 'convicted', verdict: 'guilty'})-[:UNDER_ARTICLE]->(:LegalArticle {id: 'legal-article/kz-cc-274'})
@@ -84,7 +84,7 @@ var mamaiFacts = []struct {
 	{"pre-trial detention from March 2022, house arrest from November 2022", `
 		MATCH (p:Person {id: 'person/zhanbolat-mamai'})-[:SUBJECT_TO]->(d:Restriction {kind: 'pre-trial-detention', basis: 'preventive-measure'}),
 		      (p)-[:SUBJECT_TO]->(h:Restriction {kind: 'house-arrest'})
-		WHERE d.start = date('2022-03-01') AND h.start = date('2022-11-01') AND h.startPrecision = 'month'
+		WHERE d.startEarliest = date('2022-03-01') AND h.startEarliest = date('2022-11-01') AND h.startPrecision = 'month'
 		RETURN h.citations AS cites`, []string{iphr + "#p9"}},
 	{"IPHR and partners called for the charges to be dropped", `
 		MATCH (:Organisation {id: 'organisation/iphr'})-[:ISSUED]->(e:Event {kind: 'statement'})-[r:ABOUT]->(:Case {id: 'case/zhanbolat-mamai-2022'})

@@ -141,7 +141,7 @@ func unflatten(props map[string]any, skip ...string) (map[string]any, []kg.Citat
 	}
 	for k := range props {
 		if _, ok := props[k+"Precision"]; ok {
-			drop[k+"Text"], drop[k+"Precision"] = true, true
+			drop[k+"Text"], drop[k+"Precision"], drop[k+"Earliest"], drop[k+"Latest"] = true, true, true, true
 		}
 		if _, ok := props[k+"Months"]; ok {
 			drop[k+"Months"] = true

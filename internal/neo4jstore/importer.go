@@ -1199,9 +1199,17 @@ func flatten(props map[string]any, cites []kg.Citation) map[string]any {
 	for k, v := range props {
 		switch v := v.(type) {
 		case kg.Date:
-			p[k] = neo4j.DateOf(v.Start)
+			// The date itself sorts (kg.Date.Position); its first and last
+			// possible days, where known, filter and bound durations.
+			p[k] = neo4j.DateOf(v.Position())
 			p[k+"Precision"] = string(v.Precision)
 			p[k+"Text"] = v.Text
+			if t, ok := v.Earliest(); ok {
+				p[k+"Earliest"] = neo4j.DateOf(t)
+			}
+			if t, ok := v.Latest(); ok {
+				p[k+"Latest"] = neo4j.DateOf(t)
+			}
 		case kg.Duration:
 			// Months is always written, -1 for "life" and "sentence", so the
 			// property reads back as a duration and not as plain text.

@@ -23,19 +23,21 @@ func monthsCypher(from, to string) string {
 }
 
 // convictionRows finds guilty charges with their context and applies a
-// ConvictionFilter. It leaves p (person), k (case), c (charge), a (article),
-// s (sentence), d and dText (the date) in scope, and court as well when the
-// filter names courts or cities (courtFirst). The sentence and date are
-// worked out only if the filter or the statement after (need) uses them,
-// null otherwise; the rest of a conviction's context is worked out by the
-// statements that need it, for the rows that remain: a page of twenty does
-// not pay for the courts of thousands. Only the filters f sets are written
-// out, so Neo4j plans each shape of question for what it asks; values are
-// always parameters.
+// ConvictionFilter. It leaves p (the person, or a Group of people the
+// sources do not name), k (case), c (charge), a (article), s (the sentence
+// the convicting court imposed), sf (the sentence the filter asks about:
+// s, or the one in force), d and dText (the date) in scope, and court as
+// well when the filter names courts or cities (courtFirst). The sentence
+// and date are worked out only if the filter or the statement after
+// (need) uses them, null otherwise; the rest of a conviction's context is
+// worked out by the statements that need it, for the rows that remain: a
+// page of twenty does not pay for the courts of thousands. Only the
+// filters f sets are written out, so Neo4j plans each shape of question
+// for what it asks; values are always parameters.
 //
-// The court is the one that imposed the sentence; failing that, the case's
-// one first-instance court if sources agree on it. Where two sources name
-// different courts no court is guessed.
+// The imposed sentence is the first one for the charge that replaces no
+// other; a later hearing's sentence that replaces it never moves the
+// conviction to that hearing's court or date.
 func convictionRows(f kg.ConvictionFilter, need rowsNeed) string {
 	date := need.date || f.From != nil || f.To != nil
 	sentence := need.sentence || date || courtFirst(f) || len(f.SentenceKinds) > 0 || f.Unpunished != nil
@@ -46,38 +48,47 @@ func convictionRows(f kg.ConvictionFilter, need rowsNeed) string {
 		b.WriteString(`MATCH (x:Entity) WHERE x.id IN $articles AND x:LegalArticle
 MATCH (x)<-[:PART_OF*0..3]-(:LegalArticle)<-[:UNDER_ARTICLE]-(c:Charge {verdict: 'guilty'})
 WITH DISTINCT c
-MATCH (p:Person)-[:CHARGED_WITH]->(c)<-[:HAS_CHARGE]-(k:Case)
+MATCH (p:Person|Group)-[:CHARGED_WITH]->(c)<-[:HAS_CHARGE]-(k:Case)
 `)
 	} else {
-		b.WriteString("MATCH (p:Person)-[:CHARGED_WITH]->(c:Charge {verdict: 'guilty'})<-[:HAS_CHARGE]-(k:Case)\n")
+		b.WriteString("MATCH (p:Person|Group)-[:CHARGED_WITH]->(c:Charge {verdict: 'guilty'})<-[:HAS_CHARGE]-(k:Case)\n")
 	}
 	// The filters that need no context go first.
 	writeWhere(&b, []string{
 		when(len(f.Parties) > 0, "EXISTS { MATCH (p)-[:LEADS|MEMBER_OF|FOUNDED]->(x:Party) WHERE x.id IN $parties }"),
 		when(len(f.RestrictionKinds) > 0, "EXISTS { MATCH (p)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k) WHERE r.kind IN $restrictionKinds }"),
+		when(len(f.Categories) > 0, "c.category IN $categories"),
+		when(len(f.Countries) > 0, convictionCountry+" IN $countries"),
 	})
 	b.WriteString("WITH p, c, k, head(COLLECT { MATCH (c)-[:UNDER_ARTICLE]->(x:LegalArticle) RETURN x ORDER BY x.id }) AS a,\n")
 	if sentence {
-		b.WriteString("     head(COLLECT { MATCH (x:Sentence)-[:FOR_CHARGE]->(c) RETURN x ORDER BY x.date DESC, x.id }) AS s\n")
+		b.WriteString(`     head(COLLECT { MATCH (x:Sentence)-[:FOR_CHARGE]->(c) WHERE NOT (x)-[:REPLACES]->(:Sentence)
+                    RETURN x ORDER BY x.date, x.id }) AS s
+`)
 	} else {
 		b.WriteString("     null AS s\n")
 	}
+	if sentence && f.InForce {
+		b.WriteString("WITH p, c, k, a, s, " + sentenceInForce + " AS sf\n")
+	} else {
+		b.WriteString("WITH p, c, k, a, s, s AS sf\n")
+	}
 	if date {
-		b.WriteString(`WITH p, c, k, a, s,
-     CASE WHEN s.date IS NOT NULL THEN s.date ELSE c.date END AS d,
-     CASE WHEN s.date IS NOT NULL THEN s.dateText ELSE c.dateText END AS dText
+		b.WriteString(`WITH p, c, k, a, s, sf,
+     CASE WHEN s.date IS NOT NULL THEN s ELSE c END AS dated
+WITH p, c, k, a, s, sf, dated.date AS d, dated.dateText AS dText, dated.dateEarliest AS dFirst, dated.dateLatest AS dLast
 `)
 	} else {
-		b.WriteString("WITH p, c, k, a, s, null AS d, null AS dText\n")
+		b.WriteString("WITH p, c, k, a, s, sf, null AS d, null AS dText, null AS dFirst, null AS dLast\n")
 	}
 	writeWhere(&b, []string{
-		when(len(f.SentenceKinds) > 0, "s.kind IN $sentenceKinds"),
-		when(f.From != nil, "d >= $from"),
-		when(f.To != nil, "d < $to"),
-		when(f.Unpunished != nil, "(s IS NULL) = $unpunished"),
+		when(len(f.SentenceKinds) > 0, "sf.kind IN $sentenceKinds"),
+		when(f.From != nil, "dFirst >= $from"),
+		when(f.To != nil, "dLast < $to"),
+		when(f.Unpunished != nil, "(sf IS NULL) = $unpunished"),
 	})
 	if courtFirst(f) {
-		b.WriteString("WITH p, c, k, a, s, d, dText, " + convictionCourt + " AS court\n")
+		b.WriteString("WITH p, c, k, a, s, sf, d, dText, dFirst, dLast, " + convictionCourt + " AS court\n")
 		writeWhere(&b, []string{
 			when(len(f.Courts) > 0, "court.id IN $courts"),
 			when(len(f.Cities) > 0, "EXISTS { MATCH (court)-[:LOCATED_IN*1..3]->(x:Place) WHERE x.id IN $cities }"),
@@ -112,10 +123,21 @@ func writeWhere(b *strings.Builder, conds []string) {
 }
 
 // The parts of a conviction's context that convictionRows leaves out, as
-// expressions over p, k, a and s.
+// expressions over p, c, k, a and s.
+//
+// The court is the one that convicted: the court of the hearing that
+// imposed the sentence, or the court the sentence names; failing both, the
+// court of the case's one first-instance hearing that convicted, then the
+// case's one first-instance court if sources agree on it. Where two
+// sources name different courts no court is guessed.
 const (
 	convictionCourt = `coalesce(
+       head(COLLECT { MATCH (s)-[:IMPOSED_IN]->(:Proceeding)-[:HELD_BY]->(x:Court) RETURN x ORDER BY x.id }),
        head(COLLECT { MATCH (s)-[:IMPOSED_BY]->(x:Court) RETURN x ORDER BY x.id }),
+       CASE WHEN COUNT { (k)-[:HAS_PROCEEDING]->(g:Proceeding {outcome: 'convicted'}) WHERE g.stage IN ['first-instance', 'retrial'] AND (p)-[:TRIED_IN]->(g) } = 1
+         THEN head(COLLECT { MATCH (p)-[:TRIED_IN]->(g:Proceeding {outcome: 'convicted'})<-[:HAS_PROCEEDING]-(k)
+                             WHERE g.stage IN ['first-instance', 'retrial'] MATCH (g)-[:HELD_BY]->(x:Court) RETURN x })
+       END,
        CASE WHEN COUNT { (k)-[h:HEARD_BY]->(:Court) WHERE coalesce(h.role, 'first-instance') = 'first-instance' } = 1
          THEN head(COLLECT { MATCH (k)-[h:HEARD_BY]->(x:Court)
                              WHERE coalesce(h.role, 'first-instance') = 'first-instance' AND NOT coalesce(h.contested, false)
@@ -123,6 +145,26 @@ const (
        END)`
 	convictionTopArticle   = `head(COLLECT { MATCH (a)-[:PART_OF*0..3]->(x:LegalArticle) WHERE NOT (x)-[:PART_OF]->(:LegalArticle) RETURN x })`
 	convictionRestrictions = `COLLECT { MATCH (p)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k) RETURN r ORDER BY r.id }`
+	// The country: the case's jurisdiction, else the code of the charge's
+	// article, else of another charge in the case.
+	convictionCountry = `coalesce(k.jurisdiction,
+       head(COLLECT { MATCH (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:IN_CODE]->(x:LegalCode) RETURN x.jurisdiction }),
+       head(COLLECT { MATCH (k)-[:HAS_CHARGE]->(:Charge)-[:UNDER_ARTICLE]->(:LegalArticle)-[:IN_CODE]->(x:LegalCode)
+                      RETURN x.jurisdiction ORDER BY x.jurisdiction }))`
+	// The sentence in force: the last of the sentences that replaced s, one
+	// after another; s itself if none did.
+	sentenceInForce = `CASE WHEN s IS NULL THEN null ELSE head(COLLECT {
+         MATCH q = (s)<-[:REPLACES*0..8]-(x:Sentence) WHERE NOT (x)<-[:REPLACES]-(:Sentence)
+         RETURN x ORDER BY length(q) DESC, x.id }) END`
+	// The later changes of s, oldest first.
+	sentenceChanges = `CASE WHEN s IS NULL THEN [] ELSE COLLECT {
+         MATCH q = (s)<-[:REPLACES*1..8]-(x:Sentence)
+         WITH x, length(q) AS n, last(relationships(q)) AS r
+         RETURN {sentence: x.id, change: coalesce(r.change, x.change), date: x.dateText,
+                 proceeding: head(COLLECT { MATCH (x)-[:IMPOSED_IN]->(g:Proceeding) RETURN g.id }),
+                 court: head(COLLECT { MATCH (x)-[:IMPOSED_IN]->(:Proceeding)-[:HELD_BY]->(y:Court) RETURN y.id
+                                       UNION MATCH (x)-[:IMPOSED_BY]->(y:Court) RETURN y.id })}
+         ORDER BY n } END`
 )
 
 // courtFirst says whether a filter needs each conviction's court before
@@ -146,15 +188,19 @@ func convictionParams(f kg.ConvictionFilter) map[string]any {
 		"restrictionKinds": list(f.RestrictionKinds),
 		"sentenceKinds":    list(f.SentenceKinds),
 		"parties":          list(f.Parties),
+		"countries":        list(f.Countries),
+		"categories":       list(f.Categories),
 		"from":             nil,
 		"to":               nil,
 		"unpunished":       nil,
 	}
 	if f.From != nil {
-		params["from"] = neo4j.DateOf(f.From.Start)
+		from, _ := f.From.Earliest()
+		params["from"] = neo4j.DateOf(from)
 	}
 	if f.To != nil {
-		params["to"] = neo4j.DateOf(f.To.End())
+		to, _ := f.To.Latest()
+		params["to"] = neo4j.DateOf(to.AddDate(0, 0, 1))
 	}
 	if f.Unpunished != nil {
 		params["unpunished"] = *f.Unpunished
@@ -165,26 +211,29 @@ func convictionParams(f kg.ConvictionFilter) map[string]any {
 // MaxConvictionPage bounds one page of convictions.
 const MaxConvictionPage = 500
 
-// convictionsQuery orders and pages the rows, then works out the court and
-// restrictions of the page's rows alone.
+// convictionsQuery orders and pages the rows, then works out the court,
+// restrictions and later changes of the page's rows alone.
 func convictionsQuery(f kg.ConvictionFilter) string {
-	vars, carry, court := "p, c, k, a, s, d, dText", "", convictionCourt
+	vars, carry, court := "p, c, k, a, s, sf, d, dText", "", convictionCourt
 	if courtFirst(f) {
 		vars, carry, court = vars+", court", ", court: court", "row.court"
 	}
 	return convictionRows(f, rowsNeed{sentence: true, date: true}) + `
 WITH ` + vars + `
 ORDER BY d IS NULL, d DESC, c.id
-WITH collect({p: p, c: c, k: k, a: a, s: s, dText: dText` + carry + `}) AS rows
+WITH collect({p: p, c: c, k: k, a: a, s: s, sf: sf, dText: dText` + carry + `}) AS rows
 WITH size(rows) AS total, rows[$offset..$offset + $first] AS page
 CALL (page) {
   UNWIND range(0, size(page) - 1) AS i
   WITH i, page[i] AS row
-  WITH i, row, row.p AS p, row.k AS k, row.s AS s
-  WITH i, row, p, k, s, ` + court + ` AS court, ` + convictionRestrictions + ` AS rs
+  WITH i, row, row.p AS p, row.c AS c, row.k AS k, row.s AS s
+  WITH i, row, p, k, s, ` + court + ` AS court, ` + convictionRestrictions + ` AS rs,
+       ` + sentenceInForce + ` AS inForce, ` + sentenceChanges + ` AS changes
   ORDER BY i
-  RETURN collect({person: p.id, case: k.id, charge: row.c.id, article: row.a.id, sentence: s.id, court: court.id,
-                  date: row.dText, sentenceKind: s.kind, termMonths: s.termMonths, restrictions: [r IN rs | r.id]}) AS rows
+  RETURN collect({person: p.id, people: CASE WHEN p:Group THEN coalesce(p.count, 1) ELSE 1 END,
+                  case: k.id, charge: row.c.id, article: row.a.id, sentence: s.id, court: court.id,
+                  inForce: inForce.id, changes: changes,
+                  date: row.dText, sentenceKind: row.sf.kind, termMonths: row.sf.termMonths, restrictions: [r IN rs | r.id]}) AS rows
 }
 RETURN total, rows AS page`
 }
@@ -211,10 +260,17 @@ func (s *Store) Convictions(ctx context.Context, f kg.ConvictionFilter, first, o
 		if _, ok := r["termMonths"].(int64); ok {
 			term = r.num("termMonths")
 		}
+		var changes []kg.SentenceChange
+		for _, x := range r.rows("changes") {
+			changes = append(changes, kg.SentenceChange{
+				Sentence: x.str("sentence"), Change: x.str("change"), Court: x.str("court"),
+				Proceeding: x.str("proceeding"), Date: x.date("date"),
+			})
+		}
 		out = append(out, kg.Conviction{
-			Person: r.str("person"), Case: r.str("case"), Charge: r.str("charge"), Article: r.str("article"),
-			Sentence: r.str("sentence"), Court: r.str("court"), Date: r.date("date"),
-			SentenceKind: r.str("sentenceKind"), TermMonths: term, Restrictions: r.strs("restrictions"),
+			Person: r.str("person"), People: r.num("people"), Case: r.str("case"), Charge: r.str("charge"), Article: r.str("article"),
+			Sentence: r.str("sentence"), Court: r.str("court"), InForce: r.str("inForce"), Date: r.date("date"),
+			SentenceKind: r.str("sentenceKind"), TermMonths: term, Restrictions: r.strs("restrictions"), Changes: changes,
 		})
 	}
 	return out, rec.num("total"), nil
@@ -223,15 +279,14 @@ func (s *Store) Convictions(ctx context.Context, f kg.ConvictionFilter, first, o
 var chargeChangesQuery = `
 MATCH (final:Charge)-[r2:SUPERSEDES {change: 're-initiated'}]->(mid:Charge)-[r1:SUPERSEDES {change: 'reclassified'}]->(orig:Charge)
 RETURN head(COLLECT { MATCH (k:Case)-[:HAS_CHARGE]->(final) RETURN k.id ORDER BY k.id }) AS case,
-       head(COLLECT { MATCH (p:Person)-[:CHARGED_WITH]->(final) RETURN p.id ORDER BY p.id }) AS person,
+       head(COLLECT { MATCH (p:Person|Group)-[:CHARGED_WITH]->(final) RETURN p.id ORDER BY p.id }) AS person,
        orig.id AS original, mid.id AS reclassified, final.id AS final,
-       r1.changeDateText AS reclassifiedOn, r2.changeDateText AS reinitiatedOn,
-       CASE WHEN r1.changeDate IS NULL OR r2.changeDate IS NULL THEN -1
-            ELSE ` + monthsCypher("r1.changeDate", "r2.changeDate") + ` END AS months
+       r1.changeDateText AS reclassifiedOn, r2.changeDateText AS reinitiatedOn
 ORDER BY case, final`
 
 // ChargeChanges returns the charges that were reclassified and later
-// re-initiated, with how long that took.
+// re-initiated, with how long that took: a range where the sources bound
+// the dates rather than state them.
 func (s *Store) ChargeChanges(ctx context.Context) ([]kg.ChargeChange, error) {
 	res, err := s.readAnswer(ctx, chargeChangesQuery, nil)
 	if err != nil {
@@ -240,12 +295,15 @@ func (s *Store) ChargeChanges(ctx context.Context) ([]kg.ChargeChange, error) {
 	out := make([]kg.ChargeChange, 0, len(res.Records))
 	for _, rec := range res.Records {
 		r := patRow(rec.AsMap())
-		out = append(out, kg.ChargeChange{
+		c := kg.ChargeChange{
 			Case: r.str("case"), Person: r.str("person"),
 			Original: r.str("original"), Reclassified: r.str("reclassified"), Final: r.str("final"),
 			ReclassifiedOn: r.date("reclassifiedOn"), ReinitiatedOn: r.date("reinitiatedOn"),
-			MonthsBetween: r.num("months"),
-		})
+		}
+		if c.ReclassifiedOn != nil && c.ReinitiatedOn != nil {
+			c.Months, c.Dated = kg.MonthsBetween(*c.ReclassifiedOn, *c.ReinitiatedOn), true
+		}
+		out = append(out, c)
 	}
 	return out, nil
 }
@@ -261,10 +319,16 @@ var countKeys = map[kg.CountDimension]struct {
 }{
 	kg.ByCourt: {convictionCourt + " AS court", rowsNeed{sentence: true},
 		"CASE WHEN court IS NULL THEN [] ELSE [[court.id, coalesce(court.name, court.id)]] END"},
-	kg.ByYear:        {"", rowsNeed{date: true}, "CASE WHEN d IS NULL THEN [] ELSE [[toString(d.year), toString(d.year)]] END"},
+	kg.ByYear:        {"", rowsNeed{date: true}, "CASE WHEN dFirst IS NULL OR dLast IS NULL OR dFirst.year <> dLast.year THEN [] ELSE [[toString(d.year), toString(d.year)]] END"},
 	kg.ByRestriction: {convictionRestrictions + " AS rs", rowsNeed{}, "[r IN rs WHERE r.kind IS NOT NULL | [r.kind, r.kind]]"},
-	kg.BySentence:    {"", rowsNeed{sentence: true}, "CASE WHEN s.kind IS NULL THEN [] ELSE [[s.kind, s.kind]] END"},
+	kg.BySentence:    {"", rowsNeed{sentence: true}, "CASE WHEN sf.kind IS NULL THEN [] ELSE [[sf.kind, sf.kind]] END"},
+	kg.ByCategory:    {"", rowsNeed{}, "CASE WHEN c.category IS NULL THEN [] ELSE [[c.category, c.category]] END"},
+	kg.ByCountry:     {convictionCountry + " AS country", rowsNeed{}, "CASE WHEN country IS NULL THEN [] ELSE [[country, country]] END"},
 }
+
+// peopleOf is how many unnamed people a conviction's p stands for: 0 for
+// a named person, the count of a Group.
+const peopleOf = "CASE WHEN p:Group THEN coalesce(p.count, 1) ELSE 0 END"
 
 // countsByArticle follows convictionRows for counts by article. The
 // article at the top of a charge's article depends on that article alone,
@@ -272,23 +336,26 @@ var countKeys = map[kg.CountDimension]struct {
 // whole-graph count walks the article hierarchy a few dozen times, not tens
 // of thousands.
 const countsByArticle = `
-WITH a, collect(DISTINCT p.id + ' ' + k.id) AS who
+WITH a, collect(DISTINCT [p.id + ' ' + k.id, ` + peopleOf + `]) AS who
 WITH ` + convictionTopArticle + ` AS top, who
 WHERE top IS NOT NULL
 UNWIND who AS w
-WITH top, count(DISTINCT w) AS n
-RETURN top.id AS key, coalesce(top.name, top.id) AS label, n
-ORDER BY n DESC, key`
+WITH top, w[0] AS w, w[1] AS unnamed
+WITH DISTINCT top, w, unnamed
+WITH top, count(CASE WHEN unnamed = 0 THEN w END) AS named, sum(unnamed) AS unnamed
+RETURN top.id AS key, coalesce(top.name, top.id) AS label, named, unnamed
+ORDER BY named + unnamed DESC, key`
 
 // countsQuery counts people convicted in a case, not charges: someone
 // convicted under two parts of one article, or on three charges in one
-// year, counts once for it.
+// year, counts once for it. A Group counts as the people it stands for,
+// apart from the named.
 func countsQuery(by kg.CountDimension, f kg.ConvictionFilter) string {
 	if by == kg.ByArticle {
 		return convictionRows(f, rowsNeed{}) + countsByArticle
 	}
 	k := countKeys[by]
-	vars := "p, k, a, s, d"
+	vars := "p, c, k, a, s, sf, d, dFirst, dLast"
 	switch {
 	case courtFirst(f) && by == kg.ByCourt:
 		vars += ", court"
@@ -299,9 +366,11 @@ func countsQuery(by kg.CountDimension, f kg.ConvictionFilter) string {
 WITH ` + vars + `
 WITH p, k, ` + k.keys + ` AS keys
 UNWIND keys AS key
-WITH key[0] AS key, key[1] AS label, count(DISTINCT p.id + ' ' + k.id) AS n
-RETURN key, label, n
-ORDER BY n DESC, key`
+WITH DISTINCT key[0] AS key, key[1] AS label, p, k
+WITH key, label, count(CASE WHEN NOT p:Group THEN 1 END) AS named,
+     sum(CASE WHEN p:Group THEN coalesce(p.count, 1) ELSE 0 END) AS unnamed
+RETURN key, label, named, unnamed
+ORDER BY named + unnamed DESC, key`
 }
 
 // Counts groups the convictions matching f by one dimension.
@@ -316,7 +385,7 @@ func (s *Store) Counts(ctx context.Context, by kg.CountDimension, f kg.Convictio
 	out := make([]kg.GroupCount, 0, len(res.Records))
 	for _, rec := range res.Records {
 		r := patRow(rec.AsMap())
-		out = append(out, kg.GroupCount{Key: r.str("key"), Label: r.str("label"), Count: r.num("n")})
+		out = append(out, kg.GroupCount{Key: r.str("key"), Label: r.str("label"), Named: r.num("named"), Unnamed: r.num("unnamed")})
 	}
 	return out, nil
 }
@@ -574,17 +643,20 @@ CALL (p, y) {
 }
 WITH p, m, y, ar, e, via
 WHERE e.kind IN $protestKinds AND e.date IS NOT NULL AND e.date <= ar.date
-WITH p, m, y, ar, e, via, ` + monthsCypher("e.date", "ar.date") + ` AS months
-WHERE months <= $within
-WITH p, m, y, ar, e, months, via ORDER BY via
+  AND e.dateEarliest IS NOT NULL AND ar.dateLatest IS NOT NULL
+  AND ` + monthsCypher("e.dateEarliest", "ar.dateLatest") + ` <= $within
+WITH p, m, y, ar, e, via ORDER BY via
 RETURN p.id AS person, y.id AS party, type(m) AS relation, m.role AS role,
        e.id AS protest, e.dateText AS protestDate, ar.id AS arrest, ar.dateText AS arrestDate,
-       months, collect(DISTINCT via) AS via
+       collect(DISTINCT via) AS via
 ORDER BY person, arrestDate, protest, party`
 
 // ArrestsAfterProtests returns leaders and members of unregistered parties
 // who were arrested or detained within withinMonths after a protest that
-// they or their party took part in, or that their case concerns.
+// they or their party took part in, or that their case concerns. Within
+// means surely within: at most withinMonths from the protest's first
+// possible day to the arrest's last, so an arrest in March 2022 after a
+// protest dated only 2021 is not "within six months".
 func (s *Store) ArrestsAfterProtests(ctx context.Context, withinMonths int) ([]kg.ProtestArrest, error) {
 	if withinMonths < 0 {
 		return nil, kg.Errorf(kg.Invalid, "withinMonths must not be negative")
@@ -598,11 +670,13 @@ func (s *Store) ArrestsAfterProtests(ctx context.Context, withinMonths int) ([]k
 	out := make([]kg.ProtestArrest, 0, len(res.Records))
 	for _, rec := range res.Records {
 		r := patRow(rec.AsMap())
-		out = append(out, kg.ProtestArrest{
+		a := kg.ProtestArrest{
 			Person: r.str("person"), Party: r.str("party"), Relation: r.str("relation"), Role: r.str("role"),
 			Protest: r.str("protest"), Via: r.strs("via"), Arrest: r.str("arrest"),
-			ProtestDate: r.date("protestDate"), ArrestDate: r.date("arrestDate"), MonthsBetween: r.num("months"),
-		})
+			ProtestDate: r.date("protestDate"), ArrestDate: r.date("arrestDate"),
+		}
+		a.Months = kg.MonthsBetween(*a.ProtestDate, *a.ArrestDate)
+		out = append(out, a)
 	}
 	return out, nil
 }
@@ -679,8 +753,7 @@ var pretrialQuery = `
 MATCH (p:Person)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k:Case)
 WHERE r.kind IN ['pre-trial-detention', 'house-arrest'] OR (r.kind = 'custody' AND r.basis = 'preventive-measure')
 WITH p, k, r ORDER BY r.start IS NULL, r.start, r.id
-WITH p, k, collect({restriction: r.id, kind: r.kind, start: r.startText, end: r.endText,
-                    months: CASE WHEN r.start IS NULL OR r.end IS NULL THEN -1 ELSE ` + monthsCypher("r.start", "r.end") + ` END}) AS periods
+WITH p, k, collect({restriction: r.id, kind: r.kind, start: r.startText, end: r.endText}) AS periods
 WITH p, k, periods,
      head(COLLECT { MATCH (p)-[:SENTENCED_TO]->(x:Sentence)<-[:HAS_SENTENCE]-(k) RETURN x ORDER BY x.date, x.id }) AS s
 RETURN p.id AS person, k.id AS case, periods, s.id AS sentence, s.dateText AS verdict
@@ -700,12 +773,16 @@ func (s *Store) PretrialDetention(ctx context.Context) ([]kg.PretrialRecord, err
 		for _, x := range r.rows("periods") {
 			cp := kg.CustodyPeriod{
 				Restriction: x.str("restriction"), Kind: x.str("kind"),
-				Start: x.date("start"), End: x.date("end"), Months: x.num("months"),
+				Start: x.date("start"), End: x.date("end"), Months: kg.Span{Least: 0, Most: -1},
 			}
-			if cp.Months < 0 {
-				pr.Open = true
+			if cp.Start != nil && cp.End != nil {
+				cp.Months = kg.MonthsBetween(*cp.Start, *cp.End)
+			}
+			pr.Total.Least += cp.Months.Least
+			if cp.Months.Most < 0 || pr.Open {
+				pr.Open, pr.Total.Most = true, -1
 			} else {
-				pr.TotalMonths += cp.Months
+				pr.Total.Most += cp.Months.Most
 			}
 			pr.Periods = append(pr.Periods, cp)
 		}

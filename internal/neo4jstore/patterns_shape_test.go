@@ -21,9 +21,9 @@ func TestConvictionRowsWriteOnlyWhatIsAsked(t *testing.T) {
 		{"article only", kg.ConvictionFilter{Articles: []string{"legal-article/x"}}, rowsNeed{},
 			[]string{"$articles"}, []string{"$parties", "$restrictionKinds", ":Sentence", ":Court"}},
 		{"the date needs the sentence", kg.ConvictionFilter{}, rowsNeed{date: true},
-			[]string{":Sentence", "dateText"}, []string{"$from", "WHERE"}},
+			[]string{":Sentence", "dateText"}, []string{"$from", "\nWHERE"}},
 		{"a period filters on the date", kg.ConvictionFilter{From: &kg.Date{}}, rowsNeed{},
-			[]string{":Sentence", "d >= $from"}, []string{"$to", "$unpunished"}},
+			[]string{":Sentence", "dFirst >= $from"}, []string{"$to", "$unpunished"}},
 		{"a city works the court out first", kg.ConvictionFilter{Cities: []string{"place/x"}}, rowsNeed{},
 			[]string{":Sentence", ":Court", "$cities"}, []string{"$courts"}},
 	}

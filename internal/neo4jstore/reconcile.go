@@ -87,7 +87,7 @@ func fieldOf(key string, props map[string]any) string {
 	if key == "sources" {
 		return "citations"
 	}
-	for _, suffix := range []string{"Precision", "Text", "Months"} {
+	for _, suffix := range []string{"Precision", "Text", "Months", "Earliest", "Latest"} {
 		if base, ok := strings.CutSuffix(key, suffix); ok && base != "" {
 			if _, ok := props[base]; ok {
 				return base

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -269,6 +270,12 @@ CALL (x) {
     MATCH (x:Person)-[:SENTENCED_TO]->(s:Sentence)
     RETURN s AS item, 'sentence' AS kind, s.dateText AS text
     UNION
+    MATCH (x:Person)-[:TRIED_IN]->(g:Proceeding)
+    RETURN g AS item, 'proceeding' AS kind, g.dateText AS text
+    UNION
+    MATCH (x:Person)-[:TRIED_IN]->(g:Proceeding)
+    RETURN g AS item, 'proceeding-start' AS kind, g.startText AS text
+    UNION
     MATCH (x:Person)-[:SUBJECT_TO]->(r:Restriction)
     RETURN r AS item, 'restriction-start' AS kind, r.startText AS text
     UNION
@@ -290,6 +297,12 @@ CALL (x) {
     UNION
     MATCH (x:Case)-[:HAS_SENTENCE]->(s:Sentence)
     RETURN s AS item, 'sentence' AS kind, s.dateText AS text
+    UNION
+    MATCH (x:Case)-[:HAS_PROCEEDING]->(g:Proceeding)
+    RETURN g AS item, 'proceeding' AS kind, g.dateText AS text
+    UNION
+    MATCH (x:Case)-[:HAS_PROCEEDING]->(g:Proceeding)
+    RETURN g AS item, 'proceeding-start' AS kind, g.startText AS text
     UNION
     MATCH (x:Case)-[:HAS_RESTRICTION]->(r:Restriction)
     RETURN r AS item, 'restriction-start' AS kind, r.startText AS text
@@ -318,9 +331,10 @@ RETURN entries`
 var timelineArrestKinds = []string{"arrest"}
 
 // Timeline returns the dated steps in the story of a person, case,
-// organisation, party or place, in date order. Undated steps are left out;
-// with q.From or q.To set, so are steps whose period lies wholly outside
-// them.
+// organisation, party or place, in the order of kg.Compare. Undated steps
+// are left out; with q.From or q.To set, so are steps not certain to lie
+// within them (kg.Date.Within). A step whose order against a neighbour the
+// dates leave open is marked so.
 func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]kg.TimelineEntry, error) {
 	if t, ok := kg.TypeOfID(q.Of); ok && !hasEntityType(timelineTypes, t) {
 		return nil, kg.Errorf(kg.Invalid, "%s is a %s: timelines exist for people, cases, organisations, parties and places", q.Of, t)
@@ -341,7 +355,7 @@ func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]kg.Timeline
 		if err != nil {
 			return nil, kg.Wrap(kg.Internal, err, "reading the timeline failed")
 		}
-		if !timelineOverlaps(d, q.From, q.To) {
+		if !d.Within(timelineBounds(q.From, q.To)) {
 			continue
 		}
 		e := kg.TimelineEntry{Date: d}
@@ -356,29 +370,38 @@ func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]kg.Timeline
 		}
 		out = append(out, e)
 	}
-	sort.Slice(out, func(i, j int) bool {
+	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		if !a.Date.Start.Equal(b.Date.Start) {
-			return a.Date.Start.Before(b.Date.Start)
+		if c := kg.Compare(a.Date, b.Date); c != 0 {
+			return c < 0
 		}
 		if a.Entity != b.Entity {
 			return a.Entity < b.Entity
 		}
 		return a.Kind < b.Kind
 	})
+	for i := range out {
+		out[i].OrderCertain = (i == 0 || kg.SurelyBefore(out[i-1].Date, out[i].Date)) &&
+			(i == len(out)-1 || kg.SurelyBefore(out[i].Date, out[i+1].Date))
+	}
 	return out, nil
 }
 
-// timelineOverlaps reports whether d's period meets [from, to], where to covers
-// its whole period: "to 2023" keeps December 2023.
-func timelineOverlaps(d kg.Date, from, to *kg.Date) bool {
-	if from != nil && !d.End().After(from.Start) {
-		return false
+// timelineBounds turns a timeline's from and to into the days Within
+// takes: from the first day of from to the day after the last of to, so
+// "to 2023" keeps December 2023.
+func timelineBounds(from, to *kg.Date) (*time.Time, *time.Time) {
+	var f, t *time.Time
+	if from != nil {
+		x, _ := from.Earliest()
+		f = &x
 	}
-	if to != nil && !d.Start.Before(to.End()) {
-		return false
+	if to != nil {
+		x, _ := to.Latest()
+		x = x.AddDate(0, 0, 1)
+		t = &x
 	}
-	return true
+	return f, t
 }
 
 // groupEdges lists the relationships of each of types (every type if
@@ -510,6 +533,17 @@ func readView(rec *neo4j.Record) (kg.GraphView, error) {
 // wrote the relationship.
 var viewHidden = map[string]bool{"id": true, "origin": true, "citations": true, "sources": true, "searchText": true, "field": true, "version": true, "owner": true}
 
+// dateBound reports whether k is a date's first or last possible day,
+// stored beside it.
+func dateBound(k string, props map[string]any) bool {
+	for _, suffix := range []string{"Earliest", "Latest"} {
+		if base, ok := strings.CutSuffix(k, suffix); ok && props[base+"Precision"] != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // viewProps returns the scalar properties of a node or relationship as a
 // client sees them: each date as its case-file text under its own name
 // (its Neo4j date and precision siblings dropped), durations' months kept.
@@ -523,6 +557,9 @@ func viewProps(props map[string]any) map[string]any {
 			continue
 		}
 		if base, ok := strings.CutSuffix(k, "Text"); ok && props[base+"Precision"] != nil {
+			continue
+		}
+		if dateBound(k, props) {
 			continue
 		}
 		if text, ok := props[k+"Text"].(string); ok && props[k+"Precision"] != nil {
