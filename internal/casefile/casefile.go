@@ -551,7 +551,7 @@ func (c *checker) consistent(path string, n *yaml.Node, typ kg.EntityType, id st
 	switch typ {
 	case kg.Charge:
 		if _, has := m["category"]; !has && c.version >= 2 {
-			c.addf(at(path, n), "Charge %s has no category: want one of %s (version 1 files may leave it out; `casegraph upgrade` adds it from the article)", id, strings.Join(OffenceCategories, ", "))
+			c.addf(at(path, n), "Charge %s has no category: want one of %s (files of format version 1 may leave it out)", id, strings.Join(OffenceCategories, ", "))
 			ok = false
 		}
 	case kg.Sentence:

@@ -320,7 +320,7 @@ var countKeys = map[kg.CountDimension]struct {
 	kg.ByCourt: {convictionCourt + " AS court", rowsNeed{sentence: true},
 		"CASE WHEN court IS NULL THEN [] ELSE [[court.id, coalesce(court.name, court.id)]] END"},
 	kg.ByYear:        {"", rowsNeed{date: true}, "CASE WHEN dFirst IS NULL OR dLast IS NULL OR dFirst.year <> dLast.year THEN [] ELSE [[toString(d.year), toString(d.year)]] END"},
-	kg.ByRestriction: {convictionRestrictions + " AS rs", rowsNeed{}, "[r IN rs WHERE r.kind IS NOT NULL | [r.kind, r.kind]]"},
+	kg.ByRestriction: {convictionRestrictions + " AS rs", rowsNeed{}, "[r IN rs WHERE r.kind IS NOT NULL | [r.kind, r.kind, r.count]]"},
 	kg.BySentence:    {"", rowsNeed{sentence: true}, "CASE WHEN sf.kind IS NULL THEN [] ELSE [[sf.kind, sf.kind]] END"},
 	kg.ByCategory:    {"", rowsNeed{}, "CASE WHEN c.category IS NULL THEN [] ELSE [[c.category, c.category]] END"},
 	kg.ByCountry:     {convictionCountry + " AS country", rowsNeed{}, "CASE WHEN country IS NULL THEN [] ELSE [[country, country]] END"},
@@ -349,7 +349,8 @@ ORDER BY named + unnamed DESC, key`
 // countsQuery counts people convicted in a case, not charges: someone
 // convicted under two parts of one article, or on three charges in one
 // year, counts once for it. A Group counts as the people it stands for,
-// apart from the named.
+// apart from the named, or as the part of it a key names (a restriction
+// that binds seven of nine).
 func countsQuery(by kg.CountDimension, f kg.ConvictionFilter) string {
 	if by == kg.ByArticle {
 		return convictionRows(f, rowsNeed{}) + countsByArticle
@@ -366,9 +367,9 @@ func countsQuery(by kg.CountDimension, f kg.ConvictionFilter) string {
 WITH ` + vars + `
 WITH p, k, ` + k.keys + ` AS keys
 UNWIND keys AS key
-WITH DISTINCT key[0] AS key, key[1] AS label, p, k
+WITH key[0] AS key, key[1] AS label, p, k, max(key[2]) AS some
 WITH key, label, count(CASE WHEN NOT p:Group THEN 1 END) AS named,
-     sum(CASE WHEN p:Group THEN coalesce(p.count, 1) ELSE 0 END) AS unnamed
+     sum(CASE WHEN p:Group THEN coalesce(some, p.count, 1) ELSE 0 END) AS unnamed
 RETURN key, label, named, unnamed
 ORDER BY named + unnamed DESC, key`
 }

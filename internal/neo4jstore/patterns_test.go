@@ -217,7 +217,9 @@ func TestCounts(t *testing.T) {
 		{kg.ByArticle, kg.ConvictionFilter{Courts: []string{"court/almaty-court-mamai-trial"}}, patArticle274, 1},
 		{kg.ByYear, kg.ConvictionFilter{Articles: []string{patArticle274}}, "2023", 2},
 		{kg.ByYear, kg.ConvictionFilter{Articles: []string{patArticle274}}, "2020", 1},
-		{kg.ByRestriction, kg.ConvictionFilter{}, "political-activity-ban", 3},
+		{kg.ByRestriction, kg.ConvictionFilter{}, "political-activity-ban", 4},
+		// Seven of the nine unnamed activists were also given compulsory labour.
+		{kg.ByRestriction, kg.ConvictionFilter{}, "compulsory-labour", 7},
 		{kg.BySentence, kg.ConvictionFilter{}, "suspended", 1},
 		// Mamai's time-barred 378 charge is the one guilty charge with no sentence.
 		{kg.ByArticle, kg.ConvictionFilter{Unpunished: ptr(true)}, "legal-article/kz-cc-378", 1},

@@ -250,13 +250,13 @@ func TestInvalidMutationsWriteNothing(t *testing.T) {
 		name, fields, cite, mention string
 		typ                         string
 	}{
-		{"unknown reference", `{name: "c", case: "case/zhanbolat-mamai-2022", defendant: "person/nobody-at-all", status: "brought"}`, cite, "unknown id", "CHARGE"},
-		{"reference of the wrong type", `{name: "c", case: "case/zhanbolat-mamai-2022", defendant: "person/zhanbolat-mamai", article: "person/zhanbolat-mamai", status: "brought"}`, cite, "want LegalArticle", "CHARGE"},
+		{"unknown reference", `{name: "c", case: "case/zhanbolat-mamai-2022", defendant: "person/nobody-at-all", status: "brought", category: "mass-riots"}`, cite, "unknown id", "CHARGE"},
+		{"reference of the wrong type", `{name: "c", case: "case/zhanbolat-mamai-2022", defendant: "person/zhanbolat-mamai", article: "person/zhanbolat-mamai", status: "brought", category: "mass-riots"}`, cite, "want LegalArticle", "CHARGE"},
 		{"missing citation", `{name: "p"}`, `[]`, "cite", "PERSON"},
 		{"citation of an unknown source", `{name: "p"}`, `["source/nowhere#p1"]`, "unknown source", "PERSON"},
 		{"impossible date", `{name: "e", kind: "protest", date: "2023-02-30"}`, cite, "not a real date", "EVENT"},
 		{"unknown field", `{name: "p", shoeSize: 44}`, cite, "unknown field", "PERSON"},
-		{"wrong enumeration", `{name: "c", case: "case/zhanbolat-mamai-2022", defendant: "person/zhanbolat-mamai", status: "maybe"}`, cite, "status", "CHARGE"},
+		{"wrong enumeration", `{name: "c", case: "case/zhanbolat-mamai-2022", defendant: "person/zhanbolat-mamai", status: "maybe", category: "mass-riots"}`, cite, "status", "CHARGE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
