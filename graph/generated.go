@@ -5379,9 +5379,9 @@ type CommonGround {
 }
 
 type SharedFeature {
-  "article, court, event, organisation, party, place or restriction-kind"
+  "article, court, event, offence-category, organisation, party, place or restriction-kind"
   kind: String!
-  "The shared entity; null for a shared kind of restriction."
+  "The shared entity; null for a shared kind of restriction or offence category."
   entity: Entity
   key: String!
   label: String!

@@ -951,9 +951,9 @@ type SentenceChange struct {
 }
 
 type SharedFeature struct {
-	// article, court, event, organisation, party, place or restriction-kind
+	// article, court, event, offence-category, organisation, party, place or restriction-kind
 	Kind string `json:"kind"`
-	// The shared entity; null for a shared kind of restriction.
+	// The shared entity; null for a shared kind of restriction or offence category.
 	Entity  Entity   `json:"entity,omitempty"`
 	Key     string   `json:"key"`
 	Label   string   `json:"label"`

@@ -172,7 +172,7 @@ func (g GroupCount) People() int { return g.Named + g.Unnamed }
 
 // Shared is one thing two people or cases have in common.
 type Shared struct {
-	Kind    string // article, court, event, organisation, party, restriction-kind, place
+	Kind    string // article, court, event, offence-category, organisation, party, restriction-kind, place
 	ID      string // an entity ID, or the kind value
 	Label   string
 	Reasons []string // how each side is tied to it

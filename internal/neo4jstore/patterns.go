@@ -429,6 +429,16 @@ CALL (n) {
     RETURN 'court' AS kind, t.id AS id, t.name AS label, p.id + ' sentenced by it in ' + k.id AS reason
     UNION ALL
     UNWIND ks AS k
+    MATCH (k)-[:HAS_PROCEEDING]->(g:Proceeding)-[:HELD_BY]->(t:Court)
+    RETURN 'court' AS kind, t.id AS id, t.name AS label,
+           k.id + CASE WHEN n:Person THEN ', the case of ' + n.id + ',' ELSE '' END + ' had its ' + g.stage + ' hearing there' AS reason
+    UNION ALL
+    UNWIND ps AS p
+    MATCH (p)-[:CHARGED_WITH]->(c:Charge)<-[:HAS_CHARGE]-(k:Case) WHERE k IN ks AND c.category IS NOT NULL
+    RETURN 'offence-category' AS kind, c.category AS id, c.category AS label,
+           p.id + ' charged with ' + c.id + ' in ' + k.id AS reason
+    UNION ALL
+    UNWIND ks AS k
     MATCH (k)-[:LOCATED_IN]->(t:Place)
     RETURN 'place' AS kind, t.id AS id, t.name AS label,
            k.id + CASE WHEN n:Person THEN ', the case of ' + n.id + ',' ELSE '' END + ' located in it' AS reason
@@ -532,7 +542,7 @@ func (s *Store) CommonGround(ctx context.Context, a, b string) (kg.CommonGround,
 // Weights of the features SimilarCases compares: a shared article says the
 // most about a prosecution, an organisation's attention the least.
 var similarWeights = map[string]int{
-	"article": 3, "restriction-kind": 2, "court": 2, "event": 2, "organisation": 1, "sentence-kind": 1,
+	"article": 3, "offence-category": 2, "restriction-kind": 2, "court": 2, "event": 2, "organisation": 1, "sentence-kind": 1,
 }
 
 // similarQuery lists each case's features, then scores every other case by
@@ -556,6 +566,12 @@ CALL (t) {
     UNION
     MATCH (k)-[:HAS_SENTENCE]->(:Sentence)-[:IMPOSED_BY]->(x:Court)
     RETURN 'court' AS kind, x.id AS key, x.name AS label
+    UNION
+    MATCH (k)-[:HAS_PROCEEDING]->(:Proceeding)-[:HELD_BY]->(x:Court)
+    RETURN 'court' AS kind, x.id AS key, x.name AS label
+    UNION
+    MATCH (k)-[:HAS_CHARGE]->(x:Charge) WHERE x.category IS NOT NULL
+    RETURN 'offence-category' AS kind, x.category AS key, x.category AS label
     UNION
     MATCH (k)-[:CONCERNS]->(x:Event)
     RETURN 'event' AS kind, x.id AS key, x.name AS label
@@ -686,8 +702,9 @@ func (s *Store) ArrestsAfterProtests(ctx context.Context, withinMonths int) ([]k
 // party, organisation or event with the convicted person and were charged
 // under the same article (parts folded in) on or after the conviction.
 //
-// The conviction date is the earliest dated sentence for the charge, since
-// an appeal's later sentence does not move when the person was convicted;
+// The conviction date is the earliest dated sentence for the charge that
+// replaces none, since a later hearing's sentence does not move when the
+// person was convicted;
 // failing a sentence, the charge date. The associate's charge date falls
 // back to when their case opened, then to the earliest dated event the case
 // was subject of or that was about it; a charge with no date at all cannot
@@ -698,7 +715,7 @@ var laterChargedQuery = `
 MATCH (p:Person)-[:CHARGED_WITH]->(c:Charge {verdict: 'guilty'})
       -[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(a:LegalArticle)
 WHERE NOT (a)-[:PART_OF]->(:LegalArticle)
-WITH p, c, a, head(COLLECT { MATCH (x:Sentence)-[:FOR_CHARGE]->(c) WHERE x.date IS NOT NULL
+WITH p, c, a, head(COLLECT { MATCH (x:Sentence)-[:FOR_CHARGE]->(c) WHERE x.date IS NOT NULL AND NOT (x)-[:REPLACES]->(:Sentence)
                              RETURN [x.date, x.dateText] ORDER BY x.date, x.id }) AS sd
 WITH p, a, CASE WHEN sd IS NOT NULL THEN sd
                 WHEN c.date IS NOT NULL THEN [c.date, c.dateText] END AS cd

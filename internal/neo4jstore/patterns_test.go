@@ -376,12 +376,13 @@ func TestSimilarCases(t *testing.T) {
 			t.Errorf("not ranked: %+v", got)
 		}
 	}
-	// Ilyashev's case shares article 274 (3) and two activity bans (2 each).
+	// Ilyashev's case shares article 274 (3), its category, false
+	// information (2), and two activity bans (2 each).
 	i := slices.IndexFunc(got, func(c kg.SimilarCase) bool { return c.Case == "case/alnur-ilyashev-2020" })
 	if i < 0 {
 		t.Fatalf("Ilyashev's case not among the top three: %+v", got)
 	}
-	if got[i].Score != 7 || !slices.ContainsFunc(got[i].Reasons, func(r string) bool {
+	if got[i].Score != 9 || !slices.Contains(got[i].Reasons, "shared offence-category false-information") || !slices.ContainsFunc(got[i].Reasons, func(r string) bool {
 		return strings.HasPrefix(r, "shared article "+patArticle274)
 	}) {
 		t.Errorf("got %+v", got[i])

@@ -16,6 +16,8 @@ export const ENTITY_TYPES = [
   { type: 'EVENT', label: 'Event', color: '#2A9FD6', shape: 'diamond' },
   { type: 'PLACE', label: 'Place', color: '#5E7D2E', shape: 'triangle' },
   { type: 'SOURCE', label: 'Source', color: '#7F7F7F', shape: 'round-tag' },
+  { type: 'PROCEEDING', label: 'Proceeding', color: '#A0522D', shape: 'vee' },
+  { type: 'GROUP', label: 'Group of unnamed people', color: '#56B4E9', shape: 'rectangle' },
 ];
 
 export const TYPE_BY_NAME = Object.fromEntries(ENTITY_TYPES.map((t) => [t.type, t]));
@@ -52,6 +54,8 @@ export function swatch(type, size = 14) {
     diamond: poly([[0.5, 0], [1, 0.5], [0.5, 1], [0, 0.5]]),
     triangle: poly([[0.5, 0.05], [1, 0.95], [0, 0.95]]),
     'round-tag': poly([[0, 0.15], [0.7, 0.15], [1, 0.5], [0.7, 0.85], [0, 0.85]]),
+    vee: poly([[0, 0.05], [0.5, 0.4], [1, 0.05], [0.5, 0.95]]),
+    rectangle: `<rect x="1" y="1" width="${s - 2}" height="${s - 2}"/>`,
   };
   return `<svg class="swatch" width="${s}" height="${s}" viewBox="0 0 ${s} ${s}" aria-hidden="true" focusable="false" fill="${t.color}">${shapes[t.shape] || shapes.ellipse}</svg>`;
 }
