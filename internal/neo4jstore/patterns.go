@@ -152,9 +152,13 @@ const (
        head(COLLECT { MATCH (k)-[:HAS_CHARGE]->(:Charge)-[:UNDER_ARTICLE]->(:LegalArticle)-[:IN_CODE]->(x:LegalCode)
                       RETURN x.jurisdiction ORDER BY x.jurisdiction }))`
 	// The sentence in force: the last of the sentences that replaced s, one
-	// after another; s itself if none did.
+	// after another (s itself if none did), unless a later hearing
+	// overturned it, acquitted or sent the case back for that person.
 	sentenceInForce = `CASE WHEN s IS NULL THEN null ELSE head(COLLECT {
          MATCH q = (s)<-[:REPLACES*0..8]-(x:Sentence) WHERE NOT (x)<-[:REPLACES]-(:Sentence)
+           AND NOT EXISTS { MATCH (x)-[:IMPOSED_IN]->(:Proceeding)<-[:REVIEWS*1..4]-(g:Proceeding)
+                            WHERE g.outcome IN ['overturned', 'acquitted', 'sent-back']
+                              AND (NOT EXISTS { (g)<-[:TRIED_IN]-() } OR (p)-[:TRIED_IN]->(g)) }
          RETURN x ORDER BY length(q) DESC, x.id }) END`
 	// The later changes of s, oldest first.
 	sentenceChanges = `CASE WHEN s IS NULL THEN [] ELSE COLLECT {
