@@ -4375,9 +4375,9 @@ type Query {
   "The dated steps in the story of a person, case, organisation, party or place."
   timeline(of: ID!, from: String, to: String): [TimelineEntry!]!
 
-  "Guilty charges with their sentence and restrictions, filtered by any combination of article, court, city, restriction, sentence kind, party, dates and whether a sentence followed."
+  "Guilty charges with their sentence and restrictions, each credited to the court that convicted, filtered by any combination of article, court, city, country, offence category, restriction, sentence kind (imposed or in force), party, dates and whether a sentence followed."
   convictions(filter: ConvictionFilter, first: Int = 20, after: String): ConvictionConnection!
-  "Convictions counted by article, court, year, restriction kind or sentence kind."
+  "People convicted, once per case, counted by article, convicting court, year, restriction kind, sentence kind, offence category or country; named and unnamed apart."
   counts(by: CountDimension!, filter: ConvictionFilter): [GroupCount!]!
   "Charges that were reclassified and later re-initiated, with how long that took."
   chargeChanges: [ChargeChange!]!

@@ -564,6 +564,20 @@ func (c *checker) consistent(path string, n *yaml.Node, typ kg.EntityType, id st
 			c.addf(where, "Sentence %s: replaces and change go together: name the sentence it replaces and how it changed it (%s)", id, strings.Join(SentenceChanges, ", "))
 			ok = false
 		}
+		if up, has := m["termUpTo"]; has {
+			least, err1 := kg.ParseDuration(valueOf(m, "term"))
+			most, err2 := kg.ParseDuration(up[1].Value)
+			if err1 != nil || err2 != nil || most < least {
+				c.addf(at(path, up[1]), "Sentence %s: termUpTo is the longest term of a group whose terms differ: it needs a term, the shortest, and must be at least as long", id)
+				ok = false
+			}
+		}
+	case kg.Restriction:
+		person, hasPerson := m["person"]
+		if n, has := m["count"]; has && hasPerson && !strings.HasPrefix(person[1].Value, kg.Group.Prefix()+"/") {
+			c.addf(at(path, n[0]), "Restriction %s: count says how many of a group it binds, but %s is not a group", id, person[1].Value)
+			ok = false
+		}
 	case kg.Case:
 		if j, has := m["jurisdiction"]; has && !countryCode(j[1].Value) {
 			c.addf(at(path, j[1]), "jurisdiction %s is not an ISO 3166-1 alpha-2 code: want two capital letters, such as KZ", kg.Quote(j[1].Value))
@@ -600,6 +614,14 @@ func (c *checker) consistent(path string, n *yaml.Node, typ kg.EntityType, id st
 		}
 	}
 	return ok
+}
+
+// valueOf is a scalar field's value, "" when absent.
+func valueOf(m map[string][2]*yaml.Node, name string) string {
+	if kv, has := m[name]; has && kv[1].Kind == yaml.ScalarNode {
+		return kv[1].Value
+	}
+	return ""
 }
 
 // countryCode reports whether s has the form of an ISO 3166-1 alpha-2

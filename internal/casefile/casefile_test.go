@@ -72,6 +72,24 @@ func TestJurisdictionsAndHistoriesAreChecked(t *testing.T) {
     kind: custodial
     cite: [source/iphr-2023-04-mamai#p4]
 `, "new.yaml:3:5", "replaces and change go together"},
+		{"count of a restriction on one person", head + `  - id: restriction/mamai-more
+    type: Restriction
+    name: Another restriction
+    person: person/zhanbolat-mamai
+    count: 2
+    kind: travel-ban
+    cite: [source/iphr-2023-04-mamai#p4]
+`, "new.yaml:7:5", "is not a group"},
+		{"longest term shorter than the shortest", head + `  - id: sentence/mamai-range
+    type: Sentence
+    name: A sentence with a range
+    case: case/zhanbolat-mamai-2022
+    person: person/zhanbolat-mamai
+    kind: custodial
+    term: P2Y
+    termUpTo: P1Y
+    cite: [source/iphr-2023-04-mamai#p4]
+`, "new.yaml:10:15", "must be at least as long"},
 		{"charge with no category", head + `  - id: charge/mamai-other
     type: Charge
     name: Another charge

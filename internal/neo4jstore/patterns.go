@@ -645,13 +645,14 @@ var (
 	arrestKinds  = []string{"arrest", "detention"}
 )
 
-// A tie to a party counts if it held on the arrest's day: it had begun by
-// then and ends, at its own precision, after it.
+// A tie to a party counts if it surely held on the arrest's day: it had
+// begun by the arrest's first possible day and had not ended before its
+// last. The protest surely came first.
 var arrestsQuery = `
 MATCH (p:Person)-[m:LEADS|MEMBER_OF]->(y:Party {registrationStatus: 'unregistered'})
-MATCH (p)-[:SUBJECT_OF]->(ar:Event) WHERE ar.kind IN $arrestKinds AND ar.date IS NOT NULL
-  AND (m.start IS NULL OR m.start <= ar.date)
-  AND (m.end IS NULL OR m.end + CASE m.endPrecision WHEN 'year' THEN duration('P1Y') WHEN 'month' THEN duration('P1M') ELSE duration('P1D') END > ar.date)
+MATCH (p)-[:SUBJECT_OF]->(ar:Event) WHERE ar.kind IN $arrestKinds AND ar.dateEarliest IS NOT NULL AND ar.dateLatest IS NOT NULL
+  AND (m.start IS NULL OR m.startLatest <= ar.dateEarliest)
+  AND (m.end IS NULL OR m.endEarliest >= ar.dateLatest)
 CALL (p, y) {
   MATCH (p)-[r:PARTICIPATED_IN|ORGANISED]->(:Event)-[:PART_OF*0..3]->(e:Event)
   RETURN e, CASE type(r) WHEN 'ORGANISED' THEN 'organised' ELSE 'participated' END AS via
@@ -663,8 +664,7 @@ CALL (p, y) {
   RETURN e, 'case-concerns' AS via
 }
 WITH p, m, y, ar, e, via
-WHERE e.kind IN $protestKinds AND e.date IS NOT NULL AND e.date <= ar.date
-  AND e.dateEarliest IS NOT NULL AND ar.dateLatest IS NOT NULL
+WHERE e.kind IN $protestKinds AND e.dateEarliest IS NOT NULL AND e.dateLatest <= ar.dateEarliest
   AND ` + monthsCypher("e.dateEarliest", "ar.dateLatest") + ` <= $within
 WITH p, m, y, ar, e, via ORDER BY via
 RETURN p.id AS person, y.id AS party, type(m) AS relation, m.role AS role,
@@ -712,7 +712,8 @@ func (s *Store) ArrestsAfterProtests(ctx context.Context, withinMonths int) ([]k
 // failing a sentence, the charge date. The associate's charge date falls
 // back to when their case opened, then to the earliest dated event the case
 // was subject of or that was about it; a charge with no date at all cannot
-// be called later and is left out. Dates compare by their earliest day.
+// be called later and is left out. Dates compare by where they sort
+// (kg.Date.Position).
 // Two people tied to events within one larger event (the airport seizure
 // within the January 2022 unrest) share the larger one as well.
 var laterChargedQuery = `
@@ -777,7 +778,8 @@ WHERE r.kind IN ['pre-trial-detention', 'house-arrest'] OR (r.kind = 'custody' A
 WITH p, k, r ORDER BY r.start IS NULL, r.start, r.id
 WITH p, k, collect({restriction: r.id, kind: r.kind, start: r.startText, end: r.endText}) AS periods
 WITH p, k, periods,
-     head(COLLECT { MATCH (p)-[:SENTENCED_TO]->(x:Sentence)<-[:HAS_SENTENCE]-(k) RETURN x ORDER BY x.date, x.id }) AS s
+     head(COLLECT { MATCH (p)-[:SENTENCED_TO]->(x:Sentence)<-[:HAS_SENTENCE]-(k) WHERE NOT (x)-[:REPLACES]->(:Sentence)
+                    RETURN x ORDER BY x.date, x.id }) AS s
 RETURN p.id AS person, k.id AS case, periods, s.id AS sentence, s.dateText AS verdict
 ORDER BY person, case`
 
