@@ -29,7 +29,7 @@ func day(s string) time.Time {
 
 func TestDateBounds(t *testing.T) {
 	tests := []struct {
-		date            string
+		date             string
 		earliest, latest string // "" where open
 	}{
 		{"2022", "2022-01-01", "2022-12-31"},
