@@ -38,7 +38,7 @@ step "fuzz briefly"
 # (go.dev/issue/75804): a run that ends so without writing a failing input
 # found nothing and passes.
 for target in FuzzCaseFile:./internal/casefile FuzzIDs:./internal/kg \
-  FuzzLuceneQuery:./internal/neo4jstore FuzzVariables:./internal/server; do
+  FuzzDateArithmetic:./internal/kg FuzzLuceneQuery:./internal/neo4jstore FuzzVariables:./internal/server; do
   if out="$("$GO" test -run='^$' -fuzz="^${target%%:*}\$" -fuzztime=5s "${target#*:}" 2>&1)"; then
     echo "$out"
     continue
