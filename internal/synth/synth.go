@@ -13,7 +13,9 @@ import (
 	"strings"
 )
 
-// Prefix starts the slug of every synthetic ID, as in person/syn-….
+// Prefix starts the slug of every synthetic ID, as in person/syn-…, but
+// for the code and its articles, whose IDs must start with their country:
+// they follow the user-assigned code XX (legal-code/xx-syn-cc).
 const Prefix = "syn-"
 
 // Marker is part of every synthetic entity's description or note.
@@ -150,10 +152,10 @@ func (g *gen) common() []byte {
 	for i := 0; i < g.sz.cities; i++ {
 		b.entity(fmt.Sprintf("place/syn-city-%d", i), "Place", fmt.Sprintf("Synthetic City %d", i), cite(), "kind", "city", "within", fmt.Sprintf("place/syn-region-%d", i%g.sz.regions))
 	}
-	b.entity("legal-code/syn-cc", "LegalCode", "Synthetic Criminal Code", cite(), "jurisdiction", "XX")
+	b.entity("legal-code/xx-syn-cc", "LegalCode", "Synthetic Criminal Code", cite(), "jurisdiction", "XX")
 	for i := 0; i < g.sz.articles; i++ {
-		b.entity(fmt.Sprintf("legal-article/syn-cc-%d", 100+i), "LegalArticle", fmt.Sprintf("Synthetic Criminal Code, article %d", 100+i), cite(),
-			"code", "legal-code/syn-cc", "article", q(fmt.Sprint(100+i)), "title", q(subjects[i%len(subjects)]))
+		b.entity(fmt.Sprintf("legal-article/xx-syn-cc-%d", 100+i), "LegalArticle", fmt.Sprintf("Synthetic Criminal Code, article %d", 100+i), cite(),
+			"code", "legal-code/xx-syn-cc", "article", q(fmt.Sprint(100+i)), "title", q(subjects[i%len(subjects)]))
 	}
 	levels := []string{"district", "city", "regional", "appeal", "specialised"}
 	for i := 0; i < g.sz.courts; i++ {
@@ -293,7 +295,7 @@ func (g *gen) charges(b *w, c, caseID, courtID, d string, k, year int, cite func
 	var prev string
 	for j, nc := 0, 1+g.r.Intn(3); j < nc; j++ {
 		id := fmt.Sprintf("charge/%s-%d", prefix, j)
-		art := fmt.Sprintf("legal-article/syn-cc-%d", 100+g.zArt.Uint64())
+		art := fmt.Sprintf("legal-article/xx-syn-cc-%d", 100+g.zArt.Uint64())
 		status, verdict := "convicted", "guilty"
 		switch g.r.Intn(6) {
 		case 0:
