@@ -80,11 +80,15 @@ func (m *measurer) rootCost(f *ast.Field) (int, map[string]int) {
 		return 1 + n/50, map[string]int{"nodes": n, "edges": 2 * n}
 	case "search":
 		return 1 + bounded(args, "first", 0, MaxPageSize)/10, nil
+	case "passages":
+		// The index is cheap; finding the facts that cite the page reads
+		// every fact's citations once.
+		return wholeGraphCost, nil
 	case "commonGround":
 		return commonGroundCost, nil
 	case "entities", "convictions", "counts", "chargeChanges", "similarCases",
 		"arrestsAfterProtests", "pretrialDetention", "assessedCases",
-		"articlePairs", "contestedClaims", "laterChargedAssociates":
+		"articlePairs", "contestedClaims", "laterChargedAssociates", "coverage":
 		return wholeGraphCost, nil
 	}
 	return lookupCost, nil

@@ -153,8 +153,10 @@ type ComplexityRoot struct {
 
 	Citation struct {
 		Paragraph func(childComplexity int) int
+		Quote     func(childComplexity int) int
 		Ref       func(childComplexity int) int
 		Source    func(childComplexity int) int
+		Unquoted  func(childComplexity int) int
 	}
 
 	CommonGround struct {
@@ -478,6 +480,33 @@ type ComplexityRoot struct {
 		Version            func(childComplexity int) int
 	}
 
+	Passage struct {
+		Paragraph func(childComplexity int) int
+		Ref       func(childComplexity int) int
+		Text      func(childComplexity int) int
+	}
+
+	PassageConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PassageEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PassageHit struct {
+		CitedBy             func(childComplexity int) int
+		CitingRelationships func(childComplexity int) int
+		Paragraph           func(childComplexity int) int
+		Ref                 func(childComplexity int) int
+		Snippet             func(childComplexity int) int
+		Source              func(childComplexity int) int
+		Text                func(childComplexity int) int
+	}
+
 	PathView struct {
 		Edges     func(childComplexity int) int
 		Nodes     func(childComplexity int) int
@@ -572,12 +601,14 @@ type ComplexityRoot struct {
 		ContestedClaims        func(childComplexity int) int
 		Convictions            func(childComplexity int, filter *model.ConvictionFilter, first *int, after *string) int
 		Counts                 func(childComplexity int, by model.CountDimension, filter *model.ConvictionFilter) int
+		Coverage               func(childComplexity int, source string) int
 		Entities               func(childComplexity int, types []model.EntityType, orderBy *model.EntityOrder, first *int, after *string) int
 		History                func(childComplexity int, id string) int
 		LaterChargedAssociates func(childComplexity int) int
 		Neighbourhood          func(childComplexity int, id string, depth *int, types []model.EntityType, relationshipTypes []model.RelationType, limit *int) int
 		Node                   func(childComplexity int, id string) int
 		Nodes                  func(childComplexity int, ids []string) int
+		Passages               func(childComplexity int, query string, sources []string, first *int, after *string) int
 		Paths                  func(childComplexity int, from string, to string, maxLength *int, limit *int) int
 		PretrialDetention      func(childComplexity int) int
 		Relationship           func(childComplexity int, id string) int
@@ -670,6 +701,11 @@ type ComplexityRoot struct {
 		Score   func(childComplexity int) int
 	}
 
+	SnippetPart struct {
+		Match func(childComplexity int) int
+		Text  func(childComplexity int) int
+	}
+
 	Source struct {
 		Aliases     func(childComplexity int) int
 		Citations   func(childComplexity int) int
@@ -687,6 +723,14 @@ type ComplexityRoot struct {
 		Type        func(childComplexity int) int
 		URL         func(childComplexity int) int
 		Version     func(childComplexity int) int
+	}
+
+	SourceCoverage struct {
+		Cited      func(childComplexity int) int
+		Held       func(childComplexity int) int
+		Paragraphs func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Uncited    func(childComplexity int) int
 	}
 
 	TimelineEntry struct {
@@ -742,6 +786,8 @@ type QueryResolver interface {
 	LaterChargedAssociates(ctx context.Context) ([]*model.LaterChargedAssociate, error)
 	Stats(ctx context.Context) (*model.GraphStats, error)
 	History(ctx context.Context, id string) ([]*model.Change, error)
+	Passages(ctx context.Context, query string, sources []string, first *int, after *string) (*model.PassageConnection, error)
+	Coverage(ctx context.Context, source string) (*model.SourceCoverage, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1387,6 +1433,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Citation.Paragraph(childComplexity), true
+	case "Citation.quote":
+		if e.ComplexityRoot.Citation.Quote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Quote(childComplexity), true
 	case "Citation.ref":
 		if e.ComplexityRoot.Citation.Ref == nil {
 			break
@@ -1399,6 +1451,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Citation.Source(childComplexity), true
+	case "Citation.unquoted":
+		if e.ComplexityRoot.Citation.Unquoted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Unquoted(childComplexity), true
 
 	case "CommonGround.a":
 		if e.ComplexityRoot.CommonGround.A == nil {
@@ -3013,6 +3071,100 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Party.Version(childComplexity), true
 
+	case "Passage.paragraph":
+		if e.ComplexityRoot.Passage.Paragraph == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.Paragraph(childComplexity), true
+	case "Passage.ref":
+		if e.ComplexityRoot.Passage.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.Ref(childComplexity), true
+	case "Passage.text":
+		if e.ComplexityRoot.Passage.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passage.Text(childComplexity), true
+
+	case "PassageConnection.edges":
+		if e.ComplexityRoot.PassageConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassageConnection.Edges(childComplexity), true
+	case "PassageConnection.pageInfo":
+		if e.ComplexityRoot.PassageConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassageConnection.PageInfo(childComplexity), true
+	case "PassageConnection.totalCount":
+		if e.ComplexityRoot.PassageConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassageConnection.TotalCount(childComplexity), true
+
+	case "PassageEdge.cursor":
+		if e.ComplexityRoot.PassageEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassageEdge.Cursor(childComplexity), true
+	case "PassageEdge.node":
+		if e.ComplexityRoot.PassageEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassageEdge.Node(childComplexity), true
+
+	case "PassageHit.citedBy":
+		if e.ComplexityRoot.PassageHit.CitedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassageHit.CitedBy(childComplexity), true
+	case "PassageHit.citingRelationships":
+		if e.ComplexityRoot.PassageHit.CitingRelationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassageHit.CitingRelationships(childComplexity), true
+	case "PassageHit.paragraph":
+		if e.ComplexityRoot.PassageHit.Paragraph == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassageHit.Paragraph(childComplexity), true
+	case "PassageHit.ref":
+		if e.ComplexityRoot.PassageHit.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassageHit.Ref(childComplexity), true
+	case "PassageHit.snippet":
+		if e.ComplexityRoot.PassageHit.Snippet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassageHit.Snippet(childComplexity), true
+	case "PassageHit.source":
+		if e.ComplexityRoot.PassageHit.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassageHit.Source(childComplexity), true
+	case "PassageHit.text":
+		if e.ComplexityRoot.PassageHit.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassageHit.Text(childComplexity), true
+
 	case "PathView.edges":
 		if e.ComplexityRoot.PathView.Edges == nil {
 			break
@@ -3564,6 +3716,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Counts(childComplexity, args["by"].(model.CountDimension), args["filter"].(*model.ConvictionFilter)), true
+	case "Query.coverage":
+		if e.ComplexityRoot.Query.Coverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Coverage(childComplexity, args["source"].(string)), true
 	case "Query.entities":
 		if e.ComplexityRoot.Query.Entities == nil {
 			break
@@ -3626,6 +3789,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.passages":
+		if e.ComplexityRoot.Query.Passages == nil {
+			break
+		}
+
+		args, err := ec.field_Query_passages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Passages(childComplexity, args["query"].(string), args["sources"].([]string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -4110,6 +4284,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SimilarCase.Score(childComplexity), true
 
+	case "SnippetPart.match":
+		if e.ComplexityRoot.SnippetPart.Match == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnippetPart.Match(childComplexity), true
+	case "SnippetPart.text":
+		if e.ComplexityRoot.SnippetPart.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnippetPart.Text(childComplexity), true
+
 	case "Source.aliases":
 		if e.ComplexityRoot.Source.Aliases == nil {
 			break
@@ -4206,6 +4393,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Version(childComplexity), true
+
+	case "SourceCoverage.cited":
+		if e.ComplexityRoot.SourceCoverage.Cited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceCoverage.Cited(childComplexity), true
+	case "SourceCoverage.held":
+		if e.ComplexityRoot.SourceCoverage.Held == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceCoverage.Held(childComplexity), true
+	case "SourceCoverage.paragraphs":
+		if e.ComplexityRoot.SourceCoverage.Paragraphs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceCoverage.Paragraphs(childComplexity), true
+	case "SourceCoverage.source":
+		if e.ComplexityRoot.SourceCoverage.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceCoverage.Source(childComplexity), true
+	case "SourceCoverage.uncited":
+		if e.ComplexityRoot.SourceCoverage.Uncited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceCoverage.Uncited(childComplexity), true
 
 	case "TimelineEntry.citations":
 		if e.ComplexityRoot.TimelineEntry.Citations == nil {
@@ -4403,6 +4621,11 @@ type Query {
 
   "The changes made to an entity or relationship through the API, oldest first, with who made them and the fact before and after."
   history(id: ID!): [Change!]!
+
+  "Paragraphs of the source texts the graph holds that match: case, diacritics and Cyrillic or Latin script do not matter, a typo is forgiven. Each with a snippet, its matches marked, and the facts that cite it."
+  passages(query: String!, sources: [ID!], first: Int = 10, after: String): PassageConnection!
+  "Which paragraphs of a source's text facts cite, and which none does yet."
+  coverage(source: ID!): SourceCoverage!
 }
 
 """
@@ -4474,6 +4697,8 @@ input SourceInput {
   id: ID!
   "title, publisher, date, url, file, language, publishedBy, note."
   fields: JSON!
+  "The document's text, without a header: each non-blank line is a paragraph, the first p1, as citations count them. Kept so citations can be quoted and passages searched; sent again, it replaces the text held."
+  content: String
   reason: String
 }
 
@@ -4585,6 +4810,62 @@ type Citation {
   paragraph: Int!
   "The citation as case files write it: source/ID#pN."
   ref: String!
+  "The cited paragraph's text, when the graph holds the source's text."
+  quote: String
+  "Why quote is null: the graph does not hold the source's text, or the text has no such paragraph."
+  unquoted: String
+}
+
+"A paragraph of a source's text that a passage search found."
+type PassageHit {
+  source: Source!
+  "1-based, as citations count."
+  paragraph: Int!
+  "The citation of this paragraph: source/ID#pN."
+  ref: String!
+  text: String!
+  "The text around the first match, in pieces; match marks the words the query found. Cuts are marked with an ellipsis."
+  snippet: [SnippetPart!]!
+  "Entities that cite this paragraph."
+  citedBy: [Entity!]!
+  "IDs of relationships that cite this paragraph (relationship(id:) reads one)."
+  citingRelationships: [ID!]!
+}
+
+type SnippetPart {
+  text: String!
+  match: Boolean!
+}
+
+type PassageConnection {
+  edges: [PassageEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type PassageEdge {
+  cursor: String!
+  node: PassageHit!
+}
+
+"One paragraph of a source's text."
+type Passage {
+  paragraph: Int!
+  ref: String!
+  text: String!
+}
+
+"Which paragraphs of a source's text facts cite."
+type SourceCoverage {
+  source: Source!
+  "The graph holds the source's text; without it nothing is known of the paragraphs no fact cites."
+  held: Boolean!
+  "How many paragraphs the text has; 0 when not held."
+  paragraphs: Int!
+  "Paragraph numbers that facts cite, ascending."
+  cited: [Int!]!
+  "The paragraphs no fact cites yet: what is left to encode."
+  uncited: [Passage!]!
 }
 
 "A date as precise as its source: a year, a month, a day, or a bound."
@@ -5750,6 +6031,10 @@ func (ec *executionContext) childFields_Citation(ctx context.Context, field grap
 		return ec.fieldContext_Citation_paragraph(ctx, field)
 	case "ref":
 		return ec.fieldContext_Citation_ref(ctx, field)
+	case "quote":
+		return ec.fieldContext_Citation_quote(ctx, field)
+	case "unquoted":
+		return ec.fieldContext_Citation_unquoted(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
 }
@@ -6372,6 +6657,60 @@ func (ec *executionContext) childFields_Party(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Party", field.Name)
 }
 
+func (ec *executionContext) childFields_Passage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "paragraph":
+		return ec.fieldContext_Passage_paragraph(ctx, field)
+	case "ref":
+		return ec.fieldContext_Passage_ref(ctx, field)
+	case "text":
+		return ec.fieldContext_Passage_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Passage", field.Name)
+}
+
+func (ec *executionContext) childFields_PassageConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PassageConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PassageConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PassageConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PassageConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PassageEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PassageEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PassageEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PassageEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PassageHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_PassageHit_source(ctx, field)
+	case "paragraph":
+		return ec.fieldContext_PassageHit_paragraph(ctx, field)
+	case "ref":
+		return ec.fieldContext_PassageHit_ref(ctx, field)
+	case "text":
+		return ec.fieldContext_PassageHit_text(ctx, field)
+	case "snippet":
+		return ec.fieldContext_PassageHit_snippet(ctx, field)
+	case "citedBy":
+		return ec.fieldContext_PassageHit_citedBy(ctx, field)
+	case "citingRelationships":
+		return ec.fieldContext_PassageHit_citingRelationships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PassageHit", field.Name)
+}
+
 func (ec *executionContext) childFields_PathView(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "nodes":
@@ -6706,6 +7045,16 @@ func (ec *executionContext) childFields_SimilarCase(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SimilarCase", field.Name)
 }
 
+func (ec *executionContext) childFields_SnippetPart(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "text":
+		return ec.fieldContext_SnippetPart_text(ctx, field)
+	case "match":
+		return ec.fieldContext_SnippetPart_match(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SnippetPart", field.Name)
+}
+
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6742,6 +7091,22 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_publishedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
+}
+
+func (ec *executionContext) childFields_SourceCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_SourceCoverage_source(ctx, field)
+	case "held":
+		return ec.fieldContext_SourceCoverage_held(ctx, field)
+	case "paragraphs":
+		return ec.fieldContext_SourceCoverage_paragraphs(ctx, field)
+	case "cited":
+		return ec.fieldContext_SourceCoverage_cited(ctx, field)
+	case "uncited":
+		return ec.fieldContext_SourceCoverage_uncited(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SourceCoverage", field.Name)
 }
 
 func (ec *executionContext) childFields_TimelineEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8134,6 +8499,20 @@ func (ec *executionContext) field_Query_counts_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_coverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_entities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8257,6 +8636,44 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_passages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sources",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sources"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -11258,6 +11675,52 @@ func (ec *executionContext) _Citation_ref(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Citation_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Citation_quote(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_quote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Citation_unquoted(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_unquoted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unquoted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_unquoted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
@@ -17948,6 +18411,405 @@ func (ec *executionContext) fieldContext_Party_mentions(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Passage_paragraph(ctx context.Context, field graphql.CollectedField, obj *model.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_paragraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paragraph, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_paragraph(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Passage_ref(ctx context.Context, field graphql.CollectedField, obj *model.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_ref(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ref, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, false, false, "String")
+}
+
+func (ec *executionContext) _Passage_text(ctx context.Context, field graphql.CollectedField, obj *model.Passage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passage_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passage_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PassageConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PassageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassageConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PassageEdge) graphql.Marshaler {
+			return ec.marshalNPassageEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassageConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PassageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PassageEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PassageConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PassageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassageConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassageConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PassageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PassageConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PassageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassageConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassageConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PassageConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PassageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PassageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassageEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PassageEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PassageEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PassageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassageEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PassageHit) graphql.Marshaler {
+			return ec.marshalNPassageHit2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageHit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassageEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PassageEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PassageHit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PassageHit_source(ctx context.Context, field graphql.CollectedField, obj *model.PassageHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassageHit_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassageHit_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PassageHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PassageHit_paragraph(ctx context.Context, field graphql.CollectedField, obj *model.PassageHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassageHit_paragraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paragraph, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassageHit_paragraph(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PassageHit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PassageHit_ref(ctx context.Context, field graphql.CollectedField, obj *model.PassageHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassageHit_ref(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ref, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassageHit_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PassageHit", field, false, false, "String")
+}
+
+func (ec *executionContext) _PassageHit_text(ctx context.Context, field graphql.CollectedField, obj *model.PassageHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassageHit_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassageHit_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PassageHit", field, false, false, "String")
+}
+
+func (ec *executionContext) _PassageHit_snippet(ctx context.Context, field graphql.CollectedField, obj *model.PassageHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassageHit_snippet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Snippet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SnippetPart) graphql.Marshaler {
+			return ec.marshalNSnippetPart2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSnippetPartᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassageHit_snippet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PassageHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SnippetPart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PassageHit_citedBy(ctx context.Context, field graphql.CollectedField, obj *model.PassageHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassageHit_citedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassageHit_citedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PassageHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PassageHit_citingRelationships(ctx context.Context, field graphql.CollectedField, obj *model.PassageHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassageHit_citingRelationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitingRelationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassageHit_citingRelationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PassageHit", field, false, false, "ID")
+}
+
 func (ec *executionContext) _PathView_nodes(ctx context.Context, field graphql.CollectedField, obj *model.PathView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20818,6 +21680,94 @@ func (ec *executionContext) fieldContext_Query_history(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_passages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_passages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Passages(ctx, fc.Args["query"].(string), fc.Args["sources"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PassageConnection) graphql.Marshaler {
+			return ec.marshalNPassageConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_passages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PassageConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_passages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Coverage(ctx, fc.Args["source"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceCoverage) graphql.Marshaler {
+			return ec.marshalNSourceCoverage2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceCoverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22633,6 +23583,52 @@ func (ec *executionContext) fieldContext_SimilarCase_reasons(_ context.Context, 
 	return graphql.NewScalarFieldContext("SimilarCase", field, false, false, "String")
 }
 
+func (ec *executionContext) _SnippetPart_text(ctx context.Context, field graphql.CollectedField, obj *model.SnippetPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SnippetPart_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SnippetPart_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SnippetPart", field, false, false, "String")
+}
+
+func (ec *executionContext) _SnippetPart_match(ctx context.Context, field graphql.CollectedField, obj *model.SnippetPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SnippetPart_match(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Match, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SnippetPart_match(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SnippetPart", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Source_id(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23023,6 +24019,139 @@ func (ec *executionContext) fieldContext_Source_publishedBy(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SourceCoverage_source(ctx context.Context, field graphql.CollectedField, obj *model.SourceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceCoverage_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceCoverage_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SourceCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SourceCoverage_held(ctx context.Context, field graphql.CollectedField, obj *model.SourceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceCoverage_held(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Held, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceCoverage_held(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceCoverage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SourceCoverage_paragraphs(ctx context.Context, field graphql.CollectedField, obj *model.SourceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceCoverage_paragraphs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paragraphs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceCoverage_paragraphs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SourceCoverage_cited(ctx context.Context, field graphql.CollectedField, obj *model.SourceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceCoverage_cited(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cited, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceCoverage_cited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SourceCoverage_uncited(ctx context.Context, field graphql.CollectedField, obj *model.SourceCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceCoverage_uncited(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uncited, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Passage) graphql.Marshaler {
+			return ec.marshalNPassage2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceCoverage_uncited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SourceCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Passage(ctx, field)
 		},
 	}
 	return fc, nil
@@ -24653,7 +25782,7 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "fields", "reason"}
+	fieldsInOrder := [...]string{"id", "fields", "content", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24674,6 +25803,13 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Fields = data
+		case "content":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Content = data
 		case "reason":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -25650,6 +26786,16 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 		case "ref":
 			out.Values[i] = ec._Citation_ref(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quote":
+			out.Values[i] = ec._Citation_quote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unquoted":
+			out.Values[i] = ec._Citation_unquoted(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -27677,6 +28823,193 @@ func (ec *executionContext) _Party(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var passageImplementors = []string{"Passage"}
+
+func (ec *executionContext) _Passage(ctx context.Context, sel ast.SelectionSet, obj *model.Passage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Passage")
+		case "paragraph":
+			out.Values[i] = ec._Passage_paragraph(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ref":
+			out.Values[i] = ec._Passage_ref(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._Passage_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var passageConnectionImplementors = []string{"PassageConnection"}
+
+func (ec *executionContext) _PassageConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PassageConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passageConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PassageConnection")
+		case "edges":
+			out.Values[i] = ec._PassageConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PassageConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PassageConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var passageEdgeImplementors = []string{"PassageEdge"}
+
+func (ec *executionContext) _PassageEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PassageEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passageEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PassageEdge")
+		case "cursor":
+			out.Values[i] = ec._PassageEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PassageEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var passageHitImplementors = []string{"PassageHit"}
+
+func (ec *executionContext) _PassageHit(ctx context.Context, sel ast.SelectionSet, obj *model.PassageHit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passageHitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PassageHit")
+		case "source":
+			out.Values[i] = ec._PassageHit_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paragraph":
+			out.Values[i] = ec._PassageHit_paragraph(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ref":
+			out.Values[i] = ec._PassageHit_ref(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._PassageHit_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "snippet":
+			out.Values[i] = ec._PassageHit_snippet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citedBy":
+			out.Values[i] = ec._PassageHit_citedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citingRelationships":
+			out.Values[i] = ec._PassageHit_citingRelationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pathViewImplementors = []string{"PathView"}
 
 func (ec *executionContext) _PathView(ctx context.Context, sel ast.SelectionSet, obj *model.PathView) graphql.Marshaler {
@@ -28331,6 +29664,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_history(ctx, field)
 				})
+		case "passages":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_passages(ctx, field)
+				})
+		case "coverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coverage(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -28850,6 +30195,44 @@ func (ec *executionContext) _SimilarCase(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var snippetPartImplementors = []string{"SnippetPart"}
+
+func (ec *executionContext) _SnippetPart(ctx context.Context, sel ast.SelectionSet, obj *model.SnippetPart) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, snippetPartImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SnippetPart")
+		case "text":
+			out.Values[i] = ec._SnippetPart_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "match":
+			out.Values[i] = ec._SnippetPart_match(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var sourceImplementors = []string{"Source", "Node", "Entity"}
 
 func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, obj *model.Source) graphql.Marshaler {
@@ -28939,6 +30322,59 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "publishedBy":
 			out.Values[i] = ec._Source_publishedBy(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sourceCoverageImplementors = []string{"SourceCoverage"}
+
+func (ec *executionContext) _SourceCoverage(ctx context.Context, sel ast.SelectionSet, obj *model.SourceCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sourceCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SourceCoverage")
+		case "source":
+			out.Values[i] = ec._SourceCoverage_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "held":
+			out.Values[i] = ec._SourceCoverage_held(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paragraphs":
+			out.Values[i] = ec._SourceCoverage_paragraphs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cited":
+			out.Values[i] = ec._SourceCoverage_cited(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uncited":
+			out.Values[i] = ec._SourceCoverage_uncited(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -29788,6 +31224,22 @@ func (ec *executionContext) marshalNEntity2githubᚗcomᚋcasegraphᚋcasegraph�
 	return ec._Entity(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEntity2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEntity2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNEntityConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityConnection(ctx context.Context, sel ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EntityConnection!")
@@ -30121,6 +31573,35 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNJSON2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := model.UnmarshalJSONObject(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30277,6 +31758,70 @@ func (ec *executionContext) marshalNParty2ᚖgithubᚗcomᚋcasegraphᚋcasegrap
 		return graphql.Null
 	}
 	return ec._Party(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPassage2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Passage) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPassage2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPassage2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassage(ctx context.Context, sel ast.SelectionSet, v *model.Passage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Passage!")
+		return graphql.Null
+	}
+	return ec._Passage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPassageConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageConnection(ctx context.Context, sel ast.SelectionSet, v *model.PassageConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PassageConnection!")
+		return graphql.Null
+	}
+	return ec._PassageConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPassageEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PassageEdge) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPassageEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPassageEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdge(ctx context.Context, sel ast.SelectionSet, v *model.PassageEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PassageEdge!")
+		return graphql.Null
+	}
+	return ec._PassageEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPassageHit2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageHit(ctx context.Context, sel ast.SelectionSet, v *model.PassageHit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PassageHit!")
+		return graphql.Null
+	}
+	return ec._PassageHit(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPathView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPathView(ctx context.Context, sel ast.SelectionSet, v *model.PathView) graphql.Marshaler {
@@ -30552,6 +32097,30 @@ func (ec *executionContext) marshalNSimilarCase2ᚖgithubᚗcomᚋcasegraphᚋca
 	return ec._SimilarCase(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSnippetPart2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSnippetPartᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SnippetPart) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSnippetPart2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSnippetPart(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSnippetPart2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSnippetPart(ctx context.Context, sel ast.SelectionSet, v *model.SnippetPart) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SnippetPart!")
+		return graphql.Null
+	}
+	return ec._SnippetPart(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSource2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Source) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -30574,6 +32143,14 @@ func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 		return graphql.Null
 	}
 	return ec._Source(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSourceCoverage2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceCoverage(ctx context.Context, sel ast.SelectionSet, v *model.SourceCoverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SourceCoverage!")
+		return graphql.Null
+	}
+	return ec._SourceCoverage(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (model.SourceInput, error) {

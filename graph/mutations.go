@@ -52,6 +52,7 @@ func (r *Resolver) check(ctx context.Context, section string, entry map[string]a
 			}
 			return out, nil
 		},
+		Paragraphs: r.paragraphs(ctx),
 	})
 	if err != nil {
 		if ps, ok := err.(casefile.Problems); ok {
@@ -60,6 +61,12 @@ func (r *Resolver) check(ctx context.Context, section string, entry map[string]a
 		return nil, err
 	}
 	return files[0], nil
+}
+
+// paragraphs lets the checker ask how many paragraphs the texts the graph
+// holds have, so a citation of a paragraph a held text lacks is refused.
+func (r *Resolver) paragraphs(ctx context.Context) func([]string) (map[string]int, error) {
+	return func(ids []string) (map[string]int, error) { return r.Store.Paragraphs(ctx, ids) }
 }
 
 // problemsError reports every problem; positions refer to the case-file
@@ -448,6 +455,7 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 			}
 			return out, err
 		},
+		Paragraphs: r.paragraphs(ctx),
 	})
 	if ps, ok := err.(casefile.Problems); ok {
 		for _, p := range ps {

@@ -34,6 +34,9 @@ type Store interface {
 	ArticlePairs(ctx context.Context) ([]kg.ArticlePair, error)
 	ContestedClaims(ctx context.Context) ([]kg.ContestedClaim, error)
 	LaterChargedAssociates(ctx context.Context) ([]kg.Associate, error)
+	Passages(ctx context.Context, q kg.PassageQuery) ([]kg.PassageHit, int, error)
+	Coverage(ctx context.Context, source string) (kg.Coverage, error)
+	Quotes(ctx context.Context, cites []kg.Citation) (map[string]string, map[string]bool, error)
 
 	// Editing.
 	Known(ctx context.Context, ids []string) (map[string]kg.EntityType, map[string]string, error)
@@ -45,6 +48,8 @@ type Store interface {
 	RetractRelation(ctx context.Context, t kg.RelType, id string, edit kg.Edit) (string, error)
 	History(ctx context.Context, id string) ([]kg.Change, error)
 	Import(ctx context.Context, batches []kg.Batch, o kg.ImportOptions) (kg.ImportResult, error)
+	SaveTexts(ctx context.Context, texts map[string][]string, edit kg.Edit) (int, error)
+	Paragraphs(ctx context.Context, sources []string) (map[string]int, error)
 }
 
 // Resolver holds the resolvers' dependencies.

@@ -37,12 +37,7 @@ func (r *mutationResolver) AddSource(ctx context.Context, input model.SourceInpu
 	if err := kg.Require(ctx, editRole); err != nil {
 		return nil, err
 	}
-	e, err := r.saveEntity(ctx, input.ID, kg.Source, entry(input.ID, kg.Source, input.Fields, nil), 0, input.Reason, idempotencyKey)
-	if err != nil {
-		return nil, err
-	}
-	s, _ := e.(*model.Source)
-	return s, nil
+	return r.addSource(ctx, input, idempotencyKey)
 }
 
 // CreateRelation is the resolver for the createRelation field.
@@ -196,7 +191,8 @@ func (r *queryResolver) Relationship(ctx context.Context, id string) (*model.Edg
 	if err != nil {
 		return nil, err
 	}
-	return &model.Edge{ID: e.ID, Type: model.RelationType(e.Type), From: es["from"][e.Source], To: es["to"][e.Target], Properties: e.Props, Citations: citations(e.Citations, es["citations.source"])}, nil
+	out := &model.Edge{ID: e.ID, Type: model.RelationType(e.Type), From: es["from"][e.Source], To: es["to"][e.Target], Properties: e.Props, Citations: citations(e.Citations, es["citations.source"])}
+	return out, r.quote(ctx, out.Citations, "citations")
 }
 
 // Timeline is the resolver for the timeline field.
@@ -228,11 +224,13 @@ func (r *queryResolver) Timeline(ctx context.Context, of string, from *string, t
 		return nil, err
 	}
 	out := make([]*model.TimelineEntry, len(entries))
+	var all []*model.Citation
 	for i, e := range entries {
 		d := e.Date
 		out[i] = &model.TimelineEntry{Date: fuzzy(&d), OrderCertain: e.OrderCertain, Kind: e.Kind, Title: e.Title, Entity: byID[e.Entity], Citations: citations(e.Citations, sources)}
+		all = append(all, out[i].Citations...)
 	}
-	return out, nil
+	return out, r.quote(ctx, all, "citations")
 }
 
 // Convictions is the resolver for the convictions field.
@@ -306,6 +304,16 @@ func (r *queryResolver) Stats(ctx context.Context) (*model.GraphStats, error) {
 // History is the resolver for the history field.
 func (r *queryResolver) History(ctx context.Context, id string) ([]*model.Change, error) {
 	return r.history(ctx, id)
+}
+
+// Passages is the resolver for the passages field.
+func (r *queryResolver) Passages(ctx context.Context, query string, sources []string, first *int, after *string) (*model.PassageConnection, error) {
+	return r.passages(ctx, query, sources, first, after)
+}
+
+// Coverage is the resolver for the coverage field.
+func (r *queryResolver) Coverage(ctx context.Context, source string) (*model.SourceCoverage, error) {
+	return r.coverage(ctx, source)
 }
 
 // Mutation returns MutationResolver implementation.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 
 	"github.com/casegraph/casegraph/graph/model"
 	"github.com/casegraph/casegraph/internal/kg"
@@ -31,6 +32,40 @@ func citations(cs []kg.Citation, sources map[string]model.Entity) []*model.Citat
 	return out
 }
 
+// quote fills in the quotes of citations the client asked for at path,
+// with one store call for all of them.
+func (r *Resolver) quote(ctx context.Context, cs []*model.Citation, path ...string) error {
+	sel, err := selectionAt(ctx, path...)
+	if err != nil || sel == nil || len(cs) == 0 || !slices.ContainsFunc(sel.Fields, func(f kg.SelectedField) bool {
+		return f.Name == "quote" || f.Name == "unquoted"
+	}) {
+		return err
+	}
+	cites := make([]kg.Citation, 0, len(cs))
+	for _, c := range cs {
+		if kc, err := kg.ParseCitation(c.Ref); err == nil {
+			cites = append(cites, kc)
+		}
+	}
+	quotes, held, err := r.Store.Quotes(ctx, cites)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		switch q, ok := quotes[c.Ref]; {
+		case ok:
+			c.Quote = &q
+		case held[c.Source.ID]:
+			c.Unquoted = ptr(kg.NoParagraph)
+		default:
+			c.Unquoted = ptr(kg.TextNotHeld)
+		}
+	}
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
 // graphView converts a store view; edgesPath names where its edges sit in
 // the answer, to fetch the cited sources the client selected.
 func (r *Resolver) graphView(ctx context.Context, v kg.GraphView) ([]*model.GraphNode, []*model.GraphEdge, error) {
@@ -47,13 +82,15 @@ func (r *Resolver) graphView(ctx context.Context, v kg.GraphView) ([]*model.Grap
 		nodes[i] = &model.GraphNode{ID: n.ID, Type: entityType(n.Type), Label: n.Label, Properties: n.Props}
 	}
 	edges := make([]*model.GraphEdge, len(v.Edges))
+	var shown []*model.Citation
 	for i, e := range v.Edges {
 		edges[i] = &model.GraphEdge{
 			ID: e.ID, Type: model.RelationType(e.Type), Source: e.Source, Target: e.Target,
 			Properties: e.Props, Sources: citations(e.Citations, sources),
 		}
+		shown = append(shown, edges[i].Sources...)
 	}
-	return nodes, edges, nil
+	return nodes, edges, r.quote(ctx, shown, "edges", "sources")
 }
 
 // view converts a store view into the API's answer.

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os/user"
 	"slices"
 	"strings"
@@ -18,10 +19,9 @@ import (
 
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var dryRun bool
-	var sources, onConflict, as string
+	var onConflict, as string
 	cfg, log, paths, err := setup("import", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&dryRun, "dry-run", false, "check the files and print what would change, without writing")
-		fs.StringVar(&sources, "sources", getenv("CASEGRAPH_SOURCES_DIR"), "directory of the source documents, to check cited paragraphs (env CASEGRAPH_SOURCES_DIR)")
 		fs.StringVar(&onConflict, "on-conflict", "", "where a file and the graph both changed a fact since the file's last import: keep-graph or take-file; unset refuses such an import")
 		fs.StringVar(&as, "as", "", "the name the history records for this import (default: the local user, as local:NAME)")
 	})
@@ -41,7 +41,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer store.Close(context.Background())
 	o := kg.ImportOptions{Edit: kg.Edit{Actor: localActor(as)}, MayRemove: true, OnConflict: side, DryRun: dryRun}
-	return importFiles(ctx, store, paths, sources, o, stdout)
+	return importFiles(ctx, store, paths, cfg.SourcesDir, o, stdout)
 }
 
 // parseSide reads -on-conflict.
@@ -91,6 +91,7 @@ func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, so
 			}
 			return k, nil
 		},
+		Paragraphs: func(ids []string) (map[string]int, error) { return store.Paragraphs(ctx, ids) },
 	})
 	if err != nil {
 		if ps, ok := err.(casefile.Problems); ok {
@@ -99,7 +100,31 @@ func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, so
 		}
 		return err
 	}
-	return writeFiles(ctx, store, files, o, out)
+	if err := writeFiles(ctx, store, files, o, out); err != nil {
+		return err
+	}
+	return saveTexts(ctx, store, files, o, out)
+}
+
+// saveTexts stores the texts of the sources the files define, read from
+// the sources directory, once the files are in: a text is stored only for
+// a source the graph holds.
+func saveTexts(ctx context.Context, store *neo4jstore.Store, files []*casefile.File, o kg.ImportOptions, out io.Writer) error {
+	texts := map[string][]string{}
+	for _, f := range files {
+		maps.Copy(texts, f.Texts)
+	}
+	if len(texts) == 0 || o.DryRun {
+		return nil
+	}
+	n, err := store.SaveTexts(ctx, texts, o.Edit)
+	if err != nil {
+		return fmt.Errorf("storing source texts: %w", err)
+	}
+	if n > 0 {
+		fmt.Fprintf(out, "source texts stored: %d %s\n", n, plural(n, "source", "sources"))
+	}
+	return nil
 }
 
 // A chunk of at most this many files and entities is written in one

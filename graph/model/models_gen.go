@@ -191,6 +191,10 @@ type Citation struct {
 	Paragraph int `json:"paragraph"`
 	// The citation as case files write it: source/ID#pN.
 	Ref string `json:"ref"`
+	// The cited paragraph's text, when the graph holds the source's text.
+	Quote *string `json:"quote,omitempty"`
+	// Why quote is null: the graph does not hold the source's text, or the text has no such paragraph.
+	Unquoted *string `json:"unquoted,omitempty"`
 }
 
 type CommonGround struct {
@@ -693,6 +697,40 @@ func (Party) IsNode() {}
 
 func (Party) IsEntity() {}
 
+// One paragraph of a source's text.
+type Passage struct {
+	Paragraph int    `json:"paragraph"`
+	Ref       string `json:"ref"`
+	Text      string `json:"text"`
+}
+
+type PassageConnection struct {
+	Edges      []*PassageEdge `json:"edges"`
+	PageInfo   *PageInfo      `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+type PassageEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *PassageHit `json:"node"`
+}
+
+// A paragraph of a source's text that a passage search found.
+type PassageHit struct {
+	Source *Source `json:"source"`
+	// 1-based, as citations count.
+	Paragraph int `json:"paragraph"`
+	// The citation of this paragraph: source/ID#pN.
+	Ref  string `json:"ref"`
+	Text string `json:"text"`
+	// The text around the first match, in pieces; match marks the words the query found. Cuts are marked with an ellipsis.
+	Snippet []*SnippetPart `json:"snippet"`
+	// Entities that cite this paragraph.
+	CitedBy []Entity `json:"citedBy"`
+	// IDs of relationships that cite this paragraph (relationship(id:) reads one).
+	CitingRelationships []string `json:"citingRelationships"`
+}
+
 type PathView struct {
 	Nodes []*GraphNode `json:"nodes"`
 	Edges []*GraphEdge `json:"edges"`
@@ -966,6 +1004,11 @@ type SimilarCase struct {
 	Reasons []string `json:"reasons"`
 }
 
+type SnippetPart struct {
+	Text  string `json:"text"`
+	Match bool   `json:"match"`
+}
+
 // A document that states facts.
 type Source struct {
 	ID   string     `json:"id"`
@@ -995,11 +1038,26 @@ func (Source) IsNode() {}
 
 func (Source) IsEntity() {}
 
+// Which paragraphs of a source's text facts cite.
+type SourceCoverage struct {
+	Source *Source `json:"source"`
+	// The graph holds the source's text; without it nothing is known of the paragraphs no fact cites.
+	Held bool `json:"held"`
+	// How many paragraphs the text has; 0 when not held.
+	Paragraphs int `json:"paragraphs"`
+	// Paragraph numbers that facts cite, ascending.
+	Cited []int `json:"cited"`
+	// The paragraphs no fact cites yet: what is left to encode.
+	Uncited []*Passage `json:"uncited"`
+}
+
 type SourceInput struct {
 	ID string `json:"id"`
 	// title, publisher, date, url, file, language, publishedBy, note.
 	Fields map[string]any `json:"fields"`
-	Reason *string        `json:"reason,omitempty"`
+	// The document's text, without a header: each non-blank line is a paragraph, the first p1, as citations count them. Kept so citations can be quoted and passages searched; sent again, it replaces the text held.
+	Content *string `json:"content,omitempty"`
+	Reason  *string `json:"reason,omitempty"`
 }
 
 // One dated step. Steps sort by the last day their date can mean (for

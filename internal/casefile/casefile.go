@@ -4,7 +4,6 @@
 package casefile
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -66,12 +65,20 @@ type Options struct {
 	// empty graph. Its error ends the check and is returned as it is (with
 	// its kg code), since it says nothing about the input.
 	Known func(ids []string) (map[string]Known, error)
+	// Paragraphs reports, for the given source IDs whose text the graph
+	// holds, how many paragraphs it has, so a citation of a paragraph the
+	// text lacks is refused whether or not SourcesDir is set. Nil means
+	// the graph holds no texts; its error is treated as Known's.
+	Paragraphs func(sources []string) (map[string]int, error)
 }
 
 // File is one checked case file.
 type File struct {
 	Path  string
 	Batch kg.Batch
+	// Texts are the paragraphs of the sources the file defines, read from
+	// SourcesDir, by source ID.
+	Texts map[string][]string
 }
 
 // Expand turns arguments (files and directories) into the case files they
@@ -131,7 +138,7 @@ func Load(paths []string, opts Options) ([]*File, error) {
 // Check checks case files given by content, as Load does files on disk;
 // the API's mutations validate through it too, so both speak alike.
 func Check(inputs []Input, opts Options) ([]*File, error) {
-	c := &checker{defs: map[string]def{}, opts: opts, origins: map[string]bool{}, linkPos: map[string][]pos{}, links: map[string]pos{}}
+	c := &checker{defs: map[string]def{}, opts: opts, origins: map[string]bool{}, linkPos: map[string][]pos{}, links: map[string]pos{}, texts: map[string][]string{}}
 	var files []*File
 	for _, in := range inputs {
 		if f := c.file(in.Name, in.Src); f != nil {
@@ -156,6 +163,16 @@ func Check(inputs []Input, opts Options) ([]*File, error) {
 			return a.Column < b.Column
 		})
 		return nil, c.problems
+	}
+	for _, f := range files {
+		for _, e := range f.Batch.Entities {
+			if paras, ok := c.texts[e.ID]; ok && e.Type == kg.Source {
+				if f.Texts == nil {
+					f.Texts = map[string][]string{}
+				}
+				f.Texts[e.ID] = paras
+			}
+		}
 	}
 	return files, nil
 }
@@ -207,9 +224,10 @@ type checker struct {
 	refs     []pendingRef
 	cites    []pendingCite
 	origins  map[string]bool
-	linkPos  map[string][]pos // links of the current file by ID
-	links    map[string]pos   // every relation of the import by ID
-	version  int              // of the current file; 0 when unreadable
+	linkPos  map[string][]pos    // links of the current file by ID
+	links    map[string]pos      // every relation of the import by ID
+	version  int                 // of the current file; 0 when unreadable
+	texts    map[string][]string // paragraphs of the sources read from SourcesDir
 }
 
 func (c *checker) addf(p pos, format string, args ...any) {
@@ -951,7 +969,20 @@ func (c *checker) resolve() {
 			c.addf(r.pos, "%s: %s is a %s, want %s", r.what(), r.id, t, typeList(r.targets))
 		}
 	}
-	paragraphs := map[string]int{}
+	if c.opts.SourcesDir != "" {
+		for id, d := range c.defs {
+			if d.source == "" {
+				continue
+			}
+			paras, err := readParagraphs(filepath.Join(c.opts.SourcesDir, d.source))
+			if err != nil {
+				c.addf(d.pos, "source file %s cannot be read in %s: %v", d.source, c.opts.SourcesDir, err)
+				continue
+			}
+			c.texts[id] = paras
+		}
+	}
+	held := c.heldParagraphs(typeOf)
 	for _, ct := range c.cites {
 		t, ok := typeOf(ct.c.Source)
 		if !ok {
@@ -964,45 +995,69 @@ func (c *checker) resolve() {
 		}
 		d, inImport := c.defs[ct.c.Source]
 		if !inImport || d.source == "" || c.opts.SourcesDir == "" {
+			if n, ok := held[ct.c.Source]; ok && ct.c.Paragraph > n {
+				c.addf(ct.pos, "citation %s: the text of %s held in the graph has only %d paragraphs", ct.c, ct.c.Source, n)
+			}
 			continue
 		}
-		n, counted := paragraphs[d.source]
-		if !counted {
-			var err error
-			n, err = countParagraphs(filepath.Join(c.opts.SourcesDir, d.source))
-			if err != nil {
-				c.addf(d.pos, "source file %s cannot be read in %s: %v", d.source, c.opts.SourcesDir, err)
-				n = -1
-			}
-			paragraphs[d.source] = n
-		}
-		if n >= 0 && ct.c.Paragraph > n {
-			c.addf(ct.pos, "citation %s: %s has only %d paragraphs", ct.c, d.source, n)
+		if paras, read := c.texts[ct.c.Source]; read && ct.c.Paragraph > len(paras) {
+			c.addf(ct.pos, "citation %s: %s has only %d paragraphs", ct.c, d.source, len(paras))
 		}
 	}
 }
 
-// countParagraphs counts the paragraphs of a source document: the non-blank
-// lines after its header, which ends at the first blank line.
-func countParagraphs(path string) (int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
+// heldParagraphs asks the graph how many paragraphs the texts it holds of
+// the cited sources have, once for the whole import.
+func (c *checker) heldParagraphs(typeOf func(string) (kg.EntityType, bool)) map[string]int {
+	if c.opts.Paragraphs == nil {
+		return nil
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	inBody, n := false, 0
-	for sc.Scan() {
-		blank := strings.TrimSpace(sc.Text()) == ""
-		switch {
-		case !inBody && blank:
-			inBody = true
-		case inBody && !blank:
-			n++
+	var ids []string
+	seen := map[string]bool{}
+	for _, ct := range c.cites {
+		if t, ok := typeOf(ct.c.Source); ok && t == kg.Source && !seen[ct.c.Source] {
+			seen[ct.c.Source] = true
+			ids = append(ids, ct.c.Source)
 		}
 	}
-	return n, sc.Err()
+	if len(ids) == 0 {
+		return nil
+	}
+	sort.Strings(ids)
+	held, err := c.opts.Paragraphs(ids)
+	if err != nil {
+		c.lookup = kg.Wrap(kg.ErrorCode(err), err, "cannot look up source texts: "+kg.ErrorMessage(err))
+		return nil
+	}
+	return held
+}
+
+// readParagraphs reads the paragraphs of a source document.
+func readParagraphs(path string) ([]string, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Paragraphs(src, true), nil
+}
+
+// Paragraphs splits a source's text into the paragraphs citations count:
+// every non-blank line is one, the first is p1. A source file begins with
+// a header (title:, address:, … lines) that ends at the first blank line
+// and is not counted; withHeader says the text has one.
+func Paragraphs(src []byte, withHeader bool) []string {
+	inBody := !withHeader
+	var out []string
+	for _, line := range strings.Split(string(src), "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case !inBody && t == "":
+			inBody = true
+		case inBody && t != "":
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // webAddress reports whether s is an absolute http or https URL with a

@@ -32,6 +32,7 @@ type Config struct {
 	RateLimit       float64 // cost units per second per client; 0 is no limit
 	RateBurst       int     // cost units a client may spend at once
 	Data            []string
+	SourcesDir      string
 	ReadAccess      string // ReadOpen or ReadToken
 	PprofAddr       string // where to serve net/http/pprof; "" is off
 	AnswerCache     int    // cross-case answers kept per graph version; 0 is off
@@ -77,6 +78,7 @@ var Settings = []Setting{
 	{Env: "CASEGRAPH_NEO4J_CONNECTIONS", Flag: "neo4j-connections", Default: "64", Usage: "Neo4j connections the service keeps; all but 4 serve API requests"},
 	{Env: "CASEGRAPH_REQUEST_CONNECTIONS", Flag: "request-connections", Default: "8", Usage: "Neo4j connections one request may use at once"},
 	{Env: "CASEGRAPH_DATA", Flag: "data", Default: "", Usage: "comma-separated case files or directories that serve imports at start"},
+	{Env: "CASEGRAPH_SOURCES_DIR", Flag: "sources", Default: "", Usage: "directory of the source documents that case files name: imports (and serve with CASEGRAPH_DATA) load their texts and check cited paragraphs"},
 	{Env: "CASEGRAPH_READ_ACCESS", Flag: "read-access", Default: ReadOpen, Usage: "open: anyone may read; token: reading needs a bearer token too"},
 	{Env: "CASEGRAPH_ANSWER_CACHE", Flag: "answer-cache", Default: "256", Usage: "answers to cross-case questions kept until the graph changes; 0 keeps none"},
 	{Env: "CASEGRAPH_PPROF_ADDR", Flag: "pprof-addr", Default: "", Usage: "serve Go profiles (/debug/pprof/) on this address, apart from the API; keep it on loopback"},
@@ -124,6 +126,7 @@ func parse(v map[string]*string) (Config, error) {
 	}
 	c.CORSOrigins = origins
 	c.Data = list(*v["CASEGRAPH_DATA"])
+	c.SourcesDir = *v["CASEGRAPH_SOURCES_DIR"]
 	if err := c.LogLevel.UnmarshalText([]byte(*v["CASEGRAPH_LOG_LEVEL"])); err != nil {
 		errs = append(errs, fmt.Errorf("CASEGRAPH_LOG_LEVEL: %q is not one of debug, info, warn, error", *v["CASEGRAPH_LOG_LEVEL"]))
 	}

@@ -350,6 +350,15 @@ func (c *compiler) link(v, r, m string, sel *kg.Selection, depth int) (string, e
 	return "{" + strings.Join(parts, ", ") + "}", nil
 }
 
+// A citation's quote is its paragraph of the source's text, through the
+// (source, n) index of passages; unquoted says why there is none.
+var (
+	quoteCypher    = "COLLECT { MATCH (q:Passage {source: split(%s, '#p')[0], n: toInteger(split(%s, '#p')[1])}) RETURN q.text }[0]"
+	unquotedCypher = "CASE WHEN EXISTS { MATCH (:Passage {source: split(%s, '#p')[0], n: toInteger(split(%s, '#p')[1])}) } THEN null" +
+		" WHEN EXISTS { MATCH (:SourceText {source: split(%s, '#p')[0]}) } THEN " + strconv.Quote(kg.NoParagraph) +
+		" ELSE " + strconv.Quote(kg.TextNotHeld) + " END"
+)
+
 // citations projects the citations of the node or relationship v; each
 // cited source is found through the Entity id index.
 func (c *compiler) citations(v string, sel *kg.Selection, depth int) (string, error) {
@@ -366,6 +375,10 @@ func (c *compiler) citations(v string, sel *kg.Selection, depth int) (string, er
 				return "", err
 			}
 			parts = append(parts, fmt.Sprintf("source: COLLECT { MATCH (%s:Entity {id: split(%s, '#p')[0]}) RETURN %s }[0]", s, x, proj))
+		case "quote":
+			parts = append(parts, fmt.Sprintf("quote: "+quoteCypher, x, x))
+		case "unquoted":
+			parts = append(parts, fmt.Sprintf("unquoted: "+unquotedCypher, x, x, x))
 		}
 	}
 	return fmt.Sprintf("[%s IN coalesce(%s.citations, []) | {%s}]", x, v, strings.Join(parts, ", ")), nil

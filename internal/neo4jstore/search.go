@@ -42,7 +42,7 @@ const (
 // namesakes, and reading and ranking a window of them cost the service
 // more than the index did.
 const searchStatement = `
-CALL db.index.fulltext.queryNodes('entity_search', $query, {limit: $candidates}) YIELD node, score
+CALL db.index.fulltext.queryNodes('entity_search_2', $query, {limit: $candidates}) YIELD node, score
 WITH node, score, [l IN labels(node) WHERE l <> 'Entity'][0] AS type
 WHERE size($types) = 0 OR type IN $types
 WITH node, type, score, coalesce(node.name, node.title, '') AS name
@@ -149,7 +149,7 @@ func ownFieldsOnly(sel *kg.Selection) bool {
 }
 
 // luceneQuery turns what a user typed into a Lucene query for the
-// entity_search index. Only the letters and digits of the input are kept,
+// entity_search_2 index. Only the letters and digits of the input are kept,
 // so no Lucene operator or special character (+ - && || ! ( ) { } [ ] ^
 // " ~ * ? : \ /) reaches the parser, and AND, OR and NOT are lower-cased
 // into plain words. Input without letters or digits gives "".

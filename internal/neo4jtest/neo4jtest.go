@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -437,14 +438,20 @@ func ImportBundled(tb testing.TB, s *neo4jstore.Store) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	texts := map[string][]string{}
 	for _, g := range casefile.Groups(files) {
 		batches := make([]kg.Batch, len(g))
 		for i, f := range g {
 			batches[i] = f.Batch
+			maps.Copy(texts, f.Texts)
 		}
 		if _, err := s.Import(ctx, batches, kg.ImportOptions{Edit: kg.Edit{Actor: "test"}, MayRemove: true}); err != nil {
 			tb.Fatalf("import: %v", err)
 		}
+	}
+	// The source texts, where the machine has them (CASEGRAPH_SOURCES_DIR).
+	if _, err := s.SaveTexts(ctx, texts, kg.Edit{Actor: "test"}); err != nil {
+		tb.Fatalf("source texts: %v", err)
 	}
 }
 

@@ -86,6 +86,19 @@ func (emptyStore) History(context.Context, string) ([]kg.Change, error) { return
 func (emptyStore) Import(context.Context, []kg.Batch, kg.ImportOptions) (kg.ImportResult, error) {
 	return kg.ImportResult{}, nil
 }
+func (emptyStore) Passages(context.Context, kg.PassageQuery) ([]kg.PassageHit, int, error) {
+	return nil, 0, nil
+}
+func (emptyStore) Coverage(_ context.Context, source string) (kg.Coverage, error) {
+	return kg.Coverage{}, kg.Errorf(kg.NotFound, "no source has ID %q", source)
+}
+func (emptyStore) Quotes(context.Context, []kg.Citation) (map[string]string, map[string]bool, error) {
+	return nil, nil, nil
+}
+func (emptyStore) SaveTexts(context.Context, map[string][]string, kg.Edit) (int, error) {
+	return 0, nil
+}
+func (emptyStore) Paragraphs(context.Context, []string) (map[string]int, error) { return nil, nil }
 
 // principals authenticates the tokens it lists by name.
 type principals map[string]kg.Principal

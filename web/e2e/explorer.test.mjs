@@ -146,6 +146,19 @@ test('a citation in the details panel names the IPHR report', async () => {
   assert.match(text, /International Partnership for Human Rights \(IPHR\)/);
   assert.match(text, /Opposition party leader banned from campaigning/);
   assert.match(text, /paragraphs? \d+/);
+  // The cited paragraph itself, where the service holds the source texts
+  // (they are the publishers' and not part of the project).
+  const held = await page.evaluate(async () => {
+    const r = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ coverage(source: "source/iphr-2023-04-mamai") { held } }' }) });
+    return (await r.json()).data.coverage.held;
+  });
+  if (held) {
+    const quote = page.locator('#details-entity .citation .quote').first();
+    await quote.waitFor();
+    assert.match(await quote.textContent(), /¶\d+ \S+/);
+    assert.match(await quote.getAttribute('data-ref'), /^source\/[a-z0-9-]+#p\d+$/);
+  }
   // A relationship's own sources, with a link where the source has a URL.
   const rel = page.locator('#details .rels li', { hasText: 'Criminal case against Zhanbolat Mamai' }).first();
   await rel.locator('summary').click();

@@ -301,7 +301,10 @@ function renderCitations(citations, empty = 'No source given.') {
       : `<span class="cite-title">${esc(s.title || s.id)}</span>`;
     const paras = cites.map((c) => c.paragraph).sort((a, b) => a - b);
     const where = `${paras.length > 1 ? 'paragraphs' : 'paragraph'} ${paras.join(', ')}`;
-    return `<li class="citation"><span class="publisher">${esc(s.publisher || 'Unknown publisher')}</span>${date}: “${title}”, ${where}<span class="ref">${cites.map((c) => esc(c.ref)).join(' · ')}</span></li>`;
+    // The cited paragraphs themselves, where the graph holds the text.
+    const quotes = cites.filter((c) => c.quote).sort((a, b) => a.paragraph - b.paragraph)
+      .map((c) => `<blockquote class="quote" lang="${esc(s.language || '')}" data-ref="${esc(c.ref)}"><span class="para">¶${c.paragraph}</span> ${esc(c.quote)}</blockquote>`).join('');
+    return `<li class="citation"><span class="publisher">${esc(s.publisher || 'Unknown publisher')}</span>${date}: “${title}”, ${where}<span class="ref">${cites.map((c) => esc(c.ref)).join(' · ')}</span>${quotes}</li>`;
   }).join('')}</ul>`;
 }
 

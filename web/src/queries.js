@@ -1,6 +1,6 @@
 // The queries the explorer sends. Each asks only for what it shows.
 
-const citation = 'ref paragraph source { id title publisher url date { text } }';
+const citation = 'ref paragraph quote source { id title publisher url language date { text } }';
 const graph = `nodes { id type label properties } edges { id type source target properties sources { ${citation} } }`;
 
 export const SEARCH = `query ExplorerSearch($q: String!) {
