@@ -70,8 +70,9 @@ test('opening Mamai shows his neighbours: the Democratic Party and his case', as
   assert.ok(ids.includes('party/democratic-party'), 'the Democratic Party is in view');
   assert.ok(ids.includes('case/zhanbolat-mamai-2022'), 'his case is in view');
   const rels = page.locator('#details .rels');
-  await rels.getByText('Democratic Party').first().waitFor();
-  await rels.getByText('Criminal case against Zhanbolat Mamai').first().waitFor();
+  // The rows themselves, not the quoted paragraphs folded inside them.
+  await rels.locator('summary', { hasText: 'Democratic Party' }).first().waitFor();
+  await rels.locator('summary', { hasText: 'Criminal case against Zhanbolat Mamai' }).first().waitFor();
   assert.match(page.url(), /[?&]e=person\/zhanbolat-mamai/);
   assert.match(page.url(), /[?&]s=person\/zhanbolat-mamai/);
   await shot('02-mamai-expanded');
