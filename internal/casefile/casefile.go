@@ -211,6 +211,13 @@ type pendingRef struct {
 // problem, since most references have none.
 func (r pendingRef) what() string { return r.field + " of " + r.owner }
 
+// pendingAdd is an addition, whose entity is looked up once every file
+// is read.
+type pendingAdd struct {
+	pos
+	id string
+}
+
 type pendingCite struct {
 	pos
 	c kg.Citation
@@ -222,6 +229,7 @@ type checker struct {
 	lookup   error // Known's failure: the check could not finish
 	defs     map[string]def
 	refs     []pendingRef
+	adds     []pendingAdd
 	cites    []pendingCite
 	origins  map[string]bool
 	linkPos  map[string][]pos    // links of the current file by ID
@@ -307,8 +315,15 @@ func (c *checker) file(path string, src []byte) *File {
 					f.Batch.Links = append(f.Batch.Links, l)
 				}
 			}
+		case "additions":
+			added := map[string]pos{}
+			for _, n := range c.list(path, v, "additions") {
+				if a, ok := c.addition(path, n, added); ok {
+					f.Batch.Additions = append(f.Batch.Additions, a)
+				}
+			}
 		default:
-			c.addf(at(path, k), "unknown top-level field %s: want version, sources, entities or relations", kg.Quote(k.Value))
+			c.addf(at(path, k), "unknown top-level field %s: want version, sources, entities, relations or additions", kg.Quote(k.Value))
 		}
 	}
 	if !seenVersion {
@@ -654,23 +669,8 @@ func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
 		return kg.Link{}, false
 	}
 	l := kg.Link{Props: map[string]any{}}
-	okAll := true
-	for _, name := range order {
-		kv := m[name]
-		if name == "cite" {
-			continue
-		}
-		fd, known := lookup(relationFields, name)
-		if !known {
-			c.addf(at(path, kv[0]), "unknown field %s for a relation: want one of %s", kg.Quote(name), fieldNames(relationFields))
-			okAll = false
-			continue
-		}
-		v, good := c.value(path, kv[1], fd, "")
-		if !good {
-			okAll = false
-			continue
-		}
+	vals, okAll := c.values(path, m, order, relationFields, "a relation", "")
+	for name, v := range vals {
 		switch name {
 		case "id", "type", "from", "to":
 		default:
@@ -728,6 +728,73 @@ func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
 	}
 	c.links[l.ID] = at(path, n)
 	return l, true
+}
+
+// addition reads an entry under additions: what the file adds to an
+// entity that another file defines. added holds the entities the file
+// has added to so far, so that each is added to once.
+func (c *checker) addition(path string, n *yaml.Node, added map[string]pos) (kg.Addition, bool) {
+	m, order, ok := c.mapping(path, n, "additions")
+	if !ok {
+		return kg.Addition{}, false
+	}
+	var a kg.Addition
+	vals, okAll := c.values(path, m, order, additionFields, "an addition", " (its other fields stay with the file that defines the entity)")
+	a.Aliases, _ = vals["aliases"].([]string)
+	idNode, hasID := m["id"]
+	switch target, _ := vals["id"].(string); {
+	case !hasID:
+		c.addf(at(path, n), "addition has no id: name the entity it adds to")
+		okAll = false
+	case target == "":
+	case !kg.ValidID(target):
+		c.addf(at(path, idNode[1]), "id %s: want the ID of an entity, kind/slug", kg.Quote(target))
+		okAll = false
+	default:
+		a.Target = target
+		if t, _ := kg.TypeOfID(target); t == kg.Source {
+			c.addf(at(path, idNode[1]), "%s is a source: a source takes no additions", target)
+			okAll = false
+		}
+	}
+	cites, good := c.citations(path, n, m)
+	a.Citations = cites
+	if !good || !okAll {
+		return kg.Addition{}, false
+	}
+	if prev, dup := added[a.Target]; dup {
+		c.addf(at(path, idNode[1]), "%s is already added to at %d:%d; give each entity one addition per file", a.Target, prev.line, prev.col)
+		return kg.Addition{}, false
+	}
+	added[a.Target] = at(path, idNode[1])
+	c.adds = append(c.adds, pendingAdd{pos: at(path, idNode[1]), id: a.Target})
+	return a, true
+}
+
+// values reads the fields of an entry other than cite by their spec,
+// reporting those the spec lacks; what names the entry in problems and
+// hint follows the list of the fields it may have.
+func (c *checker) values(path string, m map[string][2]*yaml.Node, order []string, fields []field, what, hint string) (map[string]any, bool) {
+	out := make(map[string]any, len(order))
+	ok := true
+	for _, name := range order {
+		if name == "cite" {
+			continue
+		}
+		kv := m[name]
+		fd, known := lookup(fields, name)
+		if !known {
+			c.addf(at(path, kv[0]), "unknown field %s for %s: want one of %s%s", kg.Quote(name), what, fieldNames(fields), hint)
+			ok = false
+			continue
+		}
+		if v, good := c.value(path, kv[1], fd, ""); good {
+			out[name] = v
+		} else {
+			ok = false
+		}
+	}
+	return out, ok
 }
 
 var relIDRE = regexp.MustCompile(`^rel/[a-z0-9]+(?:-[a-z0-9]+)*$`)
@@ -923,6 +990,12 @@ func (c *checker) resolve() {
 			seen[ct.c.Source] = true
 		}
 	}
+	for _, a := range c.adds {
+		if _, ok := c.defs[a.id]; !ok && !seen[a.id] {
+			missing = append(missing, a.id)
+			seen[a.id] = true
+		}
+	}
 	known := map[string]Known{}
 	if c.opts.Known != nil {
 		// Ask about the IDs this import defines too: one defined by another
@@ -969,6 +1042,7 @@ func (c *checker) resolve() {
 			c.addf(r.pos, "%s: %s is a %s, want %s", r.what(), r.id, t, typeList(r.targets))
 		}
 	}
+	c.resolveAdditions(known)
 	if c.opts.SourcesDir != "" {
 		for id, d := range c.defs {
 			if d.source == "" {
@@ -1002,6 +1076,31 @@ func (c *checker) resolve() {
 		}
 		if paras, read := c.texts[ct.c.Source]; read && ct.c.Paragraph > len(paras) {
 			c.addf(ct.pos, "citation %s: %s has only %d paragraphs", ct.c, d.source, len(paras))
+		}
+	}
+}
+
+// resolveAdditions checks that each addition names an entity that another
+// file of the import, or the graph, defines.
+func (c *checker) resolveAdditions(known map[string]Known) {
+	for _, a := range c.adds {
+		if d, ok := c.defs[a.id]; ok {
+			switch {
+			case d.file == a.file:
+				c.addf(a.pos, "%s is defined in this file at %d:%d: state its aliases and citations there, not as an addition", a.id, d.line, d.col)
+			case d.typ != "":
+				if t, _ := kg.TypeOfID(a.id); t != d.typ {
+					c.addf(a.pos, "%s is a %s", a.id, d.typ)
+				}
+			}
+			continue
+		}
+		k, ok := known[a.id]
+		switch {
+		case !ok:
+			c.addf(a.pos, "addition to unknown id %s: it must name an entity that another case file of this import or the graph defines", kg.Quote(a.id))
+		case k.Origin == filepath.Base(a.file):
+			c.addf(a.pos, "%s was defined by this file, which no longer defines it: define it again, or leave it out", a.id)
 		}
 	}
 }

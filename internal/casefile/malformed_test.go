@@ -99,7 +99,7 @@ func TestMalformedCaseFiles(t *testing.T) {
 			name:  "unknown top-level field",
 			files: []namedFile{{"a.yaml", malformedHead + "author: me\n"}},
 			at:    "a.yaml:7:1",
-			want:  `unknown top-level field "author": want version, sources, entities or relations`,
+			want:  `unknown top-level field "author": want version, sources, entities, relations or additions`,
 		},
 		{
 			name:  "missing version",
@@ -312,6 +312,63 @@ func TestMalformedCaseFiles(t *testing.T) {
 			files: []namedFile{{"a.yaml", malformedPerson + "  - id: restriction/a\n    type: Restriction\n    name: Ban\n    person: person/a\n    kind: travel-ban\n    duration: 5 years\n    cite: [source/report#p2]\n"}},
 			at:    "a.yaml:17:15",
 			want:  `duration: "5 years" is not a duration: want an ISO 8601 period such as P6Y`,
+		},
+		{
+			name:  "addition to an unknown entity",
+			files: []namedFile{{"a.yaml", malformedPerson + "additions:\n  - id: person/nobody\n    aliases: [N]\n    cite: [source/report#p2]\n"}},
+			at:    "a.yaml:13:9",
+			want:  `addition to unknown id "person/nobody"`,
+		},
+		{
+			name:  "addition to an entity the file defines",
+			files: []namedFile{{"a.yaml", malformedPerson + "additions:\n  - id: person/a\n    aliases: [A2]\n    cite: [source/report#p2]\n"}},
+			at:    "a.yaml:13:9",
+			want:  "person/a is defined in this file at 8:9",
+		},
+		{
+			name: "addition without a citation",
+			files: []namedFile{
+				{"a.yaml", malformedPerson},
+				{"b.yaml", "version: 2\nadditions:\n  - id: person/a\n    aliases: [A2]\n"},
+			},
+			at:   "b.yaml:3:5",
+			want: "no citation",
+		},
+		{
+			name: "addition of a field other than aliases",
+			files: []namedFile{
+				{"a.yaml", malformedPerson},
+				{"b.yaml", "version: 2\nadditions:\n  - id: person/a\n    name: A2\n    cite: [source/report#p2]\n"},
+			},
+			at:   "b.yaml:4:5",
+			want: `unknown field "name" for an addition`,
+		},
+		{
+			name: "two additions to one entity",
+			files: []namedFile{
+				{"a.yaml", malformedPerson},
+				{"b.yaml", "version: 2\nadditions:\n  - id: person/a\n    aliases: [A2]\n    cite: [source/report#p2]\n  - id: person/a\n    cite: [source/report#p3]\n"},
+			},
+			at:   "b.yaml:6:9",
+			want: "person/a is already added to at 3:9",
+		},
+		{
+			name: "addition to a source",
+			files: []namedFile{
+				{"a.yaml", malformedPerson},
+				{"b.yaml", "version: 2\nadditions:\n  - id: source/report\n    aliases: [R]\n    cite: [source/report#p2]\n"},
+			},
+			at:   "b.yaml:3:9",
+			want: "a source takes no additions",
+		},
+		{
+			name: "addition citing a paragraph the source lacks",
+			files: []namedFile{
+				{"a.yaml", malformedPerson},
+				{"b.yaml", "version: 2\nadditions:\n  - id: person/a\n    aliases: [A2]\n    cite: [source/report#p9]\n"},
+			},
+			at:   "b.yaml:5:12",
+			want: "has only 3 paragraphs",
 		},
 	}
 	for _, tt := range tests {

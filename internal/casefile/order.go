@@ -1,8 +1,8 @@
 package casefile
 
 // Groups orders checked files for writing: a file comes after the files
-// that define the entities its relationships join and the sources its
-// facts cite, so each group can be written in its own transaction. Files that refer to each other in a cycle
+// that define the entities its relationships join or its additions add to
+// and the sources its facts cite, so each group can be written in its own transaction. Files that refer to each other in a cycle
 // share one group, and so one transaction.
 //
 // The order is that of sweeping the files in the order given, again and
@@ -16,7 +16,8 @@ func Groups(files []*File) [][]*File {
 }
 
 // dependencies returns, for each file, the other files defining the ends
-// of its relationships and the sources it cites, each once.
+// of its relationships, the entities it adds to and the sources it cites,
+// each once.
 func dependencies(files []*File) [][]int {
 	n := 0
 	for _, f := range files {
@@ -46,6 +47,12 @@ func dependencies(files []*File) [][]int {
 		}
 		for _, e := range f.Batch.Entities {
 			for _, c := range e.Citations {
+				need(c.Source)
+			}
+		}
+		for _, a := range f.Batch.Additions {
+			need(a.Target)
+			for _, c := range a.Citations {
 				need(c.Source)
 			}
 		}

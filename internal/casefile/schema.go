@@ -64,7 +64,7 @@ func schema() object {
 	for _, t := range entityTypes() {
 		defs = append(defs, member{string(t), entityTypeSchema(t)})
 	}
-	defs = append(defs, member{"relation", relationSchema()})
+	defs = append(defs, member{"relation", relationSchema()}, member{"addition", additionSchema()})
 	list := func(def, doc string) object {
 		// Load reads a key with no value as an empty list.
 		return object{{"description", doc}, {"type", []string{"array", "null"}}, {"items", object{{"$ref", "#/$defs/" + def}}}}
@@ -79,6 +79,7 @@ func schema() object {
 			{"sources", list("source", "the documents this file cites")},
 			{"entities", list("entity", "people, parties, courts, articles, events, cases, charges, ...")},
 			{"relations", list("relation", "typed links between entities, each with its own citations")},
+			{"additions", list("addition", "aliases and citations this file adds to entities that other files define")},
 		}},
 		{"required", []string{"version"}},
 		{"additionalProperties", false},
@@ -143,6 +144,25 @@ func entityTypeSchema(t kg.EntityType) object {
 		{"type", "object"},
 		{"properties", props},
 		{"required", required(fields, true)},
+		{"additionalProperties", false},
+	}
+}
+
+func additionSchema() object {
+	props := object{}
+	for _, fd := range additionFields {
+		s := fieldSchema(fd)
+		if fd.name == "id" {
+			s = idSchema(fd.doc, entityTypes()...)
+		}
+		props = append(props, member{fd.name, s})
+	}
+	props = append(props, member{"cite", object{{"$ref", "#/$defs/citations"}}})
+	return object{
+		{"description", "what this file adds to an entity another case file defines; the entity's other fields stay with that file"},
+		{"type", "object"},
+		{"properties", props},
+		{"required", required(additionFields, true)},
 		{"additionalProperties", false},
 	}
 }

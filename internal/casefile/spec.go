@@ -234,6 +234,13 @@ var relationFields = []field{
 	{name: "contested", kind: boolean},
 }
 
+// additionFields are the fields of an entry under additions:, which adds
+// names and citations to an entity another file defines.
+var additionFields = []field{
+	{name: "id", kind: text, required: true, doc: "the ID of the entity, which another case file of the import or the graph defines"},
+	{name: "aliases", kind: words, text: nameText, doc: "other names, spellings and transliterations the cited sources give"},
+}
+
 // fieldsOf returns the fields an entity of type t may have. Callers must
 // not change the slice: it is shared.
 func fieldsOf(t kg.EntityType) []field {

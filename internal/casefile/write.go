@@ -48,13 +48,27 @@ func Write(b kg.Batch) ([]byte, error) {
 		}
 		relations = append(relations, n)
 	}
+	var additions []*yaml.Node
+	for _, a := range b.Additions {
+		n := &yaml.Node{Kind: yaml.MappingNode}
+		add(n, "id", str(a.Target))
+		if len(a.Aliases) > 0 {
+			vn, err := valueNode(additionFields[1], a.Aliases)
+			if err != nil {
+				return nil, fmt.Errorf("addition to %s: %w", a.Target, err)
+			}
+			add(n, "aliases", vn)
+		}
+		add(n, "cite", citeNode(a.Citations))
+		additions = append(additions, n)
+	}
 
 	root := &yaml.Node{Kind: yaml.MappingNode}
 	add(root, "version", scalar(strconv.Itoa(versionFor(b)), "!!int"))
 	for _, sec := range []struct {
 		name  string
 		items []*yaml.Node
-	}{{"sources", sources}, {"entities", entities}, {"relations", relations}} {
+	}{{"sources", sources}, {"entities", entities}, {"relations", relations}, {"additions", additions}} {
 		if len(sec.items) > 0 {
 			add(root, sec.name, &yaml.Node{Kind: yaml.SequenceNode, Content: sec.items})
 		}

@@ -69,13 +69,28 @@ type Link struct {
 	Citations []Citation
 }
 
+// Addition is what a case file adds to an entity that another file (or
+// the API) defines: names and the citations that give them. It is kept
+// apart from the entity's own properties, which stay its owner's, so each
+// file's re-import changes only what that file stated.
+type Addition struct {
+	Target    string // the entity's ID
+	Aliases   []string
+	Citations []Citation
+}
+
+// AdditionID is the ID under which the graph keeps what file adds to the
+// entity target.
+func AdditionID(file, target string) string { return "addition/" + file + "/" + target }
+
 // Batch is what one case file contributes to the graph; Origin names the
 // file and Hash is its content's SHA-256, so an unchanged file is skipped.
 type Batch struct {
-	Origin   string
-	Hash     string
-	Entities []Entity
-	Links    []Link
+	Origin    string
+	Hash      string
+	Entities  []Entity
+	Links     []Link
+	Additions []Addition
 }
 
 // Prefix returns the ID prefix of an entity type: LegalArticle → legal-article.

@@ -192,13 +192,13 @@ func (c *compiler) entityField(v string, t kg.EntityType, f kg.SelectedField, de
 	case "name":
 		return fmt.Sprintf("coalesce(%s.name, %s.title)", v, v), nil
 	case "aliases":
-		return fmt.Sprintf("coalesce(%s.aliases, [])", v), nil
+		return aliasesOf(v), nil
 	case "contested":
 		return fmt.Sprintf("coalesce(%s.contested, false)", v), nil
 	case "version":
 		return fmt.Sprintf("coalesce(%s.version, 1)", v), nil
 	case "citations":
-		return c.citations(v, f.Sel, depth)
+		return c.citations(citationsOf(v), f.Sel, depth)
 	}
 	rf, ok := kg.ReadFields[t][f.Name]
 	if !ok {
@@ -323,7 +323,7 @@ func (c *compiler) link(v, r, m string, sel *kg.Selection, depth int) (string, e
 		case "contested":
 			expr = fmt.Sprintf("coalesce(%s.contested, false)", r)
 		case "citations":
-			e, err := c.citations(r, f.Sel, depth)
+			e, err := c.citations("coalesce("+r+".citations, [])", f.Sel, depth)
 			if err != nil {
 				return "", err
 			}
@@ -359,9 +359,10 @@ var (
 		" ELSE " + strconv.Quote(kg.TextNotHeld) + " END"
 )
 
-// citations projects the citations of the node or relationship v; each
-// cited source is found through the Entity id index.
-func (c *compiler) citations(v string, sel *kg.Selection, depth int) (string, error) {
+// citations projects the citations that list, a Cypher list of
+// SOURCE#pN, holds; each cited source is found through the Entity id
+// index.
+func (c *compiler) citations(list string, sel *kg.Selection, depth int) (string, error) {
 	x := fmt.Sprintf("c%d", depth)
 	parts := []string{"ref: " + x}
 	for _, f := range sel.Fields {
@@ -381,7 +382,7 @@ func (c *compiler) citations(v string, sel *kg.Selection, depth int) (string, er
 			parts = append(parts, fmt.Sprintf("unquoted: "+unquotedCypher, x, x, x))
 		}
 	}
-	return fmt.Sprintf("[%s IN coalesce(%s.citations, []) | {%s}]", x, v, strings.Join(parts, ", ")), nil
+	return fmt.Sprintf("[%s IN %s | {%s}]", x, list, strings.Join(parts, ", ")), nil
 }
 
 // enumName turns LegalArticle into LEGAL_ARTICLE, the API's enum value.

@@ -58,6 +58,10 @@ func (s *Store) SaveEntity(ctx context.Context, e kg.Entity, links []kg.Link, ex
 		if _, err := w.Run(ctx, "MERGE (n:Entity {id: $id}) SET n = $props, n:"+string(e.Type), map[string]any{"id": e.ID, "props": props}); err != nil {
 			return 0, err
 		}
+		// The names files add to it stay searchable.
+		if err := refreshSearchText(ctx, w, []string{e.ID}, nil); err != nil {
+			return 0, err
+		}
 		if _, err := w.Run(ctx, "MATCH (n:Entity {id: $id})-[r]-() WHERE r.owner = $id DELETE r", map[string]any{"id": e.ID}); err != nil {
 			return 0, err
 		}

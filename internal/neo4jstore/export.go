@@ -15,7 +15,8 @@ import (
 // type then ID. Properties are keyed by case-file field name as importBatch
 // flattened them, so a batch can be written back as its case file. Nodes
 // and relationships without an origin were not imported from case files
-// and are left out. Two queries in one read transaction keep the reads
+// and are left out; what files add to entities others define goes with
+// the adding file. Two queries in one read transaction keep the reads
 // consistent with each other.
 func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
 	sess := s.session(ctx, neo4j.AccessModeRead)
@@ -78,6 +79,26 @@ func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
 			}
 			b := batch(origin)
 			b.Links = append(b.Links, l)
+		}
+
+		res, err = tx.Run(ctx, `
+			MATCH (a:Addition) WHERE EXISTS { MATCH (:Entity {id: a.target}) }
+			RETURN a.file AS file, properties(a) AS props ORDER BY a.target`, nil)
+		if err != nil {
+			return nil, err
+		}
+		if recs, err = res.Collect(ctx); err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			file, _, _ := neo4j.GetRecordValue[string](r, "file")
+			props, _, _ := neo4j.GetRecordValue[map[string]any](r, "props")
+			_, cites, err := unflatten(props)
+			if err != nil {
+				return nil, fmt.Errorf("addition %s: %w", str(props["id"]), err)
+			}
+			b := batch(file)
+			b.Additions = append(b.Additions, kg.Addition{Target: str(props["target"]), Aliases: strs(props["aliases"]), Citations: cites})
 		}
 
 		out := make([]kg.Batch, 0, len(batches))

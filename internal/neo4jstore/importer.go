@@ -152,6 +152,12 @@ type importPlan struct {
 	rehomedR map[kg.RelType][]string // likewise relationships
 	history  []kg.Change
 	files    []map[string]any // the manifests to write
+	// additions are the rows of the (:Addition) nodes to write, goneAdds
+	// the IDs of those to delete, and touched the entities whose added
+	// names change with them.
+	additions []map[string]any
+	goneAdds  []string
+	touched   []string
 }
 
 // planSet reads what the set's changed files stated last time and what the
@@ -202,6 +208,9 @@ func planSet(ctx context.Context, w *wtx, batches []kg.Batch, o kg.ImportOptions
 	for _, b := range changed {
 		m.removeEntities(b)
 		m.removeLinks(b)
+	}
+	if err := m.mergeAdditions(ctx, w, changed); err != nil {
+		return nil, err
 	}
 	if err := m.checkRemovals(ctx, w, batches); err != nil {
 		return nil, err
@@ -658,11 +667,15 @@ func (m *merger) checkRemovals(ctx context.Context, w *wtx, batches []kg.Batch) 
 	if len(p.gone) == 0 {
 		return nil
 	}
-	gone := map[string]bool{}
+	gone, origin := map[string]bool{}, map[string]string{}
 	ids := make([]string, len(p.gone))
 	for i, g := range p.gone {
 		ids[i] = str(g["id"])
 		gone[ids[i]] = true
+		origin[ids[i]] = str(g["origin"])
+	}
+	if err := m.checkAddedTo(ctx, w, batches, gone, origin); err != nil {
+		return err
 	}
 	for _, b := range batches {
 		for _, l := range b.Links {
@@ -731,6 +744,11 @@ func (m *merger) checkCitations(ctx context.Context, w *wtx) error {
 			}
 		}
 	}
+	for _, r := range p.additions {
+		for _, s := range strs(r["sources"]) {
+			cited[s] = append(cited[s], str(r["id"]))
+		}
+	}
 	var need []string
 	for s, by := range cited {
 		switch {
@@ -757,6 +775,10 @@ func (m *merger) checkCitations(ctx context.Context, w *wtx) error {
 	for _, g := range p.gone {
 		skipEntities = append(skipEntities, str(g["id"]))
 	}
+	for _, r := range p.additions {
+		skipEntities = append(skipEntities, str(r["id"]))
+	}
+	skipEntities = append(skipEntities, p.goneAdds...)
 	for key := range writtenRels {
 		skipRels = append(skipRels, key)
 	}
@@ -958,6 +980,9 @@ func (p *importPlan) apply(ctx context.Context, w *wtx, o kg.ImportOptions, res 
 			return err
 		}
 	}
+	if err := p.writeAdditions(ctx, w, exec); err != nil {
+		return err
+	}
 	if err := exec(`UNWIND $rows AS row MERGE (f:CaseFile {name: row.origin})
 		SET f.entities = row.ids, f.links = row.links, f.hash = row.hash, f.base = row.base`, map[string]any{"rows": p.files}); err != nil {
 		return err
@@ -1011,7 +1036,7 @@ func linksOf(ctx context.Context, tx neo4j.ManagedTransaction, ids []string, own
 }
 
 // citing returns, per source, up to five facts that cite it, leaving out
-// the entities and relationships (by manifest key) about to go.
+// the entities, additions and relationships (by manifest key) about to go.
 func citing(ctx context.Context, tx neo4j.ManagedTransaction, sources, goneEntities, goneRels []string) (map[string][]string, error) {
 	res, err := tx.Run(ctx, `
 		UNWIND $sources AS src
@@ -1021,6 +1046,9 @@ func citing(ctx context.Context, tx neo4j.ManagedTransaction, sources, goneEntit
 			UNION
 			MATCH ()-[r]->() WHERE src IN r.sources AND NOT (type(r) + ' ' + r.id) IN $rels
 			RETURN type(r) + ' ' + r.id AS by
+			UNION
+			MATCH (a:Addition) WHERE src IN a.sources AND NOT a.id IN $entities
+			RETURN a.id AS by
 		}
 		WITH src, by ORDER BY by
 		RETURN src, collect(by)[..5] AS by`,

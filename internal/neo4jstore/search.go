@@ -41,16 +41,16 @@ const (
 // so only they are returned: a common name at scale has hundreds of
 // namesakes, and reading and ranking a window of them cost the service
 // more than the index did.
-const searchStatement = `
+var searchStatement = `
 CALL db.index.fulltext.queryNodes('entity_search_2', $query, {limit: $candidates}) YIELD node, score
 WITH node, score, [l IN labels(node) WHERE l <> 'Entity'][0] AS type
 WHERE size($types) = 0 OR type IN $types
-WITH node, type, score, coalesce(node.name, node.title, '') AS name
-WITH node, type, score, name, CASE
+WITH node, type, score, coalesce(node.name, node.title, '') AS name, ` + aliasesOf("node") + ` AS aliases
+WITH node, type, score, name, aliases, CASE
     WHEN toLower(name) IN $exact THEN 2
-    WHEN any(a IN coalesce(node.aliases, []) WHERE toLower(a) IN $exact) THEN 1
+    WHEN any(a IN aliases WHERE toLower(a) IN $exact) THEN 1
     ELSE 0 END AS exact
-WITH node, node.id AS id, type, name, coalesce(node.aliases, []) AS aliases, score, exact
+WITH node, node.id AS id, type, name, aliases, score, exact
 ORDER BY exact DESC, score DESC, id
 LIMIT $window
 WITH collect({node: node, id: id, type: type, name: name, aliases: aliases, score: score, exact: exact}) AS rows, max(score) AS top
