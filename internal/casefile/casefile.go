@@ -213,7 +213,11 @@ type checker struct {
 }
 
 func (c *checker) addf(p pos, format string, args ...any) {
-	c.problems = append(c.problems, Problem{File: p.file, Line: p.line, Column: p.col, Message: fmt.Sprintf(format, args...)})
+	c.add(p, fmt.Sprintf(format, args...))
+}
+
+func (c *checker) add(p pos, msg string) {
+	c.problems = append(c.problems, Problem{File: p.file, Line: p.line, Column: p.col, Message: msg})
 }
 
 func at(file string, n *yaml.Node) pos { return pos{file: file, line: n.Line, col: n.Column} }
@@ -290,7 +294,7 @@ func (c *checker) file(path string, src []byte) *File {
 				}
 			}
 		default:
-			c.addf(at(path, k), "unknown top-level field %s: want version, sources, entities or relations", kg.Quote(k.Value))
+			c.add(at(path, k), orMeant("unknown top-level field "+kg.Quote(k.Value), closest(k.Value, sections), "want version, sources, entities or relations"))
 		}
 	}
 	if !seenVersion {
@@ -428,12 +432,12 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 	if forced == "" {
 		tn, has := m["type"]
 		if !has {
-			c.addf(at(path, n), "entity has no type: want one of %s", typeNames(false))
+			c.addf(at(path, n), "entity has no type: want one of %s", strings.Join(typeNames(), ", "))
 			return kg.Entity{}, false
 		}
 		t, known := entityType(tn[1].Value)
 		if !known || t == kg.Source {
-			c.addf(at(path, tn[1]), "unknown entity type %s: want one of %s", kg.Quote(tn[1].Value), typeNames(false))
+			c.add(at(path, tn[1]), oneOf("unknown entity type "+kg.Quote(tn[1].Value), tn[1].Value, typeNames()))
 			return kg.Entity{}, false
 		}
 		typ = t
@@ -451,6 +455,7 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 		}
 	}
 	fields := fieldsOf(typ)
+	meant := map[string]bool{} // fields that a misspelt one may stand for
 	for _, name := range order {
 		kv := m[name]
 		if name == "cite" {
@@ -458,7 +463,7 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 		}
 		fd, known := lookup(fields, name)
 		if !known {
-			c.addf(at(path, kv[0]), "unknown field %s for %s: want one of %s", kg.Quote(name), typ, fieldNames(fields))
+			c.add(at(path, kv[0]), unknownField(name, string(typ), fields, meant))
 			okAll = false
 			continue
 		}
@@ -476,7 +481,7 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 		e.Props[name] = v
 	}
 	for _, fd := range fields {
-		if _, has := m[fd.name]; fd.required && !has {
+		if _, has := m[fd.name]; fd.required && !has && !meant[fd.name] {
 			c.addf(at(path, n), "%s %s has no %s", typ, e.ID, fd.name)
 			okAll = false
 		}
@@ -637,6 +642,7 @@ func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
 	}
 	l := kg.Link{Props: map[string]any{}}
 	okAll := true
+	meant := map[string]bool{}
 	for _, name := range order {
 		kv := m[name]
 		if name == "cite" {
@@ -644,7 +650,7 @@ func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
 		}
 		fd, known := lookup(relationFields, name)
 		if !known {
-			c.addf(at(path, kv[0]), "unknown field %s for a relation: want one of %s", kg.Quote(name), fieldNames(relationFields))
+			c.add(at(path, kv[0]), unknownField(name, "a relation", relationFields, meant))
 			okAll = false
 			continue
 		}
@@ -660,7 +666,7 @@ func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
 		}
 	}
 	for _, fd := range relationFields {
-		if _, has := m[fd.name]; fd.required && !has {
+		if _, has := m[fd.name]; fd.required && !has && !meant[fd.name] {
 			c.addf(at(path, n), "relation has no %s", fd.name)
 			okAll = false
 		}
@@ -669,7 +675,7 @@ func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
 	if tn, has := m["type"]; has {
 		s, known := kg.RelationSpec(kg.RelType(tn[1].Value))
 		if !known {
-			c.addf(at(path, tn[1]), "unknown relation type %s: want one of %s", kg.Quote(tn[1].Value), relNames())
+			c.add(at(path, tn[1]), oneOf("unknown relation type "+kg.Quote(tn[1].Value), tn[1].Value, relNames()))
 			okAll = false
 		}
 		spec = s
@@ -808,7 +814,7 @@ func (c *checker) value(path string, n *yaml.Node, fd field, typ kg.EntityType) 
 	case enum:
 		s, ok := scalar()
 		if ok && !contains(fd.values, s) {
-			c.addf(at(path, n), "%s %s is not allowed: want one of %s", fd.name, kg.Quote(s), strings.Join(fd.values, ", "))
+			c.add(at(path, n), oneOf(fd.name+" "+kg.Quote(s)+" is not allowed", s, fd.values))
 			return nil, false
 		}
 		return s, ok
@@ -873,7 +879,7 @@ func (c *checker) value(path string, n *yaml.Node, fd field, typ kg.EntityType) 
 				continue
 			}
 			if fd.values != nil && !contains(fd.values, item.Value) {
-				c.addf(at(path, item), "%s %s is not allowed: want one of %s", fd.name, kg.Quote(item.Value), strings.Join(fd.values, ", "))
+				c.add(at(path, item), oneOf(fd.name+" "+kg.Quote(item.Value)+" is not allowed", item.Value, fd.values))
 				ok = false
 				continue
 			}
@@ -1014,6 +1020,18 @@ func webAddress(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil && u.Opaque == ""
 }
 
+// unknownField is the problem of a field that of is not to have. The
+// fields it may be a slip for are added to meant: reporting them missing
+// too would say the same twice.
+func unknownField(name, of string, fields []field, meant map[string]bool) string {
+	names := fieldNames(fields)
+	near := closest(name, names)
+	for _, f := range near {
+		meant[f] = true
+	}
+	return orMeant("unknown field "+kg.Quote(name)+" for "+of, near, "want one of "+strings.Join(names, ", "))
+}
+
 func lookup(fields []field, name string) (field, bool) {
 	for _, f := range fields {
 		if f.name == name {
@@ -1023,12 +1041,12 @@ func lookup(fields []field, name string) (field, bool) {
 	return field{}, false
 }
 
-func fieldNames(fields []field) string {
+func fieldNames(fields []field) []string {
 	names := make([]string, 0, len(fields)+1)
 	for _, f := range fields {
 		names = append(names, f.name)
 	}
-	return strings.Join(append(names, "cite"), ", ")
+	return append(names, "cite")
 }
 
 func entityType(s string) (kg.EntityType, bool) {
@@ -1040,23 +1058,27 @@ func entityType(s string) (kg.EntityType, bool) {
 	return "", false
 }
 
-func typeNames(withSource bool) string {
+// typeNames are the types an entry under entities: may have.
+func typeNames() []string {
 	var names []string
 	for _, t := range kg.EntityTypes {
-		if t != kg.Source || withSource {
+		if t != kg.Source {
 			names = append(names, string(t))
 		}
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
-func relNames() string {
+func relNames() []string {
 	names := make([]string, len(kg.Relations))
 	for i, r := range kg.Relations {
 		names[i] = string(r.Type)
 	}
-	return strings.Join(names, ", ")
+	return names
 }
+
+// sections are the top-level fields of a case file.
+var sections = []string{"version", "sources", "entities", "relations"}
 
 func typeList(ts []kg.EntityType) string {
 	names := make([]string, len(ts))
