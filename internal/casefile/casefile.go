@@ -131,7 +131,7 @@ func Load(paths []string, opts Options) ([]*File, error) {
 // Check checks case files given by content, as Load does files on disk;
 // the API's mutations validate through it too, so both speak alike.
 func Check(inputs []Input, opts Options) ([]*File, error) {
-	c := &checker{defs: map[string]def{}, opts: opts, origins: map[string]bool{}, linkPos: map[string][]pos{}, links: map[string]pos{}}
+	c := newChecker(opts)
 	var files []*File
 	for _, in := range inputs {
 		if f := c.file(in.Name, in.Src); f != nil {
@@ -163,7 +163,7 @@ func Check(inputs []Input, opts Options) ([]*File, error) {
 // Parse checks one file's content on its own: everything but references to
 // other files and the graph. It serves tests and fuzzing.
 func Parse(name string, src []byte) (*File, error) {
-	c := &checker{defs: map[string]def{}, origins: map[string]bool{}, linkPos: map[string][]pos{}, links: map[string]pos{}}
+	c := newChecker(Options{})
 	f := c.file(name, src)
 	if len(c.problems) > 0 {
 		return nil, c.problems
@@ -204,12 +204,17 @@ type checker struct {
 	problems Problems
 	lookup   error // Known's failure: the check could not finish
 	defs     map[string]def
+	broken   map[string]bool // IDs of entries left out for their problems
 	refs     []pendingRef
 	cites    []pendingCite
 	origins  map[string]bool
 	linkPos  map[string][]pos // links of the current file by ID
 	links    map[string]pos   // every relation of the import by ID
 	version  int              // of the current file; 0 when unreadable
+}
+
+func newChecker(opts Options) *checker {
+	return &checker{opts: opts, defs: map[string]def{}, broken: map[string]bool{}, origins: map[string]bool{}, linkPos: map[string][]pos{}, links: map[string]pos{}}
 }
 
 func (c *checker) addf(p pos, format string, args ...any) {
@@ -419,7 +424,7 @@ func (c *checker) mapping(path string, n *yaml.Node, what string) (map[string][2
 	return m, order, true
 }
 
-func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *File) (kg.Entity, bool) {
+func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *File) (_ kg.Entity, kept bool) {
 	what := "entities"
 	if forced == kg.Source {
 		what = "sources"
@@ -428,6 +433,13 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 	if !ok {
 		return kg.Entity{}, false
 	}
+	defer func() {
+		// The entry's problems are reported; references to it would only
+		// repeat them as unknown IDs.
+		if id := valueOf(m, "id"); !kept && kg.ValidID(id) {
+			c.broken[id] = true
+		}
+	}()
 	typ := forced
 	if forced == "" {
 		tn, has := m["type"]
@@ -900,13 +912,13 @@ func (c *checker) resolve() {
 	var missing []string
 	seen := map[string]bool{}
 	for _, r := range c.refs {
-		if _, ok := c.defs[r.id]; !ok && !seen[r.id] {
+		if _, ok := c.defs[r.id]; !ok && !seen[r.id] && !c.broken[r.id] {
 			missing = append(missing, r.id)
 			seen[r.id] = true
 		}
 	}
 	for _, ct := range c.cites {
-		if _, ok := c.defs[ct.c.Source]; !ok && !seen[ct.c.Source] {
+		if _, ok := c.defs[ct.c.Source]; !ok && !seen[ct.c.Source] && !c.broken[ct.c.Source] {
 			missing = append(missing, ct.c.Source)
 			seen[ct.c.Source] = true
 		}
@@ -951,6 +963,7 @@ func (c *checker) resolve() {
 	for _, r := range c.refs {
 		t, ok := typeOf(r.id)
 		switch {
+		case !ok && c.broken[r.id]:
 		case !ok:
 			c.addf(r.pos, "%s: unknown id %s: define it in a case file of this import or import the file that does", r.what(), kg.Quote(r.id))
 		case len(r.targets) > 0 && !containsType(r.targets, t):
@@ -960,6 +973,9 @@ func (c *checker) resolve() {
 	paragraphs := map[string]int{}
 	for _, ct := range c.cites {
 		t, ok := typeOf(ct.c.Source)
+		if !ok && c.broken[ct.c.Source] {
+			continue
+		}
 		if !ok {
 			c.addf(ct.pos, "citation of unknown source %s: add it under sources:", kg.Quote(ct.c.Source))
 			continue

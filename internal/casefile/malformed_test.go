@@ -309,6 +309,23 @@ func TestMalformedCaseFiles(t *testing.T) {
 			want:  `article of charge/a: unknown id "legal-article/kz-cc-999"`,
 		},
 		{
+			name: "references to an entity with a problem",
+			files: []namedFile{
+				{"a.yaml", malformedCharge + "    defendant: person/b\n    status: brought\n    cite: [source/report#p1]\n" +
+					"  - id: person/b\n    type: Person\n    name: B\n    age: 40\n    cite: [source/report#p1]\n" +
+					"relations:\n  - type: RELATIVE_OF\n    from: person/a\n    to: person/b\n    cite: [source/report#p1]\n"},
+				{"b.yaml", "version: 1\nrelations:\n  - type: DEFENDANT_IN\n    from: person/b\n    to: case/a\n    cite: [source/report#p2]\n"},
+			},
+			at:   "a.yaml:26:5",
+			want: `unknown field "age" for Person`,
+		},
+		{
+			name:  "citations of a source with a problem",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "    file: report.txt\n", "    file: report.txt\n    pages: 3\n", 1)}},
+			at:    "a.yaml:7:5",
+			want:  `unknown field "pages" for Source`,
+		},
+		{
 			name:  "reference to an entity of the wrong type",
 			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: case/a\n    status: brought\n    cite: [source/report#p1]\n"}},
 			at:    "a.yaml:20:16",
