@@ -66,6 +66,11 @@ type Options struct {
 	// empty graph. Its error ends the check and is returned as it is (with
 	// its kg code), since it says nothing about the input.
 	Known func(ids []string) (map[string]Known, error)
+	// Candidates lists the IDs the graph holds that start with any of
+	// prefixes, at most limit under each, for a "did you mean" in place
+	// of an unknown ID. It is asked once a check, and only if an ID is
+	// unknown. Nil suggests only IDs of the import.
+	Candidates func(prefixes []string, limit int) ([]string, error)
 }
 
 // File is one checked case file.
@@ -960,12 +965,25 @@ func (c *checker) resolve() {
 		k, ok := known[id]
 		return k.Type, ok
 	}
+	var unknown []wantedID
+	for _, r := range c.refs {
+		if _, ok := typeOf(r.id); !ok && !c.broken[r.id] {
+			unknown = append(unknown, wantedID{r.id, r.targets})
+		}
+	}
+	for _, ct := range c.cites {
+		if _, ok := typeOf(ct.c.Source); !ok && !c.broken[ct.c.Source] {
+			unknown = append(unknown, wantedID{ct.c.Source, []kg.EntityType{kg.Source}})
+		}
+	}
+	meant := c.idsMeant(unknown)
 	for _, r := range c.refs {
 		t, ok := typeOf(r.id)
 		switch {
 		case !ok && c.broken[r.id]:
 		case !ok:
-			c.addf(r.pos, "%s: unknown id %s: define it in a case file of this import or import the file that does", r.what(), kg.Quote(r.id))
+			near := meant(wantedID{r.id, r.targets})
+			c.addf(r.pos, "%s: unknown id %s: %s", r.what(), kg.Quote(r.id), ifNot(near, "define it in a case file of this import or import the file that does"))
 		case len(r.targets) > 0 && !containsType(r.targets, t):
 			c.addf(r.pos, "%s: %s is a %s, want %s", r.what(), r.id, t, typeList(r.targets))
 		}
@@ -977,7 +995,8 @@ func (c *checker) resolve() {
 			continue
 		}
 		if !ok {
-			c.addf(ct.pos, "citation of unknown source %s: add it under sources:", kg.Quote(ct.c.Source))
+			near := meant(wantedID{ct.c.Source, []kg.EntityType{kg.Source}})
+			c.addf(ct.pos, "citation of unknown source %s: %s", kg.Quote(ct.c.Source), ifNot(near, "add it under sources:"))
 			continue
 		}
 		if t != kg.Source {

@@ -50,6 +50,9 @@ const malformedCharge = malformedPerson + `  - id: case/a
     case: case/a
 `
 
+// mamai is an entity that misspelt references may have meant.
+const mamai = "  - id: person/zhanbolat-mamai\n    type: Person\n    name: Zhanbolat Mamai\n    cite: [source/report#p1]\n"
+
 type namedFile struct{ name, text string }
 
 func TestMalformedCaseFiles(t *testing.T) {
@@ -324,6 +327,33 @@ func TestMalformedCaseFiles(t *testing.T) {
 			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "    file: report.txt\n", "    file: report.txt\n    pages: 3\n", 1)}},
 			at:    "a.yaml:7:5",
 			want:  `unknown field "pages" for Source`,
+		},
+		{
+			name:  "misspelt reference",
+			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: person/zhanbolat-mamay\n    status: brought\n    cite: [source/report#p1]\n" + mamai}},
+			at:    "a.yaml:20:16",
+			want:  `defendant of charge/a: unknown id "person/zhanbolat-mamay": did you mean person/zhanbolat-mamai? If not, define it in a case file`,
+		},
+		{
+			name:  "reference without its type",
+			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: zhanbolat-mamai\n    status: brought\n    cite: [source/report#p1]\n" + mamai}},
+			at:    "a.yaml:20:16",
+			want:  `unknown id "zhanbolat-mamai": did you mean person/zhanbolat-mamai? If not,`,
+		},
+		{
+			name: "reference misspelt in another file",
+			files: []namedFile{
+				{"a.yaml", malformedPerson + mamai},
+				{"b.yaml", "version: 1\nrelations:\n  - type: RELATIVE_OF\n    from: person/a\n    to: person/zhanbolat-mamia\n    cite: [source/report#p2]\n"},
+			},
+			at:   "b.yaml:5:9",
+			want: `to of RELATIVE_OF: unknown id "person/zhanbolat-mamia": did you mean person/zhanbolat-mamai?`,
+		},
+		{
+			name:  "misspelt source in a citation",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "[source/report#p1]", "[source/reprot#p1]", 1)}},
+			at:    "a.yaml:11:12",
+			want:  `citation of unknown source "source/reprot": did you mean source/report? If not, add it under sources:`,
 		},
 		{
 			name:  "reference to an entity of the wrong type",
