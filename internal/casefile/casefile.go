@@ -1,11 +1,13 @@
 // Package casefile reads and checks case files, the YAML documents through
 // which cited facts enter casegraph. It is pure: it never touches the
-// database, and learns what the graph already holds through Options.Known.
+// database, and learns what the graph already holds through Options, which
+// InGraph fills from any store that answers Graph.
 package casefile
 
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -66,11 +68,38 @@ type Options struct {
 	// empty graph. Its error ends the check and is returned as it is (with
 	// its kg code), since it says nothing about the input.
 	Known func(ids []string) (map[string]Known, error)
-	// Candidates lists the IDs the graph holds that start with any of
-	// prefixes, at most limit under each, for a "did you mean" in place
-	// of an unknown ID. It is asked once a check, and only if an ID is
-	// unknown. Nil suggests only IDs of the import.
-	Candidates func(prefixes []string, limit int) ([]string, error)
+	// Nearby lists IDs the graph holds next to each of ids in
+	// alphabetical order, with its type: up to limit on either side. They
+	// are the candidates for a "did you mean" in place of an unknown ID.
+	// It is asked once a check, and only if an ID is unknown. Nil suggests
+	// only IDs of the import.
+	Nearby func(ids []string, limit int) ([]string, error)
+}
+
+// Graph is what a check asks of the graph that files are imported into.
+type Graph interface {
+	Known(ctx context.Context, ids []string) (map[string]kg.EntityType, map[string]string, error)
+	IDsNear(ctx context.Context, ids []string, limit int) ([]string, error)
+}
+
+// InGraph is the Options that look IDs up in g under ctx.
+func InGraph(ctx context.Context, g Graph) Options {
+	return Options{
+		Known: func(ids []string) (map[string]Known, error) {
+			types, origins, err := g.Known(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			k := make(map[string]Known, len(types))
+			for id, t := range types {
+				k[id] = Known{Type: t, Origin: origins[id]}
+			}
+			return k, nil
+		},
+		Nearby: func(ids []string, limit int) ([]string, error) {
+			return g.IDsNear(ctx, ids, limit)
+		},
+	}
 }
 
 // File is one checked case file.

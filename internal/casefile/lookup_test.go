@@ -3,6 +3,7 @@ package casefile
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,9 +29,9 @@ func TestCheckReturnsAFailedLookup(t *testing.T) {
 }
 
 // IDs the graph holds are suggested for an unknown one, from one question
-// about the IDs that start like it and are of a type the field allows.
+// about the IDs next to it under the types the field allows.
 func TestCheckSuggestsIDsOfTheGraph(t *testing.T) {
-	graph := []string{"person/zhanbolat-mamai", "person/zhanna-ospanova", "group/zhanbolat-mamai-supporters", "case/zhanbolat-mamai"}
+	graph := []string{"case/zhanbolat-mamai", "group/zhanbolat-mamai-supporters", "person/a", "person/zhanbolat-mamai", "person/zhanna-ospanova"}
 	src := []byte("version: 1\nsources:\n  - id: source/s\n    title: S\n    publisher: P\nentities:\n" +
 		"  - id: charge/a\n    type: Charge\n    name: C\n    case: case/zhanbolat-mamai\n    defendant: person/zhanbolat-mamay\n    status: brought\n    cite: [source/s#p1]\n")
 	var asked [][]string
@@ -38,16 +39,17 @@ func TestCheckSuggestsIDsOfTheGraph(t *testing.T) {
 		Known: func(ids []string) (map[string]Known, error) {
 			return map[string]Known{"case/zhanbolat-mamai": {Type: kg.Case}}, nil
 		},
-		Candidates: func(prefixes []string, limit int) ([]string, error) {
-			asked = append(asked, prefixes)
-			if limit < 1 {
-				t.Errorf("limit %d", limit)
-			}
+		Nearby: func(ids []string, limit int) ([]string, error) {
+			asked = append(asked, ids)
 			var out []string
-			for _, id := range graph {
-				for _, p := range prefixes {
-					if strings.HasPrefix(id, p) {
-						out = append(out, id)
+			for _, id := range ids {
+				// One on either side of id within its type, as the store
+				// would answer a limit of 1.
+				prefix, _, _ := strings.Cut(id, "/")
+				i, _ := slices.BinarySearch(graph, id)
+				for _, j := range []int{i - 1, i} {
+					if j >= 0 && j < len(graph) && strings.HasPrefix(graph[j], prefix+"/") {
+						out = append(out, graph[j])
 					}
 				}
 			}
@@ -62,8 +64,8 @@ func TestCheckSuggestsIDsOfTheGraph(t *testing.T) {
 	if !strings.Contains(ps[0].Message, want) {
 		t.Errorf("got %q, want it to say %q", ps[0].Message, want)
 	}
-	if !reflect.DeepEqual(asked, [][]string{{"group/z", "person/z"}}) {
-		t.Errorf("asked the graph for %q, want once for the starts of a person's and a group's ID", asked)
+	if !reflect.DeepEqual(asked, [][]string{{"group/zhanbolat-mamay", "person/zhanbolat-mamay"}}) {
+		t.Errorf("asked the graph about %q, want once about the places of a person's and a group's ID", asked)
 	}
 }
 
@@ -71,7 +73,7 @@ func TestCheckSuggestsIDsOfTheGraph(t *testing.T) {
 func TestCheckAsksNoCandidatesWithoutUnknownIDs(t *testing.T) {
 	src := []byte("version: 1\nsources:\n  - id: source/s\n    title: S\n    publisher: P\nentities:\n  - id: person/a\n    type: Person\n    name: A\n    cite: [source/s#p1]\n")
 	_, err := Check([]Input{{Name: "a.yaml", Src: src}}, Options{
-		Candidates: func([]string, int) ([]string, error) {
+		Nearby: func([]string, int) ([]string, error) {
 			t.Error("the graph was asked for candidates")
 			return nil, nil
 		},

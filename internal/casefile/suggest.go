@@ -1,9 +1,9 @@
 package casefile
 
 import (
+	"slices"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/casegraph/casegraph/internal/kg"
@@ -104,29 +104,14 @@ func oneOf(problem, got string, names []string) string {
 	return orMeant(problem, closest(got, names), "want one of "+strings.Join(names, ", "))
 }
 
-// IDs are suggested from those that start like the unknown one: the same
-// type's prefix and the first letter of the slug. That keeps the graph's
-// answer and the comparisons small, at the cost of no suggestion for a
-// slip in the first letter. The graph is asked for at most
-// candidateLimit IDs under each of at most candidatePrefixes starts.
+// IDs are suggested from the IDs of an allowed type that sort next to
+// the unknown one, at most nearbyLimit on either side of it: a slip after
+// the first letters leaves the ID meant among them, however large the
+// graph. The graph is asked about at most nearbyKeys places.
 const (
-	candidateLimit    = 200
-	candidatePrefixes = 64
+	nearbyLimit = 50
+	nearbyKeys  = 64
 )
-
-// start is where IDs like id of type t begin: "person/z" for
-// person/zhanbolat-mamay, and for zhanbolat-mamay, which lacks its type.
-func start(t kg.EntityType, id string) string {
-	slug := id
-	if _, s, ok := strings.Cut(id, "/"); ok {
-		slug = s
-	}
-	first := ""
-	if r, size := utf8.DecodeRuneInString(slug); size > 0 {
-		first = string(unicode.ToLower(r))
-	}
-	return t.Prefix() + "/" + first
-}
 
 // wantedID is an unknown ID and the types it may name.
 type wantedID struct {
@@ -134,62 +119,60 @@ type wantedID struct {
 	targets []kg.EntityType
 }
 
-// starts are the beginnings of the IDs that w may have meant.
-func (w wantedID) starts() []string {
+// keys are where the IDs w may have meant sort: its slug under the prefix
+// of each type it may name, so that person/zhanbolat-mamai is found for
+// persn/zhanbolat-mamai and for zhanbolat-mamai.
+func (w wantedID) keys() []string {
+	slug := w.id
+	if _, s, ok := strings.Cut(w.id, "/"); ok {
+		slug = s
+	}
 	ts := w.targets
 	if len(ts) == 0 {
 		ts = kg.EntityTypes
 	}
 	out := make([]string, len(ts))
 	for i, t := range ts {
-		out[i] = start(t, w.id)
+		out[i] = t.Prefix() + "/" + strings.ToLower(slug)
 	}
 	return out
 }
 
 // idsMeant gathers the IDs that the unknown ones may stand for, from this
-// import's entries and, in one query, the graph; it returns what each
-// unknown ID may have meant. A failed query costs only the graph's
+// import's entries and, in one question, the graph; it returns what each
+// unknown ID may have meant. A failed question costs only the graph's
 // suggestions: the check itself has what it needs.
 func (c *checker) idsMeant(unknown []wantedID) func(wantedID) []string {
-	byStart := map[string]map[string]bool{}
-	add := func(id string, t kg.EntityType) {
-		k := start(t, id)
-		if byStart[k] == nil {
-			byStart[k] = map[string]bool{}
-		}
-		byStart[k][id] = true
-	}
+	byType := map[string][]string{} // by type prefix, in order
 	for id, d := range c.defs {
 		if d.typ != "" {
-			add(id, d.typ)
+			byType[d.typ.Prefix()] = append(byType[d.typ.Prefix()], id)
 		}
 	}
-	if c.opts.Candidates != nil && len(unknown) > 0 {
-		asked := map[string]bool{}
-		var prefixes []string
+	if c.opts.Nearby != nil && len(unknown) > 0 {
+		var keys []string
 		for _, w := range unknown {
-			for _, p := range w.starts() {
-				if !asked[p] {
-					asked[p] = true
-					prefixes = append(prefixes, p)
-				}
-			}
+			keys = append(keys, w.keys()...)
 		}
-		sort.Strings(prefixes)
-		ids, _ := c.opts.Candidates(prefixes[:min(len(prefixes), candidatePrefixes)], candidateLimit)
+		slices.Sort(keys)
+		keys = slices.Compact(keys)
+		ids, _ := c.opts.Nearby(keys[:min(len(keys), nearbyKeys)], nearbyLimit)
 		for _, id := range ids {
-			if t, ok := kg.TypeOfID(id); ok {
-				add(id, t)
-			}
+			prefix, _, _ := strings.Cut(id, "/")
+			byType[prefix] = append(byType[prefix], id)
 		}
+	}
+	for t, ids := range byType {
+		slices.Sort(ids)
+		byType[t] = slices.Compact(ids)
 	}
 	return func(w wantedID) []string {
 		var pool []string
-		for _, p := range w.starts() {
-			for id := range byStart[p] {
-				pool = append(pool, id)
-			}
+		for _, k := range w.keys() {
+			prefix, _, _ := strings.Cut(k, "/")
+			ids := byType[prefix]
+			i, _ := slices.BinarySearch(ids, k)
+			pool = append(pool, ids[max(0, i-nearbyLimit):min(len(ids), i+nearbyLimit)]...)
 		}
 		return nearIDs(w.id, pool)
 	}
