@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/casegraph/casegraph/internal/casefile"
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -36,7 +37,7 @@ type Store interface {
 	LaterChargedAssociates(ctx context.Context) ([]kg.Associate, error)
 
 	// Editing.
-	Known(ctx context.Context, ids []string) (map[string]kg.EntityType, map[string]string, error)
+	casefile.Graph // what checking an edit asks
 	ReadEntity(ctx context.Context, id string) (kg.Batch, error)
 	SaveEntity(ctx context.Context, e kg.Entity, links []kg.Link, expectVersion int, edit kg.Edit) (int, error)
 	RetractEntity(ctx context.Context, id string, expectVersion int, edit kg.Edit) (string, error)

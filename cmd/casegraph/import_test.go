@@ -201,6 +201,39 @@ func TestImportWritesNothingFromAMalformedFile(t *testing.T) {
 	}
 }
 
+// A reference to an ID the graph holds, misspelt, is answered with the ID
+// it may have meant; and an entity with a problem of its own is not also
+// an unknown ID where the file refers to it.
+func TestImportSuggestsIDsOfTheGraph(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	tag := importTag(t, uri)
+	dir := t.TempDir()
+	if out, err := importRun(t, uri, writeCase(t, dir, tag+"-0.yaml", tag, importCase)); err != nil {
+		t.Fatalf("first import: %v\n%s", err, out)
+	}
+	later := "version: 2\nentities:\n" +
+		"  - id: person/{tag}-b\n    type: Person\n    name: B\n    occupations: [jurnalist]\n    cite: [source/{tag}-report#p1]\n" +
+		"relations:\n" +
+		"  - type: RELATIVE_OF\n    from: person/{tag}-b\n    to: person/{tag}-aa\n    cite: [source/{tag}-reprot#p1]\n"
+	path := writeCase(t, dir, tag+"-1.yaml", tag, later)
+	out, err := importRun(t, uri, path)
+	if err == nil {
+		t.Fatalf("import succeeded, want an error; printed:\n%s", out)
+	}
+	for _, want := range []string{
+		path + `:6:19: occupations "jurnalist" is not allowed: did you mean journalist? Want one of`,
+		path + fmt.Sprintf(`:11:9: to of RELATIVE_OF: unknown id "person/%s-aa": did you mean person/%s-a`, tag, tag),
+		path + fmt.Sprintf(`:12:12: citation of unknown source "source/%s-reprot": did you mean source/%s-report`, tag, tag),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("printed\n%s\nwant a line containing %q", out, want)
+		}
+	}
+	if n := strings.Count(out, "\n"); n != 3 {
+		t.Errorf("printed %d lines, want one for each of 3 problems:\n%s", n, out)
+	}
+}
+
 func TestImportTwiceChangesNothingAndDryRunWritesNothing(t *testing.T) {
 	uri := neo4jtest.URI(t)
 	tag := importTag(t, uri)
