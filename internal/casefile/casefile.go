@@ -245,6 +245,8 @@ type checker struct {
 	linkPos  map[string][]pos // links of the current file by ID
 	links    map[string]pos   // every relation of the import by ID
 	version  int              // of the current file; 0 when unreadable
+	src      []byte           // of the current file
+	lines    []string         // of src, split when a hint needs them
 }
 
 func newChecker(opts Options) *checker {
@@ -269,6 +271,7 @@ func (c *checker) file(path string, src []byte) *File {
 		c.addf(pos{path, 1, 1}, "another file of this import is also named %s; case file names must be unique", origin)
 	}
 	c.origins[origin] = true
+	c.src, c.lines = src, nil
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	if err := dec.Decode(&doc); err != nil {
@@ -276,8 +279,7 @@ func (c *checker) file(path string, src []byte) *File {
 			c.addf(pos{path, 1, 1}, "not valid YAML: the file is empty: want a mapping with version, sources, entities and relations")
 			return nil
 		}
-		line, col := syntaxErrorAt(src)
-		c.addf(pos{path, line, col}, "not valid YAML: %s", yamlMessage(err))
+		c.syntaxError(path, src, err)
 		return nil
 	}
 	// A second document would otherwise be ignored without a word.
@@ -285,8 +287,7 @@ func (c *checker) file(path string, src []byte) *File {
 	if err := dec.Decode(&extra); err == nil && len(extra.Content) > 0 {
 		c.addf(at(path, &extra), "a case file holds one YAML document; this is a second one: remove the --- or move it to its own file")
 	} else if err != nil && err != io.EOF {
-		line, col := syntaxErrorAt(src)
-		c.addf(pos{path, line, col}, "not valid YAML: %s", yamlMessage(err))
+		c.syntaxError(path, src, err)
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
@@ -355,6 +356,18 @@ func versionOf(root *yaml.Node) int {
 		}
 	}
 	return 0
+}
+
+// syntaxError reports a file YAML cannot read, at the value on the line
+// where it stops that holds a character YAML gives a meaning to, if any,
+// with a hint to quote it; otherwise in YAML's own words.
+func (c *checker) syntaxError(path string, src []byte, err error) {
+	line, col := syntaxErrorAt(src)
+	msg := yamlMessage(err)
+	if hcol, hint, ok := syntaxHint(c.line(line)); ok {
+		col, msg = hcol, hint
+	}
+	c.addf(pos{path, line, col}, "not valid YAML: %s", msg)
 }
 
 // syntaxErrorAt finds a YAML syntax error: the first line after the longest
@@ -831,9 +844,12 @@ func (c *checker) citations(path string, entry *yaml.Node, m map[string][2]*yaml
 
 // value reads a field's value by its kind.
 func (c *checker) value(path string, n *yaml.Node, fd field, typ kg.EntityType) (any, bool) {
+	if c.misreadAnyway(path, n, fd.name, nil) {
+		return nil, false
+	}
 	scalar := func() (string, bool) {
 		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-			c.addf(at(path, n), "%s must be a single value", fd.name)
+			c.misreadOr(path, n, fd.name, nil, fd.name+" must be a single value")
 			return "", false
 		}
 		return n.Value, true
@@ -919,8 +935,12 @@ func (c *checker) value(path string, n *yaml.Node, fd field, typ kg.EntityType) 
 		var out []string
 		ok := true
 		for _, item := range n.Content {
+			if c.misreadAnyway(path, item, fd.name, n) {
+				ok = false
+				continue
+			}
 			if item.Kind != yaml.ScalarNode || strings.TrimSpace(item.Value) == "" {
-				c.addf(at(path, item), "each item of %s must be a non-empty value", fd.name)
+				c.misreadOr(path, item, fd.name, n, "each item of "+fd.name+" must be a non-empty value")
 				ok = false
 				continue
 			}

@@ -53,6 +53,12 @@ const malformedCharge = malformedPerson + `  - id: case/a
 // mamai is an entity that misspelt references may have meant.
 const mamai = "  - id: person/zhanbolat-mamai\n    type: Person\n    name: Zhanbolat Mamai\n    cite: [source/report#p1]\n"
 
+// personB is malformedPerson and person/b, whose own fields start at
+// line 14.
+func personB(fields string) string {
+	return malformedPerson + "  - id: person/b\n    type: Person\n" + fields + "    cite: [source/report#p1]\n"
+}
+
 type namedFile struct{ name, text string }
 
 func TestMalformedCaseFiles(t *testing.T) {
@@ -71,8 +77,8 @@ func TestMalformedCaseFiles(t *testing.T) {
 		{
 			name:  "unclosed quote",
 			files: []namedFile{{"a.yaml", malformedHead + "entities:\n  - id: person/a\n    type: Person\n    name: \"A\n    cite: [source/report#p1]\n"}},
-			at:    "a.yaml:10:5",
-			want:  "not valid YAML",
+			at:    "a.yaml:10:11",
+			want:  `not valid YAML: the value of name opens a quote (") that its line does not close; close it: name: "A"`,
 		},
 		{
 			name:  "tab in indentation after a list over two lines",
@@ -467,9 +473,7 @@ func TestSyntaxErrorInALargeFile(t *testing.T) {
 // reader sees is refused where it stands, as are values past their limit
 // and links that are not web addresses.
 func TestTextFieldsAreChecked(t *testing.T) {
-	person := func(fields string) string { // person/b's own fields start at line 14
-		return malformedPerson + "  - id: person/b\n    type: Person\n" + fields + "    cite: [source/report#p1]\n"
-	}
+	person := personB
 	source := func(fields string) string { // source/b's own fields start at line 10
 		return strings.Replace(malformedPerson, "entities:\n", "  - id: source/b\n    title: B\n    publisher: B\n"+fields+"entities:\n", 1)
 	}
@@ -496,16 +500,21 @@ func TestTextFieldsAreChecked(t *testing.T) {
 		{"long unknown value is cut short", person("    name: B\n    occupations: [" + strings.Repeat("x", 1000) + "]\n"), "15:19", `occupations "` + strings.Repeat("x", 64) + `"… is not allowed`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("a.yaml", []byte(tt.file))
-			var ps Problems
-			if !errors.As(err, &ps) || len(ps) != 1 {
-				t.Fatalf("want one problem at %s, got %v", tt.at, err)
-			}
-			if got := ps[0].String(); !strings.HasPrefix(got, "a.yaml:"+tt.at+": ") || !strings.Contains(got, tt.want) {
-				t.Errorf("got\n%s\nwant a problem at %s saying %q", got, tt.at, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantOneProblem(t, tt.file, tt.at, tt.want) })
+	}
+}
+
+// wantOneProblem checks that a.yaml of content src has one problem, at
+// line:column at, saying want.
+func wantOneProblem(tb testing.TB, src, at, want string) {
+	tb.Helper()
+	_, err := Parse("a.yaml", []byte(src))
+	var ps Problems
+	if !errors.As(err, &ps) || len(ps) != 1 {
+		tb.Fatalf("want one problem at %s, got %v", at, err)
+	}
+	if got := ps[0].String(); !strings.HasPrefix(got, "a.yaml:"+at+": ") || !strings.Contains(got, want) {
+		tb.Errorf("got\n%s\nwant a problem at %s saying %q", got, at, want)
 	}
 }
 
