@@ -137,6 +137,12 @@ func TestImportWritesNothingFromAMalformedFile(t *testing.T) {
 			want:  "not valid YAML",
 		},
 		{
+			name:  "a colon in a value without quotes",
+			files: []string{strings.Replace(importCase, "    name: Case against A\n", "    name: Case: against A\n", 1)},
+			at:    "0:17:15",
+			want:  `not valid YAML: the value of name holds ": ", which YAML reads as the start of a field; put the value in quotes: name: "Case: against A"`,
+		},
+		{
 			name:  "citation of an unknown source",
 			files: []string{strings.Replace(importCase, "    cite: [source/{tag}-report#p1]\n", "    cite:\n      - source/{tag}-report#p1\n      - source/{tag}-memo#p1\n", 1)},
 			at:    "0:12:9",
