@@ -68,9 +68,9 @@ type Options struct {
 	// empty graph. Its error ends the check and is returned as it is (with
 	// its kg code), since it says nothing about the input.
 	Known func(ids []string) (map[string]Known, error)
-	// Nearby lists IDs the graph holds next to each of ids in
-	// alphabetical order, with its type: up to limit on either side. They
-	// are the candidates for a "did you mean" in place of an unknown ID.
+	// Nearby lists the IDs the graph holds that sort next to each of ids
+	// among those with its type's prefix, up to limit on either side: the
+	// candidates for a "did you mean" in place of an unknown ID.
 	// It is asked once a check, and only if an ID is unknown. Nil suggests
 	// only IDs of the import.
 	Nearby func(ids []string, limit int) ([]string, error)
