@@ -38,22 +38,14 @@ func (r *Resolver) check(ctx context.Context, section string, entry map[string]a
 	if err != nil {
 		return nil, kg.Errorf(kg.Invalid, "the input cannot be read as fields: %v", err)
 	}
-	files, err := casefile.Check([]casefile.Input{{Name: "input", Src: src}}, casefile.Options{
-		Known: func(ids []string) (map[string]casefile.Known, error) {
-			types, origins, err := r.Store.Known(ctx, ids)
-			if err != nil {
-				return nil, err
-			}
-			out := make(map[string]casefile.Known, len(types))
-			for id, t := range types {
-				if id != editing {
-					out[id] = casefile.Known{Type: t, Origin: origins[id]}
-				}
-			}
-			return out, nil
-		},
-		Paragraphs: r.paragraphs(ctx),
-	})
+	opts := casefile.InGraph(ctx, r.Store)
+	known := opts.Known
+	opts.Known = func(ids []string) (map[string]casefile.Known, error) {
+		k, err := known(ids)
+		delete(k, editing)
+		return k, err
+	}
+	files, err := casefile.Check([]casefile.Input{{Name: "input", Src: src}}, opts)
 	if err != nil {
 		if ps, ok := err.(casefile.Problems); ok {
 			return nil, problemsError(ps)
@@ -61,12 +53,6 @@ func (r *Resolver) check(ctx context.Context, section string, entry map[string]a
 		return nil, err
 	}
 	return files[0], nil
-}
-
-// paragraphs lets the checker ask how many paragraphs the texts the graph
-// holds have, so a citation of a paragraph a held text lacks is refused.
-func (r *Resolver) paragraphs(ctx context.Context) func([]string) (map[string]int, error) {
-	return func(ids []string) (map[string]int, error) { return r.Store.Paragraphs(ctx, ids) }
 }
 
 // problemsError reports every problem; positions refer to the case-file
@@ -446,17 +432,7 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 		return nil, err
 	}
 	report := &model.ImportReport{Problems: []*model.Problem{}, Changes: []string{}, Conflicts: []*model.ImportConflict{}}
-	files, err := casefile.Check([]casefile.Input{{Name: name, Src: []byte(content)}}, casefile.Options{
-		Known: func(ids []string) (map[string]casefile.Known, error) {
-			types, origins, err := r.Store.Known(ctx, ids)
-			out := make(map[string]casefile.Known, len(types))
-			for id, t := range types {
-				out[id] = casefile.Known{Type: t, Origin: origins[id]}
-			}
-			return out, err
-		},
-		Paragraphs: r.paragraphs(ctx),
-	})
+	files, err := casefile.Check([]casefile.Input{{Name: name, Src: []byte(content)}}, casefile.InGraph(ctx, r.Store))
 	if ps, ok := err.(casefile.Problems); ok {
 		for _, p := range ps {
 			report.Problems = append(report.Problems, &model.Problem{File: p.File, Line: p.Line, Column: p.Column, Message: p.Message})

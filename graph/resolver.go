@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/casegraph/casegraph/internal/casefile"
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -39,7 +40,7 @@ type Store interface {
 	Quotes(ctx context.Context, cites []kg.Citation) (map[string]string, map[string]bool, error)
 
 	// Editing.
-	Known(ctx context.Context, ids []string) (map[string]kg.EntityType, map[string]string, error)
+	casefile.Graph // what checking an edit asks
 	ReadEntity(ctx context.Context, id string) (kg.Batch, error)
 	SaveEntity(ctx context.Context, e kg.Entity, links []kg.Link, expectVersion int, edit kg.Edit) (int, error)
 	RetractEntity(ctx context.Context, id string, expectVersion int, edit kg.Edit) (string, error)
@@ -49,7 +50,6 @@ type Store interface {
 	History(ctx context.Context, id string) ([]kg.Change, error)
 	Import(ctx context.Context, batches []kg.Batch, o kg.ImportOptions) (kg.ImportResult, error)
 	SaveTexts(ctx context.Context, texts map[string][]string, edit kg.Edit) (int, error)
-	Paragraphs(ctx context.Context, sources []string) (map[string]int, error)
 }
 
 // Resolver holds the resolvers' dependencies.

@@ -78,21 +78,9 @@ func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, so
 	if err != nil {
 		return kg.Wrap(kg.Invalid, err, err.Error())
 	}
-	files, err := casefile.Load(paths, casefile.Options{
-		SourcesDir: sourcesDir,
-		Known: func(ids []string) (map[string]casefile.Known, error) {
-			types, origins, err := store.Known(ctx, ids)
-			if err != nil {
-				return nil, err
-			}
-			k := make(map[string]casefile.Known, len(types))
-			for id, t := range types {
-				k[id] = casefile.Known{Type: t, Origin: origins[id]}
-			}
-			return k, nil
-		},
-		Paragraphs: func(ids []string) (map[string]int, error) { return store.Paragraphs(ctx, ids) },
-	})
+	opts := casefile.InGraph(ctx, store)
+	opts.SourcesDir = sourcesDir
+	files, err := casefile.Load(paths, opts)
 	if err != nil {
 		if ps, ok := err.(casefile.Problems); ok {
 			fmt.Fprintln(out, ps.Error())

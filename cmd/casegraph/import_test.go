@@ -137,6 +137,12 @@ func TestImportWritesNothingFromAMalformedFile(t *testing.T) {
 			want:  "not valid YAML",
 		},
 		{
+			name:  "a colon in a value without quotes",
+			files: []string{strings.Replace(importCase, "    name: Case against A\n", "    name: Case: against A\n", 1)},
+			at:    "0:17:15",
+			want:  `not valid YAML: the value of name holds ": ", which YAML reads as the start of a field; put the value in quotes: name: "Case: against A"`,
+		},
+		{
 			name:  "citation of an unknown source",
 			files: []string{strings.Replace(importCase, "    cite: [source/{tag}-report#p1]\n", "    cite:\n      - source/{tag}-report#p1\n      - source/{tag}-memo#p1\n", 1)},
 			at:    "0:12:9",
@@ -198,6 +204,39 @@ func TestImportWritesNothingFromAMalformedFile(t *testing.T) {
 				t.Errorf("the graph holds %d entities, %d relationships and %d manifests of the rejected import", n, r, m)
 			}
 		})
+	}
+}
+
+// A reference to an ID the graph holds, misspelt, is answered with the ID
+// it may have meant; and an entity with a problem of its own is not also
+// an unknown ID where the file refers to it.
+func TestImportSuggestsIDsOfTheGraph(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	tag := importTag(t, uri)
+	dir := t.TempDir()
+	if out, err := importRun(t, uri, writeCase(t, dir, tag+"-0.yaml", tag, importCase)); err != nil {
+		t.Fatalf("first import: %v\n%s", err, out)
+	}
+	later := "version: 2\nentities:\n" +
+		"  - id: person/{tag}-b\n    type: Person\n    name: B\n    occupations: [jurnalist]\n    cite: [source/{tag}-report#p1]\n" +
+		"relations:\n" +
+		"  - type: RELATIVE_OF\n    from: person/{tag}-b\n    to: person/{tag}-aa\n    cite: [source/{tag}-reprot#p1]\n"
+	path := writeCase(t, dir, tag+"-1.yaml", tag, later)
+	out, err := importRun(t, uri, path)
+	if err == nil {
+		t.Fatalf("import succeeded, want an error; printed:\n%s", out)
+	}
+	for _, want := range []string{
+		path + `:6:19: occupations "jurnalist" is not allowed: did you mean journalist? Want one of`,
+		path + fmt.Sprintf(`:11:9: to of RELATIVE_OF: unknown id "person/%s-aa": did you mean person/%s-a`, tag, tag),
+		path + fmt.Sprintf(`:12:12: citation of unknown source "source/%s-reprot": did you mean source/%s-report`, tag, tag),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("printed\n%s\nwant a line containing %q", out, want)
+		}
+	}
+	if n := strings.Count(out, "\n"); n != 3 {
+		t.Errorf("printed %d lines, want one for each of 3 problems:\n%s", n, out)
 	}
 }
 

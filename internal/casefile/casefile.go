@@ -1,10 +1,12 @@
 // Package casefile reads and checks case files, the YAML documents through
 // which cited facts enter casegraph. It is pure: it never touches the
-// database, and learns what the graph already holds through Options.Known.
+// database, and learns what the graph already holds through Options, which
+// InGraph fills from any store that answers Graph.
 package casefile
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -70,6 +72,42 @@ type Options struct {
 	// text lacks is refused whether or not SourcesDir is set. Nil means
 	// the graph holds no texts; its error is treated as Known's.
 	Paragraphs func(sources []string) (map[string]int, error)
+	// Nearby lists the IDs the graph holds that sort next to each of ids
+	// among those with its type's prefix, up to limit on either side: the
+	// candidates for a "did you mean" in place of an unknown ID.
+	// It is asked once a check, and only if an ID is unknown. Nil suggests
+	// only IDs of the import.
+	Nearby func(ids []string, limit int) ([]string, error)
+}
+
+// Graph is what a check asks of the graph that files are imported into.
+type Graph interface {
+	Known(ctx context.Context, ids []string) (map[string]kg.EntityType, map[string]string, error)
+	IDsNear(ctx context.Context, ids []string, limit int) ([]string, error)
+	Paragraphs(ctx context.Context, sources []string) (map[string]int, error)
+}
+
+// InGraph is the Options that look IDs up in g under ctx.
+func InGraph(ctx context.Context, g Graph) Options {
+	return Options{
+		Known: func(ids []string) (map[string]Known, error) {
+			types, origins, err := g.Known(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			k := make(map[string]Known, len(types))
+			for id, t := range types {
+				k[id] = Known{Type: t, Origin: origins[id]}
+			}
+			return k, nil
+		},
+		Nearby: func(ids []string, limit int) ([]string, error) {
+			return g.IDsNear(ctx, ids, limit)
+		},
+		Paragraphs: func(sources []string) (map[string]int, error) {
+			return g.Paragraphs(ctx, sources)
+		},
+	}
 }
 
 // File is one checked case file.
@@ -138,7 +176,7 @@ func Load(paths []string, opts Options) ([]*File, error) {
 // Check checks case files given by content, as Load does files on disk;
 // the API's mutations validate through it too, so both speak alike.
 func Check(inputs []Input, opts Options) ([]*File, error) {
-	c := &checker{defs: map[string]def{}, opts: opts, origins: map[string]bool{}, linkPos: map[string][]pos{}, links: map[string]pos{}, texts: map[string][]string{}}
+	c := newChecker(opts)
 	var files []*File
 	for _, in := range inputs {
 		if f := c.file(in.Name, in.Src); f != nil {
@@ -180,7 +218,7 @@ func Check(inputs []Input, opts Options) ([]*File, error) {
 // Parse checks one file's content on its own: everything but references to
 // other files and the graph. It serves tests and fuzzing.
 func Parse(name string, src []byte) (*File, error) {
-	c := &checker{defs: map[string]def{}, origins: map[string]bool{}, linkPos: map[string][]pos{}, links: map[string]pos{}}
+	c := newChecker(Options{})
 	f := c.file(name, src)
 	if len(c.problems) > 0 {
 		return nil, c.problems
@@ -228,6 +266,7 @@ type checker struct {
 	problems Problems
 	lookup   error // Known's failure: the check could not finish
 	defs     map[string]def
+	broken   map[string]bool // IDs of entries left out for their problems
 	refs     []pendingRef
 	adds     []pendingAdd
 	cites    []pendingCite
@@ -235,11 +274,21 @@ type checker struct {
 	linkPos  map[string][]pos    // links of the current file by ID
 	links    map[string]pos      // every relation of the import by ID
 	version  int                 // of the current file; 0 when unreadable
+	src      []byte              // of the current file
+	lines    []string            // of src, split when a hint needs them
 	texts    map[string][]string // paragraphs of the sources read from SourcesDir
 }
 
+func newChecker(opts Options) *checker {
+	return &checker{opts: opts, defs: map[string]def{}, broken: map[string]bool{}, origins: map[string]bool{}, linkPos: map[string][]pos{}, links: map[string]pos{}, texts: map[string][]string{}}
+}
+
 func (c *checker) addf(p pos, format string, args ...any) {
-	c.problems = append(c.problems, Problem{File: p.file, Line: p.line, Column: p.col, Message: fmt.Sprintf(format, args...)})
+	c.add(p, fmt.Sprintf(format, args...))
+}
+
+func (c *checker) add(p pos, msg string) {
+	c.problems = append(c.problems, Problem{File: p.file, Line: p.line, Column: p.col, Message: msg})
 }
 
 func at(file string, n *yaml.Node) pos { return pos{file: file, line: n.Line, col: n.Column} }
@@ -252,6 +301,7 @@ func (c *checker) file(path string, src []byte) *File {
 		c.addf(pos{path, 1, 1}, "another file of this import is also named %s; case file names must be unique", origin)
 	}
 	c.origins[origin] = true
+	c.src, c.lines = src, nil
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	if err := dec.Decode(&doc); err != nil {
@@ -259,8 +309,7 @@ func (c *checker) file(path string, src []byte) *File {
 			c.addf(pos{path, 1, 1}, "not valid YAML: the file is empty: want a mapping with version, sources, entities and relations")
 			return nil
 		}
-		line, col := syntaxErrorAt(src)
-		c.addf(pos{path, line, col}, "not valid YAML: %s", yamlMessage(err))
+		c.syntaxError(path, src, err)
 		return nil
 	}
 	// A second document would otherwise be ignored without a word.
@@ -268,8 +317,7 @@ func (c *checker) file(path string, src []byte) *File {
 	if err := dec.Decode(&extra); err == nil && len(extra.Content) > 0 {
 		c.addf(at(path, &extra), "a case file holds one YAML document; this is a second one: remove the --- or move it to its own file")
 	} else if err != nil && err != io.EOF {
-		line, col := syntaxErrorAt(src)
-		c.addf(pos{path, line, col}, "not valid YAML: %s", yamlMessage(err))
+		c.syntaxError(path, src, err)
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
@@ -323,7 +371,7 @@ func (c *checker) file(path string, src []byte) *File {
 				}
 			}
 		default:
-			c.addf(at(path, k), "unknown top-level field %s: want version, sources, entities, relations or additions", kg.Quote(k.Value))
+			c.add(at(path, k), orMeant("unknown top-level field "+kg.Quote(k.Value), closest(k.Value, sections), "want version, sources, entities, relations or additions"))
 		}
 	}
 	if !seenVersion {
@@ -345,6 +393,18 @@ func versionOf(root *yaml.Node) int {
 		}
 	}
 	return 0
+}
+
+// syntaxError reports a file YAML cannot read, at the value on the line
+// where it stops that holds a character YAML gives a meaning to, if any,
+// with a hint to quote it; otherwise in YAML's own words.
+func (c *checker) syntaxError(path string, src []byte, err error) {
+	line, col := syntaxErrorAt(src)
+	msg := yamlMessage(err)
+	if hcol, hint, ok := syntaxHint(c.line(line)); ok {
+		col, msg = hcol, hint
+	}
+	c.addf(pos{path, line, col}, "not valid YAML: %s", msg)
 }
 
 // syntaxErrorAt finds a YAML syntax error: the first line after the longest
@@ -448,7 +508,7 @@ func (c *checker) mapping(path string, n *yaml.Node, what string) (map[string][2
 	return m, order, true
 }
 
-func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *File) (kg.Entity, bool) {
+func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *File) (_ kg.Entity, kept bool) {
 	what := "entities"
 	if forced == kg.Source {
 		what = "sources"
@@ -457,16 +517,23 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 	if !ok {
 		return kg.Entity{}, false
 	}
+	defer func() {
+		// The entry's problems are reported; references to it would only
+		// repeat them as unknown IDs.
+		if id := valueOf(m, "id"); !kept && kg.ValidID(id) {
+			c.broken[id] = true
+		}
+	}()
 	typ := forced
 	if forced == "" {
 		tn, has := m["type"]
 		if !has {
-			c.addf(at(path, n), "entity has no type: want one of %s", typeNames(false))
+			c.addf(at(path, n), "entity has no type: want one of %s", strings.Join(typeNames(), ", "))
 			return kg.Entity{}, false
 		}
 		t, known := entityType(tn[1].Value)
 		if !known || t == kg.Source {
-			c.addf(at(path, tn[1]), "unknown entity type %s: want one of %s", kg.Quote(tn[1].Value), typeNames(false))
+			c.add(at(path, tn[1]), oneOf("unknown entity type "+kg.Quote(tn[1].Value), tn[1].Value, typeNames()))
 			return kg.Entity{}, false
 		}
 		typ = t
@@ -484,6 +551,7 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 		}
 	}
 	fields := fieldsOf(typ)
+	meant := map[string]bool{} // fields that a misspelt one may stand for
 	for _, name := range order {
 		kv := m[name]
 		if name == "cite" {
@@ -491,7 +559,7 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 		}
 		fd, known := lookup(fields, name)
 		if !known {
-			c.addf(at(path, kv[0]), "unknown field %s for %s: want one of %s", kg.Quote(name), typ, fieldNames(fields))
+			c.add(at(path, kv[0]), unknownField(name, string(typ), fields, meant))
 			okAll = false
 			continue
 		}
@@ -509,7 +577,7 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 		e.Props[name] = v
 	}
 	for _, fd := range fields {
-		if _, has := m[fd.name]; fd.required && !has {
+		if _, has := m[fd.name]; fd.required && !has && !meant[fd.name] {
 			c.addf(at(path, n), "%s %s has no %s", typ, e.ID, fd.name)
 			okAll = false
 		}
@@ -669,7 +737,8 @@ func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
 		return kg.Link{}, false
 	}
 	l := kg.Link{Props: map[string]any{}}
-	vals, okAll := c.values(path, m, order, relationFields, "a relation", "")
+	meant := map[string]bool{}
+	vals, okAll := c.values(path, m, order, relationFields, "a relation", meant)
 	for name, v := range vals {
 		switch name {
 		case "id", "type", "from", "to":
@@ -678,7 +747,7 @@ func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
 		}
 	}
 	for _, fd := range relationFields {
-		if _, has := m[fd.name]; fd.required && !has {
+		if _, has := m[fd.name]; fd.required && !has && !meant[fd.name] {
 			c.addf(at(path, n), "relation has no %s", fd.name)
 			okAll = false
 		}
@@ -687,7 +756,7 @@ func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
 	if tn, has := m["type"]; has {
 		s, known := kg.RelationSpec(kg.RelType(tn[1].Value))
 		if !known {
-			c.addf(at(path, tn[1]), "unknown relation type %s: want one of %s", kg.Quote(tn[1].Value), relNames())
+			c.add(at(path, tn[1]), oneOf("unknown relation type "+kg.Quote(tn[1].Value), tn[1].Value, relNames()))
 			okAll = false
 		}
 		spec = s
@@ -739,7 +808,7 @@ func (c *checker) addition(path string, n *yaml.Node, added map[string]pos) (kg.
 		return kg.Addition{}, false
 	}
 	var a kg.Addition
-	vals, okAll := c.values(path, m, order, additionFields, "an addition", " (its other fields stay with the file that defines the entity)")
+	vals, okAll := c.values(path, m, order, additionFields, "an addition (its other fields stay with the file that defines the entity)", map[string]bool{})
 	a.Aliases, _ = vals["aliases"].([]string)
 	idNode, hasID := m["id"]
 	switch target, _ := vals["id"].(string); {
@@ -774,7 +843,7 @@ func (c *checker) addition(path string, n *yaml.Node, added map[string]pos) (kg.
 // values reads the fields of an entry other than cite by their spec,
 // reporting those the spec lacks; what names the entry in problems and
 // hint follows the list of the fields it may have.
-func (c *checker) values(path string, m map[string][2]*yaml.Node, order []string, fields []field, what, hint string) (map[string]any, bool) {
+func (c *checker) values(path string, m map[string][2]*yaml.Node, order []string, fields []field, what string, meant map[string]bool) (map[string]any, bool) {
 	out := make(map[string]any, len(order))
 	ok := true
 	for _, name := range order {
@@ -784,7 +853,7 @@ func (c *checker) values(path string, m map[string][2]*yaml.Node, order []string
 		kv := m[name]
 		fd, known := lookup(fields, name)
 		if !known {
-			c.addf(at(path, kv[0]), "unknown field %s for %s: want one of %s%s", kg.Quote(name), what, fieldNames(fields), hint)
+			c.add(at(path, kv[0]), unknownField(name, what, fields, meant))
 			ok = false
 			continue
 		}
@@ -864,9 +933,12 @@ func (c *checker) citations(path string, entry *yaml.Node, m map[string][2]*yaml
 
 // value reads a field's value by its kind.
 func (c *checker) value(path string, n *yaml.Node, fd field, typ kg.EntityType) (any, bool) {
+	if c.misreadAnyway(path, n, fd.name, nil) {
+		return nil, false
+	}
 	scalar := func() (string, bool) {
 		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-			c.addf(at(path, n), "%s must be a single value", fd.name)
+			c.misreadOr(path, n, fd.name, nil, fd.name+" must be a single value")
 			return "", false
 		}
 		return n.Value, true
@@ -893,7 +965,7 @@ func (c *checker) value(path string, n *yaml.Node, fd field, typ kg.EntityType) 
 	case enum:
 		s, ok := scalar()
 		if ok && !contains(fd.values, s) {
-			c.addf(at(path, n), "%s %s is not allowed: want one of %s", fd.name, kg.Quote(s), strings.Join(fd.values, ", "))
+			c.add(at(path, n), oneOf(fd.name+" "+kg.Quote(s)+" is not allowed", s, fd.values))
 			return nil, false
 		}
 		return s, ok
@@ -952,13 +1024,17 @@ func (c *checker) value(path string, n *yaml.Node, fd field, typ kg.EntityType) 
 		var out []string
 		ok := true
 		for _, item := range n.Content {
+			if c.misreadAnyway(path, item, fd.name, n) {
+				ok = false
+				continue
+			}
 			if item.Kind != yaml.ScalarNode || strings.TrimSpace(item.Value) == "" {
-				c.addf(at(path, item), "each item of %s must be a non-empty value", fd.name)
+				c.misreadOr(path, item, fd.name, n, "each item of "+fd.name+" must be a non-empty value")
 				ok = false
 				continue
 			}
 			if fd.values != nil && !contains(fd.values, item.Value) {
-				c.addf(at(path, item), "%s %s is not allowed: want one of %s", fd.name, kg.Quote(item.Value), strings.Join(fd.values, ", "))
+				c.add(at(path, item), oneOf(fd.name+" "+kg.Quote(item.Value)+" is not allowed", item.Value, fd.values))
 				ok = false
 				continue
 			}
@@ -979,13 +1055,13 @@ func (c *checker) resolve() {
 	var missing []string
 	seen := map[string]bool{}
 	for _, r := range c.refs {
-		if _, ok := c.defs[r.id]; !ok && !seen[r.id] {
+		if _, ok := c.defs[r.id]; !ok && !seen[r.id] && !c.broken[r.id] {
 			missing = append(missing, r.id)
 			seen[r.id] = true
 		}
 	}
 	for _, ct := range c.cites {
-		if _, ok := c.defs[ct.c.Source]; !ok && !seen[ct.c.Source] {
+		if _, ok := c.defs[ct.c.Source]; !ok && !seen[ct.c.Source] && !c.broken[ct.c.Source] {
 			missing = append(missing, ct.c.Source)
 			seen[ct.c.Source] = true
 		}
@@ -1033,11 +1109,25 @@ func (c *checker) resolve() {
 		k, ok := known[id]
 		return k.Type, ok
 	}
+	var unknown []wantedID
+	for _, r := range c.refs {
+		if _, ok := typeOf(r.id); !ok && !c.broken[r.id] {
+			unknown = append(unknown, wantedID{r.id, r.targets})
+		}
+	}
+	for _, ct := range c.cites {
+		if _, ok := typeOf(ct.c.Source); !ok && !c.broken[ct.c.Source] {
+			unknown = append(unknown, wantedID{ct.c.Source, []kg.EntityType{kg.Source}})
+		}
+	}
+	meant := c.idsMeant(unknown)
 	for _, r := range c.refs {
 		t, ok := typeOf(r.id)
 		switch {
+		case !ok && c.broken[r.id]:
 		case !ok:
-			c.addf(r.pos, "%s: unknown id %s: define it in a case file of this import or import the file that does", r.what(), kg.Quote(r.id))
+			near := meant(wantedID{r.id, r.targets})
+			c.addf(r.pos, "%s: unknown id %s: %s", r.what(), kg.Quote(r.id), ifNot(near, "define it in a case file of this import or import the file that does"))
 		case len(r.targets) > 0 && !containsType(r.targets, t):
 			c.addf(r.pos, "%s: %s is a %s, want %s", r.what(), r.id, t, typeList(r.targets))
 		}
@@ -1059,8 +1149,12 @@ func (c *checker) resolve() {
 	held := c.heldParagraphs(typeOf)
 	for _, ct := range c.cites {
 		t, ok := typeOf(ct.c.Source)
+		if !ok && c.broken[ct.c.Source] {
+			continue
+		}
 		if !ok {
-			c.addf(ct.pos, "citation of unknown source %s: add it under sources:", kg.Quote(ct.c.Source))
+			near := meant(wantedID{ct.c.Source, []kg.EntityType{kg.Source}})
+			c.addf(ct.pos, "citation of unknown source %s: %s", kg.Quote(ct.c.Source), ifNot(near, "add it under sources:"))
 			continue
 		}
 		if t != kg.Source {
@@ -1168,6 +1262,18 @@ func webAddress(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil && u.Opaque == ""
 }
 
+// unknownField is the problem of a field that of is not to have. The
+// fields it may be a slip for are added to meant: reporting them missing
+// too would say the same twice.
+func unknownField(name, of string, fields []field, meant map[string]bool) string {
+	names := fieldNames(fields)
+	near := closest(name, names)
+	for _, f := range near {
+		meant[f] = true
+	}
+	return orMeant("unknown field "+kg.Quote(name)+" for "+of, near, "want one of "+strings.Join(names, ", "))
+}
+
 func lookup(fields []field, name string) (field, bool) {
 	for _, f := range fields {
 		if f.name == name {
@@ -1177,12 +1283,12 @@ func lookup(fields []field, name string) (field, bool) {
 	return field{}, false
 }
 
-func fieldNames(fields []field) string {
+func fieldNames(fields []field) []string {
 	names := make([]string, 0, len(fields)+1)
 	for _, f := range fields {
 		names = append(names, f.name)
 	}
-	return strings.Join(append(names, "cite"), ", ")
+	return append(names, "cite")
 }
 
 func entityType(s string) (kg.EntityType, bool) {
@@ -1194,23 +1300,27 @@ func entityType(s string) (kg.EntityType, bool) {
 	return "", false
 }
 
-func typeNames(withSource bool) string {
+// typeNames are the types an entry under entities: may have.
+func typeNames() []string {
 	var names []string
 	for _, t := range kg.EntityTypes {
-		if t != kg.Source || withSource {
+		if t != kg.Source {
 			names = append(names, string(t))
 		}
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
-func relNames() string {
+func relNames() []string {
 	names := make([]string, len(kg.Relations))
 	for i, r := range kg.Relations {
 		names[i] = string(r.Type)
 	}
-	return strings.Join(names, ", ")
+	return names
 }
+
+// sections are the top-level fields of a case file.
+var sections = []string{"version", "sources", "entities", "relations", "additions"}
 
 func typeList(ts []kg.EntityType) string {
 	names := make([]string, len(ts))

@@ -50,6 +50,15 @@ const malformedCharge = malformedPerson + `  - id: case/a
     case: case/a
 `
 
+// mamai is an entity that misspelt references may have meant.
+const mamai = "  - id: person/zhanbolat-mamai\n    type: Person\n    name: Zhanbolat Mamai\n    cite: [source/report#p1]\n"
+
+// personB is malformedPerson and person/b, whose own fields start at
+// line 14.
+func personB(fields string) string {
+	return malformedPerson + "  - id: person/b\n    type: Person\n" + fields + "    cite: [source/report#p1]\n"
+}
+
 type namedFile struct{ name, text string }
 
 func TestMalformedCaseFiles(t *testing.T) {
@@ -68,8 +77,8 @@ func TestMalformedCaseFiles(t *testing.T) {
 		{
 			name:  "unclosed quote",
 			files: []namedFile{{"a.yaml", malformedHead + "entities:\n  - id: person/a\n    type: Person\n    name: \"A\n    cite: [source/report#p1]\n"}},
-			at:    "a.yaml:10:5",
-			want:  "not valid YAML",
+			at:    "a.yaml:10:11",
+			want:  `not valid YAML: the value of name opens a quote (") that its line does not close; close it: name: "A"`,
 		},
 		{
 			name:  "tab in indentation after a list over two lines",
@@ -201,6 +210,54 @@ func TestMalformedCaseFiles(t *testing.T) {
 			want:  `kind "exile" is not allowed: want one of pre-trial-detention, house-arrest`,
 		},
 		{
+			name:  "misspelt charge status",
+			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: person/a\n    status: convicetd\n    cite: [source/report#p1]\n"}},
+			at:    "a.yaml:21:13",
+			want:  `status "convicetd" is not allowed: did you mean convicted? Want one of brought, reclassified`,
+		},
+		{
+			name:  "misspelt offence category",
+			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: person/a\n    status: brought\n    category: extremist\n    cite: [source/report#p1]\n"}},
+			at:    "a.yaml:22:15",
+			want:  `category "extremist" is not allowed: did you mean extremism? Want one of`,
+		},
+		{
+			name:  "misspelt sentence kind",
+			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: person/a\n    status: convicted\n    cite: [source/report#p1]\n  - id: sentence/a\n    type: Sentence\n    name: S\n    case: case/a\n    person: person/a\n    kind: custodal\n    cite: [source/report#p1]\n"}},
+			at:    "a.yaml:28:11",
+			want:  `kind "custodal" is not allowed: did you mean custodial? Want one of`,
+		},
+		{
+			name:  "misspelt occupation",
+			files: []namedFile{{"a.yaml", malformedPerson + "    occupations: [journalist, activst]\n"}},
+			at:    "a.yaml:12:31",
+			want:  `occupations "activst" is not allowed: did you mean activist? Want one of`,
+		},
+		{
+			name:  "misspelt field",
+			files: []namedFile{{"a.yaml", malformedCharge + "    defendent: person/a\n    status: brought\n    cite: [source/report#p1]\n"}},
+			at:    "a.yaml:20:5",
+			want:  `unknown field "defendent" for Charge: did you mean defendant? Want one of id, type`,
+		},
+		{
+			name:  "misspelt entity type",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "type: Person", "type: person", 1)}},
+			at:    "a.yaml:9:11",
+			want:  `unknown entity type "person": did you mean Person? Want one of`,
+		},
+		{
+			name:  "misspelt relation type",
+			files: []namedFile{{"a.yaml", malformedPerson + "relations:\n  - type: RELATIVE_FO\n    from: person/a\n    to: person/a\n    cite: [source/report#p1]\n"}},
+			at:    "a.yaml:13:11",
+			want:  `unknown relation type "RELATIVE_FO": did you mean RELATIVE_OF? Want one of`,
+		},
+		{
+			name:  "misspelt top-level field",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "entities:", "entites:", 1)}},
+			at:    "a.yaml:7:1",
+			want:  `unknown top-level field "entites": did you mean entities? Want version, sources, entities, relations or additions`,
+		},
+		{
 			name:  "missing required field",
 			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: person/a\n    cite: [source/report#p1]\n"}},
 			at:    "a.yaml:16:5",
@@ -259,6 +316,50 @@ func TestMalformedCaseFiles(t *testing.T) {
 			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: person/a\n    article: legal-article/kz-cc-999\n    status: brought\n    cite: [source/report#p1]\n"}},
 			at:    "a.yaml:21:14",
 			want:  `article of charge/a: unknown id "legal-article/kz-cc-999"`,
+		},
+		{
+			name: "references to an entity with a problem",
+			files: []namedFile{
+				{"a.yaml", malformedCharge + "    defendant: person/b\n    status: brought\n    cite: [source/report#p1]\n" +
+					"  - id: person/b\n    type: Person\n    name: B\n    age: 40\n    cite: [source/report#p1]\n" +
+					"relations:\n  - type: RELATIVE_OF\n    from: person/a\n    to: person/b\n    cite: [source/report#p1]\n"},
+				{"b.yaml", "version: 1\nrelations:\n  - type: DEFENDANT_IN\n    from: person/b\n    to: case/a\n    cite: [source/report#p2]\n"},
+			},
+			at:   "a.yaml:26:5",
+			want: `unknown field "age" for Person`,
+		},
+		{
+			name:  "citations of a source with a problem",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "    file: report.txt\n", "    file: report.txt\n    pages: 3\n", 1)}},
+			at:    "a.yaml:7:5",
+			want:  `unknown field "pages" for Source`,
+		},
+		{
+			name:  "misspelt reference",
+			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: person/zhanbolat-mamay\n    status: brought\n    cite: [source/report#p1]\n" + mamai}},
+			at:    "a.yaml:20:16",
+			want:  `defendant of charge/a: unknown id "person/zhanbolat-mamay": did you mean person/zhanbolat-mamai? If not, define it in a case file`,
+		},
+		{
+			name:  "reference without its type",
+			files: []namedFile{{"a.yaml", malformedCharge + "    defendant: zhanbolat-mamai\n    status: brought\n    cite: [source/report#p1]\n" + mamai}},
+			at:    "a.yaml:20:16",
+			want:  `unknown id "zhanbolat-mamai": did you mean person/zhanbolat-mamai? If not,`,
+		},
+		{
+			name: "reference misspelt in another file",
+			files: []namedFile{
+				{"a.yaml", malformedPerson + mamai},
+				{"b.yaml", "version: 1\nrelations:\n  - type: RELATIVE_OF\n    from: person/a\n    to: person/zhanbolat-mamia\n    cite: [source/report#p2]\n"},
+			},
+			at:   "b.yaml:5:9",
+			want: `to of RELATIVE_OF: unknown id "person/zhanbolat-mamia": did you mean person/zhanbolat-mamai?`,
+		},
+		{
+			name:  "misspelt source in a citation",
+			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "[source/report#p1]", "[source/reprot#p1]", 1)}},
+			at:    "a.yaml:11:12",
+			want:  `citation of unknown source "source/reprot": did you mean source/report? If not, add it under sources:`,
 		},
 		{
 			name:  "reference to an entity of the wrong type",
@@ -429,9 +530,7 @@ func TestSyntaxErrorInALargeFile(t *testing.T) {
 // reader sees is refused where it stands, as are values past their limit
 // and links that are not web addresses.
 func TestTextFieldsAreChecked(t *testing.T) {
-	person := func(fields string) string { // person/b's own fields start at line 14
-		return malformedPerson + "  - id: person/b\n    type: Person\n" + fields + "    cite: [source/report#p1]\n"
-	}
+	person := personB
 	source := func(fields string) string { // source/b's own fields start at line 10
 		return strings.Replace(malformedPerson, "entities:\n", "  - id: source/b\n    title: B\n    publisher: B\n"+fields+"entities:\n", 1)
 	}
@@ -458,16 +557,21 @@ func TestTextFieldsAreChecked(t *testing.T) {
 		{"long unknown value is cut short", person("    name: B\n    occupations: [" + strings.Repeat("x", 1000) + "]\n"), "15:19", `occupations "` + strings.Repeat("x", 64) + `"… is not allowed`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("a.yaml", []byte(tt.file))
-			var ps Problems
-			if !errors.As(err, &ps) || len(ps) != 1 {
-				t.Fatalf("want one problem at %s, got %v", tt.at, err)
-			}
-			if got := ps[0].String(); !strings.HasPrefix(got, "a.yaml:"+tt.at+": ") || !strings.Contains(got, tt.want) {
-				t.Errorf("got\n%s\nwant a problem at %s saying %q", got, tt.at, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantOneProblem(t, tt.file, tt.at, tt.want) })
+	}
+}
+
+// wantOneProblem checks that a.yaml of content src has one problem, at
+// line:column at, saying want.
+func wantOneProblem(tb testing.TB, src, at, want string) {
+	tb.Helper()
+	_, err := Parse("a.yaml", []byte(src))
+	var ps Problems
+	if !errors.As(err, &ps) || len(ps) != 1 {
+		tb.Fatalf("want one problem at %s, got %v", at, err)
+	}
+	if got := ps[0].String(); !strings.HasPrefix(got, "a.yaml:"+at+": ") || !strings.Contains(got, want) {
+		tb.Errorf("got\n%s\nwant a problem at %s saying %q", got, at, want)
 	}
 }
 

@@ -40,6 +40,38 @@ func (s *Store) Known(ctx context.Context, ids []string) (map[string]kg.EntityTy
 	return types, origins, nil
 }
 
+// IDsNear lists the IDs of entities next to each of ids in ID order, with
+// its type's prefix: up to limit on either side. They are the candidates
+// for a "did you mean" in place of an unknown ID. Each side is a range
+// seek on the index of the ID constraint that stops at the limit; the
+// prefix's IDs end before type + '0', since '0' follows '/'.
+func (s *Store) IDsNear(ctx context.Context, ids []string, limit int) ([]string, error) {
+	res, err := s.readQuery(ctx, `
+		UNWIND $ids AS id
+		WITH id, split(id, '/')[0] AS type
+		CALL (id, type) {
+			MATCH (n:Entity) WHERE n.id >= id AND n.id < type + '0'
+			RETURN n.id AS near ORDER BY near LIMIT $limit
+			UNION
+			MATCH (n:Entity) WHERE n.id >= type + '/' AND n.id < id
+			RETURN n.id AS near ORDER BY near DESC LIMIT $limit
+		}
+		RETURN DISTINCT near`,
+		map[string]any{"ids": ids, "limit": limit})
+	if err != nil {
+		return nil, translate(err, "looking up nearby IDs failed")
+	}
+	near := make([]string, 0, len(res.Records))
+	for _, r := range res.Records {
+		id, _, err := neo4j.GetRecordValue[string](r, "near")
+		if err != nil {
+			return nil, kg.Wrap(kg.Internal, err, "reading an ID")
+		}
+		near = append(near, id)
+	}
+	return near, nil
+}
+
 // Import writes batches in one transaction, each merged three ways against
 // what its file stated at its last import (see reconcile.go): what the file
 // changed is written, edits made through the API since are kept, and the

@@ -305,3 +305,39 @@ func TestImportOfSeveralFilesMatchesOneAtATime(t *testing.T) {
 
 // admin imports as the command line does: removing facts is allowed.
 var admin = kg.ImportOptions{Edit: kg.Edit{Actor: "test"}, MayRemove: true}
+
+// The candidates for a "did you mean" are the IDs next to the one asked
+// about, within its type, up to the limit on either side, in one
+// statement.
+func TestIDsNear(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	s := neo4jtest.StoreAt(t, uri)
+	tag := importFixture(t, uri)
+	importAll(t, s, firstFiles(t, tag))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ctx, n := neo4jstore.WithStatementCounter(ctx)
+	// person/{tag}-c1, -e, -p1, -p2, -p4 and party/{tag}-x, -y are in the
+	// graph.
+	got, err := s.IDsNear(ctx, []string{"person/" + tag + "-p", "party/" + tag + "-x"}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	want := []string{"party/" + tag + "-x", "party/" + tag + "-y", "person/" + tag + "-c1", "person/" + tag + "-e", "person/" + tag + "-p1", "person/" + tag + "-p2"}
+	var mine []string
+	for _, id := range got {
+		if strings.Contains(id, tag) {
+			mine = append(mine, id)
+		}
+	}
+	if !slices.Equal(mine, want) {
+		t.Errorf("got %q, want %q", mine, want)
+	}
+	if len(got) > 8 {
+		t.Errorf("got %d IDs, want at most 2 on either side of each of 2", len(got))
+	}
+	if c := n.Load(); c != 1 {
+		t.Errorf("%d statements, want one", c)
+	}
+}

@@ -112,7 +112,7 @@ entities:
 
 func TestCaseFromANeighbouringCountry(t *testing.T) {
 	s := patternStore(t)
-	files, err := casefile.Check([]casefile.Input{{Name: "test-neighbour.yaml", Src: []byte(neighbourCase)}}, casefile.Options{Known: knownIn(s)})
+	files, err := casefile.Check([]casefile.Input{{Name: "test-neighbour.yaml", Src: []byte(neighbourCase)}}, casefile.InGraph(context.Background(), s))
 	if err != nil {
 		t.Fatalf("the made-up case does not fit the model:\n%v", err)
 	}
@@ -199,22 +199,5 @@ func TestCaseFromANeighbouringCountry(t *testing.T) {
 	slices.Sort(keys)
 	if !slices.Equal(keys, []string{"legal-article/kg-test-cc-272", "legal-article/kz-cc-272"}) {
 		t.Errorf("article 272 counted as %v, want one per country", keys)
-	}
-}
-
-// knownIn looks IDs up in the store, as imports do.
-func knownIn(s interface {
-	Known(ctx context.Context, ids []string) (map[string]kg.EntityType, map[string]string, error)
-}) func([]string) (map[string]casefile.Known, error) {
-	return func(ids []string) (map[string]casefile.Known, error) {
-		types, origins, err := s.Known(context.Background(), ids)
-		if err != nil {
-			return nil, err
-		}
-		out := make(map[string]casefile.Known, len(types))
-		for id, t := range types {
-			out[id] = casefile.Known{Type: t, Origin: origins[id]}
-		}
-		return out, nil
 	}
 }

@@ -669,14 +669,7 @@ func importAssociates(t *testing.T, s *neo4jstore.Store) string {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	files, err := casefile.Load([]string{path}, casefile.Options{Known: func(ids []string) (map[string]casefile.Known, error) {
-		types, origins, err := s.Known(ctx, ids)
-		k := make(map[string]casefile.Known, len(types))
-		for id, typ := range types {
-			k[id] = casefile.Known{Type: typ, Origin: origins[id]}
-		}
-		return k, err
-	}})
+	files, err := casefile.Load([]string{path}, casefile.InGraph(ctx, s))
 	if err != nil {
 		t.Fatalf("fixture:\n%v", err)
 	}

@@ -69,6 +69,9 @@ func (emptyStore) LaterChargedAssociates(context.Context) ([]kg.Associate, error
 func (emptyStore) Known(context.Context, []string) (map[string]kg.EntityType, map[string]string, error) {
 	return map[string]kg.EntityType{}, map[string]string{}, nil
 }
+func (emptyStore) IDsNear(context.Context, []string, int) ([]string, error) {
+	return nil, nil
+}
 func (emptyStore) ReadEntity(_ context.Context, id string) (kg.Batch, error) {
 	return kg.Batch{}, kg.Errorf(kg.NotFound, "%s does not exist", id)
 }

@@ -256,6 +256,9 @@ func TestInvalidMutationsWriteNothing(t *testing.T) {
 		{"citation of an unknown source", `{name: "p"}`, `["source/nowhere#p1"]`, "unknown source", "PERSON"},
 		{"impossible date", `{name: "e", kind: "protest", date: "2023-02-30"}`, cite, "not a real date", "EVENT"},
 		{"unknown field", `{name: "p", shoeSize: 44}`, cite, "unknown field", "PERSON"},
+		{"misspelt reference", `{name: "c", case: "case/zhanbolat-mamai-2022", defendant: "person/zhanbolat-mamay", status: "brought", category: "mass-riots"}`, cite, `unknown id "person/zhanbolat-mamay": did you mean person/zhanbolat-mamai?`, "CHARGE"},
+		{"misspelt field", `{name: "c", case: "case/zhanbolat-mamai-2022", defendent: "person/zhanbolat-mamai", status: "brought", category: "mass-riots"}`, cite, `unknown field "defendent" for Charge: did you mean defendant?`, "CHARGE"},
+		{"misspelt enumeration", `{name: "c", case: "case/zhanbolat-mamai-2022", defendant: "person/zhanbolat-mamai", status: "convicetd", category: "mass-riots"}`, cite, `status "convicetd" is not allowed: did you mean convicted?`, "CHARGE"},
 		{"wrong enumeration", `{name: "c", case: "case/zhanbolat-mamai-2022", defendant: "person/zhanbolat-mamai", status: "maybe", category: "mass-riots"}`, cite, "status", "CHARGE"},
 	}
 	for _, tt := range tests {
