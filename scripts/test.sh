@@ -91,8 +91,12 @@ free_port() {
 }
 base="$(mktemp -d "${TMPDIR:-/tmp}/casegraph-test-neo4j.XXXXXX")"
 datas=() uris=() pids=()
-svc_pid=""
+svc_pid="" ftm_pid=""
 cleanup() {
+  # pip is left to finish rather than stopped halfway through its cache.
+  if [[ -n "$ftm_pid" ]]; then
+    wait "$ftm_pid" 2>/dev/null || true
+  fi
   if [[ -n "$svc_pid" ]]; then
     kill "$svc_pid" 2>/dev/null || true
     wait "$svc_pid" 2>/dev/null || true
@@ -103,6 +107,16 @@ cleanup() {
   rm -rf "$base"
 }
 trap cleanup EXIT
+
+# The followthemoney package that checks the FtM export, pinned, in a
+# throwaway virtualenv; it installs meanwhile (pip's cache makes later runs
+# quick).
+ftm_python="$base/ftm-venv/bin/python"
+(python3 -m venv "$base/ftm-venv" &&
+  "$ftm_python" -m pip install --quiet --disable-pip-version-check --no-compile --no-deps \
+    -r scripts/ftm-requirements.txt) >"$base/ftm-venv.log" 2>&1 &
+ftm_pid=$!
+
 scripts/neo4j.sh build
 port="$first_port"
 for ((i = 0; i < servers; i++)); do
@@ -119,7 +133,16 @@ for pid in "${pids[@]}"; do
 done
 
 step "go test -race ./..."
-export CASEGRAPH_TEST_NEO4J_URI="$(IFS=,; echo "${uris[*]}")" CASEGRAPH_REQUIRE_NEO4J=1
+if ! wait "$ftm_pid"; then
+  ftm_pid=""
+  echo "installing followthemoney failed:" >&2
+  tail -20 "$base/ftm-venv.log" >&2
+  exit 1
+fi
+ftm_pid=""
+# With a python that has followthemoney, the FtM tests also run the
+# library's own check on what they convert.
+export CASEGRAPH_TEST_NEO4J_URI="$(IFS=,; echo "${uris[*]}")" CASEGRAPH_REQUIRE_NEO4J=1 CASEGRAPH_FTM_PYTHON="$ftm_python"
 "$GO" test -race -count=1 -timeout 15m ./...
 
 step "casegraph serve for the HTTP tests"
@@ -146,6 +169,15 @@ until curl -fs "http://127.0.0.1:$svc_port/readyz" >/dev/null 2>&1; do
   fi
   sleep 0.5
 done
+
+step "FollowTheMoney export"
+# The built binary exports what the service serves (the bundled cases, and
+# whatever the tests left beside them); the followthemoney package checks
+# every entity against its model and fails the run on any error.
+ftm_start=$SECONDS
+NEO4J_URI="${uris[0]}" CASEGRAPH_LOG_LEVEL=warn bin/casegraph export -format ftm -o "$base/casegraph.ftm.json"
+"$ftm_python" scripts/ftm_check.py check "$base/casegraph.ftm.json"
+echo "exported and checked in $((SECONDS - ftm_start))s"
 
 step "GraphQL over HTTP audit"
 # graphql-http's audit: every MUST must pass; docs/reliability.md says which

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -11,21 +12,32 @@ import (
 	"path/filepath"
 
 	"github.com/casegraph/casegraph/internal/casefile"
+	"github.com/casegraph/casegraph/internal/ftm"
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
 func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var force bool
+	var format, file string
 	cfg, log, rest, err := setup("export", args, getenv, stderr, func(fs *flag.FlagSet) {
-		fs.BoolVar(&force, "force", false, "overwrite case files that already exist in DIR")
+		fs.BoolVar(&force, "force", false, "overwrite files that already exist")
+		fs.StringVar(&format, "format", "casefiles", "casefiles: the case files, into DIR; ftm: FollowTheMoney entities, one JSON object a line")
+		fs.StringVar(&file, "o", "", "with -format ftm, the file to write instead of standard output")
 	})
 	if err != nil {
 		return err
 	}
-	if len(rest) != 1 {
+	switch {
+	case format == "ftm" && len(rest) == 0:
+	case format == "ftm":
+		return kg.Errorf(kg.Invalid, "export -format ftm takes no directory: casegraph export -format ftm [-force] [-o FILE]")
+	case format != "casefiles":
+		return kg.Errorf(kg.Invalid, "unknown export format %q: want casefiles or ftm", format)
+	case file != "":
+		return kg.Errorf(kg.Invalid, "-o is for -format ftm; case files go to a directory: casegraph export [-force] DIR")
+	case len(rest) != 1:
 		return kg.Errorf(kg.Invalid, "export needs one directory: casegraph export [-force] DIR")
 	}
-	dir := rest[0]
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -35,7 +47,14 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
+	if format == "ftm" {
+		return writeFTM(batches, file, force, stdout)
+	}
+	return writeCaseFiles(batches, rest[0], force, stdout)
+}
 
+// writeCaseFiles writes each batch as the case file it came from.
+func writeCaseFiles(batches []kg.Batch, dir string, force bool, stdout io.Writer) error {
 	// Render and check everything before writing anything, so a batch the
 	// format cannot express or a file in the way leaves DIR untouched.
 	type output struct {
@@ -60,12 +79,8 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 			return kg.Wrap(kg.Invalid, err, b.Origin+" would not be a valid case file")
 		}
 		path := filepath.Join(dir, b.Origin)
-		if !force {
-			if _, err := os.Stat(path); err == nil {
-				return kg.Errorf(kg.Conflict, "%s exists; use -force to overwrite it", path)
-			} else if !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
+		if err := refuseExisting(path, force); err != nil {
+			return err
 		}
 		outs = append(outs, output{path, data, b})
 	}
@@ -80,6 +95,41 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if len(outs) == 0 {
 		fmt.Fprintln(stdout, "the graph holds no facts from case files; nothing to export")
+	}
+	return nil
+}
+
+// writeFTM writes the graph as FollowTheMoney entities to file, or to
+// stdout if file is "".
+func writeFTM(batches []kg.Batch, file string, force bool, stdout io.Writer) error {
+	var buf bytes.Buffer
+	ents := ftm.Convert(batches...)
+	if err := ftm.Write(&buf, ents); err != nil {
+		return err
+	}
+	if file == "" {
+		_, err := stdout.Write(buf.Bytes())
+		return err
+	}
+	if err := refuseExisting(file, force); err != nil {
+		return err
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d FollowTheMoney entities\n", file, len(ents))
+	return nil
+}
+
+// refuseExisting returns a conflict if path exists and force is not set.
+func refuseExisting(path string, force bool) error {
+	if force {
+		return nil
+	}
+	if _, err := os.Stat(path); err == nil {
+		return kg.Errorf(kg.Conflict, "%s exists; use -force to overwrite it", path)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
 	}
 	return nil
 }

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -12,6 +15,8 @@ import (
 	"time"
 
 	"github.com/casegraph/casegraph/internal/casefile"
+	"github.com/casegraph/casegraph/internal/ftm"
+	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/neo4jtest"
 )
 
@@ -162,5 +167,88 @@ func TestExportRefusesToOverwrite(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(existing); !strings.HasPrefix(string(b), "# yaml-language-server:") {
 		t.Errorf("export -force did not overwrite %s:\n%.200s", existing, b)
+	}
+}
+
+// Through the graph, the bundled facts come out as FollowTheMoney
+// entities exactly as they do straight from their files.
+func TestExportFTM(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	runCmd(t, uri, "import", bundledDir)
+	file := filepath.Join(t.TempDir(), "casegraph.ftm.json")
+	out := runCmd(t, uri, "export", "-format", "ftm", "-o", file)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if want := fmt.Sprintf("%s: %d FollowTheMoney entities\n", file, len(lines)); out != want {
+		t.Errorf("export printed %q, want %q", out, want)
+	}
+	got := map[string]ftm.Entity{}
+	for i, line := range lines {
+		var e ftm.Entity
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		got[e.ID] = e
+	}
+
+	paths, err := casefile.Expand([]string{bundledDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := casefile.Load(paths, casefile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batches []kg.Batch
+	for _, f := range files {
+		batches = append(batches, f.Batch)
+	}
+	for _, want := range ftm.Convert(batches...) {
+		if g := got[want.ID]; !reflect.DeepEqual(g, want) {
+			gj, _ := json.MarshalIndent(g, "", " ")
+			wj, _ := json.MarshalIndent(want, "", " ")
+			t.Errorf("exported:\n%s\nfrom the files:\n%s", gj, wj)
+		}
+	}
+
+	if _, err := export(t, uri, "-format", "ftm", "-o", file); err == nil || !strings.Contains(err.Error(), "-force") {
+		t.Errorf("export over an existing file: err = %v, want a refusal naming -force", err)
+	}
+	if _, err := export(t, uri, "-format", "ftm", "-force", "-o", file); err != nil {
+		t.Errorf("export -force: %v", err)
+	}
+	if stdout := runCmd(t, uri, "export", "-format", "ftm"); stdout != string(data) {
+		t.Errorf("export to standard output differs from the file (%d and %d bytes)", len(stdout), len(data))
+	}
+
+	// make test runs the library's own check on the export of the running
+	// service; here it runs where a python with followthemoney is named.
+	if python := os.Getenv("CASEGRAPH_FTM_PYTHON"); python != "" {
+		if out, err := exec.Command(python, "../../scripts/ftm_check.py", "check", file).CombinedOutput(); err != nil {
+			t.Errorf("ftm_check.py: %v\n%s", err, out)
+		}
+	}
+}
+
+func TestExportUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-format", "ftm", "dir"}, "takes no directory"},
+		{[]string{"-format", "xml", "dir"}, `unknown export format "xml"`},
+		{[]string{"-o", "file", "dir"}, "-o is for -format ftm"},
+		{[]string{}, "needs one directory"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			// The arguments are refused before any Neo4j is asked.
+			_, _, err := runOnce("bolt://127.0.0.1:1", append([]string{"export"}, tc.args...)...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want one saying %q", err, tc.want)
+			}
+		})
 	}
 }

@@ -22,6 +22,8 @@ Usage:
                               check case files, then write each in one transaction
   casegraph export  [flags] DIR
                               write the graph's case files back to DIR
+  casegraph export -format ftm [-o FILE]
+                              write the graph as FollowTheMoney entities
   casegraph gen     [flags]   generate a synthetic graph for benchmarks
                               (-cases N -seed S; -out DIR writes case files)
   casegraph token create -role reader|editor|admin -name NAME

@@ -13,11 +13,11 @@ import (
 // ReadBatches reads back what the case files wrote: one batch per origin,
 // sorted by origin, with entities in type order then by ID and links by
 // type then ID. Properties are keyed by case-file field name as importBatch
-// flattened them, so a batch can be written back as its case file. Nodes
-// and relationships without an origin were not imported from case files
-// and are left out; what files add to entities others define goes with
-// the adding file. Two queries in one read transaction keep the reads
-// consistent with each other.
+// flattened them, so a batch can be written back as its case file; a field
+// link names its owner. Nodes and relationships without an origin were not
+// imported from case files and are left out; what files add to entities
+// others define goes with the adding file. Two queries in one read
+// transaction keep the reads consistent with each other.
 func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
@@ -73,7 +73,8 @@ func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
 			origin, _ := props["origin"].(string)
 			id, _ := props["id"].(string)
 			field, _ := props["field"].(string)
-			l := kg.Link{ID: id, Type: kg.RelType(t), From: from, To: to, Field: field}
+			owner, _ := props["owner"].(string)
+			l := kg.Link{ID: id, Type: kg.RelType(t), From: from, To: to, Field: field, Owner: owner}
 			if l.Props, l.Citations, err = unflatten(props, "id", "origin", "field"); err != nil {
 				return nil, fmt.Errorf("relationship %s: %w", id, err)
 			}
