@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/casegraph/casegraph/graph/model"
@@ -116,6 +117,9 @@ func optionalDate(name string, s *string) (*kg.Date, error) {
 		return nil, nil
 	}
 	d, err := kg.ParseDate(*s)
+	if err == nil && d.Qualifier != "" {
+		err = fmt.Errorf("%q is a bound, not a date: a range starts or ends at a date such as 2022, 2022-03 or 2022-03-15", *s)
+	}
 	if err != nil {
 		return nil, kg.Errorf(kg.Invalid, "%s: %v", name, err)
 	}

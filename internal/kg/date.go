@@ -36,6 +36,7 @@ func ParseDate(s string) (Date, error) {
 		if strings.HasPrefix(rest, q) {
 			d.Qualifier = strings.TrimSpace(q)
 			rest = strings.TrimSpace(strings.TrimPrefix(rest, q))
+			break
 		}
 	}
 	if strings.HasSuffix(rest, "?") {

@@ -215,3 +215,11 @@ func FuzzDateArithmetic(f *testing.F) {
 		checkDatePair(t, a, b)
 	})
 }
+
+func TestOneQualifierAtMost(t *testing.T) {
+	for _, s := range []string{"before after 2022", "after before 2022-03", "before before 2022"} {
+		if d, err := ParseDate(s); err == nil {
+			t.Errorf("%q parses as %+v", s, d)
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -120,12 +122,24 @@ func (s *Store) RetractEntity(ctx context.Context, id string, expectVersion int,
 		if err != nil {
 			return "", err
 		}
-		if _, err := w.Run(ctx, "MATCH (n:Entity {id: $id}) DETACH DELETE n", map[string]any{"id": id}); err != nil {
+		// What other files added to it goes with it, into history too.
+		added, err := collectProps(ctx, w, "UNWIND $ids AS id MATCH (a:Addition {target: id}) RETURN a.id AS id, properties(a) AS props", []string{id})
+		if err != nil {
+			return "", err
+		}
+		if _, err := w.Run(ctx, "MATCH (n:Entity {id: $id}) DETACH DELETE n WITH count(*) AS done MATCH (a:Addition {target: $id}) DELETE a", map[string]any{"id": id}); err != nil {
 			return "", err
 		}
 		t, _ := kg.TypeOfID(id)
-		ids, err := recordChanges(ctx, w, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: "retract", Target: id, Kind: string(t), Version: version, Before: snapshot(before, rels)})
-		return ids[0], err
+		changes := []kg.Change{{Actor: edit.Actor, Reason: edit.Reason, Op: "retract", Target: id, Kind: string(t), Version: version, Before: snapshot(before, rels)}}
+		for _, aid := range slices.Sorted(maps.Keys(added)) {
+			changes = append(changes, kg.Change{Actor: edit.Actor, Reason: "its entity " + id + " was retracted", Op: "retract", Target: aid, Kind: "Addition", Before: jsonMap(added[aid])})
+		}
+		ids, err := recordChanges(ctx, w, changes...)
+		if err != nil {
+			return "", err
+		}
+		return ids[0], nil
 	})
 }
 

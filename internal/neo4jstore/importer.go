@@ -1232,8 +1232,8 @@ func stringList(r *neo4j.Record, key string) []string {
 }
 
 // nodeProps and linkProps flatten a fact into Neo4j properties. A date is
-// stored as a Neo4j date (its earliest day) beside its precision and its
-// case-file text; citations as "SOURCE#pN" strings beside the distinct
+// stored as a Neo4j date (the day it sorts by, kg.Date.Position) beside its
+// first and last possible days, its precision and its case-file text; citations as "SOURCE#pN" strings beside the distinct
 // source IDs, so "which sources state this" is one index lookup away.
 func nodeProps(e kg.Entity, origin string) map[string]any {
 	p := flatten(e.Props, e.Citations)

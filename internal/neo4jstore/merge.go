@@ -61,6 +61,13 @@ func (s *Store) MergeEntities(ctx context.Context, keep, remove string, keepVers
 		if _, err := tx.Run(ctx, "MATCH (n:Entity {id: $id}) DETACH DELETE n", map[string]any{"id": remove}); err != nil {
 			return "", err
 		}
+		// What files added to the removed record now adds to the kept one.
+		if _, err := tx.Run(ctx, "MATCH (a:Addition {target: $remove}) SET a.target = $keep", map[string]any{"remove": remove, "keep": keep}); err != nil {
+			return "", err
+		}
+		if err := refreshSearchText(ctx, tx.ManagedTransaction, []string{keep}, nil); err != nil {
+			return "", err
+		}
 		after := map[string]any{}
 		for k, v := range kept {
 			after[k] = v

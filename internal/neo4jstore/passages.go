@@ -40,6 +40,9 @@ func (s *Store) SaveTexts(ctx context.Context, texts map[string][]string, edit k
 		rows = append(rows, map[string]any{"source": id, "hash": textHash(paras), "passages": ps})
 	}
 	return write(ctx, s, edit, func(ctx context.Context, w *wtx) (int, error) {
+		if err := checkShorterTexts(ctx, w, rows); err != nil {
+			return 0, err
+		}
 		res, err := w.Run(ctx, `
 			UNWIND $rows AS row
 			MATCH (src:Source {id: row.source})
@@ -79,6 +82,35 @@ func (s *Store) SaveTexts(ctx context.Context, texts map[string][]string, edit k
 		_, err = recordChanges(ctx, w, changes...)
 		return len(recs), err
 	})
+}
+
+// checkShorterTexts refuses a changed text that lacks paragraphs facts
+// cite: every citation of a held text names a paragraph it has.
+func checkShorterTexts(ctx context.Context, w *wtx, rows []map[string]any) error {
+	res, err := w.Run(ctx, `
+		UNWIND $rows AS row
+		OPTIONAL MATCH (t:SourceText {source: row.source})
+		WITH row WHERE t IS NULL OR t.hash <> row.hash
+		CALL (row) {
+		  MATCH (e:Entity) WHERE row.source IN e.sources UNWIND e.citations AS c RETURN c
+		  UNION
+		  MATCH ()-[r]->() WHERE row.source IN r.sources UNWIND r.citations AS c RETURN c
+		  UNION
+		  MATCH (a:Addition) WHERE row.source IN a.sources UNWIND a.citations AS c RETURN c
+		}
+		WITH row, c WHERE c STARTS WITH row.source + '#p' AND toInteger(substring(c, size(row.source) + 2)) > size(row.passages)
+		RETURN row.source AS source, size(row.passages) AS n, collect(DISTINCT c)[..5] AS beyond
+		ORDER BY source LIMIT 1`, map[string]any{"rows": rows})
+	if err != nil {
+		return err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	r := patRow(recs[0].AsMap())
+	return kg.Errorf(kg.Conflict, "the new text of %s has %d paragraphs, but facts cite %s: change those citations first; nothing was written",
+		r.str("source"), r.num("n"), strings.Join(r.strs("beyond"), ", "))
 }
 
 // textHash identifies a text by its paragraphs, so loading the same text
@@ -178,7 +210,11 @@ CALL (refs) {
   MATCH ()-[r]->() WHERE size(refs) > 0 AND r.id IS NOT NULL AND any(c IN r.citations WHERE c IN refs)
   RETURN collect({id: r.id, cites: [c IN r.citations WHERE c IN refs]}) AS relationships
 }
-RETURN total, page, entities, relationships`
+CALL (refs) {
+  MATCH (a:Addition) WHERE size(refs) > 0 AND any(c IN a.citations WHERE c IN refs)
+  RETURN collect({id: a.target, cites: [c IN a.citations WHERE c IN refs]}) AS additions
+}
+RETURN total, page, entities + additions AS entities, relationships`
 
 // Passages searches the paragraphs of the source texts the graph holds.
 func (s *Store) Passages(ctx context.Context, q kg.PassageQuery) ([]kg.PassageHit, int, error) {
@@ -241,6 +277,10 @@ CALL (src) {
   UNION
   MATCH ()-[r]->() WHERE src IS NOT NULL AND $id IN r.sources
   UNWIND [c IN r.citations WHERE c STARTS WITH $prefix] AS c
+  RETURN toInteger(substring(c, size($prefix))) AS n
+  UNION
+  MATCH (a:Addition) WHERE src IS NOT NULL AND $id IN a.sources
+  UNWIND [c IN a.citations WHERE c STARTS WITH $prefix] AS c
   RETURN toInteger(substring(c, size($prefix))) AS n
 }
 WITH src, t, collect(DISTINCT n) AS cited

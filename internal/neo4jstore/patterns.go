@@ -148,7 +148,7 @@ const (
 	// The country: the case's jurisdiction, else the code of the charge's
 	// article, else of another charge in the case.
 	convictionCountry = `coalesce(k.jurisdiction,
-       head(COLLECT { MATCH (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:IN_CODE]->(x:LegalCode) RETURN x.jurisdiction }),
+       head(COLLECT { MATCH (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:IN_CODE]->(x:LegalCode) RETURN x.jurisdiction ORDER BY x.jurisdiction }),
        head(COLLECT { MATCH (k)-[:HAS_CHARGE]->(:Charge)-[:UNDER_ARTICLE]->(:LegalArticle)-[:IN_CODE]->(x:LegalCode)
                       RETURN x.jurisdiction ORDER BY x.jurisdiction }))`
 	// The sentence in force: the last of the sentences that replaced s, one
@@ -166,8 +166,8 @@ const (
          WITH x, length(q) AS n, last(relationships(q)) AS r
          RETURN {sentence: x.id, change: coalesce(r.change, x.change), date: x.dateText,
                  proceeding: head(COLLECT { MATCH (x)-[:IMPOSED_IN]->(g:Proceeding) RETURN g.id }),
-                 court: head(COLLECT { MATCH (x)-[:IMPOSED_IN]->(:Proceeding)-[:HELD_BY]->(y:Court) RETURN y.id
-                                       UNION MATCH (x)-[:IMPOSED_BY]->(y:Court) RETURN y.id })}
+                 court: coalesce(head(COLLECT { MATCH (x)-[:IMPOSED_IN]->(:Proceeding)-[:HELD_BY]->(y:Court) RETURN y.id ORDER BY y.id }),
+                                 head(COLLECT { MATCH (x)-[:IMPOSED_BY]->(y:Court) RETURN y.id ORDER BY y.id }))}
          ORDER BY n } END`
 )
 

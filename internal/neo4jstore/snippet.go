@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -42,6 +43,10 @@ func (m wordMatcher) matches(word string) bool {
 	return false
 }
 
+func notWordRune(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
+}
+
 // snippetWords is how many words a snippet shows around its first match.
 const snippetWords = 40
 
@@ -55,8 +60,8 @@ func (m wordMatcher) snippet(text string) []kg.SnippetPart {
 	var tokens []token
 	first := -1
 	for _, f := range strings.Fields(text) {
-		isWord := strings.ContainsFunc(f, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
-		t := token{text: f, match: isWord && m.matches(strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))}
+		// DVK/Koshe or Kassym-Jomart is several words to the index.
+		t := token{text: f, match: slices.ContainsFunc(strings.FieldsFunc(f, notWordRune), m.matches)}
 		if t.match && first < 0 {
 			first = len(tokens)
 		}

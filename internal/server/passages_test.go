@@ -140,6 +140,18 @@ func TestCitationOfAMissingParagraphIsRefused(t *testing.T) {
 	if !d.Coverage.Held || d.Coverage.Paragraphs != 10 || !slices.Equal(d.Coverage.Cited, []int{2, 10}) || !slices.Equal(uncited, []int{1, 3, 4, 5, 6, 7, 8, 9}) {
 		t.Errorf("coverage %+v, want 2 and 10 cited and the other eight listed", d.Coverage)
 	}
+
+	// A shorter text would leave paragraph 10's citation with nothing to
+	// quote: it is refused, and the text held stays.
+	short, _ := json.Marshal(strings.Join(lines[:5], "\n"))
+	r, _ = a.postAs(t, a.tokens[kg.Editor], fmt.Sprintf(`mutation { addSource(input: {id: %q, fields: {title: "Test report", publisher: "Tests", language: "en"}, content: %s}) { id } }`, src, short), nil)
+	if code(r) != "CONFLICT" || !strings.Contains(r.Errors[0].Message, src+"#p10") {
+		t.Errorf("a text shorter than its citations: %+v", r.Errors)
+	}
+	r, _ = a.post(t, fmt.Sprintf(`{ coverage(source: %q) { paragraphs } }`, src), nil)
+	if !strings.Contains(string(r.Data), `"paragraphs":10`) {
+		t.Errorf("the text held changed: %s", r.Data)
+	}
 }
 
 func TestPassageSearchAcrossScripts(t *testing.T) {
