@@ -1,0 +1,196 @@
+// Package dedupe tells when two entities are likely one real court,
+// party, organisation or person written twice: the rule that import,
+// createEntity and possibleDuplicates are to share. It reads names and
+// aliases the way search does (case, diacritics and script folded, Latin
+// transliteration) and weighs what the two share (a place, a
+// jurisdiction, a case). docs/duplicates.md gives the rule and how it
+// scores on a labelled set of pairs.
+package dedupe
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// Candidate is an entity as the rule sees it.
+type Candidate struct {
+	ID      string
+	Type    kg.EntityType
+	Names   []string // its name first, then its aliases
+	Context []string // IDs of what it is tied to: its place, its code's country, its cases
+}
+
+// Match is a likely duplicate and why.
+type Match struct {
+	Reason string
+	Score  float64 // 0 to 1: the share of words the names have in common
+}
+
+// Thresholds of the rule: names that share this share of their words are
+// close; close names are likely one entity when the two share a place,
+// jurisdiction or case.
+const (
+	closeNames = 0.75
+	sameNames  = 1.0
+)
+
+// Likely reports whether a and b are likely one entity. Entities of two
+// types never are.
+func Likely(a, b Candidate) (Match, bool) {
+	if a.Type != b.Type || a.ID == b.ID {
+		return Match{}, false
+	}
+	best, pair := 0.0, [2]string{}
+	for _, x := range a.Names {
+		for _, y := range b.Names {
+			fx, fy := fold(x), fold(y)
+			if len(fx) == 0 || len(fy) == 0 {
+				continue
+			}
+			if slices.Equal(sorted(fx), sorted(fy)) {
+				return Match{Score: 1, Reason: fmt.Sprintf("%q and %q are the same name once case, script, diacritics and word order are set aside", x, y)}, true
+			}
+			if abbreviates(fx, fy) || abbreviates(fy, fx) {
+				return Match{Score: 1, Reason: fmt.Sprintf("%q and %q: one is the other's initials", x, y)}, true
+			}
+			if s := overlap(fx, fy); s > best {
+				best, pair = s, [2]string{x, y}
+			}
+		}
+	}
+	shared := sharedContext(a.Context, b.Context)
+	if best < closeNames || !sameDistinctive(pair, a.Context, b.Context) {
+		return Match{Score: best}, false
+	}
+	switch {
+	case best >= sameNames:
+		return Match{Score: best, Reason: fmt.Sprintf("%q and %q match word for word, allowing for spelling", pair[0], pair[1])}, true
+	case shared != "":
+		return Match{Score: best, Reason: fmt.Sprintf("%q and %q are close (%.0f%% of their words) and both are tied to %s", pair[0], pair[1], 100*best, shared)}, true
+	}
+	return Match{Score: best}, false
+}
+
+// genericWords say what kind of thing an entity is, not which one: two
+// district courts of one city share "district court" and the city's name,
+// and differ in the word that names each.
+var genericWords = map[string]bool{
+	"court": true, "courts": true, "district": true, "city": true, "regional": true, "region": true, "oblast": true,
+	"specialised": true, "specialized": true, "inter": true, "interdistrict": true, "criminal": true, "civil": true,
+	"appeal": true, "appeals": true, "appellate": true, "supreme": true, "cassation": true, "military": true,
+	"party": true, "movement": true, "organisation": true, "organization": true, "union": true, "association": true,
+	"international": true, "national": true, "bureau": true, "committee": true, "ministry": true, "office": true,
+	"agency": true, "service": true, "republic": true, "kazakhstan": true, "human": true, "rights": true,
+	"unnamed": true, "report": true, "sources": true, "source": true, "that": true, "tried": true,
+}
+
+// distinctive are a folded name's words that tell it from others of its
+// kind: neither generic nor the name of a place it is tied to.
+func distinctive(words []string, context []string) []string {
+	var out []string
+	for _, w := range words {
+		if genericWords[w] || slices.ContainsFunc(context, func(id string) bool {
+			_, slug, _ := strings.Cut(id, "/")
+			return slug == w
+		}) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// sameDistinctive says whether two close names agree on what tells each
+// from others of its kind: every distinctive word of the one with fewer is
+// the same word as one of the other's, or neither has any.
+func sameDistinctive(pair [2]string, ca, cb []string) bool {
+	da, db := distinctive(fold(pair[0]), ca), distinctive(fold(pair[1]), cb)
+	if len(da) > len(db) {
+		da, db = db, da
+	}
+	if len(da) == 0 {
+		return len(db) == 0
+	}
+	return overlap(da, db)*float64(max(len(da), len(db))) >= float64(len(da))
+}
+
+// stopWords carry no identity: "Court of Almaty" is "Court Almaty", and
+// the Russian "goroda" (of the city) is "of".
+var stopWords = map[string]bool{"of": true, "the": true, "in": true, "for": true, "and": true, "on": true, "v": true, "i": true, "goroda": true}
+
+// fold gives a name's words, lower case and in Latin letters, without
+// stop words.
+func fold(name string) []string {
+	var out []string
+	for _, w := range kg.Words(kg.Latin(name)) {
+		if !stopWords[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func sorted(ws []string) []string {
+	out := slices.Clone(ws)
+	slices.Sort(out)
+	return out
+}
+
+// sameWord says whether two folded words are one word spelt two ways:
+// equal, equal by sound (the phonetic key search uses), or sharing a stem
+// of five letters or more (Almaly and Almalinsky, but not Almaly and
+// Almaty).
+func sameWord(a, b string) bool {
+	if a == b || kg.PhoneticKey(a) == kg.PhoneticKey(b) {
+		return true
+	}
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n >= 5
+}
+
+// overlap is the share of the longer name's words that the other has,
+// each word matched once.
+func overlap(a, b []string) float64 {
+	used := make([]bool, len(b))
+	matched := 0
+	for _, x := range a {
+		for j, y := range b {
+			if !used[j] && sameWord(x, y) {
+				used[j] = true
+				matched++
+				break
+			}
+		}
+	}
+	return float64(matched) / float64(max(len(a), len(b)))
+}
+
+// abbreviates says whether short is one word spelling the initials of
+// long (KIBHR for Kazakhstan International Bureau for Human Rights; stop
+// words may count or not).
+func abbreviates(short, long []string) bool {
+	if len(short) != 1 || len(long) < 2 || len(short[0]) < 2 {
+		return false
+	}
+	var initials strings.Builder
+	for _, w := range long {
+		initials.WriteByte(w[0])
+	}
+	return short[0] == initials.String()
+}
+
+// sharedContext names one ID both are tied to, or "".
+func sharedContext(a, b []string) string {
+	for _, x := range sorted(a) {
+		if slices.Contains(b, x) {
+			return x
+		}
+	}
+	return ""
+}
