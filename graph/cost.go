@@ -88,7 +88,7 @@ func (m *measurer) rootCost(f *ast.Field) (int, map[string]int) {
 		return commonGroundCost, nil
 	case "entities", "convictions", "counts", "chargeChanges", "similarCases",
 		"arrestsAfterProtests", "pretrialDetention", "assessedCases",
-		"articlePairs", "contestedClaims", "laterChargedAssociates", "coverage":
+		"articlePairs", "contestedClaims", "laterChargedAssociates", "coverage", "possibleDuplicates":
 		return wholeGraphCost, nil
 	}
 	return lookupCost, nil

@@ -229,6 +229,21 @@ type ComplexityRoot struct {
 		Start       func(childComplexity int) int
 	}
 
+	DuplicateJudgement struct {
+		Actor   func(childComplexity int) int
+		At      func(childComplexity int) int
+		Reason  func(childComplexity int) int
+		Verdict func(childComplexity int) int
+	}
+
+	DuplicatePair struct {
+		A         func(childComplexity int) int
+		B         func(childComplexity int) int
+		Judgement func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		Score     func(childComplexity int) int
+	}
+
 	Edge struct {
 		Citations  func(childComplexity int) int
 		From       func(childComplexity int) int
@@ -428,6 +443,7 @@ type ComplexityRoot struct {
 		CreateEntity    func(childComplexity int, input model.EntityInput, idempotencyKey *string) int
 		CreateRelation  func(childComplexity int, input model.RelationInput, idempotencyKey *string) int
 		ImportCaseFile  func(childComplexity int, name string, content string, dryRun *bool, onConflict *model.ConflictSide, reason *string, idempotencyKey *string) int
+		JudgeDuplicates func(childComplexity int, a string, b string, verdict model.DuplicateVerdict, reason string, idempotencyKey *string) int
 		MergeEntities   func(childComplexity int, keep string, keepVersion int, remove string, removeVersion int, reason string, idempotencyKey *string) int
 		RetractEntity   func(childComplexity int, id string, version int, reason string, idempotencyKey *string) int
 		RetractRelation func(childComplexity int, id string, typeArg model.RelationType, reason string, idempotencyKey *string) int
@@ -610,6 +626,7 @@ type ComplexityRoot struct {
 		Nodes                  func(childComplexity int, ids []string) int
 		Passages               func(childComplexity int, query string, sources []string, first *int, after *string) int
 		Paths                  func(childComplexity int, from string, to string, maxLength *int, limit *int) int
+		PossibleDuplicates     func(childComplexity int, types []model.EntityType, first *int) int
 		PretrialDetention      func(childComplexity int) int
 		Relationship           func(childComplexity int, id string) int
 		Search                 func(childComplexity int, query string, types []model.EntityType, first *int) int
@@ -760,6 +777,7 @@ type MutationResolver interface {
 	AddSource(ctx context.Context, input model.SourceInput, idempotencyKey *string) (*model.Source, error)
 	CreateRelation(ctx context.Context, input model.RelationInput, idempotencyKey *string) (*model.Edge, error)
 	UpdateRelation(ctx context.Context, id string, typeArg model.RelationType, set map[string]any, unset []string, cite []string, reason *string, idempotencyKey *string) (*model.Edge, error)
+	JudgeDuplicates(ctx context.Context, a string, b string, verdict model.DuplicateVerdict, reason string, idempotencyKey *string) (*model.DuplicateJudgement, error)
 	RetractRelation(ctx context.Context, id string, typeArg model.RelationType, reason string, idempotencyKey *string) (*model.Change, error)
 	ImportCaseFile(ctx context.Context, name string, content string, dryRun *bool, onConflict *model.ConflictSide, reason *string, idempotencyKey *string) (*model.ImportReport, error)
 }
@@ -788,6 +806,7 @@ type QueryResolver interface {
 	History(ctx context.Context, id string) ([]*model.Change, error)
 	Passages(ctx context.Context, query string, sources []string, first *int, after *string) (*model.PassageConnection, error)
 	Coverage(ctx context.Context, source string) (*model.SourceCoverage, error)
+	PossibleDuplicates(ctx context.Context, types []model.EntityType, first *int) ([]*model.DuplicatePair, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1779,6 +1798,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustodyPeriod.Start(childComplexity), true
 
+	case "DuplicateJudgement.actor":
+		if e.ComplexityRoot.DuplicateJudgement.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateJudgement.Actor(childComplexity), true
+	case "DuplicateJudgement.at":
+		if e.ComplexityRoot.DuplicateJudgement.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateJudgement.At(childComplexity), true
+	case "DuplicateJudgement.reason":
+		if e.ComplexityRoot.DuplicateJudgement.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateJudgement.Reason(childComplexity), true
+	case "DuplicateJudgement.verdict":
+		if e.ComplexityRoot.DuplicateJudgement.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateJudgement.Verdict(childComplexity), true
+
+	case "DuplicatePair.a":
+		if e.ComplexityRoot.DuplicatePair.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.A(childComplexity), true
+	case "DuplicatePair.b":
+		if e.ComplexityRoot.DuplicatePair.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.B(childComplexity), true
+	case "DuplicatePair.judgement":
+		if e.ComplexityRoot.DuplicatePair.Judgement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.Judgement(childComplexity), true
+	case "DuplicatePair.reason":
+		if e.ComplexityRoot.DuplicatePair.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.Reason(childComplexity), true
+	case "DuplicatePair.score":
+		if e.ComplexityRoot.DuplicatePair.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.Score(childComplexity), true
+
 	case "Edge.citations":
 		if e.ComplexityRoot.Edge.Citations == nil {
 			break
@@ -2751,6 +2826,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportCaseFile(childComplexity, args["name"].(string), args["content"].(string), args["dryRun"].(*bool), args["onConflict"].(*model.ConflictSide), args["reason"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.judgeDuplicates":
+		if e.ComplexityRoot.Mutation.JudgeDuplicates == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_judgeDuplicates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.JudgeDuplicates(childComplexity, args["a"].(string), args["b"].(string), args["verdict"].(model.DuplicateVerdict), args["reason"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.mergeEntities":
 		if e.ComplexityRoot.Mutation.MergeEntities == nil {
 			break
@@ -3811,6 +3897,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxLength"].(*int), args["limit"].(*int)), true
+	case "Query.possibleDuplicates":
+		if e.ComplexityRoot.Query.PossibleDuplicates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_possibleDuplicates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PossibleDuplicates(childComplexity, args["types"].([]model.EntityType), args["first"].(*int)), true
 	case "Query.pretrialDetention":
 		if e.ComplexityRoot.Query.PretrialDetention == nil {
 			break
@@ -4626,6 +4723,28 @@ type Query {
   passages(query: String!, sources: [ID!], first: Int = 10, after: String): PassageConnection!
   "Which paragraphs of a source's text facts cite, and which none does yet."
   coverage(source: ID!): SourceCoverage!
+  "Pairs of entities that are likely one real court, party, organisation or person written twice, best first, with the reason (docs/duplicates.md). A pair judged DISTINCT is never suggested again; one judged SAME stays until merged."
+  possibleDuplicates(types: [EntityType!], first: Int = 20): [DuplicatePair!]!
+}
+
+type DuplicatePair {
+  a: Entity!
+  b: Entity!
+  reason: String!
+  "The share of words the closest names have in common, 0 to 1."
+  score: Float!
+  "A judgement recorded for the pair, if any."
+  judgement: DuplicateJudgement
+}
+
+enum DuplicateVerdict { SAME DISTINCT }
+
+type DuplicateJudgement {
+  verdict: DuplicateVerdict!
+  actor: String!
+  reason: String!
+  "When it was recorded (ISO 8601)."
+  at: String!
 }
 
 """
@@ -4658,6 +4777,8 @@ type Mutation {
   createRelation(input: RelationInput!, idempotencyKey: String): Edge!
   "Change a relationship's role, dates, note or citations."
   updateRelation(id: ID!, type: RelationType!, set: JSON, unset: [String!], cite: [String!]!, reason: String, idempotencyKey: String): Edge!
+  "Record whether two entities are one (SAME: then mergeEntities them) or not (DISTINCT: possibleDuplicates never suggests them again), with why. Needs the editor role; history keeps every judgement."
+  judgeDuplicates(a: ID!, b: ID!, verdict: DuplicateVerdict!, reason: String!, idempotencyKey: String): DuplicateJudgement!
   "Remove a relationship; history keeps it. Needs the admin role."
   retractRelation(id: ID!, type: RelationType!, reason: String!, idempotencyKey: String): Change!
   """
@@ -6177,6 +6298,36 @@ func (ec *executionContext) childFields_CustodyPeriod(ctx context.Context, field
 		return ec.fieldContext_CustodyPeriod_monthRange(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustodyPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicateJudgement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "verdict":
+		return ec.fieldContext_DuplicateJudgement_verdict(ctx, field)
+	case "actor":
+		return ec.fieldContext_DuplicateJudgement_actor(ctx, field)
+	case "reason":
+		return ec.fieldContext_DuplicateJudgement_reason(ctx, field)
+	case "at":
+		return ec.fieldContext_DuplicateJudgement_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicateJudgement", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicatePair(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_DuplicatePair_a(ctx, field)
+	case "b":
+		return ec.fieldContext_DuplicatePair_b(ctx, field)
+	case "reason":
+		return ec.fieldContext_DuplicatePair_reason(ctx, field)
+	case "score":
+		return ec.fieldContext_DuplicatePair_score(ctx, field)
+	case "judgement":
+		return ec.fieldContext_DuplicatePair_judgement(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicatePair", field.Name)
 }
 
 func (ec *executionContext) childFields_Edge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7807,6 +7958,52 @@ func (ec *executionContext) field_Mutation_importCaseFile_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_judgeDuplicates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "a",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["a"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "b",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["b"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "verdict",
+		func(ctx context.Context, v any) (model.DuplicateVerdict, error) {
+			return ec.unmarshalNDuplicateVerdict2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicateVerdict(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["verdict"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_mergeEntities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8712,6 +8909,28 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["limit"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_possibleDuplicates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]model.EntityType, error) {
+			return ec.unmarshalOEntityType2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -13165,6 +13384,240 @@ func (ec *executionContext) fieldContext_CustodyPeriod_monthRange(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _DuplicateJudgement_verdict(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateJudgement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateJudgement_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DuplicateVerdict) graphql.Marshaler {
+			return ec.marshalNDuplicateVerdict2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicateVerdict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateJudgement_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateJudgement", field, false, false, "DuplicateVerdict")
+}
+
+func (ec *executionContext) _DuplicateJudgement_actor(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateJudgement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateJudgement_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateJudgement_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateJudgement", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuplicateJudgement_reason(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateJudgement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateJudgement_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateJudgement_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateJudgement", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuplicateJudgement_at(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateJudgement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateJudgement_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateJudgement_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateJudgement", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuplicatePair_a(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.A, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicatePair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicatePair_b(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.B, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicatePair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicatePair_reason(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicatePair", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuplicatePair_score(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicatePair", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DuplicatePair_judgement(ctx context.Context, field graphql.CollectedField, obj *model.DuplicatePair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_judgement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Judgement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DuplicateJudgement) graphql.Marshaler {
+			return ec.marshalODuplicateJudgement2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicateJudgement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_judgement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicatePair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateJudgement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Edge_id(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17264,6 +17717,50 @@ func (ec *executionContext) fieldContext_Mutation_updateRelation(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateRelation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_judgeDuplicates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_judgeDuplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().JudgeDuplicates(ctx, fc.Args["a"].(string), fc.Args["b"].(string), fc.Args["verdict"].(model.DuplicateVerdict), fc.Args["reason"].(string), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DuplicateJudgement) graphql.Marshaler {
+			return ec.marshalNDuplicateJudgement2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicateJudgement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_judgeDuplicates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateJudgement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_judgeDuplicates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21762,6 +22259,50 @@ func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_coverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_possibleDuplicates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_possibleDuplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PossibleDuplicates(ctx, fc.Args["types"].([]model.EntityType), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DuplicatePair) graphql.Marshaler {
+			return ec.marshalNDuplicatePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePairᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_possibleDuplicates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicatePair(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_possibleDuplicates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27256,6 +27797,107 @@ func (ec *executionContext) _CustodyPeriod(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var duplicateJudgementImplementors = []string{"DuplicateJudgement"}
+
+func (ec *executionContext) _DuplicateJudgement(ctx context.Context, sel ast.SelectionSet, obj *model.DuplicateJudgement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicateJudgementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicateJudgement")
+		case "verdict":
+			out.Values[i] = ec._DuplicateJudgement_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._DuplicateJudgement_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._DuplicateJudgement_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._DuplicateJudgement_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duplicatePairImplementors = []string{"DuplicatePair"}
+
+func (ec *executionContext) _DuplicatePair(ctx context.Context, sel ast.SelectionSet, obj *model.DuplicatePair) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicatePairImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicatePair")
+		case "a":
+			out.Values[i] = ec._DuplicatePair_a(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "b":
+			out.Values[i] = ec._DuplicatePair_b(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._DuplicatePair_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._DuplicatePair_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "judgement":
+			out.Values[i] = ec._DuplicatePair_judgement(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var edgeImplementors = []string{"Edge"}
 
 func (ec *executionContext) _Edge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge) graphql.Marshaler {
@@ -28528,6 +29170,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "judgeDuplicates":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_judgeDuplicates(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "retractRelation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_retractRelation(ctx, field)
@@ -29675,6 +30324,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_coverage(ctx, field)
+				})
+		case "possibleDuplicates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_possibleDuplicates(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -31208,6 +31863,48 @@ func (ec *executionContext) marshalNDirection2githubᚗcomᚋcasegraphᚋcasegra
 	return v
 }
 
+func (ec *executionContext) marshalNDuplicateJudgement2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicateJudgement(ctx context.Context, sel ast.SelectionSet, v *model.DuplicateJudgement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuplicateJudgement!")
+		return graphql.Null
+	}
+	return ec._DuplicateJudgement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDuplicatePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePairᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DuplicatePair) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuplicatePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePair(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuplicatePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePair(ctx context.Context, sel ast.SelectionSet, v *model.DuplicatePair) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuplicatePair!")
+		return graphql.Null
+	}
+	return ec._DuplicatePair(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDuplicateVerdict2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicateVerdict(ctx context.Context, v any) (model.DuplicateVerdict, error) {
+	var res model.DuplicateVerdict
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuplicateVerdict2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicateVerdict(ctx context.Context, sel ast.SelectionSet, v model.DuplicateVerdict) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Edge!")
@@ -32480,6 +33177,13 @@ func (ec *executionContext) marshalODateQualifier2ᚖgithubᚗcomᚋcasegraphᚋ
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalODuplicateJudgement2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicateJudgement(ctx context.Context, sel ast.SelectionSet, v *model.DuplicateJudgement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DuplicateJudgement(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge) graphql.Marshaler {

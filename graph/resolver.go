@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/casegraph/casegraph/internal/casefile"
+	"github.com/casegraph/casegraph/internal/dedupe"
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -38,6 +39,8 @@ type Store interface {
 	Passages(ctx context.Context, q kg.PassageQuery) ([]kg.PassageHit, int, error)
 	Coverage(ctx context.Context, source string) (kg.Coverage, error)
 	Quotes(ctx context.Context, cites []kg.Citation) (map[string]string, map[string]bool, error)
+	Candidates(ctx context.Context, types []kg.EntityType) ([]dedupe.Candidate, map[[2]string]kg.Judgement, error)
+	JudgeDuplicates(ctx context.Context, a, b, verdict string, edit kg.Edit) (kg.Judgement, error)
 
 	// Editing.
 	casefile.Graph // what checking an edit asks

@@ -50,6 +50,11 @@ func (r *mutationResolver) UpdateRelation(ctx context.Context, id string, typeAr
 	return r.updateRelation(ctx, id, typeArg, set, unset, cite, reason, idempotencyKey)
 }
 
+// JudgeDuplicates is the resolver for the judgeDuplicates field.
+func (r *mutationResolver) JudgeDuplicates(ctx context.Context, a string, b string, verdict model.DuplicateVerdict, reason string, idempotencyKey *string) (*model.DuplicateJudgement, error) {
+	return r.judgeDuplicates(ctx, a, b, verdict, reason, idempotencyKey)
+}
+
 // RetractRelation is the resolver for the retractRelation field.
 func (r *mutationResolver) RetractRelation(ctx context.Context, id string, typeArg model.RelationType, reason string, idempotencyKey *string) (*model.Change, error) {
 	return r.retractRelation(ctx, id, typeArg, reason, idempotencyKey)
@@ -314,6 +319,11 @@ func (r *queryResolver) Passages(ctx context.Context, query string, sources []st
 // Coverage is the resolver for the coverage field.
 func (r *queryResolver) Coverage(ctx context.Context, source string) (*model.SourceCoverage, error) {
 	return r.coverage(ctx, source)
+}
+
+// PossibleDuplicates is the resolver for the possibleDuplicates field.
+func (r *queryResolver) PossibleDuplicates(ctx context.Context, types []model.EntityType, first *int) ([]*model.DuplicatePair, error) {
+	return r.possibleDuplicates(ctx, types, first)
 }
 
 // Mutation returns MutationResolver implementation.

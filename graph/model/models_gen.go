@@ -318,6 +318,24 @@ type CustodyPeriod struct {
 	MonthRange *MonthRange `json:"monthRange"`
 }
 
+type DuplicateJudgement struct {
+	Verdict DuplicateVerdict `json:"verdict"`
+	Actor   string           `json:"actor"`
+	Reason  string           `json:"reason"`
+	// When it was recorded (ISO 8601).
+	At string `json:"at"`
+}
+
+type DuplicatePair struct {
+	A      Entity `json:"a"`
+	B      Entity `json:"b"`
+	Reason string `json:"reason"`
+	// The share of words the closest names have in common, 0 to 1.
+	Score float64 `json:"score"`
+	// A judgement recorded for the pair, if any.
+	Judgement *DuplicateJudgement `json:"judgement,omitempty"`
+}
+
 // A relationship with its two ends.
 type Edge struct {
 	ID         string         `json:"id"`
@@ -1367,6 +1385,61 @@ func (e *Direction) UnmarshalJSON(b []byte) error {
 }
 
 func (e Direction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type DuplicateVerdict string
+
+const (
+	DuplicateVerdictSame     DuplicateVerdict = "SAME"
+	DuplicateVerdictDistinct DuplicateVerdict = "DISTINCT"
+)
+
+var AllDuplicateVerdict = []DuplicateVerdict{
+	DuplicateVerdictSame,
+	DuplicateVerdictDistinct,
+}
+
+func (e DuplicateVerdict) IsValid() bool {
+	switch e {
+	case DuplicateVerdictSame, DuplicateVerdictDistinct:
+		return true
+	}
+	return false
+}
+
+func (e DuplicateVerdict) String() string {
+	return string(e)
+}
+
+func (e *DuplicateVerdict) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DuplicateVerdict(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DuplicateVerdict", str)
+	}
+	return nil
+}
+
+func (e DuplicateVerdict) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DuplicateVerdict) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DuplicateVerdict) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -194,3 +194,84 @@ func sharedContext(a, b []string) string {
 	}
 	return ""
 }
+
+// Pair is two likely duplicates, A's ID before B's.
+type Pair struct {
+	A, B string
+	Match
+}
+
+// maxBlock bounds the entities compared under one key: a key shared by
+// more (a common first name, say) says too little to pair by.
+const maxBlock = 200
+
+// Pairs finds the likely duplicates among cands, best first, leaving out
+// the pairs skip names. Only entities that share a word's sound or stem, or
+// an initials key, are compared, so the work grows with the entities, not
+// their square.
+func Pairs(cands []Candidate, skip func(a, b string) bool) []Pair {
+	blocks := map[string][]int{}
+	for i, c := range cands {
+		seen := map[string]bool{}
+		for _, n := range c.Names {
+			words := fold(n)
+			keys := []string{}
+			for _, w := range words {
+				keys = append(keys, "k:"+kg.PhoneticKey(w))
+				if len(w) >= 5 {
+					keys = append(keys, "s:"+w[:5])
+				}
+			}
+			var initials strings.Builder
+			for _, w := range words {
+				initials.WriteByte(w[0])
+			}
+			if len(words) > 1 {
+				keys = append(keys, "k:"+kg.PhoneticKey(initials.String()))
+			}
+			for _, k := range keys {
+				k = string(c.Type) + " " + k
+				if !seen[k] {
+					seen[k] = true
+					blocks[k] = append(blocks[k], i)
+				}
+			}
+		}
+	}
+	done := map[[2]int]bool{}
+	var out []Pair
+	for _, idx := range blocks {
+		if len(idx) > maxBlock {
+			continue
+		}
+		for x := 0; x < len(idx); x++ {
+			for y := x + 1; y < len(idx); y++ {
+				i, j := idx[x], idx[y]
+				if done[[2]int{i, j}] {
+					continue
+				}
+				done[[2]int{i, j}] = true
+				a, b := cands[i], cands[j]
+				if a.ID > b.ID {
+					a, b = b, a
+				}
+				if skip != nil && skip(a.ID, b.ID) {
+					continue
+				}
+				if m, ok := Likely(a, b); ok {
+					out = append(out, Pair{A: a.ID, B: b.ID, Match: m})
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(p, q Pair) int {
+		if p.Score != q.Score {
+			if p.Score > q.Score {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(p.A+" "+p.B, q.A+" "+q.B)
+	})
+	return out
+}

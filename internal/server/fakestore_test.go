@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/casegraph/casegraph/graph"
+	"github.com/casegraph/casegraph/internal/dedupe"
 	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/server"
 )
@@ -97,6 +98,12 @@ func (emptyStore) Coverage(_ context.Context, source string) (kg.Coverage, error
 }
 func (emptyStore) Quotes(context.Context, []kg.Citation) (map[string]string, map[string]bool, error) {
 	return nil, nil, nil
+}
+func (emptyStore) Candidates(context.Context, []kg.EntityType) ([]dedupe.Candidate, map[[2]string]kg.Judgement, error) {
+	return nil, nil, nil
+}
+func (emptyStore) JudgeDuplicates(_ context.Context, a, b, _ string, _ kg.Edit) (kg.Judgement, error) {
+	return kg.Judgement{}, kg.Errorf(kg.NotFound, "no entity has ID %q or %q", a, b)
 }
 func (emptyStore) SaveTexts(context.Context, map[string][]string, kg.Edit) (int, error) {
 	return 0, nil
