@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -156,32 +154,7 @@ func (s *Store) Paragraphs(ctx context.Context, sources []string) (map[string]in
 // from four (1), the last three against the transliterated text, so a
 // Cyrillic or a Latin query finds a text in either script.
 func passageQuery(text string) string {
-	words := kg.Words(text)
-	if len(words) > maxQueryWords {
-		words = words[:maxQueryWords]
-	}
-	var exact, loose []string
-	seen := map[string]bool{}
-	add := func(list *[]string, key, clause string) {
-		if key != "" && !seen[key] {
-			seen[key] = true
-			*list = append(*list, clause)
-		}
-	}
-	for _, w := range words {
-		if utf8.RuneCountInString(w) > maxWordRunes {
-			w = string([]rune(w)[:maxWordRunes])
-		}
-		lower, latin := strings.ToLower(w), kg.Latin(w)
-		add(&exact, lower, lower+"^4")
-		add(&exact, latin, latin+"^4")
-		if utf8.RuneCountInString(latin) >= 3 {
-			add(&loose, latin+"*", latin+"*^2")
-		}
-		if utf8.RuneCountInString(latin) >= 4 && !strings.ContainsFunc(latin, unicode.IsDigit) {
-			add(&loose, latin+"~", latin+"~1")
-		}
-	}
+	exact, loose := queryClauses(text, false)
 	if len(exact) == 0 {
 		return ""
 	}

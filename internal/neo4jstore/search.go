@@ -168,11 +168,25 @@ func ownFieldsOnly(sel *kg.Selection) bool {
 // too, so prefixes and typos still find names there: asking the name field
 // for them as well read the postings of every common name twice.
 func luceneQuery(text string) string {
+	exact, loose := queryClauses(text, true)
+	if len(exact) == 0 {
+		return ""
+	}
+	all := strings.Join(append(slices.Clone(exact), loose...), " ")
+	plain := strings.Join(exact, " ")
+	return "name:(" + plain + ")^3 searchText:(" + all + ")^2 title:(" + plain + ") description:(" + plain + ")^0.5"
+}
+
+// queryClauses are the Lucene clauses of what a user typed, as
+// luceneQuery describes them: for each of its first words, the word and
+// its transliteration (boost 4), with phonetic its phonetic key (3), then
+// a prefix (2) and a fuzzy term (1) apart as loose. Only letters and
+// digits of the input reach a clause.
+func queryClauses(text string, phonetic bool) (exact, loose []string) {
 	words := kg.Words(text)
 	if len(words) > maxQueryWords {
 		words = words[:maxQueryWords]
 	}
-	var exact, loose []string
 	seen := map[string]bool{}
 	// add writes a clause once; an exact term keeps the first, highest,
 	// boost it is written with. A form can be empty (a word of combining
@@ -188,10 +202,13 @@ func luceneQuery(text string) string {
 		if utf8.RuneCountInString(w) > maxWordRunes {
 			w = string([]rune(w)[:maxWordRunes])
 		}
-		lower, latin, key := strings.ToLower(w), kg.Latin(w), kg.PhoneticKey(w)
+		lower, latin := strings.ToLower(w), kg.Latin(w)
 		add(&exact, lower, lower+"^4")
 		add(&exact, latin, latin+"^4")
-		add(&exact, key, key+"^3")
+		if phonetic {
+			key := kg.PhoneticKey(w)
+			add(&exact, key, key+"^3")
+		}
 		if utf8.RuneCountInString(latin) >= 3 {
 			add(&loose, latin+"*", latin+"*^2")
 		}
@@ -199,12 +216,7 @@ func luceneQuery(text string) string {
 			add(&loose, latin+"~", latin+"~1")
 		}
 	}
-	if len(exact) == 0 {
-		return ""
-	}
-	all := strings.Join(append(slices.Clone(exact), loose...), " ")
-	plain := strings.Join(exact, " ")
-	return "name:(" + plain + ")^3 searchText:(" + all + ")^2 title:(" + plain + ") description:(" + plain + ")^0.5"
+	return exact, loose
 }
 
 // errRerankNeeded says a shortened window held a hit whose whole name
