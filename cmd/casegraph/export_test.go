@@ -194,16 +194,8 @@ func TestExportFTM(t *testing.T) {
 		got[e.ID] = e
 	}
 
-	paths, err := casefile.Expand([]string{bundledDir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := casefile.Load(paths, casefile.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var batches []kg.Batch
-	for _, f := range files {
+	for _, f := range neo4jtest.BundledFiles(t) {
 		batches = append(batches, f.Batch)
 	}
 	for _, want := range ftm.Convert(batches...) {

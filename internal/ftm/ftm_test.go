@@ -16,6 +16,7 @@ import (
 	"github.com/casegraph/casegraph/internal/casefile"
 	"github.com/casegraph/casegraph/internal/ftm"
 	"github.com/casegraph/casegraph/internal/kg"
+	"github.com/casegraph/casegraph/internal/neo4jtest"
 )
 
 // model is testdata/model.json: the schemata the export uses, as the
@@ -112,16 +113,8 @@ func checkModel(t *testing.T, m model, ents []ftm.Entity) {
 // an import.
 func bundled(t *testing.T) ([]ftm.Entity, []kg.Batch) {
 	t.Helper()
-	paths, err := casefile.Expand([]string{"../../data/cases"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := casefile.Load(paths, casefile.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var batches []kg.Batch
-	for _, f := range files {
+	for _, f := range neo4jtest.BundledFiles(t) {
 		batches = append(batches, f.Batch)
 	}
 	return ftm.Convert(batches...), batches

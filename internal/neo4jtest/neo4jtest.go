@@ -424,18 +424,7 @@ func RepoRoot() (string, error) {
 // as `make run` does. Importing is idempotent, so tests may share it.
 func ImportBundled(tb testing.TB, s *neo4jstore.Store) {
 	tb.Helper()
-	root, err := RepoRoot()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	paths, err := casefile.Expand([]string{filepath.Join(root, "data", "cases")})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	files, err := casefile.Load(paths, casefile.Options{SourcesDir: os.Getenv("CASEGRAPH_SOURCES_DIR")})
-	if err != nil {
-		tb.Fatalf("bundled case files:\n%v", err)
-	}
+	files := BundledFiles(tb)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	texts := map[string][]string{}
@@ -453,6 +442,25 @@ func ImportBundled(tb testing.TB, s *neo4jstore.Store) {
 	if _, err := s.SaveTexts(ctx, texts, kg.Edit{Actor: "test"}); err != nil {
 		tb.Fatalf("source texts: %v", err)
 	}
+}
+
+// BundledFiles reads and checks the bundled case files, with the texts of
+// their sources where the machine has them (CASEGRAPH_SOURCES_DIR).
+func BundledFiles(tb testing.TB) []*casefile.File {
+	tb.Helper()
+	root, err := RepoRoot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	paths, err := casefile.Expand([]string{filepath.Join(root, "data", "cases")})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files, err := casefile.Load(paths, casefile.Options{SourcesDir: os.Getenv("CASEGRAPH_SOURCES_DIR")})
+	if err != nil {
+		tb.Fatalf("bundled case files:\n%v", err)
+	}
+	return files
 }
 
 // LineDiff lists, sorted, the lines only one of two printouts has: "- " for
