@@ -25,6 +25,7 @@ type outcome struct {
 	took   time.Duration
 	status int
 	codes  []string // extensions.code of each error
+	saved  []string // extensions.saved of each error: NO, UNKNOWN or YES for a write
 	first  string   // the first error's message, for failure reports
 	err    error    // the request got no HTTP answer at all
 	id     string   // the entity a write created, when it says it did
@@ -39,6 +40,21 @@ func (o outcome) unavailable() bool {
 	}
 	for _, c := range o.codes {
 		if c != string(kg.Unavailable) {
+			return false
+		}
+	}
+	return true
+}
+
+// maybeSaved: a write whose commit was sent when Neo4j went away, so it
+// may have been saved; it answers 200, never 503, with only UNAVAILABLE
+// and saved UNKNOWN (docs/api.md, "Editing").
+func (o outcome) maybeSaved() bool {
+	if o.err != nil || o.status != http.StatusOK || len(o.codes) == 0 {
+		return false
+	}
+	for i, c := range o.codes {
+		if c != string(kg.Unavailable) || o.saved[i] != string(kg.MaybeSaved) {
 			return false
 		}
 	}
@@ -90,7 +106,7 @@ func (c loadClient) post(query string) outcome {
 		}
 		Errors []struct {
 			Message    string
-			Extensions struct{ Code string }
+			Extensions struct{ Code, Saved string }
 		}
 	}
 	if err := json.Unmarshal(raw, &r); err != nil {
@@ -99,6 +115,7 @@ func (c loadClient) post(query string) outcome {
 	}
 	for _, e := range r.Errors {
 		o.codes = append(o.codes, e.Extensions.Code)
+		o.saved = append(o.saved, e.Extensions.Saved)
 	}
 	if len(r.Errors) > 0 {
 		o.first = r.Errors[0].Message
