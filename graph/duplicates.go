@@ -1,7 +1,11 @@
 package graph
 
 import (
+	"cmp"
 	"context"
+	"slices"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/casegraph/casegraph/graph/model"
 	"github.com/casegraph/casegraph/internal/dedupe"
@@ -21,7 +25,13 @@ func (r *Resolver) possibleDuplicates(ctx context.Context, types []model.EntityT
 		return nil, err
 	}
 	pairs := dedupe.Pairs(cands, func(a, b string) bool { return judged[[2]string{a, b}].Verdict == "DISTINCT" })
-	pairs = pairs[:min(n, len(pairs))]
+	return r.duplicatePairs(ctx, pairs[:min(n, len(pairs))], judged, nil)
+}
+
+// duplicatePairs answers pairs as the API shows them, with the entities
+// at both ends; an end not in the graph (a dry run's) is shown with the
+// name names gives it.
+func (r *Resolver) duplicatePairs(ctx context.Context, pairs []dedupe.Pair, judged map[[2]string]kg.Judgement, names map[string]string) ([]*model.DuplicatePair, error) {
 	ids := map[string][]string{}
 	for _, p := range pairs {
 		ids["a"] = append(ids["a"], p.A)
@@ -35,17 +45,67 @@ func (r *Resolver) possibleDuplicates(ctx context.Context, types []model.EntityT
 	for i, p := range pairs {
 		dp := &model.DuplicatePair{A: es["a"][p.A], B: es["b"][p.B], Reason: p.Reason, Score: p.Score}
 		if dp.A == nil {
-			dp.A = placeholder(p.A, typeOf(p.A), "")
+			dp.A = placeholder(p.A, typeOf(p.A), names[p.A])
 		}
 		if dp.B == nil {
-			dp.B = placeholder(p.B, typeOf(p.B), "")
+			dp.B = placeholder(p.B, typeOf(p.B), names[p.B])
 		}
-		if j, ok := judged[[2]string{p.A, p.B}]; ok {
+		if j, ok := judged[pairKey(p.A, p.B)]; ok {
 			dp.Judgement = judgement(j)
 		}
 		out[i] = dp
 	}
 	return out, nil
+}
+
+func pairKey(a, b string) [2]string {
+	if a > b {
+		a, b = b, a
+	}
+	return [2]string{a, b}
+}
+
+// importedDuplicates answers an import's likely duplicates, naming the
+// file's entities that a dry run has not written.
+func (r *Resolver) importedDuplicates(ctx context.Context, b kg.Batch, ds []kg.Duplicate) ([]*model.DuplicatePair, error) {
+	pairs := make([]dedupe.Pair, len(ds))
+	for i, d := range ds {
+		pairs[i] = dedupe.Pair{A: d.ID, B: d.Other, Match: dedupe.Match{Reason: d.Reason, Score: d.Score}}
+	}
+	names := map[string]string{}
+	for _, e := range b.Entities {
+		names[e.ID], _ = e.Props["name"].(string)
+	}
+	return r.duplicatePairs(ctx, pairs, nil, names)
+}
+
+// duplicatesAfterSave tells the client of a create or rename which
+// entities the saved one is likely the same as, in the response's
+// extensions: a write is not refused for it, as the rule can be wrong.
+func (r *Resolver) duplicatesAfterSave(ctx context.Context, e kg.Entity, links []kg.Link) {
+	if e.Type == kg.Source {
+		return
+	}
+	cands, judged, err := r.Store.Candidates(ctx, []kg.EntityType{e.Type})
+	if err != nil {
+		graphql.RegisterExtension(ctx, "duplicatesUnchecked", "the duplicate check could not read the graph: "+err.Error())
+		return
+	}
+	c := dedupe.CandidateOf(e, links)
+	found := []map[string]any{}
+	for _, o := range cands {
+		m, ok := dedupe.Likely(c, o)
+		if !ok || judged[pairKey(c.ID, o.ID)].Verdict == "DISTINCT" {
+			continue
+		}
+		name := ""
+		if len(o.Names) > 0 {
+			name = o.Names[0]
+		}
+		found = append(found, map[string]any{"id": e.ID, "other": o.ID, "otherName": name, "reason": m.Reason, "score": m.Score})
+	}
+	slices.SortFunc(found, func(x, y map[string]any) int { return cmp.Compare(y["score"].(float64), x["score"].(float64)) })
+	graphql.RegisterExtension(ctx, "duplicates", found)
 }
 
 func (r *Resolver) judgeDuplicates(ctx context.Context, a, b string, verdict model.DuplicateVerdict, reason string, key *string) (*model.DuplicateJudgement, error) {

@@ -363,6 +363,7 @@ type ComplexityRoot struct {
 	ImportReport struct {
 		Changes     func(childComplexity int) int
 		Conflicts   func(childComplexity int) int
+		Duplicates  func(childComplexity int) int
 		Ok          func(childComplexity int) int
 		Problems    func(childComplexity int) int
 		Refusal     func(childComplexity int) int
@@ -2408,6 +2409,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportReport.Conflicts(childComplexity), true
+	case "ImportReport.duplicates":
+		if e.ComplexityRoot.ImportReport.Duplicates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Duplicates(childComplexity), true
 	case "ImportReport.ok":
 		if e.ComplexityRoot.ImportReport.Ok == nil {
 			break
@@ -4872,6 +4879,8 @@ type ImportReport {
   refusal: String
   "The refusal's code: FORBIDDEN or CONFLICT."
   refusalCode: String
+  "Entities the file creates or renames (names, aliases or added aliases) that are likely the same as another entity, best first: a is the file's, b the other. They do not stop the import: judge each pair with judgeDuplicates, or merge it. Pairs judged DISTINCT are left out."
+  duplicates: [DuplicatePair!]!
 }
 
 "A fact that a re-imported case file and the graph both changed since the file's last import."
@@ -6580,6 +6589,8 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_refusal(ctx, field)
 	case "refusalCode":
 		return ec.fieldContext_ImportReport_refusalCode(ctx, field)
+	case "duplicates":
+		return ec.fieldContext_ImportReport_duplicates(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
 }
@@ -16002,6 +16013,38 @@ func (ec *executionContext) _ImportReport_refusalCode(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_ImportReport_refusalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_duplicates(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_duplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Duplicates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DuplicatePair) graphql.Marshaler {
+			return ec.marshalNDuplicatePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePairᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_duplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicatePair(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _LaterChargedAssociate_convicted(ctx context.Context, field graphql.CollectedField, obj *model.LaterChargedAssociate) (ret graphql.Marshaler) {
@@ -28683,6 +28726,11 @@ func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.Selection
 		case "refusalCode":
 			out.Values[i] = ec._ImportReport_refusalCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "duplicates":
+			out.Values[i] = ec._ImportReport_duplicates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -164,7 +165,7 @@ func (r *Resolver) createEntity(ctx context.Context, in model.EntityInput, key *
 	if err != nil {
 		return nil, err
 	}
-	return r.saveEntity(ctx, in.ID, t, entry(in.ID, t, in.Fields, in.Cite), 0, in.Reason, key)
+	return r.saveEntity(ctx, in.ID, t, entry(in.ID, t, in.Fields, in.Cite), 0, in.Reason, key, true)
 }
 
 func (r *Resolver) updateEntity(ctx context.Context, id string, version int, set map[string]any, unset []string, cite []string, reason, key *string) (model.Entity, error) {
@@ -198,10 +199,14 @@ func (r *Resolver) updateEntity(ctx context.Context, id string, version int, set
 	if t != kg.Source {
 		current["cite"] = cite
 	}
-	return r.saveEntity(ctx, id, t, current, version, reason, key)
+	_, rename := set["name"]
+	_, realias := set["aliases"]
+	return r.saveEntity(ctx, id, t, current, version, reason, key, rename || realias || slices.Contains(unset, "aliases"))
 }
 
-func (r *Resolver) saveEntity(ctx context.Context, id string, t kg.EntityType, e map[string]any, version int, reason, key *string) (model.Entity, error) {
+// saveEntity checks and writes an entity's case-file fields, then, when
+// names says its names are new, tells of its likely duplicates.
+func (r *Resolver) saveEntity(ctx context.Context, id string, t kg.EntityType, e map[string]any, version int, reason, key *string, names bool) (model.Entity, error) {
 	edit, err := editOf(ctx, reason, key)
 	if err != nil {
 		return nil, err
@@ -217,6 +222,9 @@ func (r *Resolver) saveEntity(ctx context.Context, id string, t kg.EntityType, e
 	saved, err := r.Store.SaveEntity(ctx, ent, f.Batch.Links, version, edit)
 	if err != nil {
 		return nil, err
+	}
+	if names {
+		r.duplicatesAfterSave(ctx, ent, f.Batch.Links)
 	}
 	return r.readBack(ctx, id, fmt.Sprintf("%s (version %d)", id, saved))
 }
@@ -431,7 +439,7 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 	if err != nil {
 		return nil, err
 	}
-	report := &model.ImportReport{Problems: []*model.Problem{}, Changes: []string{}, Conflicts: []*model.ImportConflict{}}
+	report := &model.ImportReport{Problems: []*model.Problem{}, Changes: []string{}, Conflicts: []*model.ImportConflict{}, Duplicates: []*model.DuplicatePair{}}
 	files, err := casefile.Check([]casefile.Input{{Name: name, Src: []byte(content)}}, casefile.InGraph(ctx, r.Store))
 	if ps, ok := err.(casefile.Problems); ok {
 		for _, p := range ps {
@@ -463,6 +471,12 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 		report.Conflicts = append(report.Conflicts, mc)
 	}
 	report.Unchanged = res.Kept
+	if report.Duplicates, err = r.importedDuplicates(ctx, files[0].Batch, res.Duplicates); err != nil {
+		if !dryRun && res.Refusal == nil && len(res.Changes) > 0 {
+			err = afterSave(err, "the import")
+		}
+		return nil, err
+	}
 	if res.Refusal != nil {
 		msg := res.Refusal.Message
 		if len(res.Conflicts) > 0 && o.OnConflict == kg.Refuse {

@@ -108,7 +108,7 @@ func (r *Resolver) addSource(ctx context.Context, input model.SourceInput, key *
 			}
 		}
 	}
-	e, err := r.saveEntity(ctx, input.ID, kg.Source, entry(input.ID, kg.Source, input.Fields, nil), 0, input.Reason, key)
+	e, err := r.saveEntity(ctx, input.ID, kg.Source, entry(input.ID, kg.Source, input.Fields, nil), 0, input.Reason, key, false)
 	if err != nil {
 		return nil, err
 	}

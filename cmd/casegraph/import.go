@@ -232,6 +232,12 @@ func writeGroup(ctx context.Context, store *neo4jstore.Store, files []*casefile.
 		}
 		fmt.Fprintf(out, "  conflict %s %s, %s: %s; graph %s, file then %s, file now %s\n", c.Kind, c.ID, field, c.Reason, show(c.Graph), show(c.Base), show(c.Now))
 	}
+	for _, d := range res.Duplicates {
+		fmt.Fprintf(out, "  likely duplicate: %s and %s: %s\n", d.ID, d.Other, d.Reason)
+	}
+	if len(res.Duplicates) > 0 {
+		fmt.Fprintf(out, "  (a likely duplicate does not stop the import: merge the pair, or judge it DISTINCT with judgeDuplicates so it is not reported again)\n")
+	}
 	if res.Refusal != nil {
 		r := &refusal{err: res.Refusal}
 		if len(res.Conflicts) > 0 && o.OnConflict == kg.Refuse {

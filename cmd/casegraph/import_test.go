@@ -309,6 +309,34 @@ func TestImportTwiceChangesNothingAndDryRunWritesNothing(t *testing.T) {
 	}
 }
 
+// A party a later file writes again under its own ID and in another word
+// order is reported, by the dry run and by the import, which it does not
+// stop.
+func TestImportReportsLikelyDuplicates(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	tag := importTag(t, uri)
+	dir := t.TempDir()
+	first := strings.Replace(importCase, "    name: P\n", "    name: Free Steppe Party {tag}\n", 1)
+	if out, err := importRun(t, uri, writeCase(t, dir, tag+"-0.yaml", tag, first)); err != nil {
+		t.Fatalf("first import: %v\n%s", err, out)
+	}
+	later := "version: 1\nentities:\n  - id: party/{tag}-q\n    type: Party\n    name: Party {tag} of the free steppe\n    cite: [source/{tag}-report#p1]\n"
+	path := writeCase(t, dir, tag+"-1.yaml", tag, later)
+	want := fmt.Sprintf("  likely duplicate: party/%s-q and party/%s-p: ", tag, tag)
+	for _, args := range [][]string{{"-dry-run", path}, {path}} {
+		out, err := importRun(t, uri, args...)
+		if err != nil {
+			t.Fatalf("import %v: %v\n%s", args, err, out)
+		}
+		if !strings.Contains(out, want) {
+			t.Errorf("import %v printed\n%s\nwant a line starting %q", args, out, want)
+		}
+	}
+	if n, _, _ := tagged(t, uri, tag); n != importCaseNodes+1 {
+		t.Errorf("the graph holds %d entities of the test, want %d: a likely duplicate stopped the import", n, importCaseNodes+1)
+	}
+}
+
 func TestImportFallsBackToOneTransactionPerGroup(t *testing.T) {
 	uri := neo4jtest.URI(t)
 	tag := importTag(t, uri)

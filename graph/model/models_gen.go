@@ -522,6 +522,8 @@ type ImportReport struct {
 	Refusal *string `json:"refusal,omitempty"`
 	// The refusal's code: FORBIDDEN or CONFLICT.
 	RefusalCode *string `json:"refusalCode,omitempty"`
+	// Entities the file creates or renames (names, aliases or added aliases) that are likely the same as another entity, best first: a is the file's, b the other. They do not stop the import: judge each pair with judgeDuplicates, or merge it. Pairs judged DISTINCT are left out.
+	Duplicates []*DuplicatePair `json:"duplicates"`
 }
 
 // Someone who shares a party, organisation or event with a convicted person and was later charged under the same article.

@@ -23,6 +23,35 @@ type Candidate struct {
 	Context []string // IDs of what it is tied to: its place, its code's country, its cases
 }
 
+// ContextRels are the relationships whose far ends are an entity's
+// context: where it is, its code's country, its cases.
+var ContextRels = []kg.RelType{kg.LocatedIn, "DEFENDANT_IN", "HEARD_BY", "IN_CODE"}
+
+// CandidateOf is an entity as a case file states it, its context read
+// from links.
+func CandidateOf(e kg.Entity, links []kg.Link) Candidate {
+	c := Candidate{ID: e.ID, Type: e.Type}
+	if n, ok := e.Props["name"].(string); ok {
+		c.Names = append(c.Names, n)
+	}
+	switch as := e.Props["aliases"].(type) {
+	case []string:
+		c.Names = append(c.Names, as...)
+	case []any:
+		for _, a := range as {
+			if s, ok := a.(string); ok {
+				c.Names = append(c.Names, s)
+			}
+		}
+	}
+	for _, l := range links {
+		if l.From == e.ID && slices.Contains(ContextRels, l.Type) {
+			c.Context = append(c.Context, l.To)
+		}
+	}
+	return c
+}
+
 // Match is a likely duplicate and why.
 type Match struct {
 	Reason string

@@ -93,6 +93,9 @@ type ImportResult struct {
 	Conflicts []FactConflict
 	// Refusal, when set, says why nothing was written.
 	Refusal *Error `json:",omitempty"`
+	// Duplicates lists the entities the import creates or renames that
+	// are likely the same as another, unless judged distinct.
+	Duplicates []Duplicate `json:",omitempty"`
 }
 
 // FactChange is one fact an import creates, updates or deletes.

@@ -8,3 +8,11 @@ type Judgement struct {
 	Reason  string
 	At      string
 }
+
+// Duplicate is an entity that an import or an edit wrote (or, in a dry
+// run, would write) and another entity it is likely the same as.
+type Duplicate struct {
+	ID, Other string
+	Reason    string
+	Score     float64
+}

@@ -3,37 +3,65 @@ package neo4jstore
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/casegraph/casegraph/internal/dedupe"
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
-// Candidates reads the entities of the given types (every type but
+// candidatesQuery reads the entities of the given types (every type but
 // sources when none) as the duplicate rule sees them, with the judgements
 // of pairs, in one statement.
-func (s *Store) Candidates(ctx context.Context, types []kg.EntityType) ([]dedupe.Candidate, map[[2]string]kg.Judgement, error) {
-	labels := []string{}
-	for _, t := range types {
-		if !slices.Contains(kg.EntityTypes, t) {
-			return nil, nil, kg.Errorf(kg.Invalid, "unknown entity type %q", t)
-		}
-		labels = append(labels, string(t))
-	}
-	res, err := s.readAnswer(ctx, `
+var candidatesQuery = `
 		CALL () {
 		  MATCH (n:Entity) WHERE NOT n:Source AND (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels))
 		  RETURN collect({id: n.id, type: [l IN labels(n) WHERE l <> 'Entity'][0],
 		                  names: [x IN [n.name] + coalesce(n.aliases, []) + COLLECT { MATCH (a:Addition {target: n.id}) UNWIND a.aliases AS x RETURN x } WHERE x IS NOT NULL],
-		                  context: COLLECT { MATCH (n)-[:LOCATED_IN|DEFENDANT_IN|HEARD_BY|IN_CODE]->(x:Entity) RETURN x.id }}) AS entities
+		                  context: COLLECT { MATCH (n)-[:` + contextRels + `]->(x:Entity) RETURN x.id }}) AS entities
 		}
 		CALL () {
 		  MATCH (j:Judgement) RETURN collect({a: j.a, b: j.b, verdict: j.verdict, actor: j.actor, reason: j.reason, at: toString(j.at)}) AS judgements
 		}
-		RETURN entities, judgements`, map[string]any{"labels": labels})
+		RETURN entities, judgements`
+
+// contextRels are the relationships the duplicate rule reads an entity's
+// context from, as a Cypher alternation.
+var contextRels = strings.Join(func() []string {
+	out := make([]string, len(dedupe.ContextRels))
+	for i, t := range dedupe.ContextRels {
+		out[i] = string(t)
+	}
+	return out
+}(), "|")
+
+// Candidates reads the entities of the given types (every type but sources
+// when none) as the duplicate rule sees them, and the judgements of pairs.
+func (s *Store) Candidates(ctx context.Context, types []kg.EntityType) ([]dedupe.Candidate, map[[2]string]kg.Judgement, error) {
+	labels, err := labelsOf(types)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := s.readAnswer(ctx, candidatesQuery, map[string]any{"labels": labels})
 	if err != nil {
 		return nil, nil, translate(err, "reading duplicate candidates failed")
 	}
-	r := patRow(res.Records[0].AsMap())
+	cands, judged := candidatesOf(res.Records[0].AsMap())
+	return cands, judged, nil
+}
+
+func labelsOf(types []kg.EntityType) ([]string, error) {
+	labels := []string{}
+	for _, t := range types {
+		if !slices.Contains(kg.EntityTypes, t) {
+			return nil, kg.Errorf(kg.Invalid, "unknown entity type %q", t)
+		}
+		labels = append(labels, string(t))
+	}
+	return labels, nil
+}
+
+func candidatesOf(rec map[string]any) ([]dedupe.Candidate, map[[2]string]kg.Judgement) {
+	r := patRow(rec)
 	var out []dedupe.Candidate
 	for _, e := range r.rows("entities") {
 		out = append(out, dedupe.Candidate{ID: e.str("id"), Type: kg.EntityType(e.str("type")), Names: e.strs("names"), Context: e.strs("context")})
@@ -42,7 +70,81 @@ func (s *Store) Candidates(ctx context.Context, types []kg.EntityType) ([]dedupe
 	for _, j := range r.rows("judgements") {
 		judged[[2]string{j.str("a"), j.str("b")}] = kg.Judgement{A: j.str("a"), B: j.str("b"), Verdict: j.str("verdict"), Actor: j.str("actor"), Reason: j.str("reason"), At: j.str("at")}
 	}
-	return out, judged, nil
+	return out, judged
+}
+
+// importDuplicates finds the likely duplicates of the entities an import
+// creates or renames (their names, aliases or added aliases change) among
+// the graph and the batches, leaving out pairs judged distinct. It reads
+// within the import's transaction and takes the batches' entities as the
+// files state them, so a dry run reports what the import would.
+func importDuplicates(ctx context.Context, w *wtx, batches []kg.Batch, changes []kg.FactChange) ([]kg.Duplicate, error) {
+	fresh := map[string]bool{}
+	types := map[kg.EntityType]bool{}
+	for _, c := range changes {
+		id := c.ID
+		if c.Kind == "Addition" {
+			id = strings.TrimPrefix(c.ID, kg.AdditionID(c.File, ""))
+		} else if c.Op == "update" && !slices.Contains(c.Fields, "name") && !slices.Contains(c.Fields, "aliases") {
+			continue
+		}
+		t, ok := kg.TypeOfID(id)
+		if c.Op == "delete" || !ok || t == kg.Source {
+			continue
+		}
+		fresh[id] = true
+		types[t] = true
+	}
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	labels := []string{}
+	for t := range types {
+		labels = append(labels, string(t))
+	}
+	res, err := w.Run(ctx, candidatesQuery, map[string]any{"labels": labels})
+	if err != nil {
+		return nil, err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cands, judged := candidatesOf(rec.AsMap())
+	byID := map[string]int{}
+	for i, c := range cands {
+		byID[c.ID] = i
+	}
+	for _, b := range batches {
+		for _, e := range b.Entities {
+			if !fresh[e.ID] {
+				continue
+			}
+			c := dedupe.CandidateOf(e, b.Links)
+			if i, ok := byID[e.ID]; ok {
+				cands[i] = c
+			} else {
+				byID[e.ID] = len(cands)
+				cands = append(cands, c)
+			}
+		}
+		for _, a := range b.Additions {
+			if i, ok := byID[a.Target]; ok && fresh[a.Target] {
+				cands[i].Names = append(cands[i].Names, a.Aliases...)
+			}
+		}
+	}
+	var out []kg.Duplicate
+	for _, p := range dedupe.Pairs(cands, func(a, b string) bool {
+		return !fresh[a] && !fresh[b] || judged[[2]string{a, b}].Verdict == "DISTINCT"
+	}) {
+		d := kg.Duplicate{ID: p.A, Other: p.B, Reason: p.Reason, Score: p.Score}
+		if !fresh[p.A] {
+			d.ID, d.Other = p.B, p.A
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }
 
 // JudgeDuplicates records whether two entities are one (SAME: merge them

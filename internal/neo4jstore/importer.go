@@ -96,7 +96,8 @@ func (s *Store) Import(ctx context.Context, batches []kg.Batch, o kg.ImportOptio
 		defer sess.Close(ctx)
 		out, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			var res kg.ImportResult
-			return res, importSets(ctx, &wtx{ManagedTransaction: tx}, batches, o, &res)
+			err := importAndCheck(ctx, &wtx{ManagedTransaction: tx}, batches, o, &res)
+			return res, err
 		})
 		if err != nil {
 			return kg.ImportResult{}, translate(err, "planning the import failed")
@@ -105,7 +106,7 @@ func (s *Store) Import(ctx context.Context, batches []kg.Batch, o kg.ImportOptio
 	}
 	res, err := write(ctx, s, o.Edit, func(ctx context.Context, w *wtx) (kg.ImportResult, error) {
 		var res kg.ImportResult
-		if err := importSets(ctx, w, batches, o, &res); err != nil {
+		if err := importAndCheck(ctx, w, batches, o, &res); err != nil {
 			return res, err
 		}
 		switch {
@@ -120,6 +121,17 @@ func (s *Store) Import(ctx context.Context, batches []kg.Batch, o kg.ImportOptio
 		return kg.ImportResult{}, translate(err, "import failed")
 	}
 	return res, nil
+}
+
+// importAndCheck imports the batches, then finds the likely duplicates of
+// what they create or rename.
+func importAndCheck(ctx context.Context, w *wtx, batches []kg.Batch, o kg.ImportOptions, res *kg.ImportResult) error {
+	if err := importSets(ctx, w, batches, o, res); err != nil {
+		return err
+	}
+	var err error
+	res.Duplicates, err = importDuplicates(ctx, w, batches, res.Changes)
+	return err
 }
 
 // importSets plans and writes runs of batches of distinct files as sets: a

@@ -82,6 +82,7 @@ type response struct {
 		Message    string         `json:"message"`
 		Extensions map[string]any `json:"extensions"`
 	} `json:"errors"`
+	Extensions map[string]any `json:"extensions"`
 }
 
 // post sends a query and returns the answer and the number of Cypher

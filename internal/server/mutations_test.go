@@ -33,6 +33,18 @@ func state(t *testing.T, id string) string {
 	return fmt.Sprint(p, rels)
 }
 
+// caseFileOf names a case file after the entity id it is to define, and
+// removes both, with the file's manifest, when the test ends.
+func caseFileOf(t *testing.T, id string) string {
+	cleanup(t, id)
+	_, rest, _ := strings.Cut(id, "/")
+	name := strings.ReplaceAll(rest, "/", "-") + ".yaml"
+	t.Cleanup(func() {
+		neo4jtest.Exec(t, neo4jtest.URI(t), "MATCH (f:CaseFile {name: $n}) DELETE f", map[string]any{"n": name})
+	})
+	return name
+}
+
 func cleanup(t *testing.T, ids ...string) {
 	t.Cleanup(func() {
 		neo4jtest.Exec(t, neo4jtest.URI(t), "UNWIND $ids AS id MATCH (n:Entity {id: id}) DETACH DELETE n", map[string]any{"ids": ids})
@@ -102,11 +114,7 @@ func TestMutationsByRole(t *testing.T) {
 		}, true},
 		{"importCaseFile", kg.Editor, func(t *testing.T, tok string) (response, string) {
 			id := uniqueID("person")
-			cleanup(t, id)
-			name := strings.ReplaceAll(strings.TrimPrefix(id, "person/"), "/", "-") + ".yaml"
-			t.Cleanup(func() {
-				neo4jtest.Exec(t, neo4jtest.URI(t), "MATCH (f:CaseFile {name: $n}) DELETE f", map[string]any{"n": name})
-			})
+			name := caseFileOf(t, id)
 			content := fmt.Sprintf("version: 1\nentities:\n  - id: %s\n    type: Person\n    name: Y\n    cite: %s\n", id, cite)
 			body, _ := json.Marshal(content)
 			r, _ := a.postAs(t, tok, fmt.Sprintf(`mutation { importCaseFile(name: %q, content: %s) { ok written } }`, name, body), nil)
