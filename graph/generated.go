@@ -167,10 +167,10 @@ type ComplexityRoot struct {
 
 	ContestedClaim struct {
 		About   func(childComplexity int) int
-		ID      func(childComplexity int) int
 		Note    func(childComplexity int) int
 		Other   func(childComplexity int) int
 		Sources func(childComplexity int) int
+		Target  func(childComplexity int) int
 		Type    func(childComplexity int) int
 	}
 
@@ -296,15 +296,17 @@ type ComplexityRoot struct {
 	}
 
 	GraphEdge struct {
-		ID         func(childComplexity int) int
-		Properties func(childComplexity int) int
-		Source     func(childComplexity int) int
-		Sources    func(childComplexity int) int
-		Target     func(childComplexity int) int
-		Type       func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Properties   func(childComplexity int) int
+		Relationship func(childComplexity int) int
+		Source       func(childComplexity int) int
+		Sources      func(childComplexity int) int
+		Target       func(childComplexity int) int
+		Type         func(childComplexity int) int
 	}
 
 	GraphNode struct {
+		Entity     func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Label      func(childComplexity int) int
 		Properties func(childComplexity int) int
@@ -355,9 +357,9 @@ type ComplexityRoot struct {
 		File       func(childComplexity int) int
 		FileValue  func(childComplexity int) int
 		GraphValue func(childComplexity int) int
-		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Reason     func(childComplexity int) int
+		Target     func(childComplexity int) int
 	}
 
 	ImportReport struct {
@@ -418,19 +420,20 @@ type ComplexityRoot struct {
 	}
 
 	Link struct {
-		Assessment func(childComplexity int) int
-		Citations  func(childComplexity int) int
-		Contested  func(childComplexity int) int
-		Date       func(childComplexity int) int
-		Direction  func(childComplexity int) int
-		End        func(childComplexity int) int
-		Entity     func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Note       func(childComplexity int) int
-		Role       func(childComplexity int) int
-		Start      func(childComplexity int) int
-		Status     func(childComplexity int) int
-		Type       func(childComplexity int) int
+		Assessment   func(childComplexity int) int
+		Citations    func(childComplexity int) int
+		Contested    func(childComplexity int) int
+		Date         func(childComplexity int) int
+		Direction    func(childComplexity int) int
+		End          func(childComplexity int) int
+		Entity       func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Note         func(childComplexity int) int
+		Relationship func(childComplexity int) int
+		Role         func(childComplexity int) int
+		Start        func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Type         func(childComplexity int) int
 	}
 
 	MonthRange struct {
@@ -1503,12 +1506,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContestedClaim.About(childComplexity), true
-	case "ContestedClaim.id":
-		if e.ComplexityRoot.ContestedClaim.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ContestedClaim.ID(childComplexity), true
 	case "ContestedClaim.note":
 		if e.ComplexityRoot.ContestedClaim.Note == nil {
 			break
@@ -1527,6 +1524,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContestedClaim.Sources(childComplexity), true
+	case "ContestedClaim.target":
+		if e.ComplexityRoot.ContestedClaim.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContestedClaim.Target(childComplexity), true
 	case "ContestedClaim.type":
 		if e.ComplexityRoot.ContestedClaim.Type == nil {
 			break
@@ -2113,6 +2116,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphEdge.Properties(childComplexity), true
+	case "GraphEdge.relationship":
+		if e.ComplexityRoot.GraphEdge.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.Relationship(childComplexity), true
 	case "GraphEdge.source":
 		if e.ComplexityRoot.GraphEdge.Source == nil {
 			break
@@ -2138,6 +2147,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GraphEdge.Type(childComplexity), true
 
+	case "GraphNode.entity":
+		if e.ComplexityRoot.GraphNode.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphNode.Entity(childComplexity), true
 	case "GraphNode.id":
 		if e.ComplexityRoot.GraphNode.ID == nil {
 			break
@@ -2378,12 +2393,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportConflict.GraphValue(childComplexity), true
-	case "ImportConflict.id":
-		if e.ComplexityRoot.ImportConflict.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ImportConflict.ID(childComplexity), true
 	case "ImportConflict.kind":
 		if e.ComplexityRoot.ImportConflict.Kind == nil {
 			break
@@ -2396,6 +2405,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportConflict.Reason(childComplexity), true
+	case "ImportConflict.target":
+		if e.ComplexityRoot.ImportConflict.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportConflict.Target(childComplexity), true
 
 	case "ImportReport.changes":
 		if e.ComplexityRoot.ImportReport.Changes == nil {
@@ -2745,6 +2760,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Link.Note(childComplexity), true
+	case "Link.relationship":
+		if e.ComplexityRoot.Link.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Link.Relationship(childComplexity), true
 	case "Link.role":
 		if e.ComplexityRoot.Link.Role == nil {
 			break
@@ -4888,7 +4909,7 @@ type ImportConflict {
   "The case file."
   file: String!
   "The entity's or relationship's ID."
-  id: ID!
+  target: ID!
   kind: String!
   "The field at stake; null when the whole fact is (retracted on one side, changed on the other)."
   field: String
@@ -5018,7 +5039,10 @@ enum DateQualifier { BEFORE AFTER }
 
 "A relationship seen from one of its ends: who or what is at the other end, how they are tied, and the sources."
 type Link {
+  "This view's key: the relationship as read from one end, the direction part of it (Link:OUT:… or Link:IN:…), so a normalised cache keeps the two ends' views apart. relationship is the relationship's own ID."
   id: ID!
+  "The relationship's ID, as relationship(id:), updateRelation and retractRelation take it."
+  relationship: ID!
   type: RelationType!
   "OUT when the relationship starts at the entity this list belongs to."
   direction: Direction!
@@ -5619,7 +5643,10 @@ type PathView {
 }
 
 type GraphNode {
+  "This node's key in a graph view, GraphNode:ENTITY-ID, apart from the entity's own ID so a cache never mixes the two; entity is the entity's ID."
   id: ID!
+  "The entity's ID, which the edges' source and target name."
+  entity: ID!
   type: EntityType!
   label: String!
   "Scalar properties; dates as their case-file text."
@@ -5627,11 +5654,14 @@ type GraphNode {
 }
 
 type GraphEdge {
+  "This edge's key in a graph view, GraphEdge:RELATIONSHIP-ID, apart from the relationship's own ID so a cache never mixes the two; relationship is the relationship's ID."
   id: ID!
+  "The relationship's ID."
+  relationship: ID!
   type: RelationType!
-  "The ID of the node the relationship starts at."
+  "The entity ID (GraphNode.entity) of the node the relationship starts at."
   source: ID!
-  "The ID of the node it ends at."
+  "The entity ID (GraphNode.entity) of the node it ends at."
   target: ID!
   properties: JSON!
   "The sources and paragraphs that state it."
@@ -5875,7 +5905,7 @@ type ArticlePair {
 
 type ContestedClaim {
   "The ID of the contested entity or relationship."
-  id: ID!
+  target: ID!
   "The entity or relationship type."
   type: String!
   "The entity the claim is about: a relationship's start, or the entity itself."
@@ -6183,8 +6213,8 @@ func (ec *executionContext) childFields_CommonGround(ctx context.Context, field 
 
 func (ec *executionContext) childFields_ContestedClaim(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
-		return ec.fieldContext_ContestedClaim_id(ctx, field)
+	case "target":
+		return ec.fieldContext_ContestedClaim_target(ctx, field)
 	case "type":
 		return ec.fieldContext_ContestedClaim_type(ctx, field)
 	case "about":
@@ -6445,6 +6475,8 @@ func (ec *executionContext) childFields_GraphEdge(ctx context.Context, field gra
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_GraphEdge_id(ctx, field)
+	case "relationship":
+		return ec.fieldContext_GraphEdge_relationship(ctx, field)
 	case "type":
 		return ec.fieldContext_GraphEdge_type(ctx, field)
 	case "source":
@@ -6463,6 +6495,8 @@ func (ec *executionContext) childFields_GraphNode(ctx context.Context, field gra
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_GraphNode_id(ctx, field)
+	case "entity":
+		return ec.fieldContext_GraphNode_entity(ctx, field)
 	case "type":
 		return ec.fieldContext_GraphNode_type(ctx, field)
 	case "label":
@@ -6553,8 +6587,8 @@ func (ec *executionContext) childFields_ImportConflict(ctx context.Context, fiel
 	switch field.Name {
 	case "file":
 		return ec.fieldContext_ImportConflict_file(ctx, field)
-	case "id":
-		return ec.fieldContext_ImportConflict_id(ctx, field)
+	case "target":
+		return ec.fieldContext_ImportConflict_target(ctx, field)
 	case "kind":
 		return ec.fieldContext_ImportConflict_kind(ctx, field)
 	case "field":
@@ -6689,6 +6723,8 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Link_id(ctx, field)
+	case "relationship":
+		return ec.fieldContext_Link_relationship(ctx, field)
 	case "type":
 		return ec.fieldContext_Link_type(ctx, field)
 	case "direction":
@@ -12050,16 +12086,16 @@ func (ec *executionContext) fieldContext_CommonGround_shared(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _ContestedClaim_id(ctx context.Context, field graphql.CollectedField, obj *model.ContestedClaim) (ret graphql.Marshaler) {
+func (ec *executionContext) _ContestedClaim_target(ctx context.Context, field graphql.CollectedField, obj *model.ContestedClaim) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContestedClaim_id(ctx, field)
+			return ec.fieldContext_ContestedClaim_target(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.Target, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12069,7 +12105,7 @@ func (ec *executionContext) _ContestedClaim_id(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ContestedClaim_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ContestedClaim_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContestedClaim", field, false, false, "ID")
 }
 
@@ -14679,6 +14715,29 @@ func (ec *executionContext) fieldContext_GraphEdge_id(_ context.Context, field g
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "ID")
 }
 
+func (ec *executionContext) _GraphEdge_relationship(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "ID")
+}
+
 func (ec *executionContext) _GraphEdge_type(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14823,6 +14882,29 @@ func (ec *executionContext) _GraphNode_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_GraphNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GraphNode_entity(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphNode_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphNode_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "ID")
 }
 
@@ -15652,16 +15734,16 @@ func (ec *executionContext) fieldContext_ImportConflict_file(_ context.Context, 
 	return graphql.NewScalarFieldContext("ImportConflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _ImportConflict_id(ctx context.Context, field graphql.CollectedField, obj *model.ImportConflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportConflict_target(ctx context.Context, field graphql.CollectedField, obj *model.ImportConflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ImportConflict_id(ctx, field)
+			return ec.fieldContext_ImportConflict_target(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.Target, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -15671,7 +15753,7 @@ func (ec *executionContext) _ImportConflict_id(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ImportConflict_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ImportConflict_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportConflict", field, false, false, "ID")
 }
 
@@ -17065,6 +17147,29 @@ func (ec *executionContext) _Link_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Link_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Link", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Link_relationship(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Link_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Link_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Link", field, false, false, "ID")
 }
 
@@ -27453,8 +27558,8 @@ func (ec *executionContext) _ContestedClaim(ctx context.Context, sel ast.Selecti
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ContestedClaim")
-		case "id":
-			out.Values[i] = ec._ContestedClaim_id(ctx, field, obj)
+		case "target":
+			out.Values[i] = ec._ContestedClaim_target(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28277,6 +28382,11 @@ func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "relationship":
+			out.Values[i] = ec._GraphEdge_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "type":
 			out.Values[i] = ec._GraphEdge_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -28332,6 +28442,11 @@ func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = graphql.MarshalString("GraphNode")
 		case "id":
 			out.Values[i] = ec._GraphNode_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entity":
+			out.Values[i] = ec._GraphNode_entity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28625,8 +28740,8 @@ func (ec *executionContext) _ImportConflict(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "id":
-			out.Values[i] = ec._ImportConflict_id(ctx, field, obj)
+		case "target":
+			out.Values[i] = ec._ImportConflict_target(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -29027,6 +29142,11 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 			out.Values[i] = graphql.MarshalString("Link")
 		case "id":
 			out.Values[i] = ec._Link_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationship":
+			out.Values[i] = ec._Link_relationship(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -463,7 +463,7 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 		report.Changes = append(report.Changes, c.String())
 	}
 	for _, c := range res.Conflicts {
-		mc := &model.ImportConflict{File: c.File, ID: c.ID, Kind: c.Kind, Reason: c.Reason,
+		mc := &model.ImportConflict{File: c.File, Target: c.ID, Kind: c.Kind, Reason: c.Reason,
 			GraphValue: valueOf(c.Field, c.Graph), BaseValue: valueOf(c.Field, c.Base), FileValue: valueOf(c.Field, c.Now)}
 		if c.Field != "" {
 			mc.Field = &c.Field

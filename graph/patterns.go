@@ -490,7 +490,7 @@ func (r *Resolver) contestedClaims(ctx context.Context) ([]*model.ContestedClaim
 	}
 	out := make([]*model.ContestedClaim, len(rows))
 	for i, c := range rows {
-		m := &model.ContestedClaim{ID: c.ID, Type: c.Type, About: es["about"][c.About], Other: es["other"][c.Other], Sources: sourceList(es["sources"], c.Sources)}
+		m := &model.ContestedClaim{Target: c.ID, Type: c.Type, About: es["about"][c.About], Other: es["other"][c.Other], Sources: sourceList(es["sources"], c.Sources)}
 		if c.Note != "" {
 			m.Note = &c.Note
 		}

@@ -80,13 +80,13 @@ func (r *Resolver) graphView(ctx context.Context, v kg.GraphView) ([]*model.Grap
 	}
 	nodes := make([]*model.GraphNode, len(v.Nodes))
 	for i, n := range v.Nodes {
-		nodes[i] = &model.GraphNode{ID: n.ID, Type: entityType(n.Type), Label: n.Label, Properties: n.Props}
+		nodes[i] = &model.GraphNode{ID: "GraphNode:" + n.ID, Entity: n.ID, Type: entityType(n.Type), Label: n.Label, Properties: n.Props}
 	}
 	edges := make([]*model.GraphEdge, len(v.Edges))
 	var shown []*model.Citation
 	for i, e := range v.Edges {
 		edges[i] = &model.GraphEdge{
-			ID: e.ID, Type: model.RelationType(e.Type), Source: e.Source, Target: e.Target,
+			ID: "GraphEdge:" + e.ID, Relationship: e.ID, Type: model.RelationType(e.Type), Source: e.Source, Target: e.Target,
 			Properties: e.Props, Sources: citations(e.Citations, sources),
 		}
 		shown = append(shown, edges[i].Sources...)

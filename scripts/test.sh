@@ -185,6 +185,14 @@ step "GraphQL over HTTP audit"
 npm ci --prefix tools/audit --prefer-offline --no-audit --no-fund --loglevel=error
 node tools/audit/audit.mjs "http://127.0.0.1:$svc_port/graphql"
 
+step "client caches"
+# Apollo Client's InMemoryCache, urql's graphcache and Relay's store, pinned,
+# each fill one cache with every example query and reads that overlap, then
+# answer each from the cache alone: any difference from the network's
+# answer fails the run (docs/clients.md).
+npm ci --prefix tools/clients --prefer-offline --no-audit --no-fund --loglevel=error
+node tools/clients/caches.mjs "http://127.0.0.1:$svc_port/graphql" schema.graphqls internal/server/examples
+
 step "explorer end-to-end tests"
 # Headless Chromium drives /explore. Screenshots and exports go to
 # E2E_ARTIFACTS.

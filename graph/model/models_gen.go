@@ -205,7 +205,7 @@ type CommonGround struct {
 
 type ContestedClaim struct {
 	// The ID of the contested entity or relationship.
-	ID string `json:"id"`
+	Target string `json:"target"`
 	// The entity or relationship type.
 	Type string `json:"type"`
 	// The entity the claim is about: a relationship's start, or the entity itself.
@@ -408,11 +408,14 @@ func (Event) IsNode() {}
 func (Event) IsEntity() {}
 
 type GraphEdge struct {
-	ID   string       `json:"id"`
-	Type RelationType `json:"type"`
-	// The ID of the node the relationship starts at.
+	// This edge's key in a graph view, GraphEdge:RELATIONSHIP-ID, apart from the relationship's own ID so a cache never mixes the two; relationship is the relationship's ID.
+	ID string `json:"id"`
+	// The relationship's ID.
+	Relationship string       `json:"relationship"`
+	Type         RelationType `json:"type"`
+	// The entity ID (GraphNode.entity) of the node the relationship starts at.
 	Source string `json:"source"`
-	// The ID of the node it ends at.
+	// The entity ID (GraphNode.entity) of the node it ends at.
 	Target     string         `json:"target"`
 	Properties map[string]any `json:"properties"`
 	// The sources and paragraphs that state it.
@@ -420,9 +423,12 @@ type GraphEdge struct {
 }
 
 type GraphNode struct {
-	ID    string     `json:"id"`
-	Type  EntityType `json:"type"`
-	Label string     `json:"label"`
+	// This node's key in a graph view, GraphNode:ENTITY-ID, apart from the entity's own ID so a cache never mixes the two; entity is the entity's ID.
+	ID string `json:"id"`
+	// The entity's ID, which the edges' source and target name.
+	Entity string     `json:"entity"`
+	Type   EntityType `json:"type"`
+	Label  string     `json:"label"`
 	// Scalar properties; dates as their case-file text.
 	Properties map[string]any `json:"properties"`
 }
@@ -492,8 +498,8 @@ type ImportConflict struct {
 	// The case file.
 	File string `json:"file"`
 	// The entity's or relationship's ID.
-	ID   string `json:"id"`
-	Kind string `json:"kind"`
+	Target string `json:"target"`
+	Kind   string `json:"kind"`
 	// The field at stake; null when the whole fact is (retracted on one side, changed on the other).
 	Field *string `json:"field,omitempty"`
 	// What each side did.
@@ -601,8 +607,11 @@ func (LegalCode) IsEntity() {}
 
 // A relationship seen from one of its ends: who or what is at the other end, how they are tied, and the sources.
 type Link struct {
-	ID   string       `json:"id"`
-	Type RelationType `json:"type"`
+	// This view's key: the relationship as read from one end, the direction part of it (Link:OUT:… or Link:IN:…), so a normalised cache keeps the two ends' views apart. relationship is the relationship's own ID.
+	ID string `json:"id"`
+	// The relationship's ID, as relationship(id:), updateRelation and retractRelation take it.
+	Relationship string       `json:"relationship"`
+	Type         RelationType `json:"type"`
 	// OUT when the relationship starts at the entity this list belongs to.
 	Direction Direction `json:"direction"`
 	// The entity at the other end.

@@ -310,12 +310,16 @@ func (c *compiler) limit(f kg.SelectedField) string {
 
 // link projects relationship r from v to m, with m as "entity".
 func (c *compiler) link(v, r, m string, sel *kg.Selection, depth int) (string, error) {
-	parts := []string{fmt.Sprintf("id: %s.id", r)}
+	// A link's key names the end it is read from: the same relationship
+	// read from its other end is another object to a client's cache.
+	parts := []string{fmt.Sprintf("id: CASE WHEN startNode(%s) = %s THEN 'Link:OUT:' ELSE 'Link:IN:' END + %s.id", r, v, r)}
 	for _, f := range sel.Fields {
 		var expr string
 		switch f.Name {
 		case "id", "__typename":
 			continue
+		case "relationship":
+			expr = r + ".id"
 		case "type":
 			expr = "type(" + r + ")"
 		case "direction":

@@ -76,13 +76,13 @@ type importReport struct {
 	RefusalCode *string
 	Problems    []struct{ Message string }
 	Conflicts   []struct {
-		File, ID, Kind, Reason           string
+		File, Target, Kind, Reason       string
 		Field                            *string
 		GraphValue, BaseValue, FileValue map[string]any
 	}
 }
 
-const reportFields = `ok written changes unchanged refusal refusalCode problems { message } conflicts { file id kind field reason graphValue baseValue fileValue }`
+const reportFields = `ok written changes unchanged refusal refusalCode problems { message } conflicts { file target kind field reason graphValue baseValue fileValue }`
 
 // importAs imports content under name with token; args adds arguments
 // such as `dryRun: true`.
@@ -290,7 +290,7 @@ func TestReimportKeepsEditsMadeThroughTheAPI(t *testing.T) {
 			t.Fatalf("conflicting re-import (%s): %+v, want one conflict and nothing written", dry, rep)
 		}
 		c := rep.Conflicts[0]
-		if c.ID != p || c.Field == nil || *c.Field != "description" || c.GraphValue["description"] != "as-edited" || c.BaseValue["description"] != "as-filed" || c.FileValue["description"] != "as-refiled" {
+		if c.Target != p || c.Field == nil || *c.Field != "description" || c.GraphValue["description"] != "as-edited" || c.BaseValue["description"] != "as-filed" || c.FileValue["description"] != "as-refiled" {
 			t.Errorf("conflict %+v, want description: graph as-edited, base as-filed, file as-refiled", c)
 		}
 	}
@@ -611,7 +611,7 @@ func TestKeepingAnEntityAgainstItsFileKeepsItsFields(t *testing.T) {
 	r, _ := a.postAs(t, admin, fmt.Sprintf(`mutation { updateEntity(id: %q, version: 1, set: {description: "edited"}, cite: ["source/%s-s#p1"]) { version } }`, x, tag), nil)
 	noErrors(t, r)
 	rep := a.importAs(t, admin, name, placesFile(tag, "a", "", false), "onConflict: KEEP_GRAPH")
-	if !rep.Ok || len(rep.Conflicts) != 1 || rep.Conflicts[0].ID != x {
+	if !rep.Ok || len(rep.Conflicts) != 1 || rep.Conflicts[0].Target != x {
 		t.Fatalf("dropping the edited party from its file, keeping the graph's: %+v", rep)
 	}
 	if got := locatedIn(t, tag); !slices.Equal(got, []string{"place/" + tag + "-a"}) {
@@ -685,7 +685,7 @@ func TestImportAgainstAnOldManifestKeepsEdits(t *testing.T) {
 	}
 	ids := map[string]bool{}
 	for _, c := range rep.Conflicts {
-		ids[c.ID] = true
+		ids[c.Target] = true
 	}
 	if !ids[p] || !ids[q] {
 		t.Errorf("conflicts %+v, want p (edited) and q (retracted)", rep.Conflicts)

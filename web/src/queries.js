@@ -1,7 +1,9 @@
 // The queries the explorer sends. Each asks only for what it shows.
 
 const citation = 'ref paragraph quote source { id title publisher url language date { text } }';
-const graph = `nodes { id type label properties } edges { id type source target properties sources { ${citation} } }`;
+// The explorer keys its drawing by entity and relationship IDs, not by the
+// views' cache keys.
+const graph = `nodes { id: entity type label properties } edges { id: relationship type source target properties sources { ${citation} } }`;
 
 export const SEARCH = `query ExplorerSearch($q: String!) {
   search(query: $q, first: 8) { matched score entity { id type name } }
