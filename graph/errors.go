@@ -27,7 +27,17 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
 			// Parse, validation and argument errors from gqlgen itself.
-			return shorten(graphql.DefaultErrorPresenter(ctx, err))
+			// Those without a code (a persisted query's hash that does
+			// not match, its extension malformed) refuse the request as
+			// sent.
+			e := shorten(graphql.DefaultErrorPresenter(ctx, err))
+			if _, ok := e.Extensions["code"]; !ok {
+				if e.Extensions == nil {
+					e.Extensions = map[string]any{}
+				}
+				e.Extensions["code"] = string(kg.Invalid)
+			}
+			return e
 		}
 		// gqlgen's error and err may be one value, whose message is
 		// replaced below: the cause is read first, from what it wraps.

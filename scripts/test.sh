@@ -151,13 +151,20 @@ step "casegraph serve for the HTTP tests"
 # -race: the packages the Go tests just compiled are reused, and the
 # service runs under the race detector meanwhile.
 "$GO" build -race -o bin/casegraph ./cmd/casegraph
-svc_port=8400
-while timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$svc_port" 2>/dev/null; do
-  svc_port=$((svc_port + 1))
-  ((svc_port < 8500)) || { echo "no free port between 8400 and 8499 for the service" >&2; exit 1; }
-done
+free_http_port() {
+  local p="$1"
+  while timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$p" 2>/dev/null; do
+    p=$((p + 1))
+    ((p < 8500)) || { echo "no free port between 8400 and 8499 for $2" >&2; return 1; }
+  done
+  echo "$p"
+}
+svc_port="$(free_http_port 8400 "the service")"
+# The browser tests serve a page of another origin, which calls the API
+# cross-origin (web/e2e/cors.test.mjs); the service allows that origin.
+page_origin="http://127.0.0.1:$(free_http_port $((svc_port + 1)) "the browser tests' page")"
 svc_log="$base/casegraph-serve.log"
-NEO4J_URI="${uris[0]}" CASEGRAPH_ADDR="127.0.0.1:$svc_port" CASEGRAPH_DATA=data/cases \
+NEO4J_URI="${uris[0]}" CASEGRAPH_ADDR="127.0.0.1:$svc_port" CASEGRAPH_DATA=data/cases CASEGRAPH_CORS_ORIGINS="$page_origin" \
   bin/casegraph serve >"$svc_log" 2>&1 &
 svc_pid=$!
 svc_deadline=$((SECONDS + 60))
@@ -202,7 +209,7 @@ if [[ ! -x /usr/bin/chromium ]]; then
 fi
 web_deps
 artifacts="${E2E_ARTIFACTS:-$ROOT/web/e2e/artifacts}"
-if ! CASEGRAPH_URL="http://127.0.0.1:$svc_port" E2E_ARTIFACTS="$artifacts" node --test web/e2e/; then
+if ! CASEGRAPH_URL="http://127.0.0.1:$svc_port" E2E_PAGE_ORIGIN="$page_origin" E2E_ARTIFACTS="$artifacts" node --test web/e2e/; then
   echo "explorer tests failed; screenshots in $artifacts; the service's log ends:" >&2
   tail -20 "$svc_log" >&2
   exit 1

@@ -164,6 +164,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		Ready:                store.Ping,
 		Log:                  log,
 		CORSOrigins:          cfg.CORSOrigins,
+		CORSHeaders:          cfg.CORSHeaders,
 		Playground:           cfg.Playground,
 		RequestTimeout:       cfg.RequestTimeout,
 		Authenticate:         store.Authenticate,

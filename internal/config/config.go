@@ -23,6 +23,7 @@ type Config struct {
 	Neo4jDatabase   string
 	Addr            string
 	CORSOrigins     []string
+	CORSHeaders     []string // request headers browsers may send besides those the server always allows
 	LogLevel        slog.Level
 	Neo4jWait       time.Duration
 	RequestTimeout  time.Duration
@@ -65,6 +66,7 @@ var Settings = []Setting{
 	{Env: "NEO4J_DATABASE", Flag: "neo4j-database", Default: "neo4j", Usage: "Neo4j database every statement runs against"},
 	{Env: "CASEGRAPH_ADDR", Flag: "addr", Default: "127.0.0.1:8080", Usage: "HTTP listen address"},
 	{Env: "CASEGRAPH_CORS_ORIGINS", Flag: "cors-origins", Default: "", Usage: "comma-separated origins allowed to call the API from a browser"},
+	{Env: "CASEGRAPH_CORS_HEADERS", Flag: "cors-headers", Default: "", Usage: "comma-separated request headers a browser may send besides Content-Type, Authorization, Accept and Apollo Client's apollographql-client-name and apollographql-client-version"},
 	{Env: "CASEGRAPH_LOG_LEVEL", Flag: "log-level", Default: "info", Usage: "debug, info, warn or error"},
 	{Env: "CASEGRAPH_NEO4J_WAIT", Flag: "neo4j-wait", Default: "60s", Usage: "how long serve waits for Neo4j at start"},
 	{Env: "CASEGRAPH_REQUEST_TIMEOUT", Flag: "request-timeout", Default: "30s", Usage: "longest time one request may take"},
@@ -125,6 +127,11 @@ func parse(v map[string]*string) (Config, error) {
 		errs = append(errs, fmt.Errorf("CASEGRAPH_CORS_ORIGINS: %w", err))
 	}
 	c.CORSOrigins = origins
+	headers, err := corsHeaders(list(*v["CASEGRAPH_CORS_HEADERS"]))
+	if err != nil {
+		errs = append(errs, fmt.Errorf("CASEGRAPH_CORS_HEADERS: %w", err))
+	}
+	c.CORSHeaders = headers
 	c.Data = list(*v["CASEGRAPH_DATA"])
 	c.SourcesDir = *v["CASEGRAPH_SOURCES_DIR"]
 	if err := c.LogLevel.UnmarshalText([]byte(*v["CASEGRAPH_LOG_LEVEL"])); err != nil {
@@ -255,6 +262,26 @@ func corsOrigins(raw []string) ([]string, error) {
 	return out, nil
 }
 
+// corsHeaders checks the names of the request headers browsers may send.
+// "*" is refused: the CORS library reads it as every header, and a list
+// says what the front ends send.
+func corsHeaders(raw []string) ([]string, error) {
+	for _, h := range raw {
+		if h == "*" {
+			return nil, errors.New(`"*" is not supported: list each header a front end sends, such as X-Client-Version`)
+		}
+		if strings.IndexFunc(h, func(c rune) bool { return !headerNameChar(c) }) >= 0 {
+			return nil, fmt.Errorf("%q is not a header name: letters, digits and !#$%%&'*+-.^_`|~ only", h)
+		}
+	}
+	return raw, nil
+}
+
+// headerNameChar reports whether c may be in a header's name (RFC 9110's tchar).
+func headerNameChar(c rune) bool {
+	return c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", c))
+}
+
 func validScheme(s string) bool {
 	switch s {
 	case "bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc":
@@ -284,6 +311,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("neo4j_database", c.Neo4jDatabase),
 		slog.String("addr", c.Addr),
 		slog.Any("cors_origins", c.CORSOrigins),
+		slog.Any("cors_headers", c.CORSHeaders),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.Duration("neo4j_wait", c.Neo4jWait),
 		slog.Duration("request_timeout", c.RequestTimeout),

@@ -204,3 +204,40 @@ func TestCORSOrigins(t *testing.T) {
 		})
 	}
 }
+
+// The request headers browsers may send besides those always allowed:
+// header names, from the variable or the flag; "*" is refused.
+func TestCORSHeaders(t *testing.T) {
+	tests := []struct {
+		name string
+		env  string
+		args []string
+		want string // the headers as parsed, or the error's text
+		ok   bool
+	}{
+		{"unset", "", nil, "", true},
+		{"two", "X-Client-Version, traceparent ,", nil, "X-Client-Version traceparent", true},
+		{"flag over variable", "X-A", []string{"-cors-headers", "X-B"}, "X-B", true},
+		{"star", "X-A,*", nil, `"*" is not supported`, false},
+		{"not a name", "X Client", nil, `"X Client" is not a header name`, false},
+		{"not ASCII", "X-Clïent", nil, "is not a header name", false},
+		{"a colon", "X-Client:", nil, "is not a header name", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := load(t, map[string]string{"CASEGRAPH_CORS_HEADERS": tt.env}, tt.args...)
+			if !tt.ok {
+				if err == nil || !strings.Contains(err.Error(), "CASEGRAPH_CORS_HEADERS") || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("error %v, want CASEGRAPH_CORS_HEADERS: ...%s...", err, tt.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(c.CORSHeaders, " "); got != tt.want {
+				t.Errorf("CORSHeaders %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

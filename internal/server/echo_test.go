@@ -28,8 +28,8 @@ func TestBadRequestsAreNotEchoed(t *testing.T) {
 		{"body cut short", http.MethodPost, "/graphql", `{"query": "` + quoted, "the request body ends inside its JSON"},
 		{"empty body", http.MethodPost, "/graphql", "", "the request body is empty"},
 		{"query string that is not URL encoding", http.MethodGet, "/graphql?query=%zz" + url.QueryEscape(echoMarker), "", "the query string is not valid URL encoding"},
-		{"GET variables that are not JSON", http.MethodGet, "/graphql?" + url.Values{"query": {"{ stats { nodes } }"}, "variables": {echoMarker}}.Encode(), "", "variables could not be decoded"},
-		{"GET extensions that are not JSON", http.MethodGet, "/graphql?" + url.Values{"query": {"{ stats { nodes } }"}, "extensions": {echoMarker}}.Encode(), "", "extensions could not be decoded"},
+		{"GET variables that are not JSON", http.MethodGet, "/graphql?" + url.Values{"query": {"{ stats { nodes } }"}, "variables": {echoMarker}}.Encode(), "", "the variables parameter is not valid JSON"},
+		{"GET extensions that are not JSON", http.MethodGet, "/graphql?" + url.Values{"query": {"{ stats { nodes } }"}, "extensions": {echoMarker}}.Encode(), "", "the extensions parameter is not valid JSON"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -109,7 +110,7 @@ func readBody(next http.Handler) http.Handler {
 			}
 			for _, param := range []string{"variables", "extensions"} {
 				for _, v := range query[param] {
-					if tooDeep(w, r, "the "+param+" parameter", []byte(v)) {
+					if tooDeep(w, r, "the "+param+" parameter", []byte(v)) || notObject(w, r, "the "+param+" parameter", v) {
 						return
 					}
 				}
@@ -155,6 +156,25 @@ func tooDeep(w http.ResponseWriter, r *http.Request, what string, data []byte) b
 	answerError(w, r, http.StatusBadRequest,
 		fmt.Sprintf("%s nests JSON more than %d levels deep, at byte %d: send at most %d", what, model.MaxJSONDepth, at, model.MaxJSONDepth),
 		map[string]any{"code": string(kg.Invalid), "limit": "jsonDepth", "max": model.MaxJSONDepth})
+	return true
+}
+
+// notObject answers a GET request whose parameter, what, is not a JSON
+// object with 400, saying why without quoting it, and reports whether it
+// did. gqlgen's GET transport would answer without a code.
+func notObject(w http.ResponseWriter, r *http.Request, what, value string) bool {
+	if value == "" {
+		return false // gqlgen reads an empty parameter as none
+	}
+	dec := json.NewDecoder(strings.NewReader(value))
+	dec.UseNumber()
+	var object map[string]any
+	err := dec.Decode(&object)
+	if err == nil {
+		return false
+	}
+	answerError(w, r, http.StatusBadRequest, notJSON(what, err)+": want a JSON object",
+		map[string]any{"code": string(kg.Invalid)})
 	return true
 }
 

@@ -41,7 +41,10 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	start := graphql.Now()
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("could not read request body: %+v", err)}))
+		// readBody has read the body whole, so this should not happen;
+		// the reader's error, which may quote it, stays unshown.
+		w.WriteHeader(http.StatusBadRequest)
+		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{{Message: "cannot read the request body", Extensions: map[string]any{"code": string(kg.Invalid)}}}))
 		return
 	}
 	var params graphql.RawParams
@@ -49,7 +52,7 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	dec.UseNumber()
 	if err := dec.Decode(&params); err != nil {
 		w.WriteHeader(http.StatusBadRequest)
-		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{{Message: bodyError(err), Extensions: map[string]any{"code": string(kg.Invalid)}}}))
+		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{{Message: notJSON("the request body", err) + ": " + wantBody, Extensions: map[string]any{"code": string(kg.Invalid)}}}))
 		return
 	}
 	params.Headers = r.Header
@@ -79,26 +82,26 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	writeResponse(w, resp)
 }
 
-// bodyError says why a body is not a GraphQL request without quoting it:
-// gqlgen's message repeated the whole body, and whatever a client sent
-// (or was made to send) would come back in the answer and any log of it.
-func bodyError(err error) string {
-	const want = "want a JSON object with query, and optionally operationName, variables and extensions"
+// notJSON says why what, a body or a GET request's parameter, is not the
+// JSON it should be, without quoting it: gqlgen's message repeated the
+// whole body, and whatever a client sent (or was made to send) would come
+// back in the answer and any log of it.
+func notJSON(what string, err error) string {
 	var syntax *json.SyntaxError
 	var wrongType *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntax):
-		return fmt.Sprintf("the request body is not valid JSON (at byte %d): %s", syntax.Offset, want)
+		return fmt.Sprintf("%s is not valid JSON (at byte %d)", what, syntax.Offset)
 	case errors.As(err, &wrongType) && wrongType.Field != "":
-		return fmt.Sprintf("the request body's %s is a JSON %s: %s", wrongType.Field, wrongType.Value, want)
+		return fmt.Sprintf("%s's %s is a JSON %s", what, wrongType.Field, wrongType.Value)
 	case errors.As(err, &wrongType):
-		return fmt.Sprintf("the request body is a JSON %s: %s", wrongType.Value, want)
+		return fmt.Sprintf("%s is a JSON %s", what, wrongType.Value)
 	case errors.Is(err, io.EOF):
-		return "the request body is empty: " + want
+		return what + " is empty"
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "the request body ends inside its JSON: " + want
+		return what + " ends inside its JSON"
 	}
-	return "the request body is not a GraphQL request: " + want
+	return what + " cannot be read as JSON"
 }
 
 // responseType picks the answer's media type from an Accept header as

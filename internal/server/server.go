@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -45,6 +46,7 @@ type Options struct {
 	Ready          func(ctx context.Context) error // answers whether the database answers
 	Log            *slog.Logger
 	CORSOrigins    []string // origins browsers may call the API from, compared exactly; none means none
+	CORSHeaders    []string // request headers browsers may send besides corsHeaders
 	Playground     bool
 	RequestTimeout time.Duration
 
@@ -92,9 +94,11 @@ func New(o Options) http.Handler {
 	// the rate limit after authentication, so it can count per token, and
 	// before the body is read and the request's share of connections made,
 	// so a client over its rate costs little.
-	mux.Handle("/graphql", withTimeout(o.RequestTimeout, bearerAuth(o, limiter, rateLimit(limiter,
+	// Methods and media types no transport takes are refused first: they
+	// cost nothing to tell apart.
+	mux.Handle("/graphql", acceptTransports(withTimeout(o.RequestTimeout, bearerAuth(o, limiter, rateLimit(limiter,
 		withStatementShare(orDefault(o.RequestStatements, DefaultRequestStatements),
-			limitBody(MaxBodyBytes, readBody(graphQLStatus(orDefault(o.MaxAnswerBytes, DefaultMaxAnswerBytes), graphQL(o)))))))))
+			limitBody(MaxBodyBytes, readBody(graphQLStatus(orDefault(o.MaxAnswerBytes, DefaultMaxAnswerBytes), graphQL(o))))))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -111,12 +115,20 @@ func New(o Options) http.Handler {
 	c := cors.New(cors.Options{
 		AllowOriginFunc: exactOrigins(o.CORSOrigins),
 		AllowedMethods:  []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders:  []string{"Content-Type", "Authorization", "Accept"},
-		ExposedHeaders:  []string{requestIDHeader, "Retry-After"},
-		MaxAge:          600,
+		AllowedHeaders:  append(slices.Clip(corsHeaders), o.CORSHeaders...),
+		// rs/cors adds these to every answer to an allowed origin before
+		// the mux runs, so the 429s and 503s of the limits inside it carry
+		// them too.
+		ExposedHeaders: []string{requestIDHeader, "Retry-After"},
+		MaxAge:         600,
 	})
 	return logRequests(o.Log, securityHeaders(c.Handler(mux)))
 }
+
+// corsHeaders are the request headers browsers may always send: those
+// the API reads, and the client-awareness headers Apollo Client sends
+// when given a name and version, which would otherwise fail its preflight.
+var corsHeaders = []string{"Content-Type", "Authorization", "Accept", "apollographql-client-name", "apollographql-client-version"}
 
 // exactOrigins allows the listed origins and nothing else. rs/cors reads
 // an empty AllowedOrigins as every origin and "*" or "https://*.x" in it as
@@ -131,11 +143,12 @@ func exactOrigins(origins []string) func(string) bool {
 
 func graphQL(o Options) http.Handler {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: o.Resolver}))
-	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.Options{AllowedMethods: strings.Split(allowedMethods, ", ")})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(postJSON{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(MaxTokens)
+	srv.Use(getQueriesOnly{}) // before the limits, which spend the client's budget
 	limits := graph.DefaultLimits
 	limits.MaxCost = orDefault(o.MaxCost, limits.MaxCost)
 	srv.Use(limits)

@@ -35,6 +35,8 @@ type answer struct {
 	// mutation: the operation writes. Its answer is never replaced by the
 	// answer cap's error: it may say a change was saved.
 	mutation bool
+	// getMutation: a mutation sent by GET was refused (getQueriesOnly).
+	getMutation bool
 }
 
 // retryLater says whether an error code means that the service, not the
@@ -67,6 +69,9 @@ func noteAnswer(ctx context.Context, resp *graphql.Response) {
 			other++
 		case retryLater(code):
 			unavailable++
+		case code == codeMethodNotAllowed:
+			a.getMutation = true
+			other++
 		case code == string(kg.RateLimited) && !a.ran:
 			a.retryAfter, _ = e.Extensions["retryAfter"].(int)
 			other++
@@ -101,6 +106,8 @@ func (a *answer) outage(mediaType string) bool {
 //     docs/reliability.md);
 //   - 429 with Retry-After when the client's budget cannot pay for the
 //     operation, as for requests refused before GraphQL ran (rateLimit);
+//   - 405 with Allow: POST for a mutation sent by GET (getQueriesOnly), as
+//     GraphQL over HTTP asks; gqlgen's GET transport would answer 406;
 //   - an error instead of an answer larger than maxAnswer bytes, so no
 //     request can make the service hold and send an answer of any size
 //     (but for a mutation's, which may say what was saved, and which the
@@ -134,6 +141,9 @@ func graphQLStatus(maxAnswer int, next http.Handler) http.Handler {
 			return
 		}
 		switch {
+		case a.getMutation:
+			status = http.StatusMethodNotAllowed
+			w.Header().Set("Allow", http.MethodPost)
 		case status == http.StatusOK && a.retryAfter > 0:
 			status = http.StatusTooManyRequests
 			w.Header().Set("Retry-After", strconv.Itoa(a.retryAfter))
