@@ -4678,60 +4678,60 @@ type Query {
   "Any entity by its ID, such as person/zhanbolat-mamai."
   node(id: ID!): Node
   "Entities by ID, in the order asked; null where an ID is unknown."
-  nodes(ids: [ID!]!): [Node]!
+  nodes(ids: [ID!]!): [Node]
   "Entities of some types, in pages, sorted by name or ID."
-  entities(types: [EntityType!], orderBy: EntityOrder = {field: NAME, direction: ASC}, first: Int = 20, after: String): EntityConnection!
+  entities(types: [EntityType!], orderBy: EntityOrder = {field: NAME, direction: ASC}, first: Int = 20, after: String): EntityConnection
 
   "Entities whose name, alias or description matches: case, diacritics and script do not matter, a typo is forgiven, exact names rank first."
-  search(query: String!, types: [EntityType!], first: Int = 10): [SearchHit!]!
+  search(query: String!, types: [EntityType!], first: Int = 10): [SearchHit]
 
   "What lies within depth steps of an entity, as nodes and edges, nearest first, at most limit nodes. From each node the walk follows at most limit relationships, so an entity shared by thousands of cases costs no more than a small one; truncated says a cap was reached."
-  neighbourhood(id: ID!, depth: Int = 1, types: [EntityType!], relationshipTypes: [RelationType!], limit: Int = 100): GraphView!
+  neighbourhood(id: ID!, depth: Int = 1, types: [EntityType!], relationshipTypes: [RelationType!], limit: Int = 100): GraphView
   "The shortest paths between two entities, as nodes and edges."
-  paths(from: ID!, to: ID!, maxLength: Int = 4, limit: Int = 10): PathView!
+  paths(from: ID!, to: ID!, maxLength: Int = 4, limit: Int = 10): PathView
   "These entities and the edges among them."
-  subgraph(ids: [ID!]!): GraphView!
+  subgraph(ids: [ID!]!): GraphView
   "One relationship by its ID, with its sources."
   relationship(id: ID!): Edge
 
   "The dated steps in the story of a person, case, organisation, party or place."
-  timeline(of: ID!, from: String, to: String): [TimelineEntry!]!
+  timeline(of: ID!, from: String, to: String): [TimelineEntry]
 
   "Guilty charges with their sentence and restrictions, each credited to the court that convicted, filtered by any combination of article, court, city, country, offence category, restriction, sentence kind (imposed or in force), party, dates and whether a sentence followed."
-  convictions(filter: ConvictionFilter, first: Int = 20, after: String): ConvictionConnection!
+  convictions(filter: ConvictionFilter, first: Int = 20, after: String): ConvictionConnection
   "People convicted, once per case, counted by article, convicting court, year, restriction kind, sentence kind, offence category or country; named and unnamed apart."
-  counts(by: CountDimension!, filter: ConvictionFilter): [GroupCount!]!
+  counts(by: CountDimension!, filter: ConvictionFilter): [GroupCount]
   "Charges that were reclassified and later re-initiated, with how long that took."
-  chargeChanges: [ChargeChange!]!
+  chargeChanges: [ChargeChange]
   "What two people or cases share: articles, courts, events, organisations, parties."
-  commonGround(a: ID!, b: ID!): CommonGround!
+  commonGround(a: ID!, b: ID!): CommonGround
   "Other cases ranked by what they share with this one, with the reasons."
-  similarCases(to: ID!, first: Int = 5): [SimilarCase!]!
+  similarCases(to: ID!, first: Int = 5): [SimilarCase]
   "Leaders and members of unregistered parties arrested within some months after a protest."
-  arrestsAfterProtests(withinMonths: Int = 6): [ArrestAfterProtest!]!
+  arrestsAfterProtests(withinMonths: Int = 6): [ArrestAfterProtest]
   "How long each person spent in pre-trial detention and house arrest before the verdict."
-  pretrialDetention: [PretrialRecord!]!
+  pretrialDetention: [PretrialRecord]
   "Cases that several organisations assessed, such as calling them politically motivated."
-  assessedCases(minOrganisations: Int = 2): [AssessedCase!]!
+  assessedCases(minOrganisations: Int = 2): [AssessedCase]
   "Articles charged together against the same person in the same case."
-  articlePairs: [ArticlePair!]!
+  articlePairs: [ArticlePair]
   "Every claim that sources disagree about, with its sources."
-  contestedClaims: [ContestedClaim!]!
+  contestedClaims: [ContestedClaim]
   "People who share a party, organisation or event with someone convicted under an article and were charged under the same article on or after that conviction."
-  laterChargedAssociates: [LaterChargedAssociate!]!
+  laterChargedAssociates: [LaterChargedAssociate]
 
   "What the graph holds: counts of nodes, relationships and entities by type."
-  stats: GraphStats!
+  stats: GraphStats
 
   "The changes made to an entity or relationship through the API, oldest first, with who made them and the fact before and after."
-  history(id: ID!): [Change!]!
+  history(id: ID!): [Change]
 
   "Paragraphs of the source texts the graph holds that match: case, diacritics and Cyrillic or Latin script do not matter, a typo is forgiven. Each with a snippet, its matches marked, and the facts that cite it."
-  passages(query: String!, sources: [ID!], first: Int = 10, after: String): PassageConnection!
+  passages(query: String!, sources: [ID!], first: Int = 10, after: String): PassageConnection
   "Which paragraphs of a source's text facts cite, and which none does yet."
-  coverage(source: ID!): SourceCoverage!
+  coverage(source: ID!): SourceCoverage
   "Pairs of entities that are likely one real court, party, organisation or person written twice, best first, with the reason (docs/duplicates.md). A pair judged DISTINCT is never suggested again; one judged SAME stays until merged."
-  possibleDuplicates(types: [EntityType!], first: Int = 20): [DuplicatePair!]!
+  possibleDuplicates(types: [EntityType!], first: Int = 20): [DuplicatePair]
 }
 
 type DuplicatePair {
@@ -4968,7 +4968,7 @@ type SnippetPart {
 }
 
 type PassageConnection {
-  edges: [PassageEdge!]!
+  edges: [PassageEdge]!
   pageInfo: PageInfo!
   totalCount: Int!
 }
@@ -5585,7 +5585,7 @@ type PageInfo {
 }
 
 type EntityConnection {
-  edges: [EntityEdge!]!
+  edges: [EntityEdge]!
   pageInfo: PageInfo!
   totalCount: Int!
 }
@@ -5695,7 +5695,7 @@ input ConvictionFilter {
 enum SentenceKind { CUSTODIAL SUSPENDED PROBATION RESTRICTED_FREEDOM COMPULSORY_LABOUR CORRECTIONAL_LABOUR FINE NO_PENALTY }
 
 type ConvictionConnection {
-  edges: [ConvictionEdge!]!
+  edges: [ConvictionEdge]!
   pageInfo: PageInfo!
   totalCount: Int!
 }
@@ -12649,7 +12649,7 @@ func (ec *executionContext) _ConvictionConnection_edges(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConvictionEdge) graphql.Marshaler {
-			return ec.marshalNConvictionEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdgeᚄ(ctx, selections, v)
+			return ec.marshalNConvictionEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdge(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13807,7 +13807,7 @@ func (ec *executionContext) _EntityConnection_edges(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.EntityEdge) graphql.Marshaler {
-			return ec.marshalNEntityEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx, selections, v)
+			return ec.marshalNEntityEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdge(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19033,7 +19033,7 @@ func (ec *executionContext) _PassageConnection_edges(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.PassageEdge) graphql.Marshaler {
-			return ec.marshalNPassageEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdgeᚄ(ctx, selections, v)
+			return ec.marshalNPassageEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdge(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21382,10 +21382,10 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
-			return ec.marshalNNode2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			return ec.marshalONode2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21426,10 +21426,10 @@ func (ec *executionContext) _Query_entities(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
-			return ec.marshalNEntityConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityConnection(ctx, selections, v)
+			return ec.marshalOEntityConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_entities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21470,10 +21470,10 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
-			return ec.marshalNSearchHit2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx, selections, v)
+			return ec.marshalOSearchHit2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHit(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21514,10 +21514,10 @@ func (ec *executionContext) _Query_neighbourhood(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-			return ec.marshalNGraphView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
+			return ec.marshalOGraphView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21558,10 +21558,10 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PathView) graphql.Marshaler {
-			return ec.marshalNPathView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPathView(ctx, selections, v)
+			return ec.marshalOPathView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPathView(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21602,10 +21602,10 @@ func (ec *executionContext) _Query_subgraph(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-			return ec.marshalNGraphView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
+			return ec.marshalOGraphView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_subgraph(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21690,10 +21690,10 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
-			return ec.marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx, selections, v)
+			return ec.marshalOTimelineEntry2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntry(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21734,10 +21734,10 @@ func (ec *executionContext) _Query_convictions(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConvictionConnection) graphql.Marshaler {
-			return ec.marshalNConvictionConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionConnection(ctx, selections, v)
+			return ec.marshalOConvictionConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_convictions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21778,10 +21778,10 @@ func (ec *executionContext) _Query_counts(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.GroupCount) graphql.Marshaler {
-			return ec.marshalNGroupCount2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCountᚄ(ctx, selections, v)
+			return ec.marshalOGroupCount2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCount(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_counts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21821,10 +21821,10 @@ func (ec *executionContext) _Query_chargeChanges(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChargeChange) graphql.Marshaler {
-			return ec.marshalNChargeChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChangeᚄ(ctx, selections, v)
+			return ec.marshalOChargeChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChange(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_chargeChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21854,10 +21854,10 @@ func (ec *executionContext) _Query_commonGround(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommonGround) graphql.Marshaler {
-			return ec.marshalNCommonGround2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCommonGround(ctx, selections, v)
+			return ec.marshalOCommonGround2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCommonGround(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_commonGround(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21898,10 +21898,10 @@ func (ec *executionContext) _Query_similarCases(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.SimilarCase) graphql.Marshaler {
-			return ec.marshalNSimilarCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCaseᚄ(ctx, selections, v)
+			return ec.marshalOSimilarCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCase(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_similarCases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21942,10 +21942,10 @@ func (ec *executionContext) _Query_arrestsAfterProtests(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ArrestAfterProtest) graphql.Marshaler {
-			return ec.marshalNArrestAfterProtest2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtestᚄ(ctx, selections, v)
+			return ec.marshalOArrestAfterProtest2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtest(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_arrestsAfterProtests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21985,10 +21985,10 @@ func (ec *executionContext) _Query_pretrialDetention(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.PretrialRecord) graphql.Marshaler {
-			return ec.marshalNPretrialRecord2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecordᚄ(ctx, selections, v)
+			return ec.marshalOPretrialRecord2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_pretrialDetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22018,10 +22018,10 @@ func (ec *executionContext) _Query_assessedCases(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.AssessedCase) graphql.Marshaler {
-			return ec.marshalNAssessedCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCaseᚄ(ctx, selections, v)
+			return ec.marshalOAssessedCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCase(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_assessedCases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22061,10 +22061,10 @@ func (ec *executionContext) _Query_articlePairs(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ArticlePair) graphql.Marshaler {
-			return ec.marshalNArticlePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePairᚄ(ctx, selections, v)
+			return ec.marshalOArticlePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePair(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_articlePairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22093,10 +22093,10 @@ func (ec *executionContext) _Query_contestedClaims(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ContestedClaim) graphql.Marshaler {
-			return ec.marshalNContestedClaim2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaimᚄ(ctx, selections, v)
+			return ec.marshalOContestedClaim2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaim(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_contestedClaims(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22125,10 +22125,10 @@ func (ec *executionContext) _Query_laterChargedAssociates(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.LaterChargedAssociate) graphql.Marshaler {
-			return ec.marshalNLaterChargedAssociate2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociateᚄ(ctx, selections, v)
+			return ec.marshalOLaterChargedAssociate2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_laterChargedAssociates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22157,10 +22157,10 @@ func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
-			return ec.marshalNGraphStats2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphStats(ctx, selections, v)
+			return ec.marshalOGraphStats2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphStats(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22190,10 +22190,10 @@ func (ec *executionContext) _Query_history(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Change) graphql.Marshaler {
-			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChangeᚄ(ctx, selections, v)
+			return ec.marshalOChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22234,10 +22234,10 @@ func (ec *executionContext) _Query_passages(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PassageConnection) graphql.Marshaler {
-			return ec.marshalNPassageConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageConnection(ctx, selections, v)
+			return ec.marshalOPassageConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_passages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22278,10 +22278,10 @@ func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceCoverage) graphql.Marshaler {
-			return ec.marshalNSourceCoverage2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceCoverage(ctx, selections, v)
+			return ec.marshalOSourceCoverage2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceCoverage(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22322,10 +22322,10 @@ func (ec *executionContext) _Query_possibleDuplicates(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.DuplicatePair) graphql.Marshaler {
-			return ec.marshalNDuplicatePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePairᚄ(ctx, selections, v)
+			return ec.marshalODuplicatePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePair(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_possibleDuplicates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -30237,37 +30237,37 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "nodes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
 				})
 		case "entities":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_entities(ctx, field)
 				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
 				})
 		case "neighbourhood":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_neighbourhood(ctx, field)
 				})
 		case "paths":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_paths(ctx, field)
 				})
 		case "subgraph":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_subgraph(ctx, field)
 				})
@@ -30279,103 +30279,103 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "timeline":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_timeline(ctx, field)
 				})
 		case "convictions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_convictions(ctx, field)
 				})
 		case "counts":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_counts(ctx, field)
 				})
 		case "chargeChanges":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_chargeChanges(ctx, field)
 				})
 		case "commonGround":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_commonGround(ctx, field)
 				})
 		case "similarCases":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_similarCases(ctx, field)
 				})
 		case "arrestsAfterProtests":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_arrestsAfterProtests(ctx, field)
 				})
 		case "pretrialDetention":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_pretrialDetention(ctx, field)
 				})
 		case "assessedCases":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_assessedCases(ctx, field)
 				})
 		case "articlePairs":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_articlePairs(ctx, field)
 				})
 		case "contestedClaims":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_contestedClaims(ctx, field)
 				})
 		case "laterChargedAssociates":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_laterChargedAssociates(ctx, field)
 				})
 		case "stats":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stats(ctx, field)
 				})
 		case "history":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_history(ctx, field)
 				})
 		case "passages":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_passages(ctx, field)
 				})
 		case "coverage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_coverage(ctx, field)
 				})
 		case "possibleDuplicates":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_possibleDuplicates(ctx, field)
 				})
@@ -31555,78 +31555,6 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNArrestAfterProtest2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtestᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ArrestAfterProtest) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNArrestAfterProtest2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtest(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNArrestAfterProtest2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtest(ctx context.Context, sel ast.SelectionSet, v *model.ArrestAfterProtest) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ArrestAfterProtest!")
-		return graphql.Null
-	}
-	return ec._ArrestAfterProtest(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNArticlePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePairᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ArticlePair) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNArticlePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePair(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNArticlePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePair(ctx context.Context, sel ast.SelectionSet, v *model.ArticlePair) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ArticlePair!")
-		return graphql.Null
-	}
-	return ec._ArticlePair(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNAssessedCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AssessedCase) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNAssessedCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCase(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNAssessedCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCase(ctx context.Context, sel ast.SelectionSet, v *model.AssessedCase) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AssessedCase!")
-		return graphql.Null
-	}
-	return ec._AssessedCase(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNAssessment2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Assessment) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -31689,22 +31617,6 @@ func (ec *executionContext) marshalNCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraph
 	return ec._Case(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Change!")
@@ -31737,30 +31649,6 @@ func (ec *executionContext) marshalNCharge2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 	return ec._Charge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNChargeChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChargeChange) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNChargeChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChange(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNChargeChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChange(ctx context.Context, sel ast.SelectionSet, v *model.ChargeChange) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ChargeChange!")
-		return graphql.Null
-	}
-	return ec._ChargeChange(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNCitation2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -31785,38 +31673,6 @@ func (ec *executionContext) marshalNCitation2ᚖgithubᚗcomᚋcasegraphᚋcaseg
 	return ec._Citation(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCommonGround2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCommonGround(ctx context.Context, sel ast.SelectionSet, v *model.CommonGround) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CommonGround!")
-		return graphql.Null
-	}
-	return ec._CommonGround(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNContestedClaim2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaimᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ContestedClaim) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNContestedClaim2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaim(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNContestedClaim2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaim(ctx context.Context, sel ast.SelectionSet, v *model.ContestedClaim) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ContestedClaim!")
-		return graphql.Null
-	}
-	return ec._ContestedClaim(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNConviction2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConviction(ctx context.Context, sel ast.SelectionSet, v *model.Conviction) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Conviction!")
@@ -31825,36 +31681,14 @@ func (ec *executionContext) marshalNConviction2ᚖgithubᚗcomᚋcasegraphᚋcas
 	return ec._Conviction(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNConvictionConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionConnection(ctx context.Context, sel ast.SelectionSet, v *model.ConvictionConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ConvictionConnection!")
-		return graphql.Null
-	}
-	return ec._ConvictionConnection(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNConvictionEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConvictionEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNConvictionEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdge(ctx context.Context, sel ast.SelectionSet, v []*model.ConvictionEdge) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNConvictionEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdge(ctx, sel, v[i])
+		return ec.marshalOConvictionEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdge(ctx, sel, v[i])
 	})
 
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
 	return ret
-}
-
-func (ec *executionContext) marshalNConvictionEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdge(ctx context.Context, sel ast.SelectionSet, v *model.ConvictionEdge) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ConvictionEdge!")
-		return graphql.Null
-	}
-	return ec._ConvictionEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCountDimension2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCountDimension(ctx context.Context, v any) (model.CountDimension, error) {
@@ -31985,36 +31819,14 @@ func (ec *executionContext) marshalNEntity2ᚕgithubᚗcomᚋcasegraphᚋcasegra
 	return ret
 }
 
-func (ec *executionContext) marshalNEntityConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityConnection(ctx context.Context, sel ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "EntityConnection!")
-		return graphql.Null
-	}
-	return ec._EntityConnection(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNEntityEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EntityEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNEntityEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdge(ctx context.Context, sel ast.SelectionSet, v []*model.EntityEdge) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEntityEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdge(ctx, sel, v[i])
+		return ec.marshalOEntityEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdge(ctx, sel, v[i])
 	})
 
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
 	return ret
-}
-
-func (ec *executionContext) marshalNEntityEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdge(ctx context.Context, sel ast.SelectionSet, v *model.EntityEdge) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "EntityEdge!")
-		return graphql.Null
-	}
-	return ec._EntityEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEntityInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityInput(ctx context.Context, v any) (model.EntityInput, error) {
@@ -32136,22 +31948,6 @@ func (ec *executionContext) marshalNGraphNode2ᚖgithubᚗcomᚋcasegraphᚋcase
 	return ec._GraphNode(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNGraphStats2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphStats(ctx context.Context, sel ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "GraphStats!")
-		return graphql.Null
-	}
-	return ec._GraphStats(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNGraphView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphView(ctx context.Context, sel ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "GraphView!")
-		return graphql.Null
-	}
-	return ec._GraphView(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNGroup2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Group) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -32174,30 +31970,6 @@ func (ec *executionContext) marshalNGroup2ᚖgithubᚗcomᚋcasegraphᚋcasegrap
 		return graphql.Null
 	}
 	return ec._Group(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNGroupCount2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GroupCount) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNGroupCount2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCount(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNGroupCount2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCount(ctx context.Context, sel ast.SelectionSet, v *model.GroupCount) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "GroupCount!")
-		return graphql.Null
-	}
-	return ec._GroupCount(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -32365,30 +32137,6 @@ func (ec *executionContext) marshalNJSON2map(ctx context.Context, sel ast.Select
 	return res
 }
 
-func (ec *executionContext) marshalNLaterChargedAssociate2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LaterChargedAssociate) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNLaterChargedAssociate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNLaterChargedAssociate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx context.Context, sel ast.SelectionSet, v *model.LaterChargedAssociate) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "LaterChargedAssociate!")
-		return graphql.Null
-	}
-	return ec._LaterChargedAssociate(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNLegalArticle2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLegalArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LegalArticle) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -32443,16 +32191,6 @@ func (ec *executionContext) marshalNMonthRange2ᚖgithubᚗcomᚋcasegraphᚋcas
 		return graphql.Null
 	}
 	return ec._MonthRange(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalONode2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
-	})
-
-	return ret
 }
 
 func (ec *executionContext) unmarshalNOrderDirection2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, v any) (model.OrderDirection, error) {
@@ -32529,36 +32267,14 @@ func (ec *executionContext) marshalNPassage2ᚖgithubᚗcomᚋcasegraphᚋcasegr
 	return ec._Passage(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPassageConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageConnection(ctx context.Context, sel ast.SelectionSet, v *model.PassageConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PassageConnection!")
-		return graphql.Null
-	}
-	return ec._PassageConnection(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNPassageEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PassageEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNPassageEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdge(ctx context.Context, sel ast.SelectionSet, v []*model.PassageEdge) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPassageEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdge(ctx, sel, v[i])
+		return ec.marshalOPassageEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdge(ctx, sel, v[i])
 	})
 
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
 	return ret
-}
-
-func (ec *executionContext) marshalNPassageEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdge(ctx context.Context, sel ast.SelectionSet, v *model.PassageEdge) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PassageEdge!")
-		return graphql.Null
-	}
-	return ec._PassageEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPassageHit2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageHit(ctx context.Context, sel ast.SelectionSet, v *model.PassageHit) graphql.Marshaler {
@@ -32567,14 +32283,6 @@ func (ec *executionContext) marshalNPassageHit2ᚖgithubᚗcomᚋcasegraphᚋcas
 		return graphql.Null
 	}
 	return ec._PassageHit(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNPathView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPathView(ctx context.Context, sel ast.SelectionSet, v *model.PathView) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PathView!")
-		return graphql.Null
-	}
-	return ec._PathView(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPerson2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Person) graphql.Marshaler {
@@ -32599,30 +32307,6 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNPretrialRecord2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PretrialRecord) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNPretrialRecord2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNPretrialRecord2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx context.Context, sel ast.SelectionSet, v *model.PretrialRecord) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PretrialRecord!")
-		return graphql.Null
-	}
-	return ec._PretrialRecord(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProblem2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Problem) graphql.Marshaler {
@@ -32712,30 +32396,6 @@ func (ec *executionContext) marshalNRestriction2ᚖgithubᚗcomᚋcasegraphᚋca
 	return ec._Restriction(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *model.SearchHit) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SearchHit!")
-		return graphql.Null
-	}
-	return ec._SearchHit(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNSentence2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Sentence) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -32818,30 +32478,6 @@ func (ec *executionContext) marshalNSharedFeature2ᚖgithubᚗcomᚋcasegraphᚋ
 	return ec._SharedFeature(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSimilarCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SimilarCase) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNSimilarCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCase(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNSimilarCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCase(ctx context.Context, sel ast.SelectionSet, v *model.SimilarCase) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SimilarCase!")
-		return graphql.Null
-	}
-	return ec._SimilarCase(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNSnippetPart2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSnippetPartᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SnippetPart) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -32890,14 +32526,6 @@ func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 	return ec._Source(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSourceCoverage2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceCoverage(ctx context.Context, sel ast.SelectionSet, v *model.SourceCoverage) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SourceCoverage!")
-		return graphql.Null
-	}
-	return ec._SourceCoverage(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (model.SourceInput, error) {
 	res, err := ec.unmarshalInputSourceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32944,30 +32572,6 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNTimelineEntry2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntry(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNTimelineEntry2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntry(ctx context.Context, sel ast.SelectionSet, v *model.TimelineEntry) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "TimelineEntry!")
-		return graphql.Null
-	}
-	return ec._TimelineEntry(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTypeCount2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTypeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TypeCount) graphql.Marshaler {
@@ -33136,6 +32740,66 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOArrestAfterProtest2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtest(ctx context.Context, sel ast.SelectionSet, v []*model.ArrestAfterProtest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOArrestAfterProtest2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtest(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOArrestAfterProtest2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtest(ctx context.Context, sel ast.SelectionSet, v *model.ArrestAfterProtest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ArrestAfterProtest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOArticlePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePair(ctx context.Context, sel ast.SelectionSet, v []*model.ArticlePair) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOArticlePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePair(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOArticlePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePair(ctx context.Context, sel ast.SelectionSet, v *model.ArticlePair) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ArticlePair(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAssessedCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCase(ctx context.Context, sel ast.SelectionSet, v []*model.AssessedCase) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAssessedCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCase(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAssessedCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCase(ctx context.Context, sel ast.SelectionSet, v *model.AssessedCase) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AssessedCase(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33173,11 +32837,58 @@ func (ec *executionContext) marshalOCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraph
 	return ec._Case(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOCharge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCharge(ctx context.Context, sel ast.SelectionSet, v *model.Charge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Charge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOChargeChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChange(ctx context.Context, sel ast.SelectionSet, v []*model.ChargeChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOChargeChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChange(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOChargeChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChange(ctx context.Context, sel ast.SelectionSet, v *model.ChargeChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChargeChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCommonGround2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCommonGround(ctx context.Context, sel ast.SelectionSet, v *model.CommonGround) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CommonGround(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOConflictSide2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConflictSide(ctx context.Context, v any) (*model.ConflictSide, error) {
@@ -33194,6 +32905,40 @@ func (ec *executionContext) marshalOConflictSide2ᚖgithubᚗcomᚋcasegraphᚋc
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOContestedClaim2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaim(ctx context.Context, sel ast.SelectionSet, v []*model.ContestedClaim) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOContestedClaim2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaim(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOContestedClaim2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaim(ctx context.Context, sel ast.SelectionSet, v *model.ContestedClaim) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ContestedClaim(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOConvictionConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionConnection(ctx context.Context, sel ast.SelectionSet, v *model.ConvictionConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ConvictionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOConvictionEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdge(ctx context.Context, sel ast.SelectionSet, v *model.ConvictionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ConvictionEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOConvictionFilter2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionFilter(ctx context.Context, v any) (*model.ConvictionFilter, error) {
@@ -33234,6 +32979,26 @@ func (ec *executionContext) marshalODuplicateJudgement2ᚖgithubᚗcomᚋcasegra
 	return ec._DuplicateJudgement(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODuplicatePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePair(ctx context.Context, sel ast.SelectionSet, v []*model.DuplicatePair) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalODuplicatePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePair(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalODuplicatePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePair(ctx context.Context, sel ast.SelectionSet, v *model.DuplicatePair) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DuplicatePair(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -33246,6 +33011,20 @@ func (ec *executionContext) marshalOEntity2githubᚗcomᚋcasegraphᚋcasegraph�
 		return graphql.Null
 	}
 	return ec._Entity(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEntityConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityConnection(ctx context.Context, sel ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EntityConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEntityEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdge(ctx context.Context, sel ast.SelectionSet, v *model.EntityEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EntityEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOEntityOrder2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityOrder(ctx context.Context, v any) (*model.EntityOrder, error) {
@@ -33306,11 +33085,45 @@ func (ec *executionContext) marshalOFuzzyDate2ᚖgithubᚗcomᚋcasegraphᚋcase
 	return ec._FuzzyDate(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOGraphStats2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphStats(ctx context.Context, sel ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GraphStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOGraphView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphView(ctx context.Context, sel ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GraphView(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOGroup2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroup(ctx context.Context, sel ast.SelectionSet, v *model.Group) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Group(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOGroupCount2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCount(ctx context.Context, sel ast.SelectionSet, v []*model.GroupCount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOGroupCount2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCount(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOGroupCount2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCount(ctx context.Context, sel ast.SelectionSet, v *model.GroupCount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GroupCount(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -33402,6 +33215,26 @@ func (ec *executionContext) marshalOJSON2map(ctx context.Context, sel ast.Select
 	return res
 }
 
+func (ec *executionContext) marshalOLaterChargedAssociate2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx context.Context, sel ast.SelectionSet, v []*model.LaterChargedAssociate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOLaterChargedAssociate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLaterChargedAssociate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx context.Context, sel ast.SelectionSet, v *model.LaterChargedAssociate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LaterChargedAssociate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOLegalArticle2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLegalArticle(ctx context.Context, sel ast.SelectionSet, v *model.LegalArticle) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -33430,11 +33263,45 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋcasegraphᚋcasegraphᚋ
 	return ec._Node(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalONode2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONode2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOOrganisation2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐOrganisation(ctx context.Context, sel ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Organisation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPassageConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageConnection(ctx context.Context, sel ast.SelectionSet, v *model.PassageConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PassageConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPassageEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdge(ctx context.Context, sel ast.SelectionSet, v *model.PassageEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PassageEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPathView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPathView(ctx context.Context, sel ast.SelectionSet, v *model.PathView) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PathView(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPerson(ctx context.Context, sel ast.SelectionSet, v *model.Person) graphql.Marshaler {
@@ -33449,6 +33316,26 @@ func (ec *executionContext) marshalOPlace2ᚖgithubᚗcomᚋcasegraphᚋcasegrap
 		return graphql.Null
 	}
 	return ec._Place(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPretrialRecord2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx context.Context, sel ast.SelectionSet, v []*model.PretrialRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPretrialRecord2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOPretrialRecord2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx context.Context, sel ast.SelectionSet, v *model.PretrialRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PretrialRecord(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOProceeding2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProceeding(ctx context.Context, sel ast.SelectionSet, v *model.Proceeding) graphql.Marshaler {
@@ -33494,6 +33381,26 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋcasegraphᚋc
 	return ret
 }
 
+func (ec *executionContext) marshalOSearchHit2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOSearchHit2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSearchHit2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *model.SearchHit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SearchHit(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOSentence2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentence(ctx context.Context, sel ast.SelectionSet, v *model.Sentence) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -33535,6 +33442,33 @@ func (ec *executionContext) marshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋc
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOSimilarCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCase(ctx context.Context, sel ast.SelectionSet, v []*model.SimilarCase) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOSimilarCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCase(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSimilarCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCase(ctx context.Context, sel ast.SelectionSet, v *model.SimilarCase) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SimilarCase(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSourceCoverage2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceCoverage(ctx context.Context, sel ast.SelectionSet, v *model.SourceCoverage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SourceCoverage(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -33588,6 +33522,26 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTimelineEntry2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntry(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOTimelineEntry2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntry(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOTimelineEntry2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntry(ctx context.Context, sel ast.SelectionSet, v *model.TimelineEntry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TimelineEntry(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {
