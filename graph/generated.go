@@ -4849,8 +4849,8 @@ type Change {
   at: String!
   "The name of the token that made the change."
   actor: String!
-  "create, update, retract, merge or import"
-  op: String!
+  "What the change did."
+  op: ChangeOp!
   "The entity's or relationship's ID."
   target: ID!
   kind: String!
@@ -5028,7 +5028,7 @@ type Link {
   start: FuzzyDate
   end: FuzzyDate
   date: FuzzyDate
-  assessment: String
+  assessment: AssessmentKind
   status: String
   note: String
   contested: Boolean!
@@ -5052,7 +5052,7 @@ type Person implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  occupations: [String!]!
+  occupations: [Occupation!]!
   "Parties and organisations the person leads, founded or belongs to."
   memberships(first: Int = 20): [Link!]!
   "Cases the person is a defendant, lawyer, judge, prosecutor or complainant in."
@@ -5085,7 +5085,7 @@ type Party implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  registrationStatus: String
+  registrationStatus: RegistrationStatus
   founded: FuzzyDate
   place: Place
   "Its leaders, founders and members."
@@ -5111,7 +5111,7 @@ type Organisation implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  kind: String
+  kind: OrganisationKind
   place: Place
   "People who lead, founded, belong to, work for or own it."
   people(first: Int = 20): [Link!]!
@@ -5142,7 +5142,7 @@ type Court implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  level: String
+  level: CourtLevel
   place: Place
   cases(first: Int = 20): [Link!]!
   "Hearings held by this court."
@@ -5189,8 +5189,8 @@ type LegalArticle implements Node & Entity {
   part: String
   item: String
   title: String
-  "The kind of offence the article defines: extremism, false-information, mass-riots, … (docs/case-files.md)."
-  category: String
+  "The kind of offence the article defines; null where none is given."
+  category: OffenceCategory
   code: LegalCode
   "The article this part belongs to."
   parent: LegalArticle
@@ -5217,7 +5217,7 @@ type Place implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  kind: String
+  kind: PlaceKind
   within: Place
   "What is located here: places, courts, events, organisations."
   located(first: Int = 20): [Link!]!
@@ -5238,7 +5238,7 @@ type Event implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  kind: String!
+  kind: EventKind!
   date: FuzzyDate
   end: FuzzyDate
   place: Place
@@ -5269,7 +5269,7 @@ type Case implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  kind: String
+  kind: CaseKind
   opened: FuzzyDate
   place: Place
   defendants(first: Int = 20): [Person!]!
@@ -5311,15 +5311,15 @@ type Charge implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  status: String!
-  verdict: String
+  status: ChargeStatus!
+  verdict: Verdict
   allegation: String
   outcome: String
-  "The kind of offence (extremism, false-information, mass-riots, …), so charges group across articles and countries; null only in files of format 1."
-  category: String
+  "The kind of offence, so charges group across articles and countries; null only for charges imported from files of format 1."
+  category: OffenceCategory
   date: FuzzyDate
-  "How this charge replaced the one it supersedes: reclassified, re-initiated, merged."
-  change: String
+  "How this charge replaced the one it supersedes; null when it supersedes none."
+  change: ChargeChangeKind
   changeDate: FuzzyDate
   case: Case
   defendant: Person
@@ -5349,8 +5349,8 @@ type Sentence implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  "custodial, suspended, probation, restricted-freedom, compulsory-labour, correctional-labour, fine, no-penalty"
-  kind: String!
+  "The kind of punishment."
+  kind: SentenceKind!
   "ISO 8601 period, such as P6Y; for a group whose terms differ, the shortest."
   term: String
   termMonths: Int
@@ -5369,8 +5369,8 @@ type Sentence implements Node & Entity {
   proceeding: Proceeding
   "The earlier sentence a later hearing changed into this one."
   replaces: Sentence
-  "How it changed the sentence it replaces: toughened, softened, replaced."
-  change: String
+  "How it changed the sentence it replaces; null when it replaces none."
+  change: SentenceChangeKind
   "Later sentences that replaced this one."
   replacedBy(first: Int = 10): [Sentence!]!
   charges(first: Int = 20): [Charge!]!
@@ -5393,8 +5393,8 @@ type Restriction implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  kind: String!
-  basis: String
+  kind: RestrictionKind!
+  basis: RestrictionBasis
   start: FuzzyDate
   end: FuzzyDate
   "An ISO 8601 period, life, or sentence (as long as the sentence runs)."
@@ -5430,10 +5430,10 @@ type Proceeding implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  "first-instance, appeal, cassation, supervisory-review, retrial, other"
-  stage: String!
-  "convicted, acquitted, upheld, toughened, softened, overturned, sent-back, refused, pending, other"
-  outcome: String!
+  "Which kind of hearing it is."
+  stage: ProceedingStage!
+  "What it decided."
+  outcome: ProceedingOutcome!
   "When the hearing began."
   start: FuzzyDate
   "When the decision was given."
@@ -5660,8 +5660,8 @@ type TimelineEntry {
   date: FuzzyDate!
   "false when the dates leave open whether a neighbouring step came before or after this one."
   orderCertain: Boolean!
-  "An event kind, or charge, sentence, proceeding, proceeding-start, restriction-start, restriction-end."
-  kind: String!
+  "What the step is: the event's kind, or which date of a charge, sentence, proceeding or restriction it is."
+  kind: TimelineKind!
   title: String!
   "The event, charge, sentence or restriction."
   entity: Entity!
@@ -5674,14 +5674,14 @@ input ConvictionFilter {
   courts: [ID!]
   "Place IDs of the courts' cities."
   cities: [ID!]
-  restrictionKinds: [String!]
+  restrictionKinds: [RestrictionKind!]
   sentenceKinds: [SentenceKind!]
   "Party IDs the person leads or belongs to."
   parties: [ID!]
-  "ISO 3166 country codes, such as KZ: the case's jurisdiction, else the code of the charge's article."
+  "ISO 3166-1 alpha-2 country codes in capitals, such as KZ: the case's jurisdiction, else the country of the charge's article's code. A code that no conviction in the graph is from is refused (BAD_USER_INPUT), naming those that are."
   countries: [String!]
-  "Offence categories of the charge: extremism, false-information, mass-riots, … (docs/case-files.md)."
-  categories: [String!]
+  "Offence categories of the charge (not of its article)."
+  categories: [OffenceCategory!]
   "From this date on, as YYYY, YYYY-MM or YYYY-MM-DD. A conviction matches only if every day its date can mean is in the range: one dated 2022 does not match from: 2022-06."
   from: String
   "Up to the end of this date, as YYYY, YYYY-MM or YYYY-MM-DD; the same rule as from."
@@ -5691,8 +5691,6 @@ input ConvictionFilter {
   "true: only guilty charges no sentence punishes, such as those time-barred because the limitation period expired; false: only those with a sentence."
   unpunished: Boolean
 }
-
-enum SentenceKind { CUSTODIAL SUSPENDED PROBATION RESTRICTED_FREEDOM COMPULSORY_LABOUR CORRECTIONAL_LABOUR FINE NO_PENALTY }
 
 type ConvictionConnection {
   edges: [ConvictionEdge]!
@@ -5726,7 +5724,7 @@ type Conviction {
   "The date of the sentence the convicting court imposed, else of the charge."
   date: FuzzyDate
   "The kind of the sentence the filter asks about (imposed, or in force with sentenceInForce)."
-  sentenceKind: String
+  sentenceKind: SentenceKind
   termMonths: Int
   "The restrictions the person was subject to in the case."
   restrictions: [Restriction!]!
@@ -5736,8 +5734,8 @@ type Conviction {
 type SentenceChange {
   "The sentence that replaced the earlier one."
   sentence: Sentence!
-  "toughened, softened or replaced"
-  change: String
+  "How the sentence changed; null where the sources do not say."
+  change: SentenceChangeKind
   proceeding: Proceeding
   court: Court
   date: FuzzyDate
@@ -5748,7 +5746,7 @@ enum CountDimension { ARTICLE COURT YEAR RESTRICTION_KIND SENTENCE_KIND CATEGORY
 
 "People convicted (once per case) that share a key."
 type GroupCount {
-  "An entity ID, a year, a kind, a category or a country code."
+  "What the people share: an entity ID (ARTICLE, COURT), a year (YEAR), an enum value such as POLITICAL_ACTIVITY_BAN that the filter takes (RESTRICTION_KIND, SENTENCE_KIND, CATEGORY), or an ISO 3166 country code (COUNTRY)."
   key: String!
   label: String!
   "named + unnamed."
@@ -5790,8 +5788,8 @@ type CommonGround {
 }
 
 type SharedFeature {
-  "article, court, event, offence-category, organisation, party, place or restriction-kind"
-  kind: String!
+  "What kind of thing is shared."
+  kind: SharedKind!
   "The shared entity; null for a shared kind of restriction or offence category."
   entity: Entity
   key: String!
@@ -5808,12 +5806,12 @@ type SimilarCase {
 type ArrestAfterProtest {
   person: Person!
   party: Party!
-  "LEADS or MEMBER_OF: how the person was tied to the party."
-  relation: String!
+  "LEADS or MEMBER_OF: how the person is tied to the party."
+  relation: RelationType!
   role: String
   protest: Event!
-  "How the person is tied to the protest: participated, organised, party-participated, party-organised, case-concerns."
-  via: [String!]!
+  "How the person is tied to the protest, every way the sources show."
+  via: [ProtestTie!]!
   arrest: Event!
   "Months from the protest to the arrest, only when the dates make it exact; see months."
   monthsBetween: Int
@@ -5838,8 +5836,8 @@ type PretrialRecord {
 
 type CustodyPeriod {
   restriction: Restriction!
-  "pre-trial-detention, house-arrest or custody"
-  kind: String!
+  "PRE_TRIAL_DETENTION, HOUSE_ARREST or CUSTODY."
+  kind: RestrictionKind!
   start: FuzzyDate
   end: FuzzyDate
   "Months from start to end, only when the dates make it exact; see monthRange."
@@ -5858,8 +5856,8 @@ type AssessedCase {
 
 type Assessment {
   organisation: Organisation!
-  "politically-motivated, unfounded, in-violation-of-international-standards, …"
-  assessment: String!
+  "What the organisation concluded."
+  assessment: AssessmentKind!
   note: String
   sources: [Source!]!
 }
@@ -5914,6 +5912,468 @@ type GraphStats {
 type TypeCount {
   type: EntityType!
   count: Int!
+}
+
+# Closed vocabularies. Each value is stored and written in case files in
+# lower case with hyphens (POLITICAL_ACTIVITY_BAN is political-activity-ban);
+# docs/case-files.md, "Controlled lists", says what each means.
+
+"What standing a charge reached."
+enum ChargeStatus {
+  "Brought and not changed since."
+  BROUGHT
+  "It came about by reclassifying an earlier charge (see supersedes)."
+  RECLASSIFIED
+  "It came about by re-initiating an earlier charge (see supersedes)."
+  RE_INITIATED
+  "The court convicted on it."
+  CONVICTED
+  "Not punished because the limitation period expired."
+  TIME_BARRED
+  "Dropped before a verdict."
+  DROPPED
+  "The court acquitted on it."
+  ACQUITTED
+  "Not decided yet."
+  PENDING
+}
+
+"The court's finding on a charge."
+enum Verdict {
+  "Found guilty."
+  GUILTY
+  "Found not guilty."
+  NOT_GUILTY
+  "No finding yet."
+  PENDING
+  "No court finding: the charge was dropped, changed or never tried."
+  NONE
+}
+
+"How a charge replaced the one it supersedes."
+enum ChargeChangeKind {
+  "The accusation was moved to another article."
+  RECLASSIFIED
+  "A charge changed or dropped earlier was brought again."
+  RE_INITIATED
+  "Charges were merged into this one."
+  MERGED
+}
+
+"The kind of offence a charge alleges or an article defines, whatever the article or country."
+enum OffenceCategory {
+  "Organising, joining, financing or supporting an organisation banned as extremist, or continuing its activity after the ban (Kazakhstan's article 405)."
+  EXTREMISM
+  "Terrorist acts, and organising, financing, justifying or calling for them."
+  TERRORISM
+  "Organising or taking part in mass riots, and calls to riot (Kazakhstan's article 272)."
+  MASS_RIOTS
+  "Spreading information the authorities call knowingly false (Kazakhstan's article 274)."
+  FALSE_INFORMATION
+  "Inciting social, national, ethnic, class or religious hatred or discord."
+  INCITING_DISCORD
+  "Insulting or defaming officials, law-enforcement officers or the head of state (Kazakhstan's article 378)."
+  INSULTING_OFFICIALS
+  "Breaking the rules for organising or holding assemblies, marches and pickets (Kazakhstan's article 400)."
+  ASSEMBLY_RULES
+  "Using or threatening violence against police officers or other officials, up to attempts on their lives."
+  VIOLENCE_AGAINST_OFFICIALS
+  "Seizing or attacking buildings, sites and infrastructure, such as airports."
+  ATTACK_ON_FACILITIES
+  "Demanding money or property under threat (Kazakhstan's article 194)."
+  EXTORTION
+  "Bribery, abuse of office and embezzlement by officials."
+  CORRUPTION
+  "Anything else; the charge's allegation says what."
+  OTHER
+}
+
+"The kind of punishment a sentence imposes."
+enum SentenceKind {
+  "Deprivation of liberty: prison, a penal colony or a colony settlement; regime says which."
+  CUSTODIAL
+  "A prison term the court suspends; the person stays free under conditions (probation: true where supervision comes with it)."
+  SUSPENDED
+  "Supervision by the probation service as the punishment itself, with no suspended term."
+  PROBATION
+  "The person lives at home under probation supervision, with duties and limits stated as the sentence's restrictions."
+  RESTRICTED_FREEDOM
+  "Hours of unpaid community work as the punishment itself."
+  COMPULSORY_LABOUR
+  "Work at the person's job or an assigned one, with part of the wages withheld by the state."
+  CORRECTIONAL_LABOUR
+  "A sum of money."
+  FINE
+  "Convicted, but no punishment imposed, such as a release from it."
+  NO_PENALTY
+}
+
+"How a later sentence changed the one it replaces."
+enum SentenceChangeKind {
+  "Harsher: a longer term, a stricter regime or a heavier kind of punishment."
+  TOUGHENED
+  "Milder: a shorter term, a lighter regime or kind, a term suspended."
+  SOFTENED
+  "Changed in a way the sources do not call harsher or milder."
+  REPLACED
+}
+
+"The kind of measure a restriction is."
+enum RestrictionKind {
+  "Held in custody while the case is investigated or tried."
+  PRE_TRIAL_DETENTION
+  "Confined at home as a preventive measure."
+  HOUSE_ARREST
+  "Forbidden to leave the country."
+  TRAVEL_BAN
+  "Forbidden to move house or to leave a town or region, as under restricted freedom."
+  MOVEMENT_RESTRICTION
+  "Supervision by the probation service."
+  PROBATION
+  "Hours of unpaid work imposed with a sentence."
+  COMPULSORY_LABOUR
+  "Barred from political activity."
+  POLITICAL_ACTIVITY_BAN
+  "Barred from public and social activity."
+  CIVIC_ACTIVITY_BAN
+  "Barred from social networks, or from socio-political activity through them."
+  SOCIAL_MEDIA_BAN
+  "Barred from holding public office."
+  PUBLIC_OFFICE_BAN
+  "Held in custody where the source does not say on what footing; basis says whether before the verdict or as a sentence."
+  CUSTODY
+  "Anything else; the note says what."
+  OTHER
+}
+
+"On what footing a restriction was imposed."
+enum RestrictionBasis {
+  "A preventive measure before the verdict, such as pre-trial detention."
+  PREVENTIVE_MEASURE
+  "Part of a sentence."
+  SENTENCE
+}
+
+"Which kind of hearing a proceeding is."
+enum ProceedingStage {
+  "The trial that first decides guilt."
+  FIRST_INSTANCE
+  "Review of a first-instance decision, before it comes into force."
+  APPEAL
+  "Review of a decision in force, usually by the Supreme Court, including its preliminary review of a petition."
+  CASSATION
+  "Review outside the ordinary appeals, such as at a prosecutor's protest, where the jurisdiction keeps it apart from cassation."
+  SUPERVISORY_REVIEW
+  "A new trial after a decision was overturned or sent back; it can convict."
+  RETRIAL
+  "A hearing the source does not place; the note says what is known."
+  OTHER
+}
+
+"What a hearing decided."
+enum ProceedingOutcome {
+  "Found the defendants guilty (a first-instance trial or a retrial)."
+  CONVICTED
+  "Found them not guilty; on review, the sentence of the decision it reviewed is no longer in force."
+  ACQUITTED
+  "Left the decision it reviewed as it was."
+  UPHELD
+  "Made the sentence harsher; the new sentence replaces the old."
+  TOUGHENED
+  "Made the sentence milder; the new sentence replaces the old."
+  SOFTENED
+  "Set aside the decision it reviewed; the sentence that decision imposed is no longer in force."
+  OVERTURNED
+  "Set the decision aside and sent the case back to be heard again; the sentence is no longer in force."
+  SENT_BACK
+  "Declined to take up a petition, such as a cassation board finding no grounds for review; the decision stands."
+  REFUSED
+  "Not decided yet: scheduled or under way."
+  PENDING
+  "Anything else; the note says what."
+  OTHER
+}
+
+"What kind of event an event is."
+enum EventKind {
+  "A protest or rally."
+  PROTEST
+  "The dispersal of a gathering by the authorities."
+  DISPERSAL
+  "Unrest: riots or clashes."
+  UNREST
+  "An arrest."
+  ARREST
+  "A detention."
+  DETENTION
+  "A search of a home, office or person."
+  SEARCH
+  "A transfer of a detained person, such as to another facility."
+  TRANSFER
+  "Charges being brought or changed."
+  CHARGE
+  "A trial."
+  TRIAL
+  "A court hearing."
+  HEARING
+  "A verdict being delivered."
+  VERDICT
+  "An appeal."
+  APPEAL
+  "A cassation."
+  CASSATION
+  "A statement."
+  STATEMENT
+  "A report."
+  REPORT
+  "A briefing."
+  BRIEFING
+  "A press conference."
+  PRESS_CONFERENCE
+  "An attempt to register a party or organisation."
+  REGISTRATION_ATTEMPT
+  "An election."
+  ELECTION
+  "A publication, such as an article or a post."
+  PUBLICATION
+  "Anything else; the note or description says what."
+  OTHER
+}
+
+"What a timeline entry marks: an event's kind, or a dated step of a charge, sentence, proceeding or restriction."
+enum TimelineKind {
+  "A protest or rally."
+  PROTEST
+  "The dispersal of a gathering by the authorities."
+  DISPERSAL
+  "Unrest: riots or clashes."
+  UNREST
+  "An arrest."
+  ARREST
+  "A detention."
+  DETENTION
+  "A search of a home, office or person."
+  SEARCH
+  "A transfer of a detained person, such as to another facility."
+  TRANSFER
+  "A charge's date: when it was brought or last changed (an event of kind charge too)."
+  CHARGE
+  "A trial."
+  TRIAL
+  "A court hearing."
+  HEARING
+  "A verdict being delivered."
+  VERDICT
+  "An appeal."
+  APPEAL
+  "A cassation."
+  CASSATION
+  "A statement."
+  STATEMENT
+  "A report."
+  REPORT
+  "A briefing."
+  BRIEFING
+  "A press conference."
+  PRESS_CONFERENCE
+  "An attempt to register a party or organisation."
+  REGISTRATION_ATTEMPT
+  "An election."
+  ELECTION
+  "A publication, such as an article or a post."
+  PUBLICATION
+  "An event of another kind."
+  OTHER
+  "A sentence's date."
+  SENTENCE
+  "The date a proceeding gave its decision."
+  PROCEEDING
+  "The date a proceeding began."
+  PROCEEDING_START
+  "The date a restriction began."
+  RESTRICTION_START
+  "The date a restriction ended."
+  RESTRICTION_END
+}
+
+"What a person does."
+enum Occupation {
+  "A journalist."
+  JOURNALIST
+  "An activist."
+  ACTIVIST
+  "A teacher."
+  TEACHER
+  "A translator."
+  TRANSLATOR
+  "A runner (an athlete)."
+  RUNNER
+  "A lawyer."
+  LAWYER
+  "A judge."
+  JUDGE
+  "A state official."
+  OFFICIAL
+  "A prosecutor."
+  PROSECUTOR
+  "A businessman or businesswoman."
+  BUSINESSMAN
+  "A politician."
+  POLITICIAN
+  "A human-rights defender."
+  RIGHTS_DEFENDER
+  "A blogger."
+  BLOGGER
+  "A former state official."
+  OFFICIAL_FORMER
+  "A deputy: an elected member of a parliament or council."
+  DEPUTY
+  "Anything else."
+  OTHER
+}
+
+"A party's standing with the state registration authority."
+enum RegistrationStatus {
+  "Registered."
+  REGISTERED
+  "Not registered."
+  UNREGISTERED
+  "Banned."
+  BANNED
+  "The sources do not say."
+  UNKNOWN
+}
+
+"What kind of body an organisation is."
+enum OrganisationKind {
+  "A non-governmental organisation."
+  NGO
+  "A government agency."
+  GOVERNMENT_AGENCY
+  "A prosecutor's office."
+  PROSECUTOR
+  "Police and other law-enforcement bodies."
+  LAW_ENFORCEMENT
+  "A media outlet."
+  MEDIA
+  "An intergovernmental body, such as a UN agency."
+  INTERGOVERNMENTAL
+  "An international non-governmental organisation."
+  INTERNATIONAL_NGO
+  "A political movement that is not a party."
+  POLITICAL_MOVEMENT
+  "A company."
+  COMPANY
+  "Anything else."
+  OTHER
+}
+
+"A court's level in the judiciary."
+enum CourtLevel {
+  "A district court."
+  DISTRICT
+  "An inter-district court."
+  INTERDISTRICT
+  "A specialised court, such as a specialised inter-district criminal court."
+  SPECIALISED
+  "A city court."
+  CITY
+  "A regional court."
+  REGIONAL
+  "An appeal court."
+  APPEAL
+  "The supreme court."
+  SUPREME
+  "Anything else."
+  OTHER
+}
+
+"What kind of place a place is."
+enum PlaceKind {
+  "A country."
+  COUNTRY
+  "A region of a country."
+  REGION
+  "A city or town."
+  CITY
+  "A district of a city or region."
+  DISTRICT
+  "A site, such as a building or an airport."
+  SITE
+}
+
+"The branch of law a case falls under."
+enum CaseKind {
+  "A criminal case."
+  CRIMINAL
+  "An administrative case (an administrative offence)."
+  ADMINISTRATIVE
+  "A civil case."
+  CIVIL
+}
+
+"What an organisation or person concluded about a case or a person."
+enum AssessmentKind {
+  "The prosecution is politically motivated."
+  POLITICALLY_MOTIVATED
+  "The person is a political prisoner."
+  POLITICAL_PRISONER
+  "The charges are unfounded."
+  UNFOUNDED
+  "The proceedings violated international standards."
+  IN_VIOLATION_OF_INTERNATIONAL_STANDARDS
+  "Anything else; the note says what."
+  OTHER
+}
+
+"What kind of thing two people or cases share."
+enum SharedKind {
+  "A legal article both were charged under."
+  ARTICLE
+  "A court that heard or sentenced both."
+  COURT
+  "An event both are tied to."
+  EVENT
+  "An offence category of both's charges."
+  OFFENCE_CATEGORY
+  "An organisation both are tied to."
+  ORGANISATION
+  "A party both are tied to."
+  PARTY
+  "A place both are tied to."
+  PLACE
+  "A kind of restriction both were subject to."
+  RESTRICTION_KIND
+}
+
+"How a person is tied to a protest."
+enum ProtestTie {
+  "The person took part in it."
+  PARTICIPATED
+  "The person organised it."
+  ORGANISED
+  "The person's party took part in it."
+  PARTY_PARTICIPATED
+  "The person's party organised it."
+  PARTY_ORGANISED
+  "A case against the person concerns it."
+  CASE_CONCERNS
+}
+
+"What a change in the audit trail did."
+enum ChangeOp {
+  "Created an entity or relationship."
+  CREATE
+  "Changed an entity or relationship."
+  UPDATE
+  "Removed an entity or relationship."
+  RETRACT
+  "Folded one entity into another (mergeEntities)."
+  MERGE
+  "Recorded a judgement of a likely duplicate pair (judgeDuplicates)."
+  JUDGE
+  "Imported a case file."
+  IMPORT
 }
 `, BuiltIn: false},
 }
@@ -9247,15 +9707,15 @@ func (ec *executionContext) _ArrestAfterProtest_relation(ctx context.Context, fi
 			return obj.Relation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ArrestAfterProtest_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ArrestAfterProtest", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ArrestAfterProtest", field, false, false, "RelationType")
 }
 
 func (ec *executionContext) _ArrestAfterProtest_role(ctx context.Context, field graphql.CollectedField, obj *model.ArrestAfterProtest) (ret graphql.Marshaler) {
@@ -9325,15 +9785,15 @@ func (ec *executionContext) _ArrestAfterProtest_via(ctx context.Context, field g
 			return obj.Via, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Vocab) graphql.Marshaler {
+			return ec.marshalNProtestTie2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ArrestAfterProtest_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ArrestAfterProtest", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ArrestAfterProtest", field, false, false, "ProtestTie")
 }
 
 func (ec *executionContext) _ArrestAfterProtest_arrest(ctx context.Context, field graphql.CollectedField, obj *model.ArrestAfterProtest) (ret graphql.Marshaler) {
@@ -9737,15 +10197,15 @@ func (ec *executionContext) _Assessment_assessment(ctx context.Context, field gr
 			return obj.Assessment, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNAssessmentKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Assessment_assessment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Assessment", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Assessment", field, false, false, "AssessmentKind")
 }
 
 func (ec *executionContext) _Assessment_note(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
@@ -10031,15 +10491,15 @@ func (ec *executionContext) _Case_kind(ctx context.Context, field graphql.Collec
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOCaseKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Case_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Case", field, false, false, "CaseKind")
 }
 
 func (ec *executionContext) _Case_opened(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
@@ -10706,15 +11166,15 @@ func (ec *executionContext) _Change_op(ctx context.Context, field graphql.Collec
 			return obj.Op, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNChangeOp2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Change_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ChangeOp")
 }
 
 func (ec *executionContext) _Change_target(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -11083,15 +11543,15 @@ func (ec *executionContext) _Charge_status(ctx context.Context, field graphql.Co
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNChargeStatus2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Charge_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Charge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Charge", field, false, false, "ChargeStatus")
 }
 
 func (ec *executionContext) _Charge_verdict(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
@@ -11106,15 +11566,15 @@ func (ec *executionContext) _Charge_verdict(ctx context.Context, field graphql.C
 			return obj.Verdict, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOVerdict2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Charge_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Charge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Charge", field, false, false, "Verdict")
 }
 
 func (ec *executionContext) _Charge_allegation(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
@@ -11175,15 +11635,15 @@ func (ec *executionContext) _Charge_category(ctx context.Context, field graphql.
 			return obj.Category, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOOffenceCategory2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Charge_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Charge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Charge", field, false, false, "OffenceCategory")
 }
 
 func (ec *executionContext) _Charge_date(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
@@ -11230,15 +11690,15 @@ func (ec *executionContext) _Charge_change(ctx context.Context, field graphql.Co
 			return obj.Change, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOChargeChangeKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Charge_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Charge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Charge", field, false, false, "ChargeChangeKind")
 }
 
 func (ec *executionContext) _Charge_changeDate(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
@@ -12570,15 +13030,15 @@ func (ec *executionContext) _Conviction_sentenceKind(ctx context.Context, field 
 			return obj.SentenceKind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOSentenceKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Conviction_sentenceKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Conviction", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Conviction", field, false, false, "SentenceKind")
 }
 
 func (ec *executionContext) _Conviction_termMonths(ctx context.Context, field graphql.CollectedField, obj *model.Conviction) (ret graphql.Marshaler) {
@@ -13006,15 +13466,15 @@ func (ec *executionContext) _Court_level(ctx context.Context, field graphql.Coll
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOCourtLevel2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Court_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Court", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Court", field, false, false, "CourtLevel")
 }
 
 func (ec *executionContext) _Court_place(ctx context.Context, field graphql.CollectedField, obj *model.Court) (ret graphql.Marshaler) {
@@ -13265,15 +13725,15 @@ func (ec *executionContext) _CustodyPeriod_kind(ctx context.Context, field graph
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNRestrictionKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CustodyPeriod_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CustodyPeriod", field, false, false, "String")
+	return graphql.NewScalarFieldContext("CustodyPeriod", field, false, false, "RestrictionKind")
 }
 
 func (ec *executionContext) _CustodyPeriod_start(ctx context.Context, field graphql.CollectedField, obj *model.CustodyPeriod) (ret graphql.Marshaler) {
@@ -14164,15 +14624,15 @@ func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.Colle
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNEventKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Event_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Event", field, false, false, "EventKind")
 }
 
 func (ec *executionContext) _Event_date(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -16559,15 +17019,15 @@ func (ec *executionContext) _LegalArticle_category(ctx context.Context, field gr
 			return obj.Category, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOOffenceCategory2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_LegalArticle_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LegalArticle", field, false, false, "String")
+	return graphql.NewScalarFieldContext("LegalArticle", field, false, false, "OffenceCategory")
 }
 
 func (ec *executionContext) _LegalArticle_code(ctx context.Context, field graphql.CollectedField, obj *model.LegalArticle) (ret graphql.Marshaler) {
@@ -17277,15 +17737,15 @@ func (ec *executionContext) _Link_assessment(ctx context.Context, field graphql.
 			return obj.Assessment, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOAssessmentKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Link_assessment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Link", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Link", field, false, false, "AssessmentKind")
 }
 
 func (ec *executionContext) _Link_status(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
@@ -18126,15 +18586,15 @@ func (ec *executionContext) _Organisation_kind(ctx context.Context, field graphq
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOOrganisationKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "OrganisationKind")
 }
 
 func (ec *executionContext) _Organisation_place(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
@@ -18747,15 +19207,15 @@ func (ec *executionContext) _Party_registrationStatus(ctx context.Context, field
 			return obj.RegistrationStatus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalORegistrationStatus2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Party_registrationStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Party", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Party", field, false, false, "RegistrationStatus")
 }
 
 func (ec *executionContext) _Party_founded(ctx context.Context, field graphql.CollectedField, obj *model.Party) (ret graphql.Marshaler) {
@@ -19688,15 +20148,15 @@ func (ec *executionContext) _Person_occupations(ctx context.Context, field graph
 			return obj.Occupations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Vocab) graphql.Marshaler {
+			return ec.marshalNOccupation2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Person_occupations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Occupation")
 }
 
 func (ec *executionContext) _Person_memberships(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
@@ -20314,15 +20774,15 @@ func (ec *executionContext) _Place_kind(ctx context.Context, field graphql.Colle
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOPlaceKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Place_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Place", field, false, false, "PlaceKind")
 }
 
 func (ec *executionContext) _Place_within(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
@@ -20958,15 +21418,15 @@ func (ec *executionContext) _Proceeding_stage(ctx context.Context, field graphql
 			return obj.Stage, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNProceedingStage2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Proceeding_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "ProceedingStage")
 }
 
 func (ec *executionContext) _Proceeding_outcome(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
@@ -20981,15 +21441,15 @@ func (ec *executionContext) _Proceeding_outcome(ctx context.Context, field graph
 			return obj.Outcome, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNProceedingOutcome2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Proceeding_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "ProceedingOutcome")
 }
 
 func (ec *executionContext) _Proceeding_start(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
@@ -22656,15 +23116,15 @@ func (ec *executionContext) _Restriction_kind(ctx context.Context, field graphql
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNRestrictionKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Restriction_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Restriction", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Restriction", field, false, false, "RestrictionKind")
 }
 
 func (ec *executionContext) _Restriction_basis(ctx context.Context, field graphql.CollectedField, obj *model.Restriction) (ret graphql.Marshaler) {
@@ -22679,15 +23139,15 @@ func (ec *executionContext) _Restriction_basis(ctx context.Context, field graphq
 			return obj.Basis, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalORestrictionBasis2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Restriction_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Restriction", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Restriction", field, false, false, "RestrictionBasis")
 }
 
 func (ec *executionContext) _Restriction_start(ctx context.Context, field graphql.CollectedField, obj *model.Restriction) (ret graphql.Marshaler) {
@@ -23289,15 +23749,15 @@ func (ec *executionContext) _Sentence_kind(ctx context.Context, field graphql.Co
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Sentence_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Sentence", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Sentence", field, false, false, "SentenceKind")
 }
 
 func (ec *executionContext) _Sentence_term(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
@@ -23674,15 +24134,15 @@ func (ec *executionContext) _Sentence_change(ctx context.Context, field graphql.
 			return obj.Change, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOSentenceChangeKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Sentence_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Sentence", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Sentence", field, false, false, "SentenceChangeKind")
 }
 
 func (ec *executionContext) _Sentence_replacedBy(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
@@ -23858,15 +24318,15 @@ func (ec *executionContext) _SentenceChange_change(ctx context.Context, field gr
 			return obj.Change, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOSentenceChangeKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_SentenceChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SentenceChange", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SentenceChange", field, false, false, "SentenceChangeKind")
 }
 
 func (ec *executionContext) _SentenceChange_proceeding(ctx context.Context, field graphql.CollectedField, obj *model.SentenceChange) (ret graphql.Marshaler) {
@@ -23977,15 +24437,15 @@ func (ec *executionContext) _SharedFeature_kind(ctx context.Context, field graph
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNSharedKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_SharedFeature_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedFeature", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SharedFeature", field, false, false, "SharedKind")
 }
 
 func (ec *executionContext) _SharedFeature_entity(ctx context.Context, field graphql.CollectedField, obj *model.SharedFeature) (ret graphql.Marshaler) {
@@ -24808,15 +25268,15 @@ func (ec *executionContext) _TimelineEntry_kind(ctx context.Context, field graph
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNTimelineKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, "String")
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, "TimelineKind")
 }
 
 func (ec *executionContext) _TimelineEntry_title(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
@@ -26070,14 +26530,14 @@ func (ec *executionContext) unmarshalInputConvictionFilter(ctx context.Context, 
 			it.Cities = data
 		case "restrictionKinds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("restrictionKinds"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			data, err := ec.unmarshalORestrictionKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RestrictionKinds = data
 		case "sentenceKinds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentenceKinds"))
-			data, err := ec.unmarshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKindᚄ(ctx, v)
+			data, err := ec.unmarshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -26098,7 +26558,7 @@ func (ec *executionContext) unmarshalInputConvictionFilter(ctx context.Context, 
 			it.Countries = data
 		case "categories":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categories"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			data, err := ec.unmarshalOOffenceCategory2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -31579,6 +32039,16 @@ func (ec *executionContext) marshalNAssessment2ᚖgithubᚗcomᚋcasegraphᚋcas
 	return ec._Assessment(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAssessmentKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssessmentKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31625,6 +32095,16 @@ func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 	return ec._Change(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNChangeOp2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeOp2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNCharge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Charge) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -31647,6 +32127,16 @@ func (ec *executionContext) marshalNCharge2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 		return graphql.Null
 	}
 	return ec._Charge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChargeStatus2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChargeStatus2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNCitation2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -31876,6 +32366,16 @@ func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋcasegraphᚋcasegrap
 		return graphql.Null
 	}
 	return ec._Event(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEventKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -32193,6 +32693,56 @@ func (ec *executionContext) marshalNMonthRange2ᚖgithubᚗcomᚋcasegraphᚋcas
 	return ec._MonthRange(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNOccupation2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOccupation2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNOccupation2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, v any) ([]model.Vocab, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Vocab, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOccupation2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNOccupation2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Vocab) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOccupation2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNOffenceCategory2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOffenceCategory2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNOrderDirection2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, v any) (model.OrderDirection, error) {
 	var res model.OrderDirection
 	err := res.UnmarshalGQL(v)
@@ -32357,6 +32907,66 @@ func (ec *executionContext) marshalNProceeding2ᚖgithubᚗcomᚋcasegraphᚋcas
 	return ec._Proceeding(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNProceedingOutcome2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProceedingOutcome2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNProceedingStage2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProceedingStage2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNProtestTie2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProtestTie2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNProtestTie2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, v any) ([]model.Vocab, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Vocab, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProtestTie2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNProtestTie2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Vocab) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProtestTie2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationInput(ctx context.Context, v any) (model.RelationInput, error) {
 	res, err := ec.unmarshalInputRelationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32394,6 +33004,16 @@ func (ec *executionContext) marshalNRestriction2ᚖgithubᚗcomᚋcasegraphᚋca
 		return graphql.Null
 	}
 	return ec._Restriction(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRestrictionKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRestrictionKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSentence2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Sentence) graphql.Marshaler {
@@ -32444,13 +33064,13 @@ func (ec *executionContext) marshalNSentenceChange2ᚖgithubᚗcomᚋcasegraph�
 	return ec._SentenceChange(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKind(ctx context.Context, v any) (model.SentenceKind, error) {
-	var res model.SentenceKind
+func (ec *executionContext) unmarshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKind(ctx context.Context, sel ast.SelectionSet, v model.SentenceKind) graphql.Marshaler {
+func (ec *executionContext) marshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
 	return v
 }
 
@@ -32476,6 +33096,16 @@ func (ec *executionContext) marshalNSharedFeature2ᚖgithubᚗcomᚋcasegraphᚋ
 		return graphql.Null
 	}
 	return ec._SharedFeature(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSharedKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSharedKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSnippetPart2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSnippetPartᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SnippetPart) graphql.Marshaler {
@@ -32572,6 +33202,16 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNTimelineKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTimelineKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNTypeCount2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTypeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TypeCount) graphql.Marshaler {
@@ -32800,6 +33440,22 @@ func (ec *executionContext) marshalOAssessedCase2ᚖgithubᚗcomᚋcasegraphᚋc
 	return ec._AssessedCase(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOAssessmentKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssessmentKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32835,6 +33491,22 @@ func (ec *executionContext) marshalOCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraph
 		return graphql.Null
 	}
 	return ec._Case(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCaseKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaseKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
@@ -32882,6 +33554,22 @@ func (ec *executionContext) marshalOChargeChange2ᚖgithubᚗcomᚋcasegraphᚋc
 		return graphql.Null
 	}
 	return ec._ChargeChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOChargeChangeKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOChargeChangeKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOCommonGround2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCommonGround(ctx context.Context, sel ast.SelectionSet, v *model.CommonGround) graphql.Marshaler {
@@ -32954,6 +33642,22 @@ func (ec *executionContext) marshalOCourt2ᚖgithubᚗcomᚋcasegraphᚋcasegrap
 		return graphql.Null
 	}
 	return ec._Court(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCourtLevel2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCourtLevel2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalODateQualifier2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDateQualifier(ctx context.Context, v any) (*model.DateQualifier, error) {
@@ -33276,11 +33980,79 @@ func (ec *executionContext) marshalONode2ᚕgithubᚗcomᚋcasegraphᚋcasegraph
 	return ret
 }
 
+func (ec *executionContext) unmarshalOOffenceCategory2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, v any) ([]model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Vocab, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOffenceCategory2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOOffenceCategory2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOffenceCategory2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOOffenceCategory2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOffenceCategory2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOOrganisation2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐOrganisation(ctx context.Context, sel ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Organisation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrganisationKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrganisationKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOPassageConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageConnection(ctx context.Context, sel ast.SelectionSet, v *model.PassageConnection) graphql.Marshaler {
@@ -33318,6 +34090,22 @@ func (ec *executionContext) marshalOPlace2ᚖgithubᚗcomᚋcasegraphᚋcasegrap
 	return ec._Place(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOPlaceKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlaceKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOPretrialRecord2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx context.Context, sel ast.SelectionSet, v []*model.PretrialRecord) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -33343,6 +34131,22 @@ func (ec *executionContext) marshalOProceeding2ᚖgithubᚗcomᚋcasegraphᚋcas
 		return graphql.Null
 	}
 	return ec._Proceeding(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORegistrationStatus2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORegistrationStatus2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]model.RelationType, error) {
@@ -33381,6 +34185,58 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋcasegraphᚋc
 	return ret
 }
 
+func (ec *executionContext) unmarshalORestrictionBasis2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORestrictionBasis2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalORestrictionKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, v any) ([]model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Vocab, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRestrictionKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORestrictionKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRestrictionKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOSearchHit2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -33408,16 +34264,32 @@ func (ec *executionContext) marshalOSentence2ᚖgithubᚗcomᚋcasegraphᚋcaseg
 	return ec._Sentence(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKindᚄ(ctx context.Context, v any) ([]model.SentenceKind, error) {
+func (ec *executionContext) unmarshalOSentenceChangeKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSentenceChangeKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, v any) ([]model.Vocab, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.SentenceKind, len(vSlice))
+	res := make([]model.Vocab, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKind(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -33425,14 +34297,14 @@ func (ec *executionContext) unmarshalOSentenceKind2ᚕgithubᚗcomᚋcasegraph�
 	return res, nil
 }
 
-func (ec *executionContext) marshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SentenceKind) graphql.Marshaler {
+func (ec *executionContext) marshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Vocab) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKind(ctx, sel, v[i])
+		return ec.marshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -33442,6 +34314,22 @@ func (ec *executionContext) marshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋc
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOSentenceKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSentenceKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOSimilarCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCase(ctx context.Context, sel ast.SelectionSet, v []*model.SimilarCase) graphql.Marshaler {
@@ -33542,6 +34430,22 @@ func (ec *executionContext) marshalOTimelineEntry2ᚖgithubᚗcomᚋcasegraphᚋ
 		return graphql.Null
 	}
 	return ec._TimelineEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOVerdict2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOVerdict2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -23,13 +23,13 @@ type Node interface {
 type ArrestAfterProtest struct {
 	Person *Person `json:"person"`
 	Party  *Party  `json:"party"`
-	// LEADS or MEMBER_OF: how the person was tied to the party.
-	Relation string  `json:"relation"`
-	Role     *string `json:"role,omitempty"`
-	Protest  *Event  `json:"protest"`
-	// How the person is tied to the protest: participated, organised, party-participated, party-organised, case-concerns.
-	Via    []string `json:"via"`
-	Arrest *Event   `json:"arrest"`
+	// LEADS or MEMBER_OF: how the person is tied to the party.
+	Relation RelationType `json:"relation"`
+	Role     *string      `json:"role,omitempty"`
+	Protest  *Event       `json:"protest"`
+	// How the person is tied to the protest, every way the sources show.
+	Via    []Vocab `json:"via"`
+	Arrest *Event  `json:"arrest"`
 	// Months from the protest to the arrest, only when the dates make it exact; see months.
 	MonthsBetween *int `json:"monthsBetween,omitempty"`
 	// Months from the protest to the arrest as the dates bound them. Within withinMonths means surely within: months.most is at most withinMonths.
@@ -55,8 +55,8 @@ type AssessedCase struct {
 
 type Assessment struct {
 	Organisation *Organisation `json:"organisation"`
-	// politically-motivated, unfounded, in-violation-of-international-standards, …
-	Assessment string    `json:"assessment"`
+	// What the organisation concluded.
+	Assessment Vocab     `json:"assessment"`
 	Note       *string   `json:"note,omitempty"`
 	Sources    []*Source `json:"sources"`
 }
@@ -76,7 +76,7 @@ type Case struct {
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
 	Version    int        `json:"version"`
-	Kind       *string    `json:"kind,omitempty"`
+	Kind       *Vocab     `json:"kind,omitempty"`
 	Opened     *FuzzyDate `json:"opened,omitempty"`
 	Place      *Place     `json:"place,omitempty"`
 	Defendants []*Person  `json:"defendants"`
@@ -113,8 +113,8 @@ type Change struct {
 	At string `json:"at"`
 	// The name of the token that made the change.
 	Actor string `json:"actor"`
-	// create, update, retract, merge or import
-	Op string `json:"op"`
+	// What the change did.
+	Op Vocab `json:"op"`
 	// The entity's or relationship's ID.
 	Target string  `json:"target"`
 	Kind   string  `json:"kind"`
@@ -143,15 +143,15 @@ type Charge struct {
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
 	Version    int     `json:"version"`
-	Status     string  `json:"status"`
-	Verdict    *string `json:"verdict,omitempty"`
+	Status     Vocab   `json:"status"`
+	Verdict    *Vocab  `json:"verdict,omitempty"`
 	Allegation *string `json:"allegation,omitempty"`
 	Outcome    *string `json:"outcome,omitempty"`
-	// The kind of offence (extremism, false-information, mass-riots, …), so charges group across articles and countries; null only in files of format 1.
-	Category *string    `json:"category,omitempty"`
+	// The kind of offence, so charges group across articles and countries; null only for charges imported from files of format 1.
+	Category *Vocab     `json:"category,omitempty"`
 	Date     *FuzzyDate `json:"date,omitempty"`
-	// How this charge replaced the one it supersedes: reclassified, re-initiated, merged.
-	Change     *string       `json:"change,omitempty"`
+	// How this charge replaced the one it supersedes; null when it supersedes none.
+	Change     *Vocab        `json:"change,omitempty"`
 	ChangeDate *FuzzyDate    `json:"changeDate,omitempty"`
 	Case       *Case         `json:"case,omitempty"`
 	Defendant  *Person       `json:"defendant,omitempty"`
@@ -237,8 +237,8 @@ type Conviction struct {
 	// The date of the sentence the convicting court imposed, else of the charge.
 	Date *FuzzyDate `json:"date,omitempty"`
 	// The kind of the sentence the filter asks about (imposed, or in force with sentenceInForce).
-	SentenceKind *string `json:"sentenceKind,omitempty"`
-	TermMonths   *int    `json:"termMonths,omitempty"`
+	SentenceKind *Vocab `json:"sentenceKind,omitempty"`
+	TermMonths   *int   `json:"termMonths,omitempty"`
 	// The restrictions the person was subject to in the case.
 	Restrictions []*Restriction `json:"restrictions"`
 }
@@ -259,15 +259,15 @@ type ConvictionFilter struct {
 	Articles []string `json:"articles,omitempty"`
 	Courts   []string `json:"courts,omitempty"`
 	// Place IDs of the courts' cities.
-	Cities           []string       `json:"cities,omitempty"`
-	RestrictionKinds []string       `json:"restrictionKinds,omitempty"`
-	SentenceKinds    []SentenceKind `json:"sentenceKinds,omitempty"`
+	Cities           []string `json:"cities,omitempty"`
+	RestrictionKinds []Vocab  `json:"restrictionKinds,omitempty"`
+	SentenceKinds    []Vocab  `json:"sentenceKinds,omitempty"`
 	// Party IDs the person leads or belongs to.
 	Parties []string `json:"parties,omitempty"`
-	// ISO 3166 country codes, such as KZ: the case's jurisdiction, else the code of the charge's article.
+	// ISO 3166-1 alpha-2 country codes in capitals, such as KZ: the case's jurisdiction, else the country of the charge's article's code. A code that no conviction in the graph is from is refused (BAD_USER_INPUT), naming those that are.
 	Countries []string `json:"countries,omitempty"`
-	// Offence categories of the charge: extremism, false-information, mass-riots, … (docs/case-files.md).
-	Categories []string `json:"categories,omitempty"`
+	// Offence categories of the charge (not of its article).
+	Categories []Vocab `json:"categories,omitempty"`
 	// From this date on, as YYYY, YYYY-MM or YYYY-MM-DD. A conviction matches only if every day its date can mean is in the range: one dated 2022 does not match from: 2022-06.
 	From *string `json:"from,omitempty"`
 	// Up to the end of this date, as YYYY, YYYY-MM or YYYY-MM-DD; the same rule as from.
@@ -293,7 +293,7 @@ type Court struct {
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
 	Version int     `json:"version"`
-	Level   *string `json:"level,omitempty"`
+	Level   *Vocab  `json:"level,omitempty"`
 	Place   *Place  `json:"place,omitempty"`
 	Cases   []*Link `json:"cases"`
 	// Hearings held by this court.
@@ -308,8 +308,8 @@ func (Court) IsEntity() {}
 
 type CustodyPeriod struct {
 	Restriction *Restriction `json:"restriction"`
-	// pre-trial-detention, house-arrest or custody
-	Kind  string     `json:"kind"`
+	// PRE_TRIAL_DETENTION, HOUSE_ARREST or CUSTODY.
+	Kind  Vocab      `json:"kind"`
 	Start *FuzzyDate `json:"start,omitempty"`
 	End   *FuzzyDate `json:"end,omitempty"`
 	// Months from start to end, only when the dates make it exact; see monthRange.
@@ -387,7 +387,7 @@ type Event struct {
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
 	Version int        `json:"version"`
-	Kind    string     `json:"kind"`
+	Kind    Vocab      `json:"kind"`
 	Date    *FuzzyDate `json:"date,omitempty"`
 	End     *FuzzyDate `json:"end,omitempty"`
 	Place   *Place     `json:"place,omitempty"`
@@ -476,7 +476,7 @@ func (Group) IsEntity() {}
 
 // People convicted (once per case) that share a key.
 type GroupCount struct {
-	// An entity ID, a year, a kind, a category or a country code.
+	// What the people share: an entity ID (ARTICLE, COURT), a year (YEAR), an enum value such as POLITICAL_ACTIVITY_BAN that the filter takes (RESTRICTION_KIND, SENTENCE_KIND, CATEGORY), or an ISO 3166 country code (COUNTRY).
 	Key   string `json:"key"`
 	Label string `json:"label"`
 	// named + unnamed.
@@ -559,8 +559,8 @@ type LegalArticle struct {
 	Part    *string `json:"part,omitempty"`
 	Item    *string `json:"item,omitempty"`
 	Title   *string `json:"title,omitempty"`
-	// The kind of offence the article defines: extremism, false-information, mass-riots, … (docs/case-files.md).
-	Category *string    `json:"category,omitempty"`
+	// The kind of offence the article defines; null where none is given.
+	Category *Vocab     `json:"category,omitempty"`
 	Code     *LegalCode `json:"code,omitempty"`
 	// The article this part belongs to.
 	Parent *LegalArticle `json:"parent,omitempty"`
@@ -611,7 +611,7 @@ type Link struct {
 	Start      *FuzzyDate  `json:"start,omitempty"`
 	End        *FuzzyDate  `json:"end,omitempty"`
 	Date       *FuzzyDate  `json:"date,omitempty"`
-	Assessment *string     `json:"assessment,omitempty"`
+	Assessment *Vocab      `json:"assessment,omitempty"`
 	Status     *string     `json:"status,omitempty"`
 	Note       *string     `json:"note,omitempty"`
 	Contested  bool        `json:"contested"`
@@ -658,9 +658,9 @@ type Organisation struct {
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version int     `json:"version"`
-	Kind    *string `json:"kind,omitempty"`
-	Place   *Place  `json:"place,omitempty"`
+	Version int    `json:"version"`
+	Kind    *Vocab `json:"kind,omitempty"`
+	Place   *Place `json:"place,omitempty"`
 	// People who lead, founded, belong to, work for or own it.
 	People []*Link `json:"people"`
 	// Statements, reports and briefings it issued.
@@ -702,7 +702,7 @@ type Party struct {
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
 	Version            int        `json:"version"`
-	RegistrationStatus *string    `json:"registrationStatus,omitempty"`
+	RegistrationStatus *Vocab     `json:"registrationStatus,omitempty"`
 	Founded            *FuzzyDate `json:"founded,omitempty"`
 	Place              *Place     `json:"place,omitempty"`
 	// Its leaders, founders and members.
@@ -773,8 +773,8 @@ type Person struct {
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version     int      `json:"version"`
-	Occupations []string `json:"occupations"`
+	Version     int     `json:"version"`
+	Occupations []Vocab `json:"occupations"`
 	// Parties and organisations the person leads, founded or belongs to.
 	Memberships []*Link `json:"memberships"`
 	// Cases the person is a defendant, lawyer, judge, prosecutor or complainant in.
@@ -810,9 +810,9 @@ type Place struct {
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version int     `json:"version"`
-	Kind    *string `json:"kind,omitempty"`
-	Within  *Place  `json:"within,omitempty"`
+	Version int    `json:"version"`
+	Kind    *Vocab `json:"kind,omitempty"`
+	Within  *Place `json:"within,omitempty"`
 	// What is located here: places, courts, events, organisations.
 	Located []*Link `json:"located"`
 }
@@ -861,10 +861,10 @@ type Proceeding struct {
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
 	Version int `json:"version"`
-	// first-instance, appeal, cassation, supervisory-review, retrial, other
-	Stage string `json:"stage"`
-	// convicted, acquitted, upheld, toughened, softened, overturned, sent-back, refused, pending, other
-	Outcome string `json:"outcome"`
+	// Which kind of hearing it is.
+	Stage Vocab `json:"stage"`
+	// What it decided.
+	Outcome Vocab `json:"outcome"`
 	// When the hearing began.
 	Start *FuzzyDate `json:"start,omitempty"`
 	// When the decision was given.
@@ -921,8 +921,8 @@ type Restriction struct {
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
 	Version int        `json:"version"`
-	Kind    string     `json:"kind"`
-	Basis   *string    `json:"basis,omitempty"`
+	Kind    Vocab      `json:"kind"`
+	Basis   *Vocab     `json:"basis,omitempty"`
 	Start   *FuzzyDate `json:"start,omitempty"`
 	End     *FuzzyDate `json:"end,omitempty"`
 	// An ISO 8601 period, life, or sentence (as long as the sentence runs).
@@ -965,8 +965,8 @@ type Sentence struct {
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
 	Version int `json:"version"`
-	// custodial, suspended, probation, restricted-freedom, compulsory-labour, correctional-labour, fine, no-penalty
-	Kind string `json:"kind"`
+	// The kind of punishment.
+	Kind Vocab `json:"kind"`
 	// ISO 8601 period, such as P6Y; for a group whose terms differ, the shortest.
 	Term       *string `json:"term,omitempty"`
 	TermMonths *int    `json:"termMonths,omitempty"`
@@ -985,8 +985,8 @@ type Sentence struct {
 	Proceeding *Proceeding `json:"proceeding,omitempty"`
 	// The earlier sentence a later hearing changed into this one.
 	Replaces *Sentence `json:"replaces,omitempty"`
-	// How it changed the sentence it replaces: toughened, softened, replaced.
-	Change *string `json:"change,omitempty"`
+	// How it changed the sentence it replaces; null when it replaces none.
+	Change *Vocab `json:"change,omitempty"`
 	// Later sentences that replaced this one.
 	ReplacedBy   []*Sentence    `json:"replacedBy"`
 	Charges      []*Charge      `json:"charges"`
@@ -1001,16 +1001,16 @@ func (Sentence) IsEntity() {}
 type SentenceChange struct {
 	// The sentence that replaced the earlier one.
 	Sentence *Sentence `json:"sentence"`
-	// toughened, softened or replaced
-	Change     *string     `json:"change,omitempty"`
+	// How the sentence changed; null where the sources do not say.
+	Change     *Vocab      `json:"change,omitempty"`
 	Proceeding *Proceeding `json:"proceeding,omitempty"`
 	Court      *Court      `json:"court,omitempty"`
 	Date       *FuzzyDate  `json:"date,omitempty"`
 }
 
 type SharedFeature struct {
-	// article, court, event, offence-category, organisation, party, place or restriction-kind
-	Kind string `json:"kind"`
+	// What kind of thing is shared.
+	Kind Vocab `json:"kind"`
 	// The shared entity; null for a shared kind of restriction or offence category.
 	Entity  Entity   `json:"entity,omitempty"`
 	Key     string   `json:"key"`
@@ -1087,8 +1087,8 @@ type TimelineEntry struct {
 	Date *FuzzyDate `json:"date"`
 	// false when the dates leave open whether a neighbouring step came before or after this one.
 	OrderCertain bool `json:"orderCertain"`
-	// An event kind, or charge, sentence, proceeding, proceeding-start, restriction-start, restriction-end.
-	Kind  string `json:"kind"`
+	// What the step is: the event's kind, or which date of a charge, sentence, proceeding or restriction it is.
+	Kind  Vocab  `json:"kind"`
 	Title string `json:"title"`
 	// The event, charge, sentence or restriction.
 	Entity    Entity      `json:"entity"`
@@ -1774,73 +1774,6 @@ func (e *RelationType) UnmarshalJSON(b []byte) error {
 }
 
 func (e RelationType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-type SentenceKind string
-
-const (
-	SentenceKindCustodial          SentenceKind = "CUSTODIAL"
-	SentenceKindSuspended          SentenceKind = "SUSPENDED"
-	SentenceKindProbation          SentenceKind = "PROBATION"
-	SentenceKindRestrictedFreedom  SentenceKind = "RESTRICTED_FREEDOM"
-	SentenceKindCompulsoryLabour   SentenceKind = "COMPULSORY_LABOUR"
-	SentenceKindCorrectionalLabour SentenceKind = "CORRECTIONAL_LABOUR"
-	SentenceKindFine               SentenceKind = "FINE"
-	SentenceKindNoPenalty          SentenceKind = "NO_PENALTY"
-)
-
-var AllSentenceKind = []SentenceKind{
-	SentenceKindCustodial,
-	SentenceKindSuspended,
-	SentenceKindProbation,
-	SentenceKindRestrictedFreedom,
-	SentenceKindCompulsoryLabour,
-	SentenceKindCorrectionalLabour,
-	SentenceKindFine,
-	SentenceKindNoPenalty,
-}
-
-func (e SentenceKind) IsValid() bool {
-	switch e {
-	case SentenceKindCustodial, SentenceKindSuspended, SentenceKindProbation, SentenceKindRestrictedFreedom, SentenceKindCompulsoryLabour, SentenceKindCorrectionalLabour, SentenceKindFine, SentenceKindNoPenalty:
-		return true
-	}
-	return false
-}
-
-func (e SentenceKind) String() string {
-	return string(e)
-}
-
-func (e *SentenceKind) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = SentenceKind(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid SentenceKind", str)
-	}
-	return nil
-}
-
-func (e SentenceKind) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *SentenceKind) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e SentenceKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
