@@ -4676,43 +4676,108 @@ and which source says so. Every fact carries its citations.
 """
 type Query {
   "Any entity by its ID, such as person/zhanbolat-mamai."
-  node(id: ID!): Node
+  node("The entity's ID." id: ID!): Node
   "Entities by ID, in the order asked; null where an ID is unknown."
-  nodes(ids: [ID!]!): [Node]
+  nodes("The entities' IDs." ids: [ID!]!): [Node]
   "Entities of some types, in pages, sorted by name or ID."
-  entities(types: [EntityType!], orderBy: EntityOrder = {field: NAME, direction: ASC}, first: Int = 20, after: String): EntityConnection
+  entities(
+    "Only entities of these types; every type when left out."
+    types: [EntityType!]
+    "The sort order."
+    orderBy: EntityOrder = {field: NAME, direction: ASC}
+    "The page size, at most 100."
+    first: Int = 20
+    "The endCursor of the page before; the first page when left out."
+    after: String
+  ): EntityConnection
 
   "Entities whose name, alias or description matches: case, diacritics and script do not matter, a typo is forgiven, exact names rank first."
-  search(query: String!, types: [EntityType!], first: Int = 10): [SearchHit]
+  search(
+    "The words to look for in names, aliases and descriptions."
+    query: String!
+    "Only entities of these types; every type when left out."
+    types: [EntityType!]
+    "At most this many hits, up to 100."
+    first: Int = 10
+  ): [SearchHit]
 
   "What lies within depth steps of an entity, as nodes and edges, nearest first, at most limit nodes. From each node the walk follows at most limit relationships, so an entity shared by thousands of cases costs no more than a small one; truncated says a cap was reached."
-  neighbourhood(id: ID!, depth: Int = 1, types: [EntityType!], relationshipTypes: [RelationType!], limit: Int = 100): GraphView
+  neighbourhood(
+    "The entity to start from."
+    id: ID!
+    "How many relationships away to go, 1 to 3."
+    depth: Int = 1
+    "Keep only nodes of these types (the walk still passes through others); every type when left out."
+    types: [EntityType!]
+    "Only relationships of these types; every type when left out."
+    relationshipTypes: [RelationType!]
+    "At most this many nodes, up to 500, and at most this many relationships followed from each node."
+    limit: Int = 100
+  ): GraphView
   "The shortest paths between two entities, as nodes and edges."
-  paths(from: ID!, to: ID!, maxLength: Int = 4, limit: Int = 10): PathView
+  paths(
+    "The entity the paths start at."
+    from: ID!
+    "The entity the paths end at."
+    to: ID!
+    "The most relationships a path may have, up to 6."
+    maxLength: Int = 4
+    "At most this many paths, up to 100."
+    limit: Int = 10
+  ): PathView
   "These entities and the edges among them."
-  subgraph(ids: [ID!]!): GraphView
+  subgraph("The entities, at most 500." ids: [ID!]!): GraphView
   "One relationship by its ID, with its sources."
-  relationship(id: ID!): Edge
+  relationship("The relationship's ID, as a GraphEdge, Edge or Link gives it." id: ID!): Edge
 
   "The dated steps in the story of a person, case, organisation, party or place."
-  timeline(of: ID!, from: String, to: String): [TimelineEntry]
+  timeline(
+    "The person, case, organisation, party or place."
+    of: ID!
+    "Only steps on or after this date (YYYY, YYYY-MM or YYYY-MM-DD); a step counts only if every day its date can mean is in the range."
+    from: String
+    "Only steps up to the end of this date (YYYY, YYYY-MM or YYYY-MM-DD); the same rule as from."
+    to: String
+  ): [TimelineEntry]
 
   "Guilty charges with their sentence and restrictions, each credited to the court that convicted, filtered by any combination of article, court, city, country, offence category, restriction, sentence kind (imposed or in force), party, dates and whether a sentence followed."
-  convictions(filter: ConvictionFilter, first: Int = 20, after: String): ConvictionConnection
+  convictions(
+    "Which convictions; all when left out."
+    filter: ConvictionFilter
+    "The page size, at most 100."
+    first: Int = 20
+    "The endCursor of the page before; the first page when left out."
+    after: String
+  ): ConvictionConnection
   "People convicted, once per case, counted by article, convicting court, year, restriction kind, sentence kind, offence category or country; named and unnamed apart."
-  counts(by: CountDimension!, filter: ConvictionFilter): [GroupCount]
+  counts(
+    "What to group the people by."
+    by: CountDimension!
+    "Which convictions to count; all when left out."
+    filter: ConvictionFilter
+  ): [GroupCount]
   "Charges that were reclassified and later re-initiated, with how long that took."
   chargeChanges: [ChargeChange]
   "What two people or cases share: articles, courts, events, organisations, parties."
-  commonGround(a: ID!, b: ID!): CommonGround
+  commonGround(
+    "A person or case."
+    a: ID!
+    "The other person or case."
+    b: ID!
+  ): CommonGround
   "Other cases ranked by what they share with this one, with the reasons."
-  similarCases(to: ID!, first: Int = 5): [SimilarCase]
+  similarCases(
+    "The case to compare with."
+    to: ID!
+    "At most this many cases, up to 100."
+    first: Int = 5
+  ): [SimilarCase]
   "Leaders and members of unregistered parties arrested within some months after a protest."
-  arrestsAfterProtests(withinMonths: Int = 6): [ArrestAfterProtest]
+  arrestsAfterProtests("How many months after the protest the arrest must surely have come." withinMonths: Int = 6): [ArrestAfterProtest]
   "How long each person spent in pre-trial detention and house arrest before the verdict."
   pretrialDetention: [PretrialRecord]
   "Cases that several organisations assessed, such as calling them politically motivated."
-  assessedCases(minOrganisations: Int = 2): [AssessedCase]
+  assessedCases("The fewest organisations that must have assessed a case." minOrganisations: Int = 2): [AssessedCase]
   "Articles charged together against the same person in the same case."
   articlePairs: [ArticlePair]
   "Every claim that sources disagree about, with its sources."
@@ -4724,19 +4789,37 @@ type Query {
   stats: GraphStats
 
   "The changes made to an entity or relationship through the API, oldest first, with who made them and the fact before and after."
-  history(id: ID!): [Change]
+  history("The ID of an entity or relationship, or casefile/NAME for the imports of a case file." id: ID!): [Change]
 
   "Paragraphs of the source texts the graph holds that match: case, diacritics and Cyrillic or Latin script do not matter, a typo is forgiven. Each with a snippet, its matches marked, and the facts that cite it."
-  passages(query: String!, sources: [ID!], first: Int = 10, after: String): PassageConnection
+  passages(
+    "The words to look for."
+    query: String!
+    "Only the texts of these sources; every text the graph holds when left out."
+    sources: [ID!]
+    "The page size, at most 100."
+    first: Int = 10
+    "The endCursor of the page before; the first page when left out."
+    after: String
+  ): PassageConnection
   "Which paragraphs of a source's text facts cite, and which none does yet."
-  coverage(source: ID!): SourceCoverage
+  coverage("The source's ID." source: ID!): SourceCoverage
   "Pairs of entities that are likely one real court, party, organisation or person written twice, best first, with the reason (docs/duplicates.md). A pair judged DISTINCT is never suggested again; one judged SAME stays until merged."
-  possibleDuplicates(types: [EntityType!], first: Int = 20): [DuplicatePair]
+  possibleDuplicates(
+    "Only pairs of these types; every type when left out."
+    types: [EntityType!]
+    "At most this many pairs, up to 100."
+    first: Int = 20
+  ): [DuplicatePair]
 }
 
+"Two entities that are likely one real court, party, organisation or person written twice (docs/duplicates.md)."
 type DuplicatePair {
+  "One entity of the pair."
   a: Entity!
+  "The other."
   b: Entity!
+  "Which names matched and why, in words."
   reason: String!
   "The share of words the closest names have in common, 0 to 1."
   score: Float!
@@ -4744,11 +4827,21 @@ type DuplicatePair {
   judgement: DuplicateJudgement
 }
 
-enum DuplicateVerdict { SAME DISTINCT }
+"An analyst's judgement of a likely duplicate pair."
+enum DuplicateVerdict {
+  "The two are one real thing: merge them with mergeEntities."
+  SAME
+  "The two are different things: the pair is not suggested again."
+  DISTINCT
+}
 
+"An analyst's recorded judgement of a pair."
 type DuplicateJudgement {
+  "SAME or DISTINCT."
   verdict: DuplicateVerdict!
+  "The name of the token that recorded it."
   actor: String!
+  "Why, as the analyst wrote it."
   reason: String!
   "When it was recorded (ISO 8601)."
   at: String!
@@ -4771,23 +4864,110 @@ again can help (SAFE, SAME_KEY_ONLY or NO); see docs/api.md.
 """
 type Mutation {
   "Create an entity. fields are the case-file fields of its type (docs/case-files.md). Creating one that exists with the very same content answers it as created."
-  createEntity(input: EntityInput!, idempotencyKey: String): Entity!
+  createEntity(
+    "The entity to create."
+    input: EntityInput!
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Entity!
   "Change an entity from the version you read: set replaces fields, unset removes them, cite replaces the citations. A stale version fails with CONFLICT."
-  updateEntity(id: ID!, version: Int!, set: JSON, unset: [String!], cite: [String!]!, reason: String, idempotencyKey: String): Entity!
+  updateEntity(
+    "The entity to change."
+    id: ID!
+    "The version the change starts from, as read; a stale one fails with CONFLICT."
+    version: Int!
+    "Case-file fields to set, replacing their values, such as {occupations: [\"journalist\"]}."
+    set: JSON
+    "Names of case-file fields to remove."
+    unset: [String!]
+    "SOURCE-ID#pN citations of the paragraphs that state the entity as changed; they replace its citations."
+    cite: [String!]!
+    "Why the change is made; kept in its history."
+    reason: String
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Entity!
   "Remove an entity and its relationships; history keeps them. A source that facts cite cannot be removed (CONFLICT, naming them). Needs the admin role."
-  retractEntity(id: ID!, version: Int!, reason: String!, idempotencyKey: String): Change!
+  retractEntity(
+    "The entity to remove."
+    id: ID!
+    "The version read; a stale one fails with CONFLICT."
+    version: Int!
+    "Why the change is made; kept in its history."
+    reason: String!
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Change!
   "Fold one record of a real-world thing into another of the same type: keep gains remove's names as aliases, its citations and its relationships, and remove is deleted. Both versions are checked. A source that facts cite cannot be folded away. Needs the admin role."
-  mergeEntities(keep: ID!, keepVersion: Int!, remove: ID!, removeVersion: Int!, reason: String!, idempotencyKey: String): Entity!
+  mergeEntities(
+    "The entity that stays."
+    keep: ID!
+    "The version of keep, as read."
+    keepVersion: Int!
+    "The entity folded into keep and deleted."
+    remove: ID!
+    "The version of remove, as read."
+    removeVersion: Int!
+    "Why the change is made; kept in its history."
+    reason: String!
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Entity!
   "Add a source document that facts can cite."
-  addSource(input: SourceInput!, idempotencyKey: String): Source!
+  addSource(
+    "The source to add."
+    input: SourceInput!
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Source!
   "Create a relationship between two entities. Creating one that exists with the very same content answers it as created."
-  createRelation(input: RelationInput!, idempotencyKey: String): Edge!
+  createRelation(
+    "The relationship to create."
+    input: RelationInput!
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Edge!
   "Change a relationship's role, dates, note or citations."
-  updateRelation(id: ID!, type: RelationType!, set: JSON, unset: [String!], cite: [String!]!, reason: String, idempotencyKey: String): Edge!
+  updateRelation(
+    "The relationship to change."
+    id: ID!
+    "The relationship's type."
+    type: RelationType!
+    "Fields to set: role, start, end, date, status, assessment, note, contested."
+    set: JSON
+    "Names of fields to remove."
+    unset: [String!]
+    "SOURCE-ID#pN citations of the paragraphs that state it as changed; they replace its citations."
+    cite: [String!]!
+    "Why the change is made; kept in its history."
+    reason: String
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Edge!
   "Record whether two entities are one (SAME: then mergeEntities them) or not (DISTINCT: possibleDuplicates never suggests them again), with why. Needs the editor role; history keeps every judgement."
-  judgeDuplicates(a: ID!, b: ID!, verdict: DuplicateVerdict!, reason: String!, idempotencyKey: String): DuplicateJudgement!
+  judgeDuplicates(
+    "One entity of the pair."
+    a: ID!
+    "The other."
+    b: ID!
+    "Whether they are one real thing."
+    verdict: DuplicateVerdict!
+    "Why they are, or are not, one; kept with the judgement and in its history."
+    reason: String!
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): DuplicateJudgement!
   "Remove a relationship; history keeps it. Needs the admin role."
-  retractRelation(id: ID!, type: RelationType!, reason: String!, idempotencyKey: String): Change!
+  retractRelation(
+    "The relationship to remove."
+    id: ID!
+    "Its type."
+    type: RelationType!
+    "Why the change is made; kept in its history."
+    reason: String!
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Change!
   """
   Check a whole case file and import it in one transaction, as casegraph import
   does; every problem comes back with its line and column. A file imported
@@ -4800,7 +4980,20 @@ type Mutation {
   at a time. A dry run reports exactly what the import would do now,
   refusals included.
   """
-  importCaseFile(name: String!, content: String!, dryRun: Boolean = false, onConflict: ConflictSide, reason: String, idempotencyKey: String): ImportReport!
+  importCaseFile(
+    "The file's name, such as mamai.yaml; a file imported before under this name is merged against its last import."
+    name: String!
+    "The case file's YAML text (docs/case-files.md)."
+    content: String!
+    "Report what the import would do without writing anything."
+    dryRun: Boolean = false
+    "Which side wins where the file and the graph both changed a fact; without it such a conflict stops the import."
+    onConflict: ConflictSide
+    "Why the change is made; kept in its history."
+    reason: String
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): ImportReport!
 }
 
 "Which side wins where a re-imported case file and the graph both changed a fact since the file's last import."
@@ -4811,39 +5004,53 @@ enum ConflictSide {
   TAKE_FILE
 }
 
+"A new entity, written as in a case file."
 input EntityInput {
+  "The new entity's ID: its type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "Its type."
   type: EntityType!
   "The case-file fields of the type, such as {name: ..., aliases: [...], article: legal-article/kz-cc-274}."
   fields: JSON!
   "SOURCE-ID#pN citations of the paragraphs that state it."
   cite: [String!]!
+  "Why it is created; kept in its history."
   reason: String
 }
 
+"A new source document."
 input SourceInput {
+  "The source's ID, such as source/iphr-2023-04-mamai."
   id: ID!
-  "title, publisher, date, url, file, language, publishedBy, note."
+  "The source's case-file fields: title and publisher (required), date, url, file, language, publishedBy, note."
   fields: JSON!
   "The document's text, without a header: each non-blank line is a paragraph, the first p1, as citations count them. Kept so citations can be quoted and passages searched; sent again, it replaces the text held."
   content: String
+  "Why it is added; kept in its history."
   reason: String
 }
 
+"A new relationship, written as in a case file's relations."
 input RelationInput {
   "Needed (rel/...) only where two relations share type and ends."
   id: ID
+  "The relationship's type; docs/case-files.md says which types it may join."
   type: RelationType!
+  "The ID of the entity it starts at."
   from: ID!
+  "The ID of the entity it ends at."
   to: ID!
-  "role, start, end, date, status, assessment, note, contested."
+  "The relation's case-file fields, any of role, start, end, date, status, assessment, note, contested."
   fields: JSON
+  "SOURCE-ID#pN citations of the paragraphs that state it."
   cite: [String!]!
+  "Why it is created; kept in its history."
   reason: String
 }
 
 "One entry of the audit trail."
 type Change {
+  "The change's ID."
   id: ID!
   "When, in RFC 3339."
   at: String!
@@ -4853,9 +5060,11 @@ type Change {
   op: ChangeOp!
   "The entity's or relationship's ID."
   target: ID!
+  "The type of what changed: an entity type such as Person, a relationship type such as MEMBER_OF, CaseFile for an import or Judgement for a judgement of duplicates."
   kind: String!
+  "Why, as the editor gave it; null where none was given."
   reason: String
-  "The entity's version after the change."
+  "The entity's version after the change; null for a relationship."
   version: Int
   "The fact before the change; null when it was created."
   before: JSON
@@ -4863,11 +5072,13 @@ type Change {
   after: JSON
 }
 
+"What an import of a case file did, or in a dry run would do."
 type ImportReport {
   "The import was carried out (in a dry run: would be): the file passed every check and nothing refused it."
   ok: Boolean!
   "The import wrote something (false for a dry run, an unchanged file or a refusal)."
   written: Boolean!
+  "What is wrong with the file, each with its line and column; empty when it passed every check."
   problems: [Problem!]!
   "What was (in a dry run or a refusal: would be) created, updated or deleted, one fact a line."
   changes: [String!]!
@@ -4889,6 +5100,7 @@ type ImportConflict {
   file: String!
   "The entity's or relationship's ID."
   id: ID!
+  "The type of the entity or relationship."
   kind: String!
   "The field at stake; null when the whole fact is (retracted on one side, changed on the other)."
   field: String
@@ -4904,26 +5116,35 @@ type ImportConflict {
 
 "A problem in a case file, where it is."
 type Problem {
+  "The case file's name."
   file: String!
+  "The line, from 1."
   line: Int!
+  "The column, from 1."
   column: Int!
+  "What is wrong and, where it helps, what is expected."
   message: String!
 }
 
 "Anything with a stable ID."
 interface Node {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
 }
 
 "Anything the sources speak of."
 interface Entity implements Node {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -4935,8 +5156,9 @@ interface Entity implements Node {
 
 "A paragraph of a source that states a fact."
 type Citation {
+  "The source document."
   source: Source!
-  "1-based: the paragraph's place among the non-blank lines of the source's text."
+  "The paragraph's place among the non-blank lines of the source's text, from 1."
   paragraph: Int!
   "The citation as case files write it: source/ID#pN."
   ref: String!
@@ -4948,11 +5170,13 @@ type Citation {
 
 "A paragraph of a source's text that a passage search found."
 type PassageHit {
+  "The source whose text it is."
   source: Source!
-  "1-based, as citations count."
+  "The paragraph's number, from 1, as citations count."
   paragraph: Int!
   "The citation of this paragraph: source/ID#pN."
   ref: String!
+  "The paragraph's whole text."
   text: String!
   "The text around the first match, in pieces; match marks the words the query found. Cuts are marked with an ellipsis."
   snippet: [SnippetPart!]!
@@ -4962,31 +5186,45 @@ type PassageHit {
   citingRelationships: [ID!]!
 }
 
+"A piece of a snippet."
 type SnippetPart {
+  "The text of the piece."
   text: String!
+  "The piece is a word the query found."
   match: Boolean!
 }
 
+"A page of passage hits."
 type PassageConnection {
+  "The hits of this page, best first."
   edges: [PassageEdge]!
+  "Where this page lies."
   pageInfo: PageInfo!
+  "How many paragraphs match in all."
   totalCount: Int!
 }
 
+"One passage hit and its cursor."
 type PassageEdge {
+  "Pass as after to get the hits that follow."
   cursor: String!
+  "The hit."
   node: PassageHit!
 }
 
 "One paragraph of a source's text."
 type Passage {
+  "The paragraph's number, from 1, as citations count."
   paragraph: Int!
+  "The citation of this paragraph: source/ID#pN."
   ref: String!
+  "The paragraph's text."
   text: String!
 }
 
 "Which paragraphs of a source's text facts cite."
 type SourceCoverage {
+  "The source."
   source: Source!
   "The graph holds the source's text; without it nothing is known of the paragraphs no fact cites."
   held: Boolean!
@@ -5002,6 +5240,7 @@ type SourceCoverage {
 type FuzzyDate {
   "As the case file gives it: 2022, 2022-03, 2023-04-10, before 2022-12, 2022-03?"
   text: String!
+  "How precise the date is: a year, a month or a day."
   precision: DatePrecision!
   "The first day the date can mean (ISO 8601); null for a bound such as before 2022-12, which has none."
   earliest: String
@@ -5013,38 +5252,74 @@ type FuzzyDate {
   estimated: Boolean!
 }
 
-enum DatePrecision { YEAR MONTH DAY }
-enum DateQualifier { BEFORE AFTER }
+"How precise a date is."
+enum DatePrecision {
+  "A year, such as 2022."
+  YEAR
+  "A month, such as 2022-03."
+  MONTH
+  "A day, such as 2023-04-10."
+  DAY
+}
+"A date the source gives only as a bound."
+enum DateQualifier {
+  "Some time before the date."
+  BEFORE
+  "Some time after the date."
+  AFTER
+}
 
 "A relationship seen from one of its ends: who or what is at the other end, how they are tied, and the sources."
 type Link {
+  "The relationship's ID; relationship(id:) reads it."
   id: ID!
+  "The relationship's type."
   type: RelationType!
   "OUT when the relationship starts at the entity this list belongs to."
   direction: Direction!
   "The entity at the other end."
   entity: Entity!
+  "The role the relationship states, as the case file words it (leader, chairman, organiser, wife); null where none."
   role: String
+  "When the tie began; null where the sources do not say."
   start: FuzzyDate
+  "When the tie ended; null while it lasts or where the sources do not say."
   end: FuzzyDate
+  "The one date the relationship gives, where it has no start and end; null where undated."
   date: FuzzyDate
+  "For ASSESSED: what the organisation or person concluded; null otherwise."
   assessment: AssessmentKind
+  "A status the case file gives the relationship, as free text; null where none."
   status: String
+  "What a reader should know about the claim; null where there is nothing to add."
   note: String
+  "Sources disagree about this relationship; the note says how."
   contested: Boolean!
+  "The sources and paragraphs that state it."
   citations: [Citation!]!
 }
 
-enum Direction { OUT IN }
+"Which way a relationship runs, seen from the entity whose list it is in."
+enum Direction {
+  "It starts at the entity and ends at the other."
+  OUT
+  "It starts at the other and ends at the entity."
+  IN
+}
 
+"A person: a defendant, relative, lawyer, judge, official."
 type Person implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5052,32 +5327,41 @@ type Person implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "What the person does; empty where the sources do not say."
   occupations: [Occupation!]!
   "Parties and organisations the person leads, founded or belongs to."
-  memberships(first: Int = 20): [Link!]!
+  memberships("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Cases the person is a defendant, lawyer, judge, prosecutor or complainant in."
-  cases(first: Int = 20): [Link!]!
-  charges(first: Int = 20): [Charge!]!
-  sentences(first: Int = 20): [Sentence!]!
-  restrictions(first: Int = 20): [Restriction!]!
+  cases("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
+  "Charges against the person."
+  charges("At most this many; nested lists are capped at 500." first: Int = 20): [Charge!]!
+  "Sentences imposed on the person."
+  sentences("At most this many; nested lists are capped at 500." first: Int = 20): [Sentence!]!
+  "Restrictions the person was subject to."
+  restrictions("At most this many; nested lists are capped at 500." first: Int = 20): [Restriction!]!
   "Events the person took part in, organised, issued or was subject of."
-  events(first: Int = 20): [Link!]!
+  events("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Relatives, associates, employers and what the person owns."
-  relations(first: Int = 20): [Link!]!
+  relations("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Assessments of the person by organisations (e.g. political prisoner)."
-  assessments(first: Int = 20): [Link!]!
+  assessments("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Hearings that judged the person: trials, appeals, cassations."
-  proceedings(first: Int = 20): [Proceeding!]!
+  proceedings("At most this many; nested lists are capped at 500." first: Int = 20): [Proceeding!]!
 }
 
+"A political party."
 type Party implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5085,25 +5369,33 @@ type Party implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "Whether the state registered it; null where not given."
   registrationStatus: RegistrationStatus
+  "When it was founded; null where not given."
   founded: FuzzyDate
+  "Where it is based; null where not given."
   place: Place
   "Its leaders, founders and members."
-  members(first: Int = 20): [Link!]!
+  members("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Events it organised, took part in or was subject of."
-  events(first: Int = 20): [Link!]!
+  events("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Statements and reports about it."
-  mentions(first: Int = 20): [Link!]!
+  mentions("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
 }
 
+"A body that is not a party or a court: an NGO, a government agency, a prosecutor's office, a media outlet, …"
 type Organisation implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5111,30 +5403,37 @@ type Organisation implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "What kind of body it is; null where not given."
   kind: OrganisationKind
+  "Where it is based; null where not given."
   place: Place
   "People who lead, founded, belong to, work for or own it."
-  people(first: Int = 20): [Link!]!
+  people("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Statements, reports and briefings it issued."
-  statements(first: Int = 20): [Link!]!
+  statements("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Its assessments of cases and people."
-  assessments(first: Int = 20): [Link!]!
+  assessments("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Sources it published."
-  reports(first: Int = 20): [Source!]!
+  reports("At most this many; nested lists are capped at 500." first: Int = 20): [Source!]!
   "Charges it brought."
-  accusations(first: Int = 20): [Charge!]!
+  accusations("At most this many; nested lists are capped at 500." first: Int = 20): [Charge!]!
   "Ties to other organisations, parties and people."
-  relations(first: Int = 20): [Link!]!
+  relations("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
 }
 
+"A court."
 type Court implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5142,23 +5441,33 @@ type Court implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "Its level in the judiciary; null where not given."
   level: CourtLevel
+  "Where it sits; null where not given."
   place: Place
-  cases(first: Int = 20): [Link!]!
+  "Cases it heard (HEARD_BY), with the role the relationship states."
+  cases("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Hearings held by this court."
-  proceedings(first: Int = 20): [Proceeding!]!
-  sentences(first: Int = 20): [Sentence!]!
-  restrictions(first: Int = 20): [Restriction!]!
+  proceedings("At most this many; nested lists are capped at 500." first: Int = 20): [Proceeding!]!
+  "Sentences it imposed."
+  sentences("At most this many; nested lists are capped at 500." first: Int = 20): [Sentence!]!
+  "Restrictions it imposed."
+  restrictions("At most this many; nested lists are capped at 500." first: Int = 20): [Restriction!]!
 }
 
+"A code of law of one country, such as Kazakhstan's Criminal Code."
 type LegalCode implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5166,18 +5475,25 @@ type LegalCode implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "The ISO 3166-1 alpha-2 code of its country, such as KZ."
   jurisdiction: String!
-  articles(first: Int = 50): [LegalArticle!]!
+  "Its articles and their parts."
+  articles("At most this many; nested lists are capped at 500." first: Int = 50): [LegalArticle!]!
 }
 
+"An article of a code of law, or a part or item of one."
 type LegalArticle implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5185,31 +5501,41 @@ type LegalArticle implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "The article's number, such as 274."
   article: String!
+  "The part's number, such as 2; null for a whole article."
   part: String
+  "The item's number within the part; null where none."
   item: String
+  "What the article is about, in the editors' own words; null where not given."
   title: String
   "The kind of offence the article defines; null where none is given."
   category: OffenceCategory
+  "The code of law it belongs to."
   code: LegalCode
   "The article this part belongs to."
   parent: LegalArticle
   "The parts of this article."
-  parts(first: Int = 20): [LegalArticle!]!
+  parts("At most this many; nested lists are capped at 500." first: Int = 20): [LegalArticle!]!
   "Charges brought under this article (not its parts)."
-  charges(first: Int = 20): [Charge!]!
+  charges("At most this many; nested lists are capped at 500." first: Int = 20): [Charge!]!
   "Charges under this article that ended in a guilty verdict."
-  convictions(first: Int = 20): [Charge!]!
+  convictions("At most this many; nested lists are capped at 500." first: Int = 20): [Charge!]!
 }
 
+"A country, region, city, district or site."
 type Place implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5217,20 +5543,27 @@ type Place implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "What kind of place it is; null where not given."
   kind: PlaceKind
+  "The place it lies in; null where not given."
   within: Place
   "What is located here: places, courts, events, organisations."
-  located(first: Int = 20): [Link!]!
+  located("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
 }
 
+"Something that happened on a date: a protest, an arrest, a trial, a verdict, a statement, a report …"
 type Event implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5238,30 +5571,41 @@ type Event implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "What kind of event it is."
   kind: EventKind!
+  "When it happened, or began; null where undated."
   date: FuzzyDate
+  "When it ended; null where the sources give no end."
   end: FuzzyDate
+  "Where it happened; null where not given."
   place: Place
+  "The larger event it is part of; null where none."
   partOf: Event
-  parts(first: Int = 20): [Event!]!
+  "Smaller events that are part of it."
+  parts("At most this many; nested lists are capped at 500." first: Int = 20): [Event!]!
   "People, parties and organisations that took part, organised, issued it or were subject of it."
-  participants(first: Int = 20): [Link!]!
+  participants("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Cases that prosecute this event."
-  cases(first: Int = 20): [Case!]!
+  cases("At most this many; nested lists are capped at 500." first: Int = 20): [Case!]!
   "What a statement or report is about."
-  about(first: Int = 20): [Link!]!
+  about("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Events it preceded, followed, caused or was caused by."
-  related(first: Int = 20): [Link!]!
+  related("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
 }
 
+"One prosecution."
 type Case implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5269,41 +5613,53 @@ type Case implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "Criminal, administrative or civil; null where not given."
   kind: CaseKind
+  "When the case was opened; null where not given."
   opened: FuzzyDate
+  "The place the case file gives for it; null where none."
   place: Place
-  defendants(first: Int = 20): [Person!]!
+  "The named people it tried."
+  defendants("At most this many; nested lists are capped at 500." first: Int = 20): [Person!]!
   "Groups of defendants the sources count but do not name."
-  defendantGroups(first: Int = 20): [Group!]!
+  defendantGroups("At most this many; nested lists are capped at 500." first: Int = 20): [Group!]!
   "How many people the case tried, named or not, where a source gives the number."
   defendantCount: Int
   "ISO 3166 code of the country whose courts tried it, such as KZ."
   jurisdiction: String
   "Its hearings: first instance, appeals, cassations, reviews, retrials."
-  proceedings(first: Int = 20): [Proceeding!]!
+  proceedings("At most this many; nested lists are capped at 500." first: Int = 20): [Proceeding!]!
   "Defendants, lawyers, judges, prosecutors, complainants."
-  people(first: Int = 20): [Link!]!
+  people("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Courts that heard it; contested claims appear side by side."
-  courts(first: Int = 20): [Link!]!
-  charges(first: Int = 20): [Charge!]!
-  sentences(first: Int = 20): [Sentence!]!
-  restrictions(first: Int = 20): [Restriction!]!
+  courts("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
+  "Its charges, against every defendant."
+  charges("At most this many; nested lists are capped at 500." first: Int = 20): [Charge!]!
+  "Sentences imposed in it."
+  sentences("At most this many; nested lists are capped at 500." first: Int = 20): [Sentence!]!
+  "Restrictions imposed in it."
+  restrictions("At most this many; nested lists are capped at 500." first: Int = 20): [Restriction!]!
   "Events the case prosecutes."
-  events(first: Int = 20): [Event!]!
-  assessments(first: Int = 20): [Link!]!
+  events("At most this many; nested lists are capped at 500." first: Int = 20): [Event!]!
+  "Organisations' and people's assessments of the case, such as calling it politically motivated."
+  assessments("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Statements and reports about the case."
-  mentions(first: Int = 20): [Link!]!
+  mentions("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
 }
 
 "One accusation under one article against one person in one case."
 type Charge implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5311,37 +5667,53 @@ type Charge implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "The standing the charge itself reached."
   status: ChargeStatus!
+  "The court's finding on it; null where the sources give none."
   verdict: Verdict
+  "What the charge alleges, in the editors' own words; null where not given."
   allegation: String
+  "What became of it, in the editors' own words, such as no penalty because the limitation period had expired; null where not given."
   outcome: String
   "The kind of offence, so charges group across articles and countries; null only for charges imported from files of format 1."
   category: OffenceCategory
+  "When it was brought or last changed; null where undated."
   date: FuzzyDate
   "How this charge replaced the one it supersedes; null when it supersedes none."
   change: ChargeChangeKind
+  "When it replaced the charge it supersedes; null where undated or where it supersedes none."
   changeDate: FuzzyDate
+  "The case it belongs to."
   case: Case
+  "The person charged; null when the sources count the defendants without naming them: see group."
   defendant: Person
+  "The article it is brought under; null where the source names none."
   article: LegalArticle
   "The defendants when the sources count them without naming them."
   group: Group
+  "The organisation that brought it, such as a prosecutor's office; null where not given."
   accuser: Organisation
   "The charge this one replaced."
   supersedes: Charge
   "Charges that replaced this one."
-  supersededBy(first: Int = 10): [Charge!]!
-  sentences(first: Int = 10): [Sentence!]!
+  supersededBy("At most this many; nested lists are capped at 500." first: Int = 10): [Charge!]!
+  "Sentences that punish it."
+  sentences("At most this many; nested lists are capped at 500." first: Int = 10): [Sentence!]!
 }
 
+"A punishment imposed on a person or group."
 type Sentence implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5353,17 +5725,25 @@ type Sentence implements Node & Entity {
   kind: SentenceKind!
   "ISO 8601 period, such as P6Y; for a group whose terms differ, the shortest."
   term: String
+  "The term in months; null where there is none."
   termMonths: Int
   "For a group whose terms differ, the longest."
   termUpTo: String
+  "The longest term of a group whose terms differ, in months; null where there is none."
   termUpToMonths: Int
+  "Where a custodial sentence is served, in the source's words, such as medium-security penal colony; null where not given."
   regime: String
+  "A suspended sentence comes with probation supervision; null where the sources do not say."
   probation: Boolean
+  "When it was imposed; null where undated."
   date: FuzzyDate
+  "The case it was imposed in."
   case: Case
+  "The person sentenced; null when the sources count the people without naming them: see group."
   person: Person
   "The people sentenced, when the sources count them without naming them."
   group: Group
+  "The court that imposed it; null where not given."
   court: Court
   "The hearing that imposed it."
   proceeding: Proceeding
@@ -5372,20 +5752,26 @@ type Sentence implements Node & Entity {
   "How it changed the sentence it replaces; null when it replaces none."
   change: SentenceChangeKind
   "Later sentences that replaced this one."
-  replacedBy(first: Int = 10): [Sentence!]!
-  charges(first: Int = 20): [Charge!]!
-  restrictions(first: Int = 20): [Restriction!]!
+  replacedBy("At most this many; nested lists are capped at 500." first: Int = 10): [Sentence!]!
+  "The charges it punishes."
+  charges("At most this many; nested lists are capped at 500." first: Int = 20): [Charge!]!
+  "The restrictions it imposes, such as bans that come with it."
+  restrictions("At most this many; nested lists are capped at 500." first: Int = 20): [Restriction!]!
 }
 
 "A measure that limits a person: detention, house arrest, probation, bans."
 type Restriction implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5393,21 +5779,29 @@ type Restriction implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "What kind of measure it is."
   kind: RestrictionKind!
+  "Whether it was a preventive measure before the verdict or part of a sentence; null where not given."
   basis: RestrictionBasis
+  "When it began; null where undated."
   start: FuzzyDate
+  "When it ended or ends; null where open or undated."
   end: FuzzyDate
   "An ISO 8601 period, life, or sentence (as long as the sentence runs)."
   duration: String
   "The duration in months; null for life or sentence."
   durationMonths: Int
+  "The person bound; null when the sources count the people without naming them: see group."
   person: Person
   "The people bound, when the sources count them without naming them."
   group: Group
   "How many of the group it binds, where not all."
   count: Int
+  "The case it was imposed in; null where not given."
   case: Case
+  "The sentence that imposes it; null where none does, as for a measure before the verdict."
   sentence: Sentence
+  "The court that imposed it; null where not given."
   court: Court
 }
 
@@ -5416,13 +5810,17 @@ One hearing of a case by one court: a first-instance trial, an appeal, a
 cassation, a supervisory review or a retrial, with what it decided.
 """
 type Proceeding implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5438,29 +5836,35 @@ type Proceeding implements Node & Entity {
   start: FuzzyDate
   "When the decision was given."
   date: FuzzyDate
+  "The case heard."
   case: Case
+  "The court that held the hearing; null where the source names none."
   court: Court
   "The named people it judged."
-  defendants(first: Int = 50): [Person!]!
+  defendants("At most this many; nested lists are capped at 500." first: Int = 50): [Person!]!
   "The groups of unnamed people it judged."
-  defendantGroups(first: Int = 20): [Group!]!
+  defendantGroups("At most this many; nested lists are capped at 500." first: Int = 20): [Group!]!
   "The earlier hearing this one examined."
   reviews: Proceeding
   "Later hearings that examined this one."
-  reviewedBy(first: Int = 10): [Proceeding!]!
+  reviewedBy("At most this many; nested lists are capped at 500." first: Int = 10): [Proceeding!]!
   "The sentences it imposed."
-  sentences(first: Int = 50): [Sentence!]!
+  sentences("At most this many; nested lists are capped at 500." first: Int = 50): [Sentence!]!
 }
 
 "People the sources count but do not name, such as nine of thirteen co-defendants."
 type Group implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5470,22 +5874,31 @@ type Group implements Node & Entity {
   version: Int!
   "How many people the group stands for."
   count: Int!
-  cases(first: Int = 20): [Case!]!
-  charges(first: Int = 20): [Charge!]!
-  sentences(first: Int = 20): [Sentence!]!
-  restrictions(first: Int = 20): [Restriction!]!
-  proceedings(first: Int = 20): [Proceeding!]!
+  "Cases that tried the group."
+  cases("At most this many; nested lists are capped at 500." first: Int = 20): [Case!]!
+  "Charges against the group."
+  charges("At most this many; nested lists are capped at 500." first: Int = 20): [Charge!]!
+  "Sentences imposed on the group."
+  sentences("At most this many; nested lists are capped at 500." first: Int = 20): [Sentence!]!
+  "Restrictions the group was subject to."
+  restrictions("At most this many; nested lists are capped at 500." first: Int = 20): [Restriction!]!
+  "Hearings that judged the group."
+  proceedings("At most this many; nested lists are capped at 500." first: Int = 20): [Proceeding!]!
 }
 
 "A document that states facts."
 type Source implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5493,146 +5906,255 @@ type Source implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "The document's title, or a description where it has none."
   title: String!
+  "The publisher as the document names itself."
   publisher: String!
+  "When it was published; null where undated."
   date: FuzzyDate
+  "The document's web address (http or https); null where not given."
   url: String
+  "The file that holds its text, under the sources directory; null where none."
   file: String
+  "The ISO 639-1 code of its language, such as ru; null where not given."
   language: String
+  "The organisation that published it, where it is in the graph; null otherwise."
   publishedBy: Organisation
 }
 
 "The kinds of entity the graph holds."
 enum EntityType {
+  "A person."
   PERSON
+  "A political party."
   PARTY
+  "An organisation that is not a party or a court."
   ORGANISATION
+  "A court."
   COURT
+  "A code of law."
   LEGAL_CODE
+  "An article of a code, or a part or item of one."
   LEGAL_ARTICLE
+  "A place."
   PLACE
+  "An event."
   EVENT
+  "A prosecution."
   CASE
+  "One accusation against one person or group in one case."
   CHARGE
+  "A punishment."
   SENTENCE
+  "A measure that limits a person."
   RESTRICTION
+  "A document that states facts."
   SOURCE
+  "One hearing of a case by one court."
   PROCEEDING
+  "People the sources count but do not name."
   GROUP
 }
 
 "The kinds of relationship the graph holds."
 enum RelationType {
+  "Person → Party, Organisation: leads it; role says how."
   LEADS
+  "Person → Party, Organisation: a member."
   MEMBER_OF
+  "Person → Party, Organisation: founded it."
   FOUNDED
+  "Person → Organisation: employed by it."
   WORKS_FOR
+  "Person → Organisation: owns it, such as a media outlet or a company."
   OWNS
+  "Person → Person: a relative; role says how."
   RELATIVE_OF
+  "Between people, parties and organisations: a tie a source states; role says what kind."
   ASSOCIATED_WITH
+  "Person, Group → Case: a defendant."
   DEFENDANT_IN
+  "Person, Organisation → Case: filed the complaint."
   COMPLAINANT_IN
+  "Person → Case: defence lawyer."
   LAWYER_IN
+  "Person → Case: presiding judge."
   JUDGE_IN
+  "Person, Organisation → Case: prosecutor."
   PROSECUTOR_IN
+  "Case → Court: the court that heard it; role says at which stage."
   HEARD_BY
+  "Case → Event: an event the case prosecutes."
   CONCERNS
+  "Person, Party, Organisation → Event: took part; role says how."
   PARTICIPATED_IN
+  "Person, Party, Organisation → Event: organised it."
   ORGANISED
+  "Person, Party, Organisation, Case → Event: the event happened to it, such as an arrest."
   SUBJECT_OF
+  "Organisation, Person, Court → Event: issued a statement, report, briefing or verdict."
   ISSUED
+  "Event, Source → Person, Party, Organisation, Case, Event: what a statement or report is about."
   ABOUT
+  "Organisation, Person → Case, Person: an assessment, such as politically motivated."
   ASSESSED
+  "Event → Event: came before it."
   PRECEDED
+  "Event → Event: caused it."
   CAUSED
+  "An entity → Place: where it is, or happened."
   LOCATED_IN
+  "LegalArticle → LegalCode: the code it belongs to."
   IN_CODE
+  "LegalArticle → LegalArticle, Event → Event: a part of the larger one."
   PART_OF
+  "Case → Charge: a charge in the case."
   HAS_CHARGE
+  "Person, Group → Charge: the defendant of the charge."
   CHARGED_WITH
+  "Charge → LegalArticle: the article it is brought under."
   UNDER_ARTICLE
+  "Charge → Organisation: who brought it."
   BROUGHT_BY
+  "Charge → Charge: replaced the earlier charge; change says how."
   SUPERSEDES
+  "Case → Sentence: a sentence imposed in the case."
   HAS_SENTENCE
+  "Person, Group → Sentence: the person or group sentenced."
   SENTENCED_TO
+  "Sentence, Restriction → Court: the court that imposed it."
   IMPOSED_BY
+  "Sentence → Charge: a charge it punishes."
   FOR_CHARGE
+  "Person, Group → Restriction: bound by it."
   SUBJECT_TO
+  "Case → Restriction: imposed in the case."
   HAS_RESTRICTION
+  "Sentence → Restriction: a restriction that comes with the sentence."
   IMPOSES
+  "Source → Organisation: its publisher."
   PUBLISHED_BY
+  "Case → Proceeding: a hearing of the case."
   HAS_PROCEEDING
+  "Proceeding → Court: the court that held it."
   HELD_BY
+  "Person, Group → Proceeding: judged in the hearing."
   TRIED_IN
+  "Proceeding → Proceeding: the earlier hearing it examined."
   REVIEWS
+  "Sentence → Proceeding: the hearing that imposed it."
   IMPOSED_IN
+  "Sentence → Sentence: the earlier sentence a later hearing changed into this one; change says how."
   REPLACES
 }
 
+"How a list of entities is sorted."
 input EntityOrder {
+  "What to sort by."
   field: EntityOrderField!
+  "Ascending or descending."
   direction: OrderDirection! = ASC
 }
-enum EntityOrderField { NAME ID }
-enum OrderDirection { ASC DESC }
+"What entities are sorted by."
+enum EntityOrderField {
+  "By name, then by ID."
+  NAME
+  "By ID."
+  ID
+}
+"A sort direction."
+enum OrderDirection {
+  "Ascending: A to Z."
+  ASC
+  "Descending: Z to A."
+  DESC
+}
 
 "Relay page information."
 type PageInfo {
+  "More items follow this page."
   hasNextPage: Boolean!
+  "Items come before this page."
   hasPreviousPage: Boolean!
+  "The cursor of the page's first item; null for an empty page."
   startCursor: String
+  "The cursor of the page's last item: pass it as after for the next page; null for an empty page."
   endCursor: String
 }
 
+"A page of entities."
 type EntityConnection {
+  "The entities of this page."
   edges: [EntityEdge]!
+  "Where this page lies."
   pageInfo: PageInfo!
+  "How many entities there are in all."
   totalCount: Int!
 }
 
+"One entity and its cursor."
 type EntityEdge {
+  "Pass as after to get the entities that follow."
   cursor: String!
+  "The entity."
   node: Entity!
 }
 
+"An entity a search found."
 type SearchHit {
+  "The entity."
   entity: Entity!
   "The name or alias that matched best."
   matched: String!
+  "How well it matched: higher is better, and an exact name ranks above any other; compare scores only within one answer."
   score: Float!
 }
 
 "A graph-shaped answer for front ends. IDs are stable, so successive answers merge."
 type GraphView {
+  "The entities."
   nodes: [GraphNode!]!
+  "The relationships among them."
   edges: [GraphEdge!]!
   "A limit cut the answer."
   truncated: Boolean!
 }
 
+"Shortest paths between two entities, shaped for a graph drawing."
 type PathView {
+  "Every entity on some path."
   nodes: [GraphNode!]!
+  "Every relationship on some path."
   edges: [GraphEdge!]!
   "Each path as the IDs of its nodes, in order."
   paths: [[ID!]!]!
+  "A limit cut the answer: there may be more paths."
   truncated: Boolean!
 }
 
+"An entity in a graph view."
 type GraphNode {
+  "The entity's ID."
   id: ID!
+  "The entity's type."
   type: EntityType!
+  "The text to draw: its name."
   label: String!
-  "Scalar properties; dates as their case-file text."
+  "Scalar properties as stored: dates as their case-file text, vocabulary values in lower case with hyphens (political-activity-ban)."
   properties: JSON!
 }
 
+"A relationship in a graph view."
 type GraphEdge {
+  "The relationship's ID; relationship(id:) reads it."
   id: ID!
+  "The relationship's type."
   type: RelationType!
   "The ID of the node the relationship starts at."
   source: ID!
   "The ID of the node it ends at."
   target: ID!
+  "Its properties as stored (role, dates as their case-file text, status, assessment, note)."
   properties: JSON!
   "The sources and paragraphs that state it."
   sources: [Citation!]!
@@ -5640,11 +6162,17 @@ type GraphEdge {
 
 "A relationship with its two ends."
 type Edge {
+  "The relationship's ID."
   id: ID!
+  "The relationship's type."
   type: RelationType!
+  "The entity it starts at."
   from: Entity!
+  "The entity it ends at."
   to: Entity!
+  "Its properties as stored (role, dates as their case-file text, status, assessment, note)."
   properties: JSON!
+  "The sources and paragraphs that state it."
   citations: [Citation!]!
 }
 
@@ -5657,26 +6185,33 @@ after X, the first), then by the first, an unknown first day first; see
 docs/model.md, Dates.
 """
 type TimelineEntry {
+  "When it happened, as precise as the source."
   date: FuzzyDate!
-  "false when the dates leave open whether a neighbouring step came before or after this one."
+  "False when the dates leave open whether a neighbouring step came before or after this one."
   orderCertain: Boolean!
   "What the step is: the event's kind, or which date of a charge, sentence, proceeding or restriction it is."
   kind: TimelineKind!
+  "What happened: the event's or entity's name."
   title: String!
   "The event, charge, sentence or restriction."
   entity: Entity!
+  "The sources and paragraphs that state it."
   citations: [Citation!]!
 }
 
+"Which convictions to answer or count: every condition given must hold, and a list matches any of its values."
 input ConvictionFilter {
-  "Legal-article IDs; an article matches its parts too."
+  "IDs of legal articles; an article matches its parts too."
   articles: [ID!]
+  "IDs of the courts that convicted."
   courts: [ID!]
   "Place IDs of the courts' cities."
   cities: [ID!]
+  "Kinds of restriction the person was subject to in the case."
   restrictionKinds: [RestrictionKind!]
+  "Kinds of the sentence imposed (or in force, with sentenceInForce)."
   sentenceKinds: [SentenceKind!]
-  "Party IDs the person leads or belongs to."
+  "IDs of parties the person leads, founded or belongs to."
   parties: [ID!]
   "ISO 3166-1 alpha-2 country codes in capitals, such as KZ: the case's jurisdiction, else the country of the charge's article's code. A code that no conviction in the graph is from is refused (BAD_USER_INPUT), naming those that are."
   countries: [String!]
@@ -5688,30 +6223,41 @@ input ConvictionFilter {
   to: String
   "Ask about the sentence in force after appeals and other changes, not the one the convicting court imposed: for sentenceKinds, unpunished and counts by sentence kind."
   sentenceInForce: Boolean = false
-  "true: only guilty charges no sentence punishes, such as those time-barred because the limitation period expired; false: only those with a sentence."
+  "True: only guilty charges no sentence punishes, such as those time-barred because the limitation period expired; false: only those with a sentence; null: both."
   unpunished: Boolean
 }
 
+"A page of convictions."
 type ConvictionConnection {
+  "The convictions of this page."
   edges: [ConvictionEdge]!
+  "Where this page lies."
   pageInfo: PageInfo!
+  "How many convictions match in all."
   totalCount: Int!
 }
 
+"One conviction and its cursor."
 type ConvictionEdge {
+  "Pass as after to get the convictions that follow."
   cursor: String!
+  "The conviction."
   node: Conviction!
 }
 
 "A guilty charge with its context, credited to the court that convicted."
 type Conviction {
-  "null when the sources count the people without naming them: see group."
+  "The person convicted; null when the sources count the people without naming them: see group."
   person: Person
+  "The people convicted when the sources count them without naming them; null for a named person."
   group: Group
   "How many people the conviction stands for: 1, or the group's count."
   people: Int!
+  "The case."
   case: Case!
+  "The guilty charge."
   charge: Charge!
+  "The charge's article; null where the source names none."
   article: LegalArticle
   "The sentence the convicting court imposed."
   sentence: Sentence
@@ -5725,6 +6271,7 @@ type Conviction {
   date: FuzzyDate
   "The kind of the sentence the filter asks about (imposed, or in force with sentenceInForce)."
   sentenceKind: SentenceKind
+  "The term of that sentence in months; null where it has none."
   termMonths: Int
   "The restrictions the person was subject to in the case."
   restrictions: [Restriction!]!
@@ -5736,20 +6283,39 @@ type SentenceChange {
   sentence: Sentence!
   "How the sentence changed; null where the sources do not say."
   change: SentenceChangeKind
+  "The hearing that changed it; null where not given."
   proceeding: Proceeding
+  "The court of that hearing; null where the source names none."
   court: Court
+  "When it was changed; null where undated."
   date: FuzzyDate
 }
 
 "What counts are grouped by. COURT is the court that convicted; YEAR the year of its sentence, counted only where the date is certain to that year."
-enum CountDimension { ARTICLE COURT YEAR RESTRICTION_KIND SENTENCE_KIND CATEGORY COUNTRY }
+enum CountDimension {
+  "By the charge's article."
+  ARTICLE
+  "By the court that convicted."
+  COURT
+  "By the year of the sentence, where the date is certain to that year."
+  YEAR
+  "By the kinds of restriction the person was subject to in the case."
+  RESTRICTION_KIND
+  "By the kind of sentence (imposed, or in force with sentenceInForce)."
+  SENTENCE_KIND
+  "By the charge's offence category."
+  CATEGORY
+  "By country: the case's jurisdiction, else the country of the article's code."
+  COUNTRY
+}
 
 "People convicted (once per case) that share a key."
 type GroupCount {
   "What the people share: an entity ID (ARTICLE, COURT), a year (YEAR), an enum value such as POLITICAL_ACTIVITY_BAN that the filter takes (RESTRICTION_KIND, SENTENCE_KIND, CATEGORY), or an ISO 3166 country code (COUNTRY)."
   key: String!
+  "A readable name for the key: the entity's name, else the key."
   label: String!
-  "named + unnamed."
+  "Everyone: named plus unnamed."
   count: Int!
   "People the sources name."
   named: Int!
@@ -5763,17 +6329,25 @@ type MonthRange {
   least: Int!
   "At most this many; null when nothing bounds it."
   most: Int
-  "least and most are equal: the length is known."
+  "True when least and most are equal: the length is known."
   exact: Boolean!
 }
 
+"A charge that was reclassified and later re-initiated."
 type ChargeChange {
+  "The case."
   case: Case!
+  "The defendant; null when the sources do not name them."
   person: Person
+  "The charge first brought."
   original: Charge!
+  "The charge it was reclassified into."
   reclassified: Charge!
+  "The charge re-initiated afterwards."
   final: Charge!
+  "When it was reclassified; null where undated."
   reclassifiedOn: FuzzyDate
+  "When it was re-initiated; null where undated."
   reinitiatedOn: FuzzyDate
   "Months from reclassification to re-initiation, only when the dates make it exact; see months."
   monthsBetween: Int
@@ -5781,37 +6355,55 @@ type ChargeChange {
   months: MonthRange
 }
 
+"What two people or cases share."
 type CommonGround {
+  "The first person or case."
   a: Entity!
+  "The second."
   b: Entity!
+  "Each thing they share, with how each side is tied to it."
   shared: [SharedFeature!]!
 }
 
+"One thing two people or cases share."
 type SharedFeature {
   "What kind of thing is shared."
   kind: SharedKind!
   "The shared entity; null for a shared kind of restriction or offence category."
   entity: Entity
+  "The shared entity's ID, or for a kind of restriction or an offence category its enum value, such as POLITICAL_ACTIVITY_BAN."
   key: String!
+  "A readable name: the entity's name, else the value as stored."
   label: String!
+  "How each side is tied to it, in words."
   reasons: [String!]!
 }
 
+"A case like another, with why."
 type SimilarCase {
+  "The case."
   case: Case!
+  "The sum of the weights of what the cases share: an article 3; an offence category, a kind of restriction, a court or an event 2; an organisation or a kind of sentence 1."
   score: Float!
+  "What the cases share, in words."
   reasons: [String!]!
 }
 
+"A leader or member of an unregistered party arrested after a protest."
 type ArrestAfterProtest {
+  "The person arrested."
   person: Person!
+  "The unregistered party."
   party: Party!
   "LEADS or MEMBER_OF: how the person is tied to the party."
   relation: RelationType!
+  "The role the tie to the party states, such as chairman; null where none."
   role: String
+  "The protest or unrest."
   protest: Event!
   "How the person is tied to the protest, every way the sources show."
   via: [ProtestTie!]!
+  "The arrest or detention."
   arrest: Event!
   "Months from the protest to the arrest, only when the dates make it exact; see months."
   monthsBetween: Int
@@ -5821,8 +6413,11 @@ type ArrestAfterProtest {
 
 "One person's custody before the verdict in one case."
 type PretrialRecord {
+  "The person held."
   person: Person!
+  "The case."
   case: Case!
+  "Each spell of custody before the verdict."
   periods: [CustodyPeriod!]!
   "The least the periods can add up to, in months: total.least."
   totalMonths: Int!
@@ -5830,15 +6425,21 @@ type PretrialRecord {
   total: MonthRange!
   "A period has no known end, so the total has no upper bound."
   open: Boolean!
+  "The sentence that followed; null where none is recorded."
   sentence: Sentence
+  "The date of that sentence; null where none."
   verdictDate: FuzzyDate
 }
 
+"One spell of custody before the verdict."
 type CustodyPeriod {
+  "The restriction that records it."
   restriction: Restriction!
   "PRE_TRIAL_DETENTION, HOUSE_ARREST or CUSTODY."
   kind: RestrictionKind!
+  "When it began; null where undated."
   start: FuzzyDate
+  "When it ended; null while open or undated."
   end: FuzzyDate
   "Months from start to end, only when the dates make it exact; see monthRange."
   months: Int
@@ -5846,31 +6447,45 @@ type CustodyPeriod {
   monthRange: MonthRange!
 }
 
+"A case that organisations assessed."
 type AssessedCase {
+  "The case."
   case: Case!
+  "The organisations that assessed it."
   organisations: [Organisation!]!
+  "Each assessment, with its sources."
   assessments: [Assessment!]!
   "IDs of the case's facts that sources disagree about."
   contested: [ID!]!
 }
 
+"An organisation's assessment of a case."
 type Assessment {
+  "The organisation."
   organisation: Organisation!
   "What the organisation concluded."
   assessment: AssessmentKind!
+  "What the case file adds about the assessment; null where nothing."
   note: String
+  "The sources that report it."
   sources: [Source!]!
 }
 
+"Two articles charged together against the same person in the same case."
 type ArticlePair {
+  "One article."
   a: LegalArticle!
+  "The other."
   b: LegalArticle!
   "Prosecutions (a person in a case) charged under both."
   count: Int!
+  "The cases where both were charged."
   cases: [Case!]!
+  "The people charged under both."
   persons: [Person!]!
 }
 
+"A claim that sources disagree about."
 type ContestedClaim {
   "The ID of the contested entity or relationship."
   id: ID!
@@ -5880,13 +6495,17 @@ type ContestedClaim {
   about: Entity
   "A relationship's other end."
   other: Entity
+  "How the sources disagree; null where the case file does not say."
   note: String
+  "The sources that make the claim or dispute it."
   sources: [Source!]!
 }
 
 "Someone who shares a party, organisation or event with a convicted person and was later charged under the same article."
 type LaterChargedAssociate {
+  "The person convicted first."
   convicted: Person!
+  "The person charged later."
   associate: Person!
   "The party, organisation or event both are tied to; for events, one that contains both people's events."
   via: Entity!
@@ -5910,7 +6529,9 @@ type GraphStats {
 
 "The number of entities of one type."
 type TypeCount {
+  "The entity type."
   type: EntityType!
+  "How many entities of it the graph holds."
   count: Int!
 }
 
@@ -5920,7 +6541,7 @@ type TypeCount {
 
 "What standing a charge reached."
 enum ChargeStatus {
-  "Brought and not changed since."
+  "Brought, with no later standing the sources give."
   BROUGHT
   "It came about by reclassifying an earlier charge (see supersedes)."
   RECLASSIFIED
@@ -5928,9 +6549,9 @@ enum ChargeStatus {
   RE_INITIATED
   "The court convicted on it."
   CONVICTED
-  "Not punished because the limitation period expired."
+  "The limitation period expired, so no penalty followed."
   TIME_BARRED
-  "Dropped before a verdict."
+  "Dropped: no longer pursued."
   DROPPED
   "The court acquitted on it."
   ACQUITTED
@@ -5946,7 +6567,7 @@ enum Verdict {
   NOT_GUILTY
   "No finding yet."
   PENDING
-  "No court finding: the charge was dropped, changed or never tried."
+  "No court ruled on the charge."
   NONE
 }
 
@@ -5954,7 +6575,7 @@ enum Verdict {
 enum ChargeChangeKind {
   "The accusation was moved to another article."
   RECLASSIFIED
-  "A charge changed or dropped earlier was brought again."
+  "An earlier accusation was brought again."
   RE_INITIATED
   "Charges were merged into this one."
   MERGED
@@ -6106,9 +6727,9 @@ enum EventKind {
   ARREST
   "A detention."
   DETENTION
-  "A search of a home, office or person."
+  "A search by the authorities."
   SEARCH
-  "A transfer of a detained person, such as to another facility."
+  "A transfer of a detained person."
   TRANSFER
   "Charges being brought or changed."
   CHARGE
@@ -6152,9 +6773,9 @@ enum TimelineKind {
   ARREST
   "A detention."
   DETENTION
-  "A search of a home, office or person."
+  "A search by the authorities."
   SEARCH
-  "A transfer of a detained person, such as to another facility."
+  "A transfer of a detained person."
   TRANSFER
   "A charge's date: when it was brought or last changed (an event of kind charge too)."
   CHARGE
