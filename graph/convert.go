@@ -20,3 +20,16 @@ func entityType(t kg.EntityType) model.EntityType {
 	}
 	return model.EntityType(b.String())
 }
+
+// each converts a list of one string type into another: stored vocabulary
+// values into model.Vocab and back. nil stays nil.
+func each[U, T ~string](in []T) []U {
+	if in == nil {
+		return nil
+	}
+	out := make([]U, len(in))
+	for i, v := range in {
+		out[i] = U(v)
+	}
+	return out
+}

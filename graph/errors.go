@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -30,7 +31,7 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// Those without a code (a persisted query's hash that does
 			// not match, its extension malformed) refuse the request as
 			// sent.
-			e := shorten(graphql.DefaultErrorPresenter(ctx, err))
+			e := withEnumValues(shorten(graphql.DefaultErrorPresenter(ctx, err)))
 			if _, ok := e.Extensions["code"]; !ok {
 				if e.Extensions == nil {
 					e.Extensions = map[string]any{}
@@ -146,4 +147,31 @@ func printable(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// enumInMessage finds the enum a validation error is about, in each of the
+// ways gqlparser names it: `Value "X" does not exist in "Kind" enum.`,
+// `Enum "Kind" cannot represent non-enum value: "x".` and, for variables,
+// `x is not a valid Kind`.
+// The type may be written as in the schema, such as RestrictionKind!.
+var enumInMessage = regexp.MustCompile(`"([\w!\[\]]+)" enum\.|^Enum "([\w!\[\]]+)" cannot|is not a valid (\w+)$`)
+
+// withEnumValues adds to an error about a value that is not one of an
+// enum's the values the enum has, so a misspelt restriction kind is
+// answered with the right spelling rather than with a bare refusal.
+func withEnumValues(e *gqlerror.Error) *gqlerror.Error {
+	m := enumInMessage.FindStringSubmatch(e.Message)
+	if m == nil {
+		return e
+	}
+	def := parsedSchema.Types[strings.Trim(m[1]+m[2]+m[3], "[]!")]
+	if def == nil || def.Kind != ast.Enum {
+		return e
+	}
+	values := make([]string, len(def.EnumValues))
+	for i, v := range def.EnumValues {
+		values[i] = v.Name
+	}
+	e.Message = fmt.Sprintf("%s %s is one of %s.", strings.TrimSuffix(e.Message, "."), def.Name, strings.Join(values, ", "))
+	return e
 }

@@ -4697,67 +4697,150 @@ and which source says so. Every fact carries its citations.
 """
 type Query {
   "Any entity by its ID, such as person/zhanbolat-mamai."
-  node(id: ID!): Node
+  node("The entity's ID." id: ID!): Node
   "Entities by ID, in the order asked; null where an ID is unknown."
-  nodes(ids: [ID!]!): [Node]!
+  nodes("The entities' IDs." ids: [ID!]!): [Node]
   "Entities of some types, in pages, sorted by name or ID."
-  entities(types: [EntityType!], orderBy: EntityOrder = {field: NAME, direction: ASC}, first: Int = 20, after: String): EntityConnection!
+  entities(
+    "Only entities of these types; every type when left out."
+    types: [EntityType!]
+    "The sort order."
+    orderBy: EntityOrder = {field: NAME, direction: ASC}
+    "The page size, at most 100."
+    first: Int = 20
+    "The endCursor of the page before; the first page when left out."
+    after: String
+  ): EntityConnection
 
   "Entities whose name, alias or description matches: case, diacritics and script do not matter, a typo is forgiven, exact names rank first."
-  search(query: String!, types: [EntityType!], first: Int = 10): [SearchHit!]!
+  search(
+    "The words to look for in names, aliases and descriptions."
+    query: String!
+    "Only entities of these types; every type when left out."
+    types: [EntityType!]
+    "At most this many hits, up to 100."
+    first: Int = 10
+  ): [SearchHit]
 
   "What lies within depth steps of an entity, as nodes and edges, nearest first, at most limit nodes. From each node the walk follows at most limit relationships, so an entity shared by thousands of cases costs no more than a small one; truncated says a cap was reached."
-  neighbourhood(id: ID!, depth: Int = 1, types: [EntityType!], relationshipTypes: [RelationType!], limit: Int = 100): GraphView!
+  neighbourhood(
+    "The entity to start from."
+    id: ID!
+    "How many relationships away to go, 1 to 3."
+    depth: Int = 1
+    "Keep only nodes of these types (the walk still passes through others); every type when left out."
+    types: [EntityType!]
+    "Only relationships of these types; every type when left out."
+    relationshipTypes: [RelationType!]
+    "At most this many nodes, up to 500, and at most this many relationships followed from each node."
+    limit: Int = 100
+  ): GraphView
   "The shortest paths between two entities, as nodes and edges."
-  paths(from: ID!, to: ID!, maxLength: Int = 4, limit: Int = 10): PathView!
+  paths(
+    "The entity the paths start at."
+    from: ID!
+    "The entity the paths end at."
+    to: ID!
+    "The most relationships a path may have, up to 6."
+    maxLength: Int = 4
+    "At most this many paths, up to 100."
+    limit: Int = 10
+  ): PathView
   "These entities and the edges among them."
-  subgraph(ids: [ID!]!): GraphView!
+  subgraph("The entities, at most 500." ids: [ID!]!): GraphView
   "One relationship by its ID, with its sources."
-  relationship(id: ID!): Edge
+  relationship("The relationship's ID, as a GraphEdge, Edge or Link gives it." id: ID!): Edge
 
   "The dated steps in the story of a person, case, organisation, party or place."
-  timeline(of: ID!, from: String, to: String): [TimelineEntry!]!
+  timeline(
+    "The person, case, organisation, party or place."
+    of: ID!
+    "Only steps on or after this date (YYYY, YYYY-MM or YYYY-MM-DD); a step counts only if every day its date can mean is in the range."
+    from: String
+    "Only steps up to the end of this date (YYYY, YYYY-MM or YYYY-MM-DD); the same rule as from."
+    to: String
+  ): [TimelineEntry]
 
   "Guilty charges with their sentence and restrictions, each credited to the court that convicted, filtered by any combination of article, court, city, country, offence category, restriction, sentence kind (imposed or in force), party, dates and whether a sentence followed."
-  convictions(filter: ConvictionFilter, first: Int = 20, after: String): ConvictionConnection!
+  convictions(
+    "Which convictions; all when left out."
+    filter: ConvictionFilter
+    "The page size, at most 100."
+    first: Int = 20
+    "The endCursor of the page before; the first page when left out."
+    after: String
+  ): ConvictionConnection
   "People convicted, once per case, counted by article, convicting court, year, restriction kind, sentence kind, offence category or country; named and unnamed apart."
-  counts(by: CountDimension!, filter: ConvictionFilter): [GroupCount!]!
+  counts(
+    "What to group the people by."
+    by: CountDimension!
+    "Which convictions to count; all when left out."
+    filter: ConvictionFilter
+  ): [GroupCount]
   "Charges that were reclassified and later re-initiated, with how long that took."
-  chargeChanges: [ChargeChange!]!
+  chargeChanges: [ChargeChange]
   "What two people or cases share: articles, courts, events, organisations, parties."
-  commonGround(a: ID!, b: ID!): CommonGround!
+  commonGround(
+    "A person or case."
+    a: ID!
+    "The other person or case."
+    b: ID!
+  ): CommonGround
   "Other cases ranked by what they share with this one, with the reasons."
-  similarCases(to: ID!, first: Int = 5): [SimilarCase!]!
+  similarCases(
+    "The case to compare with."
+    to: ID!
+    "At most this many cases, up to 100."
+    first: Int = 5
+  ): [SimilarCase]
   "Leaders and members of unregistered parties arrested within some months after a protest."
-  arrestsAfterProtests(withinMonths: Int = 6): [ArrestAfterProtest!]!
+  arrestsAfterProtests("How many months after the protest the arrest must surely have come." withinMonths: Int = 6): [ArrestAfterProtest]
   "How long each person spent in pre-trial detention and house arrest before the verdict."
-  pretrialDetention: [PretrialRecord!]!
+  pretrialDetention: [PretrialRecord]
   "Cases that several organisations assessed, such as calling them politically motivated."
-  assessedCases(minOrganisations: Int = 2): [AssessedCase!]!
+  assessedCases("The fewest organisations that must have assessed a case." minOrganisations: Int = 2): [AssessedCase]
   "Articles charged together against the same person in the same case."
-  articlePairs: [ArticlePair!]!
+  articlePairs: [ArticlePair]
   "Every claim that sources disagree about, with its sources."
-  contestedClaims: [ContestedClaim!]!
+  contestedClaims: [ContestedClaim]
   "People who share a party, organisation or event with someone convicted under an article and were charged under the same article on or after that conviction."
-  laterChargedAssociates: [LaterChargedAssociate!]!
+  laterChargedAssociates: [LaterChargedAssociate]
 
   "What the graph holds: counts of nodes, relationships and entities by type."
-  stats: GraphStats!
+  stats: GraphStats
 
   "The changes made to an entity or relationship through the API, oldest first, with who made them and the fact before and after."
-  history(id: ID!): [Change!]!
+  history("The ID of an entity or relationship, or casefile/NAME for the imports of a case file." id: ID!): [Change]
 
   "Paragraphs of the source texts the graph holds that match: case, diacritics and Cyrillic or Latin script do not matter, a typo is forgiven. Each with a snippet, its matches marked, and the facts that cite it."
-  passages(query: String!, sources: [ID!], first: Int = 10, after: String): PassageConnection!
+  passages(
+    "The words to look for."
+    query: String!
+    "Only the texts of these sources; every text the graph holds when left out."
+    sources: [ID!]
+    "The page size, at most 100."
+    first: Int = 10
+    "The endCursor of the page before; the first page when left out."
+    after: String
+  ): PassageConnection
   "Which paragraphs of a source's text facts cite, and which none does yet."
-  coverage(source: ID!): SourceCoverage!
+  coverage("The source's ID." source: ID!): SourceCoverage
   "Pairs of entities that are likely one real court, party, organisation or person written twice, best first, with the reason (docs/duplicates.md). A pair judged DISTINCT is never suggested again; one judged SAME stays until merged."
-  possibleDuplicates(types: [EntityType!], first: Int = 20): [DuplicatePair!]!
+  possibleDuplicates(
+    "Only pairs of these types; every type when left out."
+    types: [EntityType!]
+    "At most this many pairs, up to 100."
+    first: Int = 20
+  ): [DuplicatePair]
 }
 
+"Two entities that are likely one real court, party, organisation or person written twice (docs/duplicates.md)."
 type DuplicatePair {
+  "One entity of the pair."
   a: Entity!
+  "The other."
   b: Entity!
+  "Which names matched and why, in words."
   reason: String!
   "The share of words the closest names have in common, 0 to 1."
   score: Float!
@@ -4765,11 +4848,21 @@ type DuplicatePair {
   judgement: DuplicateJudgement
 }
 
-enum DuplicateVerdict { SAME DISTINCT }
+"An analyst's judgement of a likely duplicate pair."
+enum DuplicateVerdict {
+  "The two are one real thing: merge them with mergeEntities."
+  SAME
+  "The two are different things: the pair is not suggested again."
+  DISTINCT
+}
 
+"An analyst's recorded judgement of a pair."
 type DuplicateJudgement {
+  "SAME or DISTINCT."
   verdict: DuplicateVerdict!
+  "The name of the token that recorded it."
   actor: String!
+  "Why, as the analyst wrote it."
   reason: String!
   "When it was recorded (ISO 8601)."
   at: String!
@@ -4792,23 +4885,110 @@ again can help (SAFE, SAME_KEY_ONLY or NO); see docs/api.md.
 """
 type Mutation {
   "Create an entity. fields are the case-file fields of its type (docs/case-files.md). Creating one that exists with the very same content answers it as created."
-  createEntity(input: EntityInput!, idempotencyKey: String): Entity!
+  createEntity(
+    "The entity to create."
+    input: EntityInput!
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Entity!
   "Change an entity from the version you read: set replaces fields, unset removes them, cite replaces the citations. A stale version fails with CONFLICT."
-  updateEntity(id: ID!, version: Int!, set: JSON, unset: [String!], cite: [String!]!, reason: String, idempotencyKey: String): Entity!
+  updateEntity(
+    "The entity to change."
+    id: ID!
+    "The version the change starts from, as read; a stale one fails with CONFLICT."
+    version: Int!
+    "Case-file fields to set, replacing their values, such as {occupations: [\"journalist\"]}."
+    set: JSON
+    "Names of case-file fields to remove."
+    unset: [String!]
+    "SOURCE-ID#pN citations of the paragraphs that state the entity as changed; they replace its citations."
+    cite: [String!]!
+    "Why the change is made; kept in its history."
+    reason: String
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Entity!
   "Remove an entity and its relationships; history keeps them. A source that facts cite cannot be removed (CONFLICT, naming them). Needs the admin role."
-  retractEntity(id: ID!, version: Int!, reason: String!, idempotencyKey: String): Change!
+  retractEntity(
+    "The entity to remove."
+    id: ID!
+    "The version read; a stale one fails with CONFLICT."
+    version: Int!
+    "Why the change is made; kept in its history."
+    reason: String!
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Change!
   "Fold one record of a real-world thing into another of the same type: keep gains remove's names as aliases, its citations and its relationships, and remove is deleted. Both versions are checked. A source that facts cite cannot be folded away. Needs the admin role."
-  mergeEntities(keep: ID!, keepVersion: Int!, remove: ID!, removeVersion: Int!, reason: String!, idempotencyKey: String): Entity!
+  mergeEntities(
+    "The entity that stays."
+    keep: ID!
+    "The version of keep, as read."
+    keepVersion: Int!
+    "The entity folded into keep and deleted."
+    remove: ID!
+    "The version of remove, as read."
+    removeVersion: Int!
+    "Why the change is made; kept in its history."
+    reason: String!
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Entity!
   "Add a source document that facts can cite."
-  addSource(input: SourceInput!, idempotencyKey: String): Source!
+  addSource(
+    "The source to add."
+    input: SourceInput!
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Source!
   "Create a relationship between two entities. Creating one that exists with the very same content answers it as created."
-  createRelation(input: RelationInput!, idempotencyKey: String): Edge!
+  createRelation(
+    "The relationship to create."
+    input: RelationInput!
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Edge!
   "Change a relationship's role, dates, note or citations."
-  updateRelation(id: ID!, type: RelationType!, set: JSON, unset: [String!], cite: [String!]!, reason: String, idempotencyKey: String): Edge!
+  updateRelation(
+    "The relationship to change."
+    id: ID!
+    "The relationship's type."
+    type: RelationType!
+    "Fields to set: role, start, end, date, status, assessment, note, contested."
+    set: JSON
+    "Names of fields to remove."
+    unset: [String!]
+    "SOURCE-ID#pN citations of the paragraphs that state it as changed; they replace its citations."
+    cite: [String!]!
+    "Why the change is made; kept in its history."
+    reason: String
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Edge!
   "Record whether two entities are one (SAME: then mergeEntities them) or not (DISTINCT: possibleDuplicates never suggests them again), with why. Needs the editor role; history keeps every judgement."
-  judgeDuplicates(a: ID!, b: ID!, verdict: DuplicateVerdict!, reason: String!, idempotencyKey: String): DuplicateJudgement!
+  judgeDuplicates(
+    "One entity of the pair."
+    a: ID!
+    "The other."
+    b: ID!
+    "Whether they are one real thing."
+    verdict: DuplicateVerdict!
+    "Why they are, or are not, one; kept with the judgement and in its history."
+    reason: String!
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): DuplicateJudgement!
   "Remove a relationship; history keeps it. Needs the admin role."
-  retractRelation(id: ID!, type: RelationType!, reason: String!, idempotencyKey: String): Change!
+  retractRelation(
+    "The relationship to remove."
+    id: ID!
+    "Its type."
+    type: RelationType!
+    "Why the change is made; kept in its history."
+    reason: String!
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Change!
   """
   Check a whole case file and import it in one transaction, as casegraph import
   does; every problem comes back with its line and column. A file imported
@@ -4821,7 +5001,20 @@ type Mutation {
   at a time. A dry run reports exactly what the import would do now,
   refusals included.
   """
-  importCaseFile(name: String!, content: String!, dryRun: Boolean = false, onConflict: ConflictSide, reason: String, idempotencyKey: String): ImportReport!
+  importCaseFile(
+    "The file's name, such as mamai.yaml; a file imported before under this name is merged against its last import."
+    name: String!
+    "The case file's YAML text (docs/case-files.md)."
+    content: String!
+    "Report what the import would do without writing anything."
+    dryRun: Boolean = false
+    "Which side wins where the file and the graph both changed a fact; without it such a conflict stops the import."
+    onConflict: ConflictSide
+    "Why the change is made; kept in its history."
+    reason: String
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): ImportReport!
 }
 
 "Which side wins where a re-imported case file and the graph both changed a fact since the file's last import."
@@ -4832,51 +5025,67 @@ enum ConflictSide {
   TAKE_FILE
 }
 
+"A new entity, written as in a case file."
 input EntityInput {
+  "The new entity's ID: its type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "Its type."
   type: EntityType!
   "The case-file fields of the type, such as {name: ..., aliases: [...], article: legal-article/kz-cc-274}."
   fields: JSON!
   "SOURCE-ID#pN citations of the paragraphs that state it."
   cite: [String!]!
+  "Why it is created; kept in its history."
   reason: String
 }
 
+"A new source document."
 input SourceInput {
+  "The source's ID, such as source/iphr-2023-04-mamai."
   id: ID!
-  "title, publisher, date, url, file, language, publishedBy, note."
+  "The source's case-file fields: title and publisher (required), date, url, file, language, publishedBy, note."
   fields: JSON!
   "The document's text, without a header: each non-blank line is a paragraph, the first p1, as citations count them. Kept so citations can be quoted and passages searched; sent again, it replaces the text held."
   content: String
+  "Why it is added; kept in its history."
   reason: String
 }
 
+"A new relationship, written as in a case file's relations."
 input RelationInput {
   "Needed (rel/...) only where two relations share type and ends."
   id: ID
+  "The relationship's type; docs/case-files.md says which types it may join."
   type: RelationType!
+  "The ID of the entity it starts at."
   from: ID!
+  "The ID of the entity it ends at."
   to: ID!
-  "role, start, end, date, status, assessment, note, contested."
+  "The relation's case-file fields, any of role, start, end, date, status, assessment, note, contested."
   fields: JSON
+  "SOURCE-ID#pN citations of the paragraphs that state it."
   cite: [String!]!
+  "Why it is created; kept in its history."
   reason: String
 }
 
 "One entry of the audit trail."
 type Change {
+  "The change's ID."
   id: ID!
   "When, in RFC 3339."
   at: String!
   "The name of the token that made the change."
   actor: String!
-  "create, update, retract, merge or import"
-  op: String!
+  "What the change did."
+  op: ChangeOp!
   "The entity's or relationship's ID."
   target: ID!
+  "The type of what changed: an entity type such as Person, a relationship type such as MEMBER_OF, CaseFile for an import or Judgement for a judgement of duplicates."
   kind: String!
+  "Why, as the editor gave it; null where none was given."
   reason: String
-  "The entity's version after the change."
+  "The entity's version after the change; null for a relationship."
   version: Int
   "The fact before the change; null when it was created."
   before: JSON
@@ -4884,11 +5093,13 @@ type Change {
   after: JSON
 }
 
+"What an import of a case file did, or in a dry run would do."
 type ImportReport {
   "The import was carried out (in a dry run: would be): the file passed every check and nothing refused it."
   ok: Boolean!
   "The import wrote something (false for a dry run, an unchanged file or a refusal)."
   written: Boolean!
+  "What is wrong with the file, each with its line and column; empty when it passed every check."
   problems: [Problem!]!
   "What was (in a dry run or a refusal: would be) created, updated or deleted, one fact a line."
   changes: [String!]!
@@ -4910,6 +5121,7 @@ type ImportConflict {
   file: String!
   "The entity's or relationship's ID."
   target: ID!
+  "The type of the entity or relationship."
   kind: String!
   "The field at stake; null when the whole fact is (retracted on one side, changed on the other)."
   field: String
@@ -4925,26 +5137,35 @@ type ImportConflict {
 
 "A problem in a case file, where it is."
 type Problem {
+  "The case file's name."
   file: String!
+  "The line, from 1."
   line: Int!
+  "The column, from 1."
   column: Int!
+  "What is wrong and, where it helps, what is expected."
   message: String!
 }
 
 "Anything with a stable ID."
 interface Node {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
 }
 
 "Anything the sources speak of."
 interface Entity implements Node {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -4956,8 +5177,9 @@ interface Entity implements Node {
 
 "A paragraph of a source that states a fact."
 type Citation {
+  "The source document."
   source: Source!
-  "1-based: the paragraph's place among the non-blank lines of the source's text."
+  "The paragraph's place among the non-blank lines of the source's text, from 1."
   paragraph: Int!
   "The citation as case files write it: source/ID#pN."
   ref: String!
@@ -4969,11 +5191,13 @@ type Citation {
 
 "A paragraph of a source's text that a passage search found."
 type PassageHit {
+  "The source whose text it is."
   source: Source!
-  "1-based, as citations count."
+  "The paragraph's number, from 1, as citations count."
   paragraph: Int!
   "The citation of this paragraph: source/ID#pN."
   ref: String!
+  "The paragraph's whole text."
   text: String!
   "The text around the first match, in pieces; match marks the words the query found. Cuts are marked with an ellipsis."
   snippet: [SnippetPart!]!
@@ -4983,31 +5207,45 @@ type PassageHit {
   citingRelationships: [ID!]!
 }
 
+"A piece of a snippet."
 type SnippetPart {
+  "The text of the piece."
   text: String!
+  "The piece is a word the query found."
   match: Boolean!
 }
 
+"A page of passage hits."
 type PassageConnection {
-  edges: [PassageEdge!]!
+  "The hits of this page, best first."
+  edges: [PassageEdge]!
+  "Where this page lies."
   pageInfo: PageInfo!
+  "How many paragraphs match in all."
   totalCount: Int!
 }
 
+"One passage hit and its cursor."
 type PassageEdge {
+  "Pass as after to get the hits that follow."
   cursor: String!
+  "The hit."
   node: PassageHit!
 }
 
 "One paragraph of a source's text."
 type Passage {
+  "The paragraph's number, from 1, as citations count."
   paragraph: Int!
+  "The citation of this paragraph: source/ID#pN."
   ref: String!
+  "The paragraph's text."
   text: String!
 }
 
 "Which paragraphs of a source's text facts cite."
 type SourceCoverage {
+  "The source."
   source: Source!
   "The graph holds the source's text; without it nothing is known of the paragraphs no fact cites."
   held: Boolean!
@@ -5023,6 +5261,7 @@ type SourceCoverage {
 type FuzzyDate {
   "As the case file gives it: 2022, 2022-03, 2023-04-10, before 2022-12, 2022-03?"
   text: String!
+  "How precise the date is: a year, a month or a day."
   precision: DatePrecision!
   "The first day the date can mean (ISO 8601); null for a bound such as before 2022-12, which has none."
   earliest: String
@@ -5034,8 +5273,22 @@ type FuzzyDate {
   estimated: Boolean!
 }
 
-enum DatePrecision { YEAR MONTH DAY }
-enum DateQualifier { BEFORE AFTER }
+"How precise a date is."
+enum DatePrecision {
+  "A year, such as 2022."
+  YEAR
+  "A month, such as 2022-03."
+  MONTH
+  "A day, such as 2023-04-10."
+  DAY
+}
+"A date the source gives only as a bound."
+enum DateQualifier {
+  "Some time before the date."
+  BEFORE
+  "Some time after the date."
+  AFTER
+}
 
 "A relationship seen from one of its ends: who or what is at the other end, how they are tied, and the sources."
 type Link {
@@ -5043,32 +5296,53 @@ type Link {
   id: ID!
   "The relationship's ID, as relationship(id:), updateRelation and retractRelation take it."
   relationship: ID!
+  "The relationship's type."
   type: RelationType!
   "OUT when the relationship starts at the entity this list belongs to."
   direction: Direction!
   "The entity at the other end."
   entity: Entity!
+  "The role the relationship states, as the case file words it (leader, chairman, organiser, wife); null where none."
   role: String
+  "When the tie began; null where the sources do not say."
   start: FuzzyDate
+  "When the tie ended; null while it lasts or where the sources do not say."
   end: FuzzyDate
+  "The one date the relationship gives, where it has no start and end; null where undated."
   date: FuzzyDate
-  assessment: String
+  "For ASSESSED: what the organisation or person concluded; null otherwise."
+  assessment: AssessmentKind
+  "A status the case file gives the relationship, as free text; null where none."
   status: String
+  "What a reader should know about the claim; null where there is nothing to add."
   note: String
+  "Sources disagree about this relationship; the note says how."
   contested: Boolean!
+  "The sources and paragraphs that state it."
   citations: [Citation!]!
 }
 
-enum Direction { OUT IN }
+"Which way a relationship runs, seen from the entity whose list it is in."
+enum Direction {
+  "It starts at the entity and ends at the other."
+  OUT
+  "It starts at the other and ends at the entity."
+  IN
+}
 
+"A person: a defendant, relative, lawyer, judge, official."
 type Person implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5076,32 +5350,41 @@ type Person implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  occupations: [String!]!
+  "What the person does; empty where the sources do not say."
+  occupations: [Occupation!]!
   "Parties and organisations the person leads, founded or belongs to."
-  memberships(first: Int = 20): [Link!]!
+  memberships("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Cases the person is a defendant, lawyer, judge, prosecutor or complainant in."
-  cases(first: Int = 20): [Link!]!
-  charges(first: Int = 20): [Charge!]!
-  sentences(first: Int = 20): [Sentence!]!
-  restrictions(first: Int = 20): [Restriction!]!
+  cases("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
+  "Charges against the person."
+  charges("At most this many; nested lists are capped at 500." first: Int = 20): [Charge!]!
+  "Sentences imposed on the person."
+  sentences("At most this many; nested lists are capped at 500." first: Int = 20): [Sentence!]!
+  "Restrictions the person was subject to."
+  restrictions("At most this many; nested lists are capped at 500." first: Int = 20): [Restriction!]!
   "Events the person took part in, organised, issued or was subject of."
-  events(first: Int = 20): [Link!]!
+  events("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Relatives, associates, employers and what the person owns."
-  relations(first: Int = 20): [Link!]!
+  relations("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Assessments of the person by organisations (e.g. political prisoner)."
-  assessments(first: Int = 20): [Link!]!
+  assessments("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Hearings that judged the person: trials, appeals, cassations."
-  proceedings(first: Int = 20): [Proceeding!]!
+  proceedings("At most this many; nested lists are capped at 500." first: Int = 20): [Proceeding!]!
 }
 
+"A political party."
 type Party implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5109,25 +5392,33 @@ type Party implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  registrationStatus: String
+  "Whether the state registered it; null where not given."
+  registrationStatus: RegistrationStatus
+  "When it was founded; null where not given."
   founded: FuzzyDate
+  "Where it is based; null where not given."
   place: Place
   "Its leaders, founders and members."
-  members(first: Int = 20): [Link!]!
+  members("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Events it organised, took part in or was subject of."
-  events(first: Int = 20): [Link!]!
+  events("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Statements and reports about it."
-  mentions(first: Int = 20): [Link!]!
+  mentions("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
 }
 
+"A body that is not a party or a court: an NGO, a government agency, a prosecutor's office, a media outlet, …"
 type Organisation implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5135,30 +5426,37 @@ type Organisation implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  kind: String
+  "What kind of body it is; null where not given."
+  kind: OrganisationKind
+  "Where it is based; null where not given."
   place: Place
   "People who lead, founded, belong to, work for or own it."
-  people(first: Int = 20): [Link!]!
+  people("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Statements, reports and briefings it issued."
-  statements(first: Int = 20): [Link!]!
+  statements("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Its assessments of cases and people."
-  assessments(first: Int = 20): [Link!]!
+  assessments("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Sources it published."
-  reports(first: Int = 20): [Source!]!
+  reports("At most this many; nested lists are capped at 500." first: Int = 20): [Source!]!
   "Charges it brought."
-  accusations(first: Int = 20): [Charge!]!
+  accusations("At most this many; nested lists are capped at 500." first: Int = 20): [Charge!]!
   "Ties to other organisations, parties and people."
-  relations(first: Int = 20): [Link!]!
+  relations("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
 }
 
+"A court."
 type Court implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5166,23 +5464,33 @@ type Court implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  level: String
+  "Its level in the judiciary; null where not given."
+  level: CourtLevel
+  "Where it sits; null where not given."
   place: Place
-  cases(first: Int = 20): [Link!]!
+  "Cases it heard (HEARD_BY), with the role the relationship states."
+  cases("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Hearings held by this court."
-  proceedings(first: Int = 20): [Proceeding!]!
-  sentences(first: Int = 20): [Sentence!]!
-  restrictions(first: Int = 20): [Restriction!]!
+  proceedings("At most this many; nested lists are capped at 500." first: Int = 20): [Proceeding!]!
+  "Sentences it imposed."
+  sentences("At most this many; nested lists are capped at 500." first: Int = 20): [Sentence!]!
+  "Restrictions it imposed."
+  restrictions("At most this many; nested lists are capped at 500." first: Int = 20): [Restriction!]!
 }
 
+"A code of law of one country, such as Kazakhstan's Criminal Code."
 type LegalCode implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5190,18 +5498,25 @@ type LegalCode implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "The ISO 3166-1 alpha-2 code of its country, such as KZ."
   jurisdiction: String!
-  articles(first: Int = 50): [LegalArticle!]!
+  "Its articles and their parts."
+  articles("At most this many; nested lists are capped at 500." first: Int = 50): [LegalArticle!]!
 }
 
+"An article of a code of law, or a part or item of one."
 type LegalArticle implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5209,31 +5524,41 @@ type LegalArticle implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "The article's number, such as 274."
   article: String!
+  "The part's number, such as 2; null for a whole article."
   part: String
+  "The item's number within the part; null where none."
   item: String
+  "What the article is about, in the editors' own words; null where not given."
   title: String
-  "The kind of offence the article defines: extremism, false-information, mass-riots, … (docs/case-files.md)."
-  category: String
+  "The kind of offence the article defines; null where none is given."
+  category: OffenceCategory
+  "The code of law it belongs to."
   code: LegalCode
   "The article this part belongs to."
   parent: LegalArticle
   "The parts of this article."
-  parts(first: Int = 20): [LegalArticle!]!
+  parts("At most this many; nested lists are capped at 500." first: Int = 20): [LegalArticle!]!
   "Charges brought under this article (not its parts)."
-  charges(first: Int = 20): [Charge!]!
+  charges("At most this many; nested lists are capped at 500." first: Int = 20): [Charge!]!
   "Charges under this article that ended in a guilty verdict."
-  convictions(first: Int = 20): [Charge!]!
+  convictions("At most this many; nested lists are capped at 500." first: Int = 20): [Charge!]!
 }
 
+"A country, region, city, district or site."
 type Place implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5241,20 +5566,27 @@ type Place implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  kind: String
+  "What kind of place it is; null where not given."
+  kind: PlaceKind
+  "The place it lies in; null where not given."
   within: Place
   "What is located here: places, courts, events, organisations."
-  located(first: Int = 20): [Link!]!
+  located("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
 }
 
+"Something that happened on a date: a protest, an arrest, a trial, a verdict, a statement, a report …"
 type Event implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5262,30 +5594,41 @@ type Event implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  kind: String!
+  "What kind of event it is."
+  kind: EventKind!
+  "When it happened, or began; null where undated."
   date: FuzzyDate
+  "When it ended; null where the sources give no end."
   end: FuzzyDate
+  "Where it happened; null where not given."
   place: Place
+  "The larger event it is part of; null where none."
   partOf: Event
-  parts(first: Int = 20): [Event!]!
+  "Smaller events that are part of it."
+  parts("At most this many; nested lists are capped at 500." first: Int = 20): [Event!]!
   "People, parties and organisations that took part, organised, issued it or were subject of it."
-  participants(first: Int = 20): [Link!]!
+  participants("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Cases that prosecute this event."
-  cases(first: Int = 20): [Case!]!
+  cases("At most this many; nested lists are capped at 500." first: Int = 20): [Case!]!
   "What a statement or report is about."
-  about(first: Int = 20): [Link!]!
+  about("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Events it preceded, followed, caused or was caused by."
-  related(first: Int = 20): [Link!]!
+  related("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
 }
 
+"One prosecution."
 type Case implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5293,41 +5636,53 @@ type Case implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  kind: String
+  "Criminal, administrative or civil; null where not given."
+  kind: CaseKind
+  "When the case was opened; null where not given."
   opened: FuzzyDate
+  "The place the case file gives for it; null where none."
   place: Place
-  defendants(first: Int = 20): [Person!]!
+  "The named people it tried."
+  defendants("At most this many; nested lists are capped at 500." first: Int = 20): [Person!]!
   "Groups of defendants the sources count but do not name."
-  defendantGroups(first: Int = 20): [Group!]!
+  defendantGroups("At most this many; nested lists are capped at 500." first: Int = 20): [Group!]!
   "How many people the case tried, named or not, where a source gives the number."
   defendantCount: Int
   "ISO 3166 code of the country whose courts tried it, such as KZ."
   jurisdiction: String
   "Its hearings: first instance, appeals, cassations, reviews, retrials."
-  proceedings(first: Int = 20): [Proceeding!]!
+  proceedings("At most this many; nested lists are capped at 500." first: Int = 20): [Proceeding!]!
   "Defendants, lawyers, judges, prosecutors, complainants."
-  people(first: Int = 20): [Link!]!
+  people("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Courts that heard it; contested claims appear side by side."
-  courts(first: Int = 20): [Link!]!
-  charges(first: Int = 20): [Charge!]!
-  sentences(first: Int = 20): [Sentence!]!
-  restrictions(first: Int = 20): [Restriction!]!
+  courts("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
+  "Its charges, against every defendant."
+  charges("At most this many; nested lists are capped at 500." first: Int = 20): [Charge!]!
+  "Sentences imposed in it."
+  sentences("At most this many; nested lists are capped at 500." first: Int = 20): [Sentence!]!
+  "Restrictions imposed in it."
+  restrictions("At most this many; nested lists are capped at 500." first: Int = 20): [Restriction!]!
   "Events the case prosecutes."
-  events(first: Int = 20): [Event!]!
-  assessments(first: Int = 20): [Link!]!
+  events("At most this many; nested lists are capped at 500." first: Int = 20): [Event!]!
+  "Organisations' and people's assessments of the case, such as calling it politically motivated."
+  assessments("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
   "Statements and reports about the case."
-  mentions(first: Int = 20): [Link!]!
+  mentions("At most this many; nested lists are capped at 500." first: Int = 20): [Link!]!
 }
 
 "One accusation under one article against one person in one case."
 type Charge implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5335,37 +5690,53 @@ type Charge implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  status: String!
-  verdict: String
+  "The standing the charge itself reached."
+  status: ChargeStatus!
+  "The court's finding on it; null where the sources give none."
+  verdict: Verdict
+  "What the charge alleges, in the editors' own words; null where not given."
   allegation: String
+  "What became of it, in the editors' own words, such as no penalty because the limitation period had expired; null where not given."
   outcome: String
-  "The kind of offence (extremism, false-information, mass-riots, …), so charges group across articles and countries; null only in files of format 1."
-  category: String
+  "The kind of offence, so charges group across articles and countries; null only for charges imported from files of format 1."
+  category: OffenceCategory
+  "When it was brought or last changed; null where undated."
   date: FuzzyDate
-  "How this charge replaced the one it supersedes: reclassified, re-initiated, merged."
-  change: String
+  "How this charge replaced the one it supersedes; null when it supersedes none."
+  change: ChargeChangeKind
+  "When it replaced the charge it supersedes; null where undated or where it supersedes none."
   changeDate: FuzzyDate
+  "The case it belongs to."
   case: Case
+  "The person charged; null when the sources count the defendants without naming them: see group."
   defendant: Person
+  "The article it is brought under; null where the source names none."
   article: LegalArticle
   "The defendants when the sources count them without naming them."
   group: Group
+  "The organisation that brought it, such as a prosecutor's office; null where not given."
   accuser: Organisation
   "The charge this one replaced."
   supersedes: Charge
   "Charges that replaced this one."
-  supersededBy(first: Int = 10): [Charge!]!
-  sentences(first: Int = 10): [Sentence!]!
+  supersededBy("At most this many; nested lists are capped at 500." first: Int = 10): [Charge!]!
+  "Sentences that punish it."
+  sentences("At most this many; nested lists are capped at 500." first: Int = 10): [Sentence!]!
 }
 
+"A punishment imposed on a person or group."
 type Sentence implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5373,43 +5744,57 @@ type Sentence implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  "custodial, suspended, probation, restricted-freedom, compulsory-labour, correctional-labour, fine, no-penalty"
-  kind: String!
+  "The kind of punishment."
+  kind: SentenceKind!
   "ISO 8601 period, such as P6Y; for a group whose terms differ, the shortest."
   term: String
+  "The term in months; null where there is none."
   termMonths: Int
   "For a group whose terms differ, the longest."
   termUpTo: String
+  "The longest term of a group whose terms differ, in months; null where there is none."
   termUpToMonths: Int
+  "Where a custodial sentence is served, in the source's words, such as medium-security penal colony; null where not given."
   regime: String
+  "A suspended sentence comes with probation supervision; null where the sources do not say."
   probation: Boolean
+  "When it was imposed; null where undated."
   date: FuzzyDate
+  "The case it was imposed in."
   case: Case
+  "The person sentenced; null when the sources count the people without naming them: see group."
   person: Person
   "The people sentenced, when the sources count them without naming them."
   group: Group
+  "The court that imposed it; null where not given."
   court: Court
   "The hearing that imposed it."
   proceeding: Proceeding
   "The earlier sentence a later hearing changed into this one."
   replaces: Sentence
-  "How it changed the sentence it replaces: toughened, softened, replaced."
-  change: String
+  "How it changed the sentence it replaces; null when it replaces none."
+  change: SentenceChangeKind
   "Later sentences that replaced this one."
-  replacedBy(first: Int = 10): [Sentence!]!
-  charges(first: Int = 20): [Charge!]!
-  restrictions(first: Int = 20): [Restriction!]!
+  replacedBy("At most this many; nested lists are capped at 500." first: Int = 10): [Sentence!]!
+  "The charges it punishes."
+  charges("At most this many; nested lists are capped at 500." first: Int = 20): [Charge!]!
+  "The restrictions it imposes, such as bans that come with it."
+  restrictions("At most this many; nested lists are capped at 500." first: Int = 20): [Restriction!]!
 }
 
 "A measure that limits a person: detention, house arrest, probation, bans."
 type Restriction implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5417,21 +5802,29 @@ type Restriction implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  kind: String!
-  basis: String
+  "What kind of measure it is."
+  kind: RestrictionKind!
+  "Whether it was a preventive measure before the verdict or part of a sentence; null where not given."
+  basis: RestrictionBasis
+  "When it began; null where undated."
   start: FuzzyDate
+  "When it ended or ends; null where open or undated."
   end: FuzzyDate
   "An ISO 8601 period, life, or sentence (as long as the sentence runs)."
   duration: String
   "The duration in months; null for life or sentence."
   durationMonths: Int
+  "The person bound; null when the sources count the people without naming them: see group."
   person: Person
   "The people bound, when the sources count them without naming them."
   group: Group
   "How many of the group it binds, where not all."
   count: Int
+  "The case it was imposed in; null where not given."
   case: Case
+  "The sentence that imposes it; null where none does, as for a measure before the verdict."
   sentence: Sentence
+  "The court that imposed it; null where not given."
   court: Court
 }
 
@@ -5440,13 +5833,17 @@ One hearing of a case by one court: a first-instance trial, an appeal, a
 cassation, a supervisory review or a retrial, with what it decided.
 """
 type Proceeding implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5454,37 +5851,43 @@ type Proceeding implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
-  "first-instance, appeal, cassation, supervisory-review, retrial, other"
-  stage: String!
-  "convicted, acquitted, upheld, toughened, softened, overturned, sent-back, refused, pending, other"
-  outcome: String!
+  "Which kind of hearing it is."
+  stage: ProceedingStage!
+  "What it decided."
+  outcome: ProceedingOutcome!
   "When the hearing began."
   start: FuzzyDate
   "When the decision was given."
   date: FuzzyDate
+  "The case heard."
   case: Case
+  "The court that held the hearing; null where the source names none."
   court: Court
   "The named people it judged."
-  defendants(first: Int = 50): [Person!]!
+  defendants("At most this many; nested lists are capped at 500." first: Int = 50): [Person!]!
   "The groups of unnamed people it judged."
-  defendantGroups(first: Int = 20): [Group!]!
+  defendantGroups("At most this many; nested lists are capped at 500." first: Int = 20): [Group!]!
   "The earlier hearing this one examined."
   reviews: Proceeding
   "Later hearings that examined this one."
-  reviewedBy(first: Int = 10): [Proceeding!]!
+  reviewedBy("At most this many; nested lists are capped at 500." first: Int = 10): [Proceeding!]!
   "The sentences it imposed."
-  sentences(first: Int = 50): [Sentence!]!
+  sentences("At most this many; nested lists are capped at 500." first: Int = 50): [Sentence!]!
 }
 
 "People the sources count but do not name, such as nine of thirteen co-defendants."
 type Group implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5494,22 +5897,31 @@ type Group implements Node & Entity {
   version: Int!
   "How many people the group stands for."
   count: Int!
-  cases(first: Int = 20): [Case!]!
-  charges(first: Int = 20): [Charge!]!
-  sentences(first: Int = 20): [Sentence!]!
-  restrictions(first: Int = 20): [Restriction!]!
-  proceedings(first: Int = 20): [Proceeding!]!
+  "Cases that tried the group."
+  cases("At most this many; nested lists are capped at 500." first: Int = 20): [Case!]!
+  "Charges against the group."
+  charges("At most this many; nested lists are capped at 500." first: Int = 20): [Charge!]!
+  "Sentences imposed on the group."
+  sentences("At most this many; nested lists are capped at 500." first: Int = 20): [Sentence!]!
+  "Restrictions the group was subject to."
+  restrictions("At most this many; nested lists are capped at 500." first: Int = 20): [Restriction!]!
+  "Hearings that judged the group."
+  proceedings("At most this many; nested lists are capped at 500." first: Int = 20): [Proceeding!]!
 }
 
 "A document that states facts."
 type Source implements Node & Entity {
+  "The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai."
   id: ID!
+  "The entity's type."
   type: EntityType!
   "The name most sources use (a source's title)."
   name: String!
   "Other names, spellings and transliterations."
   aliases: [String!]!
+  "One sentence about it in the editors' own words; null where none is written."
   description: String
+  "What a reader should know about the claims, such as how sources disagree; null where there is nothing to add."
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
@@ -5517,152 +5929,259 @@ type Source implements Node & Entity {
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
   version: Int!
+  "The document's title, or a description where it has none."
   title: String!
+  "The publisher as the document names itself."
   publisher: String!
+  "When it was published; null where undated."
   date: FuzzyDate
+  "The document's web address (http or https); null where not given."
   url: String
+  "The file that holds its text, under the sources directory; null where none."
   file: String
+  "The ISO 639-1 code of its language, such as ru; null where not given."
   language: String
+  "The organisation that published it, where it is in the graph; null otherwise."
   publishedBy: Organisation
 }
 
 "The kinds of entity the graph holds."
 enum EntityType {
+  "A person."
   PERSON
+  "A political party."
   PARTY
+  "An organisation that is not a party or a court."
   ORGANISATION
+  "A court."
   COURT
+  "A code of law."
   LEGAL_CODE
+  "An article of a code, or a part or item of one."
   LEGAL_ARTICLE
+  "A place."
   PLACE
+  "An event."
   EVENT
+  "A prosecution."
   CASE
+  "One accusation against one person or group in one case."
   CHARGE
+  "A punishment."
   SENTENCE
+  "A measure that limits a person."
   RESTRICTION
+  "A document that states facts."
   SOURCE
+  "One hearing of a case by one court."
   PROCEEDING
+  "People the sources count but do not name."
   GROUP
 }
 
 "The kinds of relationship the graph holds."
 enum RelationType {
+  "Person → Party, Organisation: leads it; role says how."
   LEADS
+  "Person → Party, Organisation: a member."
   MEMBER_OF
+  "Person → Party, Organisation: founded it."
   FOUNDED
+  "Person → Organisation: employed by it."
   WORKS_FOR
+  "Person → Organisation: owns it, such as a media outlet or a company."
   OWNS
+  "Person → Person: a relative; role says how."
   RELATIVE_OF
+  "Between people, parties and organisations: a tie a source states; role says what kind."
   ASSOCIATED_WITH
+  "Person, Group → Case: a defendant."
   DEFENDANT_IN
+  "Person, Organisation → Case: filed the complaint."
   COMPLAINANT_IN
+  "Person → Case: defence lawyer."
   LAWYER_IN
+  "Person → Case: presiding judge."
   JUDGE_IN
+  "Person, Organisation → Case: prosecutor."
   PROSECUTOR_IN
+  "Case → Court: the court that heard it; role says at which stage."
   HEARD_BY
+  "Case → Event: an event the case prosecutes."
   CONCERNS
+  "Person, Party, Organisation → Event: took part; role says how."
   PARTICIPATED_IN
+  "Person, Party, Organisation → Event: organised it."
   ORGANISED
+  "Person, Party, Organisation, Case → Event: the event happened to it, such as an arrest."
   SUBJECT_OF
+  "Organisation, Person, Court → Event: issued a statement, report, briefing or verdict."
   ISSUED
+  "Event, Source → Person, Party, Organisation, Case, Event: what a statement or report is about."
   ABOUT
+  "Organisation, Person → Case, Person: an assessment, such as politically motivated."
   ASSESSED
+  "Event → Event: came before it."
   PRECEDED
+  "Event → Event: caused it."
   CAUSED
+  "An entity → Place: where it is, or happened."
   LOCATED_IN
+  "LegalArticle → LegalCode: the code it belongs to."
   IN_CODE
+  "LegalArticle → LegalArticle, Event → Event: a part of the larger one."
   PART_OF
+  "Case → Charge: a charge in the case."
   HAS_CHARGE
+  "Person, Group → Charge: the defendant of the charge."
   CHARGED_WITH
+  "Charge → LegalArticle: the article it is brought under."
   UNDER_ARTICLE
+  "Charge → Organisation: who brought it."
   BROUGHT_BY
+  "Charge → Charge: replaced the earlier charge; change says how."
   SUPERSEDES
+  "Case → Sentence: a sentence imposed in the case."
   HAS_SENTENCE
+  "Person, Group → Sentence: the person or group sentenced."
   SENTENCED_TO
+  "Sentence, Restriction → Court: the court that imposed it."
   IMPOSED_BY
+  "Sentence → Charge: a charge it punishes."
   FOR_CHARGE
+  "Person, Group → Restriction: bound by it."
   SUBJECT_TO
+  "Case → Restriction: imposed in the case."
   HAS_RESTRICTION
+  "Sentence → Restriction: a restriction that comes with the sentence."
   IMPOSES
+  "Source → Organisation: its publisher."
   PUBLISHED_BY
+  "Case → Proceeding: a hearing of the case."
   HAS_PROCEEDING
+  "Proceeding → Court: the court that held it."
   HELD_BY
+  "Person, Group → Proceeding: judged in the hearing."
   TRIED_IN
+  "Proceeding → Proceeding: the earlier hearing it examined."
   REVIEWS
+  "Sentence → Proceeding: the hearing that imposed it."
   IMPOSED_IN
+  "Sentence → Sentence: the earlier sentence a later hearing changed into this one; change says how."
   REPLACES
 }
 
+"How a list of entities is sorted."
 input EntityOrder {
+  "What to sort by."
   field: EntityOrderField!
+  "Ascending or descending."
   direction: OrderDirection! = ASC
 }
-enum EntityOrderField { NAME ID }
-enum OrderDirection { ASC DESC }
+"What entities are sorted by."
+enum EntityOrderField {
+  "By name, then by ID."
+  NAME
+  "By ID."
+  ID
+}
+"A sort direction."
+enum OrderDirection {
+  "Ascending: A to Z."
+  ASC
+  "Descending: Z to A."
+  DESC
+}
 
 "Relay page information."
 type PageInfo {
+  "More items follow this page."
   hasNextPage: Boolean!
+  "Items come before this page."
   hasPreviousPage: Boolean!
+  "The cursor of the page's first item; null for an empty page."
   startCursor: String
+  "The cursor of the page's last item: pass it as after for the next page; null for an empty page."
   endCursor: String
 }
 
+"A page of entities."
 type EntityConnection {
-  edges: [EntityEdge!]!
+  "The entities of this page."
+  edges: [EntityEdge]!
+  "Where this page lies."
   pageInfo: PageInfo!
+  "How many entities there are in all."
   totalCount: Int!
 }
 
+"One entity and its cursor."
 type EntityEdge {
+  "Pass as after to get the entities that follow."
   cursor: String!
+  "The entity."
   node: Entity!
 }
 
+"An entity a search found."
 type SearchHit {
+  "The entity."
   entity: Entity!
   "The name or alias that matched best."
   matched: String!
+  "How well it matched: higher is better, and an exact name ranks above any other; compare scores only within one answer."
   score: Float!
 }
 
 "A graph-shaped answer for front ends. IDs are stable, so successive answers merge."
 type GraphView {
+  "The entities."
   nodes: [GraphNode!]!
+  "The relationships among them."
   edges: [GraphEdge!]!
   "A limit cut the answer."
   truncated: Boolean!
 }
 
+"Shortest paths between two entities, shaped for a graph drawing."
 type PathView {
+  "Every entity on some path."
   nodes: [GraphNode!]!
+  "Every relationship on some path."
   edges: [GraphEdge!]!
   "Each path as the IDs of its nodes, in order."
   paths: [[ID!]!]!
+  "A limit cut the answer: there may be more paths."
   truncated: Boolean!
 }
 
+"An entity in a graph view."
 type GraphNode {
   "This node's key in a graph view, GraphNode:ENTITY-ID, apart from the entity's own ID so a cache never mixes the two; entity is the entity's ID."
   id: ID!
   "The entity's ID, which the edges' source and target name."
   entity: ID!
+  "The entity's type."
   type: EntityType!
+  "The text to draw: its name."
   label: String!
-  "Scalar properties; dates as their case-file text."
+  "Scalar properties as stored: dates as their case-file text, vocabulary values in lower case with hyphens (political-activity-ban)."
   properties: JSON!
 }
 
+"A relationship in a graph view."
 type GraphEdge {
   "This edge's key in a graph view, GraphEdge:RELATIONSHIP-ID, apart from the relationship's own ID so a cache never mixes the two; relationship is the relationship's ID."
   id: ID!
   "The relationship's ID."
   relationship: ID!
+  "The relationship's type."
   type: RelationType!
   "The entity ID (GraphNode.entity) of the node the relationship starts at."
   source: ID!
   "The entity ID (GraphNode.entity) of the node it ends at."
   target: ID!
+  "Its properties as stored (role, dates as their case-file text, status, assessment, note)."
   properties: JSON!
   "The sources and paragraphs that state it."
   sources: [Citation!]!
@@ -5670,11 +6189,17 @@ type GraphEdge {
 
 "A relationship with its two ends."
 type Edge {
+  "The relationship's ID."
   id: ID!
+  "The relationship's type."
   type: RelationType!
+  "The entity it starts at."
   from: Entity!
+  "The entity it ends at."
   to: Entity!
+  "Its properties as stored (role, dates as their case-file text, status, assessment, note)."
   properties: JSON!
+  "The sources and paragraphs that state it."
   citations: [Citation!]!
 }
 
@@ -5687,63 +6212,79 @@ after X, the first), then by the first, an unknown first day first; see
 docs/model.md, Dates.
 """
 type TimelineEntry {
+  "When it happened, as precise as the source."
   date: FuzzyDate!
-  "false when the dates leave open whether a neighbouring step came before or after this one."
+  "False when the dates leave open whether a neighbouring step came before or after this one."
   orderCertain: Boolean!
-  "An event kind, or charge, sentence, proceeding, proceeding-start, restriction-start, restriction-end."
-  kind: String!
+  "What the step is: the event's kind, or which date of a charge, sentence, proceeding or restriction it is."
+  kind: TimelineKind!
+  "What happened: the event's or entity's name."
   title: String!
   "The event, charge, sentence or restriction."
   entity: Entity!
+  "The sources and paragraphs that state it."
   citations: [Citation!]!
 }
 
+"Which convictions to answer or count: every condition given must hold, and a list matches any of its values."
 input ConvictionFilter {
-  "Legal-article IDs; an article matches its parts too."
+  "IDs of legal articles; an article matches its parts too."
   articles: [ID!]
+  "IDs of the courts that convicted."
   courts: [ID!]
   "Place IDs of the courts' cities."
   cities: [ID!]
-  restrictionKinds: [String!]
+  "Kinds of restriction the person was subject to in the case."
+  restrictionKinds: [RestrictionKind!]
+  "Kinds of the sentence imposed (or in force, with sentenceInForce)."
   sentenceKinds: [SentenceKind!]
-  "Party IDs the person leads or belongs to."
+  "IDs of parties the person leads, founded or belongs to."
   parties: [ID!]
-  "ISO 3166 country codes, such as KZ: the case's jurisdiction, else the code of the charge's article."
+  "ISO 3166-1 alpha-2 country codes in capitals, such as KZ: the case's jurisdiction, else the country of the charge's article's code. A code that no conviction in the graph is from is refused (BAD_USER_INPUT), naming those that are."
   countries: [String!]
-  "Offence categories of the charge: extremism, false-information, mass-riots, … (docs/case-files.md)."
-  categories: [String!]
+  "Offence categories of the charge (not of its article)."
+  categories: [OffenceCategory!]
   "From this date on, as YYYY, YYYY-MM or YYYY-MM-DD. A conviction matches only if every day its date can mean is in the range: one dated 2022 does not match from: 2022-06."
   from: String
   "Up to the end of this date, as YYYY, YYYY-MM or YYYY-MM-DD; the same rule as from."
   to: String
   "Ask about the sentence in force after appeals and other changes, not the one the convicting court imposed: for sentenceKinds, unpunished and counts by sentence kind."
   sentenceInForce: Boolean = false
-  "true: only guilty charges no sentence punishes, such as those time-barred because the limitation period expired; false: only those with a sentence."
+  "True: only guilty charges no sentence punishes, such as those time-barred because the limitation period expired; false: only those with a sentence; null: both."
   unpunished: Boolean
 }
 
-enum SentenceKind { CUSTODIAL SUSPENDED PROBATION RESTRICTED_FREEDOM COMPULSORY_LABOUR CORRECTIONAL_LABOUR FINE NO_PENALTY }
-
+"A page of convictions."
 type ConvictionConnection {
-  edges: [ConvictionEdge!]!
+  "The convictions of this page."
+  edges: [ConvictionEdge]!
+  "Where this page lies."
   pageInfo: PageInfo!
+  "How many convictions match in all."
   totalCount: Int!
 }
 
+"One conviction and its cursor."
 type ConvictionEdge {
+  "Pass as after to get the convictions that follow."
   cursor: String!
+  "The conviction."
   node: Conviction!
 }
 
 "A guilty charge with its context, credited to the court that convicted."
 type Conviction {
-  "null when the sources count the people without naming them: see group."
+  "The person convicted; null when the sources count the people without naming them: see group."
   person: Person
+  "The people convicted when the sources count them without naming them; null for a named person."
   group: Group
   "How many people the conviction stands for: 1, or the group's count."
   people: Int!
+  "The case."
   case: Case!
+  "The guilty charge."
   charge: Charge!
+  "The charge's article; null where the source names none."
   article: LegalArticle
   "The sentence the convicting court imposed."
   sentence: Sentence
@@ -5756,7 +6297,8 @@ type Conviction {
   "The date of the sentence the convicting court imposed, else of the charge."
   date: FuzzyDate
   "The kind of the sentence the filter asks about (imposed, or in force with sentenceInForce)."
-  sentenceKind: String
+  sentenceKind: SentenceKind
+  "The term of that sentence in months; null where it has none."
   termMonths: Int
   "The restrictions the person was subject to in the case."
   restrictions: [Restriction!]!
@@ -5766,22 +6308,41 @@ type Conviction {
 type SentenceChange {
   "The sentence that replaced the earlier one."
   sentence: Sentence!
-  "toughened, softened or replaced"
-  change: String
+  "How the sentence changed; null where the sources do not say."
+  change: SentenceChangeKind
+  "The hearing that changed it; null where not given."
   proceeding: Proceeding
+  "The court of that hearing; null where the source names none."
   court: Court
+  "When it was changed; null where undated."
   date: FuzzyDate
 }
 
 "What counts are grouped by. COURT is the court that convicted; YEAR the year of its sentence, counted only where the date is certain to that year."
-enum CountDimension { ARTICLE COURT YEAR RESTRICTION_KIND SENTENCE_KIND CATEGORY COUNTRY }
+enum CountDimension {
+  "By the charge's article."
+  ARTICLE
+  "By the court that convicted."
+  COURT
+  "By the year of the sentence, where the date is certain to that year."
+  YEAR
+  "By the kinds of restriction the person was subject to in the case."
+  RESTRICTION_KIND
+  "By the kind of sentence (imposed, or in force with sentenceInForce)."
+  SENTENCE_KIND
+  "By the charge's offence category."
+  CATEGORY
+  "By country: the case's jurisdiction, else the country of the article's code."
+  COUNTRY
+}
 
 "People convicted (once per case) that share a key."
 type GroupCount {
-  "An entity ID, a year, a kind, a category or a country code."
+  "What the people share: an entity ID (ARTICLE, COURT), a year (YEAR), an enum value such as POLITICAL_ACTIVITY_BAN that the filter takes (RESTRICTION_KIND, SENTENCE_KIND, CATEGORY), or an ISO 3166 country code (COUNTRY)."
   key: String!
+  "A readable name for the key: the entity's name, else the key."
   label: String!
-  "named + unnamed."
+  "Everyone: named plus unnamed."
   count: Int!
   "People the sources name."
   named: Int!
@@ -5795,17 +6356,25 @@ type MonthRange {
   least: Int!
   "At most this many; null when nothing bounds it."
   most: Int
-  "least and most are equal: the length is known."
+  "True when least and most are equal: the length is known."
   exact: Boolean!
 }
 
+"A charge that was reclassified and later re-initiated."
 type ChargeChange {
+  "The case."
   case: Case!
+  "The defendant; null when the sources do not name them."
   person: Person
+  "The charge first brought."
   original: Charge!
+  "The charge it was reclassified into."
   reclassified: Charge!
+  "The charge re-initiated afterwards."
   final: Charge!
+  "When it was reclassified; null where undated."
   reclassifiedOn: FuzzyDate
+  "When it was re-initiated; null where undated."
   reinitiatedOn: FuzzyDate
   "Months from reclassification to re-initiation, only when the dates make it exact; see months."
   monthsBetween: Int
@@ -5813,37 +6382,55 @@ type ChargeChange {
   months: MonthRange
 }
 
+"What two people or cases share."
 type CommonGround {
+  "The first person or case."
   a: Entity!
+  "The second."
   b: Entity!
+  "Each thing they share, with how each side is tied to it."
   shared: [SharedFeature!]!
 }
 
+"One thing two people or cases share."
 type SharedFeature {
-  "article, court, event, offence-category, organisation, party, place or restriction-kind"
-  kind: String!
+  "What kind of thing is shared."
+  kind: SharedKind!
   "The shared entity; null for a shared kind of restriction or offence category."
   entity: Entity
+  "The shared entity's ID, or for a kind of restriction or an offence category its enum value, such as POLITICAL_ACTIVITY_BAN."
   key: String!
+  "A readable name: the entity's name, else the value as stored."
   label: String!
+  "How each side is tied to it, in words."
   reasons: [String!]!
 }
 
+"A case like another, with why."
 type SimilarCase {
+  "The case."
   case: Case!
+  "The sum of the weights of what the cases share: an article 3; an offence category, a kind of restriction, a court or an event 2; an organisation or a kind of sentence 1."
   score: Float!
+  "What the cases share, in words."
   reasons: [String!]!
 }
 
+"A leader or member of an unregistered party arrested after a protest."
 type ArrestAfterProtest {
+  "The person arrested."
   person: Person!
+  "The unregistered party."
   party: Party!
-  "LEADS or MEMBER_OF: how the person was tied to the party."
-  relation: String!
+  "LEADS or MEMBER_OF: how the person is tied to the party."
+  relation: RelationType!
+  "The role the tie to the party states, such as chairman; null where none."
   role: String
+  "The protest or unrest."
   protest: Event!
-  "How the person is tied to the protest: participated, organised, party-participated, party-organised, case-concerns."
-  via: [String!]!
+  "How the person is tied to the protest, every way the sources show."
+  via: [ProtestTie!]!
+  "The arrest or detention."
   arrest: Event!
   "Months from the protest to the arrest, only when the dates make it exact; see months."
   monthsBetween: Int
@@ -5853,8 +6440,11 @@ type ArrestAfterProtest {
 
 "One person's custody before the verdict in one case."
 type PretrialRecord {
+  "The person held."
   person: Person!
+  "The case."
   case: Case!
+  "Each spell of custody before the verdict."
   periods: [CustodyPeriod!]!
   "The least the periods can add up to, in months: total.least."
   totalMonths: Int!
@@ -5862,15 +6452,21 @@ type PretrialRecord {
   total: MonthRange!
   "A period has no known end, so the total has no upper bound."
   open: Boolean!
+  "The sentence that followed; null where none is recorded."
   sentence: Sentence
+  "The date of that sentence; null where none."
   verdictDate: FuzzyDate
 }
 
+"One spell of custody before the verdict."
 type CustodyPeriod {
+  "The restriction that records it."
   restriction: Restriction!
-  "pre-trial-detention, house-arrest or custody"
-  kind: String!
+  "PRE_TRIAL_DETENTION, HOUSE_ARREST or CUSTODY."
+  kind: RestrictionKind!
+  "When it began; null where undated."
   start: FuzzyDate
+  "When it ended; null while open or undated."
   end: FuzzyDate
   "Months from start to end, only when the dates make it exact; see monthRange."
   months: Int
@@ -5878,31 +6474,45 @@ type CustodyPeriod {
   monthRange: MonthRange!
 }
 
+"A case that organisations assessed."
 type AssessedCase {
+  "The case."
   case: Case!
+  "The organisations that assessed it."
   organisations: [Organisation!]!
+  "Each assessment, with its sources."
   assessments: [Assessment!]!
   "IDs of the case's facts that sources disagree about."
   contested: [ID!]!
 }
 
+"An organisation's assessment of a case."
 type Assessment {
+  "The organisation."
   organisation: Organisation!
-  "politically-motivated, unfounded, in-violation-of-international-standards, …"
-  assessment: String!
+  "What the organisation concluded."
+  assessment: AssessmentKind!
+  "What the case file adds about the assessment; null where nothing."
   note: String
+  "The sources that report it."
   sources: [Source!]!
 }
 
+"Two articles charged together against the same person in the same case."
 type ArticlePair {
+  "One article."
   a: LegalArticle!
+  "The other."
   b: LegalArticle!
   "Prosecutions (a person in a case) charged under both."
   count: Int!
+  "The cases where both were charged."
   cases: [Case!]!
+  "The people charged under both."
   persons: [Person!]!
 }
 
+"A claim that sources disagree about."
 type ContestedClaim {
   "The ID of the contested entity or relationship."
   target: ID!
@@ -5912,13 +6522,17 @@ type ContestedClaim {
   about: Entity
   "A relationship's other end."
   other: Entity
+  "How the sources disagree; null where the case file does not say."
   note: String
+  "The sources that make the claim or dispute it."
   sources: [Source!]!
 }
 
 "Someone who shares a party, organisation or event with a convicted person and was later charged under the same article."
 type LaterChargedAssociate {
+  "The person convicted first."
   convicted: Person!
+  "The person charged later."
   associate: Person!
   "The party, organisation or event both are tied to; for events, one that contains both people's events."
   via: Entity!
@@ -5942,8 +6556,472 @@ type GraphStats {
 
 "The number of entities of one type."
 type TypeCount {
+  "The entity type."
   type: EntityType!
+  "How many entities of it the graph holds."
   count: Int!
+}
+
+# Closed vocabularies. Each value is stored and written in case files in
+# lower case with hyphens (POLITICAL_ACTIVITY_BAN is political-activity-ban);
+# docs/case-files.md, "Controlled lists", says what each means.
+
+"What standing a charge reached."
+enum ChargeStatus {
+  "Brought, with no later standing the sources give."
+  BROUGHT
+  "It came about by reclassifying an earlier charge (see supersedes)."
+  RECLASSIFIED
+  "It came about by re-initiating an earlier charge (see supersedes)."
+  RE_INITIATED
+  "The court convicted on it."
+  CONVICTED
+  "The limitation period expired, so no penalty followed."
+  TIME_BARRED
+  "Dropped: no longer pursued."
+  DROPPED
+  "The court acquitted on it."
+  ACQUITTED
+  "Not decided yet."
+  PENDING
+}
+
+"The court's finding on a charge."
+enum Verdict {
+  "Found guilty."
+  GUILTY
+  "Found not guilty."
+  NOT_GUILTY
+  "No finding yet."
+  PENDING
+  "No court ruled on the charge."
+  NONE
+}
+
+"How a charge replaced the one it supersedes."
+enum ChargeChangeKind {
+  "The accusation was moved to another article."
+  RECLASSIFIED
+  "An earlier accusation was brought again."
+  RE_INITIATED
+  "Charges were merged into this one."
+  MERGED
+}
+
+"The kind of offence a charge alleges or an article defines, whatever the article or country."
+enum OffenceCategory {
+  "Organising, joining, financing or supporting an organisation banned as extremist, or continuing its activity after the ban (Kazakhstan's article 405)."
+  EXTREMISM
+  "Terrorist acts, and organising, financing, justifying or calling for them."
+  TERRORISM
+  "Organising or taking part in mass riots, and calls to riot (Kazakhstan's article 272)."
+  MASS_RIOTS
+  "Spreading information the authorities call knowingly false (Kazakhstan's article 274)."
+  FALSE_INFORMATION
+  "Inciting social, national, ethnic, class or religious hatred or discord."
+  INCITING_DISCORD
+  "Insulting or defaming officials, law-enforcement officers or the head of state (Kazakhstan's article 378)."
+  INSULTING_OFFICIALS
+  "Breaking the rules for organising or holding assemblies, marches and pickets (Kazakhstan's article 400)."
+  ASSEMBLY_RULES
+  "Using or threatening violence against police officers or other officials, up to attempts on their lives."
+  VIOLENCE_AGAINST_OFFICIALS
+  "Seizing or attacking buildings, sites and infrastructure, such as airports."
+  ATTACK_ON_FACILITIES
+  "Demanding money or property under threat (Kazakhstan's article 194)."
+  EXTORTION
+  "Bribery, abuse of office and embezzlement by officials."
+  CORRUPTION
+  "Anything else; the charge's allegation says what."
+  OTHER
+}
+
+"The kind of punishment a sentence imposes."
+enum SentenceKind {
+  "Deprivation of liberty: prison, a penal colony or a colony settlement; regime says which."
+  CUSTODIAL
+  "A prison term the court suspends; the person stays free under conditions (probation: true where supervision comes with it)."
+  SUSPENDED
+  "Supervision by the probation service as the punishment itself, with no suspended term."
+  PROBATION
+  "The person lives at home under probation supervision, with duties and limits stated as the sentence's restrictions."
+  RESTRICTED_FREEDOM
+  "Hours of unpaid community work as the punishment itself."
+  COMPULSORY_LABOUR
+  "Work at the person's job or an assigned one, with part of the wages withheld by the state."
+  CORRECTIONAL_LABOUR
+  "A sum of money."
+  FINE
+  "Convicted, but no punishment imposed, such as a release from it."
+  NO_PENALTY
+}
+
+"How a later sentence changed the one it replaces."
+enum SentenceChangeKind {
+  "Harsher: a longer term, a stricter regime or a heavier kind of punishment."
+  TOUGHENED
+  "Milder: a shorter term, a lighter regime or kind, a term suspended."
+  SOFTENED
+  "Changed in a way the sources do not call harsher or milder."
+  REPLACED
+}
+
+"The kind of measure a restriction is."
+enum RestrictionKind {
+  "Held in custody while the case is investigated or tried."
+  PRE_TRIAL_DETENTION
+  "Confined at home as a preventive measure."
+  HOUSE_ARREST
+  "Forbidden to leave the country."
+  TRAVEL_BAN
+  "Forbidden to move house or to leave a town or region, as under restricted freedom."
+  MOVEMENT_RESTRICTION
+  "Supervision by the probation service."
+  PROBATION
+  "Hours of unpaid work imposed with a sentence."
+  COMPULSORY_LABOUR
+  "Barred from political activity."
+  POLITICAL_ACTIVITY_BAN
+  "Barred from public and social activity."
+  CIVIC_ACTIVITY_BAN
+  "Barred from social networks, or from socio-political activity through them."
+  SOCIAL_MEDIA_BAN
+  "Barred from holding public office."
+  PUBLIC_OFFICE_BAN
+  "Held in custody where the source does not say on what footing; basis says whether before the verdict or as a sentence."
+  CUSTODY
+  "Anything else; the note says what."
+  OTHER
+}
+
+"On what footing a restriction was imposed."
+enum RestrictionBasis {
+  "A preventive measure before the verdict, such as pre-trial detention."
+  PREVENTIVE_MEASURE
+  "Part of a sentence."
+  SENTENCE
+}
+
+"Which kind of hearing a proceeding is."
+enum ProceedingStage {
+  "The trial that first decides guilt."
+  FIRST_INSTANCE
+  "Review of a first-instance decision, before it comes into force."
+  APPEAL
+  "Review of a decision in force, usually by the Supreme Court, including its preliminary review of a petition."
+  CASSATION
+  "Review outside the ordinary appeals, such as at a prosecutor's protest, where the jurisdiction keeps it apart from cassation."
+  SUPERVISORY_REVIEW
+  "A new trial after a decision was overturned or sent back; it can convict."
+  RETRIAL
+  "A hearing the source does not place; the note says what is known."
+  OTHER
+}
+
+"What a hearing decided."
+enum ProceedingOutcome {
+  "Found the defendants guilty (a first-instance trial or a retrial)."
+  CONVICTED
+  "Found them not guilty; on review, the sentence of the decision it reviewed is no longer in force."
+  ACQUITTED
+  "Left the decision it reviewed as it was."
+  UPHELD
+  "Made the sentence harsher; the new sentence replaces the old."
+  TOUGHENED
+  "Made the sentence milder; the new sentence replaces the old."
+  SOFTENED
+  "Set aside the decision it reviewed; the sentence that decision imposed is no longer in force."
+  OVERTURNED
+  "Set the decision aside and sent the case back to be heard again; the sentence is no longer in force."
+  SENT_BACK
+  "Declined to take up a petition, such as a cassation board finding no grounds for review; the decision stands."
+  REFUSED
+  "Not decided yet: scheduled or under way."
+  PENDING
+  "Anything else; the note says what."
+  OTHER
+}
+
+"What kind of event an event is."
+enum EventKind {
+  "A protest or rally."
+  PROTEST
+  "The dispersal of a gathering by the authorities."
+  DISPERSAL
+  "Unrest: riots or clashes."
+  UNREST
+  "An arrest."
+  ARREST
+  "A detention."
+  DETENTION
+  "A search by the authorities."
+  SEARCH
+  "A transfer of a detained person."
+  TRANSFER
+  "Charges being brought or changed."
+  CHARGE
+  "A trial."
+  TRIAL
+  "A court hearing."
+  HEARING
+  "A verdict being delivered."
+  VERDICT
+  "An appeal."
+  APPEAL
+  "A cassation."
+  CASSATION
+  "A statement."
+  STATEMENT
+  "A report."
+  REPORT
+  "A briefing."
+  BRIEFING
+  "A press conference."
+  PRESS_CONFERENCE
+  "An attempt to register a party or organisation."
+  REGISTRATION_ATTEMPT
+  "An election."
+  ELECTION
+  "A publication, such as an article or a post."
+  PUBLICATION
+  "Anything else; the note or description says what."
+  OTHER
+}
+
+"What a timeline entry marks: an event's kind, or a dated step of a charge, sentence, proceeding or restriction."
+enum TimelineKind {
+  "A protest or rally."
+  PROTEST
+  "The dispersal of a gathering by the authorities."
+  DISPERSAL
+  "Unrest: riots or clashes."
+  UNREST
+  "An arrest."
+  ARREST
+  "A detention."
+  DETENTION
+  "A search by the authorities."
+  SEARCH
+  "A transfer of a detained person."
+  TRANSFER
+  "A charge's date: when it was brought or last changed (an event of kind charge too)."
+  CHARGE
+  "A trial."
+  TRIAL
+  "A court hearing."
+  HEARING
+  "A verdict being delivered."
+  VERDICT
+  "An appeal."
+  APPEAL
+  "A cassation."
+  CASSATION
+  "A statement."
+  STATEMENT
+  "A report."
+  REPORT
+  "A briefing."
+  BRIEFING
+  "A press conference."
+  PRESS_CONFERENCE
+  "An attempt to register a party or organisation."
+  REGISTRATION_ATTEMPT
+  "An election."
+  ELECTION
+  "A publication, such as an article or a post."
+  PUBLICATION
+  "An event of another kind."
+  OTHER
+  "A sentence's date."
+  SENTENCE
+  "The date a proceeding gave its decision."
+  PROCEEDING
+  "The date a proceeding began."
+  PROCEEDING_START
+  "The date a restriction began."
+  RESTRICTION_START
+  "The date a restriction ended."
+  RESTRICTION_END
+}
+
+"What a person does."
+enum Occupation {
+  "A journalist."
+  JOURNALIST
+  "An activist."
+  ACTIVIST
+  "A teacher."
+  TEACHER
+  "A translator."
+  TRANSLATOR
+  "A runner (an athlete)."
+  RUNNER
+  "A lawyer."
+  LAWYER
+  "A judge."
+  JUDGE
+  "A state official."
+  OFFICIAL
+  "A prosecutor."
+  PROSECUTOR
+  "A businessman or businesswoman."
+  BUSINESSMAN
+  "A politician."
+  POLITICIAN
+  "A human-rights defender."
+  RIGHTS_DEFENDER
+  "A blogger."
+  BLOGGER
+  "A former state official."
+  OFFICIAL_FORMER
+  "A deputy: an elected member of a parliament or council."
+  DEPUTY
+  "Anything else."
+  OTHER
+}
+
+"A party's standing with the state registration authority."
+enum RegistrationStatus {
+  "Registered."
+  REGISTERED
+  "Not registered."
+  UNREGISTERED
+  "Banned."
+  BANNED
+  "The sources do not say."
+  UNKNOWN
+}
+
+"What kind of body an organisation is."
+enum OrganisationKind {
+  "A non-governmental organisation."
+  NGO
+  "A government agency."
+  GOVERNMENT_AGENCY
+  "A prosecutor's office."
+  PROSECUTOR
+  "Police and other law-enforcement bodies."
+  LAW_ENFORCEMENT
+  "A media outlet."
+  MEDIA
+  "An intergovernmental body, such as a UN agency."
+  INTERGOVERNMENTAL
+  "An international non-governmental organisation."
+  INTERNATIONAL_NGO
+  "A political movement that is not a party."
+  POLITICAL_MOVEMENT
+  "A company."
+  COMPANY
+  "Anything else."
+  OTHER
+}
+
+"A court's level in the judiciary."
+enum CourtLevel {
+  "A district court."
+  DISTRICT
+  "An inter-district court."
+  INTERDISTRICT
+  "A specialised court, such as a specialised inter-district criminal court."
+  SPECIALISED
+  "A city court."
+  CITY
+  "A regional court."
+  REGIONAL
+  "An appeal court."
+  APPEAL
+  "The supreme court."
+  SUPREME
+  "Anything else."
+  OTHER
+}
+
+"What kind of place a place is."
+enum PlaceKind {
+  "A country."
+  COUNTRY
+  "A region of a country."
+  REGION
+  "A city or town."
+  CITY
+  "A district of a city or region."
+  DISTRICT
+  "A site, such as a building or an airport."
+  SITE
+}
+
+"The branch of law a case falls under."
+enum CaseKind {
+  "A criminal case."
+  CRIMINAL
+  "An administrative case (an administrative offence)."
+  ADMINISTRATIVE
+  "A civil case."
+  CIVIL
+}
+
+"What an organisation or person concluded about a case or a person."
+enum AssessmentKind {
+  "The prosecution is politically motivated."
+  POLITICALLY_MOTIVATED
+  "The person is a political prisoner."
+  POLITICAL_PRISONER
+  "The charges are unfounded."
+  UNFOUNDED
+  "The proceedings violated international standards."
+  IN_VIOLATION_OF_INTERNATIONAL_STANDARDS
+  "Anything else; the note says what."
+  OTHER
+}
+
+"What kind of thing two people or cases share."
+enum SharedKind {
+  "A legal article both were charged under."
+  ARTICLE
+  "A court that heard or sentenced both."
+  COURT
+  "An event both are tied to."
+  EVENT
+  "An offence category of both's charges."
+  OFFENCE_CATEGORY
+  "An organisation both are tied to."
+  ORGANISATION
+  "A party both are tied to."
+  PARTY
+  "A place both are tied to."
+  PLACE
+  "A kind of restriction both were subject to."
+  RESTRICTION_KIND
+}
+
+"How a person is tied to a protest."
+enum ProtestTie {
+  "The person took part in it."
+  PARTICIPATED
+  "The person organised it."
+  ORGANISED
+  "The person's party took part in it."
+  PARTY_PARTICIPATED
+  "The person's party organised it."
+  PARTY_ORGANISED
+  "A case against the person concerns it."
+  CASE_CONCERNS
+}
+
+"What a change in the audit trail did."
+enum ChangeOp {
+  "Created an entity or relationship."
+  CREATE
+  "Changed an entity or relationship."
+  UPDATE
+  "Removed an entity or relationship."
+  RETRACT
+  "Folded one entity into another (mergeEntities)."
+  MERGE
+  "Recorded a judgement of a likely duplicate pair (judgeDuplicates)."
+  JUDGE
+  "Imported a case file."
+  IMPORT
 }
 `, BuiltIn: false},
 }
@@ -9283,15 +10361,15 @@ func (ec *executionContext) _ArrestAfterProtest_relation(ctx context.Context, fi
 			return obj.Relation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ArrestAfterProtest_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ArrestAfterProtest", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ArrestAfterProtest", field, false, false, "RelationType")
 }
 
 func (ec *executionContext) _ArrestAfterProtest_role(ctx context.Context, field graphql.CollectedField, obj *model.ArrestAfterProtest) (ret graphql.Marshaler) {
@@ -9361,15 +10439,15 @@ func (ec *executionContext) _ArrestAfterProtest_via(ctx context.Context, field g
 			return obj.Via, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Vocab) graphql.Marshaler {
+			return ec.marshalNProtestTie2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ArrestAfterProtest_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ArrestAfterProtest", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ArrestAfterProtest", field, false, false, "ProtestTie")
 }
 
 func (ec *executionContext) _ArrestAfterProtest_arrest(ctx context.Context, field graphql.CollectedField, obj *model.ArrestAfterProtest) (ret graphql.Marshaler) {
@@ -9773,15 +10851,15 @@ func (ec *executionContext) _Assessment_assessment(ctx context.Context, field gr
 			return obj.Assessment, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNAssessmentKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Assessment_assessment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Assessment", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Assessment", field, false, false, "AssessmentKind")
 }
 
 func (ec *executionContext) _Assessment_note(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
@@ -10067,15 +11145,15 @@ func (ec *executionContext) _Case_kind(ctx context.Context, field graphql.Collec
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOCaseKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Case_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Case", field, false, false, "CaseKind")
 }
 
 func (ec *executionContext) _Case_opened(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
@@ -10742,15 +11820,15 @@ func (ec *executionContext) _Change_op(ctx context.Context, field graphql.Collec
 			return obj.Op, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNChangeOp2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Change_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ChangeOp")
 }
 
 func (ec *executionContext) _Change_target(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -11119,15 +12197,15 @@ func (ec *executionContext) _Charge_status(ctx context.Context, field graphql.Co
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNChargeStatus2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Charge_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Charge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Charge", field, false, false, "ChargeStatus")
 }
 
 func (ec *executionContext) _Charge_verdict(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
@@ -11142,15 +12220,15 @@ func (ec *executionContext) _Charge_verdict(ctx context.Context, field graphql.C
 			return obj.Verdict, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOVerdict2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Charge_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Charge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Charge", field, false, false, "Verdict")
 }
 
 func (ec *executionContext) _Charge_allegation(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
@@ -11211,15 +12289,15 @@ func (ec *executionContext) _Charge_category(ctx context.Context, field graphql.
 			return obj.Category, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOOffenceCategory2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Charge_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Charge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Charge", field, false, false, "OffenceCategory")
 }
 
 func (ec *executionContext) _Charge_date(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
@@ -11266,15 +12344,15 @@ func (ec *executionContext) _Charge_change(ctx context.Context, field graphql.Co
 			return obj.Change, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOChargeChangeKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Charge_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Charge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Charge", field, false, false, "ChargeChangeKind")
 }
 
 func (ec *executionContext) _Charge_changeDate(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
@@ -12606,15 +13684,15 @@ func (ec *executionContext) _Conviction_sentenceKind(ctx context.Context, field 
 			return obj.SentenceKind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOSentenceKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Conviction_sentenceKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Conviction", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Conviction", field, false, false, "SentenceKind")
 }
 
 func (ec *executionContext) _Conviction_termMonths(ctx context.Context, field graphql.CollectedField, obj *model.Conviction) (ret graphql.Marshaler) {
@@ -12685,7 +13763,7 @@ func (ec *executionContext) _ConvictionConnection_edges(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConvictionEdge) graphql.Marshaler {
-			return ec.marshalNConvictionEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdgeᚄ(ctx, selections, v)
+			return ec.marshalNConvictionEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdge(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13042,15 +14120,15 @@ func (ec *executionContext) _Court_level(ctx context.Context, field graphql.Coll
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOCourtLevel2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Court_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Court", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Court", field, false, false, "CourtLevel")
 }
 
 func (ec *executionContext) _Court_place(ctx context.Context, field graphql.CollectedField, obj *model.Court) (ret graphql.Marshaler) {
@@ -13301,15 +14379,15 @@ func (ec *executionContext) _CustodyPeriod_kind(ctx context.Context, field graph
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNRestrictionKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CustodyPeriod_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CustodyPeriod", field, false, false, "String")
+	return graphql.NewScalarFieldContext("CustodyPeriod", field, false, false, "RestrictionKind")
 }
 
 func (ec *executionContext) _CustodyPeriod_start(ctx context.Context, field graphql.CollectedField, obj *model.CustodyPeriod) (ret graphql.Marshaler) {
@@ -13843,7 +14921,7 @@ func (ec *executionContext) _EntityConnection_edges(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.EntityEdge) graphql.Marshaler {
-			return ec.marshalNEntityEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx, selections, v)
+			return ec.marshalNEntityEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdge(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14200,15 +15278,15 @@ func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.Colle
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNEventKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Event_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Event", field, false, false, "EventKind")
 }
 
 func (ec *executionContext) _Event_date(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -16641,15 +17719,15 @@ func (ec *executionContext) _LegalArticle_category(ctx context.Context, field gr
 			return obj.Category, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOOffenceCategory2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_LegalArticle_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LegalArticle", field, false, false, "String")
+	return graphql.NewScalarFieldContext("LegalArticle", field, false, false, "OffenceCategory")
 }
 
 func (ec *executionContext) _LegalArticle_code(ctx context.Context, field graphql.CollectedField, obj *model.LegalArticle) (ret graphql.Marshaler) {
@@ -17382,15 +18460,15 @@ func (ec *executionContext) _Link_assessment(ctx context.Context, field graphql.
 			return obj.Assessment, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOAssessmentKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Link_assessment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Link", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Link", field, false, false, "AssessmentKind")
 }
 
 func (ec *executionContext) _Link_status(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
@@ -18231,15 +19309,15 @@ func (ec *executionContext) _Organisation_kind(ctx context.Context, field graphq
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOOrganisationKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "OrganisationKind")
 }
 
 func (ec *executionContext) _Organisation_place(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
@@ -18852,15 +19930,15 @@ func (ec *executionContext) _Party_registrationStatus(ctx context.Context, field
 			return obj.RegistrationStatus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalORegistrationStatus2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Party_registrationStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Party", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Party", field, false, false, "RegistrationStatus")
 }
 
 func (ec *executionContext) _Party_founded(ctx context.Context, field graphql.CollectedField, obj *model.Party) (ret graphql.Marshaler) {
@@ -19138,7 +20216,7 @@ func (ec *executionContext) _PassageConnection_edges(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.PassageEdge) graphql.Marshaler {
-			return ec.marshalNPassageEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdgeᚄ(ctx, selections, v)
+			return ec.marshalNPassageEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdge(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19793,15 +20871,15 @@ func (ec *executionContext) _Person_occupations(ctx context.Context, field graph
 			return obj.Occupations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Vocab) graphql.Marshaler {
+			return ec.marshalNOccupation2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Person_occupations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Occupation")
 }
 
 func (ec *executionContext) _Person_memberships(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
@@ -20419,15 +21497,15 @@ func (ec *executionContext) _Place_kind(ctx context.Context, field graphql.Colle
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOPlaceKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Place_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Place", field, false, false, "PlaceKind")
 }
 
 func (ec *executionContext) _Place_within(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
@@ -21063,15 +22141,15 @@ func (ec *executionContext) _Proceeding_stage(ctx context.Context, field graphql
 			return obj.Stage, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNProceedingStage2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Proceeding_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "ProceedingStage")
 }
 
 func (ec *executionContext) _Proceeding_outcome(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
@@ -21086,15 +22164,15 @@ func (ec *executionContext) _Proceeding_outcome(ctx context.Context, field graph
 			return obj.Outcome, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNProceedingOutcome2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Proceeding_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "ProceedingOutcome")
 }
 
 func (ec *executionContext) _Proceeding_start(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
@@ -21487,10 +22565,10 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
-			return ec.marshalNNode2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			return ec.marshalONode2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21531,10 +22609,10 @@ func (ec *executionContext) _Query_entities(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
-			return ec.marshalNEntityConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityConnection(ctx, selections, v)
+			return ec.marshalOEntityConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_entities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21575,10 +22653,10 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
-			return ec.marshalNSearchHit2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx, selections, v)
+			return ec.marshalOSearchHit2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHit(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21619,10 +22697,10 @@ func (ec *executionContext) _Query_neighbourhood(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-			return ec.marshalNGraphView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
+			return ec.marshalOGraphView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21663,10 +22741,10 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PathView) graphql.Marshaler {
-			return ec.marshalNPathView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPathView(ctx, selections, v)
+			return ec.marshalOPathView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPathView(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21707,10 +22785,10 @@ func (ec *executionContext) _Query_subgraph(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-			return ec.marshalNGraphView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
+			return ec.marshalOGraphView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_subgraph(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21795,10 +22873,10 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
-			return ec.marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx, selections, v)
+			return ec.marshalOTimelineEntry2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntry(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21839,10 +22917,10 @@ func (ec *executionContext) _Query_convictions(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConvictionConnection) graphql.Marshaler {
-			return ec.marshalNConvictionConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionConnection(ctx, selections, v)
+			return ec.marshalOConvictionConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_convictions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21883,10 +22961,10 @@ func (ec *executionContext) _Query_counts(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.GroupCount) graphql.Marshaler {
-			return ec.marshalNGroupCount2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCountᚄ(ctx, selections, v)
+			return ec.marshalOGroupCount2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCount(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_counts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21926,10 +23004,10 @@ func (ec *executionContext) _Query_chargeChanges(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChargeChange) graphql.Marshaler {
-			return ec.marshalNChargeChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChangeᚄ(ctx, selections, v)
+			return ec.marshalOChargeChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChange(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_chargeChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21959,10 +23037,10 @@ func (ec *executionContext) _Query_commonGround(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommonGround) graphql.Marshaler {
-			return ec.marshalNCommonGround2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCommonGround(ctx, selections, v)
+			return ec.marshalOCommonGround2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCommonGround(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_commonGround(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22003,10 +23081,10 @@ func (ec *executionContext) _Query_similarCases(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.SimilarCase) graphql.Marshaler {
-			return ec.marshalNSimilarCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCaseᚄ(ctx, selections, v)
+			return ec.marshalOSimilarCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCase(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_similarCases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22047,10 +23125,10 @@ func (ec *executionContext) _Query_arrestsAfterProtests(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ArrestAfterProtest) graphql.Marshaler {
-			return ec.marshalNArrestAfterProtest2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtestᚄ(ctx, selections, v)
+			return ec.marshalOArrestAfterProtest2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtest(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_arrestsAfterProtests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22090,10 +23168,10 @@ func (ec *executionContext) _Query_pretrialDetention(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.PretrialRecord) graphql.Marshaler {
-			return ec.marshalNPretrialRecord2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecordᚄ(ctx, selections, v)
+			return ec.marshalOPretrialRecord2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_pretrialDetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22123,10 +23201,10 @@ func (ec *executionContext) _Query_assessedCases(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.AssessedCase) graphql.Marshaler {
-			return ec.marshalNAssessedCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCaseᚄ(ctx, selections, v)
+			return ec.marshalOAssessedCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCase(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_assessedCases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22166,10 +23244,10 @@ func (ec *executionContext) _Query_articlePairs(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ArticlePair) graphql.Marshaler {
-			return ec.marshalNArticlePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePairᚄ(ctx, selections, v)
+			return ec.marshalOArticlePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePair(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_articlePairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22198,10 +23276,10 @@ func (ec *executionContext) _Query_contestedClaims(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ContestedClaim) graphql.Marshaler {
-			return ec.marshalNContestedClaim2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaimᚄ(ctx, selections, v)
+			return ec.marshalOContestedClaim2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaim(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_contestedClaims(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22230,10 +23308,10 @@ func (ec *executionContext) _Query_laterChargedAssociates(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.LaterChargedAssociate) graphql.Marshaler {
-			return ec.marshalNLaterChargedAssociate2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociateᚄ(ctx, selections, v)
+			return ec.marshalOLaterChargedAssociate2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_laterChargedAssociates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22262,10 +23340,10 @@ func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
-			return ec.marshalNGraphStats2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphStats(ctx, selections, v)
+			return ec.marshalOGraphStats2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphStats(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22295,10 +23373,10 @@ func (ec *executionContext) _Query_history(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Change) graphql.Marshaler {
-			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChangeᚄ(ctx, selections, v)
+			return ec.marshalOChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22339,10 +23417,10 @@ func (ec *executionContext) _Query_passages(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PassageConnection) graphql.Marshaler {
-			return ec.marshalNPassageConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageConnection(ctx, selections, v)
+			return ec.marshalOPassageConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_passages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22383,10 +23461,10 @@ func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceCoverage) graphql.Marshaler {
-			return ec.marshalNSourceCoverage2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceCoverage(ctx, selections, v)
+			return ec.marshalOSourceCoverage2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceCoverage(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22427,10 +23505,10 @@ func (ec *executionContext) _Query_possibleDuplicates(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.DuplicatePair) graphql.Marshaler {
-			return ec.marshalNDuplicatePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePairᚄ(ctx, selections, v)
+			return ec.marshalODuplicatePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePair(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_possibleDuplicates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22761,15 +23839,15 @@ func (ec *executionContext) _Restriction_kind(ctx context.Context, field graphql
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNRestrictionKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Restriction_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Restriction", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Restriction", field, false, false, "RestrictionKind")
 }
 
 func (ec *executionContext) _Restriction_basis(ctx context.Context, field graphql.CollectedField, obj *model.Restriction) (ret graphql.Marshaler) {
@@ -22784,15 +23862,15 @@ func (ec *executionContext) _Restriction_basis(ctx context.Context, field graphq
 			return obj.Basis, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalORestrictionBasis2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Restriction_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Restriction", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Restriction", field, false, false, "RestrictionBasis")
 }
 
 func (ec *executionContext) _Restriction_start(ctx context.Context, field graphql.CollectedField, obj *model.Restriction) (ret graphql.Marshaler) {
@@ -23394,15 +24472,15 @@ func (ec *executionContext) _Sentence_kind(ctx context.Context, field graphql.Co
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Sentence_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Sentence", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Sentence", field, false, false, "SentenceKind")
 }
 
 func (ec *executionContext) _Sentence_term(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
@@ -23779,15 +24857,15 @@ func (ec *executionContext) _Sentence_change(ctx context.Context, field graphql.
 			return obj.Change, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOSentenceChangeKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Sentence_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Sentence", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Sentence", field, false, false, "SentenceChangeKind")
 }
 
 func (ec *executionContext) _Sentence_replacedBy(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
@@ -23963,15 +25041,15 @@ func (ec *executionContext) _SentenceChange_change(ctx context.Context, field gr
 			return obj.Change, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+			return ec.marshalOSentenceChangeKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_SentenceChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SentenceChange", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SentenceChange", field, false, false, "SentenceChangeKind")
 }
 
 func (ec *executionContext) _SentenceChange_proceeding(ctx context.Context, field graphql.CollectedField, obj *model.SentenceChange) (ret graphql.Marshaler) {
@@ -24082,15 +25160,15 @@ func (ec *executionContext) _SharedFeature_kind(ctx context.Context, field graph
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNSharedKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_SharedFeature_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SharedFeature", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SharedFeature", field, false, false, "SharedKind")
 }
 
 func (ec *executionContext) _SharedFeature_entity(ctx context.Context, field graphql.CollectedField, obj *model.SharedFeature) (ret graphql.Marshaler) {
@@ -24913,15 +25991,15 @@ func (ec *executionContext) _TimelineEntry_kind(ctx context.Context, field graph
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+			return ec.marshalNTimelineKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_TimelineEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, "String")
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, "TimelineKind")
 }
 
 func (ec *executionContext) _TimelineEntry_title(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
@@ -26175,14 +27253,14 @@ func (ec *executionContext) unmarshalInputConvictionFilter(ctx context.Context, 
 			it.Cities = data
 		case "restrictionKinds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("restrictionKinds"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			data, err := ec.unmarshalORestrictionKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RestrictionKinds = data
 		case "sentenceKinds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentenceKinds"))
-			data, err := ec.unmarshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKindᚄ(ctx, v)
+			data, err := ec.unmarshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -26203,7 +27281,7 @@ func (ec *executionContext) unmarshalInputConvictionFilter(ctx context.Context, 
 			it.Countries = data
 		case "categories":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categories"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			data, err := ec.unmarshalOOffenceCategory2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -30357,37 +31435,37 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "nodes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
 				})
 		case "entities":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_entities(ctx, field)
 				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
 				})
 		case "neighbourhood":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_neighbourhood(ctx, field)
 				})
 		case "paths":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_paths(ctx, field)
 				})
 		case "subgraph":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_subgraph(ctx, field)
 				})
@@ -30399,103 +31477,103 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "timeline":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_timeline(ctx, field)
 				})
 		case "convictions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_convictions(ctx, field)
 				})
 		case "counts":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_counts(ctx, field)
 				})
 		case "chargeChanges":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_chargeChanges(ctx, field)
 				})
 		case "commonGround":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_commonGround(ctx, field)
 				})
 		case "similarCases":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_similarCases(ctx, field)
 				})
 		case "arrestsAfterProtests":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_arrestsAfterProtests(ctx, field)
 				})
 		case "pretrialDetention":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_pretrialDetention(ctx, field)
 				})
 		case "assessedCases":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_assessedCases(ctx, field)
 				})
 		case "articlePairs":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_articlePairs(ctx, field)
 				})
 		case "contestedClaims":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_contestedClaims(ctx, field)
 				})
 		case "laterChargedAssociates":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_laterChargedAssociates(ctx, field)
 				})
 		case "stats":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stats(ctx, field)
 				})
 		case "history":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_history(ctx, field)
 				})
 		case "passages":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_passages(ctx, field)
 				})
 		case "coverage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_coverage(ctx, field)
 				})
 		case "possibleDuplicates":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_possibleDuplicates(ctx, field)
 				})
@@ -31675,78 +32753,6 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNArrestAfterProtest2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtestᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ArrestAfterProtest) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNArrestAfterProtest2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtest(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNArrestAfterProtest2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtest(ctx context.Context, sel ast.SelectionSet, v *model.ArrestAfterProtest) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ArrestAfterProtest!")
-		return graphql.Null
-	}
-	return ec._ArrestAfterProtest(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNArticlePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePairᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ArticlePair) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNArticlePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePair(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNArticlePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePair(ctx context.Context, sel ast.SelectionSet, v *model.ArticlePair) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ArticlePair!")
-		return graphql.Null
-	}
-	return ec._ArticlePair(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNAssessedCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AssessedCase) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNAssessedCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCase(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNAssessedCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCase(ctx context.Context, sel ast.SelectionSet, v *model.AssessedCase) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AssessedCase!")
-		return graphql.Null
-	}
-	return ec._AssessedCase(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNAssessment2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Assessment) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -31769,6 +32775,16 @@ func (ec *executionContext) marshalNAssessment2ᚖgithubᚗcomᚋcasegraphᚋcas
 		return graphql.Null
 	}
 	return ec._Assessment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAssessmentKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssessmentKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -31809,28 +32825,22 @@ func (ec *executionContext) marshalNCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraph
 	return ec._Case(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Change!")
 		return graphql.Null
 	}
 	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeOp2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeOp2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNCharge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Charge) graphql.Marshaler {
@@ -31857,28 +32867,14 @@ func (ec *executionContext) marshalNCharge2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 	return ec._Charge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNChargeChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChargeChange) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNChargeChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChange(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
+func (ec *executionContext) unmarshalNChargeStatus2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNChargeChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChange(ctx context.Context, sel ast.SelectionSet, v *model.ChargeChange) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ChargeChange!")
-		return graphql.Null
-	}
-	return ec._ChargeChange(ctx, sel, v)
+func (ec *executionContext) marshalNChargeStatus2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNCitation2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -31905,38 +32901,6 @@ func (ec *executionContext) marshalNCitation2ᚖgithubᚗcomᚋcasegraphᚋcaseg
 	return ec._Citation(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCommonGround2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCommonGround(ctx context.Context, sel ast.SelectionSet, v *model.CommonGround) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CommonGround!")
-		return graphql.Null
-	}
-	return ec._CommonGround(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNContestedClaim2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaimᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ContestedClaim) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNContestedClaim2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaim(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNContestedClaim2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaim(ctx context.Context, sel ast.SelectionSet, v *model.ContestedClaim) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ContestedClaim!")
-		return graphql.Null
-	}
-	return ec._ContestedClaim(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNConviction2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConviction(ctx context.Context, sel ast.SelectionSet, v *model.Conviction) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Conviction!")
@@ -31945,36 +32909,14 @@ func (ec *executionContext) marshalNConviction2ᚖgithubᚗcomᚋcasegraphᚋcas
 	return ec._Conviction(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNConvictionConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionConnection(ctx context.Context, sel ast.SelectionSet, v *model.ConvictionConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ConvictionConnection!")
-		return graphql.Null
-	}
-	return ec._ConvictionConnection(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNConvictionEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConvictionEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNConvictionEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdge(ctx context.Context, sel ast.SelectionSet, v []*model.ConvictionEdge) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNConvictionEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdge(ctx, sel, v[i])
+		return ec.marshalOConvictionEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdge(ctx, sel, v[i])
 	})
 
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
 	return ret
-}
-
-func (ec *executionContext) marshalNConvictionEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdge(ctx context.Context, sel ast.SelectionSet, v *model.ConvictionEdge) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ConvictionEdge!")
-		return graphql.Null
-	}
-	return ec._ConvictionEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCountDimension2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCountDimension(ctx context.Context, v any) (model.CountDimension, error) {
@@ -32105,36 +33047,14 @@ func (ec *executionContext) marshalNEntity2ᚕgithubᚗcomᚋcasegraphᚋcasegra
 	return ret
 }
 
-func (ec *executionContext) marshalNEntityConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityConnection(ctx context.Context, sel ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "EntityConnection!")
-		return graphql.Null
-	}
-	return ec._EntityConnection(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNEntityEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EntityEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNEntityEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdge(ctx context.Context, sel ast.SelectionSet, v []*model.EntityEdge) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEntityEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdge(ctx, sel, v[i])
+		return ec.marshalOEntityEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdge(ctx, sel, v[i])
 	})
 
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
 	return ret
-}
-
-func (ec *executionContext) marshalNEntityEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdge(ctx context.Context, sel ast.SelectionSet, v *model.EntityEdge) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "EntityEdge!")
-		return graphql.Null
-	}
-	return ec._EntityEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEntityInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityInput(ctx context.Context, v any) (model.EntityInput, error) {
@@ -32184,6 +33104,16 @@ func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋcasegraphᚋcasegrap
 		return graphql.Null
 	}
 	return ec._Event(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEventKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -32256,22 +33186,6 @@ func (ec *executionContext) marshalNGraphNode2ᚖgithubᚗcomᚋcasegraphᚋcase
 	return ec._GraphNode(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNGraphStats2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphStats(ctx context.Context, sel ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "GraphStats!")
-		return graphql.Null
-	}
-	return ec._GraphStats(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNGraphView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphView(ctx context.Context, sel ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "GraphView!")
-		return graphql.Null
-	}
-	return ec._GraphView(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNGroup2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Group) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -32294,30 +33208,6 @@ func (ec *executionContext) marshalNGroup2ᚖgithubᚗcomᚋcasegraphᚋcasegrap
 		return graphql.Null
 	}
 	return ec._Group(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNGroupCount2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GroupCount) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNGroupCount2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCount(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNGroupCount2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCount(ctx context.Context, sel ast.SelectionSet, v *model.GroupCount) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "GroupCount!")
-		return graphql.Null
-	}
-	return ec._GroupCount(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -32485,30 +33375,6 @@ func (ec *executionContext) marshalNJSON2map(ctx context.Context, sel ast.Select
 	return res
 }
 
-func (ec *executionContext) marshalNLaterChargedAssociate2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LaterChargedAssociate) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNLaterChargedAssociate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNLaterChargedAssociate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx context.Context, sel ast.SelectionSet, v *model.LaterChargedAssociate) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "LaterChargedAssociate!")
-		return graphql.Null
-	}
-	return ec._LaterChargedAssociate(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNLegalArticle2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLegalArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LegalArticle) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -32565,14 +33431,54 @@ func (ec *executionContext) marshalNMonthRange2ᚖgithubᚗcomᚋcasegraphᚋcas
 	return ec._MonthRange(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+func (ec *executionContext) unmarshalNOccupation2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOccupation2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNOccupation2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, v any) ([]model.Vocab, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Vocab, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOccupation2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNOccupation2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Vocab) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalONode2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+		return ec.marshalNOccupation2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, sel, v[i])
 	})
 
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
 	return ret
+}
+
+func (ec *executionContext) unmarshalNOffenceCategory2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOffenceCategory2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNOrderDirection2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, v any) (model.OrderDirection, error) {
@@ -32649,36 +33555,14 @@ func (ec *executionContext) marshalNPassage2ᚖgithubᚗcomᚋcasegraphᚋcasegr
 	return ec._Passage(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPassageConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageConnection(ctx context.Context, sel ast.SelectionSet, v *model.PassageConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PassageConnection!")
-		return graphql.Null
-	}
-	return ec._PassageConnection(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNPassageEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PassageEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNPassageEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdge(ctx context.Context, sel ast.SelectionSet, v []*model.PassageEdge) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPassageEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdge(ctx, sel, v[i])
+		return ec.marshalOPassageEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdge(ctx, sel, v[i])
 	})
 
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
 	return ret
-}
-
-func (ec *executionContext) marshalNPassageEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdge(ctx context.Context, sel ast.SelectionSet, v *model.PassageEdge) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PassageEdge!")
-		return graphql.Null
-	}
-	return ec._PassageEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPassageHit2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageHit(ctx context.Context, sel ast.SelectionSet, v *model.PassageHit) graphql.Marshaler {
@@ -32687,14 +33571,6 @@ func (ec *executionContext) marshalNPassageHit2ᚖgithubᚗcomᚋcasegraphᚋcas
 		return graphql.Null
 	}
 	return ec._PassageHit(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNPathView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPathView(ctx context.Context, sel ast.SelectionSet, v *model.PathView) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PathView!")
-		return graphql.Null
-	}
-	return ec._PathView(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPerson2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Person) graphql.Marshaler {
@@ -32719,30 +33595,6 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNPretrialRecord2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PretrialRecord) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNPretrialRecord2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNPretrialRecord2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx context.Context, sel ast.SelectionSet, v *model.PretrialRecord) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PretrialRecord!")
-		return graphql.Null
-	}
-	return ec._PretrialRecord(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProblem2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Problem) graphql.Marshaler {
@@ -32793,6 +33645,66 @@ func (ec *executionContext) marshalNProceeding2ᚖgithubᚗcomᚋcasegraphᚋcas
 	return ec._Proceeding(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNProceedingOutcome2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProceedingOutcome2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNProceedingStage2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProceedingStage2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNProtestTie2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProtestTie2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNProtestTie2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, v any) ([]model.Vocab, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Vocab, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProtestTie2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNProtestTie2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Vocab) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProtestTie2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationInput(ctx context.Context, v any) (model.RelationInput, error) {
 	res, err := ec.unmarshalInputRelationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32832,28 +33744,14 @@ func (ec *executionContext) marshalNRestriction2ᚖgithubᚗcomᚋcasegraphᚋca
 	return ec._Restriction(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
+func (ec *executionContext) unmarshalNRestrictionKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *model.SearchHit) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SearchHit!")
-		return graphql.Null
-	}
-	return ec._SearchHit(ctx, sel, v)
+func (ec *executionContext) marshalNRestrictionKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSentence2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Sentence) graphql.Marshaler {
@@ -32904,13 +33802,13 @@ func (ec *executionContext) marshalNSentenceChange2ᚖgithubᚗcomᚋcasegraph�
 	return ec._SentenceChange(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKind(ctx context.Context, v any) (model.SentenceKind, error) {
-	var res model.SentenceKind
+func (ec *executionContext) unmarshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKind(ctx context.Context, sel ast.SelectionSet, v model.SentenceKind) graphql.Marshaler {
+func (ec *executionContext) marshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
 	return v
 }
 
@@ -32938,28 +33836,14 @@ func (ec *executionContext) marshalNSharedFeature2ᚖgithubᚗcomᚋcasegraphᚋ
 	return ec._SharedFeature(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSimilarCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SimilarCase) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNSimilarCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCase(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
+func (ec *executionContext) unmarshalNSharedKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSimilarCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCase(ctx context.Context, sel ast.SelectionSet, v *model.SimilarCase) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SimilarCase!")
-		return graphql.Null
-	}
-	return ec._SimilarCase(ctx, sel, v)
+func (ec *executionContext) marshalNSharedKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSnippetPart2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSnippetPartᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SnippetPart) graphql.Marshaler {
@@ -33010,14 +33894,6 @@ func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋcasegraphᚋcasegra
 	return ec._Source(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSourceCoverage2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceCoverage(ctx context.Context, sel ast.SelectionSet, v *model.SourceCoverage) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SourceCoverage!")
-		return graphql.Null
-	}
-	return ec._SourceCoverage(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (model.SourceInput, error) {
 	res, err := ec.unmarshalInputSourceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33066,28 +33942,14 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNTimelineEntry2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntry(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
+func (ec *executionContext) unmarshalNTimelineKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (model.Vocab, error) {
+	var res model.Vocab
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNTimelineEntry2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntry(ctx context.Context, sel ast.SelectionSet, v *model.TimelineEntry) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "TimelineEntry!")
-		return graphql.Null
-	}
-	return ec._TimelineEntry(ctx, sel, v)
+func (ec *executionContext) marshalNTimelineKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v model.Vocab) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNTypeCount2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTypeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TypeCount) graphql.Marshaler {
@@ -33256,6 +34118,82 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOArrestAfterProtest2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtest(ctx context.Context, sel ast.SelectionSet, v []*model.ArrestAfterProtest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOArrestAfterProtest2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtest(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOArrestAfterProtest2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArrestAfterProtest(ctx context.Context, sel ast.SelectionSet, v *model.ArrestAfterProtest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ArrestAfterProtest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOArticlePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePair(ctx context.Context, sel ast.SelectionSet, v []*model.ArticlePair) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOArticlePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePair(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOArticlePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐArticlePair(ctx context.Context, sel ast.SelectionSet, v *model.ArticlePair) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ArticlePair(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAssessedCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCase(ctx context.Context, sel ast.SelectionSet, v []*model.AssessedCase) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAssessedCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCase(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAssessedCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐAssessedCase(ctx context.Context, sel ast.SelectionSet, v *model.AssessedCase) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AssessedCase(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAssessmentKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssessmentKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33293,11 +34231,90 @@ func (ec *executionContext) marshalOCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraph
 	return ec._Case(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCaseKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaseKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOCharge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCharge(ctx context.Context, sel ast.SelectionSet, v *model.Charge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Charge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOChargeChange2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChange(ctx context.Context, sel ast.SelectionSet, v []*model.ChargeChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOChargeChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChange(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOChargeChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChargeChange(ctx context.Context, sel ast.SelectionSet, v *model.ChargeChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChargeChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOChargeChangeKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOChargeChangeKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOCommonGround2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐCommonGround(ctx context.Context, sel ast.SelectionSet, v *model.CommonGround) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CommonGround(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOConflictSide2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConflictSide(ctx context.Context, v any) (*model.ConflictSide, error) {
@@ -33316,6 +34333,40 @@ func (ec *executionContext) marshalOConflictSide2ᚖgithubᚗcomᚋcasegraphᚋc
 	return v
 }
 
+func (ec *executionContext) marshalOContestedClaim2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaim(ctx context.Context, sel ast.SelectionSet, v []*model.ContestedClaim) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOContestedClaim2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaim(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOContestedClaim2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐContestedClaim(ctx context.Context, sel ast.SelectionSet, v *model.ContestedClaim) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ContestedClaim(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOConvictionConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionConnection(ctx context.Context, sel ast.SelectionSet, v *model.ConvictionConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ConvictionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOConvictionEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionEdge(ctx context.Context, sel ast.SelectionSet, v *model.ConvictionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ConvictionEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOConvictionFilter2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐConvictionFilter(ctx context.Context, v any) (*model.ConvictionFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -33329,6 +34380,22 @@ func (ec *executionContext) marshalOCourt2ᚖgithubᚗcomᚋcasegraphᚋcasegrap
 		return graphql.Null
 	}
 	return ec._Court(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCourtLevel2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCourtLevel2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalODateQualifier2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDateQualifier(ctx context.Context, v any) (*model.DateQualifier, error) {
@@ -33354,6 +34421,26 @@ func (ec *executionContext) marshalODuplicateJudgement2ᚖgithubᚗcomᚋcasegra
 	return ec._DuplicateJudgement(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODuplicatePair2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePair(ctx context.Context, sel ast.SelectionSet, v []*model.DuplicatePair) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalODuplicatePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePair(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalODuplicatePair2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐDuplicatePair(ctx context.Context, sel ast.SelectionSet, v *model.DuplicatePair) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DuplicatePair(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -33366,6 +34453,20 @@ func (ec *executionContext) marshalOEntity2githubᚗcomᚋcasegraphᚋcasegraph�
 		return graphql.Null
 	}
 	return ec._Entity(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEntityConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityConnection(ctx context.Context, sel ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EntityConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEntityEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityEdge(ctx context.Context, sel ast.SelectionSet, v *model.EntityEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EntityEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOEntityOrder2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityOrder(ctx context.Context, v any) (*model.EntityOrder, error) {
@@ -33426,11 +34527,45 @@ func (ec *executionContext) marshalOFuzzyDate2ᚖgithubᚗcomᚋcasegraphᚋcase
 	return ec._FuzzyDate(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOGraphStats2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphStats(ctx context.Context, sel ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GraphStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOGraphView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGraphView(ctx context.Context, sel ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GraphView(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOGroup2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroup(ctx context.Context, sel ast.SelectionSet, v *model.Group) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Group(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOGroupCount2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCount(ctx context.Context, sel ast.SelectionSet, v []*model.GroupCount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOGroupCount2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCount(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOGroupCount2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐGroupCount(ctx context.Context, sel ast.SelectionSet, v *model.GroupCount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GroupCount(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -33522,6 +34657,26 @@ func (ec *executionContext) marshalOJSON2map(ctx context.Context, sel ast.Select
 	return res
 }
 
+func (ec *executionContext) marshalOLaterChargedAssociate2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx context.Context, sel ast.SelectionSet, v []*model.LaterChargedAssociate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOLaterChargedAssociate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLaterChargedAssociate2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLaterChargedAssociate(ctx context.Context, sel ast.SelectionSet, v *model.LaterChargedAssociate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LaterChargedAssociate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOLegalArticle2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐLegalArticle(ctx context.Context, sel ast.SelectionSet, v *model.LegalArticle) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -33550,11 +34705,113 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋcasegraphᚋcasegraphᚋ
 	return ec._Node(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalONode2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONode2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOOffenceCategory2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, v any) ([]model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Vocab, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOffenceCategory2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOOffenceCategory2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOffenceCategory2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOOffenceCategory2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOffenceCategory2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOOrganisation2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐOrganisation(ctx context.Context, sel ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Organisation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrganisationKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrganisationKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOPassageConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageConnection(ctx context.Context, sel ast.SelectionSet, v *model.PassageConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PassageConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPassageEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPassageEdge(ctx context.Context, sel ast.SelectionSet, v *model.PassageEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PassageEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPathView2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPathView(ctx context.Context, sel ast.SelectionSet, v *model.PathView) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PathView(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPerson(ctx context.Context, sel ast.SelectionSet, v *model.Person) graphql.Marshaler {
@@ -33571,11 +34828,63 @@ func (ec *executionContext) marshalOPlace2ᚖgithubᚗcomᚋcasegraphᚋcasegrap
 	return ec._Place(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOPlaceKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlaceKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOPretrialRecord2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx context.Context, sel ast.SelectionSet, v []*model.PretrialRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPretrialRecord2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOPretrialRecord2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPretrialRecord(ctx context.Context, sel ast.SelectionSet, v *model.PretrialRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PretrialRecord(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOProceeding2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐProceeding(ctx context.Context, sel ast.SelectionSet, v *model.Proceeding) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Proceeding(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORegistrationStatus2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORegistrationStatus2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]model.RelationType, error) {
@@ -33614,23 +34923,32 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋcasegraphᚋc
 	return ret
 }
 
-func (ec *executionContext) marshalOSentence2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentence(ctx context.Context, sel ast.SelectionSet, v *model.Sentence) graphql.Marshaler {
+func (ec *executionContext) unmarshalORestrictionBasis2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORestrictionBasis2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return ec._Sentence(ctx, sel, v)
+	return v
 }
 
-func (ec *executionContext) unmarshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKindᚄ(ctx context.Context, v any) ([]model.SentenceKind, error) {
+func (ec *executionContext) unmarshalORestrictionKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, v any) ([]model.Vocab, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.SentenceKind, len(vSlice))
+	res := make([]model.Vocab, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKind(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRestrictionKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -33638,14 +34956,14 @@ func (ec *executionContext) unmarshalOSentenceKind2ᚕgithubᚗcomᚋcasegraph�
 	return res, nil
 }
 
-func (ec *executionContext) marshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SentenceKind) graphql.Marshaler {
+func (ec *executionContext) marshalORestrictionKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Vocab) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentenceKind(ctx, sel, v[i])
+		return ec.marshalNRestrictionKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -33655,6 +34973,128 @@ func (ec *executionContext) marshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋc
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOSearchHit2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOSearchHit2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSearchHit2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *model.SearchHit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SearchHit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSentence2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSentence(ctx context.Context, sel ast.SelectionSet, v *model.Sentence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Sentence(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSentenceChangeKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSentenceChangeKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, v any) ([]model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Vocab, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSentenceKind2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocabᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSentenceKind2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOSentenceKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSentenceKind2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOSimilarCase2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCase(ctx context.Context, sel ast.SelectionSet, v []*model.SimilarCase) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOSimilarCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCase(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSimilarCase2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSimilarCase(ctx context.Context, sel ast.SelectionSet, v *model.SimilarCase) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SimilarCase(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSourceCoverage2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐSourceCoverage(ctx context.Context, sel ast.SelectionSet, v *model.SourceCoverage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SourceCoverage(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -33708,6 +35148,42 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTimelineEntry2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntry(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOTimelineEntry2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntry(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOTimelineEntry2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐTimelineEntry(ctx context.Context, sel ast.SelectionSet, v *model.TimelineEntry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TimelineEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOVerdict2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, v any) (*model.Vocab, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vocab)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOVerdict2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐVocab(ctx context.Context, sel ast.SelectionSet, v *model.Vocab) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

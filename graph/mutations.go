@@ -413,7 +413,7 @@ func (r *Resolver) history(ctx context.Context, id string) ([]*model.Change, err
 	}
 	out := make([]*model.Change, len(cs))
 	for i, c := range cs {
-		mc := &model.Change{ID: c.ID, At: c.At.UTC().Format(time.RFC3339Nano), Actor: c.Actor, Op: c.Op, Target: c.Target, Kind: c.Kind, Before: c.Before, After: c.After}
+		mc := &model.Change{ID: c.ID, At: c.At.UTC().Format(time.RFC3339Nano), Actor: c.Actor, Op: model.Vocab(c.Op), Target: c.Target, Kind: c.Kind, Before: c.Before, After: c.After}
 		if c.Reason != "" {
 			mc.Reason = &c.Reason
 		}

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/casegraph/casegraph/graph/model"
@@ -19,25 +20,54 @@ func as[T any](es map[string]model.Entity, id string) *T {
 	return t
 }
 
-func convictionFilter(f *model.ConvictionFilter) (kg.ConvictionFilter, error) {
+func (r *Resolver) convictionFilter(ctx context.Context, f *model.ConvictionFilter) (kg.ConvictionFilter, error) {
 	var out kg.ConvictionFilter
 	if f == nil {
 		return out, nil
 	}
-	out.Articles, out.Courts, out.Cities, out.Parties = f.Articles, f.Courts, f.Cities, f.Parties
-	out.RestrictionKinds = f.RestrictionKinds
-	for _, k := range f.SentenceKinds {
-		out.SentenceKinds = append(out.SentenceKinds, strings.ReplaceAll(strings.ToLower(string(k)), "_", "-"))
+	if err := r.checkCountries(ctx, f.Countries); err != nil {
+		return out, err
 	}
+	out.Articles, out.Courts, out.Cities, out.Parties = f.Articles, f.Courts, f.Cities, f.Parties
+	out.RestrictionKinds, out.SentenceKinds = each[string](f.RestrictionKinds), each[string](f.SentenceKinds)
 	var err error
 	if out.From, err = optionalDate("filter.from", f.From); err != nil {
 		return out, err
 	}
 	out.To, err = optionalDate("filter.to", f.To)
 	out.Unpunished = f.Unpunished
-	out.Countries, out.Categories = f.Countries, f.Categories
+	out.Countries, out.Categories = f.Countries, each[string](f.Categories)
 	out.InForce = f.SentenceInForce != nil && *f.SentenceInForce
 	return out, err
+}
+
+// checkCountries refuses a country that no conviction in the graph is
+// from, naming those that are. Countries are free text (ISO 3166-1
+// alpha-2 codes), not an enum, so without this a typo or a lower-case
+// code would match nothing and answer as if there were no convictions.
+// The counts by country are a kept answer, so the check is usually free.
+func (r *Resolver) checkCountries(ctx context.Context, countries []string) error {
+	if len(countries) == 0 {
+		return nil
+	}
+	rows, err := r.Store.Counts(ctx, kg.ByCountry, kg.ConvictionFilter{})
+	if err != nil {
+		return err
+	}
+	known := make([]string, len(rows))
+	for i, g := range rows {
+		known[i] = g.Key
+	}
+	if len(known) == 0 {
+		return nil // no convictions at all: every filter answers none
+	}
+	slices.Sort(known)
+	for _, c := range countries {
+		if !slices.Contains(known, c) {
+			return kg.Errorf(kg.Invalid, "filter.countries: %q is not the country of any conviction in the graph; those are %s", c, strings.Join(known, ", "))
+		}
+	}
+	return nil
 }
 
 func monthRange(s kg.Span) *model.MonthRange {
@@ -116,7 +146,7 @@ func (r *Resolver) convictions(ctx context.Context, filter *model.ConvictionFilt
 	if err != nil {
 		return nil, err
 	}
-	f, err := convictionFilter(filter)
+	f, err := r.convictionFilter(ctx, filter)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +192,7 @@ func (r *Resolver) convictions(ctx context.Context, filter *model.ConvictionFilt
 				Proceeding: as[model.Proceeding](es["changes.proceeding"], ch.Proceeding), Date: fuzzy(ch.Date),
 			}
 			if ch.Change != "" {
-				mc.Change = &ch.Change
+				mc.Change = ptr(model.Vocab(ch.Change))
 			}
 			fillRequired(&mc.Sentence, ch.Sentence, kg.Sentence)
 			node.Changes = append(node.Changes, mc)
@@ -173,7 +203,7 @@ func (r *Resolver) convictions(ctx context.Context, filter *model.ConvictionFilt
 			node.Restrictions = append(node.Restrictions, x)
 		}
 		if c.SentenceKind != "" {
-			node.SentenceKind = &c.SentenceKind
+			node.SentenceKind = ptr(model.Vocab(c.SentenceKind))
 		}
 		if node.Group == nil && !strings.HasPrefix(c.Person, kg.Group.Prefix()+"/") {
 			fillRequired(&node.Person, c.Person, kg.Person)
@@ -196,7 +226,7 @@ func fillRequired[T any](dst **T, id string, t kg.EntityType) {
 }
 
 func (r *Resolver) counts(ctx context.Context, by model.CountDimension, filter *model.ConvictionFilter) ([]*model.GroupCount, error) {
-	f, err := convictionFilter(filter)
+	f, err := r.convictionFilter(ctx, filter)
 	if err != nil {
 		return nil, err
 	}
@@ -206,9 +236,20 @@ func (r *Resolver) counts(ctx context.Context, by model.CountDimension, filter *
 	}
 	out := make([]*model.GroupCount, len(rows))
 	for i, g := range rows {
-		out[i] = &model.GroupCount{Key: g.Key, Label: g.Label, Count: g.People(), Named: g.Named, Unnamed: g.Unnamed}
+		key := g.Key
+		if vocabCounts[by] {
+			key = model.EnumValue(key)
+		}
+		out[i] = &model.GroupCount{Key: key, Label: g.Label, Count: g.People(), Named: g.Named, Unnamed: g.Unnamed}
 	}
 	return out, nil
+}
+
+// vocabCounts are the dimensions whose keys are vocabulary values: they
+// are given as the enum values a ConvictionFilter takes, so a count's key
+// can be passed back as a filter.
+var vocabCounts = map[model.CountDimension]bool{
+	model.CountDimensionRestrictionKind: true, model.CountDimensionSentenceKind: true, model.CountDimensionCategory: true,
 }
 
 func (r *Resolver) chargeChanges(ctx context.Context) ([]*model.ChargeChange, error) {
@@ -273,7 +314,11 @@ func (r *Resolver) commonGround(ctx context.Context, a, b string) (*model.Common
 		if reasons == nil {
 			reasons = []string{}
 		}
-		out.Shared[i] = &model.SharedFeature{Kind: s.Kind, Entity: shared[s.ID], Key: s.ID, Label: s.Label, Reasons: reasons}
+		key := s.ID
+		if !kg.ValidID(s.ID) {
+			key = model.EnumValue(key) // a kind of restriction or an offence category
+		}
+		out.Shared[i] = &model.SharedFeature{Kind: model.Vocab(s.Kind), Entity: shared[s.ID], Key: key, Label: s.Label, Reasons: reasons}
 	}
 	return out, nil
 }
@@ -324,7 +369,7 @@ func (r *Resolver) arrestsAfterProtests(ctx context.Context, withinMonths *int) 
 	for i, a := range rows {
 		m := &model.ArrestAfterProtest{
 			Person: as[model.Person](es["person"], a.Person), Party: as[model.Party](es["party"], a.Party),
-			Relation: a.Relation, Protest: as[model.Event](es["protest"], a.Protest), Via: a.Via,
+			Relation: model.RelationType(a.Relation), Protest: as[model.Event](es["protest"], a.Protest), Via: each[model.Vocab](a.Via),
 			Arrest: as[model.Event](es["arrest"], a.Arrest), MonthsBetween: exactMonths(a.Months), Months: monthRange(a.Months),
 		}
 		if a.Role != "" {
@@ -372,7 +417,7 @@ func (r *Resolver) pretrialDetention(ctx context.Context) ([]*model.PretrialReco
 		fillRequired(&m.Person, p.Person, kg.Person)
 		fillRequired(&m.Case, p.Case, kg.Case)
 		for j, per := range p.Periods {
-			cp := &model.CustodyPeriod{Restriction: as[model.Restriction](rs, per.Restriction), Kind: per.Kind, Start: fuzzy(per.Start), End: fuzzy(per.End), Months: exactMonths(per.Months), MonthRange: monthRange(per.Months)}
+			cp := &model.CustodyPeriod{Restriction: as[model.Restriction](rs, per.Restriction), Kind: model.Vocab(per.Kind), Start: fuzzy(per.Start), End: fuzzy(per.End), Months: exactMonths(per.Months), MonthRange: monthRange(per.Months)}
 			fillRequired(&cp.Restriction, per.Restriction, kg.Restriction)
 			m.Periods[j] = cp
 		}
@@ -415,7 +460,7 @@ func (r *Resolver) assessedCases(ctx context.Context, minOrganisations *int) ([]
 			m.Organisations = append(m.Organisations, org)
 		}
 		for _, a := range c.Assessments {
-			ma := &model.Assessment{Organisation: as[model.Organisation](as2, a.Organisation), Assessment: a.Assessment, Sources: sourceList(ss, a.Sources)}
+			ma := &model.Assessment{Organisation: as[model.Organisation](as2, a.Organisation), Assessment: model.Vocab(a.Assessment), Sources: sourceList(ss, a.Sources)}
 			fillRequired(&ma.Organisation, a.Organisation, kg.Organisation)
 			if a.Note != "" {
 				ma.Note = &a.Note

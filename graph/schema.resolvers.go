@@ -232,7 +232,7 @@ func (r *queryResolver) Timeline(ctx context.Context, of string, from *string, t
 	var all []*model.Citation
 	for i, e := range entries {
 		d := e.Date
-		out[i] = &model.TimelineEntry{Date: fuzzy(&d), OrderCertain: e.OrderCertain, Kind: e.Kind, Title: e.Title, Entity: byID[e.Entity], Citations: citations(e.Citations, sources)}
+		out[i] = &model.TimelineEntry{Date: fuzzy(&d), OrderCertain: e.OrderCertain, Kind: model.Vocab(e.Kind), Title: e.Title, Entity: byID[e.Entity], Citations: citations(e.Citations, sources)}
 		all = append(all, out[i].Citations...)
 	}
 	return out, r.quote(ctx, all, "citations")

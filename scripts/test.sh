@@ -31,6 +31,13 @@ if [[ "$before" != "$after" ]]; then
   exit 1
 fi
 
+step "schema lint"
+# Every type, field, argument, input value and enum value of schema.graphqls
+# has a description, and names follow GraphQL's conventions;
+# docs/schema-lint.md lists the rules and why.
+npm ci --prefix tools/schemalint --prefer-offline --no-audit --no-fund --loglevel=error
+(cd tools/schemalint && node_modules/.bin/graphql-schema-linter)
+
 step "fuzz briefly"
 # Each target runs its seed corpus (testdata/fuzz) and then explores for a
 # few seconds; docs/reliability.md says how to run them for longer. Go 1.26

@@ -20,66 +20,94 @@ type Node interface {
 	IsNode()
 }
 
+// A leader or member of an unregistered party arrested after a protest.
 type ArrestAfterProtest struct {
+	// The person arrested.
 	Person *Person `json:"person"`
-	Party  *Party  `json:"party"`
-	// LEADS or MEMBER_OF: how the person was tied to the party.
-	Relation string  `json:"relation"`
-	Role     *string `json:"role,omitempty"`
-	Protest  *Event  `json:"protest"`
-	// How the person is tied to the protest: participated, organised, party-participated, party-organised, case-concerns.
-	Via    []string `json:"via"`
-	Arrest *Event   `json:"arrest"`
+	// The unregistered party.
+	Party *Party `json:"party"`
+	// LEADS or MEMBER_OF: how the person is tied to the party.
+	Relation RelationType `json:"relation"`
+	// The role the tie to the party states, such as chairman; null where none.
+	Role *string `json:"role,omitempty"`
+	// The protest or unrest.
+	Protest *Event `json:"protest"`
+	// How the person is tied to the protest, every way the sources show.
+	Via []Vocab `json:"via"`
+	// The arrest or detention.
+	Arrest *Event `json:"arrest"`
 	// Months from the protest to the arrest, only when the dates make it exact; see months.
 	MonthsBetween *int `json:"monthsBetween,omitempty"`
 	// Months from the protest to the arrest as the dates bound them. Within withinMonths means surely within: months.most is at most withinMonths.
 	Months *MonthRange `json:"months"`
 }
 
+// Two articles charged together against the same person in the same case.
 type ArticlePair struct {
+	// One article.
 	A *LegalArticle `json:"a"`
+	// The other.
 	B *LegalArticle `json:"b"`
 	// Prosecutions (a person in a case) charged under both.
-	Count   int       `json:"count"`
-	Cases   []*Case   `json:"cases"`
+	Count int `json:"count"`
+	// The cases where both were charged.
+	Cases []*Case `json:"cases"`
+	// The people charged under both.
 	Persons []*Person `json:"persons"`
 }
 
+// A case that organisations assessed.
 type AssessedCase struct {
-	Case          *Case           `json:"case"`
+	// The case.
+	Case *Case `json:"case"`
+	// The organisations that assessed it.
 	Organisations []*Organisation `json:"organisations"`
-	Assessments   []*Assessment   `json:"assessments"`
+	// Each assessment, with its sources.
+	Assessments []*Assessment `json:"assessments"`
 	// IDs of the case's facts that sources disagree about.
 	Contested []string `json:"contested"`
 }
 
+// An organisation's assessment of a case.
 type Assessment struct {
+	// The organisation.
 	Organisation *Organisation `json:"organisation"`
-	// politically-motivated, unfounded, in-violation-of-international-standards, …
-	Assessment string    `json:"assessment"`
-	Note       *string   `json:"note,omitempty"`
-	Sources    []*Source `json:"sources"`
+	// What the organisation concluded.
+	Assessment Vocab `json:"assessment"`
+	// What the case file adds about the assessment; null where nothing.
+	Note *string `json:"note,omitempty"`
+	// The sources that report it.
+	Sources []*Source `json:"sources"`
 }
 
+// One prosecution.
 type Case struct {
-	ID   string     `json:"id"`
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
 	Type EntityType `json:"type"`
 	// The name most sources use (a source's title).
 	Name string `json:"name"`
 	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version    int        `json:"version"`
-	Kind       *string    `json:"kind,omitempty"`
-	Opened     *FuzzyDate `json:"opened,omitempty"`
-	Place      *Place     `json:"place,omitempty"`
-	Defendants []*Person  `json:"defendants"`
+	Version int `json:"version"`
+	// Criminal, administrative or civil; null where not given.
+	Kind *Vocab `json:"kind,omitempty"`
+	// When the case was opened; null where not given.
+	Opened *FuzzyDate `json:"opened,omitempty"`
+	// The place the case file gives for it; null where none.
+	Place *Place `json:"place,omitempty"`
+	// The named people it tried.
+	Defendants []*Person `json:"defendants"`
 	// Groups of defendants the sources count but do not name.
 	DefendantGroups []*Group `json:"defendantGroups"`
 	// How many people the case tried, named or not, where a source gives the number.
@@ -91,13 +119,17 @@ type Case struct {
 	// Defendants, lawyers, judges, prosecutors, complainants.
 	People []*Link `json:"people"`
 	// Courts that heard it; contested claims appear side by side.
-	Courts       []*Link        `json:"courts"`
-	Charges      []*Charge      `json:"charges"`
-	Sentences    []*Sentence    `json:"sentences"`
+	Courts []*Link `json:"courts"`
+	// Its charges, against every defendant.
+	Charges []*Charge `json:"charges"`
+	// Sentences imposed in it.
+	Sentences []*Sentence `json:"sentences"`
+	// Restrictions imposed in it.
 	Restrictions []*Restriction `json:"restrictions"`
 	// Events the case prosecutes.
-	Events      []*Event `json:"events"`
-	Assessments []*Link  `json:"assessments"`
+	Events []*Event `json:"events"`
+	// Organisations' and people's assessments of the case, such as calling it politically motivated.
+	Assessments []*Link `json:"assessments"`
 	// Statements and reports about the case.
 	Mentions []*Link `json:"mentions"`
 }
@@ -108,18 +140,21 @@ func (Case) IsEntity() {}
 
 // One entry of the audit trail.
 type Change struct {
+	// The change's ID.
 	ID string `json:"id"`
 	// When, in RFC 3339.
 	At string `json:"at"`
 	// The name of the token that made the change.
 	Actor string `json:"actor"`
-	// create, update, retract, merge or import
-	Op string `json:"op"`
+	// What the change did.
+	Op Vocab `json:"op"`
 	// The entity's or relationship's ID.
-	Target string  `json:"target"`
-	Kind   string  `json:"kind"`
+	Target string `json:"target"`
+	// The type of what changed: an entity type such as Person, a relationship type such as MEMBER_OF, CaseFile for an import or Judgement for a judgement of duplicates.
+	Kind string `json:"kind"`
+	// Why, as the editor gave it; null where none was given.
 	Reason *string `json:"reason,omitempty"`
-	// The entity's version after the change.
+	// The entity's version after the change; null for a relationship.
 	Version *int `json:"version,omitempty"`
 	// The fact before the change; null when it was created.
 	Before map[string]any `json:"before,omitempty"`
@@ -129,55 +164,78 @@ type Change struct {
 
 // One accusation under one article against one person in one case.
 type Charge struct {
-	ID   string     `json:"id"`
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
 	Type EntityType `json:"type"`
 	// The name most sources use (a source's title).
 	Name string `json:"name"`
 	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version    int     `json:"version"`
-	Status     string  `json:"status"`
-	Verdict    *string `json:"verdict,omitempty"`
+	Version int `json:"version"`
+	// The standing the charge itself reached.
+	Status Vocab `json:"status"`
+	// The court's finding on it; null where the sources give none.
+	Verdict *Vocab `json:"verdict,omitempty"`
+	// What the charge alleges, in the editors' own words; null where not given.
 	Allegation *string `json:"allegation,omitempty"`
-	Outcome    *string `json:"outcome,omitempty"`
-	// The kind of offence (extremism, false-information, mass-riots, …), so charges group across articles and countries; null only in files of format 1.
-	Category *string    `json:"category,omitempty"`
-	Date     *FuzzyDate `json:"date,omitempty"`
-	// How this charge replaced the one it supersedes: reclassified, re-initiated, merged.
-	Change     *string       `json:"change,omitempty"`
-	ChangeDate *FuzzyDate    `json:"changeDate,omitempty"`
-	Case       *Case         `json:"case,omitempty"`
-	Defendant  *Person       `json:"defendant,omitempty"`
-	Article    *LegalArticle `json:"article,omitempty"`
+	// What became of it, in the editors' own words, such as no penalty because the limitation period had expired; null where not given.
+	Outcome *string `json:"outcome,omitempty"`
+	// The kind of offence, so charges group across articles and countries; null only for charges imported from files of format 1.
+	Category *Vocab `json:"category,omitempty"`
+	// When it was brought or last changed; null where undated.
+	Date *FuzzyDate `json:"date,omitempty"`
+	// How this charge replaced the one it supersedes; null when it supersedes none.
+	Change *Vocab `json:"change,omitempty"`
+	// When it replaced the charge it supersedes; null where undated or where it supersedes none.
+	ChangeDate *FuzzyDate `json:"changeDate,omitempty"`
+	// The case it belongs to.
+	Case *Case `json:"case,omitempty"`
+	// The person charged; null when the sources count the defendants without naming them: see group.
+	Defendant *Person `json:"defendant,omitempty"`
+	// The article it is brought under; null where the source names none.
+	Article *LegalArticle `json:"article,omitempty"`
 	// The defendants when the sources count them without naming them.
-	Group   *Group        `json:"group,omitempty"`
+	Group *Group `json:"group,omitempty"`
+	// The organisation that brought it, such as a prosecutor's office; null where not given.
 	Accuser *Organisation `json:"accuser,omitempty"`
 	// The charge this one replaced.
 	Supersedes *Charge `json:"supersedes,omitempty"`
 	// Charges that replaced this one.
-	SupersededBy []*Charge   `json:"supersededBy"`
-	Sentences    []*Sentence `json:"sentences"`
+	SupersededBy []*Charge `json:"supersededBy"`
+	// Sentences that punish it.
+	Sentences []*Sentence `json:"sentences"`
 }
 
 func (Charge) IsNode() {}
 
 func (Charge) IsEntity() {}
 
+// A charge that was reclassified and later re-initiated.
 type ChargeChange struct {
-	Case           *Case      `json:"case"`
-	Person         *Person    `json:"person,omitempty"`
-	Original       *Charge    `json:"original"`
-	Reclassified   *Charge    `json:"reclassified"`
-	Final          *Charge    `json:"final"`
+	// The case.
+	Case *Case `json:"case"`
+	// The defendant; null when the sources do not name them.
+	Person *Person `json:"person,omitempty"`
+	// The charge first brought.
+	Original *Charge `json:"original"`
+	// The charge it was reclassified into.
+	Reclassified *Charge `json:"reclassified"`
+	// The charge re-initiated afterwards.
+	Final *Charge `json:"final"`
+	// When it was reclassified; null where undated.
 	ReclassifiedOn *FuzzyDate `json:"reclassifiedOn,omitempty"`
-	ReinitiatedOn  *FuzzyDate `json:"reinitiatedOn,omitempty"`
+	// When it was re-initiated; null where undated.
+	ReinitiatedOn *FuzzyDate `json:"reinitiatedOn,omitempty"`
 	// Months from reclassification to re-initiation, only when the dates make it exact; see months.
 	MonthsBetween *int `json:"monthsBetween,omitempty"`
 	// Months from reclassification to re-initiation as the dates bound it; null where a date is missing.
@@ -186,8 +244,9 @@ type ChargeChange struct {
 
 // A paragraph of a source that states a fact.
 type Citation struct {
+	// The source document.
 	Source *Source `json:"source"`
-	// 1-based: the paragraph's place among the non-blank lines of the source's text.
+	// The paragraph's place among the non-blank lines of the source's text, from 1.
 	Paragraph int `json:"paragraph"`
 	// The citation as case files write it: source/ID#pN.
 	Ref string `json:"ref"`
@@ -197,12 +256,17 @@ type Citation struct {
 	Unquoted *string `json:"unquoted,omitempty"`
 }
 
+// What two people or cases share.
 type CommonGround struct {
-	A      Entity           `json:"a"`
-	B      Entity           `json:"b"`
+	// The first person or case.
+	A Entity `json:"a"`
+	// The second.
+	B Entity `json:"b"`
+	// Each thing they share, with how each side is tied to it.
 	Shared []*SharedFeature `json:"shared"`
 }
 
+// A claim that sources disagree about.
 type ContestedClaim struct {
 	// The ID of the contested entity or relationship.
 	Target string `json:"target"`
@@ -211,20 +275,26 @@ type ContestedClaim struct {
 	// The entity the claim is about: a relationship's start, or the entity itself.
 	About Entity `json:"about,omitempty"`
 	// A relationship's other end.
-	Other   Entity    `json:"other,omitempty"`
-	Note    *string   `json:"note,omitempty"`
+	Other Entity `json:"other,omitempty"`
+	// How the sources disagree; null where the case file does not say.
+	Note *string `json:"note,omitempty"`
+	// The sources that make the claim or dispute it.
 	Sources []*Source `json:"sources"`
 }
 
 // A guilty charge with its context, credited to the court that convicted.
 type Conviction struct {
-	// null when the sources count the people without naming them: see group.
+	// The person convicted; null when the sources count the people without naming them: see group.
 	Person *Person `json:"person,omitempty"`
-	Group  *Group  `json:"group,omitempty"`
+	// The people convicted when the sources count them without naming them; null for a named person.
+	Group *Group `json:"group,omitempty"`
 	// How many people the conviction stands for: 1, or the group's count.
-	People  int           `json:"people"`
-	Case    *Case         `json:"case"`
-	Charge  *Charge       `json:"charge"`
+	People int `json:"people"`
+	// The case.
+	Case *Case `json:"case"`
+	// The guilty charge.
+	Charge *Charge `json:"charge"`
+	// The charge's article; null where the source names none.
 	Article *LegalArticle `json:"article,omitempty"`
 	// The sentence the convicting court imposed.
 	Sentence *Sentence `json:"sentence,omitempty"`
@@ -237,68 +307,90 @@ type Conviction struct {
 	// The date of the sentence the convicting court imposed, else of the charge.
 	Date *FuzzyDate `json:"date,omitempty"`
 	// The kind of the sentence the filter asks about (imposed, or in force with sentenceInForce).
-	SentenceKind *string `json:"sentenceKind,omitempty"`
-	TermMonths   *int    `json:"termMonths,omitempty"`
+	SentenceKind *Vocab `json:"sentenceKind,omitempty"`
+	// The term of that sentence in months; null where it has none.
+	TermMonths *int `json:"termMonths,omitempty"`
 	// The restrictions the person was subject to in the case.
 	Restrictions []*Restriction `json:"restrictions"`
 }
 
+// A page of convictions.
 type ConvictionConnection struct {
-	Edges      []*ConvictionEdge `json:"edges"`
-	PageInfo   *PageInfo         `json:"pageInfo"`
-	TotalCount int               `json:"totalCount"`
+	// The convictions of this page.
+	Edges []*ConvictionEdge `json:"edges"`
+	// Where this page lies.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many convictions match in all.
+	TotalCount int `json:"totalCount"`
 }
 
+// One conviction and its cursor.
 type ConvictionEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *Conviction `json:"node"`
+	// Pass as after to get the convictions that follow.
+	Cursor string `json:"cursor"`
+	// The conviction.
+	Node *Conviction `json:"node"`
 }
 
+// Which convictions to answer or count: every condition given must hold, and a list matches any of its values.
 type ConvictionFilter struct {
-	// Legal-article IDs; an article matches its parts too.
+	// IDs of legal articles; an article matches its parts too.
 	Articles []string `json:"articles,omitempty"`
-	Courts   []string `json:"courts,omitempty"`
+	// IDs of the courts that convicted.
+	Courts []string `json:"courts,omitempty"`
 	// Place IDs of the courts' cities.
-	Cities           []string       `json:"cities,omitempty"`
-	RestrictionKinds []string       `json:"restrictionKinds,omitempty"`
-	SentenceKinds    []SentenceKind `json:"sentenceKinds,omitempty"`
-	// Party IDs the person leads or belongs to.
+	Cities []string `json:"cities,omitempty"`
+	// Kinds of restriction the person was subject to in the case.
+	RestrictionKinds []Vocab `json:"restrictionKinds,omitempty"`
+	// Kinds of the sentence imposed (or in force, with sentenceInForce).
+	SentenceKinds []Vocab `json:"sentenceKinds,omitempty"`
+	// IDs of parties the person leads, founded or belongs to.
 	Parties []string `json:"parties,omitempty"`
-	// ISO 3166 country codes, such as KZ: the case's jurisdiction, else the code of the charge's article.
+	// ISO 3166-1 alpha-2 country codes in capitals, such as KZ: the case's jurisdiction, else the country of the charge's article's code. A code that no conviction in the graph is from is refused (BAD_USER_INPUT), naming those that are.
 	Countries []string `json:"countries,omitempty"`
-	// Offence categories of the charge: extremism, false-information, mass-riots, … (docs/case-files.md).
-	Categories []string `json:"categories,omitempty"`
+	// Offence categories of the charge (not of its article).
+	Categories []Vocab `json:"categories,omitempty"`
 	// From this date on, as YYYY, YYYY-MM or YYYY-MM-DD. A conviction matches only if every day its date can mean is in the range: one dated 2022 does not match from: 2022-06.
 	From *string `json:"from,omitempty"`
 	// Up to the end of this date, as YYYY, YYYY-MM or YYYY-MM-DD; the same rule as from.
 	To *string `json:"to,omitempty"`
 	// Ask about the sentence in force after appeals and other changes, not the one the convicting court imposed: for sentenceKinds, unpunished and counts by sentence kind.
 	SentenceInForce *bool `json:"sentenceInForce,omitempty"`
-	// true: only guilty charges no sentence punishes, such as those time-barred because the limitation period expired; false: only those with a sentence.
+	// True: only guilty charges no sentence punishes, such as those time-barred because the limitation period expired; false: only those with a sentence; null: both.
 	Unpunished *bool `json:"unpunished,omitempty"`
 }
 
+// A court.
 type Court struct {
-	ID   string     `json:"id"`
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
 	Type EntityType `json:"type"`
 	// The name most sources use (a source's title).
 	Name string `json:"name"`
 	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version int     `json:"version"`
-	Level   *string `json:"level,omitempty"`
-	Place   *Place  `json:"place,omitempty"`
-	Cases   []*Link `json:"cases"`
+	Version int `json:"version"`
+	// Its level in the judiciary; null where not given.
+	Level *Vocab `json:"level,omitempty"`
+	// Where it sits; null where not given.
+	Place *Place `json:"place,omitempty"`
+	// Cases it heard (HEARD_BY), with the role the relationship states.
+	Cases []*Link `json:"cases"`
 	// Hearings held by this court.
-	Proceedings  []*Proceeding  `json:"proceedings"`
-	Sentences    []*Sentence    `json:"sentences"`
+	Proceedings []*Proceeding `json:"proceedings"`
+	// Sentences it imposed.
+	Sentences []*Sentence `json:"sentences"`
+	// Restrictions it imposed.
 	Restrictions []*Restriction `json:"restrictions"`
 }
 
@@ -306,29 +398,41 @@ func (Court) IsNode() {}
 
 func (Court) IsEntity() {}
 
+// One spell of custody before the verdict.
 type CustodyPeriod struct {
+	// The restriction that records it.
 	Restriction *Restriction `json:"restriction"`
-	// pre-trial-detention, house-arrest or custody
-	Kind  string     `json:"kind"`
+	// PRE_TRIAL_DETENTION, HOUSE_ARREST or CUSTODY.
+	Kind Vocab `json:"kind"`
+	// When it began; null where undated.
 	Start *FuzzyDate `json:"start,omitempty"`
-	End   *FuzzyDate `json:"end,omitempty"`
+	// When it ended; null while open or undated.
+	End *FuzzyDate `json:"end,omitempty"`
 	// Months from start to end, only when the dates make it exact; see monthRange.
 	Months *int `json:"months,omitempty"`
 	// Months from start to end as the dates bound them; most is null while open or undated.
 	MonthRange *MonthRange `json:"monthRange"`
 }
 
+// An analyst's recorded judgement of a pair.
 type DuplicateJudgement struct {
+	// SAME or DISTINCT.
 	Verdict DuplicateVerdict `json:"verdict"`
-	Actor   string           `json:"actor"`
-	Reason  string           `json:"reason"`
+	// The name of the token that recorded it.
+	Actor string `json:"actor"`
+	// Why, as the analyst wrote it.
+	Reason string `json:"reason"`
 	// When it was recorded (ISO 8601).
 	At string `json:"at"`
 }
 
+// Two entities that are likely one real court, party, organisation or person written twice (docs/duplicates.md).
 type DuplicatePair struct {
-	A      Entity `json:"a"`
-	B      Entity `json:"b"`
+	// One entity of the pair.
+	A Entity `json:"a"`
+	// The other.
+	B Entity `json:"b"`
+	// Which names matched and why, in words.
 	Reason string `json:"reason"`
 	// The share of words the closest names have in common, 0 to 1.
 	Score float64 `json:"score"`
@@ -338,61 +442,92 @@ type DuplicatePair struct {
 
 // A relationship with its two ends.
 type Edge struct {
-	ID         string         `json:"id"`
-	Type       RelationType   `json:"type"`
-	From       Entity         `json:"from"`
-	To         Entity         `json:"to"`
+	// The relationship's ID.
+	ID string `json:"id"`
+	// The relationship's type.
+	Type RelationType `json:"type"`
+	// The entity it starts at.
+	From Entity `json:"from"`
+	// The entity it ends at.
+	To Entity `json:"to"`
+	// Its properties as stored (role, dates as their case-file text, status, assessment, note).
 	Properties map[string]any `json:"properties"`
-	Citations  []*Citation    `json:"citations"`
+	// The sources and paragraphs that state it.
+	Citations []*Citation `json:"citations"`
 }
 
+// A page of entities.
 type EntityConnection struct {
-	Edges      []*EntityEdge `json:"edges"`
-	PageInfo   *PageInfo     `json:"pageInfo"`
-	TotalCount int           `json:"totalCount"`
+	// The entities of this page.
+	Edges []*EntityEdge `json:"edges"`
+	// Where this page lies.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many entities there are in all.
+	TotalCount int `json:"totalCount"`
 }
 
+// One entity and its cursor.
 type EntityEdge struct {
+	// Pass as after to get the entities that follow.
 	Cursor string `json:"cursor"`
-	Node   Entity `json:"node"`
+	// The entity.
+	Node Entity `json:"node"`
 }
 
+// A new entity, written as in a case file.
 type EntityInput struct {
-	ID   string     `json:"id"`
+	// The new entity's ID: its type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// Its type.
 	Type EntityType `json:"type"`
 	// The case-file fields of the type, such as {name: ..., aliases: [...], article: legal-article/kz-cc-274}.
 	Fields map[string]any `json:"fields"`
 	// SOURCE-ID#pN citations of the paragraphs that state it.
-	Cite   []string `json:"cite"`
-	Reason *string  `json:"reason,omitempty"`
+	Cite []string `json:"cite"`
+	// Why it is created; kept in its history.
+	Reason *string `json:"reason,omitempty"`
 }
 
+// How a list of entities is sorted.
 type EntityOrder struct {
-	Field     EntityOrderField `json:"field"`
-	Direction OrderDirection   `json:"direction"`
+	// What to sort by.
+	Field EntityOrderField `json:"field"`
+	// Ascending or descending.
+	Direction OrderDirection `json:"direction"`
 }
 
+// Something that happened on a date: a protest, an arrest, a trial, a verdict, a statement, a report …
 type Event struct {
-	ID   string     `json:"id"`
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
 	Type EntityType `json:"type"`
 	// The name most sources use (a source's title).
 	Name string `json:"name"`
 	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version int        `json:"version"`
-	Kind    string     `json:"kind"`
-	Date    *FuzzyDate `json:"date,omitempty"`
-	End     *FuzzyDate `json:"end,omitempty"`
-	Place   *Place     `json:"place,omitempty"`
-	PartOf  *Event     `json:"partOf,omitempty"`
-	Parts   []*Event   `json:"parts"`
+	Version int `json:"version"`
+	// What kind of event it is.
+	Kind Vocab `json:"kind"`
+	// When it happened, or began; null where undated.
+	Date *FuzzyDate `json:"date,omitempty"`
+	// When it ended; null where the sources give no end.
+	End *FuzzyDate `json:"end,omitempty"`
+	// Where it happened; null where not given.
+	Place *Place `json:"place,omitempty"`
+	// The larger event it is part of; null where none.
+	PartOf *Event `json:"partOf,omitempty"`
+	// Smaller events that are part of it.
+	Parts []*Event `json:"parts"`
 	// People, parties and organisations that took part, organised, issued it or were subject of it.
 	Participants []*Link `json:"participants"`
 	// Cases that prosecute this event.
@@ -407,29 +542,35 @@ func (Event) IsNode() {}
 
 func (Event) IsEntity() {}
 
+// A relationship in a graph view.
 type GraphEdge struct {
 	// This edge's key in a graph view, GraphEdge:RELATIONSHIP-ID, apart from the relationship's own ID so a cache never mixes the two; relationship is the relationship's ID.
 	ID string `json:"id"`
 	// The relationship's ID.
-	Relationship string       `json:"relationship"`
-	Type         RelationType `json:"type"`
+	Relationship string `json:"relationship"`
+	// The relationship's type.
+	Type RelationType `json:"type"`
 	// The entity ID (GraphNode.entity) of the node the relationship starts at.
 	Source string `json:"source"`
 	// The entity ID (GraphNode.entity) of the node it ends at.
-	Target     string         `json:"target"`
+	Target string `json:"target"`
+	// Its properties as stored (role, dates as their case-file text, status, assessment, note).
 	Properties map[string]any `json:"properties"`
 	// The sources and paragraphs that state it.
 	Sources []*Citation `json:"sources"`
 }
 
+// An entity in a graph view.
 type GraphNode struct {
 	// This node's key in a graph view, GraphNode:ENTITY-ID, apart from the entity's own ID so a cache never mixes the two; entity is the entity's ID.
 	ID string `json:"id"`
 	// The entity's ID, which the edges' source and target name.
-	Entity string     `json:"entity"`
-	Type   EntityType `json:"type"`
-	Label  string     `json:"label"`
-	// Scalar properties; dates as their case-file text.
+	Entity string `json:"entity"`
+	// The entity's type.
+	Type EntityType `json:"type"`
+	// The text to draw: its name.
+	Label string `json:"label"`
+	// Scalar properties as stored: dates as their case-file text, vocabulary values in lower case with hyphens (political-activity-ban).
 	Properties map[string]any `json:"properties"`
 }
 
@@ -445,7 +586,9 @@ type GraphStats struct {
 
 // A graph-shaped answer for front ends. IDs are stable, so successive answers merge.
 type GraphView struct {
+	// The entities.
 	Nodes []*GraphNode `json:"nodes"`
+	// The relationships among them.
 	Edges []*GraphEdge `json:"edges"`
 	// A limit cut the answer.
 	Truncated bool `json:"truncated"`
@@ -453,14 +596,18 @@ type GraphView struct {
 
 // People the sources count but do not name, such as nine of thirteen co-defendants.
 type Group struct {
-	ID   string     `json:"id"`
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
 	Type EntityType `json:"type"`
 	// The name most sources use (a source's title).
 	Name string `json:"name"`
 	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
@@ -468,12 +615,17 @@ type Group struct {
 	// Counts the entity's changes; an update names the version it started from.
 	Version int `json:"version"`
 	// How many people the group stands for.
-	Count        int            `json:"count"`
-	Cases        []*Case        `json:"cases"`
-	Charges      []*Charge      `json:"charges"`
-	Sentences    []*Sentence    `json:"sentences"`
+	Count int `json:"count"`
+	// Cases that tried the group.
+	Cases []*Case `json:"cases"`
+	// Charges against the group.
+	Charges []*Charge `json:"charges"`
+	// Sentences imposed on the group.
+	Sentences []*Sentence `json:"sentences"`
+	// Restrictions the group was subject to.
 	Restrictions []*Restriction `json:"restrictions"`
-	Proceedings  []*Proceeding  `json:"proceedings"`
+	// Hearings that judged the group.
+	Proceedings []*Proceeding `json:"proceedings"`
 }
 
 func (Group) IsNode() {}
@@ -482,10 +634,11 @@ func (Group) IsEntity() {}
 
 // People convicted (once per case) that share a key.
 type GroupCount struct {
-	// An entity ID, a year, a kind, a category or a country code.
-	Key   string `json:"key"`
+	// What the people share: an entity ID (ARTICLE, COURT), a year (YEAR), an enum value such as POLITICAL_ACTIVITY_BAN that the filter takes (RESTRICTION_KIND, SENTENCE_KIND, CATEGORY), or an ISO 3166 country code (COUNTRY).
+	Key string `json:"key"`
+	// A readable name for the key: the entity's name, else the key.
 	Label string `json:"label"`
-	// named + unnamed.
+	// Everyone: named plus unnamed.
 	Count int `json:"count"`
 	// People the sources name.
 	Named int `json:"named"`
@@ -499,7 +652,8 @@ type ImportConflict struct {
 	File string `json:"file"`
 	// The entity's or relationship's ID.
 	Target string `json:"target"`
-	Kind   string `json:"kind"`
+	// The type of the entity or relationship.
+	Kind string `json:"kind"`
 	// The field at stake; null when the whole fact is (retracted on one side, changed on the other).
 	Field *string `json:"field,omitempty"`
 	// What each side did.
@@ -512,11 +666,13 @@ type ImportConflict struct {
 	FileValue map[string]any `json:"fileValue,omitempty"`
 }
 
+// What an import of a case file did, or in a dry run would do.
 type ImportReport struct {
 	// The import was carried out (in a dry run: would be): the file passed every check and nothing refused it.
 	Ok bool `json:"ok"`
 	// The import wrote something (false for a dry run, an unchanged file or a refusal).
-	Written  bool       `json:"written"`
+	Written bool `json:"written"`
+	// What is wrong with the file, each with its line and column; empty when it passed every check.
 	Problems []*Problem `json:"problems"`
 	// What was (in a dry run or a refusal: would be) created, updated or deleted, one fact a line.
 	Changes []string `json:"changes"`
@@ -534,7 +690,9 @@ type ImportReport struct {
 
 // Someone who shares a party, organisation or event with a convicted person and was later charged under the same article.
 type LaterChargedAssociate struct {
+	// The person convicted first.
 	Convicted *Person `json:"convicted"`
+	// The person charged later.
 	Associate *Person `json:"associate"`
 	// The party, organisation or event both are tied to; for events, one that contains both people's events.
 	Via Entity `json:"via"`
@@ -546,28 +704,38 @@ type LaterChargedAssociate struct {
 	ChargedOn *FuzzyDate `json:"chargedOn,omitempty"`
 }
 
+// An article of a code of law, or a part or item of one.
 type LegalArticle struct {
-	ID   string     `json:"id"`
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
 	Type EntityType `json:"type"`
 	// The name most sources use (a source's title).
 	Name string `json:"name"`
 	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version int     `json:"version"`
-	Article string  `json:"article"`
-	Part    *string `json:"part,omitempty"`
-	Item    *string `json:"item,omitempty"`
-	Title   *string `json:"title,omitempty"`
-	// The kind of offence the article defines: extremism, false-information, mass-riots, … (docs/case-files.md).
-	Category *string    `json:"category,omitempty"`
-	Code     *LegalCode `json:"code,omitempty"`
+	Version int `json:"version"`
+	// The article's number, such as 274.
+	Article string `json:"article"`
+	// The part's number, such as 2; null for a whole article.
+	Part *string `json:"part,omitempty"`
+	// The item's number within the part; null where none.
+	Item *string `json:"item,omitempty"`
+	// What the article is about, in the editors' own words; null where not given.
+	Title *string `json:"title,omitempty"`
+	// The kind of offence the article defines; null where none is given.
+	Category *Vocab `json:"category,omitempty"`
+	// The code of law it belongs to.
+	Code *LegalCode `json:"code,omitempty"`
 	// The article this part belongs to.
 	Parent *LegalArticle `json:"parent,omitempty"`
 	// The parts of this article.
@@ -582,23 +750,30 @@ func (LegalArticle) IsNode() {}
 
 func (LegalArticle) IsEntity() {}
 
+// A code of law of one country, such as Kazakhstan's Criminal Code.
 type LegalCode struct {
-	ID   string     `json:"id"`
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
 	Type EntityType `json:"type"`
 	// The name most sources use (a source's title).
 	Name string `json:"name"`
 	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version      int             `json:"version"`
-	Jurisdiction string          `json:"jurisdiction"`
-	Articles     []*LegalArticle `json:"articles"`
+	Version int `json:"version"`
+	// The ISO 3166-1 alpha-2 code of its country, such as KZ.
+	Jurisdiction string `json:"jurisdiction"`
+	// Its articles and their parts.
+	Articles []*LegalArticle `json:"articles"`
 }
 
 func (LegalCode) IsNode() {}
@@ -610,21 +785,31 @@ type Link struct {
 	// This view's key: the relationship as read from one end, the direction part of it (Link:OUT:… or Link:IN:…), so a normalised cache keeps the two ends' views apart. relationship is the relationship's own ID.
 	ID string `json:"id"`
 	// The relationship's ID, as relationship(id:), updateRelation and retractRelation take it.
-	Relationship string       `json:"relationship"`
-	Type         RelationType `json:"type"`
+	Relationship string `json:"relationship"`
+	// The relationship's type.
+	Type RelationType `json:"type"`
 	// OUT when the relationship starts at the entity this list belongs to.
 	Direction Direction `json:"direction"`
 	// The entity at the other end.
-	Entity     Entity      `json:"entity"`
-	Role       *string     `json:"role,omitempty"`
-	Start      *FuzzyDate  `json:"start,omitempty"`
-	End        *FuzzyDate  `json:"end,omitempty"`
-	Date       *FuzzyDate  `json:"date,omitempty"`
-	Assessment *string     `json:"assessment,omitempty"`
-	Status     *string     `json:"status,omitempty"`
-	Note       *string     `json:"note,omitempty"`
-	Contested  bool        `json:"contested"`
-	Citations  []*Citation `json:"citations"`
+	Entity Entity `json:"entity"`
+	// The role the relationship states, as the case file words it (leader, chairman, organiser, wife); null where none.
+	Role *string `json:"role,omitempty"`
+	// When the tie began; null where the sources do not say.
+	Start *FuzzyDate `json:"start,omitempty"`
+	// When the tie ended; null while it lasts or where the sources do not say.
+	End *FuzzyDate `json:"end,omitempty"`
+	// The one date the relationship gives, where it has no start and end; null where undated.
+	Date *FuzzyDate `json:"date,omitempty"`
+	// For ASSESSED: what the organisation or person concluded; null otherwise.
+	Assessment *Vocab `json:"assessment,omitempty"`
+	// A status the case file gives the relationship, as free text; null where none.
+	Status *string `json:"status,omitempty"`
+	// What a reader should know about the claim; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
+	// Sources disagree about this relationship; the note says how.
+	Contested bool `json:"contested"`
+	// The sources and paragraphs that state it.
+	Citations []*Citation `json:"citations"`
 }
 
 // A length of time the sources bound rather than state, in months.
@@ -633,7 +818,7 @@ type MonthRange struct {
 	Least int `json:"least"`
 	// At most this many; null when nothing bounds it.
 	Most *int `json:"most,omitempty"`
-	// least and most are equal: the length is known.
+	// True when least and most are equal: the length is known.
 	Exact bool `json:"exact"`
 }
 
@@ -653,23 +838,30 @@ type MonthRange struct {
 type Mutation struct {
 }
 
+// A body that is not a party or a court: an NGO, a government agency, a prosecutor's office, a media outlet, …
 type Organisation struct {
-	ID   string     `json:"id"`
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
 	Type EntityType `json:"type"`
 	// The name most sources use (a source's title).
 	Name string `json:"name"`
 	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version int     `json:"version"`
-	Kind    *string `json:"kind,omitempty"`
-	Place   *Place  `json:"place,omitempty"`
+	Version int `json:"version"`
+	// What kind of body it is; null where not given.
+	Kind *Vocab `json:"kind,omitempty"`
+	// Where it is based; null where not given.
+	Place *Place `json:"place,omitempty"`
 	// People who lead, founded, belong to, work for or own it.
 	People []*Link `json:"people"`
 	// Statements, reports and briefings it issued.
@@ -690,30 +882,42 @@ func (Organisation) IsEntity() {}
 
 // Relay page information.
 type PageInfo struct {
-	HasNextPage     bool    `json:"hasNextPage"`
-	HasPreviousPage bool    `json:"hasPreviousPage"`
-	StartCursor     *string `json:"startCursor,omitempty"`
-	EndCursor       *string `json:"endCursor,omitempty"`
+	// More items follow this page.
+	HasNextPage bool `json:"hasNextPage"`
+	// Items come before this page.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The cursor of the page's first item; null for an empty page.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// The cursor of the page's last item: pass it as after for the next page; null for an empty page.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// A political party.
 type Party struct {
-	ID   string     `json:"id"`
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
 	Type EntityType `json:"type"`
 	// The name most sources use (a source's title).
 	Name string `json:"name"`
 	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version            int        `json:"version"`
-	RegistrationStatus *string    `json:"registrationStatus,omitempty"`
-	Founded            *FuzzyDate `json:"founded,omitempty"`
-	Place              *Place     `json:"place,omitempty"`
+	Version int `json:"version"`
+	// Whether the state registered it; null where not given.
+	RegistrationStatus *Vocab `json:"registrationStatus,omitempty"`
+	// When it was founded; null where not given.
+	Founded *FuzzyDate `json:"founded,omitempty"`
+	// Where it is based; null where not given.
+	Place *Place `json:"place,omitempty"`
 	// Its leaders, founders and members.
 	Members []*Link `json:"members"`
 	// Events it organised, took part in or was subject of.
@@ -728,29 +932,41 @@ func (Party) IsEntity() {}
 
 // One paragraph of a source's text.
 type Passage struct {
-	Paragraph int    `json:"paragraph"`
-	Ref       string `json:"ref"`
-	Text      string `json:"text"`
+	// The paragraph's number, from 1, as citations count.
+	Paragraph int `json:"paragraph"`
+	// The citation of this paragraph: source/ID#pN.
+	Ref string `json:"ref"`
+	// The paragraph's text.
+	Text string `json:"text"`
 }
 
+// A page of passage hits.
 type PassageConnection struct {
-	Edges      []*PassageEdge `json:"edges"`
-	PageInfo   *PageInfo      `json:"pageInfo"`
-	TotalCount int            `json:"totalCount"`
+	// The hits of this page, best first.
+	Edges []*PassageEdge `json:"edges"`
+	// Where this page lies.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many paragraphs match in all.
+	TotalCount int `json:"totalCount"`
 }
 
+// One passage hit and its cursor.
 type PassageEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *PassageHit `json:"node"`
+	// Pass as after to get the hits that follow.
+	Cursor string `json:"cursor"`
+	// The hit.
+	Node *PassageHit `json:"node"`
 }
 
 // A paragraph of a source's text that a passage search found.
 type PassageHit struct {
+	// The source whose text it is.
 	Source *Source `json:"source"`
-	// 1-based, as citations count.
+	// The paragraph's number, from 1, as citations count.
 	Paragraph int `json:"paragraph"`
 	// The citation of this paragraph: source/ID#pN.
-	Ref  string `json:"ref"`
+	Ref string `json:"ref"`
+	// The paragraph's whole text.
 	Text string `json:"text"`
 	// The text around the first match, in pieces; match marks the words the query found. Cuts are marked with an ellipsis.
 	Snippet []*SnippetPart `json:"snippet"`
@@ -760,36 +976,49 @@ type PassageHit struct {
 	CitingRelationships []string `json:"citingRelationships"`
 }
 
+// Shortest paths between two entities, shaped for a graph drawing.
 type PathView struct {
+	// Every entity on some path.
 	Nodes []*GraphNode `json:"nodes"`
+	// Every relationship on some path.
 	Edges []*GraphEdge `json:"edges"`
 	// Each path as the IDs of its nodes, in order.
-	Paths     [][]string `json:"paths"`
-	Truncated bool       `json:"truncated"`
+	Paths [][]string `json:"paths"`
+	// A limit cut the answer: there may be more paths.
+	Truncated bool `json:"truncated"`
 }
 
+// A person: a defendant, relative, lawyer, judge, official.
 type Person struct {
-	ID   string     `json:"id"`
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
 	Type EntityType `json:"type"`
 	// The name most sources use (a source's title).
 	Name string `json:"name"`
 	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version     int      `json:"version"`
-	Occupations []string `json:"occupations"`
+	Version int `json:"version"`
+	// What the person does; empty where the sources do not say.
+	Occupations []Vocab `json:"occupations"`
 	// Parties and organisations the person leads, founded or belongs to.
 	Memberships []*Link `json:"memberships"`
 	// Cases the person is a defendant, lawyer, judge, prosecutor or complainant in.
-	Cases        []*Link        `json:"cases"`
-	Charges      []*Charge      `json:"charges"`
-	Sentences    []*Sentence    `json:"sentences"`
+	Cases []*Link `json:"cases"`
+	// Charges against the person.
+	Charges []*Charge `json:"charges"`
+	// Sentences imposed on the person.
+	Sentences []*Sentence `json:"sentences"`
+	// Restrictions the person was subject to.
 	Restrictions []*Restriction `json:"restrictions"`
 	// Events the person took part in, organised, issued or was subject of.
 	Events []*Link `json:"events"`
@@ -805,23 +1034,30 @@ func (Person) IsNode() {}
 
 func (Person) IsEntity() {}
 
+// A country, region, city, district or site.
 type Place struct {
-	ID   string     `json:"id"`
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
 	Type EntityType `json:"type"`
 	// The name most sources use (a source's title).
 	Name string `json:"name"`
 	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version int     `json:"version"`
-	Kind    *string `json:"kind,omitempty"`
-	Within  *Place  `json:"within,omitempty"`
+	Version int `json:"version"`
+	// What kind of place it is; null where not given.
+	Kind *Vocab `json:"kind,omitempty"`
+	// The place it lies in; null where not given.
+	Within *Place `json:"within,omitempty"`
 	// What is located here: places, courts, events, organisations.
 	Located []*Link `json:"located"`
 }
@@ -832,54 +1068,69 @@ func (Place) IsEntity() {}
 
 // One person's custody before the verdict in one case.
 type PretrialRecord struct {
-	Person  *Person          `json:"person"`
-	Case    *Case            `json:"case"`
+	// The person held.
+	Person *Person `json:"person"`
+	// The case.
+	Case *Case `json:"case"`
+	// Each spell of custody before the verdict.
 	Periods []*CustodyPeriod `json:"periods"`
 	// The least the periods can add up to, in months: total.least.
 	TotalMonths int `json:"totalMonths"`
 	// The periods' months added up, as their dates bound them.
 	Total *MonthRange `json:"total"`
 	// A period has no known end, so the total has no upper bound.
-	Open        bool       `json:"open"`
-	Sentence    *Sentence  `json:"sentence,omitempty"`
+	Open bool `json:"open"`
+	// The sentence that followed; null where none is recorded.
+	Sentence *Sentence `json:"sentence,omitempty"`
+	// The date of that sentence; null where none.
 	VerdictDate *FuzzyDate `json:"verdictDate,omitempty"`
 }
 
 // A problem in a case file, where it is.
 type Problem struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
+	// The case file's name.
+	File string `json:"file"`
+	// The line, from 1.
+	Line int `json:"line"`
+	// The column, from 1.
+	Column int `json:"column"`
+	// What is wrong and, where it helps, what is expected.
 	Message string `json:"message"`
 }
 
 // One hearing of a case by one court: a first-instance trial, an appeal, a
 // cassation, a supervisory review or a retrial, with what it decided.
 type Proceeding struct {
-	ID   string     `json:"id"`
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
 	Type EntityType `json:"type"`
 	// The name most sources use (a source's title).
 	Name string `json:"name"`
 	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
 	Version int `json:"version"`
-	// first-instance, appeal, cassation, supervisory-review, retrial, other
-	Stage string `json:"stage"`
-	// convicted, acquitted, upheld, toughened, softened, overturned, sent-back, refused, pending, other
-	Outcome string `json:"outcome"`
+	// Which kind of hearing it is.
+	Stage Vocab `json:"stage"`
+	// What it decided.
+	Outcome Vocab `json:"outcome"`
 	// When the hearing began.
 	Start *FuzzyDate `json:"start,omitempty"`
 	// When the decision was given.
-	Date  *FuzzyDate `json:"date,omitempty"`
-	Case  *Case      `json:"case,omitempty"`
-	Court *Court     `json:"court,omitempty"`
+	Date *FuzzyDate `json:"date,omitempty"`
+	// The case heard.
+	Case *Case `json:"case,omitempty"`
+	// The court that held the hearing; null where the source names none.
+	Court *Court `json:"court,omitempty"`
 	// The named people it judged.
 	Defendants []*Person `json:"defendants"`
 	// The groups of unnamed people it judged.
@@ -902,103 +1153,139 @@ func (Proceeding) IsEntity() {}
 type Query struct {
 }
 
+// A new relationship, written as in a case file's relations.
 type RelationInput struct {
 	// Needed (rel/...) only where two relations share type and ends.
-	ID   *string      `json:"id,omitempty"`
+	ID *string `json:"id,omitempty"`
+	// The relationship's type; docs/case-files.md says which types it may join.
 	Type RelationType `json:"type"`
-	From string       `json:"from"`
-	To   string       `json:"to"`
-	// role, start, end, date, status, assessment, note, contested.
+	// The ID of the entity it starts at.
+	From string `json:"from"`
+	// The ID of the entity it ends at.
+	To string `json:"to"`
+	// The relation's case-file fields, any of role, start, end, date, status, assessment, note, contested.
 	Fields map[string]any `json:"fields,omitempty"`
-	Cite   []string       `json:"cite"`
-	Reason *string        `json:"reason,omitempty"`
+	// SOURCE-ID#pN citations of the paragraphs that state it.
+	Cite []string `json:"cite"`
+	// Why it is created; kept in its history.
+	Reason *string `json:"reason,omitempty"`
 }
 
 // A measure that limits a person: detention, house arrest, probation, bans.
 type Restriction struct {
-	ID   string     `json:"id"`
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
 	Type EntityType `json:"type"`
 	// The name most sources use (a source's title).
 	Name string `json:"name"`
 	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
-	// Sources disagree about it; the note says how.
-	Contested bool `json:"contested"`
-	// Where the sources state this entity's key facts.
-	Citations []*Citation `json:"citations"`
-	// Counts the entity's changes; an update names the version it started from.
-	Version int        `json:"version"`
-	Kind    string     `json:"kind"`
-	Basis   *string    `json:"basis,omitempty"`
-	Start   *FuzzyDate `json:"start,omitempty"`
-	End     *FuzzyDate `json:"end,omitempty"`
-	// An ISO 8601 period, life, or sentence (as long as the sentence runs).
-	Duration *string `json:"duration,omitempty"`
-	// The duration in months; null for life or sentence.
-	DurationMonths *int    `json:"durationMonths,omitempty"`
-	Person         *Person `json:"person,omitempty"`
-	// The people bound, when the sources count them without naming them.
-	Group *Group `json:"group,omitempty"`
-	// How many of the group it binds, where not all.
-	Count    *int      `json:"count,omitempty"`
-	Case     *Case     `json:"case,omitempty"`
-	Sentence *Sentence `json:"sentence,omitempty"`
-	Court    *Court    `json:"court,omitempty"`
-}
-
-func (Restriction) IsNode() {}
-
-func (Restriction) IsEntity() {}
-
-type SearchHit struct {
-	Entity Entity `json:"entity"`
-	// The name or alias that matched best.
-	Matched string  `json:"matched"`
-	Score   float64 `json:"score"`
-}
-
-type Sentence struct {
-	ID   string     `json:"id"`
-	Type EntityType `json:"type"`
-	// The name most sources use (a source's title).
-	Name string `json:"name"`
-	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
 	Version int `json:"version"`
-	// custodial, suspended, probation, restricted-freedom, compulsory-labour, correctional-labour, fine, no-penalty
-	Kind string `json:"kind"`
+	// What kind of measure it is.
+	Kind Vocab `json:"kind"`
+	// Whether it was a preventive measure before the verdict or part of a sentence; null where not given.
+	Basis *Vocab `json:"basis,omitempty"`
+	// When it began; null where undated.
+	Start *FuzzyDate `json:"start,omitempty"`
+	// When it ended or ends; null where open or undated.
+	End *FuzzyDate `json:"end,omitempty"`
+	// An ISO 8601 period, life, or sentence (as long as the sentence runs).
+	Duration *string `json:"duration,omitempty"`
+	// The duration in months; null for life or sentence.
+	DurationMonths *int `json:"durationMonths,omitempty"`
+	// The person bound; null when the sources count the people without naming them: see group.
+	Person *Person `json:"person,omitempty"`
+	// The people bound, when the sources count them without naming them.
+	Group *Group `json:"group,omitempty"`
+	// How many of the group it binds, where not all.
+	Count *int `json:"count,omitempty"`
+	// The case it was imposed in; null where not given.
+	Case *Case `json:"case,omitempty"`
+	// The sentence that imposes it; null where none does, as for a measure before the verdict.
+	Sentence *Sentence `json:"sentence,omitempty"`
+	// The court that imposed it; null where not given.
+	Court *Court `json:"court,omitempty"`
+}
+
+func (Restriction) IsNode() {}
+
+func (Restriction) IsEntity() {}
+
+// An entity a search found.
+type SearchHit struct {
+	// The entity.
+	Entity Entity `json:"entity"`
+	// The name or alias that matched best.
+	Matched string `json:"matched"`
+	// How well it matched: higher is better, and an exact name ranks above any other; compare scores only within one answer.
+	Score float64 `json:"score"`
+}
+
+// A punishment imposed on a person or group.
+type Sentence struct {
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
+	Type EntityType `json:"type"`
+	// The name most sources use (a source's title).
+	Name string `json:"name"`
+	// Other names, spellings and transliterations.
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
+	// Sources disagree about it; the note says how.
+	Contested bool `json:"contested"`
+	// Where the sources state this entity's key facts.
+	Citations []*Citation `json:"citations"`
+	// Counts the entity's changes; an update names the version it started from.
+	Version int `json:"version"`
+	// The kind of punishment.
+	Kind Vocab `json:"kind"`
 	// ISO 8601 period, such as P6Y; for a group whose terms differ, the shortest.
-	Term       *string `json:"term,omitempty"`
-	TermMonths *int    `json:"termMonths,omitempty"`
+	Term *string `json:"term,omitempty"`
+	// The term in months; null where there is none.
+	TermMonths *int `json:"termMonths,omitempty"`
 	// For a group whose terms differ, the longest.
-	TermUpTo       *string    `json:"termUpTo,omitempty"`
-	TermUpToMonths *int       `json:"termUpToMonths,omitempty"`
-	Regime         *string    `json:"regime,omitempty"`
-	Probation      *bool      `json:"probation,omitempty"`
-	Date           *FuzzyDate `json:"date,omitempty"`
-	Case           *Case      `json:"case,omitempty"`
-	Person         *Person    `json:"person,omitempty"`
+	TermUpTo *string `json:"termUpTo,omitempty"`
+	// The longest term of a group whose terms differ, in months; null where there is none.
+	TermUpToMonths *int `json:"termUpToMonths,omitempty"`
+	// Where a custodial sentence is served, in the source's words, such as medium-security penal colony; null where not given.
+	Regime *string `json:"regime,omitempty"`
+	// A suspended sentence comes with probation supervision; null where the sources do not say.
+	Probation *bool `json:"probation,omitempty"`
+	// When it was imposed; null where undated.
+	Date *FuzzyDate `json:"date,omitempty"`
+	// The case it was imposed in.
+	Case *Case `json:"case,omitempty"`
+	// The person sentenced; null when the sources count the people without naming them: see group.
+	Person *Person `json:"person,omitempty"`
 	// The people sentenced, when the sources count them without naming them.
 	Group *Group `json:"group,omitempty"`
+	// The court that imposed it; null where not given.
 	Court *Court `json:"court,omitempty"`
 	// The hearing that imposed it.
 	Proceeding *Proceeding `json:"proceeding,omitempty"`
 	// The earlier sentence a later hearing changed into this one.
 	Replaces *Sentence `json:"replaces,omitempty"`
-	// How it changed the sentence it replaces: toughened, softened, replaced.
-	Change *string `json:"change,omitempty"`
+	// How it changed the sentence it replaces; null when it replaces none.
+	Change *Vocab `json:"change,omitempty"`
 	// Later sentences that replaced this one.
-	ReplacedBy   []*Sentence    `json:"replacedBy"`
-	Charges      []*Charge      `json:"charges"`
+	ReplacedBy []*Sentence `json:"replacedBy"`
+	// The charges it punishes.
+	Charges []*Charge `json:"charges"`
+	// The restrictions it imposes, such as bans that come with it.
 	Restrictions []*Restriction `json:"restrictions"`
 }
 
@@ -1010,56 +1297,81 @@ func (Sentence) IsEntity() {}
 type SentenceChange struct {
 	// The sentence that replaced the earlier one.
 	Sentence *Sentence `json:"sentence"`
-	// toughened, softened or replaced
-	Change     *string     `json:"change,omitempty"`
+	// How the sentence changed; null where the sources do not say.
+	Change *Vocab `json:"change,omitempty"`
+	// The hearing that changed it; null where not given.
 	Proceeding *Proceeding `json:"proceeding,omitempty"`
-	Court      *Court      `json:"court,omitempty"`
-	Date       *FuzzyDate  `json:"date,omitempty"`
+	// The court of that hearing; null where the source names none.
+	Court *Court `json:"court,omitempty"`
+	// When it was changed; null where undated.
+	Date *FuzzyDate `json:"date,omitempty"`
 }
 
+// One thing two people or cases share.
 type SharedFeature struct {
-	// article, court, event, offence-category, organisation, party, place or restriction-kind
-	Kind string `json:"kind"`
+	// What kind of thing is shared.
+	Kind Vocab `json:"kind"`
 	// The shared entity; null for a shared kind of restriction or offence category.
-	Entity  Entity   `json:"entity,omitempty"`
-	Key     string   `json:"key"`
-	Label   string   `json:"label"`
+	Entity Entity `json:"entity,omitempty"`
+	// The shared entity's ID, or for a kind of restriction or an offence category its enum value, such as POLITICAL_ACTIVITY_BAN.
+	Key string `json:"key"`
+	// A readable name: the entity's name, else the value as stored.
+	Label string `json:"label"`
+	// How each side is tied to it, in words.
 	Reasons []string `json:"reasons"`
 }
 
+// A case like another, with why.
 type SimilarCase struct {
-	Case    *Case    `json:"case"`
-	Score   float64  `json:"score"`
+	// The case.
+	Case *Case `json:"case"`
+	// The sum of the weights of what the cases share: an article 3; an offence category, a kind of restriction, a court or an event 2; an organisation or a kind of sentence 1.
+	Score float64 `json:"score"`
+	// What the cases share, in words.
 	Reasons []string `json:"reasons"`
 }
 
+// A piece of a snippet.
 type SnippetPart struct {
-	Text  string `json:"text"`
-	Match bool   `json:"match"`
+	// The text of the piece.
+	Text string `json:"text"`
+	// The piece is a word the query found.
+	Match bool `json:"match"`
 }
 
 // A document that states facts.
 type Source struct {
-	ID   string     `json:"id"`
+	// The stable ID: the type's prefix and a slug, such as person/zhanbolat-mamai.
+	ID string `json:"id"`
+	// The entity's type.
 	Type EntityType `json:"type"`
 	// The name most sources use (a source's title).
 	Name string `json:"name"`
 	// Other names, spellings and transliterations.
-	Aliases     []string `json:"aliases"`
-	Description *string  `json:"description,omitempty"`
-	Note        *string  `json:"note,omitempty"`
+	Aliases []string `json:"aliases"`
+	// One sentence about it in the editors' own words; null where none is written.
+	Description *string `json:"description,omitempty"`
+	// What a reader should know about the claims, such as how sources disagree; null where there is nothing to add.
+	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
-	Version     int           `json:"version"`
-	Title       string        `json:"title"`
-	Publisher   string        `json:"publisher"`
-	Date        *FuzzyDate    `json:"date,omitempty"`
-	URL         *string       `json:"url,omitempty"`
-	File        *string       `json:"file,omitempty"`
-	Language    *string       `json:"language,omitempty"`
+	Version int `json:"version"`
+	// The document's title, or a description where it has none.
+	Title string `json:"title"`
+	// The publisher as the document names itself.
+	Publisher string `json:"publisher"`
+	// When it was published; null where undated.
+	Date *FuzzyDate `json:"date,omitempty"`
+	// The document's web address (http or https); null where not given.
+	URL *string `json:"url,omitempty"`
+	// The file that holds its text, under the sources directory; null where none.
+	File *string `json:"file,omitempty"`
+	// The ISO 639-1 code of its language, such as ru; null where not given.
+	Language *string `json:"language,omitempty"`
+	// The organisation that published it, where it is in the graph; null otherwise.
 	PublishedBy *Organisation `json:"publishedBy,omitempty"`
 }
 
@@ -1069,6 +1381,7 @@ func (Source) IsEntity() {}
 
 // Which paragraphs of a source's text facts cite.
 type SourceCoverage struct {
+	// The source.
 	Source *Source `json:"source"`
 	// The graph holds the source's text; without it nothing is known of the paragraphs no fact cites.
 	Held bool `json:"held"`
@@ -1080,34 +1393,42 @@ type SourceCoverage struct {
 	Uncited []*Passage `json:"uncited"`
 }
 
+// A new source document.
 type SourceInput struct {
+	// The source's ID, such as source/iphr-2023-04-mamai.
 	ID string `json:"id"`
-	// title, publisher, date, url, file, language, publishedBy, note.
+	// The source's case-file fields: title and publisher (required), date, url, file, language, publishedBy, note.
 	Fields map[string]any `json:"fields"`
 	// The document's text, without a header: each non-blank line is a paragraph, the first p1, as citations count them. Kept so citations can be quoted and passages searched; sent again, it replaces the text held.
 	Content *string `json:"content,omitempty"`
-	Reason  *string `json:"reason,omitempty"`
+	// Why it is added; kept in its history.
+	Reason *string `json:"reason,omitempty"`
 }
 
 // One dated step. Steps sort by the last day their date can mean (for
 // after X, the first), then by the first, an unknown first day first; see
 // docs/model.md, Dates.
 type TimelineEntry struct {
+	// When it happened, as precise as the source.
 	Date *FuzzyDate `json:"date"`
-	// false when the dates leave open whether a neighbouring step came before or after this one.
+	// False when the dates leave open whether a neighbouring step came before or after this one.
 	OrderCertain bool `json:"orderCertain"`
-	// An event kind, or charge, sentence, proceeding, proceeding-start, restriction-start, restriction-end.
-	Kind  string `json:"kind"`
+	// What the step is: the event's kind, or which date of a charge, sentence, proceeding or restriction it is.
+	Kind Vocab `json:"kind"`
+	// What happened: the event's or entity's name.
 	Title string `json:"title"`
 	// The event, charge, sentence or restriction.
-	Entity    Entity      `json:"entity"`
+	Entity Entity `json:"entity"`
+	// The sources and paragraphs that state it.
 	Citations []*Citation `json:"citations"`
 }
 
 // The number of entities of one type.
 type TypeCount struct {
-	Type  EntityType `json:"type"`
-	Count int        `json:"count"`
+	// The entity type.
+	Type EntityType `json:"type"`
+	// How many entities of it the graph holds.
+	Count int `json:"count"`
 }
 
 // Which side wins where a re-imported case file and the graph both changed a fact since the file's last import.
@@ -1172,13 +1493,20 @@ func (e ConflictSide) MarshalJSON() ([]byte, error) {
 type CountDimension string
 
 const (
-	CountDimensionArticle         CountDimension = "ARTICLE"
-	CountDimensionCourt           CountDimension = "COURT"
-	CountDimensionYear            CountDimension = "YEAR"
+	// By the charge's article.
+	CountDimensionArticle CountDimension = "ARTICLE"
+	// By the court that convicted.
+	CountDimensionCourt CountDimension = "COURT"
+	// By the year of the sentence, where the date is certain to that year.
+	CountDimensionYear CountDimension = "YEAR"
+	// By the kinds of restriction the person was subject to in the case.
 	CountDimensionRestrictionKind CountDimension = "RESTRICTION_KIND"
-	CountDimensionSentenceKind    CountDimension = "SENTENCE_KIND"
-	CountDimensionCategory        CountDimension = "CATEGORY"
-	CountDimensionCountry         CountDimension = "COUNTRY"
+	// By the kind of sentence (imposed, or in force with sentenceInForce).
+	CountDimensionSentenceKind CountDimension = "SENTENCE_KIND"
+	// By the charge's offence category.
+	CountDimensionCategory CountDimension = "CATEGORY"
+	// By country: the case's jurisdiction, else the country of the article's code.
+	CountDimensionCountry CountDimension = "COUNTRY"
 )
 
 var AllCountDimension = []CountDimension{
@@ -1234,12 +1562,16 @@ func (e CountDimension) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How precise a date is.
 type DatePrecision string
 
 const (
-	DatePrecisionYear  DatePrecision = "YEAR"
+	// A year, such as 2022.
+	DatePrecisionYear DatePrecision = "YEAR"
+	// A month, such as 2022-03.
 	DatePrecisionMonth DatePrecision = "MONTH"
-	DatePrecisionDay   DatePrecision = "DAY"
+	// A day, such as 2023-04-10.
+	DatePrecisionDay DatePrecision = "DAY"
 )
 
 var AllDatePrecision = []DatePrecision{
@@ -1291,11 +1623,14 @@ func (e DatePrecision) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A date the source gives only as a bound.
 type DateQualifier string
 
 const (
+	// Some time before the date.
 	DateQualifierBefore DateQualifier = "BEFORE"
-	DateQualifierAfter  DateQualifier = "AFTER"
+	// Some time after the date.
+	DateQualifierAfter DateQualifier = "AFTER"
 )
 
 var AllDateQualifier = []DateQualifier{
@@ -1346,11 +1681,14 @@ func (e DateQualifier) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Which way a relationship runs, seen from the entity whose list it is in.
 type Direction string
 
 const (
+	// It starts at the entity and ends at the other.
 	DirectionOut Direction = "OUT"
-	DirectionIn  Direction = "IN"
+	// It starts at the other and ends at the entity.
+	DirectionIn Direction = "IN"
 )
 
 var AllDirection = []Direction{
@@ -1401,10 +1739,13 @@ func (e Direction) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// An analyst's judgement of a likely duplicate pair.
 type DuplicateVerdict string
 
 const (
-	DuplicateVerdictSame     DuplicateVerdict = "SAME"
+	// The two are one real thing: merge them with mergeEntities.
+	DuplicateVerdictSame DuplicateVerdict = "SAME"
+	// The two are different things: the pair is not suggested again.
 	DuplicateVerdictDistinct DuplicateVerdict = "DISTINCT"
 )
 
@@ -1456,11 +1797,14 @@ func (e DuplicateVerdict) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What entities are sorted by.
 type EntityOrderField string
 
 const (
+	// By name, then by ID.
 	EntityOrderFieldName EntityOrderField = "NAME"
-	EntityOrderFieldID   EntityOrderField = "ID"
+	// By ID.
+	EntityOrderFieldID EntityOrderField = "ID"
 )
 
 var AllEntityOrderField = []EntityOrderField{
@@ -1515,21 +1859,36 @@ func (e EntityOrderField) MarshalJSON() ([]byte, error) {
 type EntityType string
 
 const (
-	EntityTypePerson       EntityType = "PERSON"
-	EntityTypeParty        EntityType = "PARTY"
+	// A person.
+	EntityTypePerson EntityType = "PERSON"
+	// A political party.
+	EntityTypeParty EntityType = "PARTY"
+	// An organisation that is not a party or a court.
 	EntityTypeOrganisation EntityType = "ORGANISATION"
-	EntityTypeCourt        EntityType = "COURT"
-	EntityTypeLegalCode    EntityType = "LEGAL_CODE"
+	// A court.
+	EntityTypeCourt EntityType = "COURT"
+	// A code of law.
+	EntityTypeLegalCode EntityType = "LEGAL_CODE"
+	// An article of a code, or a part or item of one.
 	EntityTypeLegalArticle EntityType = "LEGAL_ARTICLE"
-	EntityTypePlace        EntityType = "PLACE"
-	EntityTypeEvent        EntityType = "EVENT"
-	EntityTypeCase         EntityType = "CASE"
-	EntityTypeCharge       EntityType = "CHARGE"
-	EntityTypeSentence     EntityType = "SENTENCE"
-	EntityTypeRestriction  EntityType = "RESTRICTION"
-	EntityTypeSource       EntityType = "SOURCE"
-	EntityTypeProceeding   EntityType = "PROCEEDING"
-	EntityTypeGroup        EntityType = "GROUP"
+	// A place.
+	EntityTypePlace EntityType = "PLACE"
+	// An event.
+	EntityTypeEvent EntityType = "EVENT"
+	// A prosecution.
+	EntityTypeCase EntityType = "CASE"
+	// One accusation against one person or group in one case.
+	EntityTypeCharge EntityType = "CHARGE"
+	// A punishment.
+	EntityTypeSentence EntityType = "SENTENCE"
+	// A measure that limits a person.
+	EntityTypeRestriction EntityType = "RESTRICTION"
+	// A document that states facts.
+	EntityTypeSource EntityType = "SOURCE"
+	// One hearing of a case by one court.
+	EntityTypeProceeding EntityType = "PROCEEDING"
+	// People the sources count but do not name.
+	EntityTypeGroup EntityType = "GROUP"
 )
 
 var AllEntityType = []EntityType{
@@ -1593,10 +1952,13 @@ func (e EntityType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A sort direction.
 type OrderDirection string
 
 const (
-	OrderDirectionAsc  OrderDirection = "ASC"
+	// Ascending: A to Z.
+	OrderDirectionAsc OrderDirection = "ASC"
+	// Descending: Z to A.
 	OrderDirectionDesc OrderDirection = "DESC"
 )
 
@@ -1652,50 +2014,94 @@ func (e OrderDirection) MarshalJSON() ([]byte, error) {
 type RelationType string
 
 const (
-	RelationTypeLeads          RelationType = "LEADS"
-	RelationTypeMemberOf       RelationType = "MEMBER_OF"
-	RelationTypeFounded        RelationType = "FOUNDED"
-	RelationTypeWorksFor       RelationType = "WORKS_FOR"
-	RelationTypeOwns           RelationType = "OWNS"
-	RelationTypeRelativeOf     RelationType = "RELATIVE_OF"
+	// Person → Party, Organisation: leads it; role says how.
+	RelationTypeLeads RelationType = "LEADS"
+	// Person → Party, Organisation: a member.
+	RelationTypeMemberOf RelationType = "MEMBER_OF"
+	// Person → Party, Organisation: founded it.
+	RelationTypeFounded RelationType = "FOUNDED"
+	// Person → Organisation: employed by it.
+	RelationTypeWorksFor RelationType = "WORKS_FOR"
+	// Person → Organisation: owns it, such as a media outlet or a company.
+	RelationTypeOwns RelationType = "OWNS"
+	// Person → Person: a relative; role says how.
+	RelationTypeRelativeOf RelationType = "RELATIVE_OF"
+	// Between people, parties and organisations: a tie a source states; role says what kind.
 	RelationTypeAssociatedWith RelationType = "ASSOCIATED_WITH"
-	RelationTypeDefendantIn    RelationType = "DEFENDANT_IN"
-	RelationTypeComplainantIn  RelationType = "COMPLAINANT_IN"
-	RelationTypeLawyerIn       RelationType = "LAWYER_IN"
-	RelationTypeJudgeIn        RelationType = "JUDGE_IN"
-	RelationTypeProsecutorIn   RelationType = "PROSECUTOR_IN"
-	RelationTypeHeardBy        RelationType = "HEARD_BY"
-	RelationTypeConcerns       RelationType = "CONCERNS"
+	// Person, Group → Case: a defendant.
+	RelationTypeDefendantIn RelationType = "DEFENDANT_IN"
+	// Person, Organisation → Case: filed the complaint.
+	RelationTypeComplainantIn RelationType = "COMPLAINANT_IN"
+	// Person → Case: defence lawyer.
+	RelationTypeLawyerIn RelationType = "LAWYER_IN"
+	// Person → Case: presiding judge.
+	RelationTypeJudgeIn RelationType = "JUDGE_IN"
+	// Person, Organisation → Case: prosecutor.
+	RelationTypeProsecutorIn RelationType = "PROSECUTOR_IN"
+	// Case → Court: the court that heard it; role says at which stage.
+	RelationTypeHeardBy RelationType = "HEARD_BY"
+	// Case → Event: an event the case prosecutes.
+	RelationTypeConcerns RelationType = "CONCERNS"
+	// Person, Party, Organisation → Event: took part; role says how.
 	RelationTypeParticipatedIn RelationType = "PARTICIPATED_IN"
-	RelationTypeOrganised      RelationType = "ORGANISED"
-	RelationTypeSubjectOf      RelationType = "SUBJECT_OF"
-	RelationTypeIssued         RelationType = "ISSUED"
-	RelationTypeAbout          RelationType = "ABOUT"
-	RelationTypeAssessed       RelationType = "ASSESSED"
-	RelationTypePreceded       RelationType = "PRECEDED"
-	RelationTypeCaused         RelationType = "CAUSED"
-	RelationTypeLocatedIn      RelationType = "LOCATED_IN"
-	RelationTypeInCode         RelationType = "IN_CODE"
-	RelationTypePartOf         RelationType = "PART_OF"
-	RelationTypeHasCharge      RelationType = "HAS_CHARGE"
-	RelationTypeChargedWith    RelationType = "CHARGED_WITH"
-	RelationTypeUnderArticle   RelationType = "UNDER_ARTICLE"
-	RelationTypeBroughtBy      RelationType = "BROUGHT_BY"
-	RelationTypeSupersedes     RelationType = "SUPERSEDES"
-	RelationTypeHasSentence    RelationType = "HAS_SENTENCE"
-	RelationTypeSentencedTo    RelationType = "SENTENCED_TO"
-	RelationTypeImposedBy      RelationType = "IMPOSED_BY"
-	RelationTypeForCharge      RelationType = "FOR_CHARGE"
-	RelationTypeSubjectTo      RelationType = "SUBJECT_TO"
+	// Person, Party, Organisation → Event: organised it.
+	RelationTypeOrganised RelationType = "ORGANISED"
+	// Person, Party, Organisation, Case → Event: the event happened to it, such as an arrest.
+	RelationTypeSubjectOf RelationType = "SUBJECT_OF"
+	// Organisation, Person, Court → Event: issued a statement, report, briefing or verdict.
+	RelationTypeIssued RelationType = "ISSUED"
+	// Event, Source → Person, Party, Organisation, Case, Event: what a statement or report is about.
+	RelationTypeAbout RelationType = "ABOUT"
+	// Organisation, Person → Case, Person: an assessment, such as politically motivated.
+	RelationTypeAssessed RelationType = "ASSESSED"
+	// Event → Event: came before it.
+	RelationTypePreceded RelationType = "PRECEDED"
+	// Event → Event: caused it.
+	RelationTypeCaused RelationType = "CAUSED"
+	// An entity → Place: where it is, or happened.
+	RelationTypeLocatedIn RelationType = "LOCATED_IN"
+	// LegalArticle → LegalCode: the code it belongs to.
+	RelationTypeInCode RelationType = "IN_CODE"
+	// LegalArticle → LegalArticle, Event → Event: a part of the larger one.
+	RelationTypePartOf RelationType = "PART_OF"
+	// Case → Charge: a charge in the case.
+	RelationTypeHasCharge RelationType = "HAS_CHARGE"
+	// Person, Group → Charge: the defendant of the charge.
+	RelationTypeChargedWith RelationType = "CHARGED_WITH"
+	// Charge → LegalArticle: the article it is brought under.
+	RelationTypeUnderArticle RelationType = "UNDER_ARTICLE"
+	// Charge → Organisation: who brought it.
+	RelationTypeBroughtBy RelationType = "BROUGHT_BY"
+	// Charge → Charge: replaced the earlier charge; change says how.
+	RelationTypeSupersedes RelationType = "SUPERSEDES"
+	// Case → Sentence: a sentence imposed in the case.
+	RelationTypeHasSentence RelationType = "HAS_SENTENCE"
+	// Person, Group → Sentence: the person or group sentenced.
+	RelationTypeSentencedTo RelationType = "SENTENCED_TO"
+	// Sentence, Restriction → Court: the court that imposed it.
+	RelationTypeImposedBy RelationType = "IMPOSED_BY"
+	// Sentence → Charge: a charge it punishes.
+	RelationTypeForCharge RelationType = "FOR_CHARGE"
+	// Person, Group → Restriction: bound by it.
+	RelationTypeSubjectTo RelationType = "SUBJECT_TO"
+	// Case → Restriction: imposed in the case.
 	RelationTypeHasRestriction RelationType = "HAS_RESTRICTION"
-	RelationTypeImposes        RelationType = "IMPOSES"
-	RelationTypePublishedBy    RelationType = "PUBLISHED_BY"
-	RelationTypeHasProceeding  RelationType = "HAS_PROCEEDING"
-	RelationTypeHeldBy         RelationType = "HELD_BY"
-	RelationTypeTriedIn        RelationType = "TRIED_IN"
-	RelationTypeReviews        RelationType = "REVIEWS"
-	RelationTypeImposedIn      RelationType = "IMPOSED_IN"
-	RelationTypeReplaces       RelationType = "REPLACES"
+	// Sentence → Restriction: a restriction that comes with the sentence.
+	RelationTypeImposes RelationType = "IMPOSES"
+	// Source → Organisation: its publisher.
+	RelationTypePublishedBy RelationType = "PUBLISHED_BY"
+	// Case → Proceeding: a hearing of the case.
+	RelationTypeHasProceeding RelationType = "HAS_PROCEEDING"
+	// Proceeding → Court: the court that held it.
+	RelationTypeHeldBy RelationType = "HELD_BY"
+	// Person, Group → Proceeding: judged in the hearing.
+	RelationTypeTriedIn RelationType = "TRIED_IN"
+	// Proceeding → Proceeding: the earlier hearing it examined.
+	RelationTypeReviews RelationType = "REVIEWS"
+	// Sentence → Proceeding: the hearing that imposed it.
+	RelationTypeImposedIn RelationType = "IMPOSED_IN"
+	// Sentence → Sentence: the earlier sentence a later hearing changed into this one; change says how.
+	RelationTypeReplaces RelationType = "REPLACES"
 )
 
 var AllRelationType = []RelationType{
@@ -1783,73 +2189,6 @@ func (e *RelationType) UnmarshalJSON(b []byte) error {
 }
 
 func (e RelationType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-type SentenceKind string
-
-const (
-	SentenceKindCustodial          SentenceKind = "CUSTODIAL"
-	SentenceKindSuspended          SentenceKind = "SUSPENDED"
-	SentenceKindProbation          SentenceKind = "PROBATION"
-	SentenceKindRestrictedFreedom  SentenceKind = "RESTRICTED_FREEDOM"
-	SentenceKindCompulsoryLabour   SentenceKind = "COMPULSORY_LABOUR"
-	SentenceKindCorrectionalLabour SentenceKind = "CORRECTIONAL_LABOUR"
-	SentenceKindFine               SentenceKind = "FINE"
-	SentenceKindNoPenalty          SentenceKind = "NO_PENALTY"
-)
-
-var AllSentenceKind = []SentenceKind{
-	SentenceKindCustodial,
-	SentenceKindSuspended,
-	SentenceKindProbation,
-	SentenceKindRestrictedFreedom,
-	SentenceKindCompulsoryLabour,
-	SentenceKindCorrectionalLabour,
-	SentenceKindFine,
-	SentenceKindNoPenalty,
-}
-
-func (e SentenceKind) IsValid() bool {
-	switch e {
-	case SentenceKindCustodial, SentenceKindSuspended, SentenceKindProbation, SentenceKindRestrictedFreedom, SentenceKindCompulsoryLabour, SentenceKindCorrectionalLabour, SentenceKindFine, SentenceKindNoPenalty:
-		return true
-	}
-	return false
-}
-
-func (e SentenceKind) String() string {
-	return string(e)
-}
-
-func (e *SentenceKind) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = SentenceKind(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid SentenceKind", str)
-	}
-	return nil
-}
-
-func (e SentenceKind) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *SentenceKind) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e SentenceKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

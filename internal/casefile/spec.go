@@ -263,3 +263,26 @@ var entityFields = func() map[kg.EntityType][]field {
 	}
 	return m
 }()
+
+// Values is the controlled list a field of an entity type takes its
+// values from, such as the restriction kinds for (kg.Restriction, "kind");
+// nil for a field that takes free text or none. The API's enums are
+// checked against these lists, so they cannot drift apart.
+func Values(t kg.EntityType, name string) []string {
+	return valuesIn(fieldsOf(t), name)
+}
+
+// RelationValues is the controlled list of a field of relations, such as
+// assessment; nil for free text.
+func RelationValues(name string) []string {
+	return valuesIn(relationFields, name)
+}
+
+func valuesIn(fs []field, name string) []string {
+	for _, f := range fs {
+		if f.name == name {
+			return f.values
+		}
+	}
+	return nil
+}

@@ -23,7 +23,7 @@ type Change struct {
 	ID      string
 	At      time.Time
 	Actor   string
-	Op      string // create, update, retract
+	Op      string // one of ChangeOps
 	Target  string // the entity's or relationship's ID
 	Kind    string // its type
 	Reason  string

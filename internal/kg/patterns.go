@@ -10,7 +10,7 @@ type ProtestArrest struct {
 	Relation      string   // LEADS or MEMBER_OF
 	Role          string   // the role the tie states, "" where none
 	Protest       string   // the protest or unrest event
-	Via           []string // how the person is tied to it: participated, organised, party-participated, party-organised, case-concerns
+	Via           []string // how the person is tied to it: ProtestTies
 	Arrest        string   // the arrest or detention event
 	ProtestDate   *Date
 	ArrestDate    *Date

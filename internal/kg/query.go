@@ -78,7 +78,7 @@ type PathsQuery struct {
 // TimelineEntry is one dated step in the story of an entity.
 type TimelineEntry struct {
 	Date      Date
-	Kind      string // an event kind, or charge, sentence, restriction-start, restriction-end
+	Kind      string // an event kind, or one of TimelineSteps
 	Entity    string // the ID of the event, charge, sentence or restriction
 	Type      EntityType
 	Title     string
@@ -172,7 +172,7 @@ func (g GroupCount) People() int { return g.Named + g.Unnamed }
 
 // Shared is one thing two people or cases have in common.
 type Shared struct {
-	Kind    string // article, court, event, offence-category, organisation, party, restriction-kind, place
+	Kind    string // one of SharedKinds
 	ID      string // an entity ID, or the kind value
 	Label   string
 	Reasons []string // how each side is tied to it

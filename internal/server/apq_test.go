@@ -33,10 +33,10 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 	if got := send(map[string]any{"extensions": ext}); !strings.Contains(got, "PersistedQueryNotFound") {
 		t.Fatalf("an unknown hash: %s", got)
 	}
-	if got := send(map[string]any{"query": query, "extensions": ext}); !strings.Contains(got, "unregistered") {
+	if got := send(map[string]any{"query": query, "extensions": ext}); !strings.Contains(got, "UNREGISTERED") {
 		t.Fatalf("registering the query: %s", got)
 	}
-	if got := send(map[string]any{"extensions": ext}); !strings.Contains(got, `"registrationStatus":"unregistered"`) {
+	if got := send(map[string]any{"extensions": ext}); !strings.Contains(got, `"registrationStatus":"UNREGISTERED"`) {
 		t.Fatalf("the hash alone: %s", got)
 	}
 }

@@ -266,7 +266,7 @@ func TestConcurrentWritersKeepEveryAcknowledgedWrite(t *testing.T) {
 			histories[o.target] = a.history(t, o.target)
 		}
 		found := slices.ContainsFunc(histories[o.target], func(h historyEntry) bool {
-			return h.Op == "update" && h.After["description"] == o.value
+			return h.Op == "UPDATE" && h.After["description"] == o.value
 		})
 		if o.ok != found {
 			t.Errorf("update of %s to %s: acknowledged %v, in the history %v", o.target, o.value, o.ok, found)

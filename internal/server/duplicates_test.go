@@ -62,7 +62,7 @@ func TestPossibleDuplicatesAndJudgements(t *testing.T) {
 	}
 	r, _ = a.post(t, fmt.Sprintf(`{ history(id: %q) { op actor reason } }`, "judgement/court/almaty-almaly-district-court "+id), nil)
 	noErrors(t, r)
-	if !strings.Contains(string(r.Data), `"op":"judge"`) || !strings.Contains(string(r.Data), "another court") {
+	if !strings.Contains(string(r.Data), `"op":"JUDGE"`) || !strings.Contains(string(r.Data), "another court") {
 		t.Errorf("the judgement is not in history: %s", r.Data)
 	}
 }

@@ -22,7 +22,7 @@ func TestListsAreMarshalledInOrder(t *testing.T) {
 	ask := func() {
 		resp := serve(t, h, http.MethodPost, "/graphql", body, nil)
 		answer, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK || strings.Count(string(answer), `"status":"convicted"`) != 6 {
+		if resp.StatusCode != http.StatusOK || strings.Count(string(answer), `"status":"CONVICTED"`) != 6 {
 			t.Fatalf("status %d: %s", resp.StatusCode, answer)
 		}
 	}

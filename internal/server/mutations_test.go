@@ -231,7 +231,7 @@ func TestAuditTrailKeepsEveryChange(t *testing.T) {
 	if len(d.History) != 3 {
 		t.Fatalf("history has %d entries, want create, update, retract: %+v", len(d.History), d.History)
 	}
-	for i, want := range []string{"create", "update", "retract"} {
+	for i, want := range []string{"CREATE", "UPDATE", "RETRACT"} {
 		h := d.History[i]
 		if h.Op != want || !strings.HasPrefix(h.Actor, "test-") {
 			t.Errorf("entry %d: op %q actor %q, want %s by a test token", i, h.Op, h.Actor, want)
@@ -357,7 +357,7 @@ func TestMergeFoldsOneRecordIntoAnother(t *testing.T) {
 		t.Errorf("the removed entity is still in the graph")
 	}
 	r, _ = a.post(t, fmt.Sprintf(`{ history(id: %q) { op } }`, remove), nil)
-	if !strings.Contains(string(r.Data), `"merge"`) {
+	if !strings.Contains(string(r.Data), `"MERGE"`) {
 		t.Errorf("history of the removed entity lacks the merge: %s", r.Data)
 	}
 	r, _ = a.postAs(t, a.tokens[kg.Admin], merge, nil)

@@ -86,9 +86,11 @@ func noteAnswer(ctx context.Context, resp *graphql.Response) {
 
 // outage says whether an answer is the service's failure to answer because
 // Neo4j is away or too busy: there is no data, or that is all the errors
-// say. A partial answer with other errors is not: the client has data to
-// show and errors to explain. application/graphql-response+json allows no
-// 5xx when there is data, so only a null one counts there.
+// say. An answer with other errors is not, even if every root field is
+// null: the client has errors to explain, which a retry would not mend.
+// application/graphql-response+json allows no 5xx when there is data, so
+// only a null one counts there; root fields are nullable, so a failed
+// query answers {"stats": null}, which is data.
 func (a *answer) outage(mediaType string) bool {
 	if mediaType == mediaGraphQLResponse {
 		return a.someUnavailable && a.dataNull

@@ -192,7 +192,7 @@ func TestEditorImportCannotRemoveFacts(t *testing.T) {
 			t.Fatalf("%s left no history", id)
 		}
 		last := h[len(h)-1]
-		if last.Op != "retract" || last.Actor != adminName || last.Reason == nil || !strings.Contains(*last.Reason, "import of "+name+": withdrawn") || last.Before == nil || last.After != nil {
+		if last.Op != "RETRACT" || last.Actor != adminName || last.Reason == nil || !strings.Contains(*last.Reason, "import of "+name+": withdrawn") || last.Before == nil || last.After != nil {
 			t.Errorf("%s: last history entry %+v, want a retract by %s with the import and its reason and the last state", id, last, adminName)
 		}
 	}
@@ -274,7 +274,7 @@ func TestReimportKeepsEditsMadeThroughTheAPI(t *testing.T) {
 	if !rep.Ok || !rep.Written || !slices.Equal(rep.Changes, []string{"update Person person/" + tag + "-q: description"}) {
 		t.Fatalf("re-import changing q: %+v", rep)
 	}
-	if h := a.history(t, "person/"+tag+"-q"); len(h) != 1 || h[0].Op != "update" || h[0].Before["description"] != "q" || h[0].After["description"] != "q2" || !strings.Contains(*h[0].Reason, "import of "+name) {
+	if h := a.history(t, "person/"+tag+"-q"); len(h) != 1 || h[0].Op != "UPDATE" || h[0].Before["description"] != "q" || h[0].After["description"] != "q2" || !strings.Contains(*h[0].Reason, "import of "+name) {
 		t.Errorf("the import's update is not in q's history: %+v", h)
 	}
 	if s := state(t, p); !strings.Contains(s, "as-edited") {
@@ -422,7 +422,7 @@ func TestCreateRelationRacingMergeSaysWhatHappened(t *testing.T) {
 		// Whether the relationship was made is in the history of its ID,
 		// whatever the merge did to it afterwards.
 		rel := "MEMBER_OF:" + from + "->party/democratic-party"
-		made := slices.ContainsFunc(a.history(t, rel), func(h historyEntry) bool { return h.Op == "create" })
+		made := slices.ContainsFunc(a.history(t, rel), func(h historyEntry) bool { return h.Op == "CREATE" })
 		if len(created.Errors) == 0 {
 			if !made {
 				t.Errorf("round %d: createRelation succeeded but nothing was saved", round)

@@ -5,7 +5,7 @@ import './style.css';
 import { gql, ApiError } from './api.js';
 import * as Q from './queries.js';
 import { GraphView } from './graph.js';
-import { ENTITY_TYPES, typeInfo, swatch, humanize } from './types.js';
+import { ENTITY_TYPES, typeInfo, swatch, humanize, enumValue } from './types.js';
 import { readState, writeState } from './state.js';
 import { toJSON, toGraphML, download } from './export.js';
 
@@ -591,6 +591,10 @@ $('#shared-find').addEventListener('click', () => findShared($('#shared-kind').v
 
 async function findShared(kind, value) {
   if (!value) return;
+  // A graph node's properties hold a restriction kind as stored
+  // (political-activity-ban); the API's fields and filters as the enum
+  // value (POLITICAL_ACTIVITY_BAN).
+  if (kind === 'restriction') value = enumValue(value);
   state.sharedKind = kind;
   state.sharedValue = value;
   saveState();

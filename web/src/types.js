@@ -64,3 +64,8 @@ export function swatch(type, size = 14) {
 export function humanize(name) {
   return String(name).toLowerCase().replace(/_/g, ' ');
 }
+
+/** The GraphQL enum value of a stored vocabulary value: political-activity-ban → POLITICAL_ACTIVITY_BAN. */
+export function enumValue(stored) {
+  return String(stored).toUpperCase().replace(/-/g, '_');
+}
