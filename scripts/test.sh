@@ -38,6 +38,17 @@ step "schema lint"
 npm ci --prefix tools/schemalint --prefer-offline --no-audit --no-fund --loglevel=error
 (cd tools/schemalint && node_modules/.bin/graphql-schema-linter)
 
+step "schema against its release"
+# schema/released.graphqls is the schema as last released (CHANGELOG.md): a
+# breaking change to it fails the run unless the field was deprecated in
+# that release. The check itself must refuse a renamed root field.
+npm ci --prefix tools/schemadiff --prefer-offline --no-audit --no-fund --loglevel=error
+node tools/schemadiff/diff.mjs schema/released.graphqls schema.graphqls
+if node tools/schemadiff/diff.mjs schema.graphqls <(sed 's/^  nodes(/  nodesRenamed(/' schema.graphqls) >/dev/null 2>&1; then
+  echo "the schema diff let a renamed root field pass" >&2
+  exit 1
+fi
+
 step "fuzz briefly"
 # Each target runs its seed corpus (testdata/fuzz) and then explores for a
 # few seconds; docs/reliability.md says how to run them for longer. Go 1.26
