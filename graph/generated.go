@@ -30,6 +30,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -754,6 +755,10 @@ type ComplexityRoot struct {
 		Uncited    func(childComplexity int) int
 	}
 
+	Subscription struct {
+		Changes func(childComplexity int, ids []string, types []model.EntityType, relationshipTypes []model.RelationType) int
+	}
+
 	TimelineEntry struct {
 		Citations    func(childComplexity int) int
 		Date         func(childComplexity int) int
@@ -811,6 +816,9 @@ type QueryResolver interface {
 	Passages(ctx context.Context, query string, sources []string, first *int, after *string) (*model.PassageConnection, error)
 	Coverage(ctx context.Context, source string) (*model.SourceCoverage, error)
 	PossibleDuplicates(ctx context.Context, types []model.EntityType, first *int) ([]*model.DuplicatePair, error)
+}
+type SubscriptionResolver interface {
+	Changes(ctx context.Context, ids []string, types []model.EntityType, relationshipTypes []model.RelationType) (<-chan *model.Change, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -4550,6 +4558,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SourceCoverage.Uncited(childComplexity), true
 
+	case "Subscription.changes":
+		if e.ComplexityRoot.Subscription.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["ids"].([]string), args["types"].([]model.EntityType), args["relationshipTypes"].([]model.RelationType)), true
+
 	case "TimelineEntry.citations":
 		if e.ComplexityRoot.TimelineEntry.Citations == nil {
 			break
@@ -4658,6 +4678,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -5015,6 +5052,24 @@ type Mutation {
     "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
     idempotencyKey: String
   ): ImportReport!
+}
+
+"""
+Live updates: each change as it commits, whoever made it (through this API,
+another instance of the service or casegraph import), as history records
+it. Over WebSocket (graphql-transport-ws or graphql-ws) or Server-Sent
+Events (graphql-sse), with the same access rules as queries; see docs/api.md.
+"""
+type Subscription {
+  "Each change as it commits, those that pass every filter given: its ID (ids) and its kind (types, relationshipTypes)."
+  changes(
+    "Only changes to these entities or relationships, or to a relationship with one of these entities at an end; any when left out."
+    ids: [ID!]
+    "Only changes to entities of these types, or to relationships of the relationshipTypes; when both are left out, changes of every kind."
+    types: [EntityType!]
+    "Only changes to relationships of these types, or to entities of the types; when both are left out, changes of every kind."
+    relationshipTypes: [RelationType!]
+  ): Change!
 }
 
 "Which side wins where a re-imported case file and the graph both changed a fact since the file's last import."
@@ -10208,6 +10263,36 @@ func (ec *executionContext) field_Sentence_restrictions_args(ctx context.Context
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]model.EntityType, error) {
+			return ec.unmarshalOEntityType2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "relationshipTypes",
+		func(ctx context.Context, v any) ([]model.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationshipTypes"] = arg2
 	return args, nil
 }
 
@@ -25924,6 +26009,50 @@ func (ec *executionContext) fieldContext_SourceCoverage_uncited(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_changes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Changes(ctx, fc.Args["ids"].([]string), fc.Args["types"].([]model.EntityType), fc.Args["relationshipTypes"].([]model.RelationType))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TimelineEntry_date(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32293,6 +32422,26 @@ func (ec *executionContext) _SourceCoverage(ctx context.Context, sel ast.Selecti
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "changes":
+		return ec._Subscription_changes(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var timelineEntryImplementors = []string{"TimelineEntry"}

@@ -413,16 +413,20 @@ func (r *Resolver) history(ctx context.Context, id string) ([]*model.Change, err
 	}
 	out := make([]*model.Change, len(cs))
 	for i, c := range cs {
-		mc := &model.Change{ID: c.ID, At: c.At.UTC().Format(time.RFC3339Nano), Actor: c.Actor, Op: model.Vocab(c.Op), Target: c.Target, Kind: c.Kind, Before: c.Before, After: c.After}
-		if c.Reason != "" {
-			mc.Reason = &c.Reason
-		}
-		if c.Version > 0 {
-			mc.Version = &c.Version
-		}
-		out[i] = mc
+		out[i] = changeModel(c)
 	}
 	return out, nil
+}
+
+func changeModel(c kg.Change) *model.Change {
+	mc := &model.Change{ID: c.ID, At: c.At.UTC().Format(time.RFC3339Nano), Actor: c.Actor, Op: model.Vocab(c.Op), Target: c.Target, Kind: c.Kind, Before: c.Before, After: c.After}
+	if c.Reason != "" {
+		mc.Reason = &c.Reason
+	}
+	if c.Version > 0 {
+		mc.Version = &c.Version
+	}
+	return mc
 }
 
 // importCaseFile checks and imports a case file's content, as

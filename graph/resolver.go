@@ -10,6 +10,7 @@ import (
 
 	"github.com/casegraph/casegraph/internal/casefile"
 	"github.com/casegraph/casegraph/internal/dedupe"
+	"github.com/casegraph/casegraph/internal/feed"
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -55,7 +56,15 @@ type Store interface {
 	SaveTexts(ctx context.Context, texts map[string][]string, edit kg.Edit) (int, error)
 }
 
+// Changes is the feed of changes as they commit, for the changes
+// subscription.
+type Changes interface {
+	Subscribe(ctx context.Context, client string, f feed.Filter) (<-chan kg.Change, error)
+}
+
 // Resolver holds the resolvers' dependencies.
 type Resolver struct {
 	Store Store
+	// Changes is nil where the service offers no subscriptions.
+	Changes Changes
 }

@@ -326,13 +326,22 @@ func (r *queryResolver) PossibleDuplicates(ctx context.Context, types []model.En
 	return r.possibleDuplicates(ctx, types, first)
 }
 
+// Changes is the resolver for the changes field.
+func (r *subscriptionResolver) Changes(ctx context.Context, ids []string, types []model.EntityType, relationshipTypes []model.RelationType) (<-chan *model.Change, error) {
+	return r.changes(ctx, ids, types, relationshipTypes)
+}
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
 type (
-	mutationResolver struct{ *Resolver }
-	queryResolver    struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
 )

@@ -16,6 +16,7 @@ import (
 
 	"github.com/casegraph/casegraph/graph"
 	"github.com/casegraph/casegraph/internal/config"
+	"github.com/casegraph/casegraph/internal/feed"
 	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/neo4jstore"
 	"github.com/casegraph/casegraph/internal/server"
@@ -159,8 +160,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		log.Info("case files loaded", "from", cfg.Data, "report", strings.TrimSpace(report.String()))
 	}
 
+	// One reader of the change feed serves every subscription.
+	changes := feed.New(store, feed.Options{MaxSubscriptions: cfg.MaxSubscriptions, ClientMax: cfg.ClientSubscriptions, Log: log})
+	defer changes.Close()
 	srv := server.NewHTTPServer(server.New(server.Options{
-		Resolver:             &graph.Resolver{Store: store},
+		Resolver:             &graph.Resolver{Store: store, Changes: changes},
 		Ready:                store.Ping,
 		Log:                  log,
 		CORSOrigins:          cfg.CORSOrigins,
@@ -189,6 +193,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	log.Info("shutting down", "grace", cfg.ShutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	// Shutdown waits for requests, not for streams: end them first.
+	changes.Close()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

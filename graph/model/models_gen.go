@@ -1405,6 +1405,13 @@ type SourceInput struct {
 	Reason *string `json:"reason,omitempty"`
 }
 
+// Live updates: each change as it commits, whoever made it (through this API,
+// another instance of the service or casegraph import), as history records
+// it. Over WebSocket (graphql-transport-ws or graphql-ws) or Server-Sent
+// Events (graphql-sse), with the same access rules as queries; see docs/api.md.
+type Subscription struct {
+}
+
 // One dated step. Steps sort by the last day their date can mean (for
 // after X, the first), then by the first, an unknown first day first; see
 // docs/model.md, Dates.

@@ -40,6 +40,10 @@ type Config struct {
 
 	MaxCost        int // cost units one request may take
 	MaxAnswerBytes int // the largest answer sent
+	// MaxSubscriptions bounds the subscriptions open at once, and
+	// ClientSubscriptions those of one token or address.
+	MaxSubscriptions    int
+	ClientSubscriptions int
 	// Neo4jConnections is the driver's pool; RequestConnections how many
 	// of them one request may use at once.
 	Neo4jConnections   int
@@ -77,6 +81,8 @@ var Settings = []Setting{
 	{Env: "CASEGRAPH_RATE_BURST", Flag: "rate-burst", Default: "100", Usage: "cost units a client may spend at once before the rate limit applies"},
 	{Env: "CASEGRAPH_MAX_COST", Flag: "max-cost", Default: "200", Usage: "cost units one GraphQL request may take"},
 	{Env: "CASEGRAPH_MAX_ANSWER_BYTES", Flag: "max-answer-bytes", Default: "4194304", Usage: "largest answer sent, in bytes; a larger one is replaced by an error"},
+	{Env: "CASEGRAPH_MAX_SUBSCRIPTIONS", Flag: "max-subscriptions", Default: "1000", Usage: "subscriptions open at once, in all"},
+	{Env: "CASEGRAPH_CLIENT_SUBSCRIPTIONS", Flag: "client-subscriptions", Default: "20", Usage: "subscriptions one token or client address may hold open"},
 	{Env: "CASEGRAPH_NEO4J_CONNECTIONS", Flag: "neo4j-connections", Default: "64", Usage: "Neo4j connections the service keeps; all but 4 serve API requests"},
 	{Env: "CASEGRAPH_REQUEST_CONNECTIONS", Flag: "request-connections", Default: "8", Usage: "Neo4j connections one request may use at once"},
 	{Env: "CASEGRAPH_DATA", Flag: "data", Default: "", Usage: "comma-separated case files or directories that serve imports at start"},
@@ -182,6 +188,8 @@ func parse(v map[string]*string) (Config, error) {
 	}{
 		{"CASEGRAPH_MAX_COST", "cost units", &c.MaxCost},
 		{"CASEGRAPH_MAX_ANSWER_BYTES", "bytes", &c.MaxAnswerBytes},
+		{"CASEGRAPH_MAX_SUBSCRIPTIONS", "subscriptions", &c.MaxSubscriptions},
+		{"CASEGRAPH_CLIENT_SUBSCRIPTIONS", "subscriptions", &c.ClientSubscriptions},
 		{"CASEGRAPH_NEO4J_CONNECTIONS", "connections", &c.Neo4jConnections},
 		{"CASEGRAPH_REQUEST_CONNECTIONS", "connections", &c.RequestConnections},
 	} {
@@ -322,6 +330,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("rate_burst", c.RateBurst),
 		slog.Int("max_cost", c.MaxCost),
 		slog.Int("max_answer_bytes", c.MaxAnswerBytes),
+		slog.Int("max_subscriptions", c.MaxSubscriptions),
+		slog.Int("client_subscriptions", c.ClientSubscriptions),
 		slog.Int("neo4j_connections", c.Neo4jConnections),
 		slog.Int("request_connections", c.RequestConnections),
 		slog.Any("data", c.Data),

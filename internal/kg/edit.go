@@ -30,6 +30,9 @@ type Change struct {
 	Version int            // the entity's version after the change; 0 for relationships
 	Before  map[string]any // nil on create
 	After   map[string]any // nil on retract
+	// Feed is the change's number in the feed of all changes, in commit
+	// order; 0 for changes recorded before the feed was.
+	Feed int64
 }
 
 // Side is what an import does with a fact that both its file and the graph

@@ -244,27 +244,38 @@ func (s *Store) RetractRelation(ctx context.Context, t kg.RelType, id string, ed
 func (s *Store) History(ctx context.Context, id string) ([]kg.Change, error) {
 	res, err := s.readQuery(ctx, `
 		MATCH (c:Change {target: $id})
-		RETURN c.id AS id, c.at AS at, c.actor AS actor, c.op AS op, c.kind AS kind, coalesce(c.reason, '') AS reason,
-		       coalesce(c.version, 0) AS version, c.before AS before, c.after AS after
+		RETURN `+changeColumns+`
 		ORDER BY c.at, c.seq`, map[string]any{"id": id})
 	if err != nil {
 		return nil, translate(err, "reading the history failed")
 	}
-	out := make([]kg.Change, 0, len(res.Records))
-	for _, r := range res.Records {
-		c := kg.Change{Target: id}
+	return changesOf(res.Records, "reading the history failed")
+}
+
+// changeColumns are what changesOf reads of a (:Change) c.
+const changeColumns = `c.id AS id, c.at AS at, c.actor AS actor, c.op AS op, c.target AS target, c.kind AS kind,
+		       coalesce(c.reason, '') AS reason, coalesce(c.version, 0) AS version, coalesce(c.feed, 0) AS feed,
+		       c.before AS before, c.after AS after`
+
+// changesOf maps records of changeColumns to changes.
+func changesOf(recs []*neo4j.Record, failed string) ([]kg.Change, error) {
+	out := make([]kg.Change, 0, len(recs))
+	for _, r := range recs {
+		var c kg.Change
 		c.ID, _, _ = neo4j.GetRecordValue[string](r, "id")
 		c.At, _, _ = neo4j.GetRecordValue[time.Time](r, "at")
 		c.Actor, _, _ = neo4j.GetRecordValue[string](r, "actor")
 		c.Op, _, _ = neo4j.GetRecordValue[string](r, "op")
+		c.Target, _, _ = neo4j.GetRecordValue[string](r, "target")
 		c.Kind, _, _ = neo4j.GetRecordValue[string](r, "kind")
 		c.Reason, _, _ = neo4j.GetRecordValue[string](r, "reason")
 		v, _, _ := neo4j.GetRecordValue[int64](r, "version")
 		c.Version = int(v)
+		c.Feed, _, _ = neo4j.GetRecordValue[int64](r, "feed")
 		for key, dst := range map[string]*map[string]any{"before": &c.Before, "after": &c.After} {
 			if raw, ok := r.AsMap()[key].(string); ok {
 				if err := json.Unmarshal([]byte(raw), dst); err != nil {
-					return nil, translate(err, "reading the history failed")
+					return nil, translate(err, failed)
 				}
 			}
 		}
@@ -435,10 +446,18 @@ func recordChanges(ctx context.Context, tx neo4j.ManagedTransaction, changes ...
 		}
 		rows[i] = row
 	}
+	// feed numbers the changes in commit order: writes hold the graph's
+	// write lock (writeLockQuery), so the counter is raised by one
+	// transaction at a time, and a number is visible only after every
+	// lower one is (see ChangesAfter).
 	_, err := tx.Run(ctx, `
-		UNWIND $rows AS row
+		MERGE (g:GraphState {id: 'graph'})
+		SET g.changes = coalesce(g.changes, 0) + size($rows)
+		WITH g.changes - size($rows) AS base
+		UNWIND range(0, size($rows) - 1) AS i
+		WITH base + i + 1 AS feed, $rows[i] AS row
 		CREATE (c:Change {id: row.id, at: datetime(), actor: row.actor, op: row.op, target: row.target, kind: row.kind,
-		                  reason: row.reason, version: row.version, before: row.before, after: row.after,
+		                  reason: row.reason, version: row.version, before: row.before, after: row.after, feed: feed,
 		                  seq: COUNT { MATCH (p:Change {target: row.target}) }})`, map[string]any{"rows": rows})
 	return ids, err
 }

@@ -70,6 +70,8 @@ type Store struct {
 	pings chan struct{}
 	// writing holds the one write that may run at a time (see write).
 	writing chan struct{}
+	// commits fires when a write that changed the graph commits.
+	commits signal
 }
 
 // maxRetryTime bounds the retries of a unit of work, the driver's and

@@ -245,6 +245,9 @@ func attempt[T any](ctx, dctx context.Context, s *Store, state *atomic.Int32, ed
 	}
 	err = tx.Commit(dctx)
 	if err == nil {
+		if !w.unchanged {
+			s.commits.fire()
+		}
 		return out, nil, false
 	}
 	var n4e *neo4j.Neo4jError

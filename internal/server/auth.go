@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/casegraph/casegraph/graph"
 	"github.com/casegraph/casegraph/internal/kg"
@@ -24,49 +26,24 @@ import (
 // it.
 func bearerAuth(o Options, limiter *rateLimiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		header := r.Header.Get("Authorization")
-		if header == "" {
-			if o.ReadAccess == ReadToken {
-				refuse(w, r, http.StatusUnauthorized, kg.Unauthenticated, "this needs a bearer token with the reader role")
-				return
+		p, ok, no := authenticate(r.Context(), o, limiter, clientAddr(r), r.Header.Get("Authorization"))
+		if no != nil {
+			switch {
+			case no.wait > 0:
+				refuseRate(w, r, limiter, no.wait)
+			case no.code == kg.Unavailable || no.code == kg.Overloaded:
+				// Neo4j is away or too busy: the client may retry shortly.
+				w.Header().Set("Retry-After", "1")
+				refuse(w, r, http.StatusServiceUnavailable, no.code, no.message)
+			case no.code == kg.Internal:
+				refuse(w, r, http.StatusInternalServerError, no.code, no.message)
+			default:
+				refuse(w, r, http.StatusUnauthorized, no.code, no.message)
 			}
-			next.ServeHTTP(w, r)
 			return
 		}
-		token, ok := bearerToken(header)
 		if !ok {
-			refuse(w, r, http.StatusUnauthorized, kg.Unauthenticated, "the Authorization header must be \"Bearer\" and a token")
-			return
-		}
-		if o.Authenticate == nil {
-			refuse(w, r, http.StatusUnauthorized, kg.Unauthenticated, "the bearer token is not valid")
-			return
-		}
-		guesses := "guess:" + clientAddr(r)
-		if limiter != nil {
-			if ok, wait := limiter.take(guesses, 1, 0); !ok {
-				refuseRate(w, r, limiter, wait)
-				return
-			}
-		}
-		p, err := o.Authenticate(r.Context(), token)
-		switch code := kg.ErrorCode(err); {
-		case err == nil:
-		case code == kg.Unauthenticated:
-			if limiter != nil {
-				limiter.take(guesses, 0, 1)
-			}
-			refuse(w, r, http.StatusUnauthorized, code, kg.ErrorMessage(err))
-			return
-		case code == kg.Unavailable || code == kg.Overloaded:
-			// Neo4j is away or too busy: the client may retry shortly.
-			o.Log.WarnContext(r.Context(), "cannot check a bearer token", "error", err.Error())
-			w.Header().Set("Retry-After", "1")
-			refuse(w, r, http.StatusServiceUnavailable, code, kg.ErrorMessage(err))
-			return
-		default:
-			o.Log.ErrorContext(r.Context(), "checking a bearer token failed", "error", err.Error())
-			refuse(w, r, http.StatusInternalServerError, kg.Internal, "checking the bearer token failed")
+			next.ServeHTTP(w, r)
 			return
 		}
 		if info := infoFrom(r.Context()); info != nil {
@@ -74,6 +51,55 @@ func bearerAuth(o Options, limiter *rateLimiter, next http.Handler) http.Handler
 		}
 		next.ServeHTTP(w, r.WithContext(kg.WithPrincipal(r.Context(), p)))
 	})
+}
+
+// refusal is why authenticate refused a client.
+type refusal struct {
+	code    kg.Code
+	message string
+	wait    time.Duration // over the budget for tokens not found: retry after
+}
+
+// authenticate applies the rules bearerAuth describes to the Authorization
+// header (or, on a WebSocket, connection_init's Authorization) of a client
+// at addr: it returns the token's principal, or ok false for a client
+// without a token where reads are open, or why the client is refused.
+func authenticate(ctx context.Context, o Options, limiter *rateLimiter, addr, header string) (p kg.Principal, ok bool, no *refusal) {
+	if header == "" {
+		if o.ReadAccess == ReadToken {
+			return p, false, &refusal{code: kg.Unauthenticated, message: "this needs a bearer token with the reader role"}
+		}
+		return p, false, nil
+	}
+	token, ok := bearerToken(header)
+	if !ok {
+		return p, false, &refusal{code: kg.Unauthenticated, message: "the Authorization header must be \"Bearer\" and a token"}
+	}
+	if o.Authenticate == nil {
+		return p, false, &refusal{code: kg.Unauthenticated, message: "the bearer token is not valid"}
+	}
+	guesses := "guess:" + addr
+	if limiter != nil {
+		if ok, wait := limiter.take(guesses, 1, 0); !ok {
+			return p, false, &refusal{code: kg.RateLimited, wait: wait}
+		}
+	}
+	p, err := o.Authenticate(ctx, token)
+	switch code := kg.ErrorCode(err); {
+	case err == nil:
+		return p, true, nil
+	case code == kg.Unauthenticated:
+		if limiter != nil {
+			limiter.take(guesses, 0, 1)
+		}
+		return p, false, &refusal{code: code, message: kg.ErrorMessage(err)}
+	case code == kg.Unavailable || code == kg.Overloaded:
+		o.Log.WarnContext(ctx, "cannot check a bearer token", "error", err.Error())
+		return p, false, &refusal{code: code, message: kg.ErrorMessage(err)}
+	default:
+		o.Log.ErrorContext(ctx, "checking a bearer token failed", "error", err.Error())
+		return p, false, &refusal{code: kg.Internal, message: "checking the bearer token failed"}
+	}
 }
 
 // bearerToken reads "Bearer TOKEN"; the scheme's case does not matter

@@ -51,6 +51,15 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// Flush sends what was written: an event stream's events go out as they
+// come (gqlgen's SSE transport asks for an http.Flusher, not a controller).
+func (w *statusWriter) Flush() {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
 // requestIDHeader carries a request's ID in its answer.
 const requestIDHeader = "X-Request-ID"
 

@@ -75,7 +75,12 @@ var page = template.Must(template.New("graphiql").Parse(`<!DOCTYPE html>
     const params = new URLSearchParams(window.location.search);
     const tabs = examples.map(e => ({ query: e.Query }));
     if (params.get('query')) tabs.unshift({ query: params.get('query'), variables: params.get('variables') || undefined });
-    const fetcher = GraphiQL.createFetcher({ url: location.protocol + '//' + location.host + '/graphql' });
+    // Subscriptions go over a WebSocket (graphql-transport-ws); the
+    // headers editor's Authorization goes in its connection_init.
+    const fetcher = GraphiQL.createFetcher({
+      url: location.protocol + '//' + location.host + '/graphql',
+      subscriptionUrl: (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/graphql',
+    });
     ReactDOM.render(
       React.createElement(GraphiQL, {
         fetcher,

@@ -20,6 +20,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -55,6 +56,9 @@ type Options struct {
 	// no token, ReadToken when they do.
 	Authenticate func(ctx context.Context, token string) (kg.Principal, error)
 	ReadAccess   string
+	// TokenRecheck is how often the token of an open subscription stream
+	// is checked again; 0 means DefaultTokenRecheck.
+	TokenRecheck time.Duration
 
 	// DisableIntrospection refuses __schema and __type queries.
 	DisableIntrospection bool
@@ -94,11 +98,20 @@ func New(o Options) http.Handler {
 	// the rate limit after authentication, so it can count per token, and
 	// before the body is read and the request's share of connections made,
 	// so a client over its rate costs little.
+	gql := graphQL(o, limiter)
 	// Methods and media types no transport takes are refused first: they
 	// cost nothing to tell apart.
-	mux.Handle("/graphql", acceptTransports(withTimeout(o.RequestTimeout, bearerAuth(o, limiter, rateLimit(limiter,
+	requests := acceptTransports(withTimeout(o.RequestTimeout, bearerAuth(o, limiter, rateLimit(limiter,
 		withStatementShare(orDefault(o.RequestStatements, DefaultRequestStatements),
-			limitBody(MaxBodyBytes, readBody(graphQLStatus(orDefault(o.MaxAnswerBytes, DefaultMaxAnswerBytes), graphQL(o))))))))))
+			limitBody(MaxBodyBytes, readBody(graphQLStatus(orDefault(o.MaxAnswerBytes, DefaultMaxAnswerBytes), gql))))))))
+	subscriptions := streams(o, limiter, gql)
+	mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isStream(r) {
+			subscriptions.ServeHTTP(w, r)
+			return
+		}
+		requests.ServeHTTP(w, r)
+	}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -141,8 +154,21 @@ func exactOrigins(origins []string) func(string) bool {
 	return func(origin string) bool { return allowed[strings.ToLower(origin)] }
 }
 
-func graphQL(o Options) http.Handler {
+func graphQL(o Options, limiter *rateLimiter) http.Handler {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: o.Resolver}))
+	// The streams first: gqlgen answers with the first transport that
+	// takes a request, and these take only what streams routes to them.
+	srv.AddTransport(streamOnly{transport.Websocket{
+		InitFunc:              webSocketInit(o, limiter),
+		InitTimeout:           initTimeout,
+		KeepAlivePingInterval: keepAlive, // graphql-ws
+		PingPongInterval:      keepAlive, // graphql-transport-ws
+		MissingPongOk:         true,
+		PayloadReadLimit:      ptr(int64(MaxBodyBytes)),
+		// streams checks the origin, against the CORS origins.
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true}},
+	}})
+	srv.AddTransport(streamOnly{transport.SSE{KeepAlivePingInterval: keepAlive}})
 	srv.AddTransport(transport.Options{AllowedMethods: strings.Split(allowedMethods, ", ")})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(postJSON{})
@@ -152,6 +178,7 @@ func graphQL(o Options) http.Handler {
 	limits := graph.DefaultLimits
 	limits.MaxCost = orDefault(o.MaxCost, limits.MaxCost)
 	srv.Use(limits)
+	srv.Use(streamsCarrySubscriptions{})
 	if o.DisableIntrospection {
 		srv.Use(noIntrospection{})
 	} else {
@@ -162,6 +189,9 @@ func graphQL(o Options) http.Handler {
 	srv.SetRecoverFunc(graph.Recover(o.Log))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		resp := next(ctx)
+		if resp == nil {
+			return nil // a subscription's end
+		}
 		noteAnswer(ctx, resp)
 		if info := infoFrom(ctx); info != nil && graphql.HasOperationContext(ctx) {
 			oc := graphql.GetOperationContext(ctx)

@@ -1,0 +1,232 @@
+package feed_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/casegraph/casegraph/internal/feed"
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// source is a change feed in memory. commit records changes as a write of
+// this process does; record as another process's write does, which wakes
+// nobody.
+type source struct {
+	mu      sync.Mutex
+	changes []kg.Change
+	reads   int
+	wake    chan struct{}
+}
+
+func newSource() *source { return &source{wake: make(chan struct{})} }
+
+func (s *source) LatestChange(context.Context) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return int64(len(s.changes)), nil
+}
+
+func (s *source) ChangesAfter(_ context.Context, after int64, limit int) ([]kg.Change, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reads++
+	out := s.changes[min(int(after), len(s.changes)):]
+	return append([]kg.Change(nil), out[:min(limit, len(out))]...), nil
+}
+
+func (s *source) Committed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.wake
+}
+
+func (s *source) record(cs ...kg.Change) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range cs {
+		c.Feed = int64(len(s.changes) + 1)
+		s.changes = append(s.changes, c)
+	}
+}
+
+func (s *source) commit(cs ...kg.Change) {
+	s.record(cs...)
+	s.mu.Lock()
+	close(s.wake)
+	s.wake = make(chan struct{})
+	s.mu.Unlock()
+}
+
+func (s *source) readCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reads
+}
+
+func next(t *testing.T, ch <-chan kg.Change) kg.Change {
+	t.Helper()
+	select {
+	case c, ok := <-ch:
+		if !ok {
+			t.Fatal("the subscription ended")
+		}
+		return c
+	case <-time.After(10 * time.Second):
+		t.Fatal("no change arrived")
+	}
+	return kg.Change{}
+}
+
+func ended(t *testing.T, ch <-chan kg.Change) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the subscription did not end")
+		}
+	}
+}
+
+// A commit of this process wakes the reader at once: with a poll of an
+// hour, the change still arrives.
+func TestCommitWakesTheReader(t *testing.T) {
+	src := newSource()
+	src.record(kg.Change{Target: "person/before"})
+	h := feed.New(src, feed.Options{Poll: time.Hour})
+	defer h.Close()
+	ch, err := h.Subscribe(t.Context(), "a", feed.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.commit(kg.Change{Target: "person/x", Op: "create", Actor: "ed"})
+	if c := next(t, ch); c.Target != "person/x" || c.Actor != "ed" {
+		t.Fatalf("got %+v, want the change committed after subscribing, not the one before", c)
+	}
+}
+
+// Another process's change arrives by polling.
+func TestPollingFindsOtherWrites(t *testing.T) {
+	src := newSource()
+	h := feed.New(src, feed.Options{Poll: 10 * time.Millisecond})
+	defer h.Close()
+	ch, err := h.Subscribe(t.Context(), "a", feed.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.record(kg.Change{Target: "person/y"})
+	if c := next(t, ch); c.Target != "person/y" {
+		t.Fatalf("got %+v", c)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	src := newSource()
+	h := feed.New(src, feed.Options{Poll: time.Hour})
+	defer h.Close()
+	byID, _ := h.Subscribe(t.Context(), "a", feed.Filter{IDs: []string{"person/a"}})
+	byKind, _ := h.Subscribe(t.Context(), "a", feed.Filter{Kinds: []string{"Court"}})
+	src.commit(
+		kg.Change{Target: "person/b", Kind: "Person"},
+		kg.Change{Target: "court/c", Kind: "Court"},
+		kg.Change{Target: "rel/1", Kind: "MEMBER_OF", After: map[string]any{"from": "person/a", "to": "party/p"}},
+		kg.Change{Target: "person/a", Kind: "Person"},
+	)
+	if c := next(t, byID); c.Target != "rel/1" {
+		t.Fatalf("by ID: got %s first, want the relationship with person/a at an end", c.Target)
+	}
+	if c := next(t, byID); c.Target != "person/a" {
+		t.Fatalf("by ID: got %s", c.Target)
+	}
+	if c := next(t, byKind); c.Target != "court/c" {
+		t.Fatalf("by kind: got %s", c.Target)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	src := newSource()
+	h := feed.New(src, feed.Options{Poll: time.Hour, MaxSubscriptions: 3, ClientMax: 2})
+	defer h.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	for range 2 {
+		if _, err := h.Subscribe(ctx, "a", feed.Filter{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := h.Subscribe(t.Context(), "a", feed.Filter{}); kg.ErrorCode(err) != kg.RateLimited {
+		t.Fatalf("a client's third subscription: %v, want RATE_LIMITED", err)
+	}
+	if _, err := h.Subscribe(t.Context(), "b", feed.Filter{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Subscribe(t.Context(), "c", feed.Filter{}); kg.ErrorCode(err) != kg.Overloaded {
+		t.Fatalf("the fourth subscription: %v, want OVERLOADED", err)
+	}
+	// Ending subscriptions frees their places.
+	cancel()
+	for h.Subscribers() > 1 {
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := h.Subscribe(t.Context(), "a", feed.Filter{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A subscriber that does not read is dropped when it falls Buffer changes
+// behind; the others go on.
+func TestSlowSubscriberIsDropped(t *testing.T) {
+	src := newSource()
+	h := feed.New(src, feed.Options{Poll: time.Hour, Buffer: 2})
+	defer h.Close()
+	slow, _ := h.Subscribe(t.Context(), "slow", feed.Filter{})
+	fast, _ := h.Subscribe(t.Context(), "fast", feed.Filter{})
+	for i := range 3 {
+		src.commit(kg.Change{Target: "person/" + string(rune('a'+i))})
+		next(t, fast)
+	}
+	ended(t, slow)
+	if n := h.Subscribers(); n != 1 {
+		t.Fatalf("%d subscribers, want the one that reads", n)
+	}
+}
+
+// The reader stops when the last subscriber leaves, and Close ends every
+// subscription.
+func TestReaderRunsOnlyWhileSubscribed(t *testing.T) {
+	src := newSource()
+	h := feed.New(src, feed.Options{Poll: time.Millisecond})
+	ctx, cancel := context.WithCancel(t.Context())
+	ch, _ := h.Subscribe(ctx, "a", feed.Filter{})
+	cancel()
+	ended(t, ch)
+	// Once the reader has seen nobody is left it reads no more: a commit
+	// that would wake it, and many polls, cost nothing.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		before := src.readCount()
+		time.Sleep(20 * time.Millisecond)
+		if src.readCount() == before {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the reader goes on reading with no subscriber")
+		}
+	}
+	before := src.readCount()
+	src.commit(kg.Change{Target: "person/z"})
+	time.Sleep(20 * time.Millisecond)
+	if after := src.readCount(); after != before {
+		t.Fatalf("the feed was read %d times with no subscriber", after-before)
+	}
+	other, _ := h.Subscribe(t.Context(), "a", feed.Filter{})
+	h.Close()
+	ended(t, other)
+	if _, err := h.Subscribe(t.Context(), "a", feed.Filter{}); kg.ErrorCode(err) != kg.Unavailable {
+		t.Fatalf("subscribing after Close: %v, want UNAVAILABLE", err)
+	}
+}
