@@ -64,7 +64,9 @@ func isStream(r *http.Request) bool {
 	return r.Method == http.MethodPost && strings.EqualFold(strings.TrimSpace(first), "text/event-stream")
 }
 
-func isWebSocket(r *http.Request) bool { return r.Header.Get("Upgrade") != "" }
+func isWebSocket(r *http.Request) bool {
+	return strings.Contains(strings.ToLower(r.Header.Get("Upgrade")), "websocket")
+}
 
 // streamOnly is a stream's transport that takes only the requests streams
 // routed to it.
@@ -109,6 +111,14 @@ func streams(o Options, limiter *rateLimiter, gql http.Handler) http.Handler {
 	// the address's rate budget, as a request does.
 	allowed := exactOrigins(o.CORSOrigins)
 	ws := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A handshake gqlgen could not accept is told what is wrong, with
+		// a code, rather than gqlgen's bare "unable to upgrade".
+		if r.Method != http.MethodGet || r.Header.Get("Sec-WebSocket-Version") != "13" || r.Header.Get("Sec-WebSocket-Key") == "" {
+			answerError(w, r, http.StatusBadRequest,
+				"a WebSocket opens with a GET carrying Sec-WebSocket-Version: 13 and a Sec-WebSocket-Key, and a subprotocol: graphql-transport-ws or graphql-ws",
+				map[string]any{"code": string(kg.Invalid)})
+			return
+		}
 		if !sameOriginOr(r, allowed) {
 			refuse(w, r, http.StatusForbidden, kg.Forbidden, "WebSockets are taken from this server's own pages and the origins CASEGRAPH_CORS_ORIGINS lists")
 			return

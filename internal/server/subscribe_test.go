@@ -208,7 +208,7 @@ func TestSubscriptionOverWebSocketGetsAMutation(t *testing.T) {
 			s.waitSubscribed(t, 1)
 			s.createPerson(t, id)
 			got := c.next(t)
-			got.check(t, "create", id, "Person", s.editor.name)
+			got.check(t, "CREATE", id, "Person", s.editor.name)
 			if got.Version != 1 || got.Reason != "seen live" {
 				t.Fatalf("got %+v, want version 1 and the reason", got)
 			}
@@ -302,7 +302,7 @@ func TestSubscriptionOverServerSentEventsGetsAMutation(t *testing.T) {
 	if err := json.Unmarshal([]byte(data), &p); err != nil {
 		t.Fatal(err)
 	}
-	p.Data.Changes.check(t, "create", id, "Person", s.editor.name)
+	p.Data.Changes.check(t, "CREATE", id, "Person", s.editor.name)
 }
 
 // A write made by another process (casegraph import, or a second instance
@@ -321,7 +321,7 @@ func TestSubscriptionGetsWritesOfAnotherProcess(t *testing.T) {
 	if _, err := other.SaveEntity(context.Background(), e, nil, 0, kg.Edit{Actor: "import:test", Reason: "another process"}); err != nil {
 		t.Fatal(err)
 	}
-	c.next(t).check(t, "create", id, "Person", "import:test")
+	c.next(t).check(t, "CREATE", id, "Person", "import:test")
 }
 
 // With reads behind a token, a client without one, or with one that is not
@@ -354,7 +354,7 @@ func TestSubscriptionWithoutAccessGetsNothing(t *testing.T) {
 
 	s.waitSubscribed(t, 1)
 	s.createPerson(t, id)
-	reader.next(t).check(t, "create", id, "Person", s.editor.name)
+	reader.next(t).check(t, "CREATE", id, "Person", s.editor.name)
 	for i, c := range refused {
 		m, err := c.read()
 		if err == nil {

@@ -4,13 +4,10 @@ import (
 	"context"
 	"mime"
 	"net/http"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-
-	"github.com/casegraph/casegraph/internal/kg"
 )
 
 // The codes of requests HTTP itself refuses: the client's transport, not
@@ -57,16 +54,11 @@ func acceptTransports(next http.Handler) http.Handler {
 				map[string]any{"code": codeMethodNotAllowed})
 			return
 		}
-		if upgrade := r.Header.Get("Upgrade"); upgrade != "" {
-			if strings.Contains(strings.ToLower(upgrade), "websocket") {
-				answerError(w, r, http.StatusBadRequest,
-					"this API takes no WebSocket connections: send queries by GET or POST and mutations by POST",
-					map[string]any{"code": string(kg.Invalid)})
-				return
-			}
-			// Any other upgrade (curl's h2c) is declined by answering the
-			// request as it is, as HTTP/1.1 allows; gqlgen's transports
-			// would refuse it instead.
+		if r.Header.Get("Upgrade") != "" {
+			// WebSockets went to the streams (see isStream). Any other
+			// upgrade (curl's h2c) is declined by answering the request as
+			// it is, as HTTP/1.1 allows; gqlgen's transports would refuse
+			// it instead.
 			r = r.Clone(r.Context())
 			r.Header.Del("Upgrade")
 		}
