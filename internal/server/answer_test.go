@@ -18,7 +18,7 @@ import (
 
 // realHandler is the real handler over the shared test store, with options
 // of the test's own.
-func realHandler(t *testing.T, edit func(*server.Options)) http.Handler {
+func realHandler(t testing.TB, edit func(*server.Options)) http.Handler {
 	t.Helper()
 	a := newAPI(t)
 	o := server.Options{

@@ -35,7 +35,7 @@ var (
 	shared  *api
 )
 
-func newAPI(t *testing.T) *api {
+func newAPI(t testing.TB) *api {
 	t.Helper()
 	uri := neo4jtest.URI(t)
 	apiOnce.Do(func() {
@@ -154,7 +154,7 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-func noErrors(t *testing.T, r response) {
+func noErrors(t testing.TB, r response) {
 	t.Helper()
 	if len(r.Errors) > 0 {
 		t.Fatalf("errors: %+v", r.Errors)

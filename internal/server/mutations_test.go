@@ -45,7 +45,7 @@ func caseFileOf(t *testing.T, id string) string {
 	return name
 }
 
-func cleanup(t *testing.T, ids ...string) {
+func cleanup(t testing.TB, ids ...string) {
 	t.Cleanup(func() {
 		neo4jtest.Exec(t, neo4jtest.URI(t), "UNWIND $ids AS id MATCH (n:Entity {id: id}) DETACH DELETE n", map[string]any{"ids": ids})
 	})

@@ -40,7 +40,7 @@ type token struct{ name, text string }
 
 const changesQuery = `subscription ($ids: [ID!]) { changes(ids: $ids) { id op target kind actor version reason at } }`
 
-func newSubscriptions(t *testing.T) *subscriptions {
+func newSubscriptions(t testing.TB) *subscriptions {
 	t.Helper()
 	a := newAPI(t)
 	hub := feed.New(a.store, feed.Options{})
@@ -56,7 +56,7 @@ func newSubscriptions(t *testing.T) *subscriptions {
 	return &subscriptions{api: a, url: srv.URL, hub: hub, reader: newToken(t, a, kg.Reader), editor: newToken(t, a, kg.Editor)}
 }
 
-func newToken(t *testing.T, a *api, role kg.Role) token {
+func newToken(t testing.TB, a *api, role kg.Role) token {
 	t.Helper()
 	name := fmt.Sprintf("sub-%s-%d", role, time.Now().UnixNano())
 	text, err := a.store.CreateToken(context.Background(), name, role)
@@ -70,7 +70,7 @@ func newToken(t *testing.T, a *api, role kg.Role) token {
 // waitSubscribed waits until the feed holds n subscriptions: a
 // subscription is open once its resolver has returned, which the client is
 // not told.
-func (s *subscriptions) waitSubscribed(t *testing.T, n int) {
+func (s *subscriptions) waitSubscribed(t testing.TB, n int) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); s.hub.Subscribers() != n; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -85,7 +85,7 @@ type change struct {
 	Version                                 int
 }
 
-func (c change) check(t *testing.T, op, target, kind, actor string) {
+func (c change) check(t testing.TB, op, target, kind, actor string) {
 	t.Helper()
 	if c.Op != op || c.Target != target || c.Kind != kind || c.Actor != actor || c.ID == "" || c.At == "" {
 		t.Fatalf("got change %+v, want %s of %s %s by %s", c, op, kind, target, actor)
@@ -100,7 +100,7 @@ type wsClient struct {
 
 // dialWS opens a WebSocket and sends connection_init with authorization
 // ("" for none) in its payload.
-func dialWS(t *testing.T, url, protocol, authorization string) *wsClient {
+func dialWS(t testing.TB, url, protocol, authorization string) *wsClient {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -118,7 +118,7 @@ func dialWS(t *testing.T, url, protocol, authorization string) *wsClient {
 	return c
 }
 
-func (c *wsClient) send(t *testing.T, msg map[string]any) {
+func (c *wsClient) send(t testing.TB, msg map[string]any) {
 	t.Helper()
 	b, _ := json.Marshal(msg)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -154,7 +154,7 @@ func (c *wsClient) read() (wsMessage, error) {
 	}
 }
 
-func (c *wsClient) expect(t *testing.T, typ string) wsMessage {
+func (c *wsClient) expect(t testing.TB, typ string) wsMessage {
 	t.Helper()
 	m, err := c.read()
 	if err != nil {
@@ -167,7 +167,7 @@ func (c *wsClient) expect(t *testing.T, typ string) wsMessage {
 }
 
 // subscribe sends a subscription with its variables under id 1.
-func (c *wsClient) subscribe(t *testing.T, query string, vars map[string]any) {
+func (c *wsClient) subscribe(t testing.TB, query string, vars map[string]any) {
 	t.Helper()
 	typ := "subscribe"
 	if c.protocol == "graphql-ws" {
@@ -177,7 +177,7 @@ func (c *wsClient) subscribe(t *testing.T, query string, vars map[string]any) {
 }
 
 // next reads the next change the subscription answers.
-func (c *wsClient) next(t *testing.T) change {
+func (c *wsClient) next(t testing.TB) change {
 	t.Helper()
 	typ := "next"
 	if c.protocol == "graphql-ws" {
@@ -220,7 +220,7 @@ func TestSubscriptionOverWebSocketGetsAMutation(t *testing.T) {
 
 // createPerson creates a person through the HTTP API as the editor, as
 // another client would.
-func (s *subscriptions) createPerson(t *testing.T, id string) {
+func (s *subscriptions) createPerson(t testing.TB, id string) {
 	t.Helper()
 	cleanup(t, id)
 	body, _ := json.Marshal(map[string]any{"query": fmt.Sprintf(`mutation { createEntity(input: {id: %q, type: PERSON, fields: {name: "Watched Person"}, cite: %s, reason: "seen live"}) { id } }`, id, cite)})
@@ -235,7 +235,7 @@ func (s *subscriptions) createPerson(t *testing.T, id string) {
 
 // postTo posts a body to url's /graphql with the Authorization and Accept
 // headers given ("" for none).
-func postTo(t *testing.T, url, authorization, accept string, body []byte) *http.Response {
+func postTo(t testing.TB, url, authorization, accept string, body []byte) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -465,6 +465,48 @@ func TestStreamsAreBounded(t *testing.T) {
 		}
 		if err == nil || resp.StatusCode != http.StatusTooManyRequests {
 			t.Fatalf("stream %d of one address: %v, want 429", i+1, err)
+		}
+	}
+}
+
+// How long a mutation one client makes takes to reach another client's
+// subscription over a WebSocket: the mutation's round trip, its commit and
+// the feed's delivery. docs/api.md ("Live updates") gives the figures:
+//
+//	go test ./internal/server -run '^$' -bench MutationReachesSubscriber -benchtime 40x
+func BenchmarkMutationReachesSubscriber(b *testing.B) {
+	s := newSubscriptions(b)
+	c := dialWS(b, s.url, "graphql-transport-ws", "Bearer "+s.reader.text)
+	c.expect(b, "connection_ack")
+	c.subscribe(b, `subscription { changes(types: [PERSON]) { id op target kind actor version reason at } }`, nil)
+	s.waitSubscribed(b, 1)
+	b.ResetTimer()
+	for range b.N {
+		id := uniqueID("person")
+		s.createPerson(b, id)
+		for c.next(b).Target != id {
+		}
+	}
+}
+
+// The same for a write another process makes (casegraph import, a second
+// instance), which the feed finds by reading Neo4j rather than being woken.
+func BenchmarkOtherProcessWriteReachesSubscriber(b *testing.B) {
+	s := newSubscriptions(b)
+	c := dialWS(b, s.url, "graphql-transport-ws", "Bearer "+s.reader.text)
+	c.expect(b, "connection_ack")
+	c.subscribe(b, `subscription { changes(types: [PERSON]) { id op target kind actor version reason at } }`, nil)
+	s.waitSubscribed(b, 1)
+	other := neo4jtest.StoreAt(b, neo4jtest.URI(b))
+	b.ResetTimer()
+	for range b.N {
+		id := uniqueID("person")
+		cleanup(b, id)
+		e := kg.Entity{ID: id, Type: kg.Person, Props: map[string]any{"name": "Imported Person"}}
+		if _, err := other.SaveEntity(context.Background(), e, nil, 0, kg.Edit{Actor: "import:bench"}); err != nil {
+			b.Fatal(err)
+		}
+		for c.next(b).Target != id {
 		}
 	}
 }
