@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"cmp"
 	"context"
 	"slices"
 
@@ -88,23 +87,27 @@ func (r *Resolver) duplicatesAfterSave(ctx context.Context, e kg.Entity, links [
 	}
 	cands, judged, err := r.Store.Candidates(ctx, []kg.EntityType{e.Type})
 	if err != nil {
-		graphql.RegisterExtension(ctx, "duplicatesUnchecked", "the duplicate check could not read the graph: "+err.Error())
+		graphql.RegisterExtension(ctx, "duplicatesUnchecked", "the duplicate check could not read the graph: "+kg.ErrorMessage(err))
 		return
 	}
 	c := dedupe.CandidateOf(e, links)
+	cands = slices.DeleteFunc(cands, func(o dedupe.Candidate) bool { return o.ID == c.ID })
 	found := []map[string]any{}
+	names := map[string]string{}
 	for _, o := range cands {
-		m, ok := dedupe.Likely(c, o)
-		if !ok || judged[pairKey(c.ID, o.ID)].Verdict == "DISTINCT" {
-			continue
-		}
-		name := ""
 		if len(o.Names) > 0 {
-			name = o.Names[0]
+			names[o.ID] = o.Names[0]
 		}
-		found = append(found, map[string]any{"id": e.ID, "other": o.ID, "otherName": name, "reason": m.Reason, "score": m.Score})
 	}
-	slices.SortFunc(found, func(x, y map[string]any) int { return cmp.Compare(y["score"].(float64), x["score"].(float64)) })
+	for _, p := range dedupe.PairsWith(append(cands, c), func(id string) bool { return id == c.ID }, func(a, b string) bool {
+		return judged[[2]string{a, b}].Verdict == "DISTINCT"
+	}) {
+		other := p.A
+		if other == c.ID {
+			other = p.B
+		}
+		found = append(found, map[string]any{"id": c.ID, "other": other, "otherName": names[other], "reason": p.Reason, "score": p.Score})
+	}
 	graphql.RegisterExtension(ctx, "duplicates", found)
 }
 

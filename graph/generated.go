@@ -7077,6 +7077,10 @@ enum ChangeOp {
   JUDGE
   "Imported a case file."
   IMPORT
+  "Stored a source's text for the first time (addSource with content, or a sources directory); after counts its paragraphs."
+  TEXT
+  "Replaced a source's stored text; after counts its paragraphs."
+  TEXT_REPLACED
 }
 `, BuiltIn: false},
 }

@@ -198,11 +198,16 @@ func writeGroup(ctx context.Context, store *neo4jstore.Store, files []*casefile.
 		batches[i] = f.Batch
 	}
 	res, err := store.Import(ctx, batches, o)
-	if err != nil {
-		if kg.SavedOf(err) == kg.MaybeSaved {
-			return fmt.Errorf("importing %s: %w", fileNames(files), err)
+	switch kg.SavedOf(err) {
+	case kg.SavedAnyway:
+		// Written; only what came after (the duplicate check) failed, and
+		// the report says so.
+	case kg.MaybeSaved:
+		return fmt.Errorf("importing %s: %w", fileNames(files), err)
+	default:
+		if err != nil {
+			return fmt.Errorf("importing %s: %w (that transaction was rolled back)", fileNames(files), err)
 		}
-		return fmt.Errorf("importing %s: %w (that transaction was rolled back)", fileNames(files), err)
 	}
 	unchanged := map[string]bool{}
 	for _, origin := range res.Unchanged {
@@ -234,6 +239,9 @@ func writeGroup(ctx context.Context, store *neo4jstore.Store, files []*casefile.
 	}
 	for _, d := range res.Duplicates {
 		fmt.Fprintf(out, "  likely duplicate: %s and %s: %s\n", d.ID, d.Other, d.Reason)
+	}
+	if err != nil {
+		fmt.Fprintf(out, "  %s\n", kg.ErrorMessage(err))
 	}
 	if len(res.Duplicates) > 0 {
 		fmt.Fprintf(out, "  (a likely duplicate does not stop the import: merge the pair, or judge it DISTINCT with judgeDuplicates so it is not reported again)\n")

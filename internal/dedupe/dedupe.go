@@ -239,6 +239,14 @@ const maxBlock = 200
 // an initials key, are compared, so the work grows with the entities, not
 // their square.
 func Pairs(cands []Candidate, skip func(a, b string) bool) []Pair {
+	return PairsWith(cands, nil, skip)
+}
+
+// PairsWith is Pairs of only the pairs with an end that with names (all
+// when with is nil): a write's new entities against the graph, compared
+// within their blocks alone.
+func PairsWith(cands []Candidate, with func(id string) bool, skip func(a, b string) bool) []Pair {
+	in := func(i int) bool { return with == nil || with(cands[i].ID) }
 	blocks := map[string][]int{}
 	for i, c := range cands {
 		seen := map[string]bool{}
@@ -270,13 +278,13 @@ func Pairs(cands []Candidate, skip func(a, b string) bool) []Pair {
 	done := map[[2]int]bool{}
 	var out []Pair
 	for _, idx := range blocks {
-		if len(idx) > maxBlock {
+		if len(idx) > maxBlock || !slices.ContainsFunc(idx, in) {
 			continue
 		}
 		for x := 0; x < len(idx); x++ {
 			for y := x + 1; y < len(idx); y++ {
 				i, j := idx[x], idx[y]
-				if done[[2]int{i, j}] {
+				if !in(i) && !in(j) || done[[2]int{i, j}] {
 					continue
 				}
 				done[[2]int{i, j}] = true

@@ -186,6 +186,18 @@ func TestPairsFindsTheLabelledDuplicatesAmongAll(t *testing.T) {
 			t.Errorf("a skipped pair is suggested: %+v", p)
 		}
 	}
+	// Asked about the variant alone, the pairs are those with the variant
+	// at an end: the Almaly court's, and no pair of the bundle.
+	const variantID = "court/almaty-almaly-district-court-variant"
+	with := PairsWith(cands, func(id string) bool { return id == variantID }, nil)
+	if len(with) == 0 {
+		t.Errorf("PairsWith finds nothing for the variant")
+	}
+	for _, p := range with {
+		if p.A != variantID && p.B != variantID {
+			t.Errorf("PairsWith gives a pair without the variant: %+v", p)
+		}
+	}
 	// The bundled data itself: what the rule suggests there is listed in
 	// the log, for the record.
 	for _, p := range pairs {

@@ -14,5 +14,6 @@ var (
 	// organised it, through their party, or through a case about it.
 	ProtestTies = []string{"participated", "organised", "party-participated", "party-organised", "case-concerns"}
 	// ChangeOps are the acts the audit trail records.
-	ChangeOps = []string{"create", "update", "retract", "merge", "judge", "import"}
+	// recordChanges refuses any other.
+	ChangeOps = []string{"create", "update", "retract", "merge", "judge", "import", "text", "text-replaced"}
 )

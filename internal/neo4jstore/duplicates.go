@@ -135,8 +135,8 @@ func importDuplicates(ctx context.Context, w *wtx, batches []kg.Batch, changes [
 		}
 	}
 	var out []kg.Duplicate
-	for _, p := range dedupe.Pairs(cands, func(a, b string) bool {
-		return !fresh[a] && !fresh[b] || judged[[2]string{a, b}].Verdict == "DISTINCT"
+	for _, p := range dedupe.PairsWith(cands, func(id string) bool { return fresh[id] }, func(a, b string) bool {
+		return judged[[2]string{a, b}].Verdict == "DISTINCT"
 	}) {
 		d := kg.Duplicate{ID: p.A, Other: p.B, Reason: p.Reason, Score: p.Score}
 		if !fresh[p.A] {

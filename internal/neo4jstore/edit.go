@@ -425,6 +425,11 @@ func recordChanges(ctx context.Context, tx neo4j.ManagedTransaction, changes ...
 	ids := make([]string, len(changes))
 	rows := make([]map[string]any, len(changes))
 	for i, c := range changes {
+		// The API answers an op as an enum value: one it does not know
+		// would be an answer no client can read.
+		if !slices.Contains(kg.ChangeOps, c.Op) {
+			return nil, kg.Errorf(kg.Internal, "history has no op %q", c.Op)
+		}
 		raw := make([]byte, 12)
 		if _, err := rand.Read(raw); err != nil {
 			return nil, err

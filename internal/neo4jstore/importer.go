@@ -106,7 +106,7 @@ func (s *Store) Import(ctx context.Context, batches []kg.Batch, o kg.ImportOptio
 	}
 	res, err := write(ctx, s, o.Edit, func(ctx context.Context, w *wtx) (kg.ImportResult, error) {
 		var res kg.ImportResult
-		if err := importAndCheck(ctx, w, batches, o, &res); err != nil {
+		if err := importSets(ctx, w, batches, o, &res); err != nil {
 			return res, err
 		}
 		switch {
@@ -120,11 +120,32 @@ func (s *Store) Import(ctx context.Context, batches []kg.Batch, o kg.ImportOptio
 	if err != nil {
 		return kg.ImportResult{}, translate(err, "import failed")
 	}
-	return res, nil
+	// Looking for likely duplicates reads whole types: it runs after the
+	// commit, outside the graph's write lock, which other writes wait for.
+	leave, err := s.enter(ctx)
+	if err == nil {
+		defer leave()
+		sess := s.session(ctx, neo4j.AccessModeRead)
+		defer sess.Close(ctx)
+		var out any
+		out, err = sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			return importDuplicates(ctx, &wtx{ManagedTransaction: tx}, batches, res.Changes)
+		})
+		if err == nil {
+			res.Duplicates = out.([]kg.Duplicate)
+			return res, nil
+		}
+		err = translate(err, "looking for likely duplicates failed")
+	}
+	if res.Refusal == nil && len(res.Changes) > 0 {
+		return res, &kg.Error{Code: kg.ErrorCode(err), Saved: kg.SavedAnyway, Err: err,
+			Message: "the import was written, but looking for its likely duplicates failed (" + kg.ErrorMessage(err) + "); possibleDuplicates finds them later"}
+	}
+	return res, err
 }
 
-// importAndCheck imports the batches, then finds the likely duplicates of
-// what they create or rename.
+// importAndCheck plans the batches, then finds the likely duplicates of
+// what they create or rename: a dry run, in one read transaction.
 func importAndCheck(ctx context.Context, w *wtx, batches []kg.Batch, o kg.ImportOptions, res *kg.ImportResult) error {
 	if err := importSets(ctx, w, batches, o, res); err != nil {
 		return err

@@ -100,6 +100,12 @@ func TestCitationOfAMissingParagraphIsRefused(t *testing.T) {
 	content, _ := json.Marshal(strings.Join(lines, "\n\n"))
 	r, _ := a.postAs(t, a.tokens[kg.Editor], fmt.Sprintf(`mutation { addSource(input: {id: %q, fields: {title: "Test report", publisher: "Tests", language: "en"}, content: %s}) { id } }`, src, content), nil)
 	noErrors(t, r)
+	// Storing the text is in the source's history, as an op the API has.
+	r, _ = a.post(t, fmt.Sprintf(`{ history(id: %q) { op after } }`, src), nil)
+	noErrors(t, r)
+	if !strings.Contains(string(r.Data), `"op":"TEXT","after":{"paragraphs":10}`) {
+		t.Errorf("history of the source: %s, want its text stored", r.Data)
+	}
 
 	person := a.person(t)
 	r, _ = a.postAs(t, a.tokens[kg.Editor], fmt.Sprintf(`mutation { updateEntity(id: %q, version: 1, set: {occupations: ["activist"]}, cite: [%q]) { id } }`, person, src+"#p99"), nil)
