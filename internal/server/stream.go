@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -64,8 +65,39 @@ func isStream(r *http.Request) bool {
 	return r.Method == http.MethodPost && strings.EqualFold(strings.TrimSpace(first), "text/event-stream")
 }
 
+// isWebSocket says whether a request asks to upgrade to a WebSocket: its
+// Upgrade header names the websocket protocol among its tokens.
 func isWebSocket(r *http.Request) bool {
-	return strings.Contains(strings.ToLower(r.Header.Get("Upgrade")), "websocket")
+	return hasToken(r.Header, "Upgrade", "websocket")
+}
+
+// hasToken says whether one of the comma-separated values of header key is
+// token, in any case.
+func hasToken(h http.Header, key, token string) bool {
+	for _, v := range h.Values(key) {
+		for t := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// handshakeOK makes the checks coder/websocket makes of a handshake, in
+// its words: one that fails them is refused here with a code, where coder
+// would answer with text quoting the client's headers and gqlgen would add
+// an error without a code.
+func handshakeOK(r *http.Request) bool {
+	keys := r.Header.Values("Sec-WebSocket-Key")
+	if len(keys) != 1 {
+		return false
+	}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(keys[0]))
+	return err == nil && len(key) == 16 &&
+		r.ProtoAtLeast(1, 1) && r.Method == http.MethodGet &&
+		hasToken(r.Header, "Connection", "upgrade") && hasToken(r.Header, "Upgrade", "websocket") &&
+		r.Header.Get("Sec-WebSocket-Version") == "13"
 }
 
 // streamOnly is a stream's transport that takes only the requests streams
@@ -113,9 +145,9 @@ func streams(o Options, limiter *rateLimiter, gql http.Handler) http.Handler {
 	ws := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// A handshake gqlgen could not accept is told what is wrong, with
 		// a code, rather than gqlgen's bare "unable to upgrade".
-		if r.Method != http.MethodGet || r.Header.Get("Sec-WebSocket-Version") != "13" || r.Header.Get("Sec-WebSocket-Key") == "" {
+		if !handshakeOK(r) {
 			answerError(w, r, http.StatusBadRequest,
-				"a WebSocket opens with a GET carrying Sec-WebSocket-Version: 13 and a Sec-WebSocket-Key, and a subprotocol: graphql-transport-ws or graphql-ws",
+				"a WebSocket opens with a GET carrying Connection: Upgrade, Upgrade: websocket, Sec-WebSocket-Version: 13 and one Sec-WebSocket-Key of 16 bytes in base64, and a subprotocol: graphql-transport-ws or graphql-ws",
 				map[string]any{"code": string(kg.Invalid)})
 			return
 		}

@@ -34,7 +34,7 @@ func TestTransportErrorsHaveACodeAndEchoNothing(t *testing.T) {
 	}
 	tests := []struct {
 		name, method, target, contentType, body string
-		header                                  map[string]string
+		header                                  http.Header
 		status                                  int
 		code                                    string
 		allow                                   string // the Allow header wanted, if any
@@ -57,7 +57,19 @@ func TestTransportErrorsHaveACodeAndEchoNothing(t *testing.T) {
 		{"GET extensions that are not JSON", http.MethodGet, getQuery(url.Values{"query": {"{ __typename }"}, "extensions": {echoMarker}}), "", "", nil, http.StatusBadRequest, "BAD_USER_INPUT", ""},
 		{"GET query string that is not URL encoding", http.MethodGet, "/graphql?query=%zz" + url.QueryEscape(echoMarker), "", "", nil, http.StatusBadRequest, "BAD_USER_INPUT", ""},
 		{"GET of a mutation", http.MethodGet, getQuery(url.Values{"query": {`mutation { __typename }`}, "operationName": {""}, "x": {echoMarker}}), "", "", nil, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "POST"},
-		{"WebSocket upgrade", http.MethodGet, getQuery(url.Values{"query": {"{ __typename }"}, "x": {echoMarker}}), "", "", map[string]string{"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Protocol": "graphql-transport-ws"}, http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		{"WebSocket upgrade", http.MethodGet, getQuery(url.Values{"query": {"{ __typename }"}, "x": {echoMarker}}), "", "", http.Header{"Upgrade": {"websocket"}, "Connection": {"Upgrade"}, "Sec-WebSocket-Protocol": {"graphql-transport-ws"}}, http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		// Handshakes that pass a glance but not coder/websocket's checks,
+		// which would quote the header in its answer.
+		{"WebSocket without Connection: Upgrade", http.MethodGet, "/graphql", "", "", handshake("Connection", "keep-alive, "+echoMarker), http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		{"WebSocket key that is not base64", http.MethodGet, "/graphql", "", "", handshake("Sec-WebSocket-Key", echoMarker), http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		{"WebSocket key of other than 16 bytes", http.MethodGet, "/graphql", "", "", handshake("Sec-WebSocket-Key", "ZWNoby1tYXJrZXI="), http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		{"WebSocket with two keys", http.MethodGet, "/graphql", "", "", handshake("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "AQIDBAUGBwgJCgsMDQ4PEA=="), http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		{"WebSocket of another version", http.MethodGet, "/graphql", "", "", handshake("Sec-WebSocket-Version", "8, "+echoMarker), http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		{"WebSocket by POST", http.MethodPost, "/graphql", "application/json", `{"query": "{ ` + quoted + ` }"}`, handshake("Connection", "Upgrade"), http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		// An upgrade to another protocol whose name holds "websocket" is no
+		// WebSocket: the request is answered as it is, here refused for
+		// its variables.
+		{"upgrade to x-websocket", http.MethodGet, getQuery(url.Values{"query": {"{ __typename }"}, "variables": {echoMarker}}), "", "", handshake("Upgrade", "x-websocket, "+echoMarker), http.StatusBadRequest, "BAD_USER_INPUT", ""},
 		{"persisted query whose hash does not match", http.MethodPost, "/graphql", "application/json", apq(`{"version": 1, "sha256Hash": "` + quoted + `"}`), nil, http.StatusOK, "BAD_USER_INPUT", ""},
 		{"persisted query extension that is no object", http.MethodPost, "/graphql", "application/json", apq(`"` + quoted + `"`), nil, http.StatusOK, "BAD_USER_INPUT", ""},
 		{"persisted query of another version", http.MethodPost, "/graphql", "application/json", apq(`{"version": 2, "sha256Hash": "` + quoted + `"}`), nil, http.StatusOK, "BAD_USER_INPUT", ""},
@@ -70,7 +82,7 @@ func TestTransportErrorsHaveACodeAndEchoNothing(t *testing.T) {
 				r.Header.Set("Content-Type", tt.contentType)
 			}
 			for k, v := range tt.header {
-				r.Header.Set(k, v)
+				r.Header[http.CanonicalHeaderKey(k)] = v
 			}
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, r)
@@ -106,6 +118,20 @@ func TestTransportErrorsHaveACodeAndEchoNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// handshake is the header of a WebSocket handshake that coder/websocket
+// would accept, but with key set to values.
+func handshake(key string, values ...string) http.Header {
+	h := http.Header{
+		"Connection":             {"Upgrade"},
+		"Upgrade":                {"websocket"},
+		"Sec-Websocket-Version":  {"13"},
+		"Sec-Websocket-Key":      {"dGhlIHNhbXBsZSBub25jZQ=="},
+		"Sec-Websocket-Protocol": {"graphql-transport-ws"},
+	}
+	h[http.CanonicalHeaderKey(key)] = values
+	return h
 }
 
 // A mutation sent by GET is refused with 405 and Allow: POST, as GraphQL
