@@ -175,11 +175,12 @@ func streams(o Options, limiter *rateLimiter, gql http.Handler) http.Handler {
 			return
 		}
 		defer held.leave(addr)
-		if isWebSocket(r) {
+		switch {
+		case isWebSocket(r):
 			ws.ServeHTTP(w, r)
-			return
+		case postsJSON(w, r): // gqlgen would answer 400 without a code
+			sse.ServeHTTP(w, r)
 		}
-		sse.ServeHTTP(w, r)
 	})
 }
 

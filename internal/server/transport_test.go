@@ -56,6 +56,8 @@ func TestTransportErrorsHaveACodeAndEchoNothing(t *testing.T) {
 		{"GET variables that are no object", http.MethodGet, getQuery(url.Values{"query": {"{ __typename }"}, "variables": {`["` + quoted + `"]`}}), "", "", nil, http.StatusBadRequest, "BAD_USER_INPUT", ""},
 		{"GET extensions that are not JSON", http.MethodGet, getQuery(url.Values{"query": {"{ __typename }"}, "extensions": {echoMarker}}), "", "", nil, http.StatusBadRequest, "BAD_USER_INPUT", ""},
 		{"GET query string that is not URL encoding", http.MethodGet, "/graphql?query=%zz" + url.QueryEscape(echoMarker), "", "", nil, http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		{"event stream of text", http.MethodPost, "/graphql", "text/plain", echoMarker, http.Header{"Accept": {"text/event-stream"}}, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", ""},
+		{"event stream without a Content-Type", http.MethodPost, "/graphql", "", `{"query": "subscription { ` + quoted + ` }"}`, http.Header{"Accept": {"text/event-stream"}}, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", ""},
 		{"GET of a mutation", http.MethodGet, getQuery(url.Values{"query": {`mutation { __typename }`}, "operationName": {""}, "x": {echoMarker}}), "", "", nil, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "POST"},
 		{"WebSocket upgrade", http.MethodGet, getQuery(url.Values{"query": {"{ __typename }"}, "x": {echoMarker}}), "", "", http.Header{"Upgrade": {"websocket"}, "Connection": {"Upgrade"}, "Sec-WebSocket-Protocol": {"graphql-transport-ws"}}, http.StatusBadRequest, "BAD_USER_INPUT", ""},
 		// Handshakes that pass a glance but not coder/websocket's checks,
@@ -93,6 +95,9 @@ func TestTransportErrorsHaveACodeAndEchoNothing(t *testing.T) {
 			}
 			if got := resp.Header.Get("Allow"); got != tt.allow {
 				t.Errorf("Allow %q, want %q", got, tt.allow)
+			}
+			if got := resp.Header.Get("Accept-Post"); (tt.status == http.StatusUnsupportedMediaType) != (got == "application/json") {
+				t.Errorf("status %d with Accept-Post %q", resp.StatusCode, got)
 			}
 			var out response
 			if err := json.Unmarshal(raw, &out); err != nil || len(out.Errors) == 0 {
@@ -170,6 +175,31 @@ func TestGETOfAMutationIsMethodNotAllowed(t *testing.T) {
 			t.Errorf("status %d: %s", resp.StatusCode, raw)
 		}
 	})
+}
+
+// A subscription sent by GET is told where subscriptions go, as one sent
+// by POST is: it is no mutation, which GET refuses with 405.
+func TestSubscriptionOutsideAStreamIsToldWhereToGo(t *testing.T) {
+	h := emptyHandler(nil, nil)
+	const doc = `subscription { changes { id } }`
+	body, _ := json.Marshal(map[string]string{"query": doc})
+	for _, r := range []*http.Request{
+		httptest.NewRequest(http.MethodGet, "/graphql?"+url.Values{"query": {doc}}.Encode(), nil),
+		httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body)),
+	} {
+		t.Run(r.Method, func(t *testing.T) {
+			r.Header.Set("Content-Type", "application/json")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			var out response
+			if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || len(out.Errors) != 1 {
+				t.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+			if e := out.Errors[0]; e.Extensions["code"] != "BAD_USER_INPUT" || !strings.Contains(e.Message, "text/event-stream") || w.Code == http.StatusMethodNotAllowed {
+				t.Errorf("status %d: %s", w.Code, w.Body)
+			}
+		})
+	}
 }
 
 // A preflight from an allowed origin may ask for Apollo Client's
