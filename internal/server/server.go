@@ -210,6 +210,8 @@ func graphQL(o Options, limiter *rateLimiter) http.Handler {
 		}
 		return resp
 	})
+	// Inside the logging above, so the error it adds is counted.
+	srv.Use(graph.SubscriptionEnds{})
 	return srv
 }
 

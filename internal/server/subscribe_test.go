@@ -416,6 +416,20 @@ func TestSubscriptionsAndStreamsGoTogether(t *testing.T) {
 	if err != nil || !strings.Contains(string(m.Payload), "send queries and mutations by POST or GET") {
 		t.Fatalf("a query on a WebSocket: %v %s", err, m.Payload)
 	}
+
+	// A subscription names at most graph.MaxWatchedIDs IDs.
+	ids := make([]string, graph.MaxWatchedIDs+1)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("person/%d", i)
+	}
+	if m, err = c.read(); err != nil || m.Type != "complete" {
+		t.Fatalf("after the refused query: %v %s %s", err, m.Type, m.Payload)
+	}
+	c.subscribe(t, changesQuery, map[string]any{"ids": ids})
+	m, err = c.read()
+	if err != nil || !strings.Contains(string(m.Payload), `"code":"BAD_USER_INPUT"`) || !strings.Contains(string(m.Payload), `"limit":"ids"`) {
+		t.Fatalf("a subscription to %d IDs: %v %s", len(ids), err, m.Payload)
+	}
 }
 
 // A WebSocket from a page of another origin is refused unless the origin
