@@ -42,7 +42,11 @@ const (
 	// so a revoked token's subscriptions end.
 	DefaultTokenRecheck = 30 * time.Second
 	// keepAlive is how often an idle stream sends a ping, so proxies keep
-	// it and a peer that vanished is noticed.
+	// it. A graphql-transport-ws peer must answer with a pong within two
+	// of these or its socket is closed; on the other streams a peer that
+	// vanished is noticed when a write to it fails or outlasts
+	// streamWriteTimeout (which, while the kernel still takes what is
+	// sent, may be only when TCP gives up on it).
 	keepAlive = 25 * time.Second
 	// initTimeout is how long a WebSocket may take to send
 	// connection_init.
@@ -136,7 +140,10 @@ func streams(o Options, limiter *rateLimiter, gql http.Handler) http.Handler {
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			ctx := whileValid(r.Context(), o, r.Header.Get("Authorization"))
-			open.ServeHTTP(w, r.WithContext(graph.WithSubscriber(ctx, clientKey(r.Context(), clientAddr(r)))))
+			open.ServeHTTP(newDeadlineWriter(w, streamWriteTimeout), r.WithContext(graph.WithSubscriber(ctx, clientKey(r.Context(), clientAddr(r)))))
+			// The connection may serve another request, which the last
+			// write's deadline must not cut short.
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 		})))))
 	// A WebSocket's token comes in connection_init (browsers cannot set
 	// its headers): webSocketInit checks it. Opening one costs a unit of
@@ -160,6 +167,9 @@ func streams(o Options, limiter *rateLimiter, gql http.Handler) http.Handler {
 				refuseRate(w, r, limiter, wait)
 				return
 			}
+		}
+		if limiter != nil {
+			r = r.WithContext(context.WithValue(r.Context(), meterKey{}, &socketMeter{limiter: limiter}))
 		}
 		open.ServeHTTP(w, r)
 	})
@@ -255,7 +265,12 @@ func webSocketInit(o Options, limiter *rateLimiter) transport.WebsocketInitFunc 
 		}
 		key := clientKey(ctx, addr)
 		if limiter != nil {
+			// Each message then pays a unit as it comes (socketMeter), as
+			// a request pays at the door, and Limits the rest of its cost.
 			ctx = graph.WithBudget(ctx, clientBudget{limiter, key})
+		}
+		if m, ok := ctx.Value(meterKey{}).(*socketMeter); ok {
+			m.setClient(key)
 		}
 		return graph.WithSubscriber(whileValid(ctx, o, header), key), nil, nil
 	}

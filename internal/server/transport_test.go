@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/server"
@@ -313,4 +314,60 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// deadlineRecorder is a ResponseWriter that checks each write and flush
+// of an event stream comes with a write deadline, as a connection's
+// writer would let http.ResponseController set it.
+type deadlineRecorder struct {
+	*httptest.ResponseRecorder
+	deadline time.Time // set since the last write
+	writes   int
+	bare     int // writes without a deadline
+	last     time.Time
+}
+
+func (w *deadlineRecorder) SetWriteDeadline(t time.Time) error {
+	w.deadline, w.last = t, t
+	return nil
+}
+
+func (w *deadlineRecorder) check() {
+	w.writes++
+	if w.deadline.IsZero() {
+		w.bare++
+	}
+	w.deadline = time.Time{}
+}
+
+func (w *deadlineRecorder) Write(b []byte) (int, error) {
+	w.check()
+	return w.ResponseRecorder.Write(b)
+}
+
+func (w *deadlineRecorder) Flush() {
+	w.check()
+	w.ResponseRecorder.Flush()
+}
+
+// Each event an event stream sends has a deadline to be written, so a
+// client that stops reading loses its stream rather than holding it; the
+// deadline is cleared when the stream ends, for the connection's next
+// request.
+func TestEventStreamWritesHaveADeadline(t *testing.T) {
+	h := emptyHandler(nil, nil)
+	r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query": "subscription { changes { id } }"}`))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Accept", "text/event-stream")
+	w := &deadlineRecorder{ResponseRecorder: httptest.NewRecorder()}
+	h.ServeHTTP(w, r)
+	if !strings.Contains(w.Body.String(), "event: complete") {
+		t.Fatalf("not an event stream: %s", w.Body)
+	}
+	if w.writes == 0 || w.bare > 0 {
+		t.Fatalf("%d of %d writes had no deadline", w.bare, w.writes)
+	}
+	if !w.last.IsZero() {
+		t.Fatalf("the stream ended with a write deadline of %v left on the connection", w.last)
+	}
 }
