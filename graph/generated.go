@@ -5063,7 +5063,7 @@ Events (graphql-sse), with the same access rules as queries; see docs/api.md.
 type Subscription {
   "Each change as it commits, those that pass every filter given: its ID (ids) and its kind (types, relationshipTypes)."
   changes(
-    "Only changes to these entities or relationships, or to a relationship with one of these entities at an end; any when left out."
+    "Only changes to these entities or relationships (at most 100), to a relationship with one of these entities at an end, to what a case file adds to one of them (Addition) or to a judgement of whether one of them is a duplicate (Judgement); any when left out."
     ids: [ID!]
     "Only changes to entities of these types, or to relationships of the relationshipTypes; when both are left out, changes of every kind."
     types: [EntityType!]

@@ -59,7 +59,7 @@ type Store interface {
 // Changes is the feed of changes as they commit, for the changes
 // subscription.
 type Changes interface {
-	Subscribe(ctx context.Context, client string, f feed.Filter) (<-chan kg.Change, error)
+	Subscribe(ctx context.Context, client string, f feed.Filter) (*feed.Subscription, error)
 }
 
 // Resolver holds the resolvers' dependencies.

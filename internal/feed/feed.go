@@ -8,8 +8,8 @@ package feed
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
@@ -56,23 +56,61 @@ type Options struct {
 
 // Filter chooses the changes a subscriber gets; an empty list allows all.
 type Filter struct {
-	// IDs are entities and relationships: a change to one of them, or to
-	// a relationship with one of them at an end, passes.
+	// IDs are entities and relationships: a change to one of them passes,
+	// and so does a change to a relationship with one of them at an end,
+	// to what a case file adds to one of them (an Addition), or to a
+	// judgement of whether one of them is a duplicate (a Judgement).
 	IDs []string
 	// Kinds are entity or relationship types, as kg.Change.Kind names them.
 	Kinds []string
 }
 
-func (f Filter) passes(c kg.Change) bool {
-	if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, c.Kind) {
+// ends are the entries of a change's snapshots that name the entities it
+// concerns besides its target, by the change's kind.
+var ends = map[string][]string{
+	"Addition":  {"target"},
+	"Judgement": {"a", "b"},
+}
+
+// relationshipEnds are those entries for every other kind: a
+// relationship's snapshot names its ends, an entity's has neither.
+var relationshipEnds = []string{"from", "to"}
+
+// filter is a Filter as sets, built once per subscription: the reader
+// tests every change against every subscriber's filter, under the hub's
+// lock.
+type filter struct {
+	ids, kinds map[string]bool
+}
+
+func newFilter(f Filter) filter {
+	set := func(list []string) map[string]bool {
+		if len(list) == 0 {
+			return nil
+		}
+		m := make(map[string]bool, len(list))
+		for _, s := range list {
+			m[s] = true
+		}
+		return m
+	}
+	return filter{ids: set(f.IDs), kinds: set(f.Kinds)}
+}
+
+func (f filter) passes(c kg.Change) bool {
+	if f.kinds != nil && !f.kinds[c.Kind] {
 		return false
 	}
-	if len(f.IDs) == 0 || slices.Contains(f.IDs, c.Target) {
+	if f.ids == nil || f.ids[c.Target] {
 		return true
 	}
+	keys, ok := ends[c.Kind]
+	if !ok {
+		keys = relationshipEnds
+	}
 	for _, snap := range []map[string]any{c.Before, c.After} {
-		for _, end := range []string{"from", "to"} {
-			if id, ok := snap[end].(string); ok && slices.Contains(f.IDs, id) {
+		for _, key := range keys {
+			if id, ok := snap[key].(string); ok && f.ids[id] {
 				return true
 			}
 		}
@@ -97,9 +135,31 @@ type Hub struct {
 
 type subscriber struct {
 	client string
-	filter Filter
+	filter filter
 	ch     chan kg.Change
+	sub    *Subscription
 }
+
+// A Subscription is the changes that pass a subscriber's filter, in C,
+// until C closes; Err then says why.
+type Subscription struct {
+	C   <-chan kg.Change
+	err error // set before C closes
+}
+
+// Ended is a subscription that has ended for why, as a fake of a Hub
+// returns it.
+func Ended(why error) *Subscription {
+	ch := make(chan kg.Change)
+	close(ch)
+	return &Subscription{C: ch, err: why}
+}
+
+// Err is nil when C closed because the subscriber's context ended, and
+// otherwise what ended the subscription: the subscriber fell Buffer
+// changes behind (RATE_LIMITED), or the hub closed (UNAVAILABLE). Call it
+// only once C is closed.
+func (s *Subscription) Err() error { return s.err }
 
 // New returns a hub that reads src.
 func New(src Source, o Options) *Hub {
@@ -122,34 +182,37 @@ func New(src Source, o Options) *Hub {
 }
 
 // Subscribe returns the changes that pass f, from those committed after
-// it is called (or up to one poll before) until ctx ends. The channel is
-// closed then, when the subscriber falls Buffer changes behind, or when
-// the hub closes. client names who subscribes, for ClientMax.
-func (h *Hub) Subscribe(ctx context.Context, client string, f Filter) (<-chan kg.Change, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	switch {
-	case h.closed:
-		return nil, kg.Errorf(kg.Unavailable, "the service is shutting down; subscribe again in a moment")
-	case len(h.subs) >= h.o.MaxSubscriptions:
-		return nil, kg.Errorf(kg.Overloaded, "the service has %d subscriptions open, the most it takes; retry later", len(h.subs))
-	case h.clients[client] >= h.o.ClientMax:
-		return nil, kg.Errorf(kg.RateLimited, "you have %d subscriptions open, the most one client may; end one before starting another", h.clients[client])
-	}
-	if !h.running {
-		// The first subscriber starts the reader from the feed's end. It
-		// waits for that read, under the lock, so no change committed
-		// after Subscribe returns can be missed.
-		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		head, err := h.src.LatestChange(ctx)
-		cancel()
-		if err != nil {
+// it is called (or up to one poll before) until ctx ends, or until the
+// subscriber falls Buffer changes behind or the hub closes. client names
+// who subscribes, for ClientMax.
+func (h *Hub) Subscribe(ctx context.Context, client string, f Filter) (*Subscription, error) {
+	// The first subscriber starts the reader from the feed's end, read
+	// before it returns so no change committed after Subscribe returns is
+	// missed; the read may take seconds when Neo4j is slow, so the lock
+	// is not held meanwhile.
+	var head int64
+	for read := false; ; read = true {
+		h.mu.Lock()
+		if err := h.admit(client); err != nil {
+			h.mu.Unlock()
 			return nil, err
 		}
+		if h.running || read {
+			break
+		}
+		h.mu.Unlock()
+		var err error
+		if head, err = h.latest(ctx); err != nil {
+			return nil, err
+		}
+	}
+	defer h.mu.Unlock()
+	if !h.running {
 		h.cursor, h.running = head, true
 		go h.run()
 	}
-	s := &subscriber{client: client, filter: f, ch: make(chan kg.Change, h.o.Buffer)}
+	ch := make(chan kg.Change, h.o.Buffer)
+	s := &subscriber{client: client, filter: newFilter(f), ch: ch, sub: &Subscription{C: ch}}
 	h.subs[s] = struct{}{}
 	h.clients[client]++
 	go func() {
@@ -158,14 +221,35 @@ func (h *Hub) Subscribe(ctx context.Context, client string, f Filter) (<-chan kg
 		case <-h.shutdown:
 		}
 		h.mu.Lock()
-		h.drop(s)
+		h.drop(s, nil)
 		h.mu.Unlock()
 	}()
-	return s.ch, nil
+	return s.sub, nil
 }
 
-// drop ends a subscriber; h.mu is held.
-func (h *Hub) drop(s *subscriber) {
+// admit refuses a subscription the hub's state or bounds do not allow;
+// h.mu is held.
+func (h *Hub) admit(client string) error {
+	switch {
+	case h.closed:
+		return errClosed
+	case len(h.subs) >= h.o.MaxSubscriptions:
+		return kg.Errorf(kg.Overloaded, "the service has %d subscriptions open, the most it takes; retry later", len(h.subs))
+	case h.clients[client] >= h.o.ClientMax:
+		return kg.Errorf(kg.RateLimited, "you have %d subscriptions open, the most one client may; end one before starting another", h.clients[client])
+	}
+	return nil
+}
+
+func (h *Hub) latest(ctx context.Context) (int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return h.src.LatestChange(ctx)
+}
+
+// drop ends a subscriber for why (nil when its context ended); h.mu is
+// held.
+func (h *Hub) drop(s *subscriber, why error) {
 	if _, ok := h.subs[s]; !ok {
 		return
 	}
@@ -173,7 +257,25 @@ func (h *Hub) drop(s *subscriber) {
 	if h.clients[s.client]--; h.clients[s.client] <= 0 {
 		delete(h.clients, s.client)
 	}
+	s.sub.err = why
 	close(s.ch)
+}
+
+var errClosed = kg.Errorf(kg.Unavailable, "the service is shutting down; subscribe again in a moment")
+
+// Behind is why a subscriber was dropped that fell Max changes behind the
+// feed: it did not read them as fast as they came.
+type Behind struct{ Max int }
+
+func (b Behind) Error() string {
+	return fmt.Sprintf("this subscription fell %d changes behind the feed and was ended: read faster, or subscribe to fewer changes, then subscribe again", b.Max)
+}
+
+// Reading says whether the reader runs: it stops once nobody subscribes.
+func (h *Hub) Reading() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.running
 }
 
 // Subscribers is how many subscriptions are open.
@@ -191,7 +293,7 @@ func (h *Hub) Close() {
 		h.closed = true
 		close(h.shutdown)
 		for s := range h.subs {
-			h.drop(s)
+			h.drop(s, errClosed)
 		}
 	}
 }
@@ -250,7 +352,7 @@ func (h *Hub) deliver(changes []kg.Change) {
 			case s.ch <- c:
 			default:
 				h.o.Log.Warn("a subscriber fell behind the change feed and was dropped", "client", s.client, "behind", h.o.Buffer)
-				h.drop(s)
+				h.drop(s, Behind{Max: h.o.Buffer})
 			}
 		}
 		h.cursor = c.Feed

@@ -2,6 +2,7 @@ package feed_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -65,10 +66,10 @@ func (s *source) readCount() int {
 	return s.reads
 }
 
-func next(t *testing.T, ch <-chan kg.Change) kg.Change {
+func next(t *testing.T, sub *feed.Subscription) kg.Change {
 	t.Helper()
 	select {
-	case c, ok := <-ch:
+	case c, ok := <-sub.C:
 		if !ok {
 			t.Fatal("the subscription ended")
 		}
@@ -79,12 +80,12 @@ func next(t *testing.T, ch <-chan kg.Change) kg.Change {
 	return kg.Change{}
 }
 
-func ended(t *testing.T, ch <-chan kg.Change) {
+func ended(t *testing.T, sub *feed.Subscription) {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
 		select {
-		case _, ok := <-ch:
+		case _, ok := <-sub.C:
 			if !ok {
 				return
 			}
@@ -149,6 +150,35 @@ func TestFilter(t *testing.T) {
 	}
 }
 
+// Watching an entity by ID also gets what a case file adds to it (its
+// aliases, their citations) and the judgements of whether it duplicates
+// another, whose targets are IDs of their own.
+func TestFilterByIDGetsAdditionsAndJudgements(t *testing.T) {
+	src := newSource()
+	h := feed.New(src, feed.Options{Poll: time.Hour})
+	defer h.Close()
+	watched, err := h.Subscribe(t.Context(), "a", feed.Filter{IDs: []string{"person/a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.commit(
+		kg.Change{Target: kg.AdditionID("cases/other.yaml", "person/b"), Kind: "Addition", After: map[string]any{"target": "person/b"}},
+		kg.Change{Target: kg.AdditionID("cases/other.yaml", "person/a"), Kind: "Addition", After: map[string]any{"target": "person/a", "aliases": []any{"A."}}},
+		kg.Change{Target: kg.AdditionID("cases/gone.yaml", "person/a"), Kind: "Addition", Op: "retract", Before: map[string]any{"target": "person/a"}},
+		kg.Change{Target: "judgement/person/b person/c", Kind: "Judgement", After: map[string]any{"a": "person/b", "b": "person/c"}},
+		kg.Change{Target: "judgement/person/c person/a", Kind: "Judgement", After: map[string]any{"a": "person/c", "b": "person/a"}},
+		// An entity whose fields happen to be named as another kind's
+		// entries is no addition.
+		kg.Change{Target: "person/d", Kind: "Person", After: map[string]any{"target": "person/a"}},
+		kg.Change{Target: "person/a", Kind: "Person"},
+	)
+	for _, want := range []string{kg.AdditionID("cases/other.yaml", "person/a"), kg.AdditionID("cases/gone.yaml", "person/a"), "judgement/person/c person/a", "person/a"} {
+		if c := next(t, watched); c.Target != want {
+			t.Fatalf("got %s, want %s", c.Target, want)
+		}
+	}
+}
+
 func TestLimits(t *testing.T) {
 	src := newSource()
 	h := feed.New(src, feed.Options{Poll: time.Hour, MaxSubscriptions: 3, ClientMax: 2})
@@ -191,6 +221,10 @@ func TestSlowSubscriberIsDropped(t *testing.T) {
 		next(t, fast)
 	}
 	ended(t, slow)
+	var behind feed.Behind
+	if !errors.As(slow.Err(), &behind) || behind.Max != 2 {
+		t.Fatalf("the slow subscription ended for %v, want falling 2 behind", slow.Err())
+	}
 	if n := h.Subscribers(); n != 1 {
 		t.Fatalf("%d subscribers, want the one that reads", n)
 	}
@@ -202,30 +236,33 @@ func TestReaderRunsOnlyWhileSubscribed(t *testing.T) {
 	src := newSource()
 	h := feed.New(src, feed.Options{Poll: time.Millisecond})
 	ctx, cancel := context.WithCancel(t.Context())
-	ch, _ := h.Subscribe(ctx, "a", feed.Filter{})
+	sub, _ := h.Subscribe(ctx, "a", feed.Filter{})
+	if !h.Reading() {
+		t.Fatal("a subscription is open and the reader does not run")
+	}
 	cancel()
-	ended(t, ch)
-	// Once the reader has seen nobody is left it reads no more: a commit
-	// that would wake it, and many polls, cost nothing.
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		before := src.readCount()
-		time.Sleep(20 * time.Millisecond)
-		if src.readCount() == before {
-			break
-		}
+	ended(t, sub)
+	if sub.Err() != nil {
+		t.Fatalf("a subscription its client ended reports %v", sub.Err())
+	}
+	// The reader, having seen nobody is left, stops: it reads no more,
+	// and a commit does not start it again.
+	for deadline := time.Now().Add(10 * time.Second); h.Reading(); time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatal("the reader goes on reading with no subscriber")
+			t.Fatal("the reader goes on with no subscriber")
 		}
 	}
 	before := src.readCount()
 	src.commit(kg.Change{Target: "person/z"})
-	time.Sleep(20 * time.Millisecond)
-	if after := src.readCount(); after != before {
-		t.Fatalf("the feed was read %d times with no subscriber", after-before)
+	if h.Reading() || src.readCount() != before {
+		t.Fatal("a commit with no subscriber started the reader")
 	}
 	other, _ := h.Subscribe(t.Context(), "a", feed.Filter{})
 	h.Close()
 	ended(t, other)
+	if kg.ErrorCode(other.Err()) != kg.Unavailable {
+		t.Fatalf("a subscription Close ended reports %v, want UNAVAILABLE", other.Err())
+	}
 	if _, err := h.Subscribe(t.Context(), "a", feed.Filter{}); kg.ErrorCode(err) != kg.Unavailable {
 		t.Fatalf("subscribing after Close: %v, want UNAVAILABLE", err)
 	}

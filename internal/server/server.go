@@ -163,10 +163,12 @@ func graphQL(o Options, limiter *rateLimiter) http.Handler {
 		InitTimeout:           initTimeout,
 		KeepAlivePingInterval: keepAlive, // graphql-ws
 		PingPongInterval:      keepAlive, // graphql-transport-ws
-		MissingPongOk:         true,
-		PayloadReadLimit:      ptr(int64(MaxBodyBytes)),
+		// A graphql-transport-ws client that answers no ping within two
+		// intervals is gone: its socket is closed.
+		MissingPongOk:    false,
+		PayloadReadLimit: ptr(int64(MaxBodyBytes)),
 		// streams checks the origin, against the CORS origins.
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true}},
+		Implementation: meteredSockets{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true}}},
 	}})
 	srv.AddTransport(streamOnly{transport.SSE{KeepAlivePingInterval: keepAlive}})
 	srv.AddTransport(transport.Options{AllowedMethods: strings.Split(allowedMethods, ", ")})
@@ -210,6 +212,8 @@ func graphQL(o Options, limiter *rateLimiter) http.Handler {
 		}
 		return resp
 	})
+	// Inside the logging above, so the error it adds is counted.
+	srv.Use(graph.SubscriptionEnds{})
 	return srv
 }
 

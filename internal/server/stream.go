@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,7 +42,11 @@ const (
 	// so a revoked token's subscriptions end.
 	DefaultTokenRecheck = 30 * time.Second
 	// keepAlive is how often an idle stream sends a ping, so proxies keep
-	// it and a peer that vanished is noticed.
+	// it. A graphql-transport-ws peer must answer with a pong within two
+	// of these or its socket is closed; on the other streams a peer that
+	// vanished is noticed when a write to it fails or outlasts
+	// streamWriteTimeout (which, while the kernel still takes what is
+	// sent, may be only when TCP gives up on it).
 	keepAlive = 25 * time.Second
 	// initTimeout is how long a WebSocket may take to send
 	// connection_init.
@@ -64,8 +69,39 @@ func isStream(r *http.Request) bool {
 	return r.Method == http.MethodPost && strings.EqualFold(strings.TrimSpace(first), "text/event-stream")
 }
 
+// isWebSocket says whether a request asks to upgrade to a WebSocket: its
+// Upgrade header names the websocket protocol among its tokens.
 func isWebSocket(r *http.Request) bool {
-	return strings.Contains(strings.ToLower(r.Header.Get("Upgrade")), "websocket")
+	return hasToken(r.Header, "Upgrade", "websocket")
+}
+
+// hasToken says whether one of the comma-separated values of header key is
+// token, in any case.
+func hasToken(h http.Header, key, token string) bool {
+	for _, v := range h.Values(key) {
+		for t := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// handshakeOK makes the checks coder/websocket makes of a handshake, in
+// its words: one that fails them is refused here with a code, where coder
+// would answer with text quoting the client's headers and gqlgen would add
+// an error without a code.
+func handshakeOK(r *http.Request) bool {
+	keys := r.Header.Values("Sec-WebSocket-Key")
+	if len(keys) != 1 {
+		return false
+	}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(keys[0]))
+	return err == nil && len(key) == 16 &&
+		r.ProtoAtLeast(1, 1) && r.Method == http.MethodGet &&
+		hasToken(r.Header, "Connection", "upgrade") && hasToken(r.Header, "Upgrade", "websocket") &&
+		r.Header.Get("Sec-WebSocket-Version") == "13"
 }
 
 // streamOnly is a stream's transport that takes only the requests streams
@@ -104,7 +140,10 @@ func streams(o Options, limiter *rateLimiter, gql http.Handler) http.Handler {
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			ctx := whileValid(r.Context(), o, r.Header.Get("Authorization"))
-			open.ServeHTTP(w, r.WithContext(graph.WithSubscriber(ctx, clientKey(r.Context(), clientAddr(r)))))
+			open.ServeHTTP(newDeadlineWriter(w, streamWriteTimeout), r.WithContext(graph.WithSubscriber(ctx, clientKey(r.Context(), clientAddr(r)))))
+			// The connection may serve another request, which the last
+			// write's deadline must not cut short.
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 		})))))
 	// A WebSocket's token comes in connection_init (browsers cannot set
 	// its headers): webSocketInit checks it. Opening one costs a unit of
@@ -113,9 +152,9 @@ func streams(o Options, limiter *rateLimiter, gql http.Handler) http.Handler {
 	ws := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// A handshake gqlgen could not accept is told what is wrong, with
 		// a code, rather than gqlgen's bare "unable to upgrade".
-		if r.Method != http.MethodGet || r.Header.Get("Sec-WebSocket-Version") != "13" || r.Header.Get("Sec-WebSocket-Key") == "" {
+		if !handshakeOK(r) {
 			answerError(w, r, http.StatusBadRequest,
-				"a WebSocket opens with a GET carrying Sec-WebSocket-Version: 13 and a Sec-WebSocket-Key, and a subprotocol: graphql-transport-ws or graphql-ws",
+				"a WebSocket opens with a GET carrying Connection: Upgrade, Upgrade: websocket, Sec-WebSocket-Version: 13 and one Sec-WebSocket-Key of 16 bytes in base64, and a subprotocol: graphql-transport-ws or graphql-ws",
 				map[string]any{"code": string(kg.Invalid)})
 			return
 		}
@@ -128,6 +167,9 @@ func streams(o Options, limiter *rateLimiter, gql http.Handler) http.Handler {
 				refuseRate(w, r, limiter, wait)
 				return
 			}
+		}
+		if limiter != nil {
+			r = r.WithContext(context.WithValue(r.Context(), meterKey{}, &socketMeter{limiter: limiter}))
 		}
 		open.ServeHTTP(w, r)
 	})
@@ -143,11 +185,12 @@ func streams(o Options, limiter *rateLimiter, gql http.Handler) http.Handler {
 			return
 		}
 		defer held.leave(addr)
-		if isWebSocket(r) {
+		switch {
+		case isWebSocket(r):
 			ws.ServeHTTP(w, r)
-			return
+		case postsJSON(w, r): // gqlgen would answer 400 without a code
+			sse.ServeHTTP(w, r)
 		}
-		sse.ServeHTTP(w, r)
 	})
 }
 
@@ -222,7 +265,12 @@ func webSocketInit(o Options, limiter *rateLimiter) transport.WebsocketInitFunc 
 		}
 		key := clientKey(ctx, addr)
 		if limiter != nil {
+			// Each message then pays a unit as it comes (socketMeter), as
+			// a request pays at the door, and Limits the rest of its cost.
 			ctx = graph.WithBudget(ctx, clientBudget{limiter, key})
+		}
+		if m, ok := ctx.Value(meterKey{}).(*socketMeter); ok {
+			m.setClient(key)
 		}
 		return graph.WithSubscriber(whileValid(ctx, o, header), key), nil, nil
 	}

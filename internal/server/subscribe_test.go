@@ -42,6 +42,12 @@ const changesQuery = `subscription ($ids: [ID!]) { changes(ids: $ids) { id op ta
 
 func newSubscriptions(t testing.TB) *subscriptions {
 	t.Helper()
+	return newSubscriptionsWith(t, nil)
+}
+
+// newSubscriptionsWith is newSubscriptions with options edited.
+func newSubscriptionsWith(t testing.TB, edit func(*server.Options)) *subscriptions {
+	t.Helper()
 	a := newAPI(t)
 	hub := feed.New(a.store, feed.Options{})
 	t.Cleanup(hub.Close)
@@ -50,6 +56,9 @@ func newSubscriptions(t testing.TB) *subscriptions {
 		o.ReadAccess = server.ReadToken
 		o.CORSOrigins = []string{"https://allowed.example"}
 		o.TokenRecheck = 100 * time.Millisecond
+		if edit != nil {
+			edit(o)
+		}
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -147,6 +156,13 @@ func (c *wsClient) read() (wsMessage, error) {
 		var m wsMessage
 		if err := json.Unmarshal(b, &m); err != nil {
 			return wsMessage{}, err
+		}
+		if m.Type == "ping" {
+			// The server closes a graphql-transport-ws socket that
+			// answers no ping.
+			if err := c.conn.Write(ctx, websocket.MessageText, []byte(`{"type":"pong"}`)); err != nil {
+				return wsMessage{}, err
+			}
 		}
 		if m.Type != "ka" && m.Type != "ping" && m.Type != "pong" {
 			return m, nil
@@ -415,6 +431,58 @@ func TestSubscriptionsAndStreamsGoTogether(t *testing.T) {
 	m, err := c.read()
 	if err != nil || !strings.Contains(string(m.Payload), "send queries and mutations by POST or GET") {
 		t.Fatalf("a query on a WebSocket: %v %s", err, m.Payload)
+	}
+
+	// A subscription names at most graph.MaxWatchedIDs IDs.
+	ids := make([]string, graph.MaxWatchedIDs+1)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("person/%d", i)
+	}
+	if m, err = c.read(); err != nil || m.Type != "complete" {
+		t.Fatalf("after the refused query: %v %s %s", err, m.Type, m.Payload)
+	}
+	c.subscribe(t, changesQuery, map[string]any{"ids": ids})
+	m, err = c.read()
+	if err != nil || !strings.Contains(string(m.Payload), `"code":"BAD_USER_INPUT"`) || !strings.Contains(string(m.Payload), `"limit":"ids"`) {
+		t.Fatalf("a subscription to %d IDs: %v %s", len(ids), err, m.Payload)
+	}
+}
+
+// Every message a WebSocket brings costs its client a unit of its rate
+// budget, and each operation its cost: a client that sends subscriptions
+// faster than its budget refills has its socket closed with 4429, and
+// what it sent past its budget is not run.
+func TestWebSocketMessagesSpendTheRateBudget(t *testing.T) {
+	const burst = 5
+	s := newSubscriptionsWith(t, func(o *server.Options) { o.RateLimit, o.RateBurst = 0.001, burst })
+	c := dialWS(t, s.url, "graphql-transport-ws", "Bearer "+s.reader.text)
+	c.expect(t, "connection_ack")
+	vars := map[string]any{"ids": []string{uniqueID("person")}}
+	for i := range 2 * burst {
+		b, _ := json.Marshal(map[string]any{"id": fmt.Sprint(i), "type": "subscribe", "payload": map[string]any{"query": changesQuery, "variables": vars}})
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := c.conn.Write(ctx, websocket.MessageText, b)
+		cancel()
+		if err != nil {
+			break // closed already
+		}
+	}
+	for {
+		m, err := c.read()
+		if err != nil {
+			if code := websocket.CloseStatus(err); code != 4429 {
+				t.Fatalf("the connection ended with %v, want close code 4429", err)
+			}
+			break
+		}
+		// A subscription cut short by the close may say so; none gets
+		// a change.
+		if m.Type == "next" && !strings.Contains(string(m.Payload), `"data":null`) {
+			t.Fatalf("got %s %s", m.Type, m.Payload)
+		}
+	}
+	if n := s.hub.Subscribers(); n > burst {
+		t.Fatalf("%d subscriptions ran on a budget of %d units", n, burst)
 	}
 }
 

@@ -38,12 +38,7 @@ func acceptTransports(next http.Handler) http.Handler {
 		case http.MethodGet:
 			r = r.WithContext(context.WithValue(r.Context(), getKey{}, true))
 		case http.MethodPost:
-			mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-			if err != nil || mediaType != mediaJSON {
-				w.Header().Set("Accept-Post", mediaJSON)
-				answerError(w, r, http.StatusUnsupportedMediaType,
-					"a POST request's Content-Type must be application/json: "+wantBody,
-					map[string]any{"code": codeUnsupportedMediaType})
+			if !postsJSON(w, r) {
 				return
 			}
 		case http.MethodOptions:
@@ -66,6 +61,20 @@ func acceptTransports(next http.Handler) http.Handler {
 	})
 }
 
+// postsJSON says whether a POST's body is declared JSON, and answers 415
+// when it is not.
+func postsJSON(w http.ResponseWriter, r *http.Request) bool {
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err == nil && mediaType == mediaJSON {
+		return true
+	}
+	w.Header().Set("Accept-Post", mediaJSON)
+	answerError(w, r, http.StatusUnsupportedMediaType,
+		"a POST request's Content-Type must be application/json: "+wantBody,
+		map[string]any{"code": codeUnsupportedMediaType})
+	return false
+}
+
 // getQueriesOnly refuses a mutation sent by GET, which a browser may
 // send from a link or an image, and a cache may repeat. It runs before
 // the limits, so a refused request costs nothing more; graphQLStatus
@@ -81,7 +90,9 @@ func (getQueriesOnly) ExtensionName() string                   { return "GetQuer
 func (getQueriesOnly) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (getQueriesOnly) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	if get, _ := ctx.Value(getKey{}).(bool); !get || oc.Operation == nil || oc.Operation.Operation == ast.Query {
+	// A subscription is told where to go by streamsCarrySubscriptions, as
+	// one sent by POST is.
+	if get, _ := ctx.Value(getKey{}).(bool); !get || oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
 		return nil
 	}
 	return &gqlerror.Error{

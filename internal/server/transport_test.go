@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/server"
@@ -34,7 +35,7 @@ func TestTransportErrorsHaveACodeAndEchoNothing(t *testing.T) {
 	}
 	tests := []struct {
 		name, method, target, contentType, body string
-		header                                  map[string]string
+		header                                  http.Header
 		status                                  int
 		code                                    string
 		allow                                   string // the Allow header wanted, if any
@@ -56,8 +57,22 @@ func TestTransportErrorsHaveACodeAndEchoNothing(t *testing.T) {
 		{"GET variables that are no object", http.MethodGet, getQuery(url.Values{"query": {"{ __typename }"}, "variables": {`["` + quoted + `"]`}}), "", "", nil, http.StatusBadRequest, "BAD_USER_INPUT", ""},
 		{"GET extensions that are not JSON", http.MethodGet, getQuery(url.Values{"query": {"{ __typename }"}, "extensions": {echoMarker}}), "", "", nil, http.StatusBadRequest, "BAD_USER_INPUT", ""},
 		{"GET query string that is not URL encoding", http.MethodGet, "/graphql?query=%zz" + url.QueryEscape(echoMarker), "", "", nil, http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		{"event stream of text", http.MethodPost, "/graphql", "text/plain", echoMarker, http.Header{"Accept": {"text/event-stream"}}, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", ""},
+		{"event stream without a Content-Type", http.MethodPost, "/graphql", "", `{"query": "subscription { ` + quoted + ` }"}`, http.Header{"Accept": {"text/event-stream"}}, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", ""},
 		{"GET of a mutation", http.MethodGet, getQuery(url.Values{"query": {`mutation { __typename }`}, "operationName": {""}, "x": {echoMarker}}), "", "", nil, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "POST"},
-		{"WebSocket upgrade", http.MethodGet, getQuery(url.Values{"query": {"{ __typename }"}, "x": {echoMarker}}), "", "", map[string]string{"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Protocol": "graphql-transport-ws"}, http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		{"WebSocket upgrade", http.MethodGet, getQuery(url.Values{"query": {"{ __typename }"}, "x": {echoMarker}}), "", "", http.Header{"Upgrade": {"websocket"}, "Connection": {"Upgrade"}, "Sec-WebSocket-Protocol": {"graphql-transport-ws"}}, http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		// Handshakes that pass a glance but not coder/websocket's checks,
+		// which would quote the header in its answer.
+		{"WebSocket without Connection: Upgrade", http.MethodGet, "/graphql", "", "", handshake("Connection", "keep-alive, "+echoMarker), http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		{"WebSocket key that is not base64", http.MethodGet, "/graphql", "", "", handshake("Sec-WebSocket-Key", echoMarker), http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		{"WebSocket key of other than 16 bytes", http.MethodGet, "/graphql", "", "", handshake("Sec-WebSocket-Key", "ZWNoby1tYXJrZXI="), http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		{"WebSocket with two keys", http.MethodGet, "/graphql", "", "", handshake("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "AQIDBAUGBwgJCgsMDQ4PEA=="), http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		{"WebSocket of another version", http.MethodGet, "/graphql", "", "", handshake("Sec-WebSocket-Version", "8, "+echoMarker), http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		{"WebSocket by POST", http.MethodPost, "/graphql", "application/json", `{"query": "{ ` + quoted + ` }"}`, handshake("Connection", "Upgrade"), http.StatusBadRequest, "BAD_USER_INPUT", ""},
+		// An upgrade to another protocol whose name holds "websocket" is no
+		// WebSocket: the request is answered as it is, here refused for
+		// its variables.
+		{"upgrade to x-websocket", http.MethodGet, getQuery(url.Values{"query": {"{ __typename }"}, "variables": {echoMarker}}), "", "", handshake("Upgrade", "x-websocket, "+echoMarker), http.StatusBadRequest, "BAD_USER_INPUT", ""},
 		{"persisted query whose hash does not match", http.MethodPost, "/graphql", "application/json", apq(`{"version": 1, "sha256Hash": "` + quoted + `"}`), nil, http.StatusOK, "BAD_USER_INPUT", ""},
 		{"persisted query extension that is no object", http.MethodPost, "/graphql", "application/json", apq(`"` + quoted + `"`), nil, http.StatusOK, "BAD_USER_INPUT", ""},
 		{"persisted query of another version", http.MethodPost, "/graphql", "application/json", apq(`{"version": 2, "sha256Hash": "` + quoted + `"}`), nil, http.StatusOK, "BAD_USER_INPUT", ""},
@@ -70,7 +85,7 @@ func TestTransportErrorsHaveACodeAndEchoNothing(t *testing.T) {
 				r.Header.Set("Content-Type", tt.contentType)
 			}
 			for k, v := range tt.header {
-				r.Header.Set(k, v)
+				r.Header[http.CanonicalHeaderKey(k)] = v
 			}
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, r)
@@ -81,6 +96,9 @@ func TestTransportErrorsHaveACodeAndEchoNothing(t *testing.T) {
 			}
 			if got := resp.Header.Get("Allow"); got != tt.allow {
 				t.Errorf("Allow %q, want %q", got, tt.allow)
+			}
+			if got := resp.Header.Get("Accept-Post"); (tt.status == http.StatusUnsupportedMediaType) != (got == "application/json") {
+				t.Errorf("status %d with Accept-Post %q", resp.StatusCode, got)
 			}
 			var out response
 			if err := json.Unmarshal(raw, &out); err != nil || len(out.Errors) == 0 {
@@ -106,6 +124,20 @@ func TestTransportErrorsHaveACodeAndEchoNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// handshake is the header of a WebSocket handshake that coder/websocket
+// would accept, but with key set to values.
+func handshake(key string, values ...string) http.Header {
+	h := http.Header{
+		"Connection":             {"Upgrade"},
+		"Upgrade":                {"websocket"},
+		"Sec-Websocket-Version":  {"13"},
+		"Sec-Websocket-Key":      {"dGhlIHNhbXBsZSBub25jZQ=="},
+		"Sec-Websocket-Protocol": {"graphql-transport-ws"},
+	}
+	h[http.CanonicalHeaderKey(key)] = values
+	return h
 }
 
 // A mutation sent by GET is refused with 405 and Allow: POST, as GraphQL
@@ -144,6 +176,31 @@ func TestGETOfAMutationIsMethodNotAllowed(t *testing.T) {
 			t.Errorf("status %d: %s", resp.StatusCode, raw)
 		}
 	})
+}
+
+// A subscription sent by GET is told where subscriptions go, as one sent
+// by POST is: it is no mutation, which GET refuses with 405.
+func TestSubscriptionOutsideAStreamIsToldWhereToGo(t *testing.T) {
+	h := emptyHandler(nil, nil)
+	const doc = `subscription { changes { id } }`
+	body, _ := json.Marshal(map[string]string{"query": doc})
+	for _, r := range []*http.Request{
+		httptest.NewRequest(http.MethodGet, "/graphql?"+url.Values{"query": {doc}}.Encode(), nil),
+		httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body)),
+	} {
+		t.Run(r.Method, func(t *testing.T) {
+			r.Header.Set("Content-Type", "application/json")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			var out response
+			if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || len(out.Errors) != 1 {
+				t.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+			if e := out.Errors[0]; e.Extensions["code"] != "BAD_USER_INPUT" || !strings.Contains(e.Message, "text/event-stream") || w.Code == http.StatusMethodNotAllowed {
+				t.Errorf("status %d: %s", w.Code, w.Body)
+			}
+		})
+	}
 }
 
 // A preflight from an allowed origin may ask for Apollo Client's
@@ -257,4 +314,60 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// deadlineRecorder is a ResponseWriter that checks each write and flush
+// of an event stream comes with a write deadline, as a connection's
+// writer would let http.ResponseController set it.
+type deadlineRecorder struct {
+	*httptest.ResponseRecorder
+	deadline time.Time // set since the last write
+	writes   int
+	bare     int // writes without a deadline
+	last     time.Time
+}
+
+func (w *deadlineRecorder) SetWriteDeadline(t time.Time) error {
+	w.deadline, w.last = t, t
+	return nil
+}
+
+func (w *deadlineRecorder) check() {
+	w.writes++
+	if w.deadline.IsZero() {
+		w.bare++
+	}
+	w.deadline = time.Time{}
+}
+
+func (w *deadlineRecorder) Write(b []byte) (int, error) {
+	w.check()
+	return w.ResponseRecorder.Write(b)
+}
+
+func (w *deadlineRecorder) Flush() {
+	w.check()
+	w.ResponseRecorder.Flush()
+}
+
+// Each event an event stream sends has a deadline to be written, so a
+// client that stops reading loses its stream rather than holding it; the
+// deadline is cleared when the stream ends, for the connection's next
+// request.
+func TestEventStreamWritesHaveADeadline(t *testing.T) {
+	h := emptyHandler(nil, nil)
+	r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query": "subscription { changes { id } }"}`))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Accept", "text/event-stream")
+	w := &deadlineRecorder{ResponseRecorder: httptest.NewRecorder()}
+	h.ServeHTTP(w, r)
+	if !strings.Contains(w.Body.String(), "event: complete") {
+		t.Fatalf("not an event stream: %s", w.Body)
+	}
+	if w.writes == 0 || w.bare > 0 {
+		t.Fatalf("%d of %d writes had no deadline", w.bare, w.writes)
+	}
+	if !w.last.IsZero() {
+		t.Fatalf("the stream ended with a write deadline of %v left on the connection", w.last)
+	}
 }
