@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { parseCSV } from './csv.mjs';
 
 const base = (process.env.CASEGRAPH_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const artifacts = process.env.E2E_ARTIFACTS || join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
@@ -45,6 +46,14 @@ after(async () => {
 const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`) });
 const inView = () => page.evaluate(() => window.casegraphExplorer.view());
 const nodeIds = async () => (await inView()).nodes.map((n) => n.id);
+
+/** Clicks an export button on p and returns the downloaded file, kept in the artifacts. */
+async function exported(p, name, prefix = '') {
+  const [dl] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name, exact: true }).click()]);
+  const path = join(artifacts, `${prefix}${dl.suggestedFilename()}`);
+  await dl.saveAs(path);
+  return readFileSync(path);
+}
 
 async function searchAndOpen(query, name) {
   const input = page.getByRole('combobox', { name: /search/i });
@@ -180,12 +189,7 @@ test('cases that share article 274', async () => {
 });
 
 test('exports: JSON parses, GraphML is XML with nodes, PNG is an image', async () => {
-  const take = async (name) => {
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name, exact: true }).click()]);
-    const path = join(artifacts, dl.suggestedFilename());
-    await dl.saveAs(path);
-    return readFileSync(path);
-  };
+  const take = (name) => exported(page, name);
   const json = JSON.parse((await take('JSON')).toString('utf8'));
   assert.ok(json.nodes.some((n) => n.id === 'person/zhanbolat-mamai' && n.type === 'PERSON'));
   assert.ok(json.edges.length > 0 && json.edges.every((e) => e.source && e.target && e.type));
@@ -208,6 +212,135 @@ test('exports: JSON parses, GraphML is XML with nodes, PNG is an image', async (
   const png = await take('PNG');
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   assert.ok(png.length > 10000);
+});
+
+test('exports of Mamai\'s neighbourhood keep the legend, the sources and the citations', async () => {
+  const other = await context.newPage();
+  other.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  other.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  try {
+    await other.goto(`${base}/explore?e=person/zhanbolat-mamai`);
+    await other.waitForSelector('body[data-ready="true"]');
+    const view = await other.evaluate(() => window.casegraphExplorer.view());
+    assert.ok(view.nodes.length > 5);
+    const take = (name) => exported(other, name, 'mamai-');
+    const publisher = 'International Partnership for Human Rights (IPHR)';
+
+    // PNG: the graph above a rule, and below it the legend: the Person
+    // swatch's colour and dark text.
+    const png = await take('PNG');
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const picture = await other.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const canvas = new OffscreenCanvas(bmp.width, bmp.height);
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(bmp, 0, 0);
+      const px = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+      const at = (x, y) => { const i = (y * bmp.width + x) * 4; return [px[i], px[i + 1], px[i + 2]]; };
+      const same = (a, b) => a.every((v, i) => Math.abs(v - b[i]) <= 2);
+      let rule = -1;
+      for (let y = 0; y < bmp.height && rule < 0; y++) {
+        let all = true;
+        for (let x = 0; x < bmp.width && all; x += 7) all = same(at(x, y), [0xd5, 0xd9, 0xe2]);
+        if (all) rule = y;
+      }
+      let person = 0;
+      let dark = 0;
+      for (let y = Math.max(rule, 0); y < bmp.height; y++) {
+        for (let x = 0; x < bmp.width; x++) {
+          const c = at(x, y);
+          if (same(c, [0x00, 0x72, 0xb2])) person++;
+          if (same(c, [0x1d, 0x24, 0x33])) dark++;
+        }
+      }
+      return { width: bmp.width, height: bmp.height, rule, person, dark };
+    }, png.toString('base64'));
+    assert.ok(picture.rule > 100, `the graph sits above the legend: ${JSON.stringify(picture)}`);
+    assert.ok(picture.height - picture.rule > 100, `a legend band below the graph: ${JSON.stringify(picture)}`);
+    assert.ok(picture.person > 20 && picture.dark > 200, `the legend draws the Person swatch and text: ${JSON.stringify(picture)}`);
+
+    // SVG: parses, draws the nodes, and carries the legend and the sources.
+    const svg = (await take('SVG')).toString('utf8');
+    const drawn = await other.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return {
+        error: doc.getElementsByTagName('parsererror').length > 0,
+        root: doc.documentElement.localName,
+        nodes: [...doc.querySelectorAll('g.nodes > g')].map((g) => g.getAttribute('data-id')),
+        texts: [...doc.querySelectorAll('g.legend text')].map((t) => t.textContent),
+      };
+    }, svg);
+    assert.equal(drawn.error, false);
+    assert.equal(drawn.root, 'svg');
+    assert.deepEqual(drawn.nodes.sort(), view.nodes.map((n) => n.id).sort());
+    assert.ok(drawn.texts.includes('Entity types'));
+    for (const label of ['Person', 'Party', 'Case', 'Charge']) {
+      assert.ok(drawn.texts.some((t) => t.startsWith(`${label} (`)), `the legend names ${label}: ${drawn.texts.join(' / ')}`);
+    }
+    assert.ok(drawn.texts.some((t) => t.startsWith('defendant in (') || t.startsWith('charged with (')), 'the legend names relationships');
+    const note = drawn.texts.join(' ');
+    assert.match(note, /Sources: /);
+    assert.ok(note.includes(publisher), 'the note names a publisher');
+    assert.match(note, /Exported \d{4}-\d{2}-\d{2} from casegraph: http\S+explore\?e=person\/zhanbolat-mamai/);
+
+    // GraphML: parses, one typed key per property, every data key declared
+    // for its kind, and Mamai's citations as an attribute.
+    const graphml = (await take('GraphML')).toString('utf8');
+    const g = await other.evaluate((text) => {
+      const ns = 'http://graphml.graphdrawing.org/xmlns';
+      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      const keys = [...doc.getElementsByTagNameNS(ns, 'key')].map((k) => ({
+        id: k.getAttribute('id'), for: k.getAttribute('for'), name: k.getAttribute('attr.name'), type: k.getAttribute('attr.type'),
+      }));
+      const undeclared = [...doc.getElementsByTagNameNS(ns, 'data')]
+        .filter((d) => !keys.some((k) => k.id === d.getAttribute('key') && k.for === d.parentElement.localName))
+        .map((d) => d.getAttribute('key'));
+      const mamai = [...doc.getElementsByTagNameNS(ns, 'node')].find((n) => n.getAttribute('id') === 'person/zhanbolat-mamai');
+      const data = Object.fromEntries([...mamai.getElementsByTagNameNS(ns, 'data')]
+        .map((d) => [keys.find((k) => k.id === d.getAttribute('key')).name, d.textContent]));
+      return {
+        error: doc.getElementsByTagName('parsererror').length > 0, keys, undeclared, data,
+        nodes: doc.getElementsByTagNameNS(ns, 'node').length, edges: doc.getElementsByTagNameNS(ns, 'edge').length,
+      };
+    }, graphml);
+    assert.equal(g.error, false);
+    assert.deepEqual(g.undeclared, []);
+    assert.equal(g.nodes, view.nodes.length);
+    assert.equal(g.edges, view.edges.length);
+    assert.ok(g.keys.every((k) => ['string', 'int', 'long', 'double', 'boolean'].includes(k.type)), JSON.stringify(g.keys));
+    const props = (items) => [...new Set(items.flatMap((it) => Object.keys(it.properties || {})))];
+    for (const [kind, items] of [['node', view.nodes], ['edge', view.edges]]) {
+      for (const p of props(items)) {
+        assert.equal(g.keys.filter((k) => k.for === kind && (k.name === p || k.name === `property.${p}`)).length, 1, `one ${kind} key for ${p}`);
+      }
+    }
+    assert.ok(!g.keys.some((k) => k.name === 'properties'));
+    assert.equal(g.data.label, 'Zhanbolat Mamai');
+    assert.match(g.data.citations, /(^| )source\/iphr-2023-04-mamai#p\d+( |$)/);
+    assert.ok(g.data.sources.includes(publisher));
+
+    // CSV: both files parse back with the expected columns.
+    const nodesCSV = parseCSV((await take('Nodes CSV')).toString('utf8'));
+    assert.deepEqual(nodesCSV[0].slice(0, 3), ['id', 'type', 'label']);
+    assert.deepEqual(nodesCSV[0].slice(-2), ['citations', 'sources']);
+    assert.equal(nodesCSV[0].length, 5 + props(view.nodes).length);
+    assert.equal(nodesCSV.length - 1, view.nodes.length);
+    assert.ok(nodesCSV.every((r) => r.length === nodesCSV[0].length));
+    const mamaiRow = nodesCSV.find((r) => r[0] === 'person/zhanbolat-mamai');
+    assert.equal(mamaiRow[2], 'Zhanbolat Mamai');
+    assert.match(mamaiRow.at(-2), /source\/iphr-2023-04-mamai#p\d+/);
+    const edgesCSV = parseCSV((await take('Edges CSV')).toString('utf8'));
+    assert.deepEqual(edgesCSV[0], ['id', 'type', 'source', 'target', 'properties', 'citations', 'sources']);
+    assert.equal(edgesCSV.length - 1, view.edges.length);
+    for (const r of edgesCSV.slice(1)) {
+      assert.equal(r.length, 7);
+      assert.equal(typeof JSON.parse(r[4]), 'object');
+    }
+    assert.ok(edgesCSV.slice(1).some((r) => /#p\d+/.test(r[5])), 'edges carry their citations');
+  } finally {
+    await other.close();
+  }
 });
 
 test('the URL reopens the same view', async () => {

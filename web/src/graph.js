@@ -228,6 +228,29 @@ export class GraphView {
     return { nodes, edges };
   }
 
+  /**
+   * What is visible as drawn, for the SVG export: node centres and sizes,
+   * edge ends and bezier control points, moved so the picture starts at
+   * (pad, pad), and the picture's size.
+   */
+  scene(pad = 30) {
+    const nodes = this.cy.nodes().not('.hidden');
+    const edges = this.cy.edges().not('.hidden');
+    const bb = nodes.union(edges).boundingBox({ includeLabels: true });
+    const at = (p) => ({ x: p.x - bb.x1 + pad, y: p.y - bb.y1 + pad });
+    return {
+      width: Math.ceil(bb.w + 2 * pad),
+      height: Math.ceil(bb.h + 2 * pad),
+      nodes: nodes.map((n) => ({ id: n.id(), type: n.data('type'), label: n.data('label'), size: n.width(), expanded: !!n.data('expanded'), ...at(n.position()) })),
+      edges: edges.map((e) => {
+        const s = at(e.sourceEndpoint());
+        const t = at(e.targetEndpoint());
+        const c = e.controlPoints();
+        return { type: e.data('type'), sx: s.x, sy: s.y, tx: t.x, ty: t.y, control: c && c.length === 1 ? at(c[0]) : null };
+      }),
+    };
+  }
+
   png() {
     return this.cy.png({ output: 'blob', full: true, scale: 2, bg: '#ffffff', maxWidth: 6000, maxHeight: 6000 });
   }

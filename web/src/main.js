@@ -7,7 +7,9 @@ import * as Q from './queries.js';
 import { GraphView } from './graph.js';
 import { ENTITY_TYPES, typeInfo, swatch, humanize, enumValue } from './types.js';
 import { readState, writeState } from './state.js';
-import { toJSON, toGraphML, download } from './export.js';
+import {
+  toJSON, toGraphML, toNodesCSV, toEdgesCSV, toSVG, pngWithLegend, legendOf, sourcesOf, noteLines, download,
+} from './export.js';
 
 const $ = (sel) => document.querySelector(sel);
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -664,25 +666,51 @@ function exportName(ext) {
   const base = sel && sel.isNode() ? sel.id().replace(/[^a-z0-9-]+/gi, '-') : 'view';
   return `casegraph-${base}.${ext}`;
 }
-$('#export-png').addEventListener('click', async () => {
-  if (view.isEmpty()) { showError('The view is empty: nothing to export.'); return; }
-  const blob = await view.png();
-  download(blob, exportName('png'));
-  setStatus('PNG exported.');
-});
-$('#export-json').addEventListener('click', () => {
-  if (view.isEmpty()) { showError('The view is empty: nothing to export.'); return; }
+const entityCitations = new Map(); // entity ID → its citations, for exports
+
+/** The visible view with each entity's citations, fetched a hundred at a time where not yet known. */
+async function exportData() {
   const { nodes, edges } = view.visibleData();
-  const doc = toJSON(nodes, edges, { link: window.location.href });
-  download(new Blob([JSON.stringify(doc, null, 2) + '\n'], { type: 'application/json' }), exportName('json'));
-  setStatus('JSON exported.');
+  const missing = nodes.map((n) => n.id).filter((id) => !entityCitations.has(id));
+  for (let i = 0; i < missing.length; i += 100) {
+    const ids = missing.slice(i, i + 100);
+    const data = await gql(Q.CITATIONS, { ids });
+    ids.forEach((id, j) => entityCitations.set(id, (data.nodes[j] && data.nodes[j].citations) || []));
+  }
+  return { nodes: nodes.map((n) => ({ ...n, citations: entityCitations.get(n.id) || [] })), edges };
+}
+
+/** The legend and the note (sources, date, link) a picture carries. */
+function pictureContext(nodes, edges) {
+  saveState();
+  const note = noteLines(sourcesOf(nodes, edges), { url: window.location.href, date: new Date().toISOString().slice(0, 10) });
+  return { legend: legendOf(nodes, edges), note };
+}
+
+/** Wires an export button: format names it, make turns the view into a blob. */
+function exporter(button, format, ext, make) {
+  $(button).addEventListener('click', () => {
+    if (view.isEmpty()) { showError('The view is empty: nothing to export.'); return; }
+    busy(`Exporting ${format}`, async () => {
+      const data = await exportData();
+      download(await make(data), exportName(ext));
+      setStatus(`${format} exported.`);
+    });
+  });
+}
+const blob = (text, type) => new Blob([text], { type });
+exporter('#export-png', 'PNG', 'png', async ({ nodes, edges }) => {
+  const { legend, note } = pictureContext(nodes, edges);
+  return pngWithLegend(await view.png(), legend, note);
 });
-$('#export-graphml').addEventListener('click', () => {
-  if (view.isEmpty()) { showError('The view is empty: nothing to export.'); return; }
-  const { nodes, edges } = view.visibleData();
-  download(new Blob([toGraphML(nodes, edges)], { type: 'application/graphml+xml' }), exportName('graphml'));
-  setStatus('GraphML exported.');
+exporter('#export-svg', 'SVG', 'svg', ({ nodes, edges }) => {
+  const { legend, note } = pictureContext(nodes, edges);
+  return blob(toSVG(view.scene(), legend, note), 'image/svg+xml');
 });
+exporter('#export-json', 'JSON', 'json', ({ nodes, edges }) => blob(`${JSON.stringify(toJSON(nodes, edges, { link: window.location.href }), null, 2)}\n`, 'application/json'));
+exporter('#export-graphml', 'GraphML', 'graphml', ({ nodes, edges }) => blob(toGraphML(nodes, edges), 'application/graphml+xml'));
+exporter('#export-nodes-csv', 'Nodes CSV', 'nodes.csv', ({ nodes }) => blob(toNodesCSV(nodes), 'text/csv'));
+exporter('#export-edges-csv', 'Edges CSV', 'edges.csv', ({ edges }) => blob(toEdgesCSV(edges), 'text/csv'));
 $('#copy-link').addEventListener('click', async () => {
   saveState();
   try {

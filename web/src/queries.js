@@ -28,6 +28,11 @@ export const DETAILS = `query ExplorerDetails($id: ID!) {
   }
 }`;
 
+// The citations of the entities in an export, at most 100 at a time.
+export const CITATIONS = `query ExplorerCitations($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on Entity { citations { ref paragraph source { id title publisher url date { text } } } } }
+}`;
+
 export const TIMELINE = `query ExplorerTimeline($id: ID!) {
   timeline(of: $id) {
     date { text precision qualifier estimated }
