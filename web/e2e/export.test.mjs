@@ -102,10 +102,23 @@ test('a picture names the types in view and its sources, shortened', () => {
   const [line, exported] = noteLines(many, { url: 'http://h/explore?e=x', date: '2026-12-07' });
   assert.match(line, /; and 4 more\.$/);
   assert.equal(exported, 'Exported 2026-12-07 from casegraph: http://h/explore?e=x');
-  const svg = toSVG({ width: 300, height: 200, nodes: [{ id: 'person/a', type: 'PERSON', label: 'A <b>', size: 26, x: 50, y: 50 }], edges: [] }, legend, noteLines(sourcesOf(nodes, edges), { url: 'http://h/?a=1&b=2', date: '2026-12-07' }));
+  const scene = {
+    width: 300,
+    height: 200,
+    nodes: [{ id: 'person/a', type: 'PERSON', label: 'A <b>', size: 26, x: 50, y: 50 }],
+    edges: [
+      { type: 'A', sx: 1, sy: 2, tx: 3, ty: 4, control: [] },
+      { type: 'B', sx: 1, sy: 2, tx: 3, ty: 4, control: [{ x: 5, y: 6 }] },
+      { type: 'C', sx: 1, sy: 2, tx: 1, ty: 2, control: [{ x: 5, y: 6 }, { x: 7, y: 8 }] },
+    ],
+  };
+  const svg = toSVG(scene, legend, noteLines(sourcesOf(nodes, edges), { url: 'http://h/?a=1&b=2', date: '2026-12-07' }));
   assert.match(svg, />Person \(2\)</);
   assert.match(svg, />defendant in \(1\)</);
   assert.match(svg, /International Partnership for Human Rights \(IPHR\)/);
   assert.match(svg, /A &lt;b&gt;/);
   assert.match(svg, /a=1&amp;b=2/);
+  assert.match(svg, /<path d="M1,2 L3,4" marker-end="url\(#arrow\)" data-type="A"\/>/);
+  assert.match(svg, /<path d="M1,2 Q5,6 3,4"/);
+  assert.match(svg, /<path d="M1,2 C5,6 7,8 1,2"/);
 });

@@ -360,7 +360,9 @@ export function toSVG(scene, legend, lines) {
   out.push(`<g class="graph" transform="translate(${f(dx)},0)">`);
   out.push('<g class="edges" fill="none" stroke="#9aa3b5" stroke-width="1.4">');
   for (const e of scene.edges) {
-    const d = e.control ? `M${f(e.sx)},${f(e.sy)} Q${f(e.control.x)},${f(e.control.y)} ${f(e.tx)},${f(e.ty)}` : `M${f(e.sx)},${f(e.sy)} L${f(e.tx)},${f(e.ty)}`;
+    // cytoscape bends an edge with one control point and draws a loop with two.
+    const c = (e.control || []).slice(0, 2).map((p) => `${f(p.x)},${f(p.y)}`);
+    const d = `M${f(e.sx)},${f(e.sy)} ${['L', 'Q', 'C'][c.length]}${[...c, `${f(e.tx)},${f(e.ty)}`].join(' ')}`;
     out.push(`<path d="${d}" marker-end="url(#arrow)" data-type="${xmlEscape(e.type)}"/>`);
   }
   out.push('</g>');

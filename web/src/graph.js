@@ -230,7 +230,7 @@ export class GraphView {
 
   /**
    * What is visible as drawn, for the SVG export: node centres and sizes,
-   * edge ends and bezier control points, moved so the picture starts at
+   * edge ends and bezier control points (one for a bent edge, two for a loop), moved so the picture starts at
    * (pad, pad), and the picture's size.
    */
   scene(pad = 30) {
@@ -246,7 +246,7 @@ export class GraphView {
         const s = at(e.sourceEndpoint());
         const t = at(e.targetEndpoint());
         const c = e.controlPoints();
-        return { type: e.data('type'), sx: s.x, sy: s.y, tx: t.x, ty: t.y, control: c && c.length === 1 ? at(c[0]) : null };
+        return { type: e.data('type'), sx: s.x, sy: s.y, tx: t.x, ty: t.y, control: (c || []).map(at) };
       }),
     };
   }
