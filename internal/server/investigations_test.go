@@ -390,23 +390,12 @@ func TestSubscriptionGetsInvestigationChanges(t *testing.T) {
 	id := newInvestigationID(t)
 	c.subscribe(t, changesQuery, map[string]any{"ids": []string{id}})
 	s.waitSubscribed(t, 1)
-	post := func(query string, vars map[string]any) {
-		t.Helper()
-		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-		resp := postTo(t, s.url, "Bearer "+s.editor.text, "", body)
-		defer resp.Body.Close()
-		var r response
-		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-			t.Fatal(err)
-		}
-		noErrors(t, r)
-	}
-	post(saveInvestigation, map[string]any{"input": investigationInput(id, "Watched", "person/zhanbolat-mamai"), "reason": "seen live"})
+	s.postAsEditor(t, saveInvestigation, map[string]any{"input": investigationInput(id, "Watched", "person/zhanbolat-mamai"), "reason": "seen live"})
 	got := c.next(t)
 	got.check(t, "CREATE", id, "Investigation", s.editor.name)
 	if got.Version != 1 || got.Reason != "seen live" {
 		t.Fatalf("got %+v, want version 1 and the reason", got)
 	}
-	post(deleteInvestigation, map[string]any{"id": id, "version": 1})
+	s.postAsEditor(t, deleteInvestigation, map[string]any{"id": id, "version": 1})
 	c.next(t).check(t, "RETRACT", id, "Investigation", s.editor.name)
 }
