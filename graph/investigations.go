@@ -49,9 +49,26 @@ func (r *Resolver) listInvestigations(ctx context.Context, first *int, after *st
 	if err != nil {
 		return nil, err
 	}
+	// The page's entities are fetched in one round trip, not one per
+	// investigation; the entities resolver then finds them in place.
+	var ids []string
+	for _, inv := range invs {
+		ids = append(ids, inv.Entities...)
+	}
+	byID, err := r.fetchAt(ctx, ids, "edges", "node", "entities")
+	if err != nil {
+		return nil, err
+	}
 	conn := &model.InvestigationConnection{TotalCount: total, PageInfo: pageInfo(offset, len(invs), total)}
 	for i, inv := range invs {
-		conn.Edges = append(conn.Edges, &model.InvestigationEdge{Cursor: cursor(offset + i), Node: investigationModel(inv)})
+		m := investigationModel(inv)
+		m.Entities = make([]model.Entity, 0, len(inv.Entities))
+		for _, id := range inv.Entities {
+			if e, ok := byID[id]; ok {
+				m.Entities = append(m.Entities, e)
+			}
+		}
+		conn.Edges = append(conn.Edges, &model.InvestigationEdge{Cursor: cursor(offset + i), Node: m})
 	}
 	if conn.Edges == nil {
 		conn.Edges = []*model.InvestigationEdge{}
@@ -183,8 +200,13 @@ func investigationModel(inv kg.Investigation) *model.Investigation {
 }
 
 // investigationEntities resolves an investigation's entities as the
-// selection asks, leaving out those no longer in the graph.
-func (r *Resolver) investigationEntities(ctx context.Context, ids []string) ([]model.Entity, error) {
+// selection asks, leaving out those no longer in the graph, unless a list
+// fetched them already (a non-nil Entities).
+func (r *Resolver) investigationEntities(ctx context.Context, inv *model.Investigation) ([]model.Entity, error) {
+	if inv.Entities != nil {
+		return inv.Entities, nil
+	}
+	ids := inv.EntityIds
 	es, err := r.fetchSelected(ctx, ids)
 	if err != nil {
 		return nil, err

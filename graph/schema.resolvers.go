@@ -14,7 +14,7 @@ import (
 
 // Entities is the resolver for the entities field.
 func (r *investigationResolver) Entities(ctx context.Context, obj *model.Investigation) ([]model.Entity, error) {
-	return r.investigationEntities(ctx, obj.EntityIds)
+	return r.investigationEntities(ctx, obj)
 }
 
 // CreateEntity is the resolver for the createEntity field.

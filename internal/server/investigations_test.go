@@ -380,6 +380,19 @@ func TestInvestigationsPages(t *testing.T) {
 	if code(r) != "BAD_USER_INPUT" {
 		t.Errorf("first: 101: %+v", r.Errors)
 	}
+
+	// A page's entities come in one round trip, however many
+	// investigations it holds.
+	r, statements := a.post(t, `{ investigations(first: 3) { edges { node { entities { id name } } } } }`, nil)
+	noErrors(t, r)
+	if statements != 2 {
+		t.Errorf("a page with its entities took %d statements, want 2 (the page, its entities)", statements)
+	}
+	// Each investigation may hold 1,000 entities, and its lists count so.
+	r, _ = a.post(t, `{ investigations(first: 100) { edges { node { entities { id name } } } } }`, nil)
+	if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] == nil || !strings.Contains(r.Errors[0].Message, "complexity") {
+		t.Errorf("a hundred investigations with their entities: %+v", r.Errors)
+	}
 }
 
 // Saving and deleting an investigation reach a subscriber watching it.
