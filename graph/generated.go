@@ -4992,9 +4992,9 @@ under which article, by which court, with what sentence and restrictions,
 and which source says so. Every fact carries its citations.
 """
 type Query {
-  "Any entity by its ID, such as person/zhanbolat-mamai."
-  node("The entity's ID." id: ID!): Node
-  "Entities by ID, in the order asked; null where an ID is unknown."
+  "Any entity by its ID, such as person/zhanbolat-mamai, or a saved investigation by its, such as investigation/mamai-network."
+  node("The entity's or investigation's ID." id: ID!): Node
+  "Entities by ID, in the order asked; null where an ID is unknown or names an investigation (read those with node or investigation)."
   nodes("The entities' IDs." ids: [ID!]!): [Node]
   "Entities of some types, in pages, sorted by name or ID."
   entities(
