@@ -88,7 +88,8 @@ func (m *measurer) rootCost(f *ast.Field) (int, map[string]int) {
 		return commonGroundCost, nil
 	case "entities", "convictions", "counts", "chargeChanges", "similarCases",
 		"arrestsAfterProtests", "pretrialDetention", "assessedCases",
-		"articlePairs", "contestedClaims", "laterChargedAssociates", "coverage", "possibleDuplicates":
+		"articlePairs", "contestedClaims", "laterChargedAssociates", "coverage", "possibleDuplicates",
+		"investigations":
 		return wholeGraphCost, nil
 	}
 	return lookupCost, nil

@@ -23,6 +23,16 @@ func (r *Resolver) fetch(ctx context.Context, ids []string, sel *kg.Selection) (
 	return decodeEntities(rows, len(ids))
 }
 
+// fetchSelected fetches the entities with the given IDs as the current
+// field's selection asks.
+func (r *Resolver) fetchSelected(ctx context.Context, ids []string) ([]model.Entity, error) {
+	sel, err := fieldSelection(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.fetch(ctx, ids, sel)
+}
+
 // decodeEntities decodes a store's answer for n IDs: one entity per ID, in
 // order, nil where the store has none.
 func decodeEntities(rows []map[string]any, n int) ([]model.Entity, error) {

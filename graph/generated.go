@@ -28,6 +28,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Investigation() InvestigationResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
@@ -375,6 +376,49 @@ type ComplexityRoot struct {
 		Written     func(childComplexity int) int
 	}
 
+	Investigation struct {
+		CreatedBy   func(childComplexity int) int
+		Description func(childComplexity int) int
+		Entities    func(childComplexity int) int
+		EntityIds   func(childComplexity int) int
+		Filters     func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Notes       func(childComplexity int) int
+		Positions   func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		UpdatedBy   func(childComplexity int) int
+		Version     func(childComplexity int) int
+	}
+
+	InvestigationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InvestigationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	InvestigationFilters struct {
+		HiddenRelationshipTypes func(childComplexity int) int
+		HiddenTypes             func(childComplexity int) int
+		State                   func(childComplexity int) int
+	}
+
+	InvestigationNote struct {
+		Entity func(childComplexity int) int
+		Text   func(childComplexity int) int
+	}
+
+	InvestigationPosition struct {
+		Entity func(childComplexity int) int
+		X      func(childComplexity int) int
+		Y      func(childComplexity int) int
+	}
+
 	LaterChargedAssociate struct {
 		Article     func(childComplexity int) int
 		Associate   func(childComplexity int) int
@@ -444,16 +488,18 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddSource       func(childComplexity int, input model.SourceInput, idempotencyKey *string) int
-		CreateEntity    func(childComplexity int, input model.EntityInput, idempotencyKey *string) int
-		CreateRelation  func(childComplexity int, input model.RelationInput, idempotencyKey *string) int
-		ImportCaseFile  func(childComplexity int, name string, content string, dryRun *bool, onConflict *model.ConflictSide, reason *string, idempotencyKey *string) int
-		JudgeDuplicates func(childComplexity int, a string, b string, verdict model.DuplicateVerdict, reason string, idempotencyKey *string) int
-		MergeEntities   func(childComplexity int, keep string, keepVersion int, remove string, removeVersion int, reason string, idempotencyKey *string) int
-		RetractEntity   func(childComplexity int, id string, version int, reason string, idempotencyKey *string) int
-		RetractRelation func(childComplexity int, id string, typeArg model.RelationType, reason string, idempotencyKey *string) int
-		UpdateEntity    func(childComplexity int, id string, version int, set map[string]any, unset []string, cite []string, reason *string, idempotencyKey *string) int
-		UpdateRelation  func(childComplexity int, id string, typeArg model.RelationType, set map[string]any, unset []string, cite []string, reason *string, idempotencyKey *string) int
+		AddSource           func(childComplexity int, input model.SourceInput, idempotencyKey *string) int
+		CreateEntity        func(childComplexity int, input model.EntityInput, idempotencyKey *string) int
+		CreateRelation      func(childComplexity int, input model.RelationInput, idempotencyKey *string) int
+		DeleteInvestigation func(childComplexity int, id string, version int, reason *string, idempotencyKey *string) int
+		ImportCaseFile      func(childComplexity int, name string, content string, dryRun *bool, onConflict *model.ConflictSide, reason *string, idempotencyKey *string) int
+		JudgeDuplicates     func(childComplexity int, a string, b string, verdict model.DuplicateVerdict, reason string, idempotencyKey *string) int
+		MergeEntities       func(childComplexity int, keep string, keepVersion int, remove string, removeVersion int, reason string, idempotencyKey *string) int
+		RetractEntity       func(childComplexity int, id string, version int, reason string, idempotencyKey *string) int
+		RetractRelation     func(childComplexity int, id string, typeArg model.RelationType, reason string, idempotencyKey *string) int
+		SaveInvestigation   func(childComplexity int, input model.InvestigationInput, version *int, reason *string, idempotencyKey *string) int
+		UpdateEntity        func(childComplexity int, id string, version int, set map[string]any, unset []string, cite []string, reason *string, idempotencyKey *string) int
+		UpdateRelation      func(childComplexity int, id string, typeArg model.RelationType, set map[string]any, unset []string, cite []string, reason *string, idempotencyKey *string) int
 	}
 
 	Organisation struct {
@@ -625,6 +671,8 @@ type ComplexityRoot struct {
 		Coverage               func(childComplexity int, source string) int
 		Entities               func(childComplexity int, types []model.EntityType, orderBy *model.EntityOrder, first *int, after *string) int
 		History                func(childComplexity int, id string) int
+		Investigation          func(childComplexity int, id string) int
+		Investigations         func(childComplexity int, first *int, after *string) int
 		LaterChargedAssociates func(childComplexity int) int
 		Neighbourhood          func(childComplexity int, id string, depth *int, types []model.EntityType, relationshipTypes []model.RelationType, limit *int) int
 		Node                   func(childComplexity int, id string) int
@@ -778,6 +826,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type InvestigationResolver interface {
+	Entities(ctx context.Context, obj *model.Investigation) ([]model.Entity, error)
+}
 type MutationResolver interface {
 	CreateEntity(ctx context.Context, input model.EntityInput, idempotencyKey *string) (model.Entity, error)
 	UpdateEntity(ctx context.Context, id string, version int, set map[string]any, unset []string, cite []string, reason *string, idempotencyKey *string) (model.Entity, error)
@@ -789,6 +840,8 @@ type MutationResolver interface {
 	JudgeDuplicates(ctx context.Context, a string, b string, verdict model.DuplicateVerdict, reason string, idempotencyKey *string) (*model.DuplicateJudgement, error)
 	RetractRelation(ctx context.Context, id string, typeArg model.RelationType, reason string, idempotencyKey *string) (*model.Change, error)
 	ImportCaseFile(ctx context.Context, name string, content string, dryRun *bool, onConflict *model.ConflictSide, reason *string, idempotencyKey *string) (*model.ImportReport, error)
+	SaveInvestigation(ctx context.Context, input model.InvestigationInput, version *int, reason *string, idempotencyKey *string) (*model.Investigation, error)
+	DeleteInvestigation(ctx context.Context, id string, version int, reason *string, idempotencyKey *string) (*model.Change, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -815,6 +868,8 @@ type QueryResolver interface {
 	History(ctx context.Context, id string) ([]*model.Change, error)
 	Passages(ctx context.Context, query string, sources []string, first *int, after *string) (*model.PassageConnection, error)
 	Coverage(ctx context.Context, source string) (*model.SourceCoverage, error)
+	Investigation(ctx context.Context, id string) (*model.Investigation, error)
+	Investigations(ctx context.Context, first *int, after *string) (*model.InvestigationConnection, error)
 	PossibleDuplicates(ctx context.Context, types []model.EntityType, first *int) ([]*model.DuplicatePair, error)
 }
 type SubscriptionResolver interface {
@@ -2475,6 +2530,162 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportReport.Written(childComplexity), true
 
+	case "Investigation.createdBy":
+		if e.ComplexityRoot.Investigation.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investigation.CreatedBy(childComplexity), true
+	case "Investigation.description":
+		if e.ComplexityRoot.Investigation.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investigation.Description(childComplexity), true
+	case "Investigation.entities":
+		if e.ComplexityRoot.Investigation.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investigation.Entities(childComplexity), true
+	case "Investigation.entityIds":
+		if e.ComplexityRoot.Investigation.EntityIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investigation.EntityIds(childComplexity), true
+	case "Investigation.filters":
+		if e.ComplexityRoot.Investigation.Filters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investigation.Filters(childComplexity), true
+	case "Investigation.id":
+		if e.ComplexityRoot.Investigation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investigation.ID(childComplexity), true
+	case "Investigation.name":
+		if e.ComplexityRoot.Investigation.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investigation.Name(childComplexity), true
+	case "Investigation.notes":
+		if e.ComplexityRoot.Investigation.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investigation.Notes(childComplexity), true
+	case "Investigation.positions":
+		if e.ComplexityRoot.Investigation.Positions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investigation.Positions(childComplexity), true
+	case "Investigation.updatedAt":
+		if e.ComplexityRoot.Investigation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investigation.UpdatedAt(childComplexity), true
+	case "Investigation.updatedBy":
+		if e.ComplexityRoot.Investigation.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investigation.UpdatedBy(childComplexity), true
+	case "Investigation.version":
+		if e.ComplexityRoot.Investigation.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investigation.Version(childComplexity), true
+
+	case "InvestigationConnection.edges":
+		if e.ComplexityRoot.InvestigationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestigationConnection.Edges(childComplexity), true
+	case "InvestigationConnection.pageInfo":
+		if e.ComplexityRoot.InvestigationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestigationConnection.PageInfo(childComplexity), true
+	case "InvestigationConnection.totalCount":
+		if e.ComplexityRoot.InvestigationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestigationConnection.TotalCount(childComplexity), true
+
+	case "InvestigationEdge.cursor":
+		if e.ComplexityRoot.InvestigationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestigationEdge.Cursor(childComplexity), true
+	case "InvestigationEdge.node":
+		if e.ComplexityRoot.InvestigationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestigationEdge.Node(childComplexity), true
+
+	case "InvestigationFilters.hiddenRelationshipTypes":
+		if e.ComplexityRoot.InvestigationFilters.HiddenRelationshipTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestigationFilters.HiddenRelationshipTypes(childComplexity), true
+	case "InvestigationFilters.hiddenTypes":
+		if e.ComplexityRoot.InvestigationFilters.HiddenTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestigationFilters.HiddenTypes(childComplexity), true
+	case "InvestigationFilters.state":
+		if e.ComplexityRoot.InvestigationFilters.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestigationFilters.State(childComplexity), true
+
+	case "InvestigationNote.entity":
+		if e.ComplexityRoot.InvestigationNote.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestigationNote.Entity(childComplexity), true
+	case "InvestigationNote.text":
+		if e.ComplexityRoot.InvestigationNote.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestigationNote.Text(childComplexity), true
+
+	case "InvestigationPosition.entity":
+		if e.ComplexityRoot.InvestigationPosition.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestigationPosition.Entity(childComplexity), true
+	case "InvestigationPosition.x":
+		if e.ComplexityRoot.InvestigationPosition.X == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestigationPosition.X(childComplexity), true
+	case "InvestigationPosition.y":
+		if e.ComplexityRoot.InvestigationPosition.Y == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestigationPosition.Y(childComplexity), true
+
 	case "LaterChargedAssociate.article":
 		if e.ComplexityRoot.LaterChargedAssociate.Article == nil {
 			break
@@ -2851,6 +3062,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateRelation(childComplexity, args["input"].(model.RelationInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.deleteInvestigation":
+		if e.ComplexityRoot.Mutation.DeleteInvestigation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteInvestigation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteInvestigation(childComplexity, args["id"].(string), args["version"].(int), args["reason"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.importCaseFile":
 		if e.ComplexityRoot.Mutation.ImportCaseFile == nil {
 			break
@@ -2906,6 +3128,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RetractRelation(childComplexity, args["id"].(string), args["type"].(model.RelationType), args["reason"].(string), args["idempotencyKey"].(*string)), true
+	case "Mutation.saveInvestigation":
+		if e.ComplexityRoot.Mutation.SaveInvestigation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveInvestigation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveInvestigation(childComplexity, args["input"].(model.InvestigationInput), args["version"].(*int), args["reason"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.updateEntity":
 		if e.ComplexityRoot.Mutation.UpdateEntity == nil {
 			break
@@ -3872,6 +4105,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string)), true
 
+	case "Query.investigation":
+		if e.ComplexityRoot.Query.Investigation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_investigation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Investigation(childComplexity, args["id"].(string)), true
+	case "Query.investigations":
+		if e.ComplexityRoot.Query.Investigations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_investigations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Investigations(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.laterChargedAssociates":
 		if e.ComplexityRoot.Query.LaterChargedAssociates == nil {
 			break
@@ -4632,6 +4887,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ConvictionFilter", ec.unmarshalInputConvictionFilter),
 			graphql.NewInputUnmarshaler("EntityInput", ec.unmarshalInputEntityInput),
 			graphql.NewInputUnmarshaler("EntityOrder", ec.unmarshalInputEntityOrder),
+			graphql.NewInputUnmarshaler("InvestigationFiltersInput", ec.unmarshalInputInvestigationFiltersInput),
+			graphql.NewInputUnmarshaler("InvestigationInput", ec.unmarshalInputInvestigationInput),
+			graphql.NewInputUnmarshaler("InvestigationNoteInput", ec.unmarshalInputInvestigationNoteInput),
+			graphql.NewInputUnmarshaler("InvestigationPositionInput", ec.unmarshalInputInvestigationPositionInput),
 			graphql.NewInputUnmarshaler("RelationInput", ec.unmarshalInputRelationInput),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
 		)
@@ -4733,9 +4992,9 @@ under which article, by which court, with what sentence and restrictions,
 and which source says so. Every fact carries its citations.
 """
 type Query {
-  "Any entity by its ID, such as person/zhanbolat-mamai."
-  node("The entity's ID." id: ID!): Node
-  "Entities by ID, in the order asked; null where an ID is unknown."
+  "Any entity by its ID, such as person/zhanbolat-mamai, or a saved investigation by its, such as investigation/mamai-network."
+  node("The entity's or investigation's ID." id: ID!): Node
+  "Entities by ID, in the order asked; null where an ID is unknown or names an investigation (read those with node or investigation)."
   nodes("The entities' IDs." ids: [ID!]!): [Node]
   "Entities of some types, in pages, sorted by name or ID."
   entities(
@@ -4847,7 +5106,7 @@ type Query {
   stats: GraphStats
 
   "The changes made to an entity or relationship through the API, oldest first, with who made them and the fact before and after."
-  history("The ID of an entity or relationship, or casefile/NAME for the imports of a case file." id: ID!): [Change]
+  history("The ID of an entity, relationship or investigation, or casefile/NAME for the imports of a case file." id: ID!): [Change]
 
   "Paragraphs of the source texts the graph holds that match: case, diacritics and Cyrillic or Latin script do not matter, a typo is forgiven. Each with a snippet, its matches marked, and the facts that cite it."
   passages(
@@ -4862,6 +5121,15 @@ type Query {
   ): PassageConnection
   "Which paragraphs of a source's text facts cite, and which none does yet."
   coverage("The source's ID." source: ID!): SourceCoverage
+  "A saved investigation (a named view of the graph) by its ID; null when there is none."
+  investigation("The investigation's ID, such as investigation/mamai-network." id: ID!): Investigation
+  "The saved investigations, in pages, sorted by name, then ID."
+  investigations(
+    "The page size, at most 100."
+    first: Int = 20
+    "The endCursor of the page before; the first page when left out."
+    after: String
+  ): InvestigationConnection
   "Pairs of entities that are likely one real court, party, organisation or person written twice, best first, with the reason (docs/duplicates.md). A pair judged DISTINCT is never suggested again; one judged SAME stays until merged."
   possibleDuplicates(
     "Only pairs of these types; every type when left out."
@@ -5052,6 +5320,28 @@ type Mutation {
     "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
     idempotencyKey: String
   ): ImportReport!
+  "Save an investigation, a named view of the graph: create it (version 0 or left out) or replace the whole of its content from the version you read (a stale one fails with CONFLICT). Every entity it names must be in the graph. Needs the editor role; history keeps every version (kind Investigation)."
+  saveInvestigation(
+    "The investigation, whole."
+    input: InvestigationInput!
+    "0 or left out to create it; to change it, its version as read (a stale one fails with CONFLICT)."
+    version: Int
+    "Why the change is made; kept in its history."
+    reason: String
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Investigation!
+  "Delete an investigation; history keeps it. Its creator may delete it with the editor role; deleting another's needs the admin role."
+  deleteInvestigation(
+    "The investigation to delete."
+    id: ID!
+    "The version read; a stale one fails with CONFLICT."
+    version: Int!
+    "Why the change is made; kept in its history."
+    reason: String
+    "A key the client chooses (8 to 200 printable characters, a UUID will do): the same change sent again with it within 24 hours is made once. Optional."
+    idempotencyKey: String
+  ): Change!
 }
 
 """
@@ -5136,11 +5426,11 @@ type Change {
   op: ChangeOp!
   "The entity's or relationship's ID."
   target: ID!
-  "The type of what changed: an entity type such as Person, a relationship type such as MEMBER_OF, CaseFile for an import or Judgement for a judgement of duplicates."
+  "The type of what changed: an entity type such as Person, a relationship type such as MEMBER_OF, CaseFile for an import, Judgement for a judgement of duplicates or Investigation for a saved investigation."
   kind: String!
   "Why, as the editor gave it; null where none was given."
   reason: String
-  "The entity's version after the change; null for a relationship."
+  "The version of the entity or investigation after the change; null for a relationship."
   version: Int
   "The fact before the change; null when it was created."
   before: JSON
@@ -5200,6 +5490,131 @@ type Problem {
   column: Int!
   "What is wrong and, where it helps, what is expected."
   message: String!
+}
+
+"""
+A saved investigation: a named view of the graph that an analyst keeps on
+the server (which entities it shows, where, what it hides, notes on
+entities), for anyone allowed to read to reopen, by its ID or a link
+that holds it. It states no facts: exports and graph questions never see it.
+"""
+type Investigation implements Node {
+  "The stable ID: investigation/ and a slug, such as investigation/mamai-network."
+  id: ID!
+  "Its name, one line of at most 200 characters."
+  name: String!
+  "What it is about, at most 2,000 characters; empty when none was given."
+  description: String!
+  "The IDs of the entities in the view, in the order saved, retracted ones included."
+  entityIds: [ID!]!
+  "The entities in the view, in the order saved; those retracted or merged away since are left out."
+  entities: [Entity!]!
+  "Where each entity placed is drawn."
+  positions: [InvestigationPosition!]!
+  "What the view hides."
+  filters: InvestigationFilters!
+  "The analyst's notes, at most one on each entity."
+  notes: [InvestigationNote!]!
+  "The name of the token that created it."
+  createdBy: String!
+  "The name of the token that saved it last."
+  updatedBy: String!
+  "When it was saved last, in RFC 3339."
+  updatedAt: String!
+  "Its version, 1 when created, raised by each save: pass it to saveInvestigation or deleteInvestigation."
+  version: Int!
+}
+
+"Where an entity is drawn in an investigation."
+type InvestigationPosition {
+  "The entity's ID."
+  entity: ID!
+  "Its x coordinate, in the explorer's units."
+  x: Float!
+  "Its y coordinate, in the explorer's units."
+  y: Float!
+}
+
+"What an investigation hides, and the explorer's other state."
+type InvestigationFilters {
+  "Entity types hidden from the view."
+  hiddenTypes: [EntityType!]!
+  "Relationship types hidden from the view."
+  hiddenRelationshipTypes: [RelationType!]!
+  "The explorer's other state as it saved it, if any; the server keeps it as given."
+  state: JSON
+}
+
+"An analyst's note on an entity of an investigation."
+type InvestigationNote {
+  "The entity's ID."
+  entity: ID!
+  "The note."
+  text: String!
+}
+
+"A page of investigations."
+type InvestigationConnection {
+  "The investigations of this page."
+  edges: [InvestigationEdge]!
+  "Where this page lies."
+  pageInfo: PageInfo!
+  "How many investigations there are in all."
+  totalCount: Int!
+}
+
+"One investigation and its cursor."
+type InvestigationEdge {
+  "Pass as after to get the investigations that follow."
+  cursor: String!
+  "The investigation."
+  node: Investigation!
+}
+
+"An investigation as saved: the whole of its content, which replaces what was there."
+input InvestigationInput {
+  "Its ID: investigation/ and a slug of lower-case letters, digits and hyphens, at most 200 characters, such as investigation/mamai-network."
+  id: ID!
+  "Its name: one line, at most 200 characters."
+  name: String!
+  "What it is about, at most 2,000 characters."
+  description: String
+  "The IDs of the entities in the view, at most 1,000, each once; each must be in the graph."
+  entities: [ID!]!
+  "Where entities are drawn, at most one position for each entity of entities."
+  positions: [InvestigationPositionInput!]
+  "What the view hides."
+  filters: InvestigationFiltersInput
+  "Notes on entities, at most one for each entity of entities."
+  notes: [InvestigationNoteInput!]
+}
+
+"Where an entity is drawn."
+input InvestigationPositionInput {
+  "The entity's ID, one of the investigation's entities."
+  entity: ID!
+  "Its x coordinate: a finite number between -1e9 and 1e9."
+  x: Float!
+  "Its y coordinate: a finite number between -1e9 and 1e9."
+  y: Float!
+}
+
+"What an investigation hides."
+input InvestigationFiltersInput {
+  "Entity types to hide."
+  hiddenTypes: [EntityType!]
+  "Relationship types to hide."
+  hiddenRelationshipTypes: [RelationType!]
+  "The explorer's other state, at most 20,000 bytes as JSON; kept as given."
+  state: JSON
+}
+
+"A note on an entity of an investigation."
+input InvestigationNoteInput {
+  "The entity's ID, one of the investigation's entities."
+  entity: ID!
+  "The note, at most 2,000 characters."
+  text: String!
 }
 
 "Anything with a stable ID."
@@ -7065,11 +7480,11 @@ enum ProtestTie {
 
 "What a change in the audit trail did."
 enum ChangeOp {
-  "Created an entity or relationship."
+  "Created an entity, relationship or investigation."
   CREATE
-  "Changed an entity or relationship."
+  "Changed an entity, relationship or investigation."
   UPDATE
-  "Removed an entity or relationship."
+  "Removed an entity, relationship or investigation (deleteInvestigation)."
   RETRACT
   "Folded one entity into another (mergeEntities)."
   MERGE
@@ -7764,6 +8179,92 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_duplicates(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
+}
+
+func (ec *executionContext) childFields_Investigation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Investigation_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Investigation_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Investigation_description(ctx, field)
+	case "entityIds":
+		return ec.fieldContext_Investigation_entityIds(ctx, field)
+	case "entities":
+		return ec.fieldContext_Investigation_entities(ctx, field)
+	case "positions":
+		return ec.fieldContext_Investigation_positions(ctx, field)
+	case "filters":
+		return ec.fieldContext_Investigation_filters(ctx, field)
+	case "notes":
+		return ec.fieldContext_Investigation_notes(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Investigation_createdBy(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Investigation_updatedBy(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Investigation_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Investigation_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Investigation", field.Name)
+}
+
+func (ec *executionContext) childFields_InvestigationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_InvestigationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InvestigationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_InvestigationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvestigationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InvestigationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_InvestigationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_InvestigationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvestigationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_InvestigationFilters(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hiddenTypes":
+		return ec.fieldContext_InvestigationFilters_hiddenTypes(ctx, field)
+	case "hiddenRelationshipTypes":
+		return ec.fieldContext_InvestigationFilters_hiddenRelationshipTypes(ctx, field)
+	case "state":
+		return ec.fieldContext_InvestigationFilters_state(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvestigationFilters", field.Name)
+}
+
+func (ec *executionContext) childFields_InvestigationNote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_InvestigationNote_entity(ctx, field)
+	case "text":
+		return ec.fieldContext_InvestigationNote_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvestigationNote", field.Name)
+}
+
+func (ec *executionContext) childFields_InvestigationPosition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_InvestigationPosition_entity(ctx, field)
+	case "x":
+		return ec.fieldContext_InvestigationPosition_x(ctx, field)
+	case "y":
+		return ec.fieldContext_InvestigationPosition_y(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvestigationPosition", field.Name)
 }
 
 func (ec *executionContext) childFields_LaterChargedAssociate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9088,6 +9589,44 @@ func (ec *executionContext) field_Mutation_createRelation_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteInvestigation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_importCaseFile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9302,6 +9841,44 @@ func (ec *executionContext) field_Mutation_retractRelation_args(ctx context.Cont
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_saveInvestigation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.InvestigationInput, error) {
+			return ec.unmarshalNInvestigationInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9943,6 +10520,42 @@ func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_investigation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_investigations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -17296,6 +17909,644 @@ func (ec *executionContext) fieldContext_ImportReport_duplicates(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Investigation_id(ctx context.Context, field graphql.CollectedField, obj *model.Investigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investigation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investigation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investigation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Investigation_name(ctx context.Context, field graphql.CollectedField, obj *model.Investigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investigation_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investigation_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investigation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Investigation_description(ctx context.Context, field graphql.CollectedField, obj *model.Investigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investigation_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investigation_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investigation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Investigation_entityIds(ctx context.Context, field graphql.CollectedField, obj *model.Investigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investigation_entityIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntityIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investigation_entityIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investigation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Investigation_entities(ctx context.Context, field graphql.CollectedField, obj *model.Investigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investigation_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Investigation().Entities(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investigation_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Investigation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Investigation_positions(ctx context.Context, field graphql.CollectedField, obj *model.Investigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investigation_positions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Positions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InvestigationPosition) graphql.Marshaler {
+			return ec.marshalNInvestigationPosition2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationPositionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investigation_positions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Investigation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestigationPosition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Investigation_filters(ctx context.Context, field graphql.CollectedField, obj *model.Investigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investigation_filters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Filters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestigationFilters) graphql.Marshaler {
+			return ec.marshalNInvestigationFilters2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationFilters(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investigation_filters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Investigation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestigationFilters(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Investigation_notes(ctx context.Context, field graphql.CollectedField, obj *model.Investigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investigation_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InvestigationNote) graphql.Marshaler {
+			return ec.marshalNInvestigationNote2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationNoteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investigation_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Investigation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestigationNote(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Investigation_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Investigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investigation_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investigation_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investigation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Investigation_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Investigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investigation_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investigation_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investigation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Investigation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Investigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investigation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investigation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investigation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Investigation_version(ctx context.Context, field graphql.CollectedField, obj *model.Investigation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investigation_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investigation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investigation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InvestigationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InvestigationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestigationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InvestigationEdge) graphql.Marshaler {
+			return ec.marshalNInvestigationEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestigationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestigationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestigationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestigationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.InvestigationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestigationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestigationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestigationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestigationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.InvestigationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestigationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestigationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestigationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InvestigationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InvestigationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestigationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestigationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestigationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InvestigationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InvestigationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestigationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Investigation) graphql.Marshaler {
+			return ec.marshalNInvestigation2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestigationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestigationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Investigation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestigationFilters_hiddenTypes(ctx context.Context, field graphql.CollectedField, obj *model.InvestigationFilters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestigationFilters_hiddenTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HiddenTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EntityType) graphql.Marshaler {
+			return ec.marshalNEntityType2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestigationFilters_hiddenTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestigationFilters", field, false, false, "EntityType")
+}
+
+func (ec *executionContext) _InvestigationFilters_hiddenRelationshipTypes(ctx context.Context, field graphql.CollectedField, obj *model.InvestigationFilters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestigationFilters_hiddenRelationshipTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HiddenRelationshipTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestigationFilters_hiddenRelationshipTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestigationFilters", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _InvestigationFilters_state(ctx context.Context, field graphql.CollectedField, obj *model.InvestigationFilters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestigationFilters_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InvestigationFilters_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestigationFilters", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _InvestigationNote_entity(ctx context.Context, field graphql.CollectedField, obj *model.InvestigationNote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestigationNote_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestigationNote_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestigationNote", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InvestigationNote_text(ctx context.Context, field graphql.CollectedField, obj *model.InvestigationNote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestigationNote_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestigationNote_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestigationNote", field, false, false, "String")
+}
+
+func (ec *executionContext) _InvestigationPosition_entity(ctx context.Context, field graphql.CollectedField, obj *model.InvestigationPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestigationPosition_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestigationPosition_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestigationPosition", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InvestigationPosition_x(ctx context.Context, field graphql.CollectedField, obj *model.InvestigationPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestigationPosition_x(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.X, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestigationPosition_x(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestigationPosition", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InvestigationPosition_y(ctx context.Context, field graphql.CollectedField, obj *model.InvestigationPosition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestigationPosition_y(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Y, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestigationPosition_y(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestigationPosition", field, false, false, "Float")
+}
+
 func (ec *executionContext) _LaterChargedAssociate_convicted(ctx context.Context, field graphql.CollectedField, obj *model.LaterChargedAssociate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19164,6 +20415,94 @@ func (ec *executionContext) fieldContext_Mutation_importCaseFile(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_importCaseFile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_saveInvestigation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveInvestigation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveInvestigation(ctx, fc.Args["input"].(model.InvestigationInput), fc.Args["version"].(*int), fc.Args["reason"].(*string), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Investigation) graphql.Marshaler {
+			return ec.marshalNInvestigation2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveInvestigation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Investigation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveInvestigation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteInvestigation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteInvestigation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteInvestigation(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["reason"].(*string), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteInvestigation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteInvestigation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23580,6 +24919,94 @@ func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_investigation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_investigation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Investigation(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Investigation) graphql.Marshaler {
+			return ec.marshalOInvestigation2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_investigation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Investigation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_investigation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_investigations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_investigations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Investigations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestigationConnection) graphql.Marshaler {
+			return ec.marshalOInvestigationConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_investigations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestigationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_investigations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_possibleDuplicates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27587,6 +29014,251 @@ func UnmarshalEntityOrder(ctx context.Context, raw any) (model.EntityOrder, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputInvestigationFiltersInput(ctx context.Context, obj any) (model.InvestigationFiltersInput, error) {
+	var it model.InvestigationFiltersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"hiddenTypes", "hiddenRelationshipTypes", "state"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "hiddenTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenTypes"))
+			data, err := ec.unmarshalOEntityType2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenTypes = data
+		case "hiddenRelationshipTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenRelationshipTypes"))
+			data, err := ec.unmarshalORelationType2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenRelationshipTypes = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvestigationFiltersInput unmarshals raw into the InvestigationFiltersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvestigationFiltersInput(ctx context.Context, raw any) (model.InvestigationFiltersInput, error) {
+	var out model.InvestigationFiltersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestigationFiltersInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInvestigationInput(ctx context.Context, obj any) (model.InvestigationInput, error) {
+	var it model.InvestigationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "description", "entities", "positions", "filters", "notes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "entities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entities"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Entities = data
+		case "positions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positions"))
+			data, err := ec.unmarshalOInvestigationPositionInput2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationPositionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Positions = data
+		case "filters":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filters"))
+			data, err := ec.unmarshalOInvestigationFiltersInput2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationFiltersInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Filters = data
+		case "notes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
+			data, err := ec.unmarshalOInvestigationNoteInput2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationNoteInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Notes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvestigationInput unmarshals raw into the InvestigationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvestigationInput(ctx context.Context, raw any) (model.InvestigationInput, error) {
+	var out model.InvestigationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestigationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInvestigationNoteInput(ctx context.Context, obj any) (model.InvestigationNoteInput, error) {
+	var it model.InvestigationNoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"entity", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "entity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entity"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Entity = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvestigationNoteInput unmarshals raw into the InvestigationNoteInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvestigationNoteInput(ctx context.Context, raw any) (model.InvestigationNoteInput, error) {
+	var out model.InvestigationNoteInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestigationNoteInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInvestigationPositionInput(ctx context.Context, obj any) (model.InvestigationPositionInput, error) {
+	var it model.InvestigationPositionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"entity", "x", "y"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "entity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entity"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Entity = data
+		case "x":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("x"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.X = data
+		case "y":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("y"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Y = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvestigationPositionInput unmarshals raw into the InvestigationPositionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvestigationPositionInput(ctx context.Context, raw any) (model.InvestigationPositionInput, error) {
+	var out model.InvestigationPositionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestigationPositionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj any) (model.RelationInput, error) {
 	var it model.RelationInput
 	if obj == nil {
@@ -27965,6 +29637,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Case(ctx, sel, obj)
+	case model.Investigation:
+		return ec._Investigation(ctx, sel, &obj)
+	case *model.Investigation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Investigation(ctx, sel, obj)
 	case model.Entity:
 		if obj == nil {
 			return graphql.Null
@@ -30076,6 +31755,300 @@ func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var investigationImplementors = []string{"Investigation", "Node"}
+
+func (ec *executionContext) _Investigation(ctx context.Context, sel ast.SelectionSet, obj *model.Investigation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investigationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Investigation")
+		case "id":
+			out.Values[i] = ec._Investigation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Investigation_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Investigation_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entityIds":
+			out.Values[i] = ec._Investigation_entityIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Investigation_entities(ctx, field, obj)
+				})
+		case "positions":
+			out.Values[i] = ec._Investigation_positions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "filters":
+			out.Values[i] = ec._Investigation_filters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._Investigation_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._Investigation_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedBy":
+			out.Values[i] = ec._Investigation_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Investigation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Investigation_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var investigationConnectionImplementors = []string{"InvestigationConnection"}
+
+func (ec *executionContext) _InvestigationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.InvestigationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investigationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvestigationConnection")
+		case "edges":
+			out.Values[i] = ec._InvestigationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InvestigationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._InvestigationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var investigationEdgeImplementors = []string{"InvestigationEdge"}
+
+func (ec *executionContext) _InvestigationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.InvestigationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investigationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvestigationEdge")
+		case "cursor":
+			out.Values[i] = ec._InvestigationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._InvestigationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var investigationFiltersImplementors = []string{"InvestigationFilters"}
+
+func (ec *executionContext) _InvestigationFilters(ctx context.Context, sel ast.SelectionSet, obj *model.InvestigationFilters) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investigationFiltersImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvestigationFilters")
+		case "hiddenTypes":
+			out.Values[i] = ec._InvestigationFilters_hiddenTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hiddenRelationshipTypes":
+			out.Values[i] = ec._InvestigationFilters_hiddenRelationshipTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._InvestigationFilters_state(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var investigationNoteImplementors = []string{"InvestigationNote"}
+
+func (ec *executionContext) _InvestigationNote(ctx context.Context, sel ast.SelectionSet, obj *model.InvestigationNote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investigationNoteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvestigationNote")
+		case "entity":
+			out.Values[i] = ec._InvestigationNote_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._InvestigationNote_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var investigationPositionImplementors = []string{"InvestigationPosition"}
+
+func (ec *executionContext) _InvestigationPosition(ctx context.Context, sel ast.SelectionSet, obj *model.InvestigationPosition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investigationPositionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvestigationPosition")
+		case "entity":
+			out.Values[i] = ec._InvestigationPosition_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "x":
+			out.Values[i] = ec._InvestigationPosition_x(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "y":
+			out.Values[i] = ec._InvestigationPosition_y(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var laterChargedAssociateImplementors = []string{"LaterChargedAssociate"}
 
 func (ec *executionContext) _LaterChargedAssociate(ctx context.Context, sel ast.SelectionSet, obj *model.LaterChargedAssociate) graphql.Marshaler {
@@ -30566,6 +32539,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "importCaseFile":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importCaseFile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saveInvestigation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveInvestigation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteInvestigation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteInvestigation(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -31703,6 +33690,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_coverage(ctx, field)
+				})
+		case "investigation":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_investigation(ctx, field)
+				})
+		case "investigations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_investigations(ctx, field)
 				})
 		case "possibleDuplicates":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -33235,6 +35234,36 @@ func (ec *executionContext) marshalNEntityType2githubᚗcomᚋcasegraphᚋcasegr
 	return v
 }
 
+func (ec *executionContext) unmarshalNEntityType2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityTypeᚄ(ctx context.Context, v any) ([]model.EntityType, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EntityType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEntityType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNEntityType2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EntityType) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEntityType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEntityType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Event) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -33508,6 +35537,95 @@ func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.S
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNInvestigation2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigation(ctx context.Context, sel ast.SelectionSet, v *model.Investigation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Investigation!")
+		return graphql.Null
+	}
+	return ec._Investigation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInvestigationEdge2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationEdge(ctx context.Context, sel ast.SelectionSet, v []*model.InvestigationEdge) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOInvestigationEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInvestigationFilters2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationFilters(ctx context.Context, sel ast.SelectionSet, v *model.InvestigationFilters) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InvestigationFilters!")
+		return graphql.Null
+	}
+	return ec._InvestigationFilters(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInvestigationInput2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationInput(ctx context.Context, v any) (model.InvestigationInput, error) {
+	res, err := ec.unmarshalInputInvestigationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInvestigationNote2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationNoteᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InvestigationNote) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInvestigationNote2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationNote(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInvestigationNote2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationNote(ctx context.Context, sel ast.SelectionSet, v *model.InvestigationNote) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InvestigationNote!")
+		return graphql.Null
+	}
+	return ec._InvestigationNote(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInvestigationNoteInput2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationNoteInput(ctx context.Context, v any) (*model.InvestigationNoteInput, error) {
+	res, err := ec.unmarshalInputInvestigationNoteInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInvestigationPosition2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InvestigationPosition) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInvestigationPosition2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationPosition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInvestigationPosition2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationPosition(ctx context.Context, sel ast.SelectionSet, v *model.InvestigationPosition) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InvestigationPosition!")
+		return graphql.Null
+	}
+	return ec._InvestigationPosition(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInvestigationPositionInput2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationPositionInput(ctx context.Context, v any) (*model.InvestigationPositionInput, error) {
+	res, err := ec.unmarshalInputInvestigationPositionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNJSON2map(ctx context.Context, v any) (map[string]any, error) {
@@ -33871,6 +35989,36 @@ func (ec *executionContext) unmarshalNRelationType2githubᚗcomᚋcasegraphᚋca
 
 func (ec *executionContext) marshalNRelationType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, sel ast.SelectionSet, v model.RelationType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNRelationType2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]model.RelationType, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.RelationType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRelationType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRelationType2ᚕgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RelationType) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationType2githubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRelationType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNRestriction2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐRestrictionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Restriction) graphql.Marshaler {
@@ -34790,6 +36938,69 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOInvestigation2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigation(ctx context.Context, sel ast.SelectionSet, v *model.Investigation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Investigation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOInvestigationConnection2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationConnection(ctx context.Context, sel ast.SelectionSet, v *model.InvestigationConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InvestigationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOInvestigationEdge2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationEdge(ctx context.Context, sel ast.SelectionSet, v *model.InvestigationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InvestigationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInvestigationFiltersInput2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationFiltersInput(ctx context.Context, v any) (*model.InvestigationFiltersInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInvestigationFiltersInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInvestigationNoteInput2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationNoteInputᚄ(ctx context.Context, v any) ([]*model.InvestigationNoteInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.InvestigationNoteInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInvestigationNoteInput2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationNoteInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInvestigationPositionInput2ᚕᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationPositionInputᚄ(ctx context.Context, v any) ([]*model.InvestigationPositionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.InvestigationPositionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInvestigationPositionInput2ᚖgithubᚗcomᚋcasegraphᚋcasegraphᚋgraphᚋmodelᚐInvestigationPositionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOJSON2map(ctx context.Context, v any) (map[string]any, error) {

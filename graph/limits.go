@@ -259,6 +259,11 @@ func (m *measurer) items(f *ast.Field, lists map[string]int) int {
 	if f.Definition.Arguments.ForName("first") != nil {
 		return pageSize(f, m.vars) // a list or a connection: each item costs
 	}
+	if f.ObjectDefinition != nil {
+		if n, ok := boundedLists[f.ObjectDefinition.Name+"."+f.Name]; ok {
+			return n
+		}
+	}
 	if !m.inSchema && f.ObjectDefinition != nil {
 		// Below __type: as long as the longest such list in the schema.
 		if n, ok := introspectionLists()[f.ObjectDefinition.Name+"."+f.Name]; ok {
@@ -266,6 +271,15 @@ func (m *measurer) items(f *ast.Field, lists map[string]int) int {
 		}
 	}
 	return 1
+}
+
+// boundedLists are list fields without a first argument whose length
+// input sets, up to a bound: counted at one item, a page of saved
+// investigations would cost as little as a page of their names.
+var boundedLists = map[string]int{
+	"Investigation.entities":  kg.MaxInvestigationEntities,
+	"Investigation.positions": kg.MaxInvestigationEntities,
+	"Investigation.notes":     kg.MaxInvestigationEntities,
 }
 
 // pageSize is the first argument a list field gets, or its default.

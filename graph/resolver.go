@@ -56,6 +56,14 @@ type Store interface {
 	SaveTexts(ctx context.Context, texts map[string][]string, edit kg.Edit) (int, error)
 }
 
+// Investigations is what the saved investigations need from storage.
+type Investigations interface {
+	Investigation(ctx context.Context, id string) (kg.Investigation, bool, error)
+	ListInvestigations(ctx context.Context, first, offset int) ([]kg.Investigation, int, error)
+	SaveInvestigation(ctx context.Context, id string, c kg.InvestigationContent, expectVersion int, edit kg.Edit) (int, error)
+	DeleteInvestigation(ctx context.Context, id string, expectVersion int, mayDeleteOthers bool, edit kg.Edit) (string, error)
+}
+
 // Changes is the feed of changes as they commit, for the changes
 // subscription.
 type Changes interface {
@@ -67,4 +75,6 @@ type Resolver struct {
 	Store Store
 	// Changes is nil where the service offers no subscriptions.
 	Changes Changes
+	// Investigations is nil where the service keeps none.
+	Investigations Investigations
 }

@@ -12,6 +12,11 @@ import (
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
+// Entities is the resolver for the entities field.
+func (r *investigationResolver) Entities(ctx context.Context, obj *model.Investigation) ([]model.Entity, error) {
+	return r.investigationEntities(ctx, obj)
+}
+
 // CreateEntity is the resolver for the createEntity field.
 func (r *mutationResolver) CreateEntity(ctx context.Context, input model.EntityInput, idempotencyKey *string) (model.Entity, error) {
 	return r.createEntity(ctx, input, idempotencyKey)
@@ -65,13 +70,26 @@ func (r *mutationResolver) ImportCaseFile(ctx context.Context, name string, cont
 	return r.importCaseFile(ctx, name, content, dryRun != nil && *dryRun, onConflict, reason, idempotencyKey)
 }
 
+// SaveInvestigation is the resolver for the saveInvestigation field.
+func (r *mutationResolver) SaveInvestigation(ctx context.Context, input model.InvestigationInput, version *int, reason *string, idempotencyKey *string) (*model.Investigation, error) {
+	return r.saveInvestigation(ctx, input, version, reason, idempotencyKey)
+}
+
+// DeleteInvestigation is the resolver for the deleteInvestigation field.
+func (r *mutationResolver) DeleteInvestigation(ctx context.Context, id string, version int, reason *string, idempotencyKey *string) (*model.Change, error) {
+	return r.deleteInvestigation(ctx, id, version, reason, idempotencyKey)
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	sel, err := fieldSelection(ctx)
-	if err != nil {
-		return nil, err
+	if kg.IsInvestigationID(id) {
+		inv, err := r.investigation(ctx, id)
+		if err != nil || inv == nil {
+			return nil, err
+		}
+		return inv, nil
 	}
-	es, err := r.fetch(ctx, []string{id}, sel)
+	es, err := r.fetchSelected(ctx, []string{id})
 	if err != nil || es[0] == nil {
 		return nil, err
 	}
@@ -83,11 +101,7 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 	if len(ids) > MaxPageSize {
 		return nil, kg.Errorf(kg.Invalid, "nodes takes at most %d ids, got %d", MaxPageSize, len(ids))
 	}
-	sel, err := fieldSelection(ctx)
-	if err != nil {
-		return nil, err
-	}
-	es, err := r.fetch(ctx, ids, sel)
+	es, err := r.fetchSelected(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -321,6 +335,16 @@ func (r *queryResolver) Coverage(ctx context.Context, source string) (*model.Sou
 	return r.coverage(ctx, source)
 }
 
+// Investigation is the resolver for the investigation field.
+func (r *queryResolver) Investigation(ctx context.Context, id string) (*model.Investigation, error) {
+	return r.investigation(ctx, id)
+}
+
+// Investigations is the resolver for the investigations field.
+func (r *queryResolver) Investigations(ctx context.Context, first *int, after *string) (*model.InvestigationConnection, error) {
+	return r.listInvestigations(ctx, first, after)
+}
+
 // PossibleDuplicates is the resolver for the possibleDuplicates field.
 func (r *queryResolver) PossibleDuplicates(ctx context.Context, types []model.EntityType, first *int) ([]*model.DuplicatePair, error) {
 	return r.possibleDuplicates(ctx, types, first)
@@ -330,6 +354,9 @@ func (r *queryResolver) PossibleDuplicates(ctx context.Context, types []model.En
 func (r *subscriptionResolver) Changes(ctx context.Context, ids []string, types []model.EntityType, relationshipTypes []model.RelationType) (<-chan *model.Change, error) {
 	return r.changes(ctx, ids, types, relationshipTypes)
 }
+
+// Investigation returns InvestigationResolver implementation.
+func (r *Resolver) Investigation() InvestigationResolver { return &investigationResolver{r} }
 
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
@@ -341,7 +368,8 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
-	mutationResolver     struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	subscriptionResolver struct{ *Resolver }
+	investigationResolver struct{ *Resolver }
+	mutationResolver      struct{ *Resolver }
+	queryResolver         struct{ *Resolver }
+	subscriptionResolver  struct{ *Resolver }
 )

@@ -164,7 +164,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	changes := feed.New(store, feed.Options{MaxSubscriptions: cfg.MaxSubscriptions, ClientMax: cfg.ClientSubscriptions, Log: log})
 	defer changes.Close()
 	srv := server.NewHTTPServer(server.New(server.Options{
-		Resolver:             &graph.Resolver{Store: store, Changes: changes},
+		Resolver:             &graph.Resolver{Store: store, Changes: changes, Investigations: store},
 		Ready:                store.Ping,
 		Log:                  log,
 		CORSOrigins:          cfg.CORSOrigins,

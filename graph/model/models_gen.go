@@ -150,11 +150,11 @@ type Change struct {
 	Op Vocab `json:"op"`
 	// The entity's or relationship's ID.
 	Target string `json:"target"`
-	// The type of what changed: an entity type such as Person, a relationship type such as MEMBER_OF, CaseFile for an import or Judgement for a judgement of duplicates.
+	// The type of what changed: an entity type such as Person, a relationship type such as MEMBER_OF, CaseFile for an import, Judgement for a judgement of duplicates or Investigation for a saved investigation.
 	Kind string `json:"kind"`
 	// Why, as the editor gave it; null where none was given.
 	Reason *string `json:"reason,omitempty"`
-	// The entity's version after the change; null for a relationship.
+	// The version of the entity or investigation after the change; null for a relationship.
 	Version *int `json:"version,omitempty"`
 	// The fact before the change; null when it was created.
 	Before map[string]any `json:"before,omitempty"`
@@ -686,6 +686,131 @@ type ImportReport struct {
 	RefusalCode *string `json:"refusalCode,omitempty"`
 	// Entities the file creates or renames (names, aliases or added aliases) that are likely the same as another entity, best first: a is the file's, b the other. They do not stop the import: judge each pair with judgeDuplicates, or merge it. Pairs judged DISTINCT are left out.
 	Duplicates []*DuplicatePair `json:"duplicates"`
+}
+
+// A saved investigation: a named view of the graph that an analyst keeps on
+// the server (which entities it shows, where, what it hides, notes on
+// entities), for anyone allowed to read to reopen, by its ID or a link
+// that holds it. It states no facts: exports and graph questions never see it.
+type Investigation struct {
+	// The stable ID: investigation/ and a slug, such as investigation/mamai-network.
+	ID string `json:"id"`
+	// Its name, one line of at most 200 characters.
+	Name string `json:"name"`
+	// What it is about, at most 2,000 characters; empty when none was given.
+	Description string `json:"description"`
+	// The IDs of the entities in the view, in the order saved, retracted ones included.
+	EntityIds []string `json:"entityIds"`
+	// The entities in the view, in the order saved; those retracted or merged away since are left out.
+	Entities []Entity `json:"entities"`
+	// Where each entity placed is drawn.
+	Positions []*InvestigationPosition `json:"positions"`
+	// What the view hides.
+	Filters *InvestigationFilters `json:"filters"`
+	// The analyst's notes, at most one on each entity.
+	Notes []*InvestigationNote `json:"notes"`
+	// The name of the token that created it.
+	CreatedBy string `json:"createdBy"`
+	// The name of the token that saved it last.
+	UpdatedBy string `json:"updatedBy"`
+	// When it was saved last, in RFC 3339.
+	UpdatedAt string `json:"updatedAt"`
+	// Its version, 1 when created, raised by each save: pass it to saveInvestigation or deleteInvestigation.
+	Version int `json:"version"`
+}
+
+func (Investigation) IsNode() {}
+
+// A page of investigations.
+type InvestigationConnection struct {
+	// The investigations of this page.
+	Edges []*InvestigationEdge `json:"edges"`
+	// Where this page lies.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many investigations there are in all.
+	TotalCount int `json:"totalCount"`
+}
+
+// One investigation and its cursor.
+type InvestigationEdge struct {
+	// Pass as after to get the investigations that follow.
+	Cursor string `json:"cursor"`
+	// The investigation.
+	Node *Investigation `json:"node"`
+}
+
+// What an investigation hides, and the explorer's other state.
+type InvestigationFilters struct {
+	// Entity types hidden from the view.
+	HiddenTypes []EntityType `json:"hiddenTypes"`
+	// Relationship types hidden from the view.
+	HiddenRelationshipTypes []RelationType `json:"hiddenRelationshipTypes"`
+	// The explorer's other state as it saved it, if any; the server keeps it as given.
+	State map[string]any `json:"state,omitempty"`
+}
+
+// What an investigation hides.
+type InvestigationFiltersInput struct {
+	// Entity types to hide.
+	HiddenTypes []EntityType `json:"hiddenTypes,omitempty"`
+	// Relationship types to hide.
+	HiddenRelationshipTypes []RelationType `json:"hiddenRelationshipTypes,omitempty"`
+	// The explorer's other state, at most 20,000 bytes as JSON; kept as given.
+	State map[string]any `json:"state,omitempty"`
+}
+
+// An investigation as saved: the whole of its content, which replaces what was there.
+type InvestigationInput struct {
+	// Its ID: investigation/ and a slug of lower-case letters, digits and hyphens, at most 200 characters, such as investigation/mamai-network.
+	ID string `json:"id"`
+	// Its name: one line, at most 200 characters.
+	Name string `json:"name"`
+	// What it is about, at most 2,000 characters.
+	Description *string `json:"description,omitempty"`
+	// The IDs of the entities in the view, at most 1,000, each once; each must be in the graph.
+	Entities []string `json:"entities"`
+	// Where entities are drawn, at most one position for each entity of entities.
+	Positions []*InvestigationPositionInput `json:"positions,omitempty"`
+	// What the view hides.
+	Filters *InvestigationFiltersInput `json:"filters,omitempty"`
+	// Notes on entities, at most one for each entity of entities.
+	Notes []*InvestigationNoteInput `json:"notes,omitempty"`
+}
+
+// An analyst's note on an entity of an investigation.
+type InvestigationNote struct {
+	// The entity's ID.
+	Entity string `json:"entity"`
+	// The note.
+	Text string `json:"text"`
+}
+
+// A note on an entity of an investigation.
+type InvestigationNoteInput struct {
+	// The entity's ID, one of the investigation's entities.
+	Entity string `json:"entity"`
+	// The note, at most 2,000 characters.
+	Text string `json:"text"`
+}
+
+// Where an entity is drawn in an investigation.
+type InvestigationPosition struct {
+	// The entity's ID.
+	Entity string `json:"entity"`
+	// Its x coordinate, in the explorer's units.
+	X float64 `json:"x"`
+	// Its y coordinate, in the explorer's units.
+	Y float64 `json:"y"`
+}
+
+// Where an entity is drawn.
+type InvestigationPositionInput struct {
+	// The entity's ID, one of the investigation's entities.
+	Entity string `json:"entity"`
+	// Its x coordinate: a finite number between -1e9 and 1e9.
+	X float64 `json:"x"`
+	// Its y coordinate: a finite number between -1e9 and 1e9.
+	Y float64 `json:"y"`
 }
 
 // Someone who shares a party, organisation or event with a convicted person and was later charged under the same article.

@@ -59,7 +59,7 @@ func newAPI(t testing.TB) *api {
 		}
 		logs := &lockedBuffer{}
 		h := server.New(server.Options{
-			Resolver:       &graph.Resolver{Store: store},
+			Resolver:       &graph.Resolver{Store: store, Investigations: store},
 			Ready:          store.Ping,
 			Log:            slog.New(slog.NewJSONHandler(logs, nil)),
 			CORSOrigins:    []string{"https://allowed.example"},

@@ -52,7 +52,7 @@ func newSubscriptionsWith(t testing.TB, edit func(*server.Options)) *subscriptio
 	hub := feed.New(a.store, feed.Options{})
 	t.Cleanup(hub.Close)
 	h := realHandler(t, func(o *server.Options) {
-		o.Resolver = &graph.Resolver{Store: a.store, Changes: hub}
+		o.Resolver = &graph.Resolver{Store: a.store, Changes: hub, Investigations: a.store}
 		o.ReadAccess = server.ReadToken
 		o.CORSOrigins = []string{"https://allowed.example"}
 		o.TokenRecheck = 100 * time.Millisecond
@@ -239,7 +239,14 @@ func TestSubscriptionOverWebSocketGetsAMutation(t *testing.T) {
 func (s *subscriptions) createPerson(t testing.TB, id string) {
 	t.Helper()
 	cleanup(t, id)
-	body, _ := json.Marshal(map[string]any{"query": fmt.Sprintf(`mutation { createEntity(input: {id: %q, type: PERSON, fields: {name: "Watched Person"}, cite: %s, reason: "seen live"}) { id } }`, id, cite)})
+	s.postAsEditor(t, fmt.Sprintf(`mutation { createEntity(input: {id: %q, type: PERSON, fields: {name: "Watched Person"}, cite: %s, reason: "seen live"}) { id } }`, id, cite), nil)
+}
+
+// postAsEditor sends a request as the editor, as another client would,
+// and fails on an error.
+func (s *subscriptions) postAsEditor(t testing.TB, query string, vars map[string]any) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	resp := postTo(t, s.url, "Bearer "+s.editor.text, "", body)
 	defer resp.Body.Close()
 	var r response

@@ -1,0 +1,246 @@
+package neo4jstore
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// Saved investigations are (:Investigation) nodes, apart from the graph's
+// (:Entity) nodes so that no read of facts, export or count sees them.
+// Their content is kept as one JSON text (content): it is read and written
+// whole, never queried inside. Writes run through write like every other,
+// with history records of kind Investigation.
+
+const investigationKind = "Investigation"
+
+// investigationColumns are what investigationOf reads of an (:Investigation) i.
+const investigationColumns = `i.id AS id, i.content AS content, i.createdBy AS createdBy,
+	i.updatedBy AS updatedBy, i.updatedAt AS updatedAt, i.version AS version`
+
+// SaveInvestigation creates an investigation (expectVersion 0) or replaces
+// the content of one whose version is still expectVersion, and records the
+// change. Every entity it names must be in the graph. It returns the new
+// version.
+func (s *Store) SaveInvestigation(ctx context.Context, id string, c kg.InvestigationContent, expectVersion int, edit kg.Edit) (int, error) {
+	content, err := json.Marshal(c)
+	if err != nil {
+		return 0, kg.Wrap(kg.Invalid, err, "the investigation cannot be stored")
+	}
+	return write(ctx, s, edit, func(ctx context.Context, w *wtx) (int, error) {
+		before, version, err := lockInvestigation(ctx, w, id, expectVersion)
+		if err != nil {
+			return 0, err
+		}
+		switch {
+		case expectVersion == 0 && before != nil:
+			return 0, kg.Errorf(kg.Conflict, "%s exists already (version %d): save it with its version to change it, or choose another id", id, version-1)
+		case expectVersion > 0 && before == nil:
+			return 0, kg.Errorf(kg.NotFound, "no investigation with id %q", id)
+		}
+		if err := checkEntitiesExist(ctx, w, c.Entities); err != nil {
+			return 0, err
+		}
+		if _, err := w.Run(ctx, `
+			MERGE (i:Investigation {id: $id})
+			ON CREATE SET i.createdBy = $actor
+			SET i.name = $name, i.content = $content, i.updatedBy = $actor, i.updatedAt = datetime(), i.version = $version`,
+			map[string]any{"id": id, "actor": edit.Actor, "name": c.Name, "content": string(content), "version": int64(version)}); err != nil {
+			return 0, err
+		}
+		op, after := "create", contentMap(string(content))
+		if before != nil {
+			op = "update"
+		}
+		_, err = recordChanges(ctx, w, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: op, Target: id,
+			Kind: investigationKind, Version: version, Before: before, After: after})
+		return version, err
+	})
+}
+
+// DeleteInvestigation removes an investigation whose version is still
+// expectVersion; history keeps its content. Only its creator may delete
+// it, unless mayDeleteOthers. It returns the ID of the history record.
+func (s *Store) DeleteInvestigation(ctx context.Context, id string, expectVersion int, mayDeleteOthers bool, edit kg.Edit) (string, error) {
+	return write(ctx, s, edit, func(ctx context.Context, w *wtx) (string, error) {
+		before, version, err := lockInvestigation(ctx, w, id, expectVersion)
+		if err != nil {
+			return "", err
+		}
+		if before == nil {
+			return "", kg.Errorf(kg.NotFound, "no investigation with id %q", id)
+		}
+		res, err := w.Run(ctx, `
+			MATCH (i:Investigation {id: $id})
+			WITH i, i.createdBy AS createdBy
+			CALL (i, createdBy) { WITH i WHERE createdBy = $actor OR $mayDeleteOthers DELETE i }
+			RETURN createdBy`, map[string]any{"id": id, "actor": edit.Actor, "mayDeleteOthers": mayDeleteOthers})
+		if err != nil {
+			return "", err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return "", err
+		}
+		createdBy, _, _ := neo4j.GetRecordValue[string](rec, "createdBy")
+		if createdBy != edit.Actor && !mayDeleteOthers {
+			return "", kg.Errorf(kg.Forbidden, "%s was created by %s: deleting another's investigation needs the admin role", id, createdBy)
+		}
+		ids, err := recordChanges(ctx, w, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: "retract", Target: id,
+			Kind: investigationKind, Version: version, Before: before})
+		if err != nil {
+			return "", err
+		}
+		return ids[0], nil
+	})
+}
+
+// lockInvestigation takes the investigation's write lock by raising its
+// version, as lockEntity does an entity's, and checks the version the
+// editor started from. before is the stored content, nil when there is
+// no such investigation; version is the one the write gives it.
+func lockInvestigation(ctx context.Context, tx neo4j.ManagedTransaction, id string, expect int) (before map[string]any, version int, err error) {
+	res, err := tx.Run(ctx, `
+		MATCH (i:Investigation {id: $id})
+		SET i.version = i.version + 1
+		RETURN i.content AS content, i.version AS version`, map[string]any{"id": id})
+	if err != nil {
+		return nil, 0, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(recs) == 0 {
+		return nil, 1, nil
+	}
+	content, _, _ := neo4j.GetRecordValue[string](recs[0], "content")
+	v, _, _ := neo4j.GetRecordValue[int64](recs[0], "version")
+	if expect != 0 && int(v) != expect+1 {
+		return nil, 0, kg.Errorf(kg.Conflict, "%s is at version %d, not %d: someone changed it since you read it; read it again and reapply your change", id, v-1, expect)
+	}
+	return contentMap(content), int(v), nil
+}
+
+// checkEntitiesExist refuses IDs the graph holds no entity for, naming
+// them: a view of entities that are not there is a mistake, not a view.
+func checkEntitiesExist(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	res, err := tx.Run(ctx, `
+		UNWIND $ids AS id
+		WITH id WHERE NOT EXISTS { MATCH (:Entity {id: id}) }
+		RETURN collect(id) AS missing`, map[string]any{"ids": ids})
+	if err != nil {
+		return err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return err
+	}
+	missing, _, _ := neo4j.GetRecordValue[[]any](rec, "missing")
+	if len(missing) == 0 {
+		return nil
+	}
+	names := make([]string, len(missing))
+	for i, m := range missing {
+		names[i], _ = m.(string)
+	}
+	more := ""
+	if len(names) > 20 {
+		more = " and " + strconv.Itoa(len(names)-20) + " more"
+		names = names[:20]
+	}
+	return kg.Errorf(kg.Invalid, "input.entities: the graph holds no entity %s%s", strings.Join(names, ", "), more)
+}
+
+// Investigation returns one investigation; ok is false when there is none.
+func (s *Store) Investigation(ctx context.Context, id string) (inv kg.Investigation, ok bool, err error) {
+	res, err := s.readQuery(ctx, `MATCH (i:Investigation {id: $id}) RETURN `+investigationColumns, map[string]any{"id": id})
+	if err != nil {
+		return kg.Investigation{}, false, translate(err, "reading the investigation failed")
+	}
+	if len(res.Records) == 0 {
+		return kg.Investigation{}, false, nil
+	}
+	inv, err = investigationOf(res.Records[0])
+	return inv, err == nil, err
+}
+
+// ListInvestigations returns a page of investigations by name, then ID,
+// and how many there are.
+func (s *Store) ListInvestigations(ctx context.Context, first, offset int) ([]kg.Investigation, int, error) {
+	res, err := s.readQuery(ctx, `
+		CALL () { MATCH (i:Investigation) RETURN count(i) AS total }
+		OPTIONAL CALL () {
+			MATCH (i:Investigation)
+			WITH i ORDER BY i.name, i.id SKIP $offset LIMIT $first
+			RETURN `+investigationColumns+`
+		}
+		RETURN total, id, content, createdBy, updatedBy, updatedAt, version`,
+		map[string]any{"first": int64(first), "offset": int64(offset)})
+	if err != nil {
+		return nil, 0, translate(err, "listing the investigations failed")
+	}
+	var out []kg.Investigation
+	total := 0
+	for _, r := range res.Records {
+		n, _, _ := neo4j.GetRecordValue[int64](r, "total")
+		total = int(n)
+		if id, _ := r.Get("id"); id == nil {
+			continue
+		}
+		inv, err := investigationOf(r)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, inv)
+	}
+	return out, total, nil
+}
+
+// investigationOf maps a record of investigationColumns.
+func investigationOf(r *neo4j.Record) (kg.Investigation, error) {
+	var inv kg.Investigation
+	var err error
+	get := func(key string) string {
+		v, _, e := neo4j.GetRecordValue[string](r, key)
+		if e != nil && err == nil {
+			err = e
+		}
+		return v
+	}
+	inv.ID, inv.CreatedBy, inv.UpdatedBy = get("id"), get("createdBy"), get("updatedBy")
+	content := get("content")
+	if err == nil {
+		err = json.Unmarshal([]byte(content), &inv.InvestigationContent)
+	}
+	if err == nil {
+		inv.UpdatedAt, _, err = neo4j.GetRecordValue[time.Time](r, "updatedAt")
+	}
+	if err == nil {
+		var v int64
+		v, _, err = neo4j.GetRecordValue[int64](r, "version")
+		inv.Version = int(v)
+	}
+	if err != nil {
+		return kg.Investigation{}, kg.Wrap(kg.Internal, err, "investigation "+inv.ID+" cannot be read")
+	}
+	return inv, nil
+}
+
+// contentMap is an investigation's stored content as history keeps it.
+func contentMap(content string) map[string]any {
+	var m map[string]any
+	if err := json.Unmarshal([]byte(content), &m); err != nil {
+		return map[string]any{"content": content}
+	}
+	return m
+}
