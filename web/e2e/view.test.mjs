@@ -107,6 +107,25 @@ test('Shift-click selects two entities and Hide removes both', async () => {
   await has(CASE);
 });
 
+test('Shift-drag selects every entity inside the box', async () => {
+  await page.getByRole('button', { name: 'Fit', exact: true }).click();
+  await idle();
+  await page.waitForTimeout(400); // the fit animation
+  const box = await page.locator('#graph').boundingBox();
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box.x + 4, box.y + 4);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.move(box.x + box.width - 4, box.y + box.height - 4, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  const n = (await visibleIds()).length;
+  await page.waitForFunction((k) => window.casegraphExplorer.selected().length === k, n);
+  await page.locator('#details .selection-note', { hasText: `${n} entities selected` }).waitFor();
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => window.casegraphExplorer.selected().length === 0);
+});
+
 test('a pinned entity stays where it is when an expansion lays the graph out', async () => {
   await select(CASE);
   await page.keyboard.press('p');
