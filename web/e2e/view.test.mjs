@@ -131,6 +131,7 @@ test('a pinned entity stays where it is when an expansion lays the graph out', a
   await page.keyboard.press('p');
   await page.waitForFunction((i) => window.casegraphExplorer.pinned().includes(i), CASE);
   assert.match(page.url(), /[?&]pn=case\/zhanbolat-mamai-2022/);
+  await page.getByRole('button', { name: 'Unpin', exact: true }).waitFor();
   const at = await api(page, (i) => window.casegraphExplorer.position(i), CASE);
   const n = (await visibleIds()).length;
   await select(PARTY);
@@ -154,6 +155,31 @@ test('Back after an expansion returns to the view before it and Forward redoes i
   await page.waitForFunction((k) => window.casegraphExplorer.view().nodes.length === k, expandedCount);
   assert.ok(expandedCount > before);
   assert.match(page.url(), /e=[^&]*party\/democratic-party/);
+});
+
+test('Back to an entry made before a reload rebuilds that view from its URL', async () => {
+  const other = await context.newPage();
+  other.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  try {
+    await other.goto(`${base}/explore?e=${MAMAI}`);
+    await other.waitForSelector('body[data-ready="true"]');
+    const n = (await visibleIds(other)).length;
+    await select(PARTY, other);
+    await other.locator('#graph').focus();
+    await other.keyboard.press('Enter');
+    await other.waitForFunction((k) => window.casegraphExplorer.view().nodes.length > k, n);
+    await idle(other);
+    await other.waitForURL(/e=[^&]*party\/democratic-party/);
+    await other.reload();
+    await other.waitForSelector('body[data-ready="true"]');
+    assert.ok((await visibleIds(other)).length > n);
+    await other.goBack();
+    await other.waitForFunction((k) => window.casegraphExplorer.view().nodes.length === k, n);
+    await idle(other);
+    assert.doesNotMatch(other.url(), /e=[^&]*party\/democratic-party/);
+  } finally {
+    await other.close();
+  }
 });
 
 test('a link keeps hidden and pinned entities', async () => {

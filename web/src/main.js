@@ -81,7 +81,7 @@ $('#error-retry').addEventListener('click', () => { const r = retryAction; hideE
 // The graph
 
 const view = new GraphView($('#graph'), {
-  onSelect: (el) => { renderDetails(el); saveState(); },
+  onSelect: (el) => { renderDetails(el); saveState(); renderUndo(); },
   onExpandRequest: (id) => expand(id),
   onChange: () => { renderLegend(); renderRelFilter(); $('#empty').hidden = !view.isEmpty(); },
 });
@@ -103,6 +103,9 @@ const HISTORY = 50; // undo steps kept
 const undoStack = [];
 const redoStack = [];
 const entries = new Map(); // history entry → snapshot, the newest 2 × HISTORY
+// Entries are named per page load, so after a reload an entry of the page
+// before is rebuilt from its URL rather than mistaken for a new one.
+const entryPrefix = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}.`;
 let entrySeq = 0;
 let restoring = true; // while the page rebuilds a view, nothing is recorded
 let changing = 0; // view changes under way
@@ -143,7 +146,7 @@ function applySnapshot(snap) {
 
 /** Saves the view as a history entry: pushed for a change, else replacing the current one. */
 function commit(push) {
-  const entry = ++entrySeq;
+  const entry = entryPrefix + (++entrySeq);
   entries.set(entry, snapshot());
   if (entries.size > 2 * HISTORY) entries.delete(entries.keys().next().value);
   saveState({ push, entry });
@@ -181,6 +184,9 @@ function redo() {
 function renderUndo() {
   $('#undo').disabled = !undoStack.length;
   $('#redo').disabled = !redoStack.length;
+  const sel = view.selectedNodes();
+  const pinned = new Set(view.pinnedIds());
+  $('#pin').textContent = sel.length && sel.every((id) => pinned.has(id)) ? 'Unpin' : 'Pin';
   const n = [...view.hiddenNodes].filter((id) => view.has(id)).length;
   $('#unhide').disabled = !n;
   $('#unhide').textContent = n ? `Unhide all (${n})` : 'Unhide all';
