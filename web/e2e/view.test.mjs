@@ -42,6 +42,14 @@ async function select(id, p = page) {
   await api(p, (i) => window.casegraphExplorer.select(i), id);
   await p.waitForFunction((i) => window.casegraphExplorer.selected().includes(i), id);
 }
+/** Another tab on url, its errors collected too, once it has rebuilt the view. */
+async function openPage(url) {
+  const p = await context.newPage();
+  p.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  await p.goto(url);
+  await p.waitForSelector('body[data-ready="true"]');
+  return p;
+}
 const has = (id) => page.waitForFunction((i) => window.casegraphExplorer.view().nodes.some((n) => n.id === i), id);
 const hasNot = (id) => page.waitForFunction((i) => !window.casegraphExplorer.view().nodes.some((n) => n.id === i), id);
 
@@ -158,11 +166,8 @@ test('Back after an expansion returns to the view before it and Forward redoes i
 });
 
 test('Back to an entry made before a reload rebuilds that view from its URL', async () => {
-  const other = await context.newPage();
-  other.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  const other = await openPage(`${base}/explore?e=${MAMAI}`);
   try {
-    await other.goto(`${base}/explore?e=${MAMAI}`);
-    await other.waitForSelector('body[data-ready="true"]');
     const n = (await visibleIds(other)).length;
     await select(PARTY, other);
     await other.locator('#graph').focus();
@@ -187,10 +192,8 @@ test('a link keeps hidden and pinned entities', async () => {
   await page.keyboard.press('Delete');
   await hasNot(PARTY);
   const url = page.url();
-  const other = await context.newPage();
+  const other = await openPage(url);
   try {
-    await other.goto(url);
-    await other.waitForSelector('body[data-ready="true"]');
     assert.ok(!(await visibleIds(other)).includes(PARTY), 'hidden after reopening');
     assert.deepEqual(await api(other, () => window.casegraphExplorer.pinned()), [CASE]);
   } finally {
@@ -199,11 +202,8 @@ test('a link keeps hidden and pinned entities', async () => {
 });
 
 test('expanding by one relationship type adds only those neighbours, as many as it said', async () => {
-  const other = await context.newPage();
-  other.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  const other = await openPage(`${base}/explore?n=${MAMAI}`);
   try {
-    await other.goto(`${base}/explore?n=${MAMAI}`);
-    await other.waitForSelector('body[data-ready="true"]');
     assert.deepEqual(await visibleIds(other), [MAMAI]);
     await select(MAMAI, other);
     await other.locator('#details-expand-by summary').click();
