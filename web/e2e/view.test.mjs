@@ -187,6 +187,36 @@ test('Back to an entry made before a reload rebuilds that view from its URL', as
   }
 });
 
+test('Enter expands every selected entity, and one Undo takes it back', async () => {
+  const other = await openPage(`${base}/explore?n=${MAMAI},${PARTY}`);
+  try {
+    assert.deepEqual(await visibleIds(other), [PARTY, MAMAI].sort());
+    await other.getByRole('button', { name: 'Fit', exact: true }).click();
+    await idle(other);
+    await other.waitForTimeout(400); // the fit animation
+    const a = await api(other, (i) => window.casegraphExplorer.onPage(i), MAMAI);
+    const b = await api(other, (i) => window.casegraphExplorer.onPage(i), PARTY);
+    await other.mouse.click(a.x, a.y);
+    await other.waitForFunction((i) => window.casegraphExplorer.selected().includes(i), MAMAI);
+    await other.waitForTimeout(600); // not a double-click
+    await other.keyboard.down('Shift');
+    await other.mouse.click(b.x, b.y);
+    await other.keyboard.up('Shift');
+    await other.waitForFunction(() => window.casegraphExplorer.selected().length === 2);
+    await other.locator('#graph').focus();
+    await other.keyboard.press('Enter');
+    await other.waitForURL((u) => /[?&]e=/.test(u.search) && u.search.includes(MAMAI) && u.search.includes(PARTY) && !/[?&]n=/.test(u.search));
+    await idle(other);
+    assert.ok((await visibleIds(other)).length > 2);
+    await other.getByRole('button', { name: 'Undo' }).click();
+    await other.waitForFunction(() => window.casegraphExplorer.view().nodes.length === 2);
+    assert.match(other.url(), /[?&]n=/);
+    assert.doesNotMatch(other.url(), /[?&]e=/);
+  } finally {
+    await other.close();
+  }
+});
+
 test('a link keeps hidden and pinned entities', async () => {
   await select(PARTY);
   await page.keyboard.press('Delete');

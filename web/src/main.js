@@ -233,17 +233,25 @@ function togglePin() {
 }
 
 /** Merges an entity's neighbourhood (depth 1) into the view. */
-async function expand(id, { select = false, layout = true } = {}) {
-  return busy(`Loading the neighbours of ${labelOf(id)}`, () => during(async () => {
+/**
+ * Merges the neighbourhoods of one entity or several (a selection, as one
+ * change) into the view; id is the first, the one select selects.
+ */
+async function expand(id, { select = false, layout = true, also = [] } = {}) {
+  const ids = [id, ...also.filter((x) => x !== id)];
+  const what = ids.length > 1 ? `${ids.length} entities` : labelOf(id);
+  return busy(`Loading the neighbours of ${what}`, () => during(async () => {
     const before = snapshot();
-    const data = await gql(Q.NEIGHBOURHOOD, { id });
-    const nb = data.neighbourhood;
-    if (!nb.nodes.some((n) => n.id === id)) throw new ApiError(`${id} is not in the graph.`, { code: 'NOT_FOUND' });
-    const anchor = view.has(id) ? id : null;
-    const added = view.merge(nb, anchor);
-    view.markExpanded(id);
-    expanded.add(id);
-    if (nb.truncated) showError(`Only the first 100 neighbours of ${labelOf(id)} are shown.`);
+    const answers = await Promise.all(ids.map((x) => gql(Q.NEIGHBOURHOOD, { id: x })));
+    const added = [];
+    answers.forEach(({ neighbourhood: nb }, k) => {
+      const x = ids[k];
+      if (!nb.nodes.some((n) => n.id === x)) throw new ApiError(`${x} is not in the graph.`, { code: 'NOT_FOUND' });
+      added.push(...view.merge(nb, view.has(x) ? x : null));
+      view.markExpanded(x);
+      expanded.add(x);
+      if (nb.truncated) showError(`Only the first 100 neighbours of ${labelOf(x)} are shown.`);
+    });
     await completeEdges();
     if (select) view.select(id);
     const first = view.cy.nodes().length === added.length;
@@ -251,7 +259,7 @@ async function expand(id, { select = false, layout = true } = {}) {
     if (select) view.center(id);
     setStatus(added.length ? `${added.length} entities added.` : 'Nothing new to add.');
     record(before);
-  }), () => expand(id, { select, layout }));
+  }), () => expand(id, { select, layout, also }));
 }
 
 // Each entity's relationships (depth 1, up to 500 neighbours), for the
@@ -559,12 +567,12 @@ async function renderDetails(el) {
   const canShare = SHARED_TYPES[d.type];
   const many = view.selectedNodes().length;
   panel.innerHTML = `
-    ${many > 1 ? `<p class="hint selection-note">${many} entities selected: Hide and Pin act on all of them.</p>` : ''}
+    ${many > 1 ? `<p class="hint selection-note">${many} entities selected: Expand, Hide and Pin act on all of them.</p>` : ''}
     <p class="type">${swatch(d.type, 16)} ${esc(t.label)}</p>
     <h2 class="title">${esc(d.label)}</h2>
     <p class="id"><code>${esc(id)}</code></p>
     <div class="actions">
-      <button type="button" data-action="expand" ${expanded.has(id) ? 'disabled' : ''}>${expanded.has(id) ? 'Expanded' : 'Expand'}</button>
+      <button type="button" data-action="expand" ${expanded.has(id) && many < 2 ? 'disabled' : ''}>${expanded.has(id) && many < 2 ? 'Expanded' : 'Expand'}</button>
       <button type="button" data-action="from">Path start</button>
       <button type="button" data-action="to">Path end</button>
       ${TIMELINE_TYPES.has(d.type) ? '<button type="button" data-action="timeline">Timeline</button>' : ''}
@@ -642,7 +650,7 @@ $('#details').addEventListener('click', (e) => {
   if (!sel || !sel.isNode()) return;
   const id = sel.id();
   switch (btn.dataset.action) {
-    case 'expand': expand(id); break;
+    case 'expand': expand(id, { also: view.selectedNodes() }); break;
     case 'from': setPathEnd('from', id); break;
     case 'to': setPathEnd('to', id); break;
     case 'timeline': openTimeline(id); break;
@@ -974,7 +982,7 @@ graphEl.addEventListener('keydown', (e) => {
     case 'ArrowLeft': case 'ArrowUp': e.preventDefault(); move(idx < 0 ? -1 : idx - 1); break;
     case 'Home': e.preventDefault(); move(0); break;
     case 'End': e.preventDefault(); move(-1); break;
-    case 'Enter': if (sel && sel.isNode()) { e.preventDefault(); expand(sel.id()); } break;
+    case 'Enter': if (sel && sel.isNode()) { e.preventDefault(); expand(sel.id(), { also: view.selectedNodes() }); } break;
     case 'Escape': e.preventDefault(); view.clearSelection(); break;
     case '+': case '=': e.preventDefault(); view.cy.zoom({ level: view.cy.zoom() * 1.2, renderedPosition: { x: graphEl.clientWidth / 2, y: graphEl.clientHeight / 2 } }); break;
     case '-': e.preventDefault(); view.cy.zoom({ level: view.cy.zoom() / 1.2, renderedPosition: { x: graphEl.clientWidth / 2, y: graphEl.clientHeight / 2 } }); break;
