@@ -81,7 +81,7 @@ $('#error-retry').addEventListener('click', () => { const r = retryAction; hideE
 // The graph
 
 const view = new GraphView($('#graph'), {
-  onSelect: (el) => { renderDetails(el); saveState(); renderUndo(); },
+  onSelect: (el) => { renderDetails(el); saveState(); renderViewTools(); },
   onExpandRequest: (id) => expand(id),
   onChange: () => { renderLegend(); renderRelFilter(); $('#empty').hidden = !view.isEmpty(); },
 });
@@ -150,7 +150,7 @@ function commit(push) {
   entries.set(entry, snapshot());
   if (entries.size > 2 * HISTORY) entries.delete(entries.keys().next().value);
   saveState({ push, entry });
-  renderUndo();
+  renderViewTools();
 }
 
 /** Records a view change: before goes on the undo stack, the URL gets a new entry. */
@@ -181,7 +181,8 @@ function redo() {
   applySnapshot(redoStack.pop());
   commit(true);
 }
-function renderUndo() {
+/** The view bar: Undo and Redo when there is something to undo or redo, Pin or Unpin, how many are hidden. */
+function renderViewTools() {
   $('#undo').disabled = !undoStack.length;
   $('#redo').disabled = !redoStack.length;
   const sel = view.selectedNodes();
@@ -199,7 +200,7 @@ window.addEventListener('popstate', async (e) => {
   if (snap) {
     applySnapshot(snap);
     renderPathEnds();
-    renderUndo();
+    renderViewTools();
     return;
   }
   // An entry this page did not make: rebuild it from its URL.
@@ -232,7 +233,6 @@ function togglePin() {
   setStatus(`${ids.length} ${unpin ? 'unpinned' : 'pinned: layouts leave them where they are'}.`);
 }
 
-/** Merges an entity's neighbourhood (depth 1) into the view. */
 /**
  * Merges the neighbourhoods of one entity or several (a selection, as one
  * change) into the view; id is the first, the one select selects.
