@@ -4,11 +4,10 @@
 // web/e2e/artifacts, which git ignores).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 import { parseCSV } from './csv.mjs';
 
 const base = (process.env.CASEGRAPH_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
@@ -21,19 +20,7 @@ let profile;
 const problems = []; // errors the page logged, Content-Security-Policy violations among them
 
 before(async () => {
-  profile = mkdtempSync(join(tmpdir(), 'casegraph-e2e-profile-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    acceptDownloads: true,
-    viewport: { width: 1366, height: 768 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  context.setDefaultTimeout(20000);
-  page = context.pages()[0] || await context.newPage();
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  ({ context, page, profile } = await launch(problems));
   await page.goto(`${base}/explore`);
   await page.waitForSelector('body[data-ready="true"]');
 });

@@ -54,8 +54,11 @@ const styles = [
   { selector: 'edge.near', style: { label: 'data(label)', 'line-color': '#69738a', 'target-arrow-color': '#69738a', 'z-index': 5 } },
   { selector: 'edge.path', style: { 'line-color': '#c62828', 'target-arrow-color': '#c62828', width: 3.5, 'z-index': 10 } },
   { selector: 'node.path', style: { 'border-color': '#c62828', 'border-width': 3.5 } },
+  // Pinned nodes: a dashed purple ring, kept when selected.
+  { selector: 'node.pinned', style: { 'border-color': '#6a1b9a', 'border-width': 3.5, 'border-style': 'dashed' } },
   { selector: 'node:selected', style: { 'border-color': '#ffbf00', 'border-width': 5, 'text-wrap': 'wrap', 'font-weight': 'bold', 'z-index': 20 } },
   { selector: 'edge:selected', style: { label: 'data(label)', 'line-color': '#1d2433', 'target-arrow-color': '#1d2433', width: 3.5, 'font-size': 9, color: '#1d2433', 'min-zoomed-font-size': 0 } },
+  { selector: 'node.pinned:selected', style: { 'border-color': '#6a1b9a', 'border-style': 'dashed' } },
   { selector: '.hidden', style: { display: 'none' } },
 ];
 
@@ -67,9 +70,12 @@ export class GraphView {
       minZoom: 0.15,
       maxZoom: 3,
       selectionType: 'single',
-      boxSelectionEnabled: false,
+      // With panning on, a box is drawn with Shift (or Ctrl, Alt, Cmd) held;
+      // Shift-click adds to the selection.
+      boxSelectionEnabled: true,
     });
     this.hiddenTypes = new Set();
+    this.hiddenNodes = new Set();
     this.hiddenRels = new Set();
     this.onChange = onChange;
     this.cy.on('select', 'node, edge', (e) => {
@@ -144,7 +150,11 @@ export class GraphView {
   layout({ fit = false, randomize = false } = {}) {
     const visible = this.cy.elements().not('.hidden');
     if (visible.empty()) return Promise.resolve();
+    // Pinned nodes are locked, so cytoscape does not move them; telling
+    // fcose where they are lets it lay the rest out around them.
+    const fixed = visible.nodes('.pinned').map((n) => ({ nodeId: n.id(), position: { ...n.position() } }));
     const l = visible.layout({
+      fixedNodeConstraint: fixed.length ? fixed : undefined,
       name: 'fcose',
       quality: 'proof',
       randomize,
@@ -175,19 +185,51 @@ export class GraphView {
     if (el && !el.selected()) el.select();
   }
   selected() { const s = this.cy.$(':selected'); return s.nonempty() ? s[0] : null; }
+  selectedNodes() { return this.cy.nodes(':selected').map((n) => n.id()); }
   clearSelection() { this.cy.$(':selected').unselect(); }
 
   setHiddenTypes(types) { this.hiddenTypes = new Set(types); this.applyFilters(); }
   setHiddenRels(types) { this.hiddenRels = new Set(types); this.applyFilters(); }
+  /** Entities the analyst hid one by one; their edges go with them. */
+  setHiddenNodes(ids) { this.hiddenNodes = new Set(ids); this.applyFilters(); }
+
+  /** Pinned nodes are locked: no layout and no drag moves them. */
+  setPinned(ids) {
+    const want = new Set(ids);
+    this.cy.batch(() => this.cy.nodes().forEach((n) => {
+      const on = want.has(n.id());
+      n.toggleClass('pinned', on);
+      if (on) n.lock(); else n.unlock();
+    }));
+  }
+  pinnedIds() { return this.cy.nodes('.pinned').map((n) => n.id()); }
+  position(id) { const n = this.node(id); return n ? { ...n.position() } : null; }
+
+  /** Every element as plain data with node positions, for the undo history. */
+  elementsData() {
+    return this.cy.elements().map((e) => (e.isNode()
+      ? { group: 'nodes', data: { ...e.data() }, position: { ...e.position() } }
+      : { group: 'edges', data: { ...e.data() } }));
+  }
+  /** Replaces what is drawn with what elementsData() gave. */
+  loadElements(els) {
+    const selected = new Set(this.cy.$(':selected').map((e) => e.id()));
+    this.cy.batch(() => {
+      this.cy.elements().remove();
+      // Nodes before the edges that join them.
+      const copy = (e) => ({ ...e, data: { ...e.data } });
+      this.cy.add([...els.filter((e) => e.group === 'nodes'), ...els.filter((e) => e.group === 'edges')].map(copy));
+      this.cy.elements().filter((e) => selected.has(e.id())).select();
+    });
+  }
 
   applyFilters() {
     this.cy.batch(() => {
-      this.cy.nodes().forEach((n) => n.toggleClass('hidden', this.hiddenTypes.has(n.data('type'))));
+      this.cy.nodes().forEach((n) => n.toggleClass('hidden', this.hiddenTypes.has(n.data('type')) || this.hiddenNodes.has(n.id())));
       this.cy.edges().forEach((e) => e.toggleClass('hidden',
         this.hiddenRels.has(e.data('type')) || e.source().hasClass('hidden') || e.target().hasClass('hidden')));
     });
-    const sel = this.selected();
-    if (sel && sel.hasClass('hidden')) sel.unselect();
+    this.cy.$(':selected.hidden').unselect();
     if (this.onChange) this.onChange();
   }
 

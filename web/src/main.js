@@ -20,14 +20,20 @@ const expanded = new Set(state.expanded);
 const extra = new Set(state.extra);
 const details = new Map(); // entity ID → the DETAILS answer
 
-function saveState() {
+/** Writes the view into the URL; opts.push for a view change (see state.js). */
+function saveState(opts) {
+  // In the middle of a view change the URL waits for its end, so the
+  // change gets a history entry of its own (see record()).
+  if (!opts && changing) return;
   const sel = view.selected();
   state.selected = sel ? sel.id() : '';
   state.expanded = [...expanded];
   state.extra = [...extra].filter((id) => !expanded.has(id));
   state.hiddenTypes = [...view.hiddenTypes];
   state.hiddenRels = [...view.hiddenRels];
-  writeState(state);
+  state.hiddenNodes = [...view.hiddenNodes].filter((id) => view.has(id));
+  state.pinned = view.pinnedIds();
+  writeState(state, opts);
 }
 
 // ---------------------------------------------------------------------------
@@ -75,37 +81,254 @@ $('#error-retry').addEventListener('click', () => { const r = retryAction; hideE
 // The graph
 
 const view = new GraphView($('#graph'), {
-  onSelect: (el) => { renderDetails(el); saveState(); },
+  onSelect: (el) => { renderDetails(el); saveState(); renderViewTools(); },
   onExpandRequest: (id) => expand(id),
   onChange: () => { renderLegend(); renderRelFilter(); $('#empty').hidden = !view.isEmpty(); },
 });
 view.setHiddenTypes(state.hiddenTypes);
 view.setHiddenRels(state.hiddenRels);
+view.setHiddenNodes(state.hiddenNodes);
 
-/** Merges an entity's neighbourhood (depth 1) into the view. */
-async function expand(id, { select = false, layout = true } = {}) {
-  return busy(`Loading the neighbours of ${labelOf(id)}`, async () => {
-    const data = await gql(Q.NEIGHBOURHOOD, { id });
-    const nb = data.neighbourhood;
-    if (!nb.nodes.some((n) => n.id === id)) throw new ApiError(`${id} is not in the graph.`, { code: 'NOT_FOUND' });
-    const anchor = view.has(id) ? id : null;
-    const added = view.merge(nb, anchor);
-    view.markExpanded(id);
-    expanded.add(id);
-    saveState();
-    if (nb.truncated) showError(`Only the first 100 neighbours of ${labelOf(id)} are shown.`);
+// ---------------------------------------------------------------------------
+// Undo, redo and the browser's Back and Forward
+//
+// A view change (expand, add, hide, pin, filters, clear) is recorded as
+// the view before it: a snapshot of what is drawn, where, and what the URL
+// keeps. Undo puts it back; each change also pushes a browser history entry
+// whose state names the snapshot after it, so Back and Forward restore
+// those (or, for an entry from an earlier visit, rebuild the view from the
+// URL as opening a link does).
+
+const HISTORY = 50; // undo steps kept
+const undoStack = [];
+const redoStack = [];
+const entries = new Map(); // history entry → snapshot, the newest 2 × HISTORY
+// Entries are named per page load, so after a reload an entry of the page
+// before is rebuilt from its URL rather than mistaken for a new one.
+const entryPrefix = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}.`;
+let entrySeq = 0;
+let restoring = true; // while the page rebuilds a view, nothing is recorded
+let changing = 0; // view changes under way
+
+/** Runs an asynchronous view change; it calls record() when it is done. */
+async function during(work) {
+  changing++;
+  try { return await work(); } finally { changing--; }
+}
+
+function snapshot() {
+  return {
+    els: view.elementsData(),
+    expanded: [...expanded],
+    extra: [...extra],
+    hiddenNodes: [...view.hiddenNodes],
+    pinned: view.pinnedIds(),
+    hiddenTypes: [...view.hiddenTypes],
+    hiddenRels: [...view.hiddenRels],
+  };
+}
+
+/** Puts a snapshot back; the caller writes the URL (or the URL already holds it). */
+function applySnapshot(snap) {
+  changing++;
+  try {
+    expanded.clear(); snap.expanded.forEach((id) => expanded.add(id));
+    extra.clear(); snap.extra.forEach((id) => extra.add(id));
+    view.hiddenTypes = new Set(snap.hiddenTypes);
+    view.hiddenRels = new Set(snap.hiddenRels);
+    view.loadElements(snap.els);
+    view.setPinned(snap.pinned);
+    view.setHiddenNodes(snap.hiddenNodes);
+  } finally { changing--; }
+  renderDetails(view.selected());
+  setStatus(`${view.cy.nodes().length} entities, ${view.cy.edges().length} relationships in view.`);
+}
+
+/** Saves the view as a history entry: pushed for a change, else replacing the current one. */
+function commit(push) {
+  const entry = entryPrefix + (++entrySeq);
+  entries.set(entry, snapshot());
+  if (entries.size > 2 * HISTORY) entries.delete(entries.keys().next().value);
+  saveState({ push, entry });
+  renderViewTools();
+}
+
+/** Records a view change: before goes on the undo stack, the URL gets a new entry. */
+function record(before) {
+  if (restoring) { saveState({}); return; }
+  undoStack.push(before);
+  if (undoStack.length > HISTORY) undoStack.shift();
+  redoStack.length = 0;
+  commit(true);
+}
+
+/** Runs a synchronous view change and records it. */
+function change(fn) {
+  const before = snapshot();
+  fn();
+  record(before);
+}
+
+function undo() {
+  if (!undoStack.length || pending) return;
+  redoStack.push(snapshot());
+  applySnapshot(undoStack.pop());
+  commit(true);
+}
+function redo() {
+  if (!redoStack.length || pending) return;
+  undoStack.push(snapshot());
+  applySnapshot(redoStack.pop());
+  commit(true);
+}
+/** The view bar: Undo and Redo when there is something to undo or redo, Pin or Unpin, how many are hidden. */
+function renderViewTools() {
+  $('#undo').disabled = !undoStack.length;
+  $('#redo').disabled = !redoStack.length;
+  const sel = view.selectedNodes();
+  const pinned = new Set(view.pinnedIds());
+  $('#pin').textContent = sel.length && sel.every((id) => pinned.has(id)) ? 'Unpin' : 'Pin';
+  const n = [...view.hiddenNodes].filter((id) => view.has(id)).length;
+  $('#unhide').disabled = !n;
+  $('#unhide').textContent = n ? `Unhide all (${n})` : 'Unhide all';
+}
+
+window.addEventListener('popstate', async (e) => {
+  const snap = e.state && entries.get(e.state.entry);
+  const fresh = readState();
+  Object.assign(state, fresh);
+  if (snap) {
+    applySnapshot(snap);
+    renderPathEnds();
+    renderViewTools();
+    return;
+  }
+  // An entry this page did not make: rebuild it from its URL.
+  restoring = true;
+  view.clear();
+  expanded.clear(); fresh.expanded.forEach((id) => expanded.add(id));
+  extra.clear(); fresh.extra.forEach((id) => extra.add(id));
+  view.setHiddenTypes(fresh.hiddenTypes);
+  view.setHiddenRels(fresh.hiddenRels);
+  view.setHiddenNodes(fresh.hiddenNodes);
+  await rebuild();
+  restoring = false;
+  commit(false);
+});
+
+function hideSelection() {
+  const ids = view.selectedNodes();
+  if (!ids.length) { setStatus('Select entities first (Shift-click or Shift-drag a box for several).'); return; }
+  change(() => view.setHiddenNodes([...view.hiddenNodes, ...ids]));
+  setStatus(`${ids.length} hidden. Undo (Ctrl+Z) or Unhide all brings them back.`);
+}
+/** Pins the selection, or unpins it when all of it is pinned. */
+function togglePin() {
+  const ids = view.selectedNodes();
+  if (!ids.length) { setStatus('Select entities first.'); return; }
+  const pinned = new Set(view.pinnedIds());
+  const unpin = ids.every((id) => pinned.has(id));
+  ids.forEach((id) => (unpin ? pinned.delete(id) : pinned.add(id)));
+  change(() => view.setPinned([...pinned]));
+  setStatus(`${ids.length} ${unpin ? 'unpinned' : 'pinned: layouts leave them where they are'}.`);
+}
+
+/**
+ * Merges the neighbourhoods of one entity or several (a selection, as one
+ * change) into the view; id is the first, the one select selects.
+ */
+async function expand(id, { select = false, layout = true, also = [] } = {}) {
+  const ids = [id, ...also.filter((x) => x !== id)];
+  const what = ids.length > 1 ? `${ids.length} entities` : labelOf(id);
+  return busy(`Loading the neighbours of ${what}`, () => during(async () => {
+    const before = snapshot();
+    const answers = await Promise.all(ids.map((x) => gql(Q.NEIGHBOURHOOD, { id: x })));
+    const added = [];
+    answers.forEach(({ neighbourhood: nb }, k) => {
+      const x = ids[k];
+      if (!nb.nodes.some((n) => n.id === x)) throw new ApiError(`${x} is not in the graph.`, { code: 'NOT_FOUND' });
+      added.push(...view.merge(nb, view.has(x) ? x : null));
+      view.markExpanded(x);
+      expanded.add(x);
+      if (nb.truncated) showError(`Only the first 100 neighbours of ${labelOf(x)} are shown.`);
+    });
     await completeEdges();
     if (select) view.select(id);
     const first = view.cy.nodes().length === added.length;
     if (layout && added.length) await view.layout({ fit: first, randomize: first });
     if (select) view.center(id);
     setStatus(added.length ? `${added.length} entities added.` : 'Nothing new to add.');
-    saveState();
-  }, () => expand(id, { select, layout }));
+    record(before);
+  }), () => expand(id, { select, layout, also }));
+}
+
+// Each entity's relationships (depth 1, up to 500 neighbours), for the
+// "expand by relationship" menu: grouped by type and direction, so the
+// counts are known before anything is added.
+const neighbours = new Map(); // entity ID → {nb, groups}
+async function neighbourGroups(id) {
+  if (neighbours.has(id)) return neighbours.get(id);
+  const nb = (await gql(Q.NEIGHBOURS, { id })).neighbourhood;
+  const groups = new Map(); // "TYPE out" → {type, out, ids: Set}
+  for (const e of nb.edges) {
+    if (e.source !== id && e.target !== id) continue; // between two neighbours
+    const out = e.source === id;
+    const other = out ? e.target : e.source;
+    if (other === id) continue;
+    const key = `${e.type} ${out ? 'out' : 'in'}`;
+    if (!groups.has(key)) groups.set(key, { type: e.type, out, ids: new Set() });
+    groups.get(key).ids.add(other);
+  }
+  const info = { nb, groups: [...groups.values()].sort((a, b) => a.type.localeCompare(b.type) || Number(b.out) - Number(a.out)) };
+  neighbours.set(id, info);
+  return info;
+}
+
+/** Adds only the neighbours of id over relationships of one type and direction. */
+async function expandBy(id, type, out) {
+  const label = `${out ? '' : '← '}${humanize(type)}${out ? ' →' : ''}`;
+  return busy(`Adding ${label} of ${labelOf(id)}`, () => during(async () => {
+    const before = snapshot();
+    const { nb, groups } = await neighbourGroups(id);
+    const g = groups.find((x) => x.type === type && x.out === out);
+    if (!g) return;
+    const keep = new Set([id, ...g.ids]);
+    const edges = nb.edges.filter((e) => e.type === type && (out ? e.source === id : e.target === id));
+    const added = view.merge({ nodes: nb.nodes.filter((n) => keep.has(n.id)), edges }, id);
+    g.ids.forEach((n) => { if (!expanded.has(n)) extra.add(n); });
+    if (!expanded.has(id)) extra.add(id);
+    await completeEdges();
+    if (added.length) await view.layout({});
+    setStatus(added.length ? `${added.length} entities added (${label}).` : 'Nothing new to add.');
+    record(before);
+  }), () => expandBy(id, type, out));
+}
+
+async function renderExpandMenu(id, seq) {
+  const box = $('#details-expand-by .expand-by-body');
+  let info;
+  try {
+    info = await neighbourGroups(id);
+  } catch (err) {
+    if (seq === detailsSeq && box) box.innerHTML = `<p class="error-inline">Could not count the relationships: ${esc(err.message)}</p>`;
+    return;
+  }
+  if (seq !== detailsSeq || !box) return;
+  if (!info.groups.length) { box.innerHTML = '<p class="hint">No relationships.</p>'; return; }
+  box.innerHTML = `${info.nb.truncated ? '<p class="hint">Counts cover the first 500 neighbours.</p>' : ''}
+    <ul class="expand-by">${info.groups.map((g) => {
+    const name = esc(humanize(g.type));
+    const text = g.out ? `${name} → (${g.ids.size})` : `← ${name} (${g.ids.size})`;
+    const fresh = [...g.ids].filter((n) => !view.has(n)).length;
+    return `<li><button type="button" class="linkish" data-expand-type="${esc(g.type)}" data-expand-dir="${g.out ? 'out' : 'in'}" data-id="${esc(id)}"
+      title="${fresh} of ${g.ids.size} not yet in view">${text}</button></li>`;
+  }).join('')}</ul>`;
 }
 
 /** Adds entities on their own (without their neighbourhoods). */
-async function addEntities(ids, { select = '' } = {}) {
+function addEntities(ids, opts) { return during(() => addEntitiesNow(ids, opts)); }
+async function addEntitiesNow(ids, { select = '' } = {}) {
+  const before = snapshot();
   const missing = ids.filter((id) => !view.has(id));
   if (missing.length) {
     const data = await gql(Q.SUBGRAPH, { ids: missing });
@@ -115,7 +338,7 @@ async function addEntities(ids, { select = '' } = {}) {
     await view.layout({});
   }
   if (select) { view.select(select); view.center(select); }
-  saveState();
+  if (missing.length) record(before); else saveState({});
 }
 
 /** Fetches the relationships among everything in view, so no edge is missing between two entities that were added separately. */
@@ -255,8 +478,7 @@ $('#legend').addEventListener('change', (e) => {
   if (!t) return;
   const hidden = new Set(view.hiddenTypes);
   if (e.target.checked) hidden.delete(t); else hidden.add(t);
-  view.setHiddenTypes([...hidden]);
-  saveState();
+  change(() => view.setHiddenTypes([...hidden]));
 });
 
 function renderRelFilter() {
@@ -276,8 +498,7 @@ $('#rel-filter').addEventListener('change', (e) => {
   if (!r) return;
   const hidden = new Set(view.hiddenRels);
   if (e.target.checked) hidden.delete(r); else hidden.add(r);
-  view.setHiddenRels([...hidden]);
-  saveState();
+  change(() => view.setHiddenRels([...hidden]));
 });
 
 // ---------------------------------------------------------------------------
@@ -322,6 +543,7 @@ const TIMELINE_TYPES = new Set(['CASE', 'PERSON', 'PARTY', 'ORGANISATION', 'PLAC
 const SHARED_TYPES = { LEGAL_ARTICLE: 'article', COURT: 'court', RESTRICTION: 'restriction' };
 
 let detailsSeq = 0;
+let expandByOpen = false; // the analyst keeps the expand-by menu open or closed
 async function renderDetails(el) {
   const panel = $('#details');
   const seq = ++detailsSeq;
@@ -343,12 +565,14 @@ async function renderDetails(el) {
   const d = el.data();
   const t = typeInfo(d.type);
   const canShare = SHARED_TYPES[d.type];
+  const many = view.selectedNodes().length;
   panel.innerHTML = `
+    ${many > 1 ? `<p class="hint selection-note">${many} entities selected: Expand, Hide and Pin act on all of them.</p>` : ''}
     <p class="type">${swatch(d.type, 16)} ${esc(t.label)}</p>
     <h2 class="title">${esc(d.label)}</h2>
     <p class="id"><code>${esc(id)}</code></p>
     <div class="actions">
-      <button type="button" data-action="expand" ${expanded.has(id) ? 'disabled' : ''}>${expanded.has(id) ? 'Expanded' : 'Expand'}</button>
+      <button type="button" data-action="expand" ${expanded.has(id) && many < 2 ? 'disabled' : ''}>${expanded.has(id) && many < 2 ? 'Expanded' : 'Expand'}</button>
       <button type="button" data-action="from">Path start</button>
       <button type="button" data-action="to">Path end</button>
       ${TIMELINE_TYPES.has(d.type) ? '<button type="button" data-action="timeline">Timeline</button>' : ''}
@@ -356,8 +580,18 @@ async function renderDetails(el) {
     </div>
     ${renderProperties(d.properties, ['name', 'aliases', 'description', 'note'])}
     <div id="details-entity"><p class="hint loading-text">Loading sources…</p></div>
+    <details id="details-expand-by" ${expandByOpen ? 'open' : ''}><summary>Expand by relationship</summary>
+      <div class="expand-by-body"><p class="hint loading-text">Counting the relationships…</p></div></details>
     <h3>Relationships in view</h3>
     ${renderRelationships(el)}`;
+  // Counted on demand: counting asks for up to 500 neighbours, which a
+  // client's rate limit should not pay for on every selection.
+  const menu = $('#details-expand-by');
+  menu.addEventListener('toggle', () => {
+    expandByOpen = menu.open;
+    if (menu.open) renderExpandMenu(id, seq);
+  });
+  if (expandByOpen) renderExpandMenu(id, seq);
   let info = details.get(id);
   if (!info) {
     try {
@@ -404,6 +638,10 @@ $('#details').addEventListener('click', (e) => {
   const btn = e.target.closest('button');
   if (!btn) return;
   const sel = view.selected();
+  if (btn.dataset.expandType) {
+    expandBy(btn.dataset.id, btn.dataset.expandType, btn.dataset.expandDir === 'out');
+    return;
+  }
   if (btn.dataset.select) {
     view.select(btn.dataset.select);
     if (view.node(btn.dataset.select)) view.center(btn.dataset.select);
@@ -412,7 +650,7 @@ $('#details').addEventListener('click', (e) => {
   if (!sel || !sel.isNode()) return;
   const id = sel.id();
   switch (btn.dataset.action) {
-    case 'expand': expand(id); break;
+    case 'expand': expand(id, { also: view.selectedNodes() }); break;
     case 'from': setPathEnd('from', id); break;
     case 'to': setPathEnd('to', id); break;
     case 'timeline': openTimeline(id); break;
@@ -458,6 +696,7 @@ async function findPaths() {
       view.highlightPaths([]);
       return;
     }
+    const before = snapshot();
     const added = view.merge(p, state.pathFrom);
     added.forEach((id) => extra.add(id));
     const labels = Object.fromEntries(p.nodes.map((n) => [n.id, n]));
@@ -466,7 +705,7 @@ async function findPaths() {
     renderPathEnds();
     out.innerHTML = p.paths.map((ids) => `<li>${ids.map((id, i) => `<span class="step">${i ? '<span class="arrow">→ </span>' : ''}${entityButton(id, labels[id] ? labels[id].label : id, labels[id]?.type)}</span>`).join('')}</li>`).join('')
       + (p.truncated ? '<li class="hint">More paths exist; only the first 10 are shown.</li>' : '');
-    saveState();
+    if (added.length) record(before); else saveState();
   }, findPaths);
 }
 $('#path-list').addEventListener('click', (e) => {
@@ -650,7 +889,9 @@ $('#shared-result').addEventListener('click', (e) => {
 $('#fit').addEventListener('click', () => view.fit());
 $('#relayout').addEventListener('click', () => view.layout({ fit: true, randomize: true }));
 $('#clear').addEventListener('click', () => {
+  const before = snapshot();
   view.clear();
+  view.setHiddenNodes([]);
   expanded.clear();
   extra.clear();
   Object.assign(state, { pathFrom: '', pathTo: '', timeline: '' });
@@ -658,8 +899,13 @@ $('#clear').addEventListener('click', () => {
   $('#path-list').innerHTML = '';
   if ($('#drawer')) $('#drawer').hidden = true;
   renderDetails(null);
-  saveState();
+  record(before);
 });
+$('#undo').addEventListener('click', undo);
+$('#redo').addEventListener('click', redo);
+$('#hide').addEventListener('click', hideSelection);
+$('#pin').addEventListener('click', togglePin);
+$('#unhide').addEventListener('click', () => change(() => view.setHiddenNodes([])));
 
 function exportName(ext) {
   const sel = view.selected();
@@ -736,7 +982,7 @@ graphEl.addEventListener('keydown', (e) => {
     case 'ArrowLeft': case 'ArrowUp': e.preventDefault(); move(idx < 0 ? -1 : idx - 1); break;
     case 'Home': e.preventDefault(); move(0); break;
     case 'End': e.preventDefault(); move(-1); break;
-    case 'Enter': if (sel && sel.isNode()) { e.preventDefault(); expand(sel.id()); } break;
+    case 'Enter': if (sel && sel.isNode()) { e.preventDefault(); expand(sel.id(), { also: view.selectedNodes() }); } break;
     case 'Escape': e.preventDefault(); view.clearSelection(); break;
     case '+': case '=': e.preventDefault(); view.cy.zoom({ level: view.cy.zoom() * 1.2, renderedPosition: { x: graphEl.clientWidth / 2, y: graphEl.clientHeight / 2 } }); break;
     case '-': e.preventDefault(); view.cy.zoom({ level: view.cy.zoom() / 1.2, renderedPosition: { x: graphEl.clientWidth / 2, y: graphEl.clientHeight / 2 } }); break;
@@ -748,6 +994,15 @@ document.addEventListener('keydown', (e) => {
   const typing = t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
   if (e.key === '/' && !typing) { e.preventDefault(); input.focus(); input.select(); }
   if (e.key === 'Escape' && !typing && !$('#error').hidden) hideError();
+  if (typing || e.altKey) return;
+  const ctrl = e.ctrlKey || e.metaKey;
+  const key = e.key.toLowerCase();
+  if (ctrl && (key === 'y' || (key === 'z' && e.shiftKey))) { e.preventDefault(); redo(); return; }
+  if (ctrl && key === 'z') { e.preventDefault(); undo(); return; }
+  if (ctrl) return;
+  if (e.key === 'Delete' || e.key === 'Backspace') { e.preventDefault(); hideSelection(); }
+  else if (key === 'p') { e.preventDefault(); togglePin(); }
+  else if (e.key === 'Escape' && e.target !== graphEl) view.clearSelection();
 });
 document.querySelectorAll('[data-open]').forEach((b) => b.addEventListener('click', () => open(b.dataset.open)));
 
@@ -760,6 +1015,18 @@ async function restore() {
   renderPathEnds();
   $('#empty').hidden = !view.isEmpty() || state.expanded.length + state.extra.length > 0;
   loadChoices().then(renderChoices).catch(() => { $('#shared-value').innerHTML = '<option value="">Could not load the choices</option>'; });
+  await rebuild();
+  if (state.selected && view.has(state.selected)) view.select(state.selected);
+  if (state.pathFrom && state.pathTo) await findPaths();
+  if (state.timeline) { await openTimeline(state.timeline); view.fit(); }
+  if (state.sharedKind && state.sharedValue) { await loadChoices().catch(() => null); await findShared(state.sharedKind, state.sharedValue); }
+  restoring = false;
+  commit(false);
+  document.body.dataset.ready = 'true';
+}
+
+/** Draws the entities the URL (state) names, laid out afresh, then pins what it pins. */
+async function rebuild() {
   if (state.expanded.length || state.extra.length) {
     await busy('Opening the shared view', async () => {
       const answers = await Promise.all(state.expanded.map((id) => gql(Q.NEIGHBOURHOOD, { id }).then((d) => [id, d.neighbourhood])));
@@ -770,15 +1037,10 @@ async function restore() {
       }
       await completeEdges();
       await view.layout({ fit: true, randomize: true });
-    }, restore);
+      view.setPinned(state.pinned);
+    }, rebuild);
   }
   $('#empty').hidden = !view.isEmpty();
-  if (state.selected && view.has(state.selected)) view.select(state.selected);
-  if (state.pathFrom && state.pathTo) await findPaths();
-  if (state.timeline) { await openTimeline(state.timeline); view.fit(); }
-  if (state.sharedKind && state.sharedValue) { await loadChoices().catch(() => null); await findShared(state.sharedKind, state.sharedValue); }
-  saveState();
-  document.body.dataset.ready = 'true';
 }
 
 // For the end-to-end tests and the browser console: what is in view, and
@@ -786,6 +1048,17 @@ async function restore() {
 window.casegraphExplorer = {
   view: () => view.visibleData(),
   select: (id) => showEntity(id),
+  selected: () => view.selectedNodes(),
+  pinned: () => view.pinnedIds(),
+  position: (id) => view.position(id),
+  // Where a node is drawn, in page coordinates, for clicking it.
+  onPage: (id) => {
+    const n = view.node(id);
+    if (!n) return null;
+    const r = n.renderedPosition();
+    const box = graphEl.getBoundingClientRect();
+    return { x: box.left + r.x, y: box.top + r.y };
+  },
 };
 
 restore();

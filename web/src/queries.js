@@ -13,6 +13,12 @@ export const NEIGHBOURHOOD = `query ExplorerNeighbourhood($id: ID!) {
   neighbourhood(id: $id, depth: 1, limit: 100) { truncated ${graph} }
 }`;
 
+// Every relationship of one entity, for counting them by type and
+// direction before expanding.
+export const NEIGHBOURS = `query ExplorerNeighbours($id: ID!) {
+  neighbourhood(id: $id, depth: 1, limit: 500) { truncated ${graph} }
+}`;
+
 export const SUBGRAPH = `query ExplorerSubgraph($ids: [ID!]!) {
   subgraph(ids: $ids) { truncated ${graph} }
 }`;

@@ -3,6 +3,7 @@
 //   &n=ID,ID   entities added on their own (path ends, shared cases)
 //   &s=ID      the selected entity
 //   &ht=TYPE   hidden entity types, &hr=TYPE hidden relationship types
+//   &x=ID,ID   entities hidden one by one, &pn=ID,ID pinned entities
 //   &pf=ID&pt=ID&pm=N  the path question, &tl=ID an open timeline
 //   &sk=KIND&sv=VALUE  the shared-feature question
 
@@ -16,6 +17,8 @@ export function readState(search = window.location.search) {
     selected: p.get('s') || '',
     hiddenTypes: list('ht'),
     hiddenRels: list('hr'),
+    hiddenNodes: list('x'),
+    pinned: list('pn'),
     pathFrom: p.get('pf') || '',
     pathTo: p.get('pt') || '',
     pathMax: Number(p.get('pm')) || 4,
@@ -25,7 +28,13 @@ export function readState(search = window.location.search) {
   };
 }
 
-export function writeState(s) {
+/**
+ * Writes s into the URL. A view change (push) adds a browser history entry,
+ * so Back returns to the view before it; anything else (the selection)
+ * replaces the current one. entry names the saved view a history entry
+ * stands for.
+ */
+export function writeState(s, { push = false, entry } = {}) {
   const p = new URLSearchParams();
   const set = (k, v) => { if (v) p.set(k, v); };
   set('e', s.expanded.join(','));
@@ -33,6 +42,8 @@ export function writeState(s) {
   set('s', s.selected);
   set('ht', s.hiddenTypes.join(','));
   set('hr', s.hiddenRels.join(','));
+  set('x', s.hiddenNodes.join(','));
+  set('pn', s.pinned.join(','));
   set('pf', s.pathFrom);
   set('pt', s.pathTo);
   if (s.pathFrom && s.pathTo && s.pathMax !== 4) set('pm', String(s.pathMax));
@@ -42,8 +53,9 @@ export function writeState(s) {
   // Commas and slashes read better unescaped and are safe in a query.
   const q = p.toString().replace(/%2C/gi, ',').replace(/%2F/gi, '/');
   const url = window.location.pathname + (q ? `?${q}` : '');
-  if (url !== window.location.pathname + window.location.search) {
-    window.history.replaceState(null, '', url);
-  }
+  const same = url === window.location.pathname + window.location.search;
+  const hist = entry === undefined ? window.history.state : { entry };
+  if (push && !same) window.history.pushState(hist, '', url);
+  else if (!same || entry !== undefined) window.history.replaceState(hist, '', url);
 }
 
