@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from './browser.mjs';
+import { askAPI, launch } from './browser.mjs';
 import { parseCSV } from './csv.mjs';
 
 const base = (process.env.CASEGRAPH_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
@@ -145,11 +145,7 @@ test('a citation in the details panel names the IPHR report', async () => {
   assert.match(text, /paragraphs? \d+/);
   // The cited paragraph itself, where the service holds the source texts
   // (they are the publishers' and not part of the project).
-  const held = await page.evaluate(async () => {
-    const r = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ coverage(source: "source/iphr-2023-04-mamai") { held } }' }) });
-    return (await r.json()).data.coverage.held;
-  });
+  const { held } = (await askAPI(base, '{ coverage(source: "source/iphr-2023-04-mamai") { held } }')).coverage;
   if (held) {
     const quote = page.locator('#details-entity .citation .quote').first();
     await quote.waitFor();
