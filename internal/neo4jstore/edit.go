@@ -288,28 +288,41 @@ func changesOf(recs []*neo4j.Record, failed string) ([]kg.Change, error) {
 // checks the version the editor started from: two editors who started from
 // the same version cannot both win, because the second bump sees the first.
 func lockEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string, expect int) (before map[string]any, origin string, version int, err error) {
-	res, err := tx.Run(ctx, `
+	rec, version, err := lockVersion(ctx, tx, `
 		MATCH (n:Entity {id: $id})
 		WITH n, properties(n) AS before
 		SET n.version = coalesce(n.version, 0) + 1
-		RETURN before, n.version AS version`, map[string]any{"id": id})
+		RETURN before, n.version AS version`, id, expect)
+	if rec == nil || err != nil {
+		return nil, "", version, err
+	}
+	before, _, _ = neo4j.GetRecordValue[map[string]any](rec, "before")
+	origin, _ = before["origin"].(string)
+	return before, origin, version, nil
+}
+
+// lockVersion runs query, which raises the version of what has ID id and
+// returns it as version, and checks that it was expect (0: anything)
+// before: so two writes that read the same version cannot both land. It
+// returns the query's record, or none and version 1 when nothing has
+// that ID.
+func lockVersion(ctx context.Context, tx neo4j.ManagedTransaction, query, id string, expect int) (*neo4j.Record, int, error) {
+	res, err := tx.Run(ctx, query, map[string]any{"id": id})
 	if err != nil {
-		return nil, "", 0, err
+		return nil, 0, err
 	}
 	recs, err := res.Collect(ctx)
 	if err != nil {
-		return nil, "", 0, err
+		return nil, 0, err
 	}
 	if len(recs) == 0 {
-		return nil, "", 1, nil
+		return nil, 1, nil
 	}
-	before, _, _ = neo4j.GetRecordValue[map[string]any](recs[0], "before")
 	v, _, _ := neo4j.GetRecordValue[int64](recs[0], "version")
 	if expect != 0 && int(v) != expect+1 {
-		return nil, "", 0, kg.Errorf(kg.Conflict, "%s is at version %d, not %d: someone changed it since you read it; read it again and reapply your change", id, v-1, expect)
+		return nil, 0, kg.Errorf(kg.Conflict, "%s is at version %d, not %d: someone changed it since you read it; read it again and reapply your change", id, v-1, expect)
 	}
-	origin, _ = before["origin"].(string)
-	return before, origin, int(v), nil
+	return recs[0], int(v), nil
 }
 
 func ownedLinks(ctx context.Context, tx neo4j.ManagedTransaction, id string) ([]map[string]any, error) {

@@ -87,22 +87,11 @@ func (s *Store) IDsNear(ctx context.Context, ids []string, limit int) ([]string,
 // reports what the import would do against the graph as it is.
 func (s *Store) Import(ctx context.Context, batches []kg.Batch, o kg.ImportOptions) (kg.ImportResult, error) {
 	if o.DryRun {
-		leave, err := s.enter(ctx)
-		if err != nil {
-			return kg.ImportResult{}, err
-		}
-		defer leave()
-		sess := s.session(ctx, neo4j.AccessModeRead)
-		defer sess.Close(ctx)
-		out, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return readWork(ctx, s, "planning the import failed", func(ctx context.Context, w *wtx) (kg.ImportResult, error) {
 			var res kg.ImportResult
-			err := importAndCheck(ctx, &wtx{ManagedTransaction: tx}, batches, o, &res)
+			err := importAndCheck(ctx, w, batches, o, &res)
 			return res, err
 		})
-		if err != nil {
-			return kg.ImportResult{}, translate(err, "planning the import failed")
-		}
-		return out.(kg.ImportResult), nil
 	}
 	res, err := write(ctx, s, o.Edit, func(ctx context.Context, w *wtx) (kg.ImportResult, error) {
 		var res kg.ImportResult
@@ -122,26 +111,37 @@ func (s *Store) Import(ctx context.Context, batches []kg.Batch, o kg.ImportOptio
 	}
 	// Looking for likely duplicates reads whole types: it runs after the
 	// commit, outside the graph's write lock, which other writes wait for.
-	leave, err := s.enter(ctx)
+	res.Duplicates, err = readWork(ctx, s, "looking for likely duplicates failed", func(ctx context.Context, w *wtx) ([]kg.Duplicate, error) {
+		return importDuplicates(ctx, w, batches, res.Changes)
+	})
 	if err == nil {
-		defer leave()
-		sess := s.session(ctx, neo4j.AccessModeRead)
-		defer sess.Close(ctx)
-		var out any
-		out, err = sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-			return importDuplicates(ctx, &wtx{ManagedTransaction: tx}, batches, res.Changes)
-		})
-		if err == nil {
-			res.Duplicates = out.([]kg.Duplicate)
-			return res, nil
-		}
-		err = translate(err, "looking for likely duplicates failed")
+		return res, nil
 	}
 	if res.Refusal == nil && len(res.Changes) > 0 {
 		return res, &kg.Error{Code: kg.ErrorCode(err), Saved: kg.SavedAnyway, Err: err,
 			Message: "the import was written, but looking for its likely duplicates failed (" + kg.ErrorMessage(err) + "); possibleDuplicates finds them later"}
 	}
 	return res, err
+}
+
+// readWork runs work in one read transaction, as planning does: the
+// import's code reads through a wtx whichever transaction it is in.
+func readWork[T any](ctx context.Context, s *Store, failure string, work func(context.Context, *wtx) (T, error)) (T, error) {
+	var zero T
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return zero, err
+	}
+	defer leave()
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(ctx)
+	out, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return work(ctx, &wtx{ManagedTransaction: tx})
+	})
+	if err != nil {
+		return zero, translate(err, failure)
+	}
+	return out.(T), nil
 }
 
 // importAndCheck plans the batches, then finds the likely duplicates of

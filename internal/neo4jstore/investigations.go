@@ -106,26 +106,15 @@ func (s *Store) DeleteInvestigation(ctx context.Context, id string, expectVersio
 // editor started from. before is the stored content, nil when there is
 // no such investigation; version is the one the write gives it.
 func lockInvestigation(ctx context.Context, tx neo4j.ManagedTransaction, id string, expect int) (before map[string]any, version int, err error) {
-	res, err := tx.Run(ctx, `
+	rec, version, err := lockVersion(ctx, tx, `
 		MATCH (i:Investigation {id: $id})
 		SET i.version = i.version + 1
-		RETURN i.content AS content, i.version AS version`, map[string]any{"id": id})
-	if err != nil {
-		return nil, 0, err
+		RETURN i.content AS content, i.version AS version`, id, expect)
+	if rec == nil || err != nil {
+		return nil, version, err
 	}
-	recs, err := res.Collect(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	if len(recs) == 0 {
-		return nil, 1, nil
-	}
-	content, _, _ := neo4j.GetRecordValue[string](recs[0], "content")
-	v, _, _ := neo4j.GetRecordValue[int64](recs[0], "version")
-	if expect != 0 && int(v) != expect+1 {
-		return nil, 0, kg.Errorf(kg.Conflict, "%s is at version %d, not %d: someone changed it since you read it; read it again and reapply your change", id, v-1, expect)
-	}
-	return contentMap(content), int(v), nil
+	content, _, _ := neo4j.GetRecordValue[string](rec, "content")
+	return contentMap(content), version, nil
 }
 
 // checkEntitiesExist refuses IDs the graph holds no entity for, naming

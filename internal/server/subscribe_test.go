@@ -544,17 +544,25 @@ func TestStreamsAreBounded(t *testing.T) {
 	}
 }
 
+// watchPeople is a server with a reader subscribed over a WebSocket to
+// every change of a person.
+func watchPeople(b *testing.B) (*subscriptions, *wsClient) {
+	b.Helper()
+	s := newSubscriptions(b)
+	c := dialWS(b, s.url, "graphql-transport-ws", "Bearer "+s.reader.text)
+	c.expect(b, "connection_ack")
+	c.subscribe(b, `subscription { changes(types: [PERSON]) { id op target kind actor version reason at } }`, nil)
+	s.waitSubscribed(b, 1)
+	return s, c
+}
+
 // How long a mutation one client makes takes to reach another client's
 // subscription over a WebSocket: the mutation's round trip, its commit and
 // the feed's delivery. docs/api.md ("Live updates") gives the figures:
 //
 //	go test ./internal/server -run '^$' -bench MutationReachesSubscriber -benchtime 40x
 func BenchmarkMutationReachesSubscriber(b *testing.B) {
-	s := newSubscriptions(b)
-	c := dialWS(b, s.url, "graphql-transport-ws", "Bearer "+s.reader.text)
-	c.expect(b, "connection_ack")
-	c.subscribe(b, `subscription { changes(types: [PERSON]) { id op target kind actor version reason at } }`, nil)
-	s.waitSubscribed(b, 1)
+	s, c := watchPeople(b)
 	b.ResetTimer()
 	for range b.N {
 		id := uniqueID("person")
@@ -567,11 +575,7 @@ func BenchmarkMutationReachesSubscriber(b *testing.B) {
 // The same for a write another process makes (casegraph import, a second
 // instance), which the feed finds by reading Neo4j rather than being woken.
 func BenchmarkOtherProcessWriteReachesSubscriber(b *testing.B) {
-	s := newSubscriptions(b)
-	c := dialWS(b, s.url, "graphql-transport-ws", "Bearer "+s.reader.text)
-	c.expect(b, "connection_ack")
-	c.subscribe(b, `subscription { changes(types: [PERSON]) { id op target kind actor version reason at } }`, nil)
-	s.waitSubscribed(b, 1)
+	_, c := watchPeople(b)
 	other := neo4jtest.StoreAt(b, neo4jtest.URI(b))
 	b.ResetTimer()
 	for range b.N {
