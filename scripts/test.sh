@@ -192,6 +192,14 @@ until curl -fs "http://127.0.0.1:$svc_port/readyz" >/dev/null 2>&1; do
   fi
   sleep 0.5
 done
+# The saved-investigation tests save as an editor and are refused as a
+# reader: tokens of both roles, made for this run in the service's Neo4j
+# (names are unique, so each run makes its own).
+e2e_token() {
+  NEO4J_URI="${uris[0]}" CASEGRAPH_LOG_LEVEL=warn bin/casegraph token create -role "$1" -name "e2e-$1-$(date +%s)-$$" | sed -n 1p
+}
+e2e_editor_token="$(e2e_token editor)"
+e2e_reader_token="$(e2e_token reader)"
 
 step "FollowTheMoney export"
 # The built binary exports what the service serves (the bundled cases, and
@@ -225,7 +233,8 @@ if [[ ! -x /usr/bin/chromium ]]; then
 fi
 web_deps
 artifacts="${E2E_ARTIFACTS:-$ROOT/web/e2e/artifacts}"
-if ! CASEGRAPH_URL="http://127.0.0.1:$svc_port" E2E_PAGE_ORIGIN="$page_origin" E2E_ARTIFACTS="$artifacts" node --test web/e2e/; then
+if ! CASEGRAPH_URL="http://127.0.0.1:$svc_port" E2E_PAGE_ORIGIN="$page_origin" E2E_ARTIFACTS="$artifacts" \
+  E2E_EDITOR_TOKEN="$e2e_editor_token" E2E_READER_TOKEN="$e2e_reader_token" node --test web/e2e/; then
   echo "explorer tests failed; screenshots in $artifacts; the service's log ends:" >&2
   tail -20 "$svc_log" >&2
   exit 1

@@ -2,11 +2,12 @@
 // analyst can act on.
 
 export class ApiError extends Error {
-  constructor(message, { code = '', retry = false } = {}) {
+  constructor(message, { code = '', retry = false, detail = '' } = {}) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.retry = retry;
+    this.detail = detail; // the service's own message, where messages replaced it
   }
 }
 
@@ -42,15 +43,18 @@ function pause(ms, signal) {
 
 /**
  * Runs one query and returns its data. Throws ApiError with a readable
- * message when the service cannot be reached or answers with errors.
+ * message when the service cannot be reached or answers with errors. A
+ * token goes as Authorization: Bearer.
  */
-export async function gql(query, variables = {}, { signal } = {}) {
+export async function gql(query, variables = {}, { signal, token } = {}) {
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
   let resp;
   for (let attempt = 1; ; attempt += 1) {
     try {
       resp = await fetch(endpoint, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        headers,
         body: JSON.stringify({ query, variables }),
         signal,
       });
@@ -73,7 +77,7 @@ export async function gql(query, variables = {}, { signal } = {}) {
     const first = errors[0];
     const code = (first.extensions && first.extensions.code) || '';
     const text = messages[code] || first.message || 'The query failed.';
-    throw new ApiError(text, { code, retry: ['UNAVAILABLE', 'OVERLOADED', 'RATE_LIMITED', 'INTERNAL'].includes(code) });
+    throw new ApiError(text, { code, retry: ['UNAVAILABLE', 'OVERLOADED', 'RATE_LIMITED', 'INTERNAL'].includes(code), detail: first.message || '' });
   }
   if (!resp.ok || !body || !body.data) {
     throw new ApiError(`The service answered HTTP ${resp.status}.`, { code: `HTTP_${resp.status}`, retry: resp.status >= 500 });

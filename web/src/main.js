@@ -10,6 +10,9 @@ import { readState, writeState } from './state.js';
 import {
   toJSON, toGraphML, toNodesCSV, toEdgesCSV, toSVG, pngWithLegend, legendOf, sourcesOf, noteLines, download,
 } from './export.js';
+import {
+  initInvestigations, openInvestigation, closeInvestigation, investigationLink, markNotes, noteField, invSnapshot, invRestore,
+} from './investigations.js';
 
 const $ = (sel) => document.querySelector(sel);
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -83,7 +86,7 @@ $('#error-retry').addEventListener('click', () => { const r = retryAction; hideE
 const view = new GraphView($('#graph'), {
   onSelect: (el) => { renderDetails(el); saveState(); renderViewTools(); },
   onExpandRequest: (id) => expand(id),
-  onChange: () => { renderLegend(); renderRelFilter(); $('#empty').hidden = !view.isEmpty(); },
+  onChange: () => { renderLegend(); renderRelFilter(); $('#empty').hidden = !view.isEmpty(); markNotes(view); },
 });
 view.setHiddenTypes(state.hiddenTypes);
 view.setHiddenRels(state.hiddenRels);
@@ -125,6 +128,7 @@ function snapshot() {
     pinned: view.pinnedIds(),
     hiddenTypes: [...view.hiddenTypes],
     hiddenRels: [...view.hiddenRels],
+    inv: invSnapshot(),
   };
 }
 
@@ -134,6 +138,7 @@ function applySnapshot(snap) {
   try {
     expanded.clear(); snap.expanded.forEach((id) => expanded.add(id));
     extra.clear(); snap.extra.forEach((id) => extra.add(id));
+    invRestore(snap.inv);
     view.hiddenTypes = new Set(snap.hiddenTypes);
     view.hiddenRels = new Set(snap.hiddenRels);
     view.loadElements(snap.els);
@@ -578,6 +583,7 @@ async function renderDetails(el) {
       ${TIMELINE_TYPES.has(d.type) ? '<button type="button" data-action="timeline">Timeline</button>' : ''}
       ${canShare ? '<button type="button" data-action="shared">Cases that share this</button>' : ''}
     </div>
+    ${noteField(id)}
     ${renderProperties(d.properties, ['name', 'aliases', 'description', 'note'])}
     <div id="details-entity"><p class="hint loading-text">Loading sources…</p></div>
     <details id="details-expand-by" ${expandByOpen ? 'open' : ''}><summary>Expand by relationship</summary>
@@ -899,6 +905,7 @@ $('#clear').addEventListener('click', () => {
   $('#path-list').innerHTML = '';
   if ($('#drawer')) $('#drawer').hidden = true;
   renderDetails(null);
+  closeInvestigation();
   record(before);
 });
 $('#undo').addEventListener('click', undo);
@@ -959,13 +966,17 @@ exporter('#export-nodes-csv', 'Nodes CSV', 'nodes.csv', ({ nodes }) => blob(toNo
 exporter('#export-edges-csv', 'Edges CSV', 'edges.csv', ({ edges }) => blob(toEdgesCSV(edges), 'text/csv'));
 $('#copy-link').addEventListener('click', async () => {
   saveState();
+  // With an investigation open, the link opens it as saved.
+  const link = investigationLink() || window.location.href;
   try {
-    await navigator.clipboard.writeText(window.location.href);
-    setStatus('Link copied: it reopens this view.');
+    await navigator.clipboard.writeText(link);
+    setStatus(investigationLink() ? 'Link copied: it opens the investigation as saved.' : 'Link copied: it reopens this view.');
   } catch {
-    window.prompt('Copy this link to share the view:', window.location.href);
+    window.prompt('Copy this link to share the view:', link);
   }
 });
+
+initInvestigations({ view, state, expanded, extra, busy, during, snapshot, record, saveState, setStatus, showError, renderDetails });
 
 // ---------------------------------------------------------------------------
 // Keyboard
@@ -1025,8 +1036,13 @@ async function restore() {
   document.body.dataset.ready = 'true';
 }
 
-/** Draws the entities the URL (state) names, laid out afresh, then pins what it pins. */
+/** Draws the entities the URL (state) names, laid out afresh, then pins what it pins; or opens the saved investigation it names. */
 async function rebuild() {
+  if (state.inv) {
+    await openInvestigation(state.inv);
+    $('#empty').hidden = !view.isEmpty();
+    return;
+  }
   if (state.expanded.length || state.extra.length) {
     await busy('Opening the shared view', async () => {
       const answers = await Promise.all(state.expanded.map((id) => gql(Q.NEIGHBOURHOOD, { id }).then((d) => [id, d.neighbourhood])));
@@ -1051,6 +1067,7 @@ window.casegraphExplorer = {
   selected: () => view.selectedNodes(),
   pinned: () => view.pinnedIds(),
   position: (id) => view.position(id),
+  noted: () => view.cy.nodes('.noted').map((n) => n.id()),
   // Where a node is drawn, in page coordinates, for clicking it.
   onPage: (id) => {
     const n = view.node(id);

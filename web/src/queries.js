@@ -69,3 +69,33 @@ export const CHOICES = `query ExplorerChoices {
   courts: entities(types: [COURT], first: 100) { edges { node { id name } } }
   kinds: counts(by: RESTRICTION_KIND) { key label count }
 }`;
+
+// Saved investigations (investigations.js). A save answers what the page
+// keeps of it: its version for the next save, and who saved it when.
+const investigationMeta = 'id name description version updatedBy updatedAt';
+
+export const INVESTIGATION = `query ExplorerInvestigation($id: ID!) {
+  investigation(id: $id) {
+    ${investigationMeta}
+    entities { id }
+    positions { entity x y }
+    filters { hiddenTypes hiddenRelationshipTypes state }
+    notes { entity text }
+  }
+}`;
+
+export const INVESTIGATIONS = `query ExplorerInvestigations($after: String) {
+  investigations(first: 20, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { ${investigationMeta} entityIds } }
+  }
+}`;
+
+export const SAVE_INVESTIGATION = `mutation ExplorerSaveInvestigation($input: InvestigationInput!, $version: Int, $reason: String) {
+  saveInvestigation(input: $input, version: $version, reason: $reason) { ${investigationMeta} }
+}`;
+
+export const DELETE_INVESTIGATION = `mutation ExplorerDeleteInvestigation($id: ID!, $version: Int!) {
+  deleteInvestigation(id: $id, version: $version, reason: "deleted from the explorer") { version }
+}`;

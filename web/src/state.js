@@ -6,6 +6,9 @@
 //   &x=ID,ID   entities hidden one by one, &pn=ID,ID pinned entities
 //   &pf=ID&pt=ID&pm=N  the path question, &tl=ID an open timeline
 //   &sk=KIND&sv=VALUE  the shared-feature question
+//   &inv=investigation/SLUG  the saved investigation open: a link that
+//              holds it opens the investigation as saved, whatever else
+//              the link says (investigations.js)
 
 
 export function readState(search = window.location.search) {
@@ -25,6 +28,7 @@ export function readState(search = window.location.search) {
     timeline: p.get('tl') || '',
     sharedKind: p.get('sk') || '',
     sharedValue: p.get('sv') || '',
+    inv: p.get('inv') || '',
   };
 }
 
@@ -50,6 +54,7 @@ export function writeState(s, { push = false, entry } = {}) {
   set('tl', s.timeline);
   set('sk', s.sharedKind);
   set('sv', s.sharedValue);
+  set('inv', s.inv);
   // Commas and slashes read better unescaped and are safe in a query.
   const q = p.toString().replace(/%2C/gi, ',').replace(/%2F/gi, '/');
   const url = window.location.pathname + (q ? `?${q}` : '');
