@@ -105,8 +105,8 @@ function collect() {
   };
 }
 
-/** What a refused save or delete tells the analyst, with the API's code. */
-function explain(err, what) {
+/** What a refused save or delete tells the analyst, with the API's code; need says which role it takes. */
+function explain(err, what, need) {
   if (!(err instanceof ApiError)) return `${what}: an unexpected error occurred.`;
   const detail = err.detail || err.message;
   switch (err.code) {
@@ -114,7 +114,7 @@ function explain(err, what) {
       return `${what} (UNAUTHENTICATED): ${token() ? 'the token is not valid (unknown, revoked or mistyped)' : 'it needs a token with the editor role, and none was given'}. `
         + 'An administrator makes one with “casegraph token create -role editor -name NAME”.';
     case 'FORBIDDEN':
-      return `${what} (FORBIDDEN): ${detail}. Saving needs the editor role; deleting another's investigation needs the admin role.`;
+      return `${what} (FORBIDDEN): ${detail}. ${need}`;
     default:
       return `${what}${err.code ? ` (${err.code})` : ''}: ${detail}.`;
   }
@@ -250,7 +250,7 @@ async function save() {
       msg.textContent = `Not saved (CONFLICT): an investigation with the ID ${input.id} exists already. Choose another ID, or open it first.`;
       $('#inv-id').readOnly = false;
     } else {
-      msg.textContent = explain(err, 'Not saved');
+      msg.textContent = explain(err, 'Not saved', 'Saving needs the editor role.');
     }
     // A token the service does not know is dropped; for it, and for one
     // too weak, the field asks for another.
@@ -272,7 +272,7 @@ async function remove() {
   } catch (err) {
     ctx.showError(err.code === 'CONFLICT'
       ? 'Not deleted (CONFLICT): someone else saved this investigation since you opened it; open it again first.'
-      : `${explain(err, 'Not deleted')}${token() ? '' : ' The save dialog (Save…) takes a token.'}`);
+      : `${explain(err, 'Not deleted', 'Deleting needs the editor role for an investigation one created, the admin role for another\'s.')}${token() ? '' : ' The save dialog (Save…) takes a token.'}`);
   }
 }
 
