@@ -23,6 +23,16 @@ export async function launch(problems) {
   return { context, page, profile };
 }
 
+// openTab opens url in a new tab of context, collecting its errors in
+// problems, and waits until the explorer has drawn the view.
+export async function openTab(context, problems, url) {
+  const p = await context.newPage();
+  p.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  await p.goto(url);
+  await p.waitForSelector('body[data-ready="true"]');
+  return p;
+}
+
 // askAPI asks the service a question from the test itself, not the page,
 // waiting out a 429 as its Retry-After says: by then the suite has spent
 // much of this address's rate budget, and the answer is what matters. A

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { askAPI, launch } from './browser.mjs';
+import { askAPI, launch, openTab } from './browser.mjs';
 
 const base = (process.env.CASEGRAPH_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const artifacts = process.env.E2E_ARTIFACTS || join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
@@ -43,13 +43,7 @@ async function select(id, p = page) {
   await p.waitForFunction((i) => window.casegraphExplorer.selected().includes(i), id);
 }
 /** Another tab on url, its errors collected too, once it has rebuilt the view. */
-async function openPage(url) {
-  const p = await context.newPage();
-  p.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  await p.goto(url);
-  await p.waitForSelector('body[data-ready="true"]');
-  return p;
-}
+const openPage = (url) => openTab(context, problems, url);
 const has = (id) => page.waitForFunction((i) => window.casegraphExplorer.view().nodes.some((n) => n.id === i), id);
 const hasNot = (id) => page.waitForFunction((i) => !window.casegraphExplorer.view().nodes.some((n) => n.id === i), id);
 
