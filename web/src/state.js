@@ -6,6 +6,9 @@
 //   &x=ID,ID   entities hidden one by one, &pn=ID,ID pinned entities
 //   &pf=ID&pt=ID&pm=N  the path question, &tl=ID an open timeline
 //   &sk=KIND&sv=VALUE  the shared-feature question
+//   &tf=DATE&tt=DATE   the time bar's window, from the first day of tf to
+//                      the last of tt (YYYY, YYYY-MM or YYYY-MM-DD; either
+//                      may be missing), &tu=hide hides undated entities
 
 
 export function readState(search = window.location.search) {
@@ -25,6 +28,9 @@ export function readState(search = window.location.search) {
     timeline: p.get('tl') || '',
     sharedKind: p.get('sk') || '',
     sharedValue: p.get('sv') || '',
+    timeFrom: p.get('tf') || '',
+    timeTo: p.get('tt') || '',
+    hideUndated: p.get('tu') === 'hide',
   };
 }
 
@@ -50,6 +56,9 @@ export function writeState(s, { push = false, entry } = {}) {
   set('tl', s.timeline);
   set('sk', s.sharedKind);
   set('sv', s.sharedValue);
+  set('tf', s.timeFrom);
+  set('tt', s.timeTo);
+  if (s.hideUndated) set('tu', 'hide');
   // Commas and slashes read better unescaped and are safe in a query.
   const q = p.toString().replace(/%2C/gi, ',').replace(/%2F/gi, '/');
   const url = window.location.pathname + (q ? `?${q}` : '');
