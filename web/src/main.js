@@ -770,6 +770,7 @@ function drawTimelineChart() {
   const box = $('#drawer .tl-chart');
   if (!box || !timelineRows || $('#drawer').hidden) return;
   drawTimeline(box, timelineRows, { width: box.clientWidth, onPick: (id) => showEntity(id) });
+  view.cy.resize(); // the drawer takes the chart's height
 }
 function setTimelineMode(mode) {
   const drawer = $('#drawer');
