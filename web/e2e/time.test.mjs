@@ -163,6 +163,15 @@ test('narrowing the window hides what is dated outside it, widening shows it aga
   await page.getByRole('button', { name: 'All', exact: true }).click();
   await page.waitForFunction(() => !new URL(window.location.href).searchParams.has('tt'));
   assert.deepEqual(await visibleIds(), all);
+  // The browser's Back returns to the window before.
+  await page.goBack();
+  await page.waitForFunction(() => new URL(window.location.href).searchParams.get('tt') === '2023-06');
+  await idle();
+  assert.deepEqual(await visibleIds(), narrow);
+  await page.goForward();
+  await page.waitForFunction(() => !new URL(window.location.href).searchParams.has('tt'));
+  await idle();
+  assert.deepEqual(await visibleIds(), all);
 });
 
 test('dragging a handle moves the window; Hide undated hides the undated entities', async () => {
@@ -184,6 +193,16 @@ test('dragging a handle moves the window; Hide undated hides the undated entitie
   await page.getByRole('button', { name: 'Undo' }).click();
   await page.waitForFunction(() => !new URL(window.location.href).searchParams.has('tt'));
   assert.deepEqual(await visibleIds(), all);
+
+  // Dragging across the bar draws a new window.
+  await page.mouse.move(plot.x + plot.width * 0.3, plot.y + 30);
+  await page.mouse.down();
+  await page.mouse.move(plot.x + plot.width * 0.7, plot.y + 30, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction(() => new URL(window.location.href).searchParams.has('tf') && new URL(window.location.href).searchParams.has('tt'));
+  assert.ok(param('tf') < param('tt'), `${param('tf')} before ${param('tt')}`);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await page.waitForFunction(() => !new URL(window.location.href).searchParams.has('tf'));
 
   await page.check('#time-undated');
   await page.waitForFunction(() => new URL(window.location.href).searchParams.get('tu') === 'hide');
