@@ -42,6 +42,9 @@ export function spanOf(props) {
   };
 }
 
+/** Whether any day of span may fall between the first day of f and the last of t (parsed window sides, null for no limit). */
+const mayFall = (s, f, t) => !((f && s.last !== null && s.last < f.first) || (t && s.first !== null && s.first > t.last));
+
 /** A window side as typed or kept in the URL: YYYY, YYYY-MM or YYYY-MM-DD, nothing else. */
 const sideDate = (s) => (/^\d{4}(-\d{2}(-\d{2})?)?$/.test(s) ? parseDate(s) : null);
 
@@ -125,11 +128,7 @@ export class TimeBar {
   keeps(el) {
     const s = spanOf(el.data('properties'));
     if (!s) return !(this.hideUndated && el.isNode());
-    const f = sideDate(this.from);
-    const t = sideDate(this.to);
-    if (f && s.last !== null && s.last < f.first) return false;
-    if (t && s.first !== null && s.first > t.last) return false;
-    return true;
+    return mayFall(s, sideDate(this.from), sideDate(this.to));
   }
 
   typed(side) {
@@ -222,7 +221,7 @@ export class TimeBar {
     const win = this.drag || this.window();
     const wf = sideDate(win.from);
     const wt = sideDate(win.to);
-    const inWindow = (s) => !((wf && s.last !== null && s.last < wf.first) || (wt && s.first !== null && s.first > wt.last));
+    const inWindow = (s) => mayFall(s, wf, wt);
 
     // Bars: the spans that fit in one unit.
     const bins = new Map(); // unit start → {n, shown, nodes, edges}

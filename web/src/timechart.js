@@ -169,7 +169,7 @@ const KIND_WORDS = { RESTRICTION_START: 'restriction began', RESTRICTION_END: 'r
 const kindWords = (k) => KIND_WORDS[k] || k.toLowerCase().replace(/_/g, ' ');
 
 /** How a date reads, with its uncertainty spelled out. */
-export function dateWords(d) {
+function dateWords(d) {
   const parts = [d.text];
   if (d.qualifier) parts.push(d.qualifier === 'BEFORE' ? 'some time before' : 'some time after');
   else if (d.precision !== 'DAY') parts.push(`some day in that ${d.precision.toLowerCase()}`);
