@@ -1,7 +1,7 @@
 // Headless Chromium for the end-to-end tests: a fresh profile, and the
 // errors the page logs (Content-Security-Policy violations among them)
 // collected in problems.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -31,6 +31,21 @@ export async function openTab(context, problems, url) {
   await p.goto(url);
   await p.waitForSelector('body[data-ready="true"]');
   return p;
+}
+
+/** Launches Chromium on url and waits until the explorer has rebuilt the view it names. */
+export async function openExplorer(url, problems) {
+  const browser = await launch(problems);
+  await browser.page.goto(url);
+  await browser.page.waitForSelector('body[data-ready="true"]');
+  return browser;
+}
+
+/** Closes what launch opened and removes its profile. */
+export async function closeBrowser(browser) {
+  if (!browser) return;
+  await browser.context.close();
+  rmSync(browser.profile, { recursive: true, force: true });
 }
 
 // askAPI asks the service a question from the test itself, not the page,

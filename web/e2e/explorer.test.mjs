@@ -123,6 +123,7 @@ test('the case timeline lists the verdict of 10 April 2023 with its precision', 
   await page.locator('#path-list li').first().getByRole('button', { name: 'Criminal case against Zhanbolat Mamai' }).click();
   await page.locator('#details .title', { hasText: 'Criminal case against Zhanbolat Mamai' }).waitFor();
   await page.getByRole('button', { name: 'Timeline' }).click();
+  await page.getByRole('button', { name: 'Table', exact: true }).click(); // the drawer opens on the chart
   const row = page.locator('#drawer tr', { hasText: 'Verdict in the Mamai case' });
   await row.waitFor();
   assert.match(await row.textContent(), /2023-04-10/);

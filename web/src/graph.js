@@ -77,6 +77,7 @@ export class GraphView {
     this.hiddenTypes = new Set();
     this.hiddenNodes = new Set();
     this.hiddenRels = new Set();
+    this.timeFilter = null; // set by the time bar (timebar.js)
     this.onChange = onChange;
     this.cy.on('select', 'node, edge', (e) => {
       this.cy.edges('.near').removeClass('near');
@@ -193,6 +194,15 @@ export class GraphView {
   /** Entities the analyst hid one by one; their edges go with them. */
   setHiddenNodes(ids) { this.hiddenNodes = new Set(ids); this.applyFilters(); }
 
+  /** A predicate over elements, false for those the time bar hides; null for none. */
+  setTimeFilter(keeps) { this.timeFilter = keeps; this.applyFilters(); }
+  outOfTime(el) { return !!this.timeFilter && !this.timeFilter(el); }
+  /** Whether the type, relationship and one-by-one filters hide el, whatever the time bar says. */
+  hiddenByFilters(el) {
+    if (el.isNode()) return this.hiddenTypes.has(el.data('type')) || this.hiddenNodes.has(el.id());
+    return this.hiddenRels.has(el.data('type')) || this.hiddenByFilters(el.source()) || this.hiddenByFilters(el.target());
+  }
+
   /** Pinned nodes are locked: no layout and no drag moves them. */
   setPinned(ids) {
     const want = new Set(ids);
@@ -225,9 +235,9 @@ export class GraphView {
 
   applyFilters() {
     this.cy.batch(() => {
-      this.cy.nodes().forEach((n) => n.toggleClass('hidden', this.hiddenTypes.has(n.data('type')) || this.hiddenNodes.has(n.id())));
+      this.cy.nodes().forEach((n) => n.toggleClass('hidden', this.hiddenTypes.has(n.data('type')) || this.hiddenNodes.has(n.id()) || this.outOfTime(n)));
       this.cy.edges().forEach((e) => e.toggleClass('hidden',
-        this.hiddenRels.has(e.data('type')) || e.source().hasClass('hidden') || e.target().hasClass('hidden')));
+        this.hiddenRels.has(e.data('type')) || this.outOfTime(e) || e.source().hasClass('hidden') || e.target().hasClass('hidden')));
     });
     this.cy.$(':selected.hidden').unselect();
     if (this.onChange) this.onChange();

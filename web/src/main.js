@@ -5,6 +5,8 @@ import './style.css';
 import { gql, ApiError } from './api.js';
 import * as Q from './queries.js';
 import { GraphView } from './graph.js';
+import { TimeBar } from './timebar.js';
+import { drawTimeline } from './timechart.js';
 import { ENTITY_TYPES, typeInfo, swatch, humanize, enumValue } from './types.js';
 import { readState, writeState } from './state.js';
 import {
@@ -36,6 +38,8 @@ function saveState(opts) {
   state.hiddenRels = [...view.hiddenRels];
   state.hiddenNodes = [...view.hiddenNodes].filter((id) => view.has(id));
   state.pinned = view.pinnedIds();
+  const win = timebar.window();
+  Object.assign(state, { timeFrom: win.from, timeTo: win.to, hideUndated: win.hideUndated });
   writeState(state, opts);
 }
 
@@ -86,8 +90,12 @@ $('#error-retry').addEventListener('click', () => { const r = retryAction; hideE
 const view = new GraphView($('#graph'), {
   onSelect: (el) => { renderDetails(el); saveState(); renderViewTools(); },
   onExpandRequest: (id) => expand(id),
-  onChange: () => { renderLegend(); renderRelFilter(); $('#empty').hidden = !view.isEmpty(); markNotes(view); },
+  onChange: () => { renderLegend(); renderRelFilter(); $('#empty').hidden = !view.isEmpty(); markNotes(view); timebar.render(); },
 });
+// The time bar's window is a filter like the others: undoable and in the URL.
+const timebar = new TimeBar($('#timebar'), view, { change: (fn) => change(fn), status: setStatus });
+const urlWindow = (s) => ({ from: s.timeFrom, to: s.timeTo, hideUndated: s.hideUndated });
+timebar.setWindow(urlWindow(state));
 view.setHiddenTypes(state.hiddenTypes);
 view.setHiddenRels(state.hiddenRels);
 view.setHiddenNodes(state.hiddenNodes);
@@ -129,6 +137,7 @@ function snapshot() {
     hiddenTypes: [...view.hiddenTypes],
     hiddenRels: [...view.hiddenRels],
     inv: invSnapshot(),
+    time: timebar.window(),
   };
 }
 
@@ -141,6 +150,7 @@ function applySnapshot(snap) {
     invRestore(snap.inv);
     view.hiddenTypes = new Set(snap.hiddenTypes);
     view.hiddenRels = new Set(snap.hiddenRels);
+    timebar.setWindow(snap.time);
     view.loadElements(snap.els);
     view.setPinned(snap.pinned);
     view.setHiddenNodes(snap.hiddenNodes);
@@ -216,6 +226,7 @@ window.addEventListener('popstate', async (e) => {
   view.setHiddenTypes(fresh.hiddenTypes);
   view.setHiddenRels(fresh.hiddenRels);
   view.setHiddenNodes(fresh.hiddenNodes);
+  timebar.setWindow(urlWindow(fresh));
   await rebuild();
   restoring = false;
   commit(false);
@@ -738,7 +749,7 @@ async function openTimeline(id) {
     const data = await gql(Q.TIMELINE, { id });
     const rows = data.timeline;
     if (!rows.length) { body.innerHTML = '<p class="hint">No dated steps are known.</p>'; return; }
-    body.innerHTML = `<table class="timeline">
+    body.innerHTML = `<div class="tl-chart"></div><div class="tl-table"><table class="timeline">
       <colgroup><col class="c-date"><col class="c-prec"><col class="c-kind"><col class="c-step"><col class="c-src"></colgroup>
       <thead><tr><th scope="col">Date</th><th scope="col">Precise to</th><th scope="col">Kind</th><th scope="col">Step</th><th scope="col">Sources</th></tr></thead>
       <tbody>${rows.map((r) => {
@@ -752,9 +763,27 @@ async function openTimeline(id) {
           <td>${entityButton(r.entity.id, r.title, r.entity.type)}</td>
           <td class="small">${groupCitations(r.citations)}</td>
         </tr>`;
-      }).join('')}</tbody></table>`;
+      }).join('')}</tbody></table></div>`;
+    timelineRows = rows;
+    drawTimelineChart();
     drawer.querySelector('.drawer-title').textContent = `Timeline: ${labelOf(id)}`;
   }, () => openTimeline(id));
+}
+
+// The timeline as a chart (timechart.js) above its table, or the table alone.
+let timelineRows = null;
+function drawTimelineChart() {
+  const box = $('#drawer .tl-chart');
+  if (!box || !timelineRows || $('#drawer').hidden) return;
+  drawTimeline(box, timelineRows, { width: box.clientWidth, onPick: (id) => showEntity(id) });
+  view.cy.resize(); // the drawer takes the chart's height
+}
+function setTimelineMode(mode) {
+  const drawer = $('#drawer');
+  drawer.classList.toggle('table-mode', mode === 'table');
+  drawer.querySelectorAll('button[data-mode]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.mode === mode)));
+  view.cy.resize();
+  drawTimelineChart();
 }
 
 /** "IPHR ¶4, ¶5; Tirek.info ¶3": one entry per source, titles on hover. */
@@ -777,6 +806,8 @@ function ensureDrawer() {
   drawer.setAttribute('aria-labelledby', 'drawer-title');
   drawer.tabIndex = -1;
   drawer.innerHTML = `<header><h2 id="drawer-title" class="drawer-title"></h2>
+    <span class="tl-modes" role="group" aria-label="Show the timeline as">
+      <button type="button" data-mode="chart" aria-pressed="true">Chart</button><button type="button" data-mode="table" aria-pressed="false">Table</button></span>
     <button type="button" class="close" aria-label="Close the timeline">×</button></header>
     <div class="drawer-body"></div>`;
   $('.canvas').append(drawer);
@@ -785,7 +816,10 @@ function ensureDrawer() {
   drawer.addEventListener('click', (e) => {
     const b = e.target.closest('button[data-select]');
     if (b) showEntity(b.dataset.select);
+    const m = e.target.closest('button[data-mode]');
+    if (m) setTimelineMode(m.dataset.mode);
   });
+  new ResizeObserver(drawTimelineChart).observe(drawer);
   return drawer;
 }
 function closeTimeline() {

@@ -41,7 +41,7 @@ export const CITATIONS = `query ExplorerCitations($ids: [ID!]!) {
 
 export const TIMELINE = `query ExplorerTimeline($id: ID!) {
   timeline(of: $id) {
-    date { text precision qualifier estimated }
+    date { text precision earliest latest qualifier estimated }
     kind title
     entity { id type name }
     citations { ${citation} }

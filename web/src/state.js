@@ -9,6 +9,9 @@
 //   &inv=investigation/SLUG  the saved investigation open: a link that
 //              holds it opens the investigation as saved, whatever else
 //              the link says (investigations.js)
+//   &tf=DATE&tt=DATE   the time bar's window, from the first day of tf to
+//                      the last of tt (YYYY, YYYY-MM or YYYY-MM-DD; either
+//                      may be missing), &tu=hide hides undated entities
 
 
 export function readState(search = window.location.search) {
@@ -29,6 +32,9 @@ export function readState(search = window.location.search) {
     sharedKind: p.get('sk') || '',
     sharedValue: p.get('sv') || '',
     inv: p.get('inv') || '',
+    timeFrom: p.get('tf') || '',
+    timeTo: p.get('tt') || '',
+    hideUndated: p.get('tu') === 'hide',
   };
 }
 
@@ -55,6 +61,9 @@ export function writeState(s, { push = false, entry } = {}) {
   set('sk', s.sharedKind);
   set('sv', s.sharedValue);
   set('inv', s.inv);
+  set('tf', s.timeFrom);
+  set('tt', s.timeTo);
+  if (s.hideUndated) set('tu', 'hide');
   // Commas and slashes read better unescaped and are safe in a query.
   const q = p.toString().replace(/%2C/gi, ',').replace(/%2F/gi, '/');
   const url = window.location.pathname + (q ? `?${q}` : '');
