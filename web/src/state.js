@@ -6,6 +6,11 @@
 //   &x=ID,ID   entities hidden one by one, &pn=ID,ID pinned entities
 //   &pf=ID&pt=ID&pm=N  the path question, &tl=ID an open timeline
 //   &sk=KIND&sv=VALUE  the shared-feature question
+//   &cq=QUESTION  the open cross-case question (convictions, counts,
+//              similarCases, commonGround, chargeChanges, …), and
+//   &ca.NAME=VALUE  each of its arguments set, named as in the schema
+//              (ca.articles=legal-article/kz-cc-274, ca.by=COURT,
+//              ca.to=case/…); a list filter takes several, comma-separated
 
 
 export function readState(search = window.location.search) {
@@ -25,6 +30,8 @@ export function readState(search = window.location.search) {
     timeline: p.get('tl') || '',
     sharedKind: p.get('sk') || '',
     sharedValue: p.get('sv') || '',
+    crossQuestion: p.get('cq') || '',
+    crossArgs: Object.fromEntries([...p].filter(([k, v]) => k.startsWith('ca.') && v).map(([k, v]) => [k.slice(3), v])),
   };
 }
 
@@ -50,6 +57,8 @@ export function writeState(s, { push = false, entry } = {}) {
   set('tl', s.timeline);
   set('sk', s.sharedKind);
   set('sv', s.sharedValue);
+  set('cq', s.crossQuestion);
+  if (s.crossQuestion) Object.entries(s.crossArgs || {}).forEach(([k, v]) => set(`ca.${k}`, v));
   // Commas and slashes read better unescaped and are safe in a query.
   const q = p.toString().replace(/%2C/gi, ',').replace(/%2F/gi, '/');
   const url = window.location.pathname + (q ? `?${q}` : '');
