@@ -110,6 +110,9 @@ test('convictions under article 274 list the people the API names; adding them d
 
 test('"Cases that share" article 274: Add all draws no case without an edge', async () => {
   await fresh();
+  // The question is the cross-case panel's first; it starts on convictions.
+  assert.ok(!(await page.locator('#shared-kind').isVisible()));
+  await page.locator('#cross-q').selectOption('shared');
   await page.locator('#shared-kind').selectOption('article');
   await page.locator('#shared-value').selectOption(ART274);
   await page.getByRole('button', { name: 'Show', exact: true }).click();
@@ -119,6 +122,13 @@ test('"Cases that share" article 274: Add all draws no case without an edge', as
   assert.ok(v.nodes.some((n) => n.id === ART274), 'the article is drawn');
   assert.ok(v.nodes.filter((n) => n.type === 'CASE').length >= 3, 'the cases are drawn');
   assert.deepEqual(await unconnected(), []);
+
+  // "Cases that share this" on a selected article opens the question in the panel.
+  await page.locator('#cross-q').selectOption('convictions');
+  await page.evaluate((id) => window.casegraphExplorer.select(id), ART274);
+  await page.getByRole('button', { name: 'Cases that share this' }).click();
+  await page.locator('#shared-result .shared').waitFor();
+  assert.equal(await page.locator('#cross-q').inputValue(), 'shared');
 });
 
 test('counts draw one bar per key with the API\'s numbers, for every dimension; a bar lists its convictions', async () => {
@@ -247,6 +257,11 @@ test('the URL keeps the question and its arguments: a link reopens the panel wit
   await fresh(`?cq=similarCases&ca.to=${MAMAI_CASE}`);
   assert.ok(await results().count() > 0);
   assert.equal(await page.locator('#cross-arg-to').inputValue(), MAMAI_CASE);
+  // The shared-feature question keeps its own parameters and reopens in the panel.
+  await fresh(`?sk=article&sv=${ART274}`);
+  assert.equal(await page.locator('#cross-q').inputValue(), 'shared');
+  await page.locator('#shared-result .shared').waitFor();
+  assert.ok(!(await page.locator('#cross-form').isVisible()));
 });
 
 test('at 1366×768 the answer fits: the page does not scroll, the results scroll inside the panel', async () => {

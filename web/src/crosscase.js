@@ -294,6 +294,7 @@ async function evidenceIds(ctx, evidences) {
 }
 
 /** Sets up the panel in root; returns {restore} for the page's start. */
+const SHARED = 'shared'; // the question main.js answers: cases that share an article, court or restriction
 let choices = null; // what the selects offer, loaded on the panel's first use
 
 export function initCrossCase(root, ctx) {
@@ -380,6 +381,8 @@ export function initCrossCase(root, ctx) {
     const def = QUESTIONS[q];
     const mine = ++renders;
     select.value = q;
+    if (shared) shared.hidden = true;
+    form.hidden = false;
     root.querySelector('#cross-hint').textContent = def.hint;
     // The choices load when a question needs them, not with the page.
     if (load) {
@@ -412,6 +415,8 @@ export function initCrossCase(root, ctx) {
     const mine = ++seq;
     ctx.state.crossQuestion = q;
     ctx.state.crossArgs = args;
+    ctx.state.sharedKind = '';
+    ctx.state.sharedValue = '';
     ctx.saveState();
     const missing = def.need && def.need(args);
     if (missing) { out.innerHTML = `<p class="hint">${esc(missing)}</p>`; return; }
@@ -462,7 +467,22 @@ export function initCrossCase(root, ctx) {
     });
   }
 
-  select.addEventListener('change', () => { out.innerHTML = ''; renderForm(select.value); });
+  // "Cases that share…" (main.js) lives in the panel as its first
+  // question: absorb moves its section here; it keeps its own URL state.
+  let shared = null;
+  function showShared() {
+    select.value = SHARED;
+    root.querySelector('#cross-hint').textContent = 'Cases that share a legal article (with its parts), a court or a kind of restriction.';
+    shared.hidden = false;
+    form.hidden = true;
+    out.innerHTML = '';
+    ++renders;
+    if (ctx.state.crossQuestion) { ctx.state.crossQuestion = ''; ctx.state.crossArgs = {}; ctx.saveState(); }
+  }
+  select.addEventListener('change', () => {
+    out.innerHTML = '';
+    if (select.value === SHARED) showShared(); else renderForm(select.value);
+  });
   form.addEventListener('submit', (e) => { e.preventDefault(); ask(select.value, formArgs()); });
   form.addEventListener('click', (e) => {
     const b = e.target.closest('button[data-use-selected]');
@@ -501,6 +521,16 @@ export function initCrossCase(root, ctx) {
     }
   });
   return {
+    /** Takes in the "Cases that share…" section as the panel's first question. */
+    absorb(section) {
+      shared = section;
+      select.insertBefore(new Option('Cases that share…', SHARED), select.firstChild);
+      section.querySelector('h2').classList.add('sr-only');
+      root.insertBefore(section, form);
+      section.hidden = true;
+    },
+    /** Shows the "Cases that share…" question. */
+    showShared,
     /** Reopens the question the URL names, with its answer. */
     async restore() {
       const q = ctx.state.crossQuestion;

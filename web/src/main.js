@@ -834,6 +834,7 @@ $('#shared-find').addEventListener('click', () => findShared($('#shared-kind').v
 
 async function findShared(kind, value) {
   if (!value) return;
+  cross.showShared();
   // A graph node's properties hold a restriction kind as stored
   // (political-activity-ban); the API's fields and filters as the enum
   // value (POLITICAL_ACTIVITY_BAN).
@@ -905,6 +906,7 @@ const cross = initCrossCase($('#cross'), {
   selected: () => selectedNode()?.id() || '',
   selectedType: () => selectedNode()?.data('type') || '',
 });
+cross.absorb($('#shared-h').closest('section'));
 
 // ---------------------------------------------------------------------------
 // Toolbar and exports
