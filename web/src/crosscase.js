@@ -463,6 +463,11 @@ export function initCrossCase(root, ctx) {
   async function addRows(rows) {
     await ctx.busy('Adding the results with what ties them', async () => {
       const all = await evidenceIds(ctx, rows.map((r) => r.evidence));
+      // subgraph(ids:) takes at most 500.
+      if (all.length > 500) {
+        out.insertAdjacentHTML('afterbegin', `<p class="error-inline">Too much to draw at once: ${all.length} entities with their evidence, at most 500. Add fewer results.</p>`);
+        return;
+      }
       await ctx.add(all);
     });
   }
