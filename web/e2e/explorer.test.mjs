@@ -161,6 +161,7 @@ test('a citation in the details panel names the IPHR report', async () => {
 });
 
 test('cases that share article 274', async () => {
+  await page.locator('#cross-q').selectOption('shared');
   await page.locator('#shared-kind').selectOption('article');
   await page.locator('#shared-value').selectOption('legal-article/kz-cc-274');
   await page.getByRole('button', { name: 'Show', exact: true }).click();

@@ -1,5 +1,6 @@
 // The explorer: search, expand, inspect sources, paths, timelines and the
-// cases that share an article, court or restriction, over the GraphQL API.
+// cases that share an article, court or restriction, and the cross-case
+// questions (crosscase.js), over the GraphQL API.
 
 import './style.css';
 import { gql, ApiError } from './api.js';
@@ -9,6 +10,7 @@ import { TimeBar } from './timebar.js';
 import { drawTimeline } from './timechart.js';
 import { ENTITY_TYPES, typeInfo, swatch, humanize, enumValue } from './types.js';
 import { readState, writeState } from './state.js';
+import { initCrossCase } from './crosscase.js';
 import {
   toJSON, toGraphML, toNodesCSV, toEdgesCSV, toSVG, pngWithLegend, legendOf, sourcesOf, noteLines, download,
 } from './export.js';
@@ -872,6 +874,7 @@ $('#shared-find').addEventListener('click', () => findShared($('#shared-kind').v
 
 async function findShared(kind, value) {
   if (!value) return;
+  cross.showShared();
   // A graph node's properties hold a restriction kind as stored
   // (political-activity-ban); the API's fields and filters as the enum
   // value (POLITICAL_ACTIVITY_BAN).
@@ -885,6 +888,10 @@ async function findShared(kind, value) {
   out.innerHTML = '<p class="hint loading-text">Looking for cases…</p>';
   await busy('Finding the cases that share it', async () => {
     const cases = new Map(); // case ID → {id, name, how: Set}
+    // What ties the cases to what they share (the charges and their
+    // articles, the restrictions and their people), so that adding them
+    // draws no case without an edge.
+    const evidence = new Set([value]);
     const note = (c, how) => {
       if (!c) return;
       if (!cases.has(c.id)) cases.set(c.id, { id: c.id, name: c.name, how: new Set() });
@@ -897,6 +904,8 @@ async function findShared(kind, value) {
       if (!a) throw new ApiError('That article is not in the graph.', { code: 'NOT_FOUND' });
       const charges = [...(a.charges || []), ...(a.parts || []).flatMap((p) => p.charges || [])];
       charges.forEach((ch) => note(ch.case, `${ch.defendant ? ch.defendant.name : 'someone'}: ${humanize(ch.status)}`));
+      (a.parts || []).forEach((p) => evidence.add(p.id));
+      charges.forEach((ch) => [ch, ch.case, ch.defendant].forEach((x) => x && evidence.add(x.id)));
       what = choices?.article.find((o) => o.value === value)?.label || value;
     } else if (kind === 'court') {
       const data = await gql(Q.COURT_CASES, { id: value });
@@ -905,23 +914,39 @@ async function findShared(kind, value) {
       what = choices?.court.find((o) => o.value === value)?.label || value;
     } else {
       const data = await gql(Q.RESTRICTIONS);
+      evidence.delete(value);
       data.entities.edges.map((e) => e.node).filter((r) => r.kind === value)
-        .forEach((r) => note(r.case, r.person ? r.person.name : 'restriction'));
+        .forEach((r) => { note(r.case, r.person ? r.person.name : 'restriction'); [r, r.person].forEach((x) => x && evidence.add(x.id)); });
       what = humanize(value).replace(/-/g, ' ');
     }
     const rows = [...cases.values()].sort((a, b) => a.name.localeCompare(b.name));
+    rows.forEach((c) => evidence.add(c.id));
     if (!rows.length) { out.innerHTML = `<p class="hint">No case shares ${esc(what)}.</p>`; return; }
     out.innerHTML = `<p class="small">${rows.length} case${rows.length === 1 ? '' : 's'} share ${esc(what)}:</p>
       <ul class="shared">${rows.map((c) => `<li>${entityButton(c.id, c.name, 'CASE')}<span class="small">${esc([...c.how].join('; '))}</span></li>`).join('')}</ul>
       <button type="button" id="shared-add-all">Add all to the view</button>`;
     out.scrollIntoView({ block: 'nearest' });
-    out.querySelector('#shared-add-all').addEventListener('click', () => busy('Adding the cases', () => addEntities(rows.map((c) => c.id))));
+    out.querySelector('#shared-add-all').addEventListener('click', () => busy('Adding the cases', () => addEntities([...evidence])));
   }, () => findShared(kind, value));
 }
 $('#shared-result').addEventListener('click', (e) => {
   const b = e.target.closest('button[data-select]');
   if (b) showEntity(b.dataset.select);
 });
+
+// ---------------------------------------------------------------------------
+// Cross-case questions (crosscase.js)
+
+const selectedNode = () => { const s = view.selected(); return s && s.isNode() ? s : null; };
+const cross = initCrossCase($('#cross'), {
+  gql, busy, state, saveState: () => saveState(),
+  // Added to an empty view, the results are fitted on screen.
+  add: async (ids) => { const first = view.isEmpty(); await addEntities(ids); if (first) view.fit(); },
+  showEntity, labelOf, entityButton, articleLabel,
+  selected: () => selectedNode()?.id() || '',
+  selectedType: () => selectedNode()?.data('type') || '',
+});
+cross.absorb($('#shared-h').closest('section'));
 
 // ---------------------------------------------------------------------------
 // Toolbar and exports
@@ -1065,6 +1090,7 @@ async function restore() {
   if (state.pathFrom && state.pathTo) await findPaths();
   if (state.timeline) { await openTimeline(state.timeline); view.fit(); }
   if (state.sharedKind && state.sharedValue) { await loadChoices().catch(() => null); await findShared(state.sharedKind, state.sharedValue); }
+  if (state.crossQuestion) await cross.restore();
   restoring = false;
   commit(false);
   document.body.dataset.ready = 'true';

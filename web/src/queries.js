@@ -52,7 +52,7 @@ export const TIMELINE = `query ExplorerTimeline($id: ID!) {
 export const ARTICLE_CHARGES = `query ExplorerArticleCharges($id: ID!) {
   node(id: $id) { ... on LegalArticle {
     charges(first: 200) { id name status case { id name } defendant { id name } }
-    parts { charges(first: 200) { id name status case { id name } defendant { id name } } }
+    parts { id charges(first: 200) { id name status case { id name } defendant { id name } } }
   } }
 }`;
 
@@ -99,3 +99,103 @@ export const SAVE_INVESTIGATION = `mutation ExplorerSaveInvestigation($input: In
 export const DELETE_INVESTIGATION = `mutation ExplorerDeleteInvestigation($id: ID!, $version: Int!) {
   deleteInvestigation(id: $id, version: $version, reason: "deleted from the explorer") { version }
 }`;
+// Cross-case questions (crosscase.js). Each asks the IDs of what ties an
+// answer together (charges, articles, sentences, restrictions), so that
+// adding a result draws it with the edges that justify it.
+const named = 'id name';
+const list = (types) => `entities(types: [${types}], orderBy: {field: ID}, first: 100) { edges { node { id name ... on LegalArticle { article part item code { name } } } } }`;
+// The choices the panel's selects offer, in three groups loaded as a
+// question needs them (each root field costs as a whole-graph question).
+export const CROSS_CHOICES = `query ExplorerCrossChoices {
+  articles: ${list('LEGAL_ARTICLE')}
+  courts: entities(types: [COURT], first: 100) { edges { node { id name ... on Court { place { id name } } } } }
+  parties: entities(types: [PARTY], first: 100) { edges { node { id name } } }
+}`;
+export const CROSS_KINDS = `query ExplorerCrossKinds {
+  countries: counts(by: COUNTRY) { key label }
+  restrictionKinds: counts(by: RESTRICTION_KIND) { key label }
+  sentenceKinds: counts(by: SENTENCE_KIND) { key label }
+  categories: counts(by: CATEGORY) { key label }
+}`;
+export const CROSS_CASES = `query ExplorerCrossCases {
+  cases: entities(types: [CASE], first: 100) { edges { node { id name } } }
+}`;
+
+export const CONVICTIONS = `query ExplorerConvictions($filter: ConvictionFilter, $after: String) {
+  convictions(filter: $filter, first: 50, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node {
+      person { ${named} } group { ${named} } people
+      case { ${named} } charge { id } article { ${named} parent { id } }
+      court { ${named} } sentence { id } sentenceInForce { id }
+      sentenceKind termMonths date { text } restrictions { id kind }
+    } }
+  }
+}`;
+
+export const COUNTS = `query ExplorerCounts($by: CountDimension!, $filter: ConvictionFilter) {
+  counts(by: $by, filter: $filter) { key label count named unnamed }
+}`;
+
+export const SIMILAR_CASES = `query ExplorerSimilarCases($to: ID!, $first: Int) {
+  similarCases(to: $to, first: $first) { case { ${named} } score reasons }
+}`;
+
+export const COMMON_GROUND = `query ExplorerCommonGround($a: ID!, $b: ID!) {
+  commonGround(a: $a, b: $b) {
+    a { ${named} type } b { ${named} type }
+    shared { kind key label reasons entity { ${named} type } }
+  }
+}`;
+
+const chargeRef = `${named} article { id parent { id } }`;
+export const CHARGE_CHANGES = `query ExplorerChargeChanges {
+  chargeChanges {
+    case { ${named} } person { ${named} }
+    original { ${chargeRef} } reclassified { ${chargeRef} } final { ${chargeRef} }
+    reclassifiedOn { text } reinitiatedOn { text } months { least most }
+  }
+}`;
+
+export const ARRESTS_AFTER_PROTESTS = `query ExplorerArrestsAfterProtests($withinMonths: Int) {
+  arrestsAfterProtests(withinMonths: $withinMonths) {
+    person { ${named} } party { ${named} } relation role
+    protest { ${named} } via arrest { ${named} } months { least most }
+  }
+}`;
+
+export const PRETRIAL_DETENTION = `query ExplorerPretrialDetention {
+  pretrialDetention {
+    person { ${named} } case { ${named} }
+    periods { restriction { id } kind start { text } end { text } }
+    total { least most } open sentence { id } verdictDate { text }
+  }
+}`;
+
+export const ASSESSED_CASES = `query ExplorerAssessedCases($minOrganisations: Int) {
+  assessedCases(minOrganisations: $minOrganisations) {
+    case { ${named} } organisations { ${named} } assessments { organisation { id } assessment } contested
+  }
+}`;
+
+export const ARTICLE_PAIRS = `query ExplorerArticlePairs {
+  articlePairs { a { ${named} } b { ${named} } count cases { ${named} } persons { ${named} } }
+}`;
+
+export const CONTESTED_CLAIMS = `query ExplorerContestedClaims {
+  contestedClaims { target type about { ${named} type } other { ${named} type } note sources { id title } }
+}`;
+
+export const LATER_CHARGED_ASSOCIATES = `query ExplorerLaterChargedAssociates {
+  laterChargedAssociates {
+    convicted { ${named} } associate { ${named} } via { ${named} type } article { ${named} }
+    convictedOn { text } chargedOn { text }
+  }
+}`;
+
+/** The shortest paths (up to three steps) between each pair, as one query: what ties a result's entities where no edge joins them directly. */
+export function tiesQuery(n) {
+  const vars = Array.from({ length: n }, (_, i) => `$f${i}: ID!, $t${i}: ID!`).join(', ');
+  const fields = Array.from({ length: n }, (_, i) => `p${i}: paths(from: $f${i}, to: $t${i}, maxLength: 3, limit: 2) { nodes { id: entity } }`).join('\n  ');
+  return `query ExplorerTies(${vars}) {\n  ${fields}\n}`;
+}

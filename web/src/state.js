@@ -12,6 +12,11 @@
 //   &tf=DATE&tt=DATE   the time bar's window, from the first day of tf to
 //                      the last of tt (YYYY, YYYY-MM or YYYY-MM-DD; either
 //                      may be missing), &tu=hide hides undated entities
+//   &cq=QUESTION  the open cross-case question (convictions, counts,
+//              similarCases, commonGround, chargeChanges, …), and
+//   &ca.NAME=VALUE  each of its arguments set, named as in the schema
+//              (ca.articles=legal-article/kz-cc-274, ca.by=COURT,
+//              ca.to=case/…); a list filter takes several, comma-separated
 
 
 export function readState(search = window.location.search) {
@@ -35,6 +40,8 @@ export function readState(search = window.location.search) {
     timeFrom: p.get('tf') || '',
     timeTo: p.get('tt') || '',
     hideUndated: p.get('tu') === 'hide',
+    crossQuestion: p.get('cq') || '',
+    crossArgs: Object.fromEntries([...p].filter(([k, v]) => k.startsWith('ca.') && v).map(([k, v]) => [k.slice(3), v])),
   };
 }
 
@@ -64,6 +71,8 @@ export function writeState(s, { push = false, entry } = {}) {
   set('tf', s.timeFrom);
   set('tt', s.timeTo);
   if (s.hideUndated) set('tu', 'hide');
+  set('cq', s.crossQuestion);
+  if (s.crossQuestion) Object.entries(s.crossArgs || {}).forEach(([k, v]) => set(`ca.${k}`, v));
   // Commas and slashes read better unescaped and are safe in a query.
   const q = p.toString().replace(/%2C/gi, ',').replace(/%2F/gi, '/');
   const url = window.location.pathname + (q ? `?${q}` : '');
