@@ -161,6 +161,7 @@ test('a citation in the details panel names the IPHR report', async () => {
 });
 
 test('cases that share article 274', async () => {
+  await page.getByRole('tab', { name: 'Questions' }).click();
   await page.locator('#cross-q').selectOption('shared');
   await page.locator('#shared-kind').selectOption('article');
   await page.locator('#shared-value').selectOption('legal-article/kz-cc-274');
@@ -338,7 +339,9 @@ test('the URL reopens the same view', async () => {
     const got = (await other.evaluate(() => window.casegraphExplorer.view().nodes.map((n) => n.id))).sort();
     assert.deepEqual(got, want);
     assert.equal(await other.locator('#path-from').textContent(), 'Zhanbolat Mamai');
-    await other.locator('#path-list li').first().waitFor();
+    // The paths are listed again, in the panel behind the one the link shows.
+    await other.locator('#path-list li').first().waitFor({ state: 'attached' });
+    assert.equal(await other.getByRole('tab', { selected: true }).textContent(), 'Questions');
     await other.screenshot({ path: join(artifacts, '08-reopened.png') });
   } finally {
     await other.close();

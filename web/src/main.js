@@ -706,6 +706,7 @@ async function findPaths() {
   const out = $('#path-list');
   if (!state.pathFrom || !state.pathTo) { out.innerHTML = '<li class="hint">Set a start and an end first.</li>'; return; }
   if (state.pathFrom === state.pathTo) { out.innerHTML = '<li class="hint">Start and end are the same entity.</li>'; return; }
+  showPanel('paths');
   out.innerHTML = '<li class="hint loading-text">Looking for paths…</li>';
   await busy('Finding the shortest paths', async () => {
     const data = await gql(Q.PATHS, { from: state.pathFrom, to: state.pathTo, max: state.pathMax });
@@ -874,6 +875,7 @@ $('#shared-find').addEventListener('click', () => findShared($('#shared-kind').v
 
 async function findShared(kind, value) {
   if (!value) return;
+  showPanel('questions');
   cross.showShared();
   // A graph node's properties hold a restriction kind as stored
   // (political-activity-ban); the API's fields and filters as the enum
@@ -933,6 +935,38 @@ $('#shared-result').addEventListener('click', (e) => {
   const b = e.target.closest('button[data-select]');
   if (b) showEntity(b.dataset.select);
 });
+
+// ---------------------------------------------------------------------------
+// The side panels: filters, paths and questions, one at a time, so what a
+// question answers is on screen at 1366×768 without scrolling past the
+// others. A tab list: arrow keys, Home and End move between the tabs.
+
+const PANELS = ['filters', 'paths', 'questions'];
+function showPanel(name, { focus = false } = {}) {
+  if (!PANELS.includes(name)) name = 'filters';
+  for (const p of PANELS) {
+    const tab = $(`#tab-${p}`);
+    const on = p === name;
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    $(`#panel-${p}`).hidden = !on;
+    if (on && focus) tab.focus();
+  }
+  const keep = name === 'filters' ? '' : name;
+  if (state.panel !== keep) { state.panel = keep; saveState(); }
+}
+$('.side-tabs').addEventListener('click', (e) => {
+  const tab = e.target.closest('[role="tab"]');
+  if (tab) showPanel(tab.id.slice(4));
+});
+$('.side-tabs').addEventListener('keydown', (e) => {
+  const at = PANELS.indexOf(document.activeElement.id.slice(4));
+  const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: PANELS.length - 1 }[e.key];
+  if (to === undefined || at < 0) return;
+  e.preventDefault();
+  showPanel(PANELS[(to + PANELS.length) % PANELS.length], { focus: true });
+});
+showPanel(state.panel);
 
 // ---------------------------------------------------------------------------
 // Cross-case questions (crosscase.js)
@@ -1085,12 +1119,15 @@ async function restore() {
   renderPathEnds();
   $('#empty').hidden = !view.isEmpty() || state.expanded.length + state.extra.length > 0;
   loadChoices().then(renderChoices).catch(() => { $('#shared-value').innerHTML = '<option value="">Could not load the choices</option>'; });
+  // The panel the link shows; without one, the last question the link asks.
+  const panel = state.panel;
   await rebuild();
   if (state.selected && view.has(state.selected)) view.select(state.selected);
   if (state.pathFrom && state.pathTo) await findPaths();
   if (state.timeline) { await openTimeline(state.timeline); view.fit(); }
   if (state.sharedKind && state.sharedValue) { await loadChoices().catch(() => null); await findShared(state.sharedKind, state.sharedValue); }
-  if (state.crossQuestion) await cross.restore();
+  if (state.crossQuestion) { showPanel('questions'); await cross.restore(); }
+  if (panel) showPanel(panel);
   restoring = false;
   commit(false);
   document.body.dataset.ready = 'true';

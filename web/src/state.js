@@ -6,6 +6,7 @@
 //   &x=ID,ID   entities hidden one by one, &pn=ID,ID pinned entities
 //   &pf=ID&pt=ID&pm=N  the path question, &tl=ID an open timeline
 //   &sk=KIND&sv=VALUE  the shared-feature question
+//   &p=PANEL   the side panel shown: paths or questions (filters when absent)
 //   &inv=investigation/SLUG  the saved investigation open: a link that
 //              holds it opens the investigation as saved, whatever else
 //              the link says (investigations.js)
@@ -36,6 +37,7 @@ export function readState(search = window.location.search) {
     timeline: p.get('tl') || '',
     sharedKind: p.get('sk') || '',
     sharedValue: p.get('sv') || '',
+    panel: p.get('p') || '',
     inv: p.get('inv') || '',
     timeFrom: p.get('tf') || '',
     timeTo: p.get('tt') || '',
@@ -67,6 +69,7 @@ export function writeState(s, { push = false, entry } = {}) {
   set('tl', s.timeline);
   set('sk', s.sharedKind);
   set('sv', s.sharedValue);
+  set('p', s.panel);
   set('inv', s.inv);
   set('tf', s.timeFrom);
   set('tt', s.timeTo);
