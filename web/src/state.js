@@ -6,6 +6,9 @@
 //   &x=ID,ID   entities hidden one by one, &pn=ID,ID pinned entities
 //   &pf=ID&pt=ID&pm=N  the path question, &tl=ID an open timeline
 //   &sk=KIND&sv=VALUE  the shared-feature question
+//   &sz=none   nodes all one size (default: by degree)
+//   &ly=NAME   the layout (concentric, grid; default: fcose, force-directed)
+//   &g=off     grouping off; &og=ID,ID  groups opened (group/CASE-ID/TYPE)
 
 
 export function readState(search = window.location.search) {
@@ -25,6 +28,10 @@ export function readState(search = window.location.search) {
     timeline: p.get('tl') || '',
     sharedKind: p.get('sk') || '',
     sharedValue: p.get('sv') || '',
+    measure: p.get('sz') || 'degree',
+    layout: p.get('ly') || 'fcose',
+    grouping: p.get('g') !== 'off',
+    opened: list('og'),
   };
 }
 
@@ -50,6 +57,10 @@ export function writeState(s, { push = false, entry } = {}) {
   set('tl', s.timeline);
   set('sk', s.sharedKind);
   set('sv', s.sharedValue);
+  if (s.measure && s.measure !== 'degree') set('sz', s.measure);
+  if (s.layout && s.layout !== 'fcose') set('ly', s.layout);
+  if (s.grouping === false) set('g', 'off');
+  set('og', (s.opened || []).join(','));
   // Commas and slashes read better unescaped and are safe in a query.
   const q = p.toString().replace(/%2C/gi, ',').replace(/%2F/gi, '/');
   const url = window.location.pathname + (q ? `?${q}` : '');
