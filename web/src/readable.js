@@ -40,7 +40,9 @@ export function readableStyles(zoom) {
     { selector: 'edge.multi', style: { width: 'data(mwidth)', label: 'data(mcount)', 'font-size': 10 * u, 'font-weight': 'bold' } },
     { selector: 'edge.both', style: { 'source-arrow-shape': 'triangle', 'source-arrow-color': '#9aa3b5' } },
     { selector: 'edge.multi.near, edge.multi:selected', style: { label: 'data(mlabel)' } },
-    { selector: 'edge[?derived]', style: { 'line-style': 'dashed', 'target-arrow-shape': 'none' } },
+    // A group's edges show their count by width, and in words when near the selection.
+    { selector: 'edge[?derived]', style: { 'line-style': 'dashed', 'target-arrow-shape': 'none', width: 'data(mwidth)' } },
+    { selector: 'edge[?derived].near, edge[?derived]:selected', style: { label: 'data(mlabel)' } },
   ];
 }
 
@@ -184,7 +186,7 @@ export class Readable {
       }));
       for (const [to, count] of others) {
         if (want.has(to) && to < gid) continue; // once between two groups
-        cy.add({ group: 'edges', data: { id: `groupedge/${gid}/${to}`, source: gid, target: to, derived: true, type: 'GROUPED', label: `${count} relationships`, mcount: `×${count}`, mlabel: `${count} relationships`, mwidth: 1.4 + Math.log2(count) } }).toggleClass('multi', count > 1);
+        cy.add({ group: 'edges', data: { id: `groupedge/${gid}/${to}`, source: gid, target: to, derived: true, type: 'GROUPED', label: `${count} relationships`, mlabel: `${count} relationships`, mwidth: 1.4 + Math.log2(count) } });
       }
     }
   }
