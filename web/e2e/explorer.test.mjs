@@ -69,7 +69,8 @@ test('opening Mamai shows his neighbours: the Democratic Party and his case', as
   // The rows themselves, not the quoted paragraphs folded inside them.
   await rels.locator('summary', { hasText: 'Democratic Party' }).first().waitFor();
   await rels.locator('summary', { hasText: 'Criminal case against Zhanbolat Mamai' }).first().waitFor();
-  assert.match(page.url(), /[?&]e=person\/zhanbolat-mamai/);
+  // The URL is written when the expansion ends, after its layout.
+  await page.waitForURL(/[?&]e=person\/zhanbolat-mamai/);
   assert.match(page.url(), /[?&]s=person\/zhanbolat-mamai/);
   await shot('02-mamai-expanded');
 });

@@ -39,6 +39,9 @@ after(async () => {
 });
 
 const x = (fn, arg) => page.evaluate(fn, arg);
+// A 429 is waited out and asked again by the page (explorer.test.mjs tests
+// that); late in the suite this address's budget may be spent.
+const errors = () => problems.filter((p) => !/status of 429/.test(p));
 const idle = () => page.waitForFunction(() => !document.body.classList.contains('loading'));
 async function open(url) {
   await page.goto(url);
@@ -48,6 +51,17 @@ async function open(url) {
 async function select(id) {
   await x((i) => window.casegraphExplorer.select(i), id);
   await page.waitForFunction((i) => window.casegraphExplorer.selected().includes(i), id);
+}
+
+/** Waits until the view has stopped moving (a centring or a layout's animation). */
+async function steady() {
+  let last = '';
+  for (let i = 0; i < 50; i++) {
+    const now = JSON.stringify(await x(() => window.casegraphExplorer.rendered()));
+    if (now === last) return;
+    last = now;
+    await page.waitForTimeout(250);
+  }
 }
 
 /** Pairs of shown labels whose rendered boxes overlap, counted over all pairs. */
@@ -82,13 +96,14 @@ test('a 300-node synthetic view: labels never overlap, and expanding leaves what
   const moves = [];
   for (const id of EXPAND) {
     await select(id);
-    await page.waitForTimeout(400); // centring it
+    await steady(); // centring it
     const before = await x(() => window.casegraphExplorer.rendered());
     const count = Object.keys(before).length;
     await page.locator('#graph').focus();
     await page.keyboard.press('Enter');
     await page.waitForFunction((n) => window.casegraphExplorer.drawn().length > n, count);
     await idle();
+    await steady();
     const after = await x(() => window.casegraphExplorer.rendered());
     const d = Object.keys(before).filter((k) => after[k]).map((k) => Math.hypot(after[k].x - before[k].x, after[k].y - before[k].y));
     moves.push(median(d));
@@ -109,7 +124,7 @@ test('a 300-node synthetic view: labels never overlap, and expanding leaves what
   const alike = [...byShort].filter(([, labels]) => new Set(labels).size > 1);
   assert.deepEqual(alike, [], 'different labels never shorten to the same text');
   await page.screenshot({ path: join(artifacts, 'l2-synthetic-300.png') });
-  assert.deepEqual(problems, []);
+  assert.deepEqual(errors(), []);
 });
 
 test('relationships of one type between the same two entities are drawn as one edge with a count', async () => {
@@ -204,5 +219,5 @@ test('node sizes differ by degree, or are all one size when chosen', async () =>
   assert.match(page.url(), /[?&]sz=none/);
   await page.getByRole('button', { name: 'Undo' }).click();
   await page.waitForFunction(() => new Set(Object.values(window.casegraphExplorer.sizes())).size >= 3);
-  assert.deepEqual(problems, []);
+  assert.deepEqual(errors(), []);
 });

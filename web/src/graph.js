@@ -159,8 +159,8 @@ export class GraphView {
    * move what is already on screen.
    */
   layout({ fit = false, randomize = false } = {}) {
-    const drawn = this.cy.elements().not('.hidden, .folded, .merged-away');
-    const nodes = drawn.nodes();
+    const nodes = this.cy.nodes().not('.hidden, .folded');
+    const drawn = nodes.union(nodes.edgesWith(nodes).not('.hidden, .merged-away'));
     if (nodes.empty()) return Promise.resolve();
     const r = this.readable;
     let held = nodes.filter('.pinned');
@@ -287,19 +287,27 @@ export class GraphView {
    * (pad, pad), and the picture's size.
    */
   scene(pad = 30) {
-    // The entities themselves, folded or not, as the other exports list them.
+    // The entities themselves, folded or not, as the other exports list
+    // them: a folded entity, or an edge merged into another, is not drawn,
+    // so it is placed by its (last) position, its edges straight.
     const nodes = this.cy.nodes().not('.hidden, [?derived]');
     const edges = this.cy.edges().not('.hidden, [?derived]');
-    const bb = nodes.union(edges).boundingBox({ includeLabels: true });
+    const bb = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+    const grow = (b) => { bb.x1 = Math.min(bb.x1, b.x1); bb.y1 = Math.min(bb.y1, b.y1); bb.x2 = Math.max(bb.x2, b.x2); bb.y2 = Math.max(bb.y2, b.y2); };
+    const drawn = nodes.not('.folded').union(edges.not('.merged-away'));
+    if (drawn.nonempty()) grow(drawn.boundingBox({ includeLabels: true }));
+    nodes.filter('.folded').forEach((n) => { const p = n.position(); grow({ x1: p.x - 20, y1: p.y - 20, x2: p.x + 20, y2: p.y + 20 }); });
+    if (!Number.isFinite(bb.x1)) Object.assign(bb, { x1: 0, y1: 0, x2: 0, y2: 0 });
     const at = (p) => ({ x: p.x - bb.x1 + pad, y: p.y - bb.y1 + pad });
     return {
-      width: Math.ceil(bb.w + 2 * pad),
-      height: Math.ceil(bb.h + 2 * pad),
+      width: Math.ceil(bb.x2 - bb.x1 + 2 * pad),
+      height: Math.ceil(bb.y2 - bb.y1 + 2 * pad),
       nodes: nodes.map((n) => ({ id: n.id(), type: n.data('type'), label: n.data('label'), size: n.width(), expanded: !!n.data('expanded'), ...at(n.position()) })),
       edges: edges.map((e) => {
-        const s = at(e.sourceEndpoint());
-        const t = at(e.targetEndpoint());
-        const c = e.controlPoints();
+        const shown = e.visible();
+        const s = at(shown ? e.sourceEndpoint() : e.source().position());
+        const t = at(shown ? e.targetEndpoint() : e.target().position());
+        const c = shown ? e.controlPoints() : null;
         return { type: e.data('type'), sx: s.x, sy: s.y, tx: t.x, ty: t.y, control: (c || []).map(at) };
       }),
     };

@@ -902,6 +902,7 @@ function openGroup(id) {
     view.readable.open(id);
     await view.layout({});
     setStatus('Group opened. Undo (Ctrl+Z) folds it again.');
+    renderDetails(view.selected());
     record(before);
   }));
 }

@@ -36,7 +36,7 @@ export function readableStyles(zoom) {
     { selector: 'node.label-off', style: { 'text-opacity': 0, 'text-background-opacity': 0, 'z-index': 1 } },
     { selector: 'node.hover, node:selected', style: { label: 'data(label)', 'text-wrap': 'wrap', 'text-opacity': 1, 'text-background-opacity': 0.9, 'z-index': 30 } },
     { selector: 'edge', style: { 'font-size': 9 * u, 'arrow-scale': 0.8 } },
-    { selector: 'edge.merged-away', style: { display: 'none' } },
+    { selector: 'node.folded, edge.merged-away', style: { display: 'none' } },
     { selector: 'edge.multi', style: { width: 'data(mwidth)', label: 'data(mcount)', 'font-size': 10 * u, 'font-weight': 'bold' } },
     { selector: 'edge.both', style: { 'source-arrow-shape': 'triangle', 'source-arrow-color': '#9aa3b5' } },
     { selector: 'edge.multi.near, edge.multi:selected', style: { label: 'data(mlabel)' } },
@@ -162,20 +162,21 @@ export class Readable {
       for (const [gid, g] of want) if (g.members.length < FOLD_AT) want.delete(gid);
     }
     cy.nodes('[?group]').filter((g) => !want.has(g.id())).remove();
-    cy.edges('[?derived]').remove();
     cy.nodes('.folded').removeClass('folded').selectify().forEach((n) => n.removeData('folded'));
     for (const [gid, g] of want) {
       let node = cy.getElementById(gid);
       if (node.empty()) {
         const at = g.members.filter((m) => this.placed.has(m.id()));
         const pos = (at.length ? at : g.members).reduce((p, m) => ({ x: p.x + m.position('x') / (at.length || g.members.length), y: p.y + m.position('y') / (at.length || g.members.length) }), { x: 0, y: 0 });
-        node = cy.add({ group: 'nodes', data: { id: gid, group: true, derived: true, type: 'GROUP', owner: g.owner }, position: pos });
+        node = cy.add({ group: 'nodes', data: { id: gid, group: true, derived: true, type: 'FOLDED', color: '#e3e7ef', shape: 'round-rectangle', owner: g.owner }, position: pos });
       }
       node.data({ label: `${g.members.length} ${FOLDABLE[g.type]}`, short: `${g.members.length} ${FOLDABLE[g.type]}`, members: g.members.map((m) => m.id()) });
       // Not selectable while folded: a box drawn round the group selects the group.
       g.members.forEach((m) => m.addClass('folded').data('folded', gid).unselect().unselectify());
     }
-    // One dashed edge from each group to each drawn entity its members touch.
+    // One dashed edge from each group to each drawn entity its members
+    // touch; edges that stay are updated, not made anew.
+    const edges = new Map(); // edge ID → data
     for (const gid of want.keys()) {
       const others = new Map(); // other node ID → relationships
       cy.getElementById(gid).data('members').forEach((mid) => cy.getElementById(mid).connectedEdges().not('.hidden').forEach((e) => {
@@ -186,8 +187,15 @@ export class Readable {
       }));
       for (const [to, count] of others) {
         if (want.has(to) && to < gid) continue; // once between two groups
-        cy.add({ group: 'edges', data: { id: `groupedge/${gid}/${to}`, source: gid, target: to, derived: true, type: 'GROUPED', label: `${count} relationships`, mlabel: `${count} relationships`, mwidth: 1.4 + Math.log2(count) } });
+        const id = `groupedge/${gid}/${to}`;
+        edges.set(id, { id, source: gid, target: to, derived: true, type: 'GROUPED', label: `${count} relationships`, mlabel: `${count} relationships`, mwidth: 1.4 + Math.log2(count) });
       }
+    }
+    cy.edges('[?derived]').filter((e) => !edges.has(e.id())).remove();
+    for (const [id, data] of edges) {
+      const e = cy.getElementById(id);
+      if (e.empty()) cy.add({ group: 'edges', data });
+      else if (e.data('label') !== data.label) e.data(data);
     }
   }
 
