@@ -107,16 +107,18 @@ free_port() {
 }
 base="$(mktemp -d "${TMPDIR:-/tmp}/casegraph-test-neo4j.XXXXXX")"
 datas=() uris=() pids=()
-svc_pid="" ftm_pid=""
+svc_pid="" synth_pid="" ftm_pid=""
 cleanup() {
   # pip is left to finish rather than stopped halfway through its cache.
   if [[ -n "$ftm_pid" ]]; then
     wait "$ftm_pid" 2>/dev/null || true
   fi
-  if [[ -n "$svc_pid" ]]; then
-    kill "$svc_pid" 2>/dev/null || true
-    wait "$svc_pid" 2>/dev/null || true
-  fi
+  for p in "$svc_pid" "$synth_pid"; do
+    if [[ -n "$p" ]]; then
+      kill "$p" 2>/dev/null || true
+      wait "$p" 2>/dev/null || true
+    fi
+  done
   for d in "${datas[@]}"; do
     NEO4J_DATA_DIR="$d" scripts/neo4j.sh stop >/dev/null || true
   done
@@ -183,15 +185,20 @@ svc_log="$base/casegraph-serve.log"
 NEO4J_URI="${uris[0]}" CASEGRAPH_ADDR="127.0.0.1:$svc_port" CASEGRAPH_DATA=data/cases CASEGRAPH_CORS_ORIGINS="$page_origin" \
   bin/casegraph serve >"$svc_log" 2>&1 &
 svc_pid=$!
-svc_deadline=$((SECONDS + 60))
-until curl -fs "http://127.0.0.1:$svc_port/readyz" >/dev/null 2>&1; do
-  if ! kill -0 "$svc_pid" 2>/dev/null || ((SECONDS > svc_deadline)); then
-    echo "casegraph serve did not become ready:" >&2
-    tail -20 "$svc_log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
+# wait_ready PID PORT LOG: until the service answers /readyz, or fails.
+wait_ready() {
+  local deadline=$((SECONDS + 60))
+  until curl -fs "http://127.0.0.1:$2/readyz" >/dev/null 2>&1; do
+    if ! kill -0 "$1" 2>/dev/null || ((SECONDS > deadline)); then
+      echo "casegraph serve did not become ready:" >&2
+      tail -20 "$3" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+wait_ready "$svc_pid" "$svc_port" "$svc_log"
+
 # The saved-investigation tests save as an editor and are refused as a
 # reader: tokens of both roles, made for this run in the service's Neo4j
 # (names are unique, so each run makes its own).
@@ -200,6 +207,18 @@ e2e_token() {
 }
 e2e_editor_token="$(e2e_token editor)"
 e2e_reader_token="$(e2e_token reader)"
+
+step "casegraph serve over a synthetic graph"
+# The explorer's layout test (web/e2e/layout.test.mjs) reads a view of
+# about 300 entities: casegraph gen writes 40 synthetic cases into the
+# second test Neo4j, which the Go tests are done with, and a second
+# service serves it without the bundled cases.
+NEO4J_URI="${uris[1]}" CASEGRAPH_LOG_LEVEL=warn bin/casegraph gen -cases 40
+synth_port="$(free_http_port $((${page_origin##*:} + 1)) "the synthetic service")"
+synth_log="$base/casegraph-serve-synthetic.log"
+NEO4J_URI="${uris[1]}" CASEGRAPH_ADDR="127.0.0.1:$synth_port" bin/casegraph serve >"$synth_log" 2>&1 &
+synth_pid=$!
+wait_ready "$synth_pid" "$synth_port" "$synth_log"
 
 step "FollowTheMoney export"
 # The built binary exports what the service serves (the bundled cases, and
@@ -233,7 +252,7 @@ if [[ ! -x /usr/bin/chromium ]]; then
 fi
 web_deps
 artifacts="${E2E_ARTIFACTS:-$ROOT/web/e2e/artifacts}"
-if ! CASEGRAPH_URL="http://127.0.0.1:$svc_port" E2E_PAGE_ORIGIN="$page_origin" E2E_ARTIFACTS="$artifacts" \
+if ! CASEGRAPH_URL="http://127.0.0.1:$svc_port" E2E_PAGE_ORIGIN="$page_origin" E2E_SYNTH_URL="http://127.0.0.1:$synth_port" E2E_ARTIFACTS="$artifacts" \
   E2E_EDITOR_TOKEN="$e2e_editor_token" E2E_READER_TOKEN="$e2e_reader_token" node --test web/e2e/; then
   echo "explorer tests failed; screenshots in $artifacts; the service's log ends:" >&2
   tail -20 "$svc_log" >&2

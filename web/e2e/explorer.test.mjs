@@ -69,7 +69,8 @@ test('opening Mamai shows his neighbours: the Democratic Party and his case', as
   // The rows themselves, not the quoted paragraphs folded inside them.
   await rels.locator('summary', { hasText: 'Democratic Party' }).first().waitFor();
   await rels.locator('summary', { hasText: 'Criminal case against Zhanbolat Mamai' }).first().waitFor();
-  assert.match(page.url(), /[?&]e=person\/zhanbolat-mamai/);
+  // The URL is written when the expansion ends, after its layout.
+  await page.waitForURL(/[?&]e=person\/zhanbolat-mamai/);
   assert.match(page.url(), /[?&]s=person\/zhanbolat-mamai/);
   await shot('02-mamai-expanded');
 });
@@ -114,8 +115,9 @@ test('the shortest path from Mamai to IPHR goes through his case', async () => {
   await first.getByText('International Partnership for Human Rights').waitFor();
   const text = await first.textContent();
   assert.match(text, /Zhanbolat Mamai\s*→\s*Criminal case against Zhanbolat Mamai\s*→\s*International Partnership for Human Rights/);
+  // Written when IPHR's expansion, which may still be laying out, ends.
+  await page.waitForURL(/pt=organisation\/iphr/);
   assert.match(page.url(), /pf=person\/zhanbolat-mamai/);
-  assert.match(page.url(), /pt=organisation\/iphr/);
   await shot('04-path-mamai-iphr');
 });
 

@@ -4,6 +4,7 @@
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import { typeInfo } from './types.js';
+import { Readable, readableStyles } from './readable.js';
 
 cytoscape.use(fcose);
 
@@ -66,7 +67,7 @@ export class GraphView {
   constructor(container, { onSelect, onExpandRequest, onChange }) {
     this.cy = cytoscape({
       container,
-      style: styles,
+      style: [...styles, ...readableStyles(1)],
       minZoom: 0.15,
       maxZoom: 3,
       selectionType: 'single',
@@ -79,6 +80,7 @@ export class GraphView {
     this.hiddenRels = new Set();
     this.timeFilter = null; // set by the time bar (timebar.js)
     this.onChange = onChange;
+    this.readable = new Readable(this);
     this.cy.on('select', 'node, edge', (e) => {
       this.cy.edges('.near').removeClass('near');
       if (e.target.isNode()) e.target.connectedEdges().addClass('near');
@@ -91,6 +93,9 @@ export class GraphView {
     });
     this.cy.on('dbltap', 'node', (e) => onExpandRequest(e.target.id()));
   }
+
+  /** Replaces the readable rules (they depend on the zoom) after the base styles. */
+  restyle(extra) { this.cy.style().fromJson([...styles, ...extra]).update(); }
 
   isEmpty() { return this.cy.nodes().empty(); }
   has(id) { return this.cy.getElementById(id).nonempty(); }
@@ -148,39 +153,43 @@ export class GraphView {
     if (n) n.data('expanded', true);
   }
 
+  /**
+   * Lays the drawn nodes out with the chosen layout. With randomize, all
+   * of them (pinned nodes stay); without, only those no layout has placed
+   * yet, around the others held where they are, so an expansion does not
+   * move what is already on screen.
+   */
   layout({ fit = false, randomize = false } = {}) {
-    const visible = this.cy.elements().not('.hidden');
-    if (visible.empty()) return Promise.resolve();
+    const nodes = this.cy.nodes().not('.hidden, .folded');
+    const drawn = nodes.union(nodes.edgesWith(nodes).not('.hidden, .merged-away'));
+    if (nodes.empty()) return Promise.resolve();
+    const r = this.readable;
+    let held = nodes.filter('.pinned');
+    if (!randomize) {
+      const fresh = nodes.filter((n) => !r.placed.has(n.id()));
+      if (fresh.empty()) return Promise.resolve();
+      held = nodes.not(fresh);
+    }
     // Pinned nodes are locked, so cytoscape does not move them; telling
-    // fcose where they are lets it lay the rest out around them.
-    const fixed = visible.nodes('.pinned').map((n) => ({ nodeId: n.id(), position: { ...n.position() } }));
-    const l = visible.layout({
-      fixedNodeConstraint: fixed.length ? fixed : undefined,
-      name: 'fcose',
-      quality: 'proof',
-      randomize,
-      animate: !randomize,
-      animationDuration: 350,
-      fit,
-      padding: 40,
-      nodeDimensionsIncludeLabels: true,
-      idealEdgeLength: 110,
-      nodeRepulsion: 12000,
-      nodeSeparation: 90,
-      packComponents: true,
+    // fcose where the held ones are lets it lay the rest out around them.
+    const fixed = held.map((n) => ({ nodeId: n.id(), position: { ...n.position() } }));
+    const l = drawn.layout({ ...r.options(drawn, { randomize, fixed }), fit });
+    const done = l.promiseOn('layoutstop').then(() => {
+      nodes.forEach((n) => { r.placed.add(n.id()); });
+      r.schedule();
     });
-    const done = l.promiseOn('layoutstop');
     l.run();
     return done;
   }
 
-  fit() { this.cy.animate({ fit: { eles: this.cy.elements().not('.hidden'), padding: 40 } }, { duration: 250 }); }
+  fit() { this.cy.animate({ fit: { eles: this.cy.elements().not('.hidden, .folded, .merged-away'), padding: 40 } }, { duration: 250 }); }
   center(id) {
     const n = this.node(id);
     if (n) this.cy.animate({ center: { eles: n }, zoom: Math.max(this.cy.zoom(), 1) }, { duration: 250 });
   }
 
   select(id) {
+    this.readable.reveal(id);
     const el = this.element(id);
     this.cy.$(':selected').not(el || []).unselect();
     if (el && !el.selected()) el.select();
@@ -217,7 +226,7 @@ export class GraphView {
 
   /** Every element as plain data with node positions, for the undo history. */
   elementsData() {
-    return this.cy.elements().map((e) => (e.isNode()
+    return this.cy.elements().not('[?derived]').map((e) => (e.isNode()
       ? { group: 'nodes', data: { ...e.data() }, position: { ...e.position() } }
       : { group: 'edges', data: { ...e.data() } }));
   }
@@ -231,6 +240,7 @@ export class GraphView {
       this.cy.add([...els.filter((e) => e.group === 'nodes'), ...els.filter((e) => e.group === 'edges')].map(copy));
       this.cy.elements().filter((e) => selected.has(e.id())).select();
     });
+    this.readable.placed = new Set(this.cy.nodes().map((n) => n.id()));
   }
 
   applyFilters() {
@@ -240,6 +250,7 @@ export class GraphView {
         this.hiddenRels.has(e.data('type')) || this.outOfTime(e) || e.source().hasClass('hidden') || e.target().hasClass('hidden')));
     });
     this.cy.$(':selected.hidden').unselect();
+    this.readable.refresh();
     if (this.onChange) this.onChange();
   }
 
@@ -259,22 +270,22 @@ export class GraphView {
 
   /** Visible nodes in a stable reading order, for keyboard movement. */
   orderedNodes() {
-    return this.cy.nodes().not('.hidden').sort((a, b) => a.data('label').localeCompare(b.data('label')));
+    return this.cy.nodes().not('.hidden, .folded').sort((a, b) => a.data('label').localeCompare(b.data('label')));
   }
 
   counts() {
     const types = {};
     const rels = {};
-    this.cy.nodes().forEach((n) => { types[n.data('type')] = (types[n.data('type')] || 0) + 1; });
-    this.cy.edges().forEach((e) => { rels[e.data('type')] = (rels[e.data('type')] || 0) + 1; });
+    this.cy.nodes().not('[?derived]').forEach((n) => { types[n.data('type')] = (types[n.data('type')] || 0) + 1; });
+    this.cy.edges().not('[?derived]').forEach((e) => { rels[e.data('type')] = (rels[e.data('type')] || 0) + 1; });
     return { types, rels };
   }
 
   /** The visible nodes and edges as plain data, in a stable order. */
   visibleData() {
     const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    const nodes = this.cy.nodes().not('.hidden').map((n) => ({ id: n.id(), type: n.data('type'), label: n.data('label'), properties: n.data('properties') })).sort(byId);
-    const edges = this.cy.edges().not('.hidden').map((e) => ({
+    const nodes = this.cy.nodes().not('.hidden, [?derived]').map((n) => ({ id: n.id(), type: n.data('type'), label: n.data('label'), properties: n.data('properties') })).sort(byId);
+    const edges = this.cy.edges().not('.hidden, [?derived]').map((e) => ({
       id: e.id(), type: e.data('type'), source: e.data('source'), target: e.data('target'), properties: e.data('properties'), sources: e.data('sources'),
     })).sort(byId);
     return { nodes, edges };
@@ -286,18 +297,27 @@ export class GraphView {
    * (pad, pad), and the picture's size.
    */
   scene(pad = 30) {
-    const nodes = this.cy.nodes().not('.hidden');
-    const edges = this.cy.edges().not('.hidden');
-    const bb = nodes.union(edges).boundingBox({ includeLabels: true });
+    // The entities themselves, folded or not, as the other exports list
+    // them: a folded entity, or an edge merged into another, is not drawn,
+    // so it is placed by its (last) position, its edges straight.
+    const nodes = this.cy.nodes().not('.hidden, [?derived]');
+    const edges = this.cy.edges().not('.hidden, [?derived]');
+    const bb = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+    const grow = (b) => { bb.x1 = Math.min(bb.x1, b.x1); bb.y1 = Math.min(bb.y1, b.y1); bb.x2 = Math.max(bb.x2, b.x2); bb.y2 = Math.max(bb.y2, b.y2); };
+    const drawn = nodes.not('.folded').union(edges.not('.merged-away'));
+    if (drawn.nonempty()) grow(drawn.boundingBox({ includeLabels: true }));
+    nodes.filter('.folded').forEach((n) => { const p = n.position(); grow({ x1: p.x - 20, y1: p.y - 20, x2: p.x + 20, y2: p.y + 20 }); });
+    if (!Number.isFinite(bb.x1)) Object.assign(bb, { x1: 0, y1: 0, x2: 0, y2: 0 });
     const at = (p) => ({ x: p.x - bb.x1 + pad, y: p.y - bb.y1 + pad });
     return {
-      width: Math.ceil(bb.w + 2 * pad),
-      height: Math.ceil(bb.h + 2 * pad),
+      width: Math.ceil(bb.x2 - bb.x1 + 2 * pad),
+      height: Math.ceil(bb.y2 - bb.y1 + 2 * pad),
       nodes: nodes.map((n) => ({ id: n.id(), type: n.data('type'), label: n.data('label'), size: n.width(), expanded: !!n.data('expanded'), ...at(n.position()) })),
       edges: edges.map((e) => {
-        const s = at(e.sourceEndpoint());
-        const t = at(e.targetEndpoint());
-        const c = e.controlPoints();
+        const shown = e.visible();
+        const s = at(shown ? e.sourceEndpoint() : e.source().position());
+        const t = at(shown ? e.targetEndpoint() : e.target().position());
+        const c = shown ? e.controlPoints() : null;
         return { type: e.data('type'), sx: s.x, sy: s.y, tx: t.x, ty: t.y, control: (c || []).map(at) };
       }),
     };
@@ -308,5 +328,5 @@ export class GraphView {
   }
 
   clear() { this.cy.elements().remove(); if (this.onChange) this.onChange(); }
-  nodeIds() { return this.cy.nodes().map((n) => n.id()); }
+  nodeIds() { return this.cy.nodes().not('[?derived]').map((n) => n.id()); }
 }

@@ -11,6 +11,7 @@ import { drawTimeline } from './timechart.js';
 import { ENTITY_TYPES, typeInfo, swatch, humanize, enumValue } from './types.js';
 import { readState, writeState } from './state.js';
 import { initCrossCase } from './crosscase.js';
+import { MEASURES, LAYOUTS } from './readable.js';
 import {
   toJSON, toGraphML, toNodesCSV, toEdgesCSV, toSVG, pngWithLegend, legendOf, sourcesOf, noteLines, download,
 } from './export.js';
@@ -42,6 +43,7 @@ function saveState(opts) {
   state.pinned = view.pinnedIds();
   const win = timebar.window();
   Object.assign(state, { timeFrom: win.from, timeTo: win.to, hideUndated: win.hideUndated });
+  Object.assign(state, view.readable.state());
   writeState(state, opts);
 }
 
@@ -98,6 +100,7 @@ const view = new GraphView($('#graph'), {
 const timebar = new TimeBar($('#timebar'), view, { change: (fn) => change(fn), status: setStatus });
 const urlWindow = (s) => ({ from: s.timeFrom, to: s.timeTo, hideUndated: s.hideUndated });
 timebar.setWindow(urlWindow(state));
+view.readable.setState(state);
 view.setHiddenTypes(state.hiddenTypes);
 view.setHiddenRels(state.hiddenRels);
 view.setHiddenNodes(state.hiddenNodes);
@@ -140,6 +143,7 @@ function snapshot() {
     hiddenRels: [...view.hiddenRels],
     inv: invSnapshot(),
     time: timebar.window(),
+    readable: view.readable.state(),
   };
 }
 
@@ -153,6 +157,7 @@ function applySnapshot(snap) {
     view.hiddenTypes = new Set(snap.hiddenTypes);
     view.hiddenRels = new Set(snap.hiddenRels);
     timebar.setWindow(snap.time);
+    view.readable.setState(snap.readable);
     view.loadElements(snap.els);
     view.setPinned(snap.pinned);
     view.setHiddenNodes(snap.hiddenNodes);
@@ -208,6 +213,7 @@ function renderViewTools() {
   const n = [...view.hiddenNodes].filter((id) => view.has(id)).length;
   $('#unhide').disabled = !n;
   $('#unhide').textContent = n ? `Unhide all (${n})` : 'Unhide all';
+  renderReadableTools();
 }
 
 window.addEventListener('popstate', async (e) => {
@@ -229,6 +235,7 @@ window.addEventListener('popstate', async (e) => {
   view.setHiddenRels(fresh.hiddenRels);
   view.setHiddenNodes(fresh.hiddenNodes);
   timebar.setWindow(urlWindow(fresh));
+  view.readable.setState(fresh);
   await rebuild();
   restoring = false;
   commit(false);
@@ -256,6 +263,7 @@ function togglePin() {
  * change) into the view; id is the first, the one select selects.
  */
 async function expand(id, { select = false, layout = true, also = [] } = {}) {
+  if (view.readable.isGroup(id)) return openGroup(id);
   const ids = [id, ...also.filter((x) => x !== id)];
   const what = ids.length > 1 ? `${ids.length} entities` : labelOf(id);
   return busy(`Loading the neighbours of ${what}`, () => during(async () => {
@@ -569,6 +577,7 @@ async function renderDetails(el) {
     panel.innerHTML = '<p class="hint">Select an entity or a relationship to see its properties and sources.</p>';
     return;
   }
+  if (el.data('derived') || el.hasClass('multi')) { panel.innerHTML = readableDetails(el); return; }
   if (el.isEdge()) {
     const d = el.data();
     panel.innerHTML = `
@@ -981,6 +990,59 @@ const cross = initCrossCase($('#cross'), {
   selectedType: () => selectedNode()?.data('type') || '',
 });
 cross.absorb($('#shared-h').closest('section'));
+// Reading a large view (readable.js): groups, sizes, layouts
+
+/** Opens a group node: its members are drawn and laid out around what is there. */
+function openGroup(id) {
+  return busy('Opening the group', () => during(async () => {
+    const before = snapshot();
+    view.readable.open(id);
+    await view.layout({});
+    setStatus('Group opened. Undo (Ctrl+Z) folds it again.');
+    renderDetails(view.selected());
+    record(before);
+  }));
+}
+/** Details of what readable.js draws in place of others: a group, its edges, a merged edge. */
+function readableDetails(el) {
+  const d = el.data();
+  if (el.isNode()) {
+    return `<p class="type">Group</p><h2 class="title">${esc(d.label)}</h2>
+      <p class="small">Folded in ${entityButton(d.owner, labelOf(d.owner), 'CASE')}. Double-click or Enter opens it.</p>
+      <div class="actions"><button type="button" data-action="expand">Open</button></div>
+      <ul class="shared">${d.members.map((m) => `<li>${entityButton(m, labelOf(m), view.node(m)?.data('type'))}</li>`).join('')}</ul>`;
+  }
+  const ends = `<p class="ends">${entityButton(d.source, labelOf(d.source), view.node(d.source)?.data('type'))}
+    <span aria-label="and">–</span> ${entityButton(d.target, labelOf(d.target), view.node(d.target)?.data('type'))}</p>`;
+  if (d.derived) return `<h2 class="title">${esc(d.label)}</h2>${ends}<p class="hint">Between the group's members and the other end; open the group to see them.</p>`;
+  return `<h2 class="title">${esc(humanize(d.type))} ×${d.merged.length}</h2>${ends}
+    ${d.merged.map((mid) => view.element(mid)).filter(Boolean).map((m) => `<h3>${esc(labelOf(m.data('source')))} → ${esc(labelOf(m.data('target')))}</h3>
+      ${renderProperties(m.data('properties'))}${renderCitations(m.data('sources'))}`).join('')}`;
+}
+/** A change to how the view reads (sizes, grouping, layout), recorded for undo. */
+function readableChange(set, relayout = '') {
+  return busy('Redrawing the view', () => during(async () => {
+    const before = snapshot();
+    view.readable.setState(set);
+    view.applyFilters();
+    if (relayout === 'all') await view.layout({ fit: true, randomize: true });
+    if (relayout === 'new') await view.layout({});
+    renderReadableTools();
+    record(before);
+  }));
+}
+function renderReadableTools() {
+  const s = view.readable.state();
+  $('#size-by').value = s.measure;
+  $('#layout-by').value = s.layout;
+  $('#grouping').checked = s.grouping;
+}
+$('#size-by').innerHTML = Object.entries(MEASURES).map(([k, v]) => `<option value="${k}">${esc(v)}</option>`).join('');
+$('#layout-by').innerHTML = Object.entries(LAYOUTS).map(([k, v]) => `<option value="${k}">${esc(v)}</option>`).join('');
+renderReadableTools();
+$('#size-by').addEventListener('change', (e) => readableChange({ measure: e.target.value }));
+$('#layout-by').addEventListener('change', (e) => readableChange({ layout: e.target.value }, 'all'));
+$('#grouping').addEventListener('change', (e) => readableChange({ grouping: e.target.checked, opened: [] }, 'new'));
 
 // ---------------------------------------------------------------------------
 // Toolbar and exports
@@ -1165,6 +1227,15 @@ window.casegraphExplorer = {
   pinned: () => view.pinnedIds(),
   position: (id) => view.position(id),
   noted: () => view.cy.nodes('.noted').map((n) => n.id()),
+  // How the view reads: label boxes as drawn, merged edges, groups, sizes.
+  labels: () => { view.readable.placeLabels(); return view.readable.labelBoxes(); },
+  drawnEdges: () => view.cy.edges().not('.hidden, .merged-away').filter((e) => !e.source().hasClass('folded') && !e.target().hasClass('folded'))
+    .map((e) => ({ id: e.id(), type: e.data('type'), source: e.data('source'), target: e.data('target'), merged: e.hasClass('multi') ? e.data('merged') || [] : [e.id()], count: e.hasClass('multi') ? Number(String(e.data('mcount')).slice(1)) : 1, text: e.hasClass('multi') ? e.data('mcount') : '' })),
+  groups: () => view.cy.nodes('[?group]').map((g) => ({ id: g.id(), label: g.data('label'), members: g.data('members') })),
+  drawn: () => view.cy.nodes().not('.hidden, .folded').map((n) => n.id()),
+  texts: () => view.cy.nodes().not('.hidden, .folded').map((n) => ({ id: n.id(), label: n.data('label'), short: n.data('short') })),
+  sizes: () => Object.fromEntries(view.cy.nodes().not('.hidden, .folded').map((n) => [n.id(), n.width()])),
+  rendered: () => Object.fromEntries(view.cy.nodes().not('.hidden, .folded').map((n) => [n.id(), n.renderedPosition()])),
   // Where a node is drawn, in page coordinates, for clicking it.
   onPage: (id) => {
     const n = view.node(id);

@@ -18,6 +18,9 @@
 //   &ca.NAME=VALUE  each of its arguments set, named as in the schema
 //              (ca.articles=legal-article/kz-cc-274, ca.by=COURT,
 //              ca.to=case/…); a list filter takes several, comma-separated
+//   &sz=none   nodes all one size (default: by degree)
+//   &ly=NAME   the layout (concentric, grid; default: fcose, force-directed)
+//   &g=off     grouping off; &og=ID,ID  groups opened (group/CASE-ID/TYPE)
 
 
 export function readState(search = window.location.search) {
@@ -44,6 +47,10 @@ export function readState(search = window.location.search) {
     hideUndated: p.get('tu') === 'hide',
     crossQuestion: p.get('cq') || '',
     crossArgs: Object.fromEntries([...p].filter(([k, v]) => k.startsWith('ca.') && v).map(([k, v]) => [k.slice(3), v])),
+    measure: p.get('sz') || 'degree',
+    layout: p.get('ly') || 'fcose',
+    grouping: p.get('g') !== 'off',
+    opened: list('og'),
   };
 }
 
@@ -76,6 +83,10 @@ export function writeState(s, { push = false, entry } = {}) {
   if (s.hideUndated) set('tu', 'hide');
   set('cq', s.crossQuestion);
   if (s.crossQuestion) Object.entries(s.crossArgs || {}).forEach(([k, v]) => set(`ca.${k}`, v));
+  if (s.measure && s.measure !== 'degree') set('sz', s.measure);
+  if (s.layout && s.layout !== 'fcose') set('ly', s.layout);
+  if (s.grouping === false) set('g', 'off');
+  set('og', (s.opened || []).join(','));
   // Commas and slashes read better unescaped and are safe in a query.
   const q = p.toString().replace(/%2C/gi, ',').replace(/%2F/gi, '/');
   const url = window.location.pathname + (q ? `?${q}` : '');
