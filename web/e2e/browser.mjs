@@ -1,10 +1,17 @@
 // Headless Chromium for the end-to-end tests: a fresh profile, and the
 // errors the page logs (Content-Security-Policy violations among them)
 // collected in problems.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
 import { chromium } from 'playwright-core';
+
+// The service under test, and where tests leave screenshots and exports.
+export const base = (process.env.CASEGRAPH_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
+export const artifacts = process.env.E2E_ARTIFACTS || join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+mkdirSync(artifacts, { recursive: true });
 
 export async function launch(problems) {
   const profile = mkdtempSync(join(tmpdir(), 'casegraph-e2e-profile-'));
@@ -41,9 +48,22 @@ export async function openExplorer(url, problems) {
   return browser;
 }
 
+/**
+ * One Chromium for a test file, closed after its tests: browser() launches
+ * it on the first call and gives launch's {context, page, profile};
+ * problems collects the errors its pages log.
+ */
+export function session() {
+  const problems = [];
+  let opened = null;
+  const browser = () => { opened ||= launch(problems); return opened; };
+  after(async () => { if (opened) await closeBrowser(await opened); });
+  return { problems, browser };
+}
+
 /** Closes what launch opened and removes its profile. */
 export async function closeBrowser(browser) {
-  if (!browser) return;
+  if (!browser || !browser.context) return;
   await browser.context.close();
   rmSync(browser.profile, { recursive: true, force: true });
 }

@@ -4,34 +4,20 @@
 // in the URL. Like explorer.test.mjs, they drive headless Chromium against
 // a running casegraph at CASEGRAPH_URL serving the bundled cases, and
 // check the page against the API's own answers.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { askAPI, launch } from './browser.mjs';
-
-const base = (process.env.CASEGRAPH_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-const artifacts = process.env.E2E_ARTIFACTS || join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-mkdirSync(artifacts, { recursive: true });
+import { join } from 'node:path';
+import { artifacts, askAPI, base, session } from './browser.mjs';
 
 const ART274 = 'legal-article/kz-cc-274';
 const MAMAI_CASE = 'case/zhanbolat-mamai-2022';
 const ILYASHEV_CASE = 'case/alnur-ilyashev-2020';
 
+const { problems, browser } = session();
 let context;
 let page;
-let profile;
-const problems = [];
 
-before(async () => {
-  ({ context, page, profile } = await launch(problems));
-});
-
-after(async () => {
-  if (context) await context.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
+before(async () => ({ context, page } = await browser()));
 
 const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`) });
 const idle = () => page.waitForFunction(() => !document.body.classList.contains('loading'));

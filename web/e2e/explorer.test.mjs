@@ -2,32 +2,21 @@
 // casegraph serving the bundled cases. scripts/test.sh starts the service
 // and sets CASEGRAPH_URL; screenshots go to E2E_ARTIFACTS (default
 // web/e2e/artifacts, which git ignores).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { askAPI, launch } from './browser.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { artifacts, askAPI, base, session } from './browser.mjs';
 import { parseCSV } from './csv.mjs';
 
-const base = (process.env.CASEGRAPH_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-const artifacts = process.env.E2E_ARTIFACTS || join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-mkdirSync(artifacts, { recursive: true });
-
+const { problems, browser } = session(); // errors the page logged, Content-Security-Policy violations among them
 let context;
 let page;
-let profile;
-const problems = []; // errors the page logged, Content-Security-Policy violations among them
 
 before(async () => {
-  ({ context, page, profile } = await launch(problems));
+  ({ context, page } = await browser());
   await page.goto(`${base}/explore`);
   await page.waitForSelector('body[data-ready="true"]');
-});
-
-after(async () => {
-  if (context) await context.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`) });

@@ -7,14 +7,9 @@
 // casegraph token create). Each run uses investigation IDs of its own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { askAPI, launch, openTab } from './browser.mjs';
+import { join } from 'node:path';
+import { artifacts, askAPI, base, openTab, session } from './browser.mjs';
 
-const base = (process.env.CASEGRAPH_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-const artifacts = process.env.E2E_ARTIFACTS || join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-mkdirSync(artifacts, { recursive: true });
 const EDITOR = process.env.E2E_EDITOR_TOKEN || '';
 const READER = process.env.E2E_READER_TOKEN || '';
 
@@ -25,10 +20,9 @@ const ID = `investigation/${run}`;
 const NAME = `0 E2E Mamai's party ${run}`;
 const NOTE = `Unregistered; he leads it (${run}).`;
 
+const { problems, browser } = session();
 let context;
 let page;
-let profile;
-const problems = [];
 const saved = {}; // what the first test saved: positions, the hidden relationship type
 
 const READ = `query($id: ID!) { investigation(id: $id) {
@@ -37,7 +31,7 @@ const readBack = async (id = ID) => (await askAPI(base, READ, { id })).investiga
 
 before(async () => {
   assert.ok(EDITOR && READER, 'set E2E_EDITOR_TOKEN and E2E_READER_TOKEN to an editor and a reader token of the service (casegraph token create)');
-  ({ context, page, profile } = await launch(problems));
+  ({ context, page } = await browser());
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   await page.goto(`${base}/explore?e=${MAMAI}`);
   await page.waitForSelector('body[data-ready="true"]');
@@ -48,8 +42,6 @@ after(async () => {
     const it = await readBack(id).catch(() => null);
     if (it) await askAPI(base, 'mutation($id: ID!, $v: Int!) { deleteInvestigation(id: $id, version: $v) { version } }', { id, v: it.version }, EDITOR).catch(() => null);
   }
-  if (context) await context.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 const shot = (p, name) => p.screenshot({ path: join(artifacts, `${name}.png`) });

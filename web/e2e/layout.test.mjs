@@ -4,17 +4,12 @@
 // a choice of layouts and node sizes by degree. The 300-node view is of
 // the synthetic graph (casegraph gen) served at E2E_SYNTH_URL; the rest
 // uses the bundled cases at CASEGRAPH_URL, as the other explorer tests do.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { askAPI, launch } from './browser.mjs';
+import { join } from 'node:path';
+import { artifacts, askAPI, base, session } from './browser.mjs';
 
-const base = (process.env.CASEGRAPH_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const synth = (process.env.E2E_SYNTH_URL || '').replace(/\/$/, '');
-const artifacts = process.env.E2E_ARTIFACTS || join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-mkdirSync(artifacts, { recursive: true });
 
 // Hubs of the graph `casegraph gen -cases 40` writes (seed 1): the code,
 // the busiest court and article open the view; five more are expanded.
@@ -24,19 +19,11 @@ const EXPAND = ['legal-article/xx-syn-cc-101', 'legal-article/xx-syn-cc-102', 'c
 const MAMAI_CASE = 'case/zhanbolat-mamai-2022';
 const IPHR = 'organisation/iphr';
 
+const { problems, browser } = session();
 let context;
 let page;
-let profile;
-const problems = [];
 
-before(async () => {
-  ({ context, page, profile } = await launch(problems));
-});
-
-after(async () => {
-  if (context) await context.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
+before(async () => ({ context, page } = await browser()));
 
 const x = (fn, arg) => page.evaluate(fn, arg);
 // A 429 is waited out and asked again by the page (explorer.test.mjs tests

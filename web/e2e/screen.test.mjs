@@ -3,35 +3,21 @@
 // and the main answers (paths, shared cases, a timeline) are on screen as
 // a link opens them; search, selection, expansion and the side panels
 // answer keys with no mouse.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launch } from './browser.mjs';
-
-const base = (process.env.CASEGRAPH_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-const artifacts = process.env.E2E_ARTIFACTS || join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-mkdirSync(artifacts, { recursive: true });
+import { join } from 'node:path';
+import { artifacts, base, session } from './browser.mjs';
 
 const MAMAI = 'person/zhanbolat-mamai';
 const CASE = 'case/zhanbolat-mamai-2022';
 const IPHR = 'organisation/iphr';
 const ART274 = 'legal-article/kz-cc-274';
 
+const { problems, browser } = session();
 let context;
 let page;
-let profile;
-const problems = [];
 
-before(async () => {
-  ({ context, page, profile } = await launch(problems));
-});
-
-after(async () => {
-  if (context) await context.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
+before(async () => ({ context, page } = await browser()));
 
 const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`) });
 const idle = () => page.waitForFunction(() => !document.body.classList.contains('loading'));

@@ -6,14 +6,8 @@
 // bundled cases.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { askAPI, openExplorer, closeBrowser } from './browser.mjs';
-
-const base = (process.env.CASEGRAPH_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-const artifacts = process.env.E2E_ARTIFACTS || join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-mkdirSync(artifacts, { recursive: true });
+import { join } from 'node:path';
+import { artifacts, askAPI, base, closeBrowser, openExplorer } from './browser.mjs';
 
 const CASE = 'case/zhanbolat-mamai-2022';
 const MAMAI = 'person/zhanbolat-mamai';

@@ -3,35 +3,23 @@
 // one relationship type. Like explorer.test.mjs, they drive headless
 // Chromium against a running casegraph at CASEGRAPH_URL serving the bundled
 // cases.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { askAPI, launch, openTab } from './browser.mjs';
-
-const base = (process.env.CASEGRAPH_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-const artifacts = process.env.E2E_ARTIFACTS || join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-mkdirSync(artifacts, { recursive: true });
+import { join } from 'node:path';
+import { artifacts, askAPI, base, openTab, session } from './browser.mjs';
 
 const MAMAI = 'person/zhanbolat-mamai';
 const PARTY = 'party/democratic-party';
 const CASE = 'case/zhanbolat-mamai-2022';
 
+const { problems, browser } = session();
 let context;
 let page;
-let profile;
-const problems = [];
 
 before(async () => {
-  ({ context, page, profile } = await launch(problems));
+  ({ context, page } = await browser());
   await page.goto(`${base}/explore?e=${MAMAI}`);
   await page.waitForSelector('body[data-ready="true"]');
-});
-
-after(async () => {
-  if (context) await context.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`) });
