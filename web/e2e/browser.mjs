@@ -35,6 +35,7 @@ export async function launch(problems) {
 export async function openTab(context, problems, url) {
   const p = await context.newPage();
   p.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  p.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   await p.goto(url);
   await p.waitForSelector('body[data-ready="true"]');
   return p;

@@ -146,6 +146,13 @@ test('its link opens it in a fresh page: the same entities at the saved position
     await select(p, PARTY);
     assert.equal(await p.locator('#inv-note-text').inputValue(), NOTE);
     await shot(p, 'investigation-opened-by-link');
+    // Expanding lays out what it adds around what the investigation placed,
+    // which stays where it was saved.
+    await p.locator('#graph').focus();
+    await p.keyboard.press('Enter');
+    await p.waitForFunction((n) => window.casegraphExplorer.view().nodes.length > n, saved.ids.length);
+    await idle(p);
+    samePlaces(await positions(p, saved.ids), saved.places);
   } finally {
     await p.close();
   }
@@ -246,5 +253,7 @@ test('Delete asks first; confirmed, the investigation is gone', async () => {
   assert.equal(await readBack(), null);
   assert.equal(await page.locator('#inv-delete').isDisabled(), true);
   assert.doesNotMatch(page.url(), /inv=/);
-  assert.deepEqual(problems, []);
+  // The browser logs the refusals these tests ask for (401, 403, 409) and
+  // any 429 waited out; nothing else may be logged.
+  assert.deepEqual(problems.filter((p) => !/status of (401|403|409|429)/.test(p)), []);
 });

@@ -81,6 +81,7 @@ test('a 300-node synthetic view: labels never overlap, and expanding leaves what
   await page.screenshot({ path: join(artifacts, 'l1-synthetic-opened.png') });
 
   const moves = [];
+  const largest = [];
   for (const id of EXPAND) {
     await select(id);
     await steady(); // centring it
@@ -94,9 +95,11 @@ test('a 300-node synthetic view: labels never overlap, and expanding leaves what
     const after = await x(() => window.casegraphExplorer.rendered());
     const d = Object.keys(before).filter((k) => after[k]).map((k) => Math.hypot(after[k].x - before[k].x, after[k].y - before[k].y));
     moves.push(median(d));
+    largest.push(Math.max(...d));
     t.diagnostic(`expanding ${id}: ${Object.keys(after).length - count} more drawn; median displacement of the ${d.length} already drawn ${median(d).toFixed(2)} px, largest ${Math.max(...d).toFixed(2)} px`);
   }
   moves.forEach((m, i) => assert.ok(m < 10, `expansion ${i + 1} moved the nodes on screen by a median ${m.toFixed(2)} px`));
+  largest.forEach((m, i) => assert.ok(m < 10, `expansion ${i + 1} moved a node on screen by ${m.toFixed(2)} px`));
 
   const total = await x(() => window.casegraphExplorer.view().nodes.length);
   assert.ok(total >= 300, `at least 300 entities in view (${total})`);
@@ -143,11 +146,15 @@ test('a case\'s charges fold into one group node, which opens with Enter, undoes
   group.members.forEach((m) => assert.ok(inView.includes(m), `${m} is still in the view's data`));
 
   await select(gid);
+  const folded = await x((g) => window.casegraphExplorer.position(g), gid);
   await page.locator('#graph').focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction((g) => !window.casegraphExplorer.drawn().includes(g), gid);
   await idle();
   const opened = await x(() => window.casegraphExplorer.texts());
+  // Opened, the members are laid out apart, not piled where the group was.
+  const spots = await x((ms) => ms.map((m) => window.casegraphExplorer.position(m)), group.members);
+  spots.forEach((a, i) => spots.slice(i + 1).forEach((b) => assert.ok(Math.hypot(a.x - b.x, a.y - b.y) > 5, 'two members drawn apart')));
   group.members.forEach((m) => assert.ok(opened.some((n) => n.id === m), `${m} is drawn`));
   // The two "Organising mass riots (article 272), …" charges read apart.
   const riots = opened.filter((n) => n.label.startsWith('Organising mass riots'));
@@ -159,8 +166,12 @@ test('a case\'s charges fold into one group node, which opens with Enter, undoes
   await page.getByRole('button', { name: 'Undo' }).click();
   await page.waitForFunction((g) => window.casegraphExplorer.drawn().includes(g), gid);
   assert.doesNotMatch(page.url(), /[?&]og=/);
+  const back = await x((g) => window.casegraphExplorer.position(g), gid);
+  assert.ok(Math.hypot(back.x - folded.x, back.y - folded.y) <= 1, `Undo puts the group back where it was: ${JSON.stringify(back)}, was ${JSON.stringify(folded)}`);
   await page.getByRole('button', { name: 'Redo' }).click();
   await page.waitForFunction((g) => !window.casegraphExplorer.drawn().includes(g), gid);
+  const again = await x((ms) => ms.map((m) => window.casegraphExplorer.position(m)), group.members);
+  again.forEach((a, i) => assert.ok(Math.hypot(a.x - spots[i].x, a.y - spots[i].y) <= 1, 'Redo draws the members where they were'));
   await open(page.url());
   assert.ok(!(await x(() => window.casegraphExplorer.drawn())).includes(gid), 'a link keeps the group open');
 

@@ -203,6 +203,10 @@ test('dragging a handle moves the window; Hide undated hides the undated entitie
   const dated = expected(null, null, { hideUndated: true });
   assert.ok(!dated.includes(MAMAI), 'Mamai carries no date');
   assert.deepEqual(await visibleIds(), dated);
+  // What stays is on screen: drawn, or folded into a group that is drawn.
+  const drawn = new Set(await page.evaluate(() => window.casegraphExplorer.drawn()));
+  const folds = new Map((await page.evaluate(() => window.casegraphExplorer.groups())).flatMap((g) => g.members.map((m) => [m, g.id])));
+  dated.forEach((id) => assert.ok(drawn.has(id) || drawn.has(folds.get(id)), `${id} is drawn, or the group it is folded in`));
   await page.getByRole('button', { name: 'Undo' }).click();
   await page.waitForFunction(() => !new URL(window.location.href).searchParams.has('tu'));
   assert.deepEqual(await visibleIds(), all);

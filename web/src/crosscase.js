@@ -435,6 +435,7 @@ export function initCrossCase(root, ctx) {
       shown = more ? [...shown, ...res.rows] : res.rows;
       const items = res.rows.map((r, i) => `<li>${r.html}<button type="button" class="add" data-add="${start + i}" title="Add it to the view with what ties it">Add</button></li>`).join('');
       if (more) {
+        if (!out.querySelector('.cross-list')) return;
         out.querySelector('.cross-list').insertAdjacentHTML('beforeend', items);
         out.querySelector('.cross-more').outerHTML = res.more ? moreButton(res.more) : '';
         return;
@@ -482,9 +483,11 @@ export function initCrossCase(root, ctx) {
     form.hidden = true;
     out.innerHTML = '';
     ++renders;
+    ++seq; // an answer still on its way is for another question
     if (ctx.state.crossQuestion) { ctx.state.crossQuestion = ''; ctx.state.crossArgs = {}; ctx.saveState(); }
   }
   select.addEventListener('change', () => {
+    ++seq;
     out.innerHTML = '';
     if (select.value === SHARED) showShared(); else renderForm(select.value);
   });

@@ -60,6 +60,8 @@ const styles = [
   { selector: 'node:selected', style: { 'border-color': '#ffbf00', 'border-width': 5, 'text-wrap': 'wrap', 'font-weight': 'bold', 'z-index': 20 } },
   { selector: 'edge:selected', style: { label: 'data(label)', 'line-color': '#1d2433', 'target-arrow-color': '#1d2433', width: 3.5, 'font-size': 9, color: '#1d2433', 'min-zoomed-font-size': 0 } },
   { selector: 'node.pinned:selected', style: { 'border-color': '#6a1b9a', 'border-style': 'dashed' } },
+  // Entities with a note in the open investigation: a yellow halo.
+  { selector: 'node.noted', style: { 'underlay-color': '#f2b705', 'underlay-opacity': 0.55, 'underlay-padding': 7, 'underlay-shape': 'ellipse' } },
   { selector: '.hidden', style: { display: 'none' } },
 ];
 
@@ -196,6 +198,10 @@ export class GraphView {
   }
   selected() { const s = this.cy.$(':selected'); return s.nonempty() ? s[0] : null; }
   selectedNodes() { return this.cy.nodes(':selected').map((n) => n.id()); }
+  /** The selected entities, a selected group standing for its members. */
+  selectedEntities() {
+    return [...new Set(this.cy.nodes(':selected').flatMap((n) => (n.data('group') ? n.data('members') : [n.id()])))];
+  }
   clearSelection() { this.cy.$(':selected').unselect(); }
 
   setHiddenTypes(types) { this.hiddenTypes = new Set(types); this.applyFilters(); }
@@ -205,7 +211,8 @@ export class GraphView {
 
   /** A predicate over elements, false for those the time bar hides; null for none. */
   setTimeFilter(keeps) { this.timeFilter = keeps; this.applyFilters(); }
-  outOfTime(el) { return !!this.timeFilter && !this.timeFilter(el); }
+  // Group nodes and their edges stand for others: only their members' dates count.
+  outOfTime(el) { return !!this.timeFilter && !el.data('derived') && !this.timeFilter(el); }
   /** Whether the type, relationship and one-by-one filters hide el, whatever the time bar says. */
   hiddenByFilters(el) {
     if (el.isNode()) return this.hiddenTypes.has(el.data('type')) || this.hiddenNodes.has(el.id());
@@ -226,7 +233,9 @@ export class GraphView {
 
   /** Every element as plain data with node positions, for the undo history. */
   elementsData() {
-    return this.cy.elements().not('[?derived]').map((e) => (e.isNode()
+    // Group nodes are kept with their positions (fold() keeps a group that
+    // exists); their edges are made again.
+    return this.cy.elements().not('edge[?derived]').map((e) => (e.isNode()
       ? { group: 'nodes', data: { ...e.data() }, position: { ...e.position() } }
       : { group: 'edges', data: { ...e.data() } }));
   }
@@ -240,7 +249,23 @@ export class GraphView {
       this.cy.add([...els.filter((e) => e.group === 'nodes'), ...els.filter((e) => e.group === 'edges')].map(copy));
       this.cy.elements().filter((e) => selected.has(e.id())).select();
     });
-    this.readable.placed = new Set(this.cy.nodes().map((n) => n.id()));
+    this.readable.placed = new Set(els.filter((e) => e.group === 'nodes' && !e.data.folded).map((e) => e.data.id));
+  }
+
+  /**
+   * Puts entities where a saved view had them, each group in the middle
+   * of its members, and counts what is drawn as placed, so the next
+   * expansion lays out only what it adds.
+   */
+  place(positions) {
+    this.cy.batch(() => {
+      positions.forEach((p) => { const n = this.node(p.entity); if (n) n.position({ x: p.x, y: p.y }); });
+      this.cy.nodes('[?group]').forEach((g) => {
+        const ms = g.data('members').map((id) => this.cy.getElementById(id)).filter((m) => m.nonempty());
+        if (ms.length) g.position({ x: ms.reduce((s, m) => s + m.position('x'), 0) / ms.length, y: ms.reduce((s, m) => s + m.position('y'), 0) / ms.length });
+      });
+    });
+    this.readable.placed = new Set(this.cy.nodes().not('.folded').map((n) => n.id()));
   }
 
   applyFilters() {
@@ -327,6 +352,6 @@ export class GraphView {
     return this.cy.png({ output: 'blob', full: true, scale: 2, bg: '#ffffff', maxWidth: 6000, maxHeight: 6000 });
   }
 
-  clear() { this.cy.elements().remove(); if (this.onChange) this.onChange(); }
+  clear() { this.cy.elements().remove(); this.readable.placed.clear(); if (this.onChange) this.onChange(); }
   nodeIds() { return this.cy.nodes().not('[?derived]').map((n) => n.id()); }
 }

@@ -67,7 +67,8 @@ export function closeInvestigation() {
 export function investigationLink() {
   if (!current) return '';
   const u = new URL(window.location.pathname, window.location.href);
-  u.search = `?inv=${current.id}`;
+  // Slashes read better unescaped and are safe in a query, as in state.js.
+  u.search = `?inv=${encodeURIComponent(current.id).replace(/%2F/gi, '/')}`;
   return u.toString();
 }
 
@@ -95,7 +96,9 @@ function collect() {
   const rels = new Set(Object.keys(view.counts().rels));
   return {
     entities: ids,
-    positions: ids.map((id) => ({ entity: id, ...view.position(id) })),
+    // A folded entity is saved where its group is drawn, so the group
+    // reopens there (and opening it lays its members out afresh).
+    positions: ids.map((id) => ({ entity: id, ...view.position(view.node(id).data('folded') || id) })),
     filters: {
       hiddenTypes: [...view.hiddenTypes].filter((t) => TYPES.has(t)),
       hiddenRelationshipTypes: [...view.hiddenRels].filter((r) => rels.has(r)),
@@ -161,7 +164,7 @@ async function load(it) {
   view.hiddenRels = new Set(it.filters.hiddenRelationshipTypes);
   view.hiddenNodes = new Set(saved.hidden || []);
   parts.forEach((p) => view.merge(p));
-  view.cy.batch(() => it.positions.forEach((p) => { const n = view.node(p.entity); if (n) n.position({ x: p.x, y: p.y }); }));
+  view.place(it.positions);
   (saved.expanded || []).filter((x) => view.has(x)).forEach((x) => { expanded.add(x); view.markExpanded(x); });
   ids.forEach((x) => { if (!expanded.has(x)) extra.add(x); });
   view.setPinned(saved.pinned || []);
@@ -227,6 +230,7 @@ async function save() {
   if (!name) { msg.textContent = 'Give the investigation a name.'; $('#inv-name').focus(); return; }
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(idSlug)) { msg.textContent = 'The ID takes lower-case letters, digits and single hyphens.'; $('#inv-id').focus(); return; }
   const typed = $('#inv-token').value.trim();
+  $('#inv-token').value = '';
   if (typed) sessionStorage.setItem(TOKEN_KEY, typed);
   const input = { id: `investigation/${idSlug}`, name, description: $('#inv-description').value.trim(), ...collect() };
   if (input.entities.length > ENTITIES_MAX) { msg.textContent = `An investigation holds at most ${ENTITIES_MAX} entities; this view has ${input.entities.length}.`; return; }
@@ -283,10 +287,6 @@ async function remove() {
  */
 export function initInvestigations(c) {
   ctx = c;
-  // The mark on entities with a note: a yellow halo under the node.
-  c.view.cy.style().selector('node.noted').style({
-    'underlay-color': '#f2b705', 'underlay-opacity': 0.55, 'underlay-padding': 7, 'underlay-shape': 'ellipse',
-  }).update();
   // The menu closes when one of its buttons is chosen, on Escape and on a
   // click elsewhere.
   const menu = $('#inv-menu');

@@ -207,7 +207,7 @@ function redo() {
 function renderViewTools() {
   $('#undo').disabled = !undoStack.length;
   $('#redo').disabled = !redoStack.length;
-  const sel = view.selectedNodes();
+  const sel = view.selectedNodes().filter((id) => !view.readable.isGroup(id));
   const pinned = new Set(view.pinnedIds());
   $('#pin').textContent = sel.length && sel.every((id) => pinned.has(id)) ? 'Unpin' : 'Pin';
   const n = [...view.hiddenNodes].filter((id) => view.has(id)).length;
@@ -236,21 +236,24 @@ window.addEventListener('popstate', async (e) => {
   view.setHiddenNodes(fresh.hiddenNodes);
   timebar.setWindow(urlWindow(fresh));
   view.readable.setState(fresh);
+  // A view without an investigation must not be saved over the one open.
+  if (!fresh.inv) closeInvestigation();
   await rebuild();
   restoring = false;
   commit(false);
 });
 
 function hideSelection() {
-  const ids = view.selectedNodes();
+  const ids = view.selectedEntities();
   if (!ids.length) { setStatus('Select entities first (Shift-click or Shift-drag a box for several).'); return; }
   change(() => view.setHiddenNodes([...view.hiddenNodes, ...ids]));
   setStatus(`${ids.length} hidden. Undo (Ctrl+Z) or Unhide all brings them back.`);
 }
 /** Pins the selection, or unpins it when all of it is pinned. */
 function togglePin() {
-  const ids = view.selectedNodes();
-  if (!ids.length) { setStatus('Select entities first.'); return; }
+  // A group has no place of its own to keep: its members are pinned once it is opened.
+  const ids = view.selectedNodes().filter((id) => !view.readable.isGroup(id));
+  if (!ids.length) { setStatus(view.selectedNodes().length ? 'Open the group first, then pin its members.' : 'Select entities first.'); return; }
   const pinned = new Set(view.pinnedIds());
   const unpin = ids.every((id) => pinned.has(id));
   ids.forEach((id) => (unpin ? pinned.delete(id) : pinned.add(id)));
@@ -545,7 +548,7 @@ function renderCitations(citations, empty = 'No source given.') {
   }
   return `<ul class="citations">${[...bySource.values()].map(({ source: s, cites }) => {
     const date = s.date && s.date.text ? `, ${esc(s.date.text)}` : '';
-    const title = s.url
+    const title = webURL(s.url)
       ? `<a href="${esc(s.url)}" target="_blank" rel="noopener noreferrer">${esc(s.title || s.id)}</a>`
       : `<span class="cite-title">${esc(s.title || s.id)}</span>`;
     const paras = cites.map((c) => c.paragraph).sort((a, b) => a - b);
@@ -563,6 +566,10 @@ function renderProperties(props, skip = []) {
   return `<dl class="props">${rows.map(([k, v]) => `<dt>${esc(humanize(k))}</dt><dd>${esc(Array.isArray(v) ? v.join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))}</dd>`).join('')}</dl>`;
 }
 
+// A source's address is a link only when it is a web address: case files
+// are checked for that, and the page does not rely on it.
+const webURL = (u) => /^https?:\/\//i.test(u || '');
+
 const entityButton = (id, label, type) => `<button type="button" class="linkish entity" data-select="${esc(id)}">${type ? swatch(type, 12) : ''}${esc(label)}</button>`;
 
 const TIMELINE_TYPES = new Set(['CASE', 'PERSON', 'PARTY', 'ORGANISATION', 'PLACE']);
@@ -577,7 +584,9 @@ async function renderDetails(el) {
     panel.innerHTML = '<p class="hint">Select an entity or a relationship to see its properties and sources.</p>';
     return;
   }
-  if (el.data('derived') || el.hasClass('multi')) { panel.innerHTML = readableDetails(el); return; }
+  const many = view.selectedNodes().length;
+  const manyNote = many > 1 ? `<p class="hint selection-note">${many} entities selected: Expand, Hide and Pin act on all of them.</p>` : '';
+  if (el.data('derived') || el.hasClass('multi')) { panel.innerHTML = (el.isNode() ? manyNote : '') + readableDetails(el); return; }
   if (el.isEdge()) {
     const d = el.data();
     panel.innerHTML = `
@@ -592,9 +601,8 @@ async function renderDetails(el) {
   const d = el.data();
   const t = typeInfo(d.type);
   const canShare = SHARED_TYPES[d.type];
-  const many = view.selectedNodes().length;
   panel.innerHTML = `
-    ${many > 1 ? `<p class="hint selection-note">${many} entities selected: Expand, Hide and Pin act on all of them.</p>` : ''}
+    ${manyNote}
     <p class="type">${swatch(d.type, 16)} ${esc(t.label)}</p>
     <h2 class="title">${esc(d.label)}</h2>
     <p class="id"><code>${esc(id)}</code></p>
@@ -638,7 +646,7 @@ async function renderDetails(el) {
     ${info.aliases && info.aliases.length ? `<h3>Also known as</h3><p class="aliases">${info.aliases.map(esc).join(' · ')}</p>` : ''}
     ${info.description ? `<p class="description">${esc(info.description)}</p>` : ''}
     ${info.note ? `<p class="note${info.contested ? ' contested' : ''}">${info.contested ? '<strong>Contested.</strong> ' : ''}${esc(info.note)}</p>` : ''}
-    ${info.url ? `<p><a href="${esc(info.url)}" target="_blank" rel="noopener noreferrer">Open the source</a></p>` : ''}
+    ${webURL(info.url) ? `<p><a href="${esc(info.url)}" target="_blank" rel="noopener noreferrer">Open the source</a></p>` : ''}
     <h3>Sources for this entity</h3>
     ${renderCitations(info.citations, d.type === 'SOURCE' ? 'A source document.' : 'No source given.')}`;
 }
@@ -747,7 +755,9 @@ $('#path-list').addEventListener('click', (e) => {
 
 const PRECISION = { DAY: 'day', MONTH: 'month', YEAR: 'year' };
 
+let timelineSeq = 0; // only the latest timeline asked is drawn
 async function openTimeline(id) {
+  const mine = ++timelineSeq;
   state.timeline = id;
   saveState();
   const drawer = ensureDrawer();
@@ -759,6 +769,7 @@ async function openTimeline(id) {
   drawer.focus();
   await busy('Loading the timeline', async () => {
     const data = await gql(Q.TIMELINE, { id });
+    if (mine !== timelineSeq) return;
     const rows = data.timeline;
     if (!rows.length) { body.innerHTML = '<p class="hint">No dated steps are known.</p>'; return; }
     body.innerHTML = `<div class="tl-chart"></div><div class="tl-table"><table class="timeline">
@@ -1225,8 +1236,10 @@ window.casegraphExplorer = {
   select: (id) => showEntity(id),
   selected: () => view.selectedNodes(),
   pinned: () => view.pinnedIds(),
-  position: (id) => view.position(id),
-  noted: () => view.cy.nodes('.noted').map((n) => n.id()),
+  // Where an entity is drawn: a folded one where its group is.
+  position: (id) => view.position(view.node(id)?.data('folded') || id),
+  // Entities drawn with the note's halo.
+  noted: () => view.cy.nodes('.noted').filter((n) => n.numericStyle('underlay-opacity') > 0).map((n) => n.id()),
   // How the view reads: label boxes as drawn, merged edges, groups, sizes.
   labels: () => { view.readable.placeLabels(); return view.readable.labelBoxes(); },
   drawnEdges: () => view.cy.edges().not('.hidden, .merged-away').filter((e) => !e.source().hasClass('folded') && !e.target().hasClass('folded'))

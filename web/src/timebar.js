@@ -146,6 +146,13 @@ export class TimeBar {
 
   /** Redraws at the next frame; many filter changes in one task draw once. */
   render() {
+    // Shown or hidden at once, not at the next frame: the graph's height
+    // changes with it, and a layout that fits the view must see the new one.
+    const hide = this.view.isEmpty() && !this.from && !this.to;
+    if (this.root.hidden !== hide) {
+      this.root.hidden = hide;
+      this.view.cy.resize();
+    }
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
   }
@@ -154,7 +161,7 @@ export class TimeBar {
   items() {
     const out = [];
     this.view.cy.elements().forEach((el) => {
-      if (this.view.hiddenByFilters(el)) return;
+      if (el.data('derived') || this.view.hiddenByFilters(el)) return;
       out.push({ el, span: spanOf(el.data('properties')) });
     });
     return out;
@@ -185,7 +192,6 @@ export class TimeBar {
     const all = this.items();
     const dated = all.filter((i) => i.span);
     const box = this.svg.parentElement;
-    this.root.hidden = this.view.isEmpty() && !this.from && !this.to;
     for (const side of ['from', 'to']) {
       const input = this.inputs[side];
       // What the analyst is typing stays until it is applied.
