@@ -166,6 +166,9 @@ export class GraphView {
     const drawn = nodes.union(nodes.edgesWith(nodes).not('.hidden, .merged-away'));
     if (nodes.empty()) return Promise.resolve();
     const r = this.readable;
+    // Nothing placed yet (entities added to an empty view): a fresh layout
+    // of all, as when a view is first opened.
+    if (!randomize && !nodes.some((n) => r.placed.has(n.id()))) randomize = true;
     let held = nodes.filter('.pinned');
     if (!randomize) {
       const fresh = nodes.filter((n) => !r.placed.has(n.id()));
