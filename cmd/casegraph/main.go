@@ -17,7 +17,9 @@ const usage = `casegraph: a GraphQL knowledge graph of political prosecutions
 
 Usage:
   casegraph serve   [flags]   migrate, then serve the API and GraphiQL
-  casegraph migrate [flags]   apply constraints and indexes to Neo4j
+  casegraph migrate [flags]   apply the migrations the graph does not record
+  casegraph migrate -status   list migrations and the schema version; exit 1
+                              when one is pending or changed
   casegraph import  [flags] FILE|DIR...
                               check case files, then write each in one transaction
   casegraph export  [flags] DIR

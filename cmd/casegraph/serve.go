@@ -92,24 +92,6 @@ func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*ne
 	return store, nil
 }
 
-func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, log, _, err := setup("migrate", args, getenv, stderr, nil)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer store.Close(context.Background())
-	n, err := store.Migrate(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "applied %d schema statements to database %q\n", n, cfg.Neo4jDatabase)
-	return nil
-}
-
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	cfg, log, _, err := setup("serve", args, getenv, stderr, nil)
 	if err != nil {
@@ -138,11 +120,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	defer store.Close(context.Background())
-	n, err := store.Migrate(ctx)
+	applied, err := store.Migrate(ctx)
 	if err != nil {
 		return err
 	}
-	log.Info("schema migrated", "statements", n)
+	log.Info("schema migrated", "applied", len(applied))
 	if len(cfg.Data) > 0 {
 		var report strings.Builder
 		// The operator who starts the service chose these files: they act

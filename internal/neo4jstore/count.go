@@ -88,7 +88,7 @@ func (s *Store) readQuery(ctx context.Context, query string, params map[string]a
 // can be sent again without harm.
 func (s *Store) autoCommit(ctx context.Context, query string, params map[string]any, config ...func(*neo4j.TransactionConfig)) (*neo4j.EagerResult, error) {
 	return retryRead(ctx, maxRetryTime, func() (*neo4j.EagerResult, error) {
-		return s.autoCommitOnce(ctx, query, params, config)
+		return s.autoCommitOnce(ctx, neo4j.AccessModeRead, query, params, config)
 	})
 }
 
@@ -111,10 +111,10 @@ func retryRead(ctx context.Context, budget time.Duration, read func() (*neo4j.Ea
 	}
 }
 
-func (s *Store) autoCommitOnce(ctx context.Context, query string, params map[string]any, config []func(*neo4j.TransactionConfig)) (*neo4j.EagerResult, error) {
+func (s *Store) autoCommitOnce(ctx context.Context, mode neo4j.AccessMode, query string, params map[string]any, config []func(*neo4j.TransactionConfig)) (*neo4j.EagerResult, error) {
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
 		DatabaseName:    s.db,
-		AccessMode:      neo4j.AccessModeRead,
+		AccessMode:      mode,
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(), // as neo4j.ExecuteQuery does
 	})
 	defer session.Close(ctx)

@@ -2,3 +2,6 @@ package neo4jstore
 
 // SplitStatements exposes splitStatements to the external test package.
 var SplitStatements = splitStatements
+
+// ReadMigrations exposes readMigrations to the external test package.
+var ReadMigrations = readMigrations

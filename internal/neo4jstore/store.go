@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"strings"
 	"sync"
@@ -32,6 +33,10 @@ type Options struct {
 	// DefaultConnections. The API's statements may use all but
 	// ReservedConnections of them (see enter).
 	Connections int
+	// Migrations holds the migration files (NNN_name.cypher at its root)
+	// that Migrate applies; nil means the ones built into casegraph. Tests
+	// give sets of their own.
+	Migrations fs.FS
 }
 
 // DefaultConnections is the driver's pool size unless Options say otherwise.
@@ -72,6 +77,8 @@ type Store struct {
 	writing chan struct{}
 	// commits fires when a write that changed the graph commits.
 	commits signal
+	// migrations is where Migrate reads its files (Options.Migrations).
+	migrations fs.FS
 }
 
 // maxRetryTime bounds the retries of a unit of work, the driver's and
@@ -104,10 +111,14 @@ func Open(o Options) (*Store, error) {
 		return nil, kg.Wrap(kg.Invalid, err, fmt.Sprintf("cannot use Neo4j address %q", o.URI))
 	}
 	projections, _ := lru.New[projectionKey, projection](1000)
+	migrations := o.Migrations
+	if migrations == nil {
+		migrations = migrationFiles
+	}
 	return &Store{
 		driver: d, db: o.Database, answers: newAnswerCache(o.AnswerCache), projections: projections,
 		gate: make(chan struct{}, pool-ReservedConnections), pings: make(chan struct{}, ReservedConnections),
-		writing: make(chan struct{}, 1),
+		writing: make(chan struct{}, 1), migrations: migrations,
 	}, nil
 }
 

@@ -11,24 +11,6 @@ import (
 	"github.com/casegraph/casegraph/internal/neo4jtest"
 )
 
-func TestMigrateIsIdempotent(t *testing.T) {
-	uri := neo4jtest.URI(t)
-	s := neo4jtest.StoreAt(t, uri) // migrates once
-	ctx := context.Background()
-	n, err := s.Migrate(ctx)
-	if err != nil {
-		t.Fatalf("second migrate: %v", err)
-	}
-	ms, _ := neo4jstore.Migrations()
-	if n != len(ms) || n == 0 {
-		t.Errorf("Migrate applied %d statements, want all %d", n, len(ms))
-	}
-	recs := neo4jtest.Exec(t, uri, "SHOW CONSTRAINTS YIELD name WHERE name = 'entity_id' RETURN count(*) AS n", nil)
-	if got, _ := recs[0].Get("n"); got != int64(1) {
-		t.Errorf("constraint entity_id present %v times, want 1", got)
-	}
-}
-
 func TestStatsReadsWhatWasWritten(t *testing.T) {
 	uri := neo4jtest.URI(t)
 	s := neo4jtest.StoreAt(t, uri)
