@@ -181,6 +181,22 @@ test('a case\'s charges fold into one group node, which opens with Enter, undoes
   assert.match(page.url(), /[?&]g=off/);
 });
 
+test('selecting a folded entity opens its group with a layout, as one step Undo takes back', async () => {
+  await open(`${base}/explore?e=${MAMAI_CASE}`);
+  const gid = `group/${MAMAI_CASE}/CHARGE`;
+  const group = (await x(() => window.casegraphExplorer.groups())).find((g) => g.id === gid);
+  assert.ok(group, 'the charges are folded');
+  const member = group.members[0];
+  await x((m) => window.casegraphExplorer.select(m), member);
+  await page.waitForFunction((m) => window.casegraphExplorer.selected().includes(m), member);
+  await idle();
+  assert.ok(!(await x(() => window.casegraphExplorer.drawn())).includes(gid), 'the group is open');
+  const spots = await x((ms) => ms.map((m) => window.casegraphExplorer.position(m)), group.members);
+  spots.forEach((a, i) => spots.slice(i + 1).forEach((b) => assert.ok(Math.hypot(a.x - b.x, a.y - b.y) > 5, 'the members are laid out apart')));
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await page.waitForFunction((g) => window.casegraphExplorer.drawn().includes(g), gid);
+});
+
 test('the layout can be switched, and the URL keeps the choice', async () => {
   await open(`${base}/explore?e=${MAMAI_CASE}`);
   await page.getByLabel('Layout').selectOption('concentric');

@@ -856,6 +856,9 @@ function closeTimeline() {
 
 /** Selects an entity, adding it to the view first when it is not there. */
 async function showEntity(id) {
+  // A folded entity is shown by opening its group, laid out and undoable.
+  const group = view.node(id)?.data('folded');
+  if (group) await openGroup(group);
   if (view.has(id)) { view.select(id); view.center(id); saveState(); return; }
   await busy(`Adding ${id}`, () => addEntities([id], { select: id }));
 }
