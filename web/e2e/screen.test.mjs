@@ -73,6 +73,20 @@ for (const [width, height] of [[1366, 768], [1920, 1080]]) {
   });
 }
 
+test('the timeline chart is drawn again for the new width when the window is resized', async () => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await open(`?e=${CASE}&tl=${CASE}`);
+  await page.locator('#drawer .tc-mark').first().waitFor();
+  const width = () => page.evaluate(() => document.querySelector('#drawer .tl-chart-svg').getBoundingClientRect().width);
+  const narrow = await width();
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.waitForFunction((w) => document.querySelector('#drawer .tl-chart-svg').getBoundingClientRect().width > w + 300, narrow);
+  onScreen(await measure('#drawer .tl-chart-svg'), 'the timeline chart');
+  const wide = await width();
+  const drawer = await page.evaluate(() => document.querySelector('#drawer .tl-chart').clientWidth);
+  assert.ok(Math.abs(wide - drawer) <= 2, `the chart is as wide as its drawer (${wide} of ${drawer})`);
+});
+
 test('from the keyboard alone: search, select, expand, switch panels', async () => {
   await page.setViewportSize({ width: 1366, height: 768 });
   await open('');

@@ -798,9 +798,21 @@ let timelineRows = null;
 function drawTimelineChart() {
   const box = $('#drawer .tl-chart');
   if (!box || !timelineRows || $('#drawer').hidden) return;
-  drawTimeline(box, timelineRows, { width: box.clientWidth, onPick: (id) => showEntity(id) });
+  chartWidth = box.clientWidth;
+  drawTimeline(box, timelineRows, { width: chartWidth, onPick: (id) => showEntity(id) });
   view.cy.resize(); // the drawer takes the chart's height
 }
+// A chart drawn for one width is drawn again for a new one, once the
+// window has stopped changing size.
+let chartResize = 0;
+let chartWidth = 0;
+window.addEventListener('resize', () => {
+  clearTimeout(chartResize);
+  chartResize = setTimeout(() => {
+    const box = $('#drawer .tl-chart');
+    if (box && box.clientWidth !== chartWidth) drawTimelineChart();
+  }, 150);
+});
 function setTimelineMode(mode) {
   const drawer = $('#drawer');
   drawer.classList.toggle('table-mode', mode === 'table');
