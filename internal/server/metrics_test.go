@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -57,12 +56,9 @@ func newMeteredAPI(t *testing.T) (*meteredAPI, *api) {
 	t.Helper()
 	shared := newAPI(t) // the bundled data and the tokens
 	a := &meteredAPI{metrics: metrics.New()}
-	store, err := neo4jstore.Open(neo4jstore.Options{URI: neo4jtest.URI(t), Database: "neo4j", AnswerCache: 16,
+	// Opened and migrated as serve does, before any request.
+	store := neo4jtest.StoreWith(t, neo4jstore.Options{URI: neo4jtest.URI(t), Database: "neo4j", AnswerCache: 16,
 		Metrics: seeingConnections{a.metrics, a}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close(context.Background()) })
 	srv := httptest.NewServer(server.New(server.Options{
 		Resolver:       &graph.Resolver{Store: store, Investigations: store},
 		Ready:          store.Ping,
