@@ -181,9 +181,11 @@ svc_port="$(free_http_port 8400 "the service")"
 # The browser tests serve a page of another origin, which calls the API
 # cross-origin (web/e2e/cors.test.mjs); the service allows that origin.
 page_origin="http://127.0.0.1:$(free_http_port $((svc_port + 1)) "the browser tests' page")"
+# It serves its metrics apart, for promtool to check below.
+metrics_port="$(free_http_port $((${page_origin##*:} + 1)) "the service's metrics")"
 svc_log="$base/casegraph-serve.log"
 NEO4J_URI="${uris[0]}" CASEGRAPH_ADDR="127.0.0.1:$svc_port" CASEGRAPH_DATA=data/cases CASEGRAPH_CORS_ORIGINS="$page_origin" \
-  bin/casegraph serve >"$svc_log" 2>&1 &
+  CASEGRAPH_METRICS_ADDR="127.0.0.1:$metrics_port" bin/casegraph serve >"$svc_log" 2>&1 &
 svc_pid=$!
 # wait_ready PID PORT LOG: until the service answers /readyz, or fails.
 wait_ready() {
@@ -214,7 +216,7 @@ step "casegraph serve over a synthetic graph"
 # second test Neo4j, which the Go tests are done with, and a second
 # service serves it without the bundled cases.
 NEO4J_URI="${uris[1]}" CASEGRAPH_LOG_LEVEL=warn bin/casegraph gen -cases 40
-synth_port="$(free_http_port $((${page_origin##*:} + 1)) "the synthetic service")"
+synth_port="$(free_http_port $((metrics_port + 1)) "the synthetic service")"
 synth_log="$base/casegraph-serve-synthetic.log"
 NEO4J_URI="${uris[1]}" CASEGRAPH_ADDR="127.0.0.1:$synth_port" bin/casegraph serve >"$synth_log" 2>&1 &
 synth_pid=$!
@@ -242,6 +244,18 @@ step "client caches"
 # answer fails the run (docs/clients.md).
 npm ci --prefix tools/clients --prefer-offline --no-audit --no-fund --loglevel=error
 node tools/clients/caches.mjs "http://127.0.0.1:$svc_port/graphql" schema.graphqls internal/server/examples
+
+step "Prometheus metrics"
+# The service's /metrics, after the audit's and the clients' requests,
+# must pass promtool's lint (Debian's prometheus package brings promtool;
+# its service is never started).
+if ! command -v promtool >/dev/null; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
+fi
+curl -fsS "http://127.0.0.1:$metrics_port/metrics" >"$base/metrics.txt"
+promtool check metrics <"$base/metrics.txt"
+grep -q '^casegraph_requests_total{' "$base/metrics.txt" || { echo "no casegraph_requests_total in /metrics" >&2; exit 1; }
 
 step "explorer end-to-end tests"
 # Headless Chromium drives /explore. Screenshots and exports go to

@@ -18,6 +18,7 @@ import (
 	"github.com/casegraph/casegraph/internal/config"
 	"github.com/casegraph/casegraph/internal/feed"
 	"github.com/casegraph/casegraph/internal/kg"
+	"github.com/casegraph/casegraph/internal/metrics"
 	"github.com/casegraph/casegraph/internal/neo4jstore"
 	"github.com/casegraph/casegraph/internal/server"
 )
@@ -48,9 +49,14 @@ func setup(name string, args []string, getenv func(string) string, stderr io.Wri
 
 // openStore opens the store and waits until Neo4j answers.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4jstore.Store, error) {
+	return openStoreWith(ctx, cfg, log, nil)
+}
+
+// openStoreWith is openStore with the metrics the store reports to.
+func openStoreWith(ctx context.Context, cfg config.Config, log *slog.Logger, m neo4jstore.Metrics) (*neo4jstore.Store, error) {
 	store, err := neo4jstore.Open(neo4jstore.Options{
 		URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
-		AnswerCache: cfg.AnswerCache, Connections: cfg.Neo4jConnections,
+		AnswerCache: cfg.AnswerCache, Connections: cfg.Neo4jConnections, Metrics: m,
 	})
 	if err != nil {
 		return nil, err
@@ -108,14 +114,31 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	defer ln.Close()
 	if cfg.PprofAddr != "" {
-		stop, err := servePprof(cfg.PprofAddr, log)
+		stop, err := serveApart(cfg.PprofAddr, "CASEGRAPH_PPROF_ADDR", pprofHandler(), "/debug/pprof/", "serving profiles", log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	// Metrics are measured only when they are served: a nil recorder
+	// costs the store and the handler nothing.
+	var (
+		storeMetrics  neo4jstore.Metrics
+		serverMetrics server.Metrics
+	)
+	if cfg.MetricsAddr != "" {
+		m := metrics.New()
+		storeMetrics, serverMetrics = m, m
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Handler())
+		stop, err := serveApart(cfg.MetricsAddr, "CASEGRAPH_METRICS_ADDR", mux, "/metrics", "serving metrics", log)
 		if err != nil {
 			return err
 		}
 		defer stop()
 	}
 
-	store, err := openStore(ctx, cfg, log)
+	store, err := openStoreWith(ctx, cfg, log, storeMetrics)
 	if err != nil {
 		return err
 	}
@@ -161,6 +184,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		MaxCost:              cfg.MaxCost,
 		MaxAnswerBytes:       cfg.MaxAnswerBytes,
 		RequestStatements:    cfg.RequestConnections,
+		Metrics:              serverMetrics,
 	}), server.TimeoutsFor(cfg.RequestTimeout))
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	errc := make(chan error, 1)
@@ -187,23 +211,28 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	return nil
 }
 
-// servePprof serves Go's profiles on their own listener, so they are never
-// reachable through the API's address, its CORS or its rate limit.
-func servePprof(addr string, log *slog.Logger) (stop func(), err error) {
+// serveApart serves h on a listener of its own, so what it serves (Go's
+// profiles, the metrics) is never reachable through the API's address, its
+// CORS or its rate limit. setting names the address's variable in errors.
+func serveApart(addr, setting string, h http.Handler, path, msg string, log *slog.Logger) (stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("cannot listen on %s (CASEGRAPH_PPROF_ADDR): %w", addr, err)
+		return nil, fmt.Errorf("cannot listen on %s (%s): %w", addr, setting, err)
 	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	log.Info(msg, "url", "http://"+ln.Addr().String()+path)
+	return func() { _ = srv.Close() }, nil
+}
+
+func pprofHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	log.Info("serving profiles", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
-	return func() { _ = srv.Close() }, nil
+	return mux
 }
 
 // tuneGC makes the collector run less often than Go's default. The

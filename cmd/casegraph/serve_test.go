@@ -202,6 +202,33 @@ func TestServeProfilesOnlyOnTheirOwnAddress(t *testing.T) {
 	}
 }
 
+// Metrics are served on their own address, and count what the service
+// answers; the API's address never serves them.
+func TestServeMetricsOnlyOnTheirOwnAddress(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	metricsAddr := fmt.Sprintf("127.0.0.1:%d", neo4jtest.FreePort(t))
+	base, _ := service(t, uri, map[string]string{"CASEGRAPH_METRICS_ADDR": metricsAddr})
+	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(`{"query":"query Probe { node(id: \"person/none\") { id } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = http.Get("http://" + metricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`casegraph_requests_total{code="OK",operation="Probe",outcome="ok",status="200"} 1`, "casegraph_neo4j_statements_total", "go_goroutines"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics on %s has no %s", metricsAddr, want)
+		}
+	}
+	if got := status(t, base+"/metrics"); got == http.StatusOK {
+		t.Errorf("the API address serves metrics too")
+	}
+}
+
 func TestTuneGCLeavesSetValuesAlone(t *testing.T) {
 	before := debug.SetGCPercent(100)
 	beforeLimit := debug.SetMemoryLimit(math.MaxInt64)

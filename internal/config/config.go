@@ -36,6 +36,7 @@ type Config struct {
 	SourcesDir      string
 	ReadAccess      string // ReadOpen or ReadToken
 	PprofAddr       string // where to serve net/http/pprof; "" is off
+	MetricsAddr     string // where to serve Prometheus metrics; "" is off
 	AnswerCache     int    // cross-case answers kept per graph version; 0 is off
 
 	MaxCost        int // cost units one request may take
@@ -89,6 +90,7 @@ var Settings = []Setting{
 	{Env: "CASEGRAPH_SOURCES_DIR", Flag: "sources", Default: "", Usage: "directory of the source documents that case files name: imports (and serve with CASEGRAPH_DATA) load their texts and check cited paragraphs"},
 	{Env: "CASEGRAPH_READ_ACCESS", Flag: "read-access", Default: ReadOpen, Usage: "open: anyone may read; token: reading needs a bearer token too"},
 	{Env: "CASEGRAPH_ANSWER_CACHE", Flag: "answer-cache", Default: "256", Usage: "answers to cross-case questions kept until the graph changes; 0 keeps none"},
+	{Env: "CASEGRAPH_METRICS_ADDR", Flag: "metrics-addr", Default: "", Usage: "serve Prometheus metrics (/metrics) on this address, apart from the API; empty serves none"},
 	{Env: "CASEGRAPH_PPROF_ADDR", Flag: "pprof-addr", Default: "", Usage: "serve Go profiles (/debug/pprof/) on this address, apart from the API; keep it on loopback"},
 }
 
@@ -126,6 +128,7 @@ func parse(v map[string]*string) (Config, error) {
 		Addr:          *v["CASEGRAPH_ADDR"],
 		ReadAccess:    *v["CASEGRAPH_READ_ACCESS"],
 		PprofAddr:     *v["CASEGRAPH_PPROF_ADDR"],
+		MetricsAddr:   *v["CASEGRAPH_METRICS_ADDR"],
 	}
 	var errs []error
 	origins, err := corsOrigins(list(*v["CASEGRAPH_CORS_ORIGINS"]))
@@ -337,6 +340,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Any("data", c.Data),
 		slog.String("read_access", c.ReadAccess),
 		slog.String("pprof_addr", c.PprofAddr),
+		slog.String("metrics_addr", c.MetricsAddr),
 		slog.Int("answer_cache", c.AnswerCache),
 	)
 }

@@ -63,6 +63,7 @@ func (s *Store) readAnswer(ctx context.Context, query string, params map[string]
 	}
 	for {
 		a, leader := s.answers.claim(key, version)
+		s.metrics.CacheLookup(cacheAnswers, !leader)
 		if leader {
 			res, err := s.readQuery(ctx, query, params)
 			s.answers.settle(a, res, err)
@@ -158,4 +159,10 @@ func (c *answerCache) settle(a *answer, res *neo4j.EagerResult, err error) {
 func (c *answerCache) remove(a *answer) {
 	c.recency.Remove(a.elem)
 	delete(c.byKey, a.key)
+}
+
+func (c *answerCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.byKey)
 }

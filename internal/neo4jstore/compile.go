@@ -92,7 +92,9 @@ func (s *Store) project(sel *kg.Selection, v, prefix string, params map[string]a
 	key := projectionKey{sel, v, prefix}
 	keep := sel.Shared && s.projections != nil
 	if keep {
-		if p, ok := s.projections.Get(key); ok {
+		p, ok := s.projections.Get(key)
+		s.metrics.CacheLookup(cacheProjections, ok)
+		if ok {
 			maps.Copy(params, p.params)
 			return p.cypher, nil
 		}

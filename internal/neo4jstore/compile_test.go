@@ -10,7 +10,7 @@ import (
 // statement gets its own copy of the parameters.
 func TestProjectKeepsSharedSelections(t *testing.T) {
 	kept, _ := lru.New[projectionKey, projection](10)
-	s := &Store{projections: kept}
+	s := &Store{projections: kept, metrics: noMetrics{}}
 	sel := caseSelection()
 	sel.Shared = true
 

@@ -118,6 +118,21 @@ func (s *Store) autoCommitOnce(ctx context.Context, mode neo4j.AccessMode, query
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(), // as neo4j.ExecuteQuery does
 	})
 	defer session.Close(ctx)
+	start := time.Now()
+	res, err := s.runOnce(ctx, session, query, params, config)
+	s.metrics.Statement(modeLabel(mode), time.Since(start), err)
+	return res, err
+}
+
+// modeLabel is a statement's mode as the metrics name it.
+func modeLabel(mode neo4j.AccessMode) string {
+	if mode == neo4j.AccessModeWrite {
+		return "write"
+	}
+	return "read"
+}
+
+func (s *Store) runOnce(ctx context.Context, session neo4j.SessionWithContext, query string, params map[string]any, config []func(*neo4j.TransactionConfig)) (*neo4j.EagerResult, error) {
 	res, err := session.Run(ctx, query, params, config...)
 	if err != nil {
 		return nil, err

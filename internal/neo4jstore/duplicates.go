@@ -161,7 +161,7 @@ func (s *Store) JudgeDuplicates(ctx context.Context, a, b, verdict string, edit 
 	if verdict != "SAME" && verdict != "DISTINCT" {
 		return kg.Judgement{}, kg.Errorf(kg.Invalid, "verdict %q: want SAME or DISTINCT", verdict)
 	}
-	return write(ctx, s, edit, func(ctx context.Context, w *wtx) (kg.Judgement, error) {
+	return write(ctx, s, "judge_duplicates", edit, func(ctx context.Context, w *wtx) (kg.Judgement, error) {
 		res, err := w.Run(ctx, `
 			OPTIONAL MATCH (x:Entity {id: $a}) OPTIONAL MATCH (y:Entity {id: $b})
 			WITH x, y WHERE x IS NOT NULL AND y IS NOT NULL

@@ -30,7 +30,7 @@ const apiOrigin = "api.yaml"
 // writing: a client that sends a create again, not knowing whether the
 // first was saved, learns that it was.
 func (s *Store) SaveEntity(ctx context.Context, e kg.Entity, links []kg.Link, expectVersion int, edit kg.Edit) (int, error) {
-	return write(ctx, s, edit, func(ctx context.Context, w *wtx) (int, error) {
+	return write(ctx, s, "save_entity", edit, func(ctx context.Context, w *wtx) (int, error) {
 		before, origin, version, err := lockEntity(ctx, w, e.ID, expectVersion)
 		if err != nil {
 			return 0, err
@@ -107,7 +107,7 @@ func sameEntity(have map[string]any, haveLinks []map[string]any, props map[strin
 // that facts cite is not removed: the error names them. It returns the ID
 // of the history record.
 func (s *Store) RetractEntity(ctx context.Context, id string, expectVersion int, edit kg.Edit) (string, error) {
-	return write(ctx, s, edit, func(ctx context.Context, w *wtx) (string, error) {
+	return write(ctx, s, "retract_entity", edit, func(ctx context.Context, w *wtx) (string, error) {
 		before, _, version, err := lockEntity(ctx, w, id, expectVersion)
 		if err != nil {
 			return "", err
@@ -185,7 +185,7 @@ func checkUncited(ctx context.Context, tx neo4j.ManagedTransaction, id string) e
 // the change. Creating one that exists with the very same content is
 // answered as a success without writing, as SaveEntity does.
 func (s *Store) SaveRelation(ctx context.Context, l kg.Link, create bool, edit kg.Edit) error {
-	_, err := write(ctx, s, edit, func(ctx context.Context, w *wtx) (string, error) {
+	_, err := write(ctx, s, "save_relation", edit, func(ctx context.Context, w *wtx) (string, error) {
 		before, origin, err := readRelation(ctx, w, l.Type, l.ID)
 		if err != nil {
 			return "", err
@@ -223,7 +223,7 @@ func (s *Store) SaveRelation(ctx context.Context, l kg.Link, create bool, edit k
 // RetractRelation removes a relationship; the audit trail keeps it. It
 // returns the ID of the history record.
 func (s *Store) RetractRelation(ctx context.Context, t kg.RelType, id string, edit kg.Edit) (string, error) {
-	return write(ctx, s, edit, func(ctx context.Context, w *wtx) (string, error) {
+	return write(ctx, s, "retract_relation", edit, func(ctx context.Context, w *wtx) (string, error) {
 		before, _, err := readRelation(ctx, w, t, id)
 		if err != nil {
 			return "", err

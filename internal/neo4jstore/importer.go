@@ -93,7 +93,7 @@ func (s *Store) Import(ctx context.Context, batches []kg.Batch, o kg.ImportOptio
 			return res, err
 		})
 	}
-	res, err := write(ctx, s, o.Edit, func(ctx context.Context, w *wtx) (kg.ImportResult, error) {
+	res, err := write(ctx, s, "import", o.Edit, func(ctx context.Context, w *wtx) (kg.ImportResult, error) {
 		var res kg.ImportResult
 		if err := importSets(ctx, w, batches, o, &res); err != nil {
 			return res, err
@@ -136,7 +136,7 @@ func readWork[T any](ctx context.Context, s *Store, failure string, work func(co
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
 	out, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return work(ctx, &wtx{ManagedTransaction: tx})
+		return work(ctx, &wtx{ManagedTransaction: tx, metrics: s.metrics, mode: neo4j.AccessModeRead})
 	})
 	if err != nil {
 		return zero, translate(err, failure)

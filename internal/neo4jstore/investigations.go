@@ -33,7 +33,7 @@ func (s *Store) SaveInvestigation(ctx context.Context, id string, c kg.Investiga
 	if err != nil {
 		return 0, kg.Wrap(kg.Invalid, err, "the investigation cannot be stored")
 	}
-	return write(ctx, s, edit, func(ctx context.Context, w *wtx) (int, error) {
+	return write(ctx, s, "save_investigation", edit, func(ctx context.Context, w *wtx) (int, error) {
 		before, version, err := lockInvestigation(ctx, w, id, expectVersion)
 		if err != nil {
 			return 0, err
@@ -68,7 +68,7 @@ func (s *Store) SaveInvestigation(ctx context.Context, id string, c kg.Investiga
 // expectVersion; history keeps its content. Only its creator may delete
 // it, unless mayDeleteOthers. It returns the ID of the history record.
 func (s *Store) DeleteInvestigation(ctx context.Context, id string, expectVersion int, mayDeleteOthers bool, edit kg.Edit) (string, error) {
-	return write(ctx, s, edit, func(ctx context.Context, w *wtx) (string, error) {
+	return write(ctx, s, "delete_investigation", edit, func(ctx context.Context, w *wtx) (string, error) {
 		before, version, err := lockInvestigation(ctx, w, id, expectVersion)
 		if err != nil {
 			return "", err

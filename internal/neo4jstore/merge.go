@@ -19,7 +19,7 @@ func (s *Store) MergeEntities(ctx context.Context, keep, remove string, keepVers
 	if keep == remove {
 		return kg.Errorf(kg.Invalid, "an entity cannot be merged into itself")
 	}
-	_, err := write(ctx, s, edit, func(ctx context.Context, tx *wtx) (string, error) {
+	_, err := write(ctx, s, "merge_entities", edit, func(ctx context.Context, tx *wtx) (string, error) {
 		kept, _, keptVersion, err := lockEntity(ctx, tx, keep, keepVersion)
 		if err != nil {
 			return "", err

@@ -37,7 +37,7 @@ func (s *Store) SaveTexts(ctx context.Context, texts map[string][]string, edit k
 		}
 		rows = append(rows, map[string]any{"source": id, "hash": textHash(paras), "passages": ps})
 	}
-	return write(ctx, s, edit, func(ctx context.Context, w *wtx) (int, error) {
+	return write(ctx, s, "save_texts", edit, func(ctx context.Context, w *wtx) (int, error) {
 		if err := checkShorterTexts(ctx, w, rows); err != nil {
 			return 0, err
 		}

@@ -33,6 +33,8 @@ type Options struct {
 	// DefaultConnections. The API's statements may use all but
 	// ReservedConnections of them (see enter).
 	Connections int
+	// Metrics receives what the store measures; nil measures nothing.
+	Metrics Metrics
 	// Migrations holds the migration files (NNN_name.cypher at its root)
 	// that Migrate applies; nil means the ones built into casegraph. Tests
 	// give sets of their own.
@@ -79,6 +81,7 @@ type Store struct {
 	commits signal
 	// migrations is where Migrate reads its files (Options.Migrations).
 	migrations fs.FS
+	metrics    Metrics
 }
 
 // maxRetryTime bounds the retries of a unit of work, the driver's and
@@ -115,11 +118,17 @@ func Open(o Options) (*Store, error) {
 	if migrations == nil {
 		migrations = migrationFiles
 	}
-	return &Store{
+	metrics := o.Metrics
+	if metrics == nil {
+		metrics = noMetrics{}
+	}
+	s := &Store{
 		driver: d, db: o.Database, answers: newAnswerCache(o.AnswerCache), projections: projections,
 		gate: make(chan struct{}, pool-ReservedConnections), pings: make(chan struct{}, ReservedConnections),
-		writing: make(chan struct{}, 1), migrations: migrations,
-	}, nil
+		writing: make(chan struct{}, 1), migrations: migrations, metrics: metrics,
+	}
+	s.observe()
+	return s, nil
 }
 
 // Close releases the driver's connections. It first lets statements and

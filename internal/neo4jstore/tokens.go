@@ -84,7 +84,9 @@ func (s *Store) Authenticate(ctx context.Context, token string) (kg.Principal, e
 		return kg.Principal{}, invalid
 	}
 	hash := hashToken(token)
-	if p, ok := s.tokens.get(hash, time.Now()); ok {
+	p, ok := s.tokens.get(hash, time.Now())
+	s.metrics.CacheLookup(cacheTokens, ok)
+	if ok {
 		return p, nil
 	}
 	res, err := s.readQuery(ctx, `MATCH (t:Token {hash: $hash}) RETURN t.name AS name, t.role AS role`,
@@ -107,7 +109,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (kg.Principal, e
 	if err != nil {
 		return kg.Principal{}, kg.Wrap(kg.Internal, err, "a stored token has an unknown role")
 	}
-	p := kg.Principal{Name: name, Role: role}
+	p = kg.Principal{Name: name, Role: role}
 	s.tokens.put(hash, p, time.Now())
 	return p, nil
 }
@@ -213,4 +215,10 @@ func (c *tokenCache) drop(hash string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.entries, hash)
+}
+
+func (c *tokenCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
 }

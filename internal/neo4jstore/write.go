@@ -34,6 +34,10 @@ const writeLockQuery = `MERGE (g:GraphState {id: 'graph'}) SET g.writes = coales
 // wtx is a write transaction as the work of write sees it.
 type wtx struct {
 	neo4j.ManagedTransaction
+	// metrics counts its statements, by mode: an import's dry run reads
+	// through a wtx too (readWork).
+	metrics Metrics
+	mode    neo4j.AccessMode
 	// unchanged says the work wrote nothing, so the graph version, and
 	// with it every kept answer, stays.
 	unchanged bool
@@ -78,7 +82,8 @@ const (
 //
 // With edit.Key set, a change already made under that key is not made
 // again: its first answer is returned.
-func write[T any](ctx context.Context, s *Store, edit kg.Edit, work func(context.Context, *wtx) (T, error)) (T, error) {
+func write[T any](ctx context.Context, s *Store, kind string, edit kg.Edit, work func(context.Context, *wtx) (T, error)) (_ T, err error) {
+	defer func() { s.metrics.Write(kind, err) }()
 	var zero T
 	kg.CountRoundTrip(ctx)
 	if err := ctx.Err(); err != nil {
@@ -219,7 +224,7 @@ func attempt[T any](ctx, dctx context.Context, s *Store, state *atomic.Int32, ed
 			return replay, err, false
 		}
 	}
-	w := &wtx{ManagedTransaction: tx}
+	w := &wtx{ManagedTransaction: tx, metrics: s.metrics, mode: neo4j.AccessModeWrite}
 	out, err = work(dctx, w)
 	if err != nil {
 		return fail(err)

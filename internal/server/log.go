@@ -65,13 +65,13 @@ const requestIDHeader = "X-Request-ID"
 
 // logRequests gives every request an ID, answered in X-Request-ID, and
 // writes one structured line per request with its ID, duration and
-// outcome.
+// outcome, and counts the GraphQL requests in m.
 //
 // The ID is always made here, never taken from the client's own
 // X-Request-ID: an ID a client chooses could repeat another request's and
 // so tie its log lines to errors it did not cause, and would carry the
 // client's text into the logs.
-func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+func logRequests(log *slog.Logger, m Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := rand.Text()
@@ -92,12 +92,20 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		case len(info.errorCodes) > 0:
 			outcome = "graphql_error"
 		}
+		took := time.Since(start)
+		if r.URL.Path == "/graphql" {
+			code := ""
+			if len(info.errorCodes) > 0 {
+				code = info.errorCodes[0]
+			}
+			m.Request(info.operation, outcome, code, sw.status, took)
+		}
 		attrs := []slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status),
 			slog.Int("bytes", sw.bytes),
-			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+			slog.Float64("duration_ms", float64(took.Microseconds())/1000),
 			slog.String("outcome", outcome),
 		}
 		if info.operation != "" {

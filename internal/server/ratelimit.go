@@ -27,6 +27,8 @@ type rateLimiter struct {
 	burst   float64
 	maxKeys int
 	now     func() time.Time
+	// refused, when set, hears of each refusal and its stage.
+	refused func(stage string)
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -125,6 +127,7 @@ func rateLimit(l *rateLimiter, next http.Handler) http.Handler {
 // refuseRate answers 429 to a client whose budget holds too little, saying
 // when it will hold enough.
 func refuseRate(w http.ResponseWriter, r *http.Request, l *rateLimiter, wait time.Duration) {
+	l.refusal("request")
 	secs := retrySeconds(wait)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	if r.ContentLength != 0 {
@@ -158,12 +161,19 @@ func (b clientBudget) Spend(cost int) *gqlerror.Error {
 	if ok {
 		return nil
 	}
+	b.l.refusal("cost")
 	// A retry pays rateLimit's unit again before this.
 	secs := retrySeconds(wait + time.Duration(float64(time.Second)/b.l.rate))
 	return &gqlerror.Error{
 		Message: fmt.Sprintf("rate limit of %s cost units per second exceeded: this request costs %d (docs/api.md); retry after %ds",
 			b.l.rateText(), cost, secs),
 		Extensions: map[string]any{"code": string(kg.RateLimited), "limit": "rate", "max": b.l.rate, "cost": cost, "retryAfter": secs},
+	}
+}
+
+func (l *rateLimiter) refusal(stage string) {
+	if l.refused != nil {
+		l.refused(stage)
 	}
 }
 

@@ -18,7 +18,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
 	"github.com/rs/cors"
@@ -78,6 +77,9 @@ type Options struct {
 	// flight at once, its share of the Neo4j connections; 0 means
 	// DefaultRequestStatements.
 	RequestStatements int
+
+	// Metrics receives what the handler measures; nil measures nothing.
+	Metrics Metrics
 }
 
 // The values of Options.ReadAccess, as config spells them.
@@ -89,9 +91,13 @@ const (
 // New returns casegraph's HTTP handler.
 func New(o Options) http.Handler {
 	o.Log = slog.New(requestIDs{o.Log.Handler()})
+	if o.Metrics == nil {
+		o.Metrics = noMetrics{}
+	}
 	var limiter *rateLimiter
 	if o.RateLimit > 0 {
 		limiter = newRateLimiter(o.RateLimit, o.RateBurst)
+		limiter.refused = o.Metrics.RateLimited
 	}
 	mux := http.NewServeMux()
 	// Inside the timeout, so a slow token lookup cannot hold a request;
@@ -135,7 +141,7 @@ func New(o Options) http.Handler {
 		ExposedHeaders: []string{requestIDHeader, "Retry-After"},
 		MaxAge:         600,
 	})
-	return logRequests(o.Log, securityHeaders(c.Handler(mux)))
+	return logRequests(o.Log, o.Metrics, securityHeaders(c.Handler(mux)))
 }
 
 // corsHeaders are the request headers browsers may always send: those
@@ -174,7 +180,7 @@ func graphQL(o Options, limiter *rateLimiter) http.Handler {
 	srv.AddTransport(transport.Options{AllowedMethods: strings.Split(allowedMethods, ", ")})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(postJSON{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetQueryCache(newMeteredCache[*ast.QueryDocument](cacheQueries, 1000, o.Metrics, nil))
 	srv.SetParserTokenLimit(MaxTokens)
 	srv.Use(getQueriesOnly{}) // before the limits, which spend the client's budget
 	limits := graph.DefaultLimits
@@ -186,7 +192,7 @@ func graphQL(o Options, limiter *rateLimiter) http.Handler {
 	} else {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newMeteredCache(cachePersisted, 1000, o.Metrics, func(q string) int { return len(q) })})
 	srv.SetErrorPresenter(graph.ErrorPresenter(o.Log))
 	srv.SetRecoverFunc(graph.Recover(o.Log))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
