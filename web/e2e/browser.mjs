@@ -50,6 +50,17 @@ export async function openExplorer(url, problems) {
 }
 
 /**
+ * The problems a page logged, less the browser's own line for each answer
+ * of a status the test expects: a 429 the page waits out as Retry-After
+ * says (late in the suite the address's rate budget runs low), and those
+ * given in also, such as a refusal a test asks for.
+ */
+export function faults(problems, ...also) {
+  const expected = new RegExp(`status of (${['429', ...also].join('|')})\\b`);
+  return problems.filter((p) => !expected.test(p));
+}
+
+/**
  * One Chromium for a test file, closed after its tests: browser() launches
  * it on the first call and gives launch's {context, page, profile};
  * problems collects the errors its pages log.

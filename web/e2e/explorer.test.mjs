@@ -6,7 +6,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifacts, askAPI, base, session } from './browser.mjs';
+import { artifacts, askAPI, base, faults, session } from './browser.mjs';
 import { parseCSV } from './csv.mjs';
 
 const { problems, browser } = session(); // errors the page logged, Content-Security-Policy violations among them
@@ -381,5 +381,5 @@ test('a query turned away for now is sent again after its Retry-After', async ()
 });
 
 test('the page logged no errors and broke no Content-Security-Policy rule', () => {
-  assert.deepEqual(problems, []);
+  assert.deepEqual(faults(problems), []);
 });

@@ -7,7 +7,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifacts, askAPI, base, session } from './browser.mjs';
+import { artifacts, askAPI, base, faults, session } from './browser.mjs';
 
 const synth = (process.env.E2E_SYNTH_URL || '').replace(/\/$/, '');
 
@@ -28,7 +28,7 @@ before(async () => ({ context, page } = await browser()));
 const x = (fn, arg) => page.evaluate(fn, arg);
 // A 429 is waited out and asked again by the page (explorer.test.mjs tests
 // that); late in the suite this address's budget may be spent.
-const errors = () => problems.filter((p) => !/status of 429/.test(p));
+const errors = () => faults(problems);
 const idle = () => page.waitForFunction(() => !document.body.classList.contains('loading'));
 async function open(url) {
   await page.goto(url);
