@@ -4,7 +4,7 @@
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import { typeInfo } from './types.js';
-import { Readable, readableStyles } from './readable.js';
+import { Readable, readableStyles, middle } from './readable.js';
 
 cytoscape.use(fcose);
 
@@ -166,9 +166,9 @@ export class GraphView {
     const drawn = nodes.union(nodes.edgesWith(nodes).not('.hidden, .merged-away'));
     if (nodes.empty()) return Promise.resolve();
     const r = this.readable;
-    // Nothing placed yet (entities added to an empty view): a fresh layout
-    // of all, as when a view is first opened.
-    if (!randomize && !nodes.some((n) => r.placed.has(n.id()))) randomize = true;
+    // Nothing placed yet (a view's first entities): a fresh layout of all,
+    // fitted on screen.
+    if (!nodes.some((n) => r.placed.has(n.id()))) { randomize = true; fit = true; }
     let held = nodes.filter('.pinned');
     if (!randomize) {
       const fresh = nodes.filter((n) => !r.placed.has(n.id()));
@@ -233,6 +233,8 @@ export class GraphView {
   }
   pinnedIds() { return this.cy.nodes('.pinned').map((n) => n.id()); }
   position(id) { const n = this.node(id); return n ? { ...n.position() } : null; }
+  /** Where an entity is drawn: a folded one where its group is. */
+  drawnPosition(id) { return this.position(this.node(id)?.data('folded') || id); }
 
   /** Every element as plain data with node positions, for the undo history. */
   elementsData() {
@@ -265,7 +267,7 @@ export class GraphView {
       positions.forEach((p) => { const n = this.node(p.entity); if (n) n.position({ x: p.x, y: p.y }); });
       this.cy.nodes('[?group]').forEach((g) => {
         const ms = g.data('members').map((id) => this.cy.getElementById(id)).filter((m) => m.nonempty());
-        if (ms.length) g.position({ x: ms.reduce((s, m) => s + m.position('x'), 0) / ms.length, y: ms.reduce((s, m) => s + m.position('y'), 0) / ms.length });
+        if (ms.length) g.position(middle(ms));
       });
     });
     this.readable.placed = new Set(this.cy.nodes().not('.folded').map((n) => n.id()));

@@ -98,7 +98,7 @@ function collect() {
     entities: ids,
     // A folded entity is saved where its group is drawn, so the group
     // reopens there (and opening it lays its members out afresh).
-    positions: ids.map((id) => ({ entity: id, ...view.position(view.node(id).data('folded') || id) })),
+    positions: ids.map((id) => ({ entity: id, ...view.drawnPosition(id) })),
     filters: {
       hiddenTypes: [...view.hiddenTypes].filter((t) => TYPES.has(t)),
       hiddenRelationshipTypes: [...view.hiddenRels].filter((r) => rels.has(r)),

@@ -283,8 +283,7 @@ async function expand(id, { select = false, layout = true, also = [] } = {}) {
     });
     await completeEdges();
     if (select) view.select(id);
-    const first = view.cy.nodes().length === added.length;
-    if (layout && added.length) await view.layout({ fit: first, randomize: first });
+    if (layout && added.length) await view.layout({});
     if (select) view.center(id);
     setStatus(added.length ? `${added.length} entities added.` : 'Nothing new to add.');
     record(before);
@@ -1009,8 +1008,7 @@ showPanel(state.panel);
 const selectedNode = () => { const s = view.selected(); return s && s.isNode() ? s : null; };
 const cross = initCrossCase($('#cross'), {
   gql, busy, state, saveState: () => saveState(),
-  // Added to an empty view, the results are fitted on screen.
-  add: async (ids) => { const first = view.isEmpty(); await addEntities(ids); if (first) view.fit(); },
+  add: (ids) => addEntities(ids),
   showEntity, labelOf, entityButton, articleLabel,
   selected: () => selectedNode()?.id() || '',
   selectedType: () => selectedNode()?.data('type') || '',
@@ -1251,8 +1249,7 @@ window.casegraphExplorer = {
   select: (id) => showEntity(id),
   selected: () => view.selectedNodes(),
   pinned: () => view.pinnedIds(),
-  // Where an entity is drawn: a folded one where its group is.
-  position: (id) => view.position(view.node(id)?.data('folded') || id),
+  position: (id) => view.drawnPosition(id),
   // Entities drawn with the note's halo.
   noted: () => view.cy.nodes('.noted').filter((n) => n.numericStyle('underlay-opacity') > 0).map((n) => n.id()),
   // How the view reads: label boxes as drawn, merged edges, groups, sizes.

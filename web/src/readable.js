@@ -92,6 +92,12 @@ function commonPrefix(texts) {
   return n;
 }
 
+/** The middle of some nodes' positions, where their group is drawn. */
+export function middle(nodes) {
+  const n = nodes.length;
+  return nodes.reduce((p, m) => ({ x: p.x + m.position('x') / n, y: p.y + m.position('y') / n }), { x: 0, y: 0 });
+}
+
 /** Whether two rendered boxes overlap. */
 export const overlaps = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
 
@@ -167,7 +173,7 @@ export class Readable {
       let node = cy.getElementById(gid);
       if (node.empty()) {
         const at = g.members.filter((m) => this.placed.has(m.id()));
-        const pos = (at.length ? at : g.members).reduce((p, m) => ({ x: p.x + m.position('x') / (at.length || g.members.length), y: p.y + m.position('y') / (at.length || g.members.length) }), { x: 0, y: 0 });
+        const pos = middle(at.length ? at : g.members);
         node = cy.add({ group: 'nodes', data: { id: gid, group: true, derived: true, type: 'FOLDED', color: '#e3e7ef', shape: 'round-rectangle', owner: g.owner }, position: pos });
       }
       node.data({ label: `${g.members.length} ${FOLDABLE[g.type]}`, short: `${g.members.length} ${FOLDABLE[g.type]}`, members: g.members.map((m) => m.id()) });
