@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/casegraph/casegraph/graph"
 	"github.com/casegraph/casegraph/internal/config"
 	"github.com/casegraph/casegraph/internal/feed"
@@ -21,6 +23,7 @@ import (
 	"github.com/casegraph/casegraph/internal/metrics"
 	"github.com/casegraph/casegraph/internal/neo4jstore"
 	"github.com/casegraph/casegraph/internal/server"
+	"github.com/casegraph/casegraph/internal/tracing"
 )
 
 // setup parses the command's flags and returns its configuration and logger.
@@ -49,14 +52,15 @@ func setup(name string, args []string, getenv func(string) string, stderr io.Wri
 
 // openStore opens the store and waits until Neo4j answers.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4jstore.Store, error) {
-	return openStoreWith(ctx, cfg, log, nil)
+	return openStoreWith(ctx, cfg, log, nil, nil)
 }
 
-// openStoreWith is openStore with the metrics the store reports to.
-func openStoreWith(ctx context.Context, cfg config.Config, log *slog.Logger, m neo4jstore.Metrics) (*neo4jstore.Store, error) {
+// openStoreWith is openStore with the metrics the store reports to and
+// the tracer provider its statements' spans go to.
+func openStoreWith(ctx context.Context, cfg config.Config, log *slog.Logger, m neo4jstore.Metrics, t trace.TracerProvider) (*neo4jstore.Store, error) {
 	store, err := neo4jstore.Open(neo4jstore.Options{
 		URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
-		AnswerCache: cfg.AnswerCache, Connections: cfg.Neo4jConnections, Metrics: m,
+		AnswerCache: cfg.AnswerCache, Connections: cfg.Neo4jConnections, Metrics: m, Tracing: t,
 	})
 	if err != nil {
 		return nil, err
@@ -138,7 +142,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		defer stop()
 	}
 
-	store, err := openStoreWith(ctx, cfg, log, storeMetrics)
+	tracer, flush, err := startTracing(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer flush()
+
+	store, err := openStoreWith(ctx, cfg, log, storeMetrics, tracer)
 	if err != nil {
 		return err
 	}
@@ -185,6 +195,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		MaxAnswerBytes:       cfg.MaxAnswerBytes,
 		RequestStatements:    cfg.RequestConnections,
 		Metrics:              serverMetrics,
+		Tracing:              tracer,
 	}), server.TimeoutsFor(cfg.RequestTimeout))
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	errc := make(chan error, 1)
@@ -209,6 +220,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// startTracing makes the tracer provider that sends spans to the
+// configured OTLP endpoint, or returns a nil one, which makes no spans,
+// when none is configured. flush sends the spans still buffered and stops
+// the exporter: serve calls it once the server and the store have stopped.
+func startTracing(cfg config.Config, log *slog.Logger) (_ trace.TracerProvider, flush func(), _ error) {
+	tp, err := tracing.New(tracing.Config{Endpoint: cfg.TracesEndpoint, ServiceName: cfg.ServiceName,
+		ServiceVersion: version, SampleRatio: cfg.TraceSampleRatio})
+	if err != nil || tp == nil {
+		return nil, func() {}, err
+	}
+	log.Info("sending traces", "endpoint", cfg.TracesEndpoint, "sample_ratio", cfg.TraceSampleRatio)
+	return tp, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := tp.Shutdown(ctx); err != nil {
+			log.Warn("sending the last traces failed", "endpoint", cfg.TracesEndpoint, "error", err)
+		}
+	}, nil
 }
 
 // serveApart serves h on a listener of its own, so what it serves (Go's

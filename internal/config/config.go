@@ -39,6 +39,13 @@ type Config struct {
 	MetricsAddr     string // where to serve Prometheus metrics; "" is off
 	AnswerCache     int    // cross-case answers kept per graph version; 0 is off
 
+	// TracesEndpoint is the URL spans are posted to over OTLP/HTTP; "" is
+	// no tracing. ServiceName names the service in them, and
+	// TraceSampleRatio is the share of requests traced, from 0 to 1.
+	TracesEndpoint   string
+	ServiceName      string
+	TraceSampleRatio float64
+
 	MaxCost        int // cost units one request may take
 	MaxAnswerBytes int // the largest answer sent
 	// MaxSubscriptions bounds the subscriptions open at once, and
@@ -91,6 +98,11 @@ var Settings = []Setting{
 	{Env: "CASEGRAPH_READ_ACCESS", Flag: "read-access", Default: ReadOpen, Usage: "open: anyone may read; token: reading needs a bearer token too"},
 	{Env: "CASEGRAPH_ANSWER_CACHE", Flag: "answer-cache", Default: "256", Usage: "answers to cross-case questions kept until the graph changes; 0 keeps none"},
 	{Env: "CASEGRAPH_METRICS_ADDR", Flag: "metrics-addr", Default: "", Usage: "serve Prometheus metrics (/metrics) on this address, apart from the API; empty serves none"},
+	{Env: "OTEL_EXPORTER_OTLP_ENDPOINT", Flag: "otlp-endpoint", Default: "", Usage: "base URL of an OTLP/HTTP receiver (an OpenTelemetry Collector, Jaeger) that traces are sent to, at its /v1/traces; empty sends none"},
+	{Env: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", Flag: "otlp-traces-endpoint", Default: "", Usage: "full URL traces are sent to over OTLP/HTTP; wins over OTEL_EXPORTER_OTLP_ENDPOINT"},
+	{Env: "OTEL_SERVICE_NAME", Flag: "service-name", Default: "casegraph", Usage: "the service's name in its traces"},
+	{Env: "OTEL_TRACES_SAMPLER", Flag: "traces-sampler", Default: "parentbased_always_on", Usage: "which requests are traced: always_on, always_off, traceidratio, or those with parentbased_ before them"},
+	{Env: "OTEL_TRACES_SAMPLER_ARG", Flag: "traces-sampler-arg", Default: "", Usage: "the share of requests traced by the traceidratio samplers, from 0 to 1; 1 when empty"},
 	{Env: "CASEGRAPH_PPROF_ADDR", Flag: "pprof-addr", Default: "", Usage: "serve Go profiles (/debug/pprof/) on this address, apart from the API; keep it on loopback"},
 }
 
@@ -215,6 +227,18 @@ func parse(v map[string]*string) (Config, error) {
 		errs = append(errs, fmt.Errorf("CASEGRAPH_ANSWER_CACHE: %q is not a whole number of answers, or 0 to keep none", *v["CASEGRAPH_ANSWER_CACHE"]))
 	}
 	c.AnswerCache = answers
+	c.TracesEndpoint, err = tracesEndpoint(*v["OTEL_EXPORTER_OTLP_ENDPOINT"], *v["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"])
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.ServiceName = strings.TrimSpace(*v["OTEL_SERVICE_NAME"])
+	if c.ServiceName == "" {
+		errs = append(errs, errors.New("OTEL_SERVICE_NAME: must name the service, such as casegraph"))
+	}
+	c.TraceSampleRatio, err = sampleRatio(*v["OTEL_TRACES_SAMPLER"], *v["OTEL_TRACES_SAMPLER_ARG"])
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if c.ReadAccess != ReadOpen && c.ReadAccess != ReadToken {
 		errs = append(errs, fmt.Errorf("CASEGRAPH_READ_ACCESS: %q is not open or token", c.ReadAccess))
 	}
@@ -229,6 +253,52 @@ func parse(v map[string]*string) (Config, error) {
 		errs = append(errs, errors.New("NEO4J_DATABASE: must name a database"))
 	}
 	return c, errors.Join(errs...)
+}
+
+// tracesEndpoint is where traces go over OTLP/HTTP, as OpenTelemetry's
+// exporters read their variables: the traces' own URL as it is, or the
+// base URL with v1/traces added to its path. "" is no tracing.
+func tracesEndpoint(base, traces string) (string, error) {
+	env, raw := "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", traces
+	if raw == "" {
+		env, raw = "OTEL_EXPORTER_OTLP_ENDPOINT", base
+	}
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("%s: %q is not an http:// or https:// URL such as http://127.0.0.1:4318 (an OTLP/HTTP receiver; gRPC's port 4317 is not one)", env, raw)
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("%s: %q has credentials in it, which would be logged; send them in OTEL_EXPORTER_OTLP_HEADERS", env, u.Redacted())
+	}
+	if traces == "" {
+		u.Path = strings.TrimSuffix(u.Path, "/") + "/v1/traces"
+	}
+	return u.String(), nil
+}
+
+// sampleRatio is the share of requests that OTEL_TRACES_SAMPLER and its
+// argument trace. A request's trace never has a parent from outside (the
+// server starts each one), so the parentbased_ samplers are their roots.
+func sampleRatio(sampler, arg string) (float64, error) {
+	switch strings.TrimPrefix(sampler, "parentbased_") {
+	case "always_on":
+		return 1, nil
+	case "always_off":
+		return 0, nil
+	case "traceidratio":
+		if arg == "" {
+			return 1, nil
+		}
+		r, err := strconv.ParseFloat(arg, 64)
+		if err != nil || !(r >= 0 && r <= 1) {
+			return 0, fmt.Errorf("OTEL_TRACES_SAMPLER_ARG: %q is not a share of requests from 0 to 1, such as 0.1", arg)
+		}
+		return r, nil
+	}
+	return 0, fmt.Errorf("OTEL_TRACES_SAMPLER: %q is not one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio", sampler)
 }
 
 func list(s string) []string {
@@ -342,5 +412,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("pprof_addr", c.PprofAddr),
 		slog.String("metrics_addr", c.MetricsAddr),
 		slog.Int("answer_cache", c.AnswerCache),
+		slog.String("traces_endpoint", c.TracesEndpoint),
+		slog.String("service_name", c.ServiceName),
+		slog.Float64("trace_sample_ratio", c.TraceSampleRatio),
 	)
 }

@@ -41,7 +41,7 @@ func (s *Store) BulkLoad(ctx context.Context, batches []kg.Batch, rowsPerTx int)
 	defer func() {
 		bumpCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		_, bumpErr := neo4j.ExecuteQuery(bumpCtx, s.driver, bumpQuery, nil, neo4j.EagerResultTransformer, s.write()...)
+		_, bumpErr := s.execute(bumpCtx, neo4j.AccessModeWrite, bumpQuery, nil)
 		if err == nil && bumpErr != nil {
 			err = translate(bumpErr, "bulk load wrote the graph but could not raise its version")
 		}
@@ -49,8 +49,7 @@ func (s *Store) BulkLoad(ctx context.Context, batches []kg.Batch, rowsPerTx int)
 	write := func(query string, rows []any) error {
 		for start := 0; start < len(rows); start += rowsPerTx {
 			chunk := rows[start:min(start+rowsPerTx, len(rows))]
-			res, err := neo4j.ExecuteQuery(ctx, s.driver, query, map[string]any{"rows": chunk},
-				neo4j.EagerResultTransformer, s.write()...)
+			res, err := s.execute(ctx, neo4j.AccessModeWrite, query, map[string]any{"rows": chunk})
 			if err != nil {
 				return translate(err, "bulk load failed")
 			}

@@ -118,9 +118,9 @@ func (s *Store) autoCommitOnce(ctx context.Context, mode neo4j.AccessMode, query
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(), // as neo4j.ExecuteQuery does
 	})
 	defer session.Close(ctx)
-	start := time.Now()
+	st := s.begin(ctx, mode, query)
 	res, err := s.runOnce(ctx, session, query, params, config)
-	s.metrics.Statement(modeLabel(mode), time.Since(start), err)
+	st.end(res, err)
 	return res, err
 }
 

@@ -21,7 +21,9 @@ import (
 func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
-	out, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	out, err := sess.ExecuteRead(ctx, func(driverTx neo4j.ManagedTransaction) (any, error) {
+		tx := s.transaction(driverTx, neo4j.AccessModeRead)
+		defer tx.endOpen()
 		batches := map[string]*kg.Batch{}
 		batch := func(origin string) *kg.Batch {
 			if batches[origin] == nil {

@@ -22,11 +22,11 @@ func (s *Store) Known(ctx context.Context, ids []string) (map[string]kg.EntityTy
 		return nil, nil, err
 	}
 	defer leave()
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, `
+	res, err := s.execute(ctx, neo4j.AccessModeRead, `
 		UNWIND $ids AS id
 		MATCH (n:Entity {id: id})
 		RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS type, coalesce(n.origin, '') AS origin`,
-		map[string]any{"ids": ids}, neo4j.EagerResultTransformer, s.read()...)
+		map[string]any{"ids": ids})
 	if err != nil {
 		return nil, nil, translate(err, "looking up existing entities failed")
 	}
@@ -136,7 +136,9 @@ func readWork[T any](ctx context.Context, s *Store, failure string, work func(co
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
 	out, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return work(ctx, &wtx{ManagedTransaction: tx, metrics: s.metrics, mode: neo4j.AccessModeRead})
+		w := s.transaction(tx, neo4j.AccessModeRead)
+		defer w.endOpen()
+		return work(ctx, w)
 	})
 	if err != nil {
 		return zero, translate(err, failure)

@@ -1,11 +1,6 @@
 package neo4jstore
 
-import (
-	"context"
-	"time"
-
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-)
+import "time"
 
 // Metrics receives what the store measures: its statements, writes, caches
 // and connections. internal/metrics implements it for Prometheus; the
@@ -46,13 +41,4 @@ func (s *Store) observe() {
 	}
 	s.metrics.CacheEntries(cacheTokens, s.tokens.len, nil)
 	s.metrics.CacheEntries(cacheProjections, s.projections.Len, nil)
-}
-
-// Run is the transaction's Run, counted and timed: the time until Neo4j
-// has accepted the statement and its first records are on the way.
-func (w *wtx) Run(ctx context.Context, query string, params map[string]any) (neo4j.ResultWithContext, error) {
-	start := time.Now()
-	res, err := w.ManagedTransaction.Run(ctx, query, params)
-	w.metrics.Statement(modeLabel(w.mode), time.Since(start), err)
-	return res, err
 }

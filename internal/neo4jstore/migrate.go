@@ -229,10 +229,10 @@ type record struct {
 
 // records reads the applied migrations by version.
 func (s *Store) records(ctx context.Context) (map[int]record, error) {
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, `
+	res, err := s.execute(ctx, neo4j.AccessModeWrite, `
 		MATCH (m:SchemaMigration)
 		RETURN m.version AS version, m.file AS file, m.checksum AS checksum, m.appliedAt AS appliedAt`,
-		nil, neo4j.EagerResultTransformer, s.write()...)
+		nil)
 	if err != nil {
 		return nil, translate(err, "reading the applied migrations failed")
 	}
@@ -343,7 +343,7 @@ func (s *Store) Migrate(ctx context.Context) ([]Migration, error) {
 		}
 		applied = append(applied, m)
 	}
-	if _, err := neo4j.ExecuteQuery(ctx, s.driver, "CALL db.awaitIndexes(300)", nil, neo4j.EagerResultTransformer, s.write()...); err != nil {
+	if _, err := s.execute(ctx, neo4j.AccessModeWrite, "CALL db.awaitIndexes(300)", nil); err != nil {
 		return applied, translate(err, "waiting for indexes failed")
 	}
 	return applied, nil
@@ -367,23 +367,22 @@ func (s *Store) apply(ctx context.Context, m Migration) error {
 		changed = changed || c
 	}
 	if changed {
-		if _, err := neo4j.ExecuteQuery(ctx, s.driver, bumpQuery, nil, neo4j.EagerResultTransformer, s.write()...); err != nil {
+		if _, err := s.execute(ctx, neo4j.AccessModeWrite, bumpQuery, nil); err != nil {
 			return translate(err, where+": raising the graph version failed")
 		}
 	}
 	// ON MATCH keeps the first record when another process applied the
 	// same file at the same moment; the checksum is compared at next start.
-	_, err := neo4j.ExecuteQuery(ctx, s.driver, `
+	_, err := s.execute(ctx, neo4j.AccessModeWrite, `
 		MERGE (r:SchemaMigration {version: $version})
 		ON CREATE SET r.file = $file, r.checksum = $checksum, r.appliedAt = datetime()`,
-		map[string]any{"version": m.Version, "file": m.File, "checksum": m.Checksum},
-		neo4j.EagerResultTransformer, s.write()...)
+		map[string]any{"version": m.Version, "file": m.File, "checksum": m.Checksum})
 	return translate(err, where+": recording it failed")
 }
 
 // schemaStatement runs one schema statement in a transaction of its own.
 func (s *Store) schemaStatement(ctx context.Context, stmt, where string) error {
-	_, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer, s.write()...)
+	_, err := s.execute(ctx, neo4j.AccessModeWrite, stmt, nil)
 	if err != nil && !alreadyExists(err) {
 		return translate(err, where+" failed")
 	}

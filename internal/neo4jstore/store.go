@@ -1,6 +1,7 @@
 // Package neo4jstore implements casegraph's storage on Neo4j: the driver,
 // migrations, and every Cypher statement the program runs. It imports the
-// domain package kg and the Neo4j driver, nothing of the HTTP or GraphQL side.
+// domain package kg, the Neo4j driver and the OpenTelemetry trace API,
+// nothing of the HTTP or GraphQL side.
 package neo4jstore
 
 import (
@@ -16,6 +17,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	driverconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/casegraph/casegraph/internal/kg"
 )
@@ -35,6 +37,9 @@ type Options struct {
 	Connections int
 	// Metrics receives what the store measures; nil measures nothing.
 	Metrics Metrics
+	// Tracing, when set, gets a span for every statement, a child of the
+	// span in the statement's context; nil makes none.
+	Tracing trace.TracerProvider
 	// Migrations holds the migration files (NNN_name.cypher at its root)
 	// that Migrate applies; nil means the ones built into casegraph. Tests
 	// give sets of their own.
@@ -82,6 +87,8 @@ type Store struct {
 	// migrations is where Migrate reads its files (Options.Migrations).
 	migrations fs.FS
 	metrics    Metrics
+	// tracer is nil when statements get no spans.
+	tracer trace.Tracer
 }
 
 // maxRetryTime bounds the retries of a unit of work, the driver's and
@@ -127,6 +134,9 @@ func Open(o Options) (*Store, error) {
 		gate: make(chan struct{}, pool-ReservedConnections), pings: make(chan struct{}, ReservedConnections),
 		writing: make(chan struct{}, 1), migrations: migrations, metrics: metrics,
 	}
+	if o.Tracing != nil {
+		s.tracer = o.Tracing.Tracer(tracerName)
+	}
 	s.observe()
 	return s, nil
 }
@@ -158,8 +168,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	case <-ctx.Done():
 		return translate(ctx.Err(), "Neo4j is not answering")
 	}
-	_, err := neo4j.ExecuteQuery(ctx, s.driver, "RETURN 1", nil,
-		neo4j.EagerResultTransformer, s.read()...)
+	_, err := s.execute(ctx, neo4j.AccessModeRead, "RETURN 1", nil)
 	return translate(err, "Neo4j is not answering")
 }
 

@@ -61,10 +61,9 @@ func (s *Store) CreateToken(ctx context.Context, name string, role kg.Role) (str
 		return "", kg.Wrap(kg.Internal, err, "cannot generate a token")
 	}
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(secret)
-	_, err := neo4j.ExecuteQuery(ctx, s.driver, `
+	_, err := s.execute(ctx, neo4j.AccessModeWrite, `
 		CREATE (:Token {name: $name, hash: $hash, role: $role, created: datetime()})`,
-		map[string]any{"name": name, "hash": hashToken(token), "role": role.String()},
-		neo4j.EagerResultTransformer, s.write()...)
+		map[string]any{"name": name, "hash": hashToken(token), "role": role.String()})
 	if err != nil {
 		err = translate(err, "creating the token failed")
 		if kg.ErrorCode(err) == kg.Conflict {
@@ -116,9 +115,9 @@ func (s *Store) Authenticate(ctx context.Context, token string) (kg.Principal, e
 
 // ListTokens returns every token's name, role and creation time, by name.
 func (s *Store) ListTokens(ctx context.Context) ([]TokenInfo, error) {
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, `
+	res, err := s.execute(ctx, neo4j.AccessModeRead, `
 		MATCH (t:Token) RETURN t.name AS name, t.role AS role, t.created AS created ORDER BY name`,
-		nil, neo4j.EagerResultTransformer, s.read()...)
+		nil)
 	if err != nil {
 		return nil, translate(err, "listing tokens failed")
 	}
@@ -146,9 +145,9 @@ func (s *Store) ListTokens(ctx context.Context) ([]TokenInfo, error) {
 // RevokeToken deletes the named token. This process refuses it from now on;
 // others within TokenCacheTTL.
 func (s *Store) RevokeToken(ctx context.Context, name string) error {
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, `
+	res, err := s.execute(ctx, neo4j.AccessModeWrite, `
 		MATCH (t:Token {name: $name}) WITH t, t.hash AS hash DELETE t RETURN hash`,
-		map[string]any{"name": name}, neo4j.EagerResultTransformer, s.write()...)
+		map[string]any{"name": name})
 	if err != nil {
 		return translate(err, "revoking the token failed")
 	}

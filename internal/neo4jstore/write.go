@@ -34,10 +34,12 @@ const writeLockQuery = `MERGE (g:GraphState {id: 'graph'}) SET g.writes = coales
 // wtx is a write transaction as the work of write sees it.
 type wtx struct {
 	neo4j.ManagedTransaction
-	// metrics counts its statements, by mode: an import's dry run reads
+	// store measures its statements, by mode: an import's dry run reads
 	// through a wtx too (readWork).
-	metrics Metrics
-	mode    neo4j.AccessMode
+	store *Store
+	mode  neo4j.AccessMode
+	// open is the last statement's result while its span lasts.
+	open *tracedResult
 	// unchanged says the work wrote nothing, so the graph version, and
 	// with it every kept answer, stays.
 	unchanged bool
@@ -215,16 +217,17 @@ func attempt[T any](ctx, dctx context.Context, s *Store, state *atomic.Int32, ed
 	fail := func(err error) (T, error, bool) {
 		return zero, translate(err, "the change was not saved"), neo4j.IsRetryable(err)
 	}
-	if _, err := tx.Run(dctx, writeLockQuery, nil); err != nil {
+	w := s.transaction(tx, neo4j.AccessModeWrite)
+	defer w.endOpen()
+	if _, err := w.Run(dctx, writeLockQuery, nil); err != nil {
 		return fail(err)
 	}
 	if edit.Key != "" {
-		replay, found, err := readApplied[T](dctx, tx, edit)
+		replay, found, err := readApplied[T](dctx, w, edit)
 		if err != nil || found {
 			return replay, err, false
 		}
 	}
-	w := &wtx{ManagedTransaction: tx, metrics: s.metrics, mode: neo4j.AccessModeWrite}
 	out, err = work(dctx, w)
 	if err != nil {
 		return fail(err)
@@ -233,12 +236,12 @@ func attempt[T any](ctx, dctx context.Context, s *Store, state *atomic.Int32, ed
 		return out, nil, false
 	}
 	if !w.unchanged {
-		if err := bumpVersion(dctx, tx); err != nil {
+		if err := bumpVersion(dctx, w); err != nil {
 			return fail(err)
 		}
 	}
 	if edit.Key != "" {
-		if err := recordApplied(dctx, tx, edit, out); err != nil {
+		if err := recordApplied(dctx, w, edit, out); err != nil {
 			return fail(err)
 		}
 	}
@@ -248,6 +251,7 @@ func attempt[T any](ctx, dctx context.Context, s *Store, state *atomic.Int32, ed
 	if hook := beforeCommit.Load(); hook != nil {
 		(*hook)()
 	}
+	w.endOpen()
 	err = tx.Commit(dctx)
 	if err == nil {
 		if !w.unchanged {

@@ -60,7 +60,7 @@ func serveAuth(tb testing.TB, readAccess, authorization string) authResult {
 		}
 		w.WriteHeader(http.StatusOK)
 	})
-	h := logRequests(log, noMetrics{}, bearerAuth(Options{Authenticate: fakeAuthenticate, ReadAccess: readAccess, Log: log}, nil, next))
+	h := logRequests(log, noMetrics{}, nil, bearerAuth(Options{Authenticate: fakeAuthenticate, ReadAccess: readAccess, Log: log}, nil, next))
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
 	if authorization != "" {
 		req.Header.Set("Authorization", authorization)

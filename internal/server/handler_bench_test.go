@@ -45,7 +45,10 @@ func (cannedStore) Entities(_ context.Context, ids []string, _ *kg.Selection) ([
 // BenchmarkNodeQuery is the benchmark mix's ID lookup through the whole
 // handler: what the service adds to each request on top of Neo4j.
 func BenchmarkNodeQuery(b *testing.B) {
-	h := emptyHandler(nil, func(o *server.Options) { o.Resolver = &graph.Resolver{Store: cannedStore{}} })
+	benchmarkNodeQuery(b, emptyHandler(nil, func(o *server.Options) { o.Resolver = &graph.Resolver{Store: cannedStore{}} }))
+}
+
+func benchmarkNodeQuery(b *testing.B, h http.Handler) {
 	body := `{"query":"query Node($id: ID!) { node(id: $id) { ... on Case { id name kind opened { text } defendants { id name charges { id status verdict } } charges { id status article { id name } } courts { role entity { id name } } } } }","variables":{"id":"case/syn-000887"}}`
 	b.ReportAllocs()
 	for b.Loop() {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -71,13 +73,14 @@ const requestIDHeader = "X-Request-ID"
 // X-Request-ID: an ID a client chooses could repeat another request's and
 // so tie its log lines to errors it did not cause, and would carry the
 // client's text into the logs.
-func logRequests(log *slog.Logger, m Metrics, next http.Handler) http.Handler {
+func logRequests(log *slog.Logger, m Metrics, tracer trace.Tracer, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := rand.Text()
 		w.Header().Set(requestIDHeader, id)
 		ctx, trips := kg.WithRoundTrips(kg.WithRequestID(r.Context(), id))
 		info := &requestInfo{}
+		ctx, span := startRequest(ctx, tracer, r)
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(ctx, infoKey{}, info)))
 		if sw.status == 0 {
@@ -93,6 +96,7 @@ func logRequests(log *slog.Logger, m Metrics, next http.Handler) http.Handler {
 			outcome = "graphql_error"
 		}
 		took := time.Since(start)
+		endRequest(span, sw.status, id, info)
 		if r.URL.Path == "/graphql" {
 			code := ""
 			if len(info.errorCodes) > 0 {
@@ -129,12 +133,15 @@ func logRequests(log *slog.Logger, m Metrics, next http.Handler) http.Handler {
 
 // requestIDs adds the ID of the request to every record logged under its
 // context: the request's line, and the errors and warnings logged while
-// answering it.
+// answering it. When the request is traced, they name its trace too.
 type requestIDs struct{ slog.Handler }
 
 func (h requestIDs) Handle(ctx context.Context, r slog.Record) error {
 	if id := kg.RequestID(ctx); id != "" {
 		r.AddAttrs(slog.String("request_id", id))
+	}
+	if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
+		r.AddAttrs(slog.String("trace_id", sc.TraceID().String()))
 	}
 	return h.Handler.Handle(ctx, r)
 }

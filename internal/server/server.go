@@ -22,6 +22,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/casegraph/casegraph/graph"
 	"github.com/casegraph/casegraph/internal/kg"
@@ -80,6 +81,9 @@ type Options struct {
 
 	// Metrics receives what the handler measures; nil measures nothing.
 	Metrics Metrics
+	// Tracing, when set, gets a span for every request and for every root
+	// field of its operation (trace.go); nil makes none.
+	Tracing trace.TracerProvider
 }
 
 // The values of Options.ReadAccess, as config spells them.
@@ -99,6 +103,7 @@ func New(o Options) http.Handler {
 		limiter = newRateLimiter(o.RateLimit, o.RateBurst)
 		limiter.refused = o.Metrics.RateLimited
 	}
+	tracer := o.tracer()
 	mux := http.NewServeMux()
 	// Inside the timeout, so a slow token lookup cannot hold a request;
 	// the rate limit after authentication, so it can count per token, and
@@ -141,7 +146,11 @@ func New(o Options) http.Handler {
 		ExposedHeaders: []string{requestIDHeader, "Retry-After"},
 		MaxAge:         600,
 	})
-	return logRequests(o.Log, o.Metrics, securityHeaders(c.Handler(mux)))
+	var routed http.Handler = mux
+	if tracer != nil {
+		routed = withRoute(mux)
+	}
+	return logRequests(o.Log, o.Metrics, tracer, securityHeaders(c.Handler(routed)))
 }
 
 // corsHeaders are the request headers browsers may always send: those
@@ -207,6 +216,7 @@ func graphQL(o Options, limiter *rateLimiter) http.Handler {
 			if info.operation == "" && oc.Operation != nil {
 				info.operation = oc.Operation.Name
 			}
+			noteOperationType(ctx, oc)
 			info.cost, _ = graph.CostOf(oc)
 			for _, e := range resp.Errors {
 				code, _ := e.Extensions["code"].(string)
@@ -218,6 +228,9 @@ func graphQL(o Options, limiter *rateLimiter) http.Handler {
 		}
 		return resp
 	})
+	if tracer := o.tracer(); tracer != nil {
+		srv.Use(rootFieldSpans{tracer})
+	}
 	// Inside the logging above, so the error it adds is counted.
 	srv.Use(graph.SubscriptionEnds{})
 	return srv
