@@ -228,7 +228,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 // the exporter: serve calls it once the server and the store have stopped.
 func startTracing(cfg config.Config, log *slog.Logger) (_ trace.TracerProvider, flush func(), _ error) {
 	tp, err := tracing.New(tracing.Config{Endpoint: cfg.TracesEndpoint, ServiceName: cfg.ServiceName,
-		ServiceVersion: version, SampleRatio: cfg.TraceSampleRatio})
+		ServiceVersion: version, SampleRatio: cfg.TraceSampleRatio,
+		OnError: func(err error) {
+			log.Warn("sending traces failed", "endpoint", cfg.TracesEndpoint, "error", err.Error())
+		}})
 	if err != nil || tp == nil {
 		return nil, func() {}, err
 	}

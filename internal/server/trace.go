@@ -34,10 +34,12 @@ func (o Options) tracer() trace.Tracer {
 }
 
 // startRequest starts the span of a request, or returns nil when tracer
-// is nil. Its name and most attributes wait until the request has been
-// routed (withRoute) and answered (endRequest).
+// is nil or the request is a health check: probes come every few seconds
+// and would bury the traces worth reading. Its name and most attributes
+// wait until the request has been routed (withRoute) and answered
+// (endRequest).
 func startRequest(ctx context.Context, tracer trace.Tracer, r *http.Request) (context.Context, trace.Span) {
-	if tracer == nil {
+	if tracer == nil || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 		return ctx, nil
 	}
 	return tracer.Start(ctx, r.Method, trace.WithSpanKind(trace.SpanKindServer),

@@ -222,6 +222,25 @@ func TestTracedErrorCarriesTheRequestID(t *testing.T) {
 	}
 }
 
+// Health checks are not traced: probes would bury the traces worth
+// reading.
+func TestHealthChecksAreNotTraced(t *testing.T) {
+	tp, rec := recordSpans(t)
+	h := emptyHandler(nil, func(o *server.Options) { o.Tracing = tp })
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if resp := serve(t, h, http.MethodGet, path, "", nil); resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, resp.StatusCode)
+		}
+	}
+	if spans := rec.Ended(); len(spans) != 0 {
+		t.Errorf("%d spans for health checks, the first %q", len(spans), spans[0].Name())
+	}
+	serve(t, h, http.MethodGet, "/graphql?query=%7B__typename%7D", "", nil)
+	if spans := rec.Ended(); len(spans) != 1 || spans[0].Name() != "GET /graphql" {
+		t.Errorf("a GraphQL GET made %d spans, want its request's GET /graphql", len(spans))
+	}
+}
+
 // Without a tracer provider the handler makes no spans, and log lines
 // name no trace.
 func TestNoTracingNoTraceIDs(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/sdk/resource"
@@ -28,6 +29,10 @@ type Config struct {
 	// SampleRatio is the share of requests whose traces are kept, from 0
 	// to 1. A trace is kept or dropped whole: its root decides.
 	SampleRatio float64
+	// OnError hears of spans that could not be sent; OpenTelemetry
+	// otherwise prints them with the standard logger, outside the
+	// service's structured log.
+	OnError func(error)
 }
 
 // New returns the tracer provider for c, or nil when c configures no
@@ -36,6 +41,9 @@ type Config struct {
 func New(c Config) (*sdktrace.TracerProvider, error) {
 	if c.Endpoint == "" {
 		return nil, nil
+	}
+	if c.OnError != nil {
+		otel.SetErrorHandler(otel.ErrorHandlerFunc(c.OnError))
 	}
 	// The other OTEL_EXPORTER_OTLP_* variables (headers, timeout,
 	// compression, certificates) are read by the exporter itself.
