@@ -3,6 +3,7 @@ package neo4jstore_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,6 +37,43 @@ func TestStatsReadsWhatWasWritten(t *testing.T) {
 	}
 	if after.Nodes < before.Nodes+3 {
 		t.Errorf("node count went from %d to %d, want at least 3 more", before.Nodes, after.Nodes)
+	}
+}
+
+// A routing URI (neo4j://), which a cluster needs, works against a single
+// server too, which answers the driver's routing request with itself: a
+// write, then reads of each kind the store makes (one statement, and a
+// read transaction of several) see it.
+func TestRoutingURIReadsItsOwnWrites(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	routed, ok := strings.CutPrefix(uri, "bolt://")
+	if !ok {
+		t.Skipf("the test Neo4j's address %s is not bolt://", uri)
+	}
+	s := neo4jtest.StoreAt(t, "neo4j://"+routed)
+	ctx := context.Background()
+	id := fmt.Sprintf("source/routing-test-%d", time.Now().UnixNano())
+	src := kg.Entity{ID: id, Type: kg.Source, Props: map[string]any{"title": "Routed", "publisher": "P"}}
+	if _, err := s.SaveEntity(ctx, src, nil, 0, kg.Edit{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { neo4jtest.Exec(t, uri, "MATCH (n:Entity {id: $id}) DETACH DELETE n", map[string]any{"id": id}) })
+	b, err := s.ReadEntity(ctx, id)
+	if err != nil || len(b.Entities) != 1 || b.Entities[0].Props["title"] != "Routed" {
+		t.Errorf("ReadEntity through neo4j:// = %+v, %v; want the source just saved", b, err)
+	}
+	batches, err := s.ReadBatches(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, b := range batches {
+		for _, e := range b.Entities {
+			found = found || e.ID == id
+		}
+	}
+	if !found {
+		t.Errorf("ReadBatches through neo4j:// did not see %s", id)
 	}
 }
 
