@@ -51,6 +51,20 @@ func dumpGraph(tb testing.TB, uri string) string {
 	return strings.Join(lines, "\n")
 }
 
+// textOf splits a dump into the lines of source's text and passages and
+// the others.
+func textOf(dump, source string) (rest, text string) {
+	var r, x []string
+	for _, l := range strings.Split(dump, "\n") {
+		if strings.HasPrefix(l, "node ") && strings.Contains(l, `"source":"`+source+`"`) {
+			x = append(x, l)
+		} else {
+			r = append(r, l)
+		}
+	}
+	return strings.Join(r, "\n"), strings.Join(x, "\n")
+}
+
 func sortedLabels(labels any) string {
 	var ls []string
 	for _, l := range labels.([]any) {
@@ -108,7 +122,7 @@ func exampleAnswers(t *testing.T, base string) map[string]string {
 // (an entity updated, one created, one retracted, a relationship added),
 // the restored graph holds the same entities, properties, citations,
 // relationships, additions and source texts, and answers every example
-// query as the original did.
+// query as the original did; a text sent with addSource is the exception.
 func TestBackupRestoresIntoAnEmptyDatabase(t *testing.T) {
 	uri := neo4jtest.URI(t)
 	neo4jtest.Clear(t, uri) // other tests of this package wrote here
@@ -136,7 +150,16 @@ func TestBackupRestoresIntoAnEmptyDatabase(t *testing.T) {
 	}
 	mutate(t, base, token, fmt.Sprintf(`mutation { retractEntity(id: "person/inga-imanbay", version: %d, reason: "backup test") { id } }`, inga.Node.Version))
 
-	before := dumpGraph(t, uri)
+	// A text sent with addSource is held only in the graph: no case file
+	// and no source document carries it, so an export leaves it out (a
+	// known limit, docs/operations.md). The source itself is kept.
+	mutate(t, base, token, `mutation { addSource(input: {id: "source/backup-memo", fields: {title: "Backup memo", publisher: "Editors"},
+		content: "The first paragraph.\nThe second paragraph."}) { id } }`)
+
+	before, onlyInGraph := textOf(dumpGraph(t, uri), "source/backup-memo")
+	if strings.Count(onlyInGraph, "\n") < 2 {
+		t.Fatalf("the memo's text and passages are not in the graph:\n%s", onlyInGraph)
+	}
 	for _, want := range []string{"edited before the backup", `"id":"person/backup-witness"`, "rel MEMBER_OF person/backup-witness->party/democratic-party"} {
 		if !strings.Contains(before, want) {
 			t.Fatalf("the edits are not in the graph (%q missing):\n%s", want, before)
@@ -157,8 +180,12 @@ func TestBackupRestoresIntoAnEmptyDatabase(t *testing.T) {
 	}
 	runCmdEnv(t, uri, sources, "import", dir)
 
-	if after := dumpGraph(t, uri); after != before {
+	after, text := textOf(dumpGraph(t, uri), "source/backup-memo")
+	if after != before {
 		t.Errorf("the restored graph differs from the one backed up:\n%s", neo4jtest.LineDiff(before, after))
+	}
+	if !strings.Contains(after, `"id":"source/backup-memo"`) || text != "" {
+		t.Errorf("the source added through the API should be restored without its text; its text and passages:\n%s", text)
 	}
 	restored, _ := service(t, uri, unlimited)
 	for name, want := range exampleAnswers(t, restored) {
