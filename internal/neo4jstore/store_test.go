@@ -108,3 +108,58 @@ func TestSplitStatements(t *testing.T) {
 		t.Errorf("got %q, want %q", ms, want)
 	}
 }
+
+// An export reads one state of the graph: a write that commits while it
+// reads makes it read again, and what it returns holds the write; a
+// graph that changes during every read fails UNAVAILABLE rather than
+// return a mix of states.
+func TestReadBatchesReadsAgainAfterAWrite(t *testing.T) {
+	s := neo4jtest.Store(t)
+	ctx := context.Background()
+	prefix := fmt.Sprintf("source/export-consistency-%d", time.Now().UnixNano())
+	n := 0
+	save := func() {
+		n++
+		id := fmt.Sprintf("%s-%d", prefix, n)
+		if _, err := s.SaveEntity(ctx, kg.Entity{ID: id, Type: kg.Source, Props: map[string]any{"title": "T", "publisher": "P"}}, nil, 0, kg.Edit{Actor: "test"}); err != nil {
+			t.Error(err)
+		}
+	}
+	t.Cleanup(func() {
+		neo4jtest.Exec(t, neo4jtest.URI(t), "MATCH (n:Entity) WHERE n.id STARTS WITH $p DETACH DELETE n", map[string]any{"p": prefix})
+	})
+	exported := func(batches []kg.Batch) int {
+		count := 0
+		for _, b := range batches {
+			for _, e := range b.Entities {
+				if strings.HasPrefix(e.ID, prefix) {
+					count++
+				}
+			}
+		}
+		return count
+	}
+
+	reads := 0
+	undo := neo4jstore.DuringExport(func() {
+		reads++
+		if reads == 1 {
+			save() // commits between this read's queries and its check
+		}
+	})
+	batches, err := s.ReadBatches(ctx)
+	undo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reads != 2 || exported(batches) != 1 {
+		t.Errorf("export read %d times and holds %d of the 1 source written during the first read; want 2 reads and the source", reads, exported(batches))
+	}
+
+	undo = neo4jstore.DuringExport(save)
+	_, err = s.ReadBatches(ctx)
+	undo()
+	if kg.ErrorCode(err) != kg.Unavailable {
+		t.Errorf("export of a graph written during every read: %v, want UNAVAILABLE", err)
+	}
+}
