@@ -256,6 +256,26 @@ fi
 curl -fsS "http://127.0.0.1:$metrics_port/metrics" >"$base/metrics.txt"
 promtool check metrics <"$base/metrics.txt"
 grep -q '^casegraph_requests_total{' "$base/metrics.txt" || { echo "no casegraph_requests_total in /metrics" >&2; exit 1; }
+# The alerting rules operators are given parse, and their unit tests fire
+# (and stay quiet) on synthetic series. The Grafana dashboard's queries
+# parse too: each, with Grafana's variables given values, becomes a
+# recording rule for promtool to check (JSON is YAML). That they name only
+# metrics and labels the service exports is TestDashboardAndAlertsNameRealMetrics.
+promtool check rules deploy/prometheus/casegraph-rules.yml
+promtool test rules deploy/prometheus/casegraph-rules.test.yml
+python3 - deploy/grafana/casegraph.json >"$base/dashboard-rules.yml" <<'PY'
+import json, sys
+values = {"$__rate_interval": "5m", "$instance": ".*", "$job": "casegraph"}
+rules = []
+for panel in json.load(open(sys.argv[1]))["panels"]:
+    for target in panel.get("targets", []):
+        expr = target["expr"]
+        for k, v in values.items():
+            expr = expr.replace(k, v)
+        rules.append({"record": "dashboard:panel_%d_%s" % (panel["id"], target["refId"]), "expr": expr})
+json.dump({"groups": [{"name": "dashboard", "rules": rules}]}, sys.stdout, indent=1)
+PY
+promtool check rules "$base/dashboard-rules.yml"
 
 step "explorer end-to-end tests"
 # Headless Chromium drives /explore. Screenshots and exports go to

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,7 +27,13 @@ const bundledDir = "../../data/cases"
 // what it printed.
 func runCmd(tb testing.TB, uri string, args ...string) string {
 	tb.Helper()
-	out, errs, err := runOnce(uri, args...)
+	return runCmdEnv(tb, uri, nil, args...)
+}
+
+// runCmdEnv is runCmd with more environment variables.
+func runCmdEnv(tb testing.TB, uri string, extraEnv map[string]string, args ...string) string {
+	tb.Helper()
+	out, errs, err := runOnceEnv(uri, extraEnv, args...)
 	if err != nil {
 		tb.Fatalf("casegraph %s: %v\n%s%s", strings.Join(args, " "), err, out, errs)
 	}
@@ -36,7 +43,12 @@ func runCmd(tb testing.TB, uri string, args ...string) string {
 // runOnce runs casegraph with args against uri and returns what it wrote
 // to stdout and stderr.
 func runOnce(uri string, args ...string) (string, string, error) {
+	return runOnceEnv(uri, nil, args...)
+}
+
+func runOnceEnv(uri string, extraEnv map[string]string, args ...string) (string, string, error) {
 	env := map[string]string{"NEO4J_URI": uri, "CASEGRAPH_NEO4J_WAIT": "30s", "CASEGRAPH_LOG_LEVEL": "warn"}
+	maps.Copy(env, extraEnv)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var out, errs strings.Builder

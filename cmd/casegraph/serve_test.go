@@ -72,8 +72,19 @@ type gqlResponse struct {
 
 func postQuery(t *testing.T, base, query string) (int, gqlResponse) {
 	t.Helper()
+	return postAs(t, base, "", query)
+}
+
+// postAs posts query with a bearer token, none when token is "".
+func postAs(t *testing.T, base, token, query string) (int, gqlResponse) {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query})
-	resp, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("POST /graphql: %v", err)
 	}

@@ -60,6 +60,25 @@ func TestFlagBeatsEnv(t *testing.T) {
 	}
 }
 
+// A cluster is reached through a routing URI (neo4j://, with TLS
+// neo4j+s:// or neo4j+ssc://), which docs/operations.md tells operators
+// to use; a single server through bolt:// as well.
+func TestAcceptsRoutingAndTLSURIs(t *testing.T) {
+	for _, uri := range []string{
+		"neo4j://core1.example:7687", "neo4j+s://cluster.example", "neo4j+ssc://10.0.0.5:7687",
+		"bolt://127.0.0.1:7687", "bolt+s://db.example:7687", "bolt+ssc://db.example",
+	} {
+		c, err := load(t, map[string]string{"NEO4J_URI": uri})
+		if err != nil {
+			t.Errorf("NEO4J_URI=%s refused: %v", uri, err)
+			continue
+		}
+		if c.Neo4jURI != uri {
+			t.Errorf("NEO4J_URI=%s became %q", uri, c.Neo4jURI)
+		}
+	}
+}
+
 func TestInvalidValuesNameTheSetting(t *testing.T) {
 	tests := []struct {
 		env  map[string]string

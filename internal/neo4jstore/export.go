@@ -1,9 +1,12 @@
 package neo4jstore
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"sync/atomic"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -16,14 +19,57 @@ import (
 // flattened them, so a batch can be written back as its case file; a field
 // link names its owner. Nodes and relationships without an origin were not
 // imported from case files and are left out; what files add to entities
-// others define goes with the adding file. Two queries in one read
-// transaction keep the reads consistent with each other.
+// others define goes with the adding file.
+//
+// The reads are of one state of the graph, as a backup must be: Neo4j's
+// transactions read what is committed when each statement runs, so a write
+// committed between the queries of one transaction would be half in it.
+// Every write raises the graph's write count under its lock
+// (writeLockQuery); the count is read before and after, and a read that
+// saw it move is made again, up to exportTries times.
 func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
+	for try := 1; ; try++ {
+		out, err := s.readBatchesOnce(ctx)
+		if !errors.Is(err, errGraphMoved) {
+			return out, err
+		}
+		if try == exportTries {
+			return nil, kg.Errorf(kg.Unavailable, "the graph changed during each of %d reads of it; export again when fewer writes are made", exportTries)
+		}
+	}
+}
+
+// exportTries bounds the reads of ReadBatches.
+const exportTries = 5
+
+// errGraphMoved says a write committed during a read of the whole graph.
+var errGraphMoved = errors.New("the graph changed during the read")
+
+// writeCountQuery reads how many writes the graph has taken its lock for.
+const writeCountQuery = `OPTIONAL MATCH (g:GraphState {id: 'graph'}) RETURN coalesce(g.writes, 0) AS writes`
+
+func (s *Store) readBatchesOnce(ctx context.Context) ([]kg.Batch, error) {
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
+	writes := func(tx *wtx) (int64, error) {
+		res, err := tx.Run(ctx, writeCountQuery, nil)
+		if err != nil {
+			return 0, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return 0, err
+		}
+		n, _, err := neo4j.GetRecordValue[int64](rec, "writes")
+		return n, err
+	}
 	out, err := sess.ExecuteRead(ctx, func(driverTx neo4j.ManagedTransaction) (any, error) {
 		tx := s.transaction(driverTx, neo4j.AccessModeRead)
 		defer tx.endOpen()
+		first, err := writes(tx)
+		if err != nil {
+			return nil, err
+		}
 		batches := map[string]*kg.Batch{}
 		batch := func(origin string) *kg.Batch {
 			if batches[origin] == nil {
@@ -104,6 +150,12 @@ func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
 			b.Additions = append(b.Additions, kg.Addition{Target: str(props["target"]), Aliases: strs(props["aliases"]), Citations: cites})
 		}
 
+		if hook := duringExport.Load(); hook != nil {
+			(*hook)()
+		}
+		if last, err := writes(tx); err != nil || last != first {
+			return nil, cmp.Or(err, errGraphMoved)
+		}
 		out := make([]kg.Batch, 0, len(batches))
 		for _, b := range batches {
 			sortBatch(b)
@@ -112,11 +164,18 @@ func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
 		sort.Slice(out, func(i, j int) bool { return out[i].Origin < out[j].Origin })
 		return out, nil
 	})
+	if errors.Is(err, errGraphMoved) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, translate(err, "reading the case files' facts failed")
 	}
 	return out.([]kg.Batch), nil
 }
+
+// duringExport, when a test sets it, runs in each read of ReadBatches
+// after its queries and before it checks the write count.
+var duringExport atomic.Pointer[func()]
 
 func entityType(labels []string) (kg.EntityType, bool) {
 	for _, l := range labels {

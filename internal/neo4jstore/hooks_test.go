@@ -18,3 +18,11 @@ func BeforeCommit(f func()) (undo func()) {
 	beforeCommit.Store(&f)
 	return func() { beforeCommit.Store(nil) }
 }
+
+// DuringExport makes f run in each read of ReadBatches, after its queries
+// and before it checks whether a write committed meanwhile, until the
+// returned function undoes it.
+func DuringExport(f func()) (undo func()) {
+	duringExport.Store(&f)
+	return func() { duringExport.Store(nil) }
+}

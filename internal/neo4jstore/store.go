@@ -248,9 +248,12 @@ func (s *Store) write() []neo4j.ExecuteQueryConfigurationOption {
 }
 
 // session opens a session on the store's database for units of work that
-// span several statements.
+// span several statements. It shares the bookmarks of every other
+// statement the store sends, so on a cluster its reads see what this
+// process wrote before, whichever member answers them.
 func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
-	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager()})
 }
 
 // LoginError is in an error's chain when Neo4j refused casegraph's login.

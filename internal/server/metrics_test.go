@@ -52,21 +52,27 @@ func (s seeingConnections) Statement(mode string, d time.Duration, err error) {
 	}
 }
 
-func newMeteredAPI(t *testing.T) (*meteredAPI, *api) {
+// newMeteredAPI serves the API over a store of its own, with edit's
+// changes to the server's options.
+func newMeteredAPI(t *testing.T, edit ...func(*server.Options)) (*meteredAPI, *api) {
 	t.Helper()
 	shared := newAPI(t) // the bundled data and the tokens
 	a := &meteredAPI{metrics: metrics.New()}
 	// Opened and migrated as serve does, before any request.
 	store := neo4jtest.StoreWith(t, neo4jstore.Options{URI: neo4jtest.URI(t), Database: "neo4j", AnswerCache: 16,
 		Metrics: seeingConnections{a.metrics, a}})
-	srv := httptest.NewServer(server.New(server.Options{
+	o := server.Options{
 		Resolver:       &graph.Resolver{Store: store, Investigations: store},
 		Ready:          store.Ping,
 		Log:            slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		RequestTimeout: 30 * time.Second,
 		Authenticate:   store.Authenticate,
 		Metrics:        a.metrics,
-	}))
+	}
+	for _, e := range edit {
+		e(&o)
+	}
+	srv := httptest.NewServer(server.New(o))
 	t.Cleanup(srv.Close)
 	a.url = srv.URL
 	return a, shared
@@ -252,12 +258,11 @@ func TestMetricsCountRateLimitRefusals(t *testing.T) {
 	})
 }
 
-// /metrics, as the handler serves it, parses as Prometheus' text format
-// and holds every family, Go's runtime and the process's among them.
-func TestMetricsScrapeParses(t *testing.T) {
-	a, _ := newMeteredAPI(t)
-	send(t, a.url, "", map[string]any{"query": `query Scrape { node(id: "person/zhanbolat-mamai") { id } }`})
-	srv := httptest.NewServer(a.metrics.Handler())
+// scrape gets /metrics from m's handler over HTTP and parses it as
+// Prometheus' text format.
+func scrape(t *testing.T, m *metrics.Metrics) map[string]*dto.MetricFamily {
+	t.Helper()
+	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
 	resp, err := http.Get(srv.URL)
 	if err != nil {
@@ -269,6 +274,15 @@ func TestMetricsScrapeParses(t *testing.T) {
 	if err != nil {
 		t.Fatalf("/metrics does not parse: %v", err)
 	}
+	return families
+}
+
+// /metrics, as the handler serves it, parses as Prometheus' text format
+// and holds every family, Go's runtime and the process's among them.
+func TestMetricsScrapeParses(t *testing.T) {
+	a, _ := newMeteredAPI(t)
+	send(t, a.url, "", map[string]any{"query": `query Scrape { node(id: "person/zhanbolat-mamai") { id } }`})
+	families := scrape(t, a.metrics)
 	for _, name := range []string{
 		"casegraph_requests_total", "casegraph_request_duration_seconds",
 		"casegraph_neo4j_statements_total", "casegraph_neo4j_statement_duration_seconds",
