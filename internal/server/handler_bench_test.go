@@ -14,7 +14,8 @@ import (
 )
 
 // cannedStore answers every entity lookup with the same case, so a
-// benchmark measures the HTTP and GraphQL layers without Neo4j.
+// benchmark measures the HTTP and GraphQL layers without Neo4j. Its other
+// lookups are emptyStore's.
 type cannedStore struct{ emptyStore }
 
 func cannedCase(id string) map[string]any {
@@ -45,7 +46,7 @@ func (cannedStore) Entities(_ context.Context, ids []string, _ *kg.Selection) ([
 // BenchmarkNodeQuery is the benchmark mix's ID lookup through the whole
 // handler: what the service adds to each request on top of Neo4j.
 func BenchmarkNodeQuery(b *testing.B) {
-	h := emptyHandler(nil, func(o *server.Options) { o.Resolver = &graph.Resolver{Store: cannedStore{}} })
+	h := emptyHandler(nil, func(o *server.Options) { o.Resolver = &graph.Resolver{Lookups: cannedStore{}} })
 	body := `{"query":"query Node($id: ID!) { node(id: $id) { ... on Case { id name kind opened { text } defendants { id name charges { id status verdict } } charges { id status article { id name } } courts { role entity { id name } } } } }","variables":{"id":"case/syn-000887"}}`
 	b.ReportAllocs()
 	for b.Loop() {
