@@ -2,8 +2,10 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"sync/atomic"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -16,12 +18,73 @@ import (
 // flattened them, so a batch can be written back as its case file; a field
 // link names its owner. Nodes and relationships without an origin were not
 // imported from case files and are left out; what files add to entities
-// others define goes with the adding file. Two queries in one read
-// transaction keep the reads consistent with each other.
+// others define goes with the adding file.
+//
+// What it reads is the graph as it stood at one moment between casegraph's
+// writes: a write that commits while it reads is wholly in the batches or
+// wholly out. One read transaction does not give that by itself: Neo4j
+// reads at read-committed isolation, so each of the transaction's
+// statements sees whatever had committed when it ran, and a relationship
+// imported between the statement that reads entities and the one that
+// reads relationships would be exported without its entities. So the
+// transaction reads the count of casegraph's write transactions (the
+// write lock's, writeLockQuery) first and last, and is made again if the
+// two differ; after exportTries reads that a write overlapped, ReadBatches
+// fails with UNAVAILABLE. Changes made outside casegraph (Cypher typed
+// into a Neo4j console) are not counted, and not guarded against.
 func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
+	for try := 1; ; try++ {
+		batches, err := s.readBatches(ctx)
+		if !errors.Is(err, errWrittenWhileRead) {
+			return batches, err
+		}
+		if try == exportTries {
+			return nil, kg.Wrap(kg.Unavailable, err, fmt.Sprintf(
+				"the graph changed while its case files were read, %d times in a row: export again when fewer changes are being made", try))
+		}
+	}
+}
+
+// exportTries is how many reads ReadBatches makes before it gives up on
+// one that no write overlapped. casegraph's writes are few and short, so
+// a second read almost always succeeds.
+const exportTries = 5
+
+// errWrittenWhileRead says a write committed while readBatches read.
+var errWrittenWhileRead = errors.New("a write committed while the graph was read")
+
+// writesQuery reads how many write transactions casegraph has committed:
+// each raises the count as it takes the write lock (writeLockQuery).
+const writesQuery = `OPTIONAL MATCH (g:GraphState {id: 'graph'}) RETURN coalesce(g.writes, 0) AS writes`
+
+// writesSoFar runs writesQuery in tx.
+func writesSoFar(ctx context.Context, tx neo4j.ManagedTransaction) (int64, error) {
+	res, err := tx.Run(ctx, writesQuery, nil)
+	if err != nil {
+		return 0, err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n, _, err := neo4j.GetRecordValue[int64](rec, "writes")
+	return n, err
+}
+
+// betweenExportReads, when a test sets it, runs in readBatches after the
+// entities are read and before the relationships are.
+var betweenExportReads atomic.Pointer[func()]
+
+// readBatches reads the batches in one read transaction, or fails with
+// errWrittenWhileRead.
+func (s *Store) readBatches(ctx context.Context) ([]kg.Batch, error) {
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
 	out, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		writes, err := writesSoFar(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
 		batches := map[string]*kg.Batch{}
 		batch := func(origin string) *kg.Batch {
 			if batches[origin] == nil {
@@ -54,6 +117,9 @@ func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
 			}
 			b := batch(origin)
 			b.Entities = append(b.Entities, e)
+		}
+		if hook := betweenExportReads.Load(); hook != nil {
+			(*hook)()
 		}
 
 		res, err = tx.Run(ctx, `
@@ -102,6 +168,13 @@ func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
 			b.Additions = append(b.Additions, kg.Addition{Target: str(props["target"]), Aliases: strs(props["aliases"]), Citations: cites})
 		}
 
+		now, err := writesSoFar(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		if now != writes {
+			return nil, errWrittenWhileRead
+		}
 		out := make([]kg.Batch, 0, len(batches))
 		for _, b := range batches {
 			sortBatch(b)
@@ -110,6 +183,9 @@ func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
 		sort.Slice(out, func(i, j int) bool { return out[i].Origin < out[j].Origin })
 		return out, nil
 	})
+	if errors.Is(err, errWrittenWhileRead) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, translate(err, "reading the case files' facts failed")
 	}

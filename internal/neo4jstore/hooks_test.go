@@ -18,3 +18,11 @@ func BeforeCommit(f func()) (undo func()) {
 	beforeCommit.Store(&f)
 	return func() { beforeCommit.Store(nil) }
 }
+
+// BetweenExportReads makes f run in every read of ReadBatches after the
+// entities are read and before the relationships are, until the returned
+// function undoes it.
+func BetweenExportReads(f func()) (undo func()) {
+	betweenExportReads.Store(&f)
+	return func() { betweenExportReads.Store(nil) }
+}
