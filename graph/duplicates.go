@@ -19,7 +19,7 @@ func (r *Resolver) possibleDuplicates(ctx context.Context, types []model.EntityT
 	if n < 1 || n > maxDuplicatePairs {
 		return nil, kg.Errorf(kg.Invalid, "first must be between 1 and %d, got %d", maxDuplicatePairs, n)
 	}
-	cands, judged, err := r.Store.Candidates(ctx, entityTypes(types))
+	cands, judged, err := r.Duplicates.Candidates(ctx, entityTypes(types))
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (r *Resolver) duplicatesAfterSave(ctx context.Context, e kg.Entity, links [
 	if e.Type == kg.Source {
 		return
 	}
-	cands, judged, err := r.Store.Candidates(ctx, []kg.EntityType{e.Type})
+	cands, judged, err := r.Duplicates.Candidates(ctx, []kg.EntityType{e.Type})
 	if err != nil {
 		graphql.RegisterExtension(ctx, "duplicatesUnchecked", "the duplicate check could not read the graph: "+kg.ErrorMessage(err))
 		return
@@ -119,7 +119,7 @@ func (r *Resolver) judgeDuplicates(ctx context.Context, a, b string, verdict mod
 	if err != nil {
 		return nil, err
 	}
-	j, err := r.Store.JudgeDuplicates(ctx, a, b, string(verdict), edit)
+	j, err := r.Duplicates.JudgeDuplicates(ctx, a, b, string(verdict), edit)
 	if err != nil {
 		return nil, err
 	}

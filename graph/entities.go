@@ -16,7 +16,7 @@ func (r *Resolver) fetch(ctx context.Context, ids []string, sel *kg.Selection) (
 	if sel == nil || len(ids) == 0 {
 		return make([]model.Entity, len(ids)), nil
 	}
-	rows, err := r.Store.Entities(ctx, ids, sel)
+	rows, err := r.Lookups.Entities(ctx, ids, sel)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (r *Resolver) entitiesOf(ctx context.Context, prefix []string, fields map[s
 	if len(sets) == 0 {
 		return out, nil
 	}
-	rows, err := r.Store.EntitySets(ctx, sets)
+	rows, err := r.Lookups.EntitySets(ctx, sets)
 	if err != nil {
 		return nil, err
 	}

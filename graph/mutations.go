@@ -39,7 +39,7 @@ func (r *Resolver) check(ctx context.Context, section string, entry map[string]a
 	if err != nil {
 		return nil, kg.Errorf(kg.Invalid, "the input cannot be read as fields: %v", err)
 	}
-	opts := casefile.InGraph(ctx, r.Store)
+	opts := casefile.InGraph(ctx, r.Editor)
 	known := opts.Known
 	opts.Known = func(ids []string) (map[string]casefile.Known, error) {
 		k, err := known(ids)
@@ -175,7 +175,7 @@ func (r *Resolver) updateEntity(ctx context.Context, id string, version int, set
 	if version < 1 {
 		return nil, kg.Errorf(kg.Invalid, "version must be the entity's version as you read it (1 or more), got %d", version)
 	}
-	b, err := r.Store.ReadEntity(ctx, id)
+	b, err := r.Editor.ReadEntity(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (r *Resolver) saveEntity(ctx context.Context, id string, t kg.EntityType, e
 		return nil, err
 	}
 	ent := f.Batch.Entities[0]
-	saved, err := r.Store.SaveEntity(ctx, ent, f.Batch.Links, version, edit)
+	saved, err := r.Editor.SaveEntity(ctx, ent, f.Batch.Links, version, edit)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +275,7 @@ func (r *Resolver) retractEntity(ctx context.Context, id string, version int, re
 	if err != nil {
 		return nil, err
 	}
-	change, err := r.Store.RetractEntity(ctx, id, version, edit)
+	change, err := r.Editor.RetractEntity(ctx, id, version, edit)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +293,7 @@ func (r *Resolver) mergeEntities(ctx context.Context, keep string, keepVersion i
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Store.MergeEntities(ctx, keep, remove, keepVersion, removeVersion, edit); err != nil {
+	if err := r.Editor.MergeEntities(ctx, keep, remove, keepVersion, removeVersion, edit); err != nil {
 		return nil, err
 	}
 	return r.readBack(ctx, keep, "the merge of "+remove+" into "+keep)
@@ -318,7 +318,7 @@ func (r *Resolver) updateRelation(ctx context.Context, id string, t model.Relati
 	if err := kg.Require(ctx, editRole); err != nil {
 		return nil, err
 	}
-	v, err := r.Store.Relationship(ctx, id)
+	v, err := r.Views.Relationship(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +359,7 @@ func (r *Resolver) saveRelation(ctx context.Context, e map[string]any, create bo
 		return nil, err
 	}
 	l := f.Batch.Links[0]
-	if err := r.Store.SaveRelation(ctx, l, create, edit); err != nil {
+	if err := r.Editor.SaveRelation(ctx, l, create, edit); err != nil {
 		return nil, err
 	}
 	edge, err := r.queryResolver().Relationship(ctx, l.ID)
@@ -385,7 +385,7 @@ func (r *Resolver) retractRelation(ctx context.Context, id string, t model.Relat
 	if err != nil {
 		return nil, err
 	}
-	change, err := r.Store.RetractRelation(ctx, kg.RelType(t), id, edit)
+	change, err := r.Editor.RetractRelation(ctx, kg.RelType(t), id, edit)
 	if err != nil {
 		return nil, err
 	}
@@ -407,7 +407,7 @@ func (r *Resolver) change(ctx context.Context, target, id string) (*model.Change
 }
 
 func (r *Resolver) history(ctx context.Context, id string) ([]*model.Change, error) {
-	cs, err := r.Store.History(ctx, id)
+	cs, err := r.Histories.History(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -444,7 +444,7 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 		return nil, err
 	}
 	report := &model.ImportReport{Problems: []*model.Problem{}, Changes: []string{}, Conflicts: []*model.ImportConflict{}, Duplicates: []*model.DuplicatePair{}}
-	files, err := casefile.Check([]casefile.Input{{Name: name, Src: []byte(content)}}, casefile.InGraph(ctx, r.Store))
+	files, err := casefile.Check([]casefile.Input{{Name: name, Src: []byte(content)}}, casefile.InGraph(ctx, r.Editor))
 	if ps, ok := err.(casefile.Problems); ok {
 		for _, p := range ps {
 			report.Problems = append(report.Problems, &model.Problem{File: p.File, Line: p.Line, Column: p.Column, Message: p.Message})
@@ -459,7 +459,7 @@ func (r *Resolver) importCaseFile(ctx context.Context, name, content string, dry
 	if onConflict != nil {
 		o.OnConflict = kg.Side(*onConflict)
 	}
-	res, err := r.Store.Import(ctx, []kg.Batch{files[0].Batch}, o)
+	res, err := r.Editor.Import(ctx, []kg.Batch{files[0].Batch}, o)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ func (r *Resolver) passages(ctx context.Context, query string, sources []string,
 	if err != nil {
 		return nil, err
 	}
-	hits, total, err := r.Store.Passages(ctx, kg.PassageQuery{Text: query, Sources: sources, First: n, Offset: offset})
+	hits, total, err := r.Sources.Passages(ctx, kg.PassageQuery{Text: query, Sources: sources, First: n, Offset: offset})
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (r *Resolver) passages(ctx context.Context, query string, sources []string,
 }
 
 func (r *Resolver) coverage(ctx context.Context, source string) (*model.SourceCoverage, error) {
-	c, err := r.Store.Coverage(ctx, source)
+	c, err := r.Sources.Coverage(ctx, source)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func (r *Resolver) addSource(ctx context.Context, input model.SourceInput, key *
 		if err != nil {
 			return nil, err
 		}
-		if _, err := r.Store.SaveTexts(ctx, map[string][]string{input.ID: paras}, edit); err != nil {
+		if _, err := r.Editor.SaveTexts(ctx, map[string][]string{input.ID: paras}, edit); err != nil {
 			// The source is in; its text is not, and sending the same
 			// source and content again stores it.
 			return nil, &kg.Error{Code: kg.ErrorCode(err), Saved: kg.SavedAnyway, Err: err,

@@ -50,7 +50,7 @@ func (r *Resolver) checkCountries(ctx context.Context, countries []string) error
 	if len(countries) == 0 {
 		return nil
 	}
-	rows, err := r.Store.Counts(ctx, kg.ByCountry, kg.ConvictionFilter{})
+	rows, err := r.Patterns.Counts(ctx, kg.ByCountry, kg.ConvictionFilter{})
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (r *Resolver) search(ctx context.Context, query string, types []model.Entit
 	if err != nil {
 		return nil, err
 	}
-	hits, err := r.Store.Search(ctx, kg.SearchQuery{Text: query, Types: entityTypes(types), First: n, Selection: sel})
+	hits, err := r.Searcher.Search(ctx, kg.SearchQuery{Text: query, Types: entityTypes(types), First: n, Selection: sel})
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func (r *Resolver) convictions(ctx context.Context, filter *model.ConvictionFilt
 	if err != nil {
 		return nil, err
 	}
-	rows, total, err := r.Store.Convictions(ctx, f, n, offset)
+	rows, total, err := r.Patterns.Convictions(ctx, f, n, offset)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +230,7 @@ func (r *Resolver) counts(ctx context.Context, by model.CountDimension, filter *
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.Counts(ctx, kg.CountDimension(by), f)
+	rows, err := r.Patterns.Counts(ctx, kg.CountDimension(by), f)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +253,7 @@ var vocabCounts = map[model.CountDimension]bool{
 }
 
 func (r *Resolver) chargeChanges(ctx context.Context) ([]*model.ChargeChange, error) {
-	rows, err := r.Store.ChargeChanges(ctx)
+	rows, err := r.Patterns.ChargeChanges(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +287,7 @@ func (r *Resolver) chargeChanges(ctx context.Context) ([]*model.ChargeChange, er
 }
 
 func (r *Resolver) commonGround(ctx context.Context, a, b string) (*model.CommonGround, error) {
-	cg, err := r.Store.CommonGround(ctx, a, b)
+	cg, err := r.Patterns.CommonGround(ctx, a, b)
 	if err != nil {
 		return nil, err
 	}
@@ -329,7 +329,7 @@ func typeOf(id string) kg.EntityType {
 }
 
 func (r *Resolver) similarCases(ctx context.Context, to string, first *int) ([]*model.SimilarCase, error) {
-	rows, err := r.Store.SimilarCases(ctx, to, intOr(first, 5))
+	rows, err := r.Patterns.SimilarCases(ctx, to, intOr(first, 5))
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +351,7 @@ func (r *Resolver) similarCases(ctx context.Context, to string, first *int) ([]*
 }
 
 func (r *Resolver) arrestsAfterProtests(ctx context.Context, withinMonths *int) ([]*model.ArrestAfterProtest, error) {
-	rows, err := r.Store.ArrestsAfterProtests(ctx, intOr(withinMonths, 6))
+	rows, err := r.Patterns.ArrestsAfterProtests(ctx, intOr(withinMonths, 6))
 	if err != nil {
 		return nil, err
 	}
@@ -385,7 +385,7 @@ func (r *Resolver) arrestsAfterProtests(ctx context.Context, withinMonths *int) 
 }
 
 func (r *Resolver) pretrialDetention(ctx context.Context) ([]*model.PretrialRecord, error) {
-	rows, err := r.Store.PretrialDetention(ctx)
+	rows, err := r.Patterns.PretrialDetention(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -427,7 +427,7 @@ func (r *Resolver) pretrialDetention(ctx context.Context) ([]*model.PretrialReco
 }
 
 func (r *Resolver) assessedCases(ctx context.Context, minOrganisations *int) ([]*model.AssessedCase, error) {
-	rows, err := r.Store.AssessedCases(ctx, intOr(minOrganisations, 2))
+	rows, err := r.Patterns.AssessedCases(ctx, intOr(minOrganisations, 2))
 	if err != nil {
 		return nil, err
 	}
@@ -483,7 +483,7 @@ func sourceList(es map[string]model.Entity, ids []string) []*model.Source {
 }
 
 func (r *Resolver) articlePairs(ctx context.Context) ([]*model.ArticlePair, error) {
-	rows, err := r.Store.ArticlePairs(ctx)
+	rows, err := r.Patterns.ArticlePairs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -519,7 +519,7 @@ func (r *Resolver) articlePairs(ctx context.Context) ([]*model.ArticlePair, erro
 }
 
 func (r *Resolver) contestedClaims(ctx context.Context) ([]*model.ContestedClaim, error) {
-	rows, err := r.Store.ContestedClaims(ctx)
+	rows, err := r.Patterns.ContestedClaims(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -545,7 +545,7 @@ func (r *Resolver) contestedClaims(ctx context.Context) ([]*model.ContestedClaim
 }
 
 func (r *Resolver) laterChargedAssociates(ctx context.Context) ([]*model.LaterChargedAssociate, error) {
-	rows, err := r.Store.LaterChargedAssociates(ctx)
+	rows, err := r.Patterns.LaterChargedAssociates(ctx)
 	if err != nil {
 		return nil, err
 	}

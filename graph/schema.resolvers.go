@@ -125,7 +125,7 @@ func (r *queryResolver) Entities(ctx context.Context, types []model.EntityType, 
 		order.ByID = orderBy.Field == model.EntityOrderFieldID
 		order.Desc = orderBy.Direction == model.OrderDirectionDesc
 	}
-	ids, total, err := r.Store.ListEntities(ctx, entityTypes(types), order, n, offset)
+	ids, total, err := r.Lookups.ListEntities(ctx, entityTypes(types), order, n, offset)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +153,7 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int
 	if limitN > maxViewLimit {
 		return nil, kg.Errorf(kg.Invalid, "limit must be at most %d, got %d", maxViewLimit, limitN)
 	}
-	v, err := r.Store.Neighbourhood(ctx, kg.NeighbourhoodQuery{ID: id, Depth: intOr(depth, 1), Types: entityTypes(types), RelTypes: relTypes(relationshipTypes), Limit: limitN})
+	v, err := r.Views.Neighbourhood(ctx, kg.NeighbourhoodQuery{ID: id, Depth: intOr(depth, 1), Types: entityTypes(types), RelTypes: relTypes(relationshipTypes), Limit: limitN})
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLe
 	if limitN > maxPathsLimit {
 		return nil, kg.Errorf(kg.Invalid, "limit must be at most %d, got %d", maxPathsLimit, limitN)
 	}
-	v, paths, err := r.Store.Paths(ctx, kg.PathsQuery{From: from, To: to, MaxLength: intOr(maxLength, 4), Limit: limitN})
+	v, paths, err := r.Views.Paths(ctx, kg.PathsQuery{From: from, To: to, MaxLength: intOr(maxLength, 4), Limit: limitN})
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +185,7 @@ func (r *queryResolver) Subgraph(ctx context.Context, ids []string) (*model.Grap
 	if len(ids) > maxSubgraphIDs {
 		return nil, kg.Errorf(kg.Invalid, "subgraph takes at most %d ids, got %d", maxSubgraphIDs, len(ids))
 	}
-	v, err := r.Store.Subgraph(ctx, ids)
+	v, err := r.Views.Subgraph(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +194,7 @@ func (r *queryResolver) Subgraph(ctx context.Context, ids []string) (*model.Grap
 
 // Relationship is the resolver for the relationship field.
 func (r *queryResolver) Relationship(ctx context.Context, id string) (*model.Edge, error) {
-	v, err := r.Store.Relationship(ctx, id)
+	v, err := r.Views.Relationship(ctx, id)
 	if err != nil {
 		if kg.ErrorCode(err) == kg.NotFound {
 			return nil, nil
@@ -224,7 +224,7 @@ func (r *queryResolver) Timeline(ctx context.Context, of string, from *string, t
 	if err != nil {
 		return nil, err
 	}
-	entries, err := r.Store.Timeline(ctx, kg.TimelineQuery{Of: of, From: fromD, To: toD})
+	entries, err := r.Views.Timeline(ctx, kg.TimelineQuery{Of: of, From: fromD, To: toD})
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +309,7 @@ func (r *queryResolver) LaterChargedAssociates(ctx context.Context) ([]*model.La
 
 // Stats is the resolver for the stats field.
 func (r *queryResolver) Stats(ctx context.Context) (*model.GraphStats, error) {
-	st, err := r.Store.Stats(ctx)
+	st, err := r.Lookups.Stats(ctx)
 	if err != nil {
 		return nil, err
 	}

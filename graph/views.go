@@ -48,7 +48,7 @@ func (r *Resolver) quote(ctx context.Context, cs []*model.Citation, path ...stri
 			cites = append(cites, kc)
 		}
 	}
-	quotes, held, err := r.Store.Quotes(ctx, cites)
+	quotes, held, err := r.Sources.Quotes(ctx, cites)
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func planCmd(ctx context.Context, args []string) error {
 	}
 	r := rand.New(rand.NewSource(*seed))
 	handler := server.New(server.Options{
-		Resolver: &graph.Resolver{Store: store}, Ready: store.Ping,
+		Resolver: graph.NewResolver(store), Ready: store.Ping,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RequestTimeout: time.Minute,
 	})
 

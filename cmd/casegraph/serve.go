@@ -178,8 +178,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	// One reader of the change feed serves every subscription.
 	changes := feed.New(store, feed.Options{MaxSubscriptions: cfg.MaxSubscriptions, ClientMax: cfg.ClientSubscriptions, Log: log})
 	defer changes.Close()
+	resolver := graph.NewResolver(store)
+	resolver.Changes, resolver.Investigations = changes, store
 	srv := server.NewHTTPServer(server.New(server.Options{
-		Resolver:             &graph.Resolver{Store: store, Changes: changes, Investigations: store},
+		Resolver:             resolver,
 		Ready:                store.Ping,
 		Log:                  log,
 		CORSOrigins:          cfg.CORSOrigins,

@@ -39,6 +39,6 @@ func (s *Store) observe() {
 	if s.answers != nil {
 		s.metrics.CacheEntries(cacheAnswers, s.answers.len, nil)
 	}
-	s.metrics.CacheEntries(cacheTokens, s.tokens.len, nil)
+	s.metrics.CacheEntries(cacheTokens, s.tokens.Len, nil)
 	s.metrics.CacheEntries(cacheProjections, s.projections.Len, nil)
 }

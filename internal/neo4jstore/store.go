@@ -15,6 +15,7 @@ import (
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	driverconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 	"go.opentelemetry.io/otel/trace"
@@ -66,7 +67,7 @@ const maxQueueWait = time.Second
 type Store struct {
 	driver neo4j.DriverWithContext
 	db     string
-	tokens tokenCache
+	tokens *expirable.LRU[string, kg.Principal]
 	// answers is nil when answers are not kept.
 	answers *answerCache
 	// projections keeps the Cypher of Shared selections; see project.
@@ -130,7 +131,7 @@ func Open(o Options) (*Store, error) {
 		metrics = noMetrics{}
 	}
 	s := &Store{
-		driver: d, db: o.Database, answers: newAnswerCache(o.AnswerCache), projections: projections,
+		driver: d, db: o.Database, tokens: newTokenCache(), answers: newAnswerCache(o.AnswerCache), projections: projections,
 		gate: make(chan struct{}, pool-ReservedConnections), pings: make(chan struct{}, ReservedConnections),
 		writing: make(chan struct{}, 1), migrations: migrations, metrics: metrics,
 	}

@@ -9,9 +9,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/casegraph/casegraph/internal/kg"
@@ -83,7 +83,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (kg.Principal, e
 		return kg.Principal{}, invalid
 	}
 	hash := hashToken(token)
-	p, ok := s.tokens.get(hash, time.Now())
+	p, ok := s.tokens.Get(hash)
 	s.metrics.CacheLookup(cacheTokens, ok)
 	if ok {
 		return p, nil
@@ -109,7 +109,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (kg.Principal, e
 		return kg.Principal{}, kg.Wrap(kg.Internal, err, "a stored token has an unknown role")
 	}
 	p = kg.Principal{Name: name, Role: role}
-	s.tokens.put(hash, p, time.Now())
+	s.tokens.Add(hash, p)
 	return p, nil
 }
 
@@ -158,7 +158,7 @@ func (s *Store) RevokeToken(ctx context.Context, name string) error {
 	if err != nil {
 		return translate(err, "revoking the token failed")
 	}
-	s.tokens.drop(hash)
+	s.tokens.Remove(hash)
 	return nil
 }
 
@@ -167,57 +167,11 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// tokenCache remembers recent successful lookups by hash. Failed lookups are
-// not remembered, so a new token works at once. Its zero value is ready.
-type tokenCache struct {
-	mu      sync.Mutex
-	entries map[string]cachedPrincipal
-}
-
-type cachedPrincipal struct {
-	p       kg.Principal
-	expires time.Time
-}
-
-func (c *tokenCache) get(hash string, now time.Time) (kg.Principal, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[hash]
-	if !ok || !now.Before(e.expires) {
-		return kg.Principal{}, false
-	}
-	return e.p, true
-}
-
-func (c *tokenCache) put(hash string, p kg.Principal, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = make(map[string]cachedPrincipal)
-	}
-	if len(c.entries) >= tokenCacheSize {
-		for h, e := range c.entries {
-			if !now.Before(e.expires) {
-				delete(c.entries, h)
-			}
-		}
-	}
-	if len(c.entries) >= tokenCacheSize {
-		// Far more live tokens than a deployment has: forgetting them all
-		// costs one lookup each and keeps the bound simple.
-		clear(c.entries)
-	}
-	c.entries[hash] = cachedPrincipal{p: p, expires: now.Add(TokenCacheTTL)}
-}
-
-func (c *tokenCache) drop(hash string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.entries, hash)
-}
-
-func (c *tokenCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.entries)
+// newTokenCache remembers up to tokenCacheSize successful lookups, by hash,
+// for TokenCacheTTL each. Failed lookups are not remembered, so a new token
+// works at once. The library sweeps expired entries from a goroutine of its
+// own that never ends (it offers no way to stop it in v2): one per store,
+// and a process opens one.
+func newTokenCache() *expirable.LRU[string, kg.Principal] {
+	return expirable.NewLRU[string, kg.Principal](tokenCacheSize, nil, TokenCacheTTL)
 }

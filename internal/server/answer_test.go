@@ -22,7 +22,7 @@ func realHandler(t testing.TB, edit func(*server.Options)) http.Handler {
 	t.Helper()
 	a := newAPI(t)
 	o := server.Options{
-		Resolver:       &graph.Resolver{Store: a.store},
+		Resolver:       graph.NewResolver(a.store),
 		Ready:          a.store.Ping,
 		Log:            slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		RequestTimeout: 30 * time.Second,

@@ -59,7 +59,7 @@ func newAPI(t testing.TB) *api {
 		}
 		logs := &lockedBuffer{}
 		h := server.New(server.Options{
-			Resolver:       &graph.Resolver{Store: store, Investigations: store},
+			Resolver:       storeResolver(store),
 			Ready:          store.Ping,
 			Log:            slog.New(slog.NewJSONHandler(logs, nil)),
 			CORSOrigins:    []string{"https://allowed.example"},
@@ -159,4 +159,12 @@ func noErrors(t testing.TB, r response) {
 	if len(r.Errors) > 0 {
 		t.Fatalf("errors: %+v", r.Errors)
 	}
+}
+
+// storeResolver is the resolver over a real store in every role, saved
+// investigations included.
+func storeResolver(s *neo4jstore.Store) *graph.Resolver {
+	r := graph.NewResolver(s)
+	r.Investigations = s
+	return r
 }

@@ -12,11 +12,12 @@ import (
 	"github.com/casegraph/casegraph/internal/server"
 )
 
-// emptyStore is a graph.Store that holds nothing: every question gets an
-// empty answer. It serves tests of the HTTP layer that need no data.
+// emptyStore plays every storage role and holds nothing: every question
+// gets an empty answer. It serves tests of the HTTP layer that need no
+// data, and other fakes take the questions they do not ask from it.
 type emptyStore struct{}
 
-var _ graph.Store = emptyStore{}
+var _ graph.Storage = emptyStore{}
 
 func (emptyStore) Stats(context.Context) (kg.Stats, error) { return kg.Stats{}, nil }
 func (emptyStore) Entities(context.Context, []string, *kg.Selection) ([]map[string]any, error) {
@@ -127,7 +128,7 @@ func emptyHandler(log io.Writer, edit func(*server.Options)) http.Handler {
 		log = io.Discard
 	}
 	o := server.Options{
-		Resolver:   &graph.Resolver{Store: emptyStore{}},
+		Resolver:   graph.NewResolver(emptyStore{}),
 		Ready:      func(context.Context) error { return nil },
 		Log:        slog.New(slog.NewJSONHandler(log, nil)),
 		Playground: true,

@@ -14,7 +14,8 @@ import (
 )
 
 // cannedStore answers every entity lookup with the same case, so a
-// benchmark measures the HTTP and GraphQL layers without Neo4j.
+// benchmark measures the HTTP and GraphQL layers without Neo4j. Its other
+// lookups are emptyStore's.
 type cannedStore struct{ emptyStore }
 
 func cannedCase(id string) map[string]any {
@@ -45,7 +46,7 @@ func (cannedStore) Entities(_ context.Context, ids []string, _ *kg.Selection) ([
 // BenchmarkNodeQuery is the benchmark mix's ID lookup through the whole
 // handler: what the service adds to each request on top of Neo4j.
 func BenchmarkNodeQuery(b *testing.B) {
-	benchmarkNodeQuery(b, emptyHandler(nil, func(o *server.Options) { o.Resolver = &graph.Resolver{Store: cannedStore{}} }))
+	benchmarkNodeQuery(b, emptyHandler(nil, func(o *server.Options) { o.Resolver = &graph.Resolver{Lookups: cannedStore{}} }))
 }
 
 func benchmarkNodeQuery(b *testing.B, h http.Handler) {

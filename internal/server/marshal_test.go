@@ -17,7 +17,7 @@ import (
 // graph marshals them in order (graph/slice.go), which go generate keeps
 // only if it runs internal/graphgen.
 func TestListsAreMarshalledInOrder(t *testing.T) {
-	h := emptyHandler(nil, func(o *server.Options) { o.Resolver = &graph.Resolver{Store: cannedStore{}} })
+	h := emptyHandler(nil, func(o *server.Options) { o.Resolver = &graph.Resolver{Lookups: cannedStore{}} })
 	body := `{"query":"query Node($id: ID!) { node(id: $id) { ... on Case { id defendants { id name charges { id status } } charges { id article { id } } courts { role entity { id } } } } }","variables":{"id":"case/syn-1"}}`
 	ask := func() {
 		resp := serve(t, h, http.MethodPost, "/graphql", body, nil)

@@ -20,7 +20,6 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/casegraph/casegraph/graph"
 	"github.com/casegraph/casegraph/internal/kg"
 	"github.com/casegraph/casegraph/internal/metrics"
 	"github.com/casegraph/casegraph/internal/neo4jstore"
@@ -62,7 +61,7 @@ func newMeteredAPI(t *testing.T, edit ...func(*server.Options)) (*meteredAPI, *a
 	store := neo4jtest.StoreWith(t, neo4jstore.Options{URI: neo4jtest.URI(t), Database: "neo4j", AnswerCache: 16,
 		Metrics: seeingConnections{a.metrics, a}})
 	o := server.Options{
-		Resolver:       &graph.Resolver{Store: store, Investigations: store},
+		Resolver:       storeResolver(store),
 		Ready:          store.Ping,
 		Log:            slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		RequestTimeout: 30 * time.Second,

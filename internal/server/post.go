@@ -24,10 +24,19 @@ const (
 )
 
 // postJSON answers POST requests as gqlgen's transport.POST does (the same
-// content negotiation, statuses and answers to bad requests) but writes
-// the answer itself. gqlgen passes every answer through json.Marshal,
+// content negotiation and statuses) but writes the answer itself, and
+// answers a body that is not a GraphQL request without quoting it, as
+// transport.POST would. gqlgen passes every answer through json.Marshal,
 // which checks and copies again the data its executor has just written as
-// compact JSON: 4–5% of the service's CPU under load.
+// compact JSON.
+//
+// It is kept for speed, measured against transport.POST with
+// BenchmarkNodeQuery (docs/benchmarks.md, "What was tried"): the process's
+// CPU time over alternating runs, since the wall-clock times of this
+// two-core machine vary far more than the gain. transport.POST took 4%
+// more CPU per request, and 12% more with the check readBody would then
+// need so that a bad body is not quoted back (decoding every body twice).
+// Measure again before replacing it, and remove it when the gain is gone.
 type postJSON struct{}
 
 var _ graphql.Transport = postJSON{}

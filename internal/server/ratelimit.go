@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"golang.org/x/time/rate"
 
 	"github.com/casegraph/casegraph/graph"
 	"github.com/casegraph/casegraph/internal/kg"
@@ -21,31 +22,26 @@ const maxRateKeys = 10000
 
 // rateLimiter is a token bucket per client, counted in cost units (a
 // lookup by ID costs one; graph.Limits measures the rest): each bucket
-// holds up to burst units and refills at rate units per second.
+// holds up to burst units and refills at rate units per second. The
+// buckets are x/time/rate's; the limiter keeps one per client, and bounds
+// how many it remembers.
 type rateLimiter struct {
 	rate    float64
-	burst   float64
+	burst   int
 	maxKeys int
 	now     func() time.Time
 	// refused, when set, hears of each refusal and its stage.
 	refused func(stage string)
 
+	// mu makes looking at a bucket and spending from it one step.
 	mu      sync.Mutex
-	buckets map[string]*bucket
+	buckets map[string]*rate.Limiter
 }
 
-// bucket is one client's budget. Tokens fall below zero when a request
-// that costs more than a full bucket runs: the client then waits until
-// the debt is repaid.
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func newRateLimiter(rate float64, burst int) *rateLimiter {
+func newRateLimiter(r float64, burst int) *rateLimiter {
 	return &rateLimiter{
-		rate: rate, burst: float64(max(burst, 1)), maxKeys: maxRateKeys, now: time.Now,
-		buckets: map[string]*bucket{},
+		rate: r, burst: max(burst, 1), maxKeys: maxRateKeys, now: time.Now,
+		buckets: map[string]*rate.Limiter{},
 	}
 }
 
@@ -56,24 +52,28 @@ func (l *rateLimiter) allow(key string) (bool, time.Duration) {
 }
 
 // take spends amount from key's bucket if it holds at least need, or says
-// how long until it does; need must not exceed the burst.
-func (l *rateLimiter) take(key string, need, amount float64) (bool, time.Duration) {
+// how long until it does; need must not exceed the burst. The amount may
+// exceed what the bucket holds, even the burst: the bucket then falls into
+// debt, and the client waits until the debt is repaid.
+func (l *rateLimiter) take(key string, need, amount int) (bool, time.Duration) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.buckets[key]
 	if b == nil {
 		l.makeRoom(now)
-		b = &bucket{tokens: l.burst, last: now}
+		b = rate.NewLimiter(rate.Limit(l.rate), l.burst)
 		l.buckets[key] = b
 	}
-	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
-	b.last = now
-	if b.tokens >= need {
-		b.tokens -= amount
-		return true, 0
+	if has := b.TokensAt(now); has < float64(need) {
+		return false, time.Duration((float64(need) - has) / l.rate * float64(time.Second))
 	}
-	return false, time.Duration((need - b.tokens) / l.rate * float64(time.Second))
+	// A reservation takes at most a burst, however far into debt it leaves
+	// the bucket; a larger amount is taken a burst at a time.
+	for left := amount; left > 0; left -= l.burst {
+		b.ReserveN(now, min(left, l.burst))
+	}
+	return true, 0
 }
 
 // makeRoom keeps the table under maxKeys. It first forgets clients idle
@@ -86,7 +86,7 @@ func (l *rateLimiter) makeRoom(now time.Time) {
 		return
 	}
 	for k, b := range l.buckets {
-		if b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
+		if b.TokensAt(now) >= float64(l.burst) {
 			delete(l.buckets, k)
 		}
 	}
@@ -156,7 +156,7 @@ func (b clientBudget) Spend(cost int) *gqlerror.Error {
 	}
 	// A request that costs more than the burst needs a full bucket, and
 	// leaves it in debt.
-	rest := float64(cost - 1)
+	rest := cost - 1
 	ok, wait := b.l.take(b.key, min(rest, b.l.burst-1), rest)
 	if ok {
 		return nil

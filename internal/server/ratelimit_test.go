@@ -107,3 +107,18 @@ func TestRateLimiterRemembersADebt(t *testing.T) {
 		t.Errorf("allowed %v, wait %v: the debtor's debt was forgotten", ok, wait)
 	}
 }
+
+// BenchmarkRateLimiter is what every request pays the limiter, spread over
+// a thousand clients.
+func BenchmarkRateLimiter(b *testing.B) {
+	l := newRateLimiter(1e9, 100)
+	keys := make([]string, 1000)
+	for i := range keys {
+		keys[i] = fmt.Sprint("addr:10.0.", i/256, ".", i%256)
+	}
+	i := 0
+	for b.Loop() {
+		l.allow(keys[i%len(keys)])
+		i++
+	}
+}

@@ -22,7 +22,9 @@ const (
 	driverCause = "connection pool for 127.0.0.1:7687 was closed while borrowing"
 )
 
-// brokenStore fails as a store with a bug, or a driver in trouble, would.
+// brokenStore fails as a store with a bug, or a driver in trouble, would:
+// counting the graph, searching and drawing a timeline. Its other lookups
+// and views are emptyStore's.
 type brokenStore struct{ emptyStore }
 
 func (brokenStore) Stats(context.Context) (kg.Stats, error) {
@@ -69,7 +71,7 @@ func TestInternalErrorsCarryTheRequestID(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			logs := &lockedBuffer{}
 			h := server.New(server.Options{
-				Resolver: &graph.Resolver{Store: brokenStore{}},
+				Resolver: &graph.Resolver{Lookups: brokenStore{}, Searcher: brokenStore{}, Views: brokenStore{}},
 				Ready:    func(context.Context) error { return nil },
 				Log:      slog.New(slog.NewJSONHandler(logs, nil)),
 			})

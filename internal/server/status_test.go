@@ -17,10 +17,11 @@ import (
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
-// flakyStore answers the two calls these tests make: stats always fails as
-// if Neo4j were away, and an entity's lookup fails by its ID. The embedded
-// nil interface makes any other call panic, which the test would report.
-type flakyStore struct{ graph.Store }
+// flakyStore answers the two lookups these tests make: stats always fails
+// as if Neo4j were away, and an entity's lookup fails by its ID. The
+// embedded nil interface makes any other lookup panic, which the test
+// would report.
+type flakyStore struct{ graph.Lookups }
 
 func (flakyStore) Stats(context.Context) (kg.Stats, error) {
 	return kg.Stats{}, kg.Wrap(kg.Unavailable, errors.New("connection refused"), "the database is unavailable")
@@ -48,7 +49,7 @@ type statusResult struct {
 func serveStatus(tb testing.TB, accept, body string) statusResult {
 	tb.Helper()
 	h := New(Options{
-		Resolver: &graph.Resolver{Store: flakyStore{}},
+		Resolver: &graph.Resolver{Lookups: flakyStore{}},
 		Ready:    func(context.Context) error { return nil },
 		Log:      slog.New(slog.NewJSONHandler(io.Discard, nil)),
 	})
@@ -179,7 +180,7 @@ func TestStatusOfRequestErrors(t *testing.T) {
 func TestStatusOfARequestThatRanOutOfTime(t *testing.T) {
 	var logs bytes.Buffer
 	h := New(Options{
-		Resolver: &graph.Resolver{Store: flakyStore{}},
+		Resolver: &graph.Resolver{Lookups: flakyStore{}},
 		Ready:    func(context.Context) error { return nil },
 		Log:      slog.New(slog.NewJSONHandler(&logs, nil)),
 	})
@@ -197,7 +198,12 @@ func TestStatusOfARequestThatRanOutOfTime(t *testing.T) {
 	}
 }
 
-func (flakyStore) RetractRelation(_ context.Context, _ kg.RelType, id string, _ kg.Edit) (string, error) {
+// flakyEditor fails to retract a relationship in the ways a write can
+// fail: by its ID, maybe saved, saved anyway, or not saved. The embedded nil
+// interface makes any other write panic.
+type flakyEditor struct{ graph.Editor }
+
+func (flakyEditor) RetractRelation(_ context.Context, _ kg.RelType, id string, _ kg.Edit) (string, error) {
 	switch id {
 	case "rel/maybe":
 		return "", &kg.Error{Code: kg.Unavailable, Saved: kg.MaybeSaved, Message: "the database did not confirm the change in time"}
@@ -211,7 +217,7 @@ func (flakyStore) RetractRelation(_ context.Context, _ kg.RelType, id string, _ 
 // tell proxies and clients' retry logic to send it again.
 func TestStatusOfAWriteThatMayHaveBeenSaved(t *testing.T) {
 	h := New(Options{
-		Resolver: &graph.Resolver{Store: flakyStore{}},
+		Resolver: &graph.Resolver{Editor: flakyEditor{}},
 		Ready:    func(context.Context) error { return nil },
 		Log:      slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		Authenticate: func(context.Context, string) (kg.Principal, error) {

@@ -52,7 +52,8 @@ func newSubscriptionsWith(t testing.TB, edit func(*server.Options)) *subscriptio
 	hub := feed.New(a.store, feed.Options{})
 	t.Cleanup(hub.Close)
 	h := realHandler(t, func(o *server.Options) {
-		o.Resolver = &graph.Resolver{Store: a.store, Changes: hub, Investigations: a.store}
+		o.Resolver = storeResolver(a.store)
+		o.Resolver.Changes = hub
 		o.ReadAccess = server.ReadToken
 		o.CORSOrigins = []string{"https://allowed.example"}
 		o.TokenRecheck = 100 * time.Millisecond

@@ -87,7 +87,7 @@ func TestTraceOfARequest(t *testing.T) {
 	store := neo4jtest.StoreWith(t, neo4jstore.Options{URI: neo4jtest.URI(t), Database: "neo4j", Tracing: tp})
 	logs := &lockedBuffer{}
 	h := server.New(server.Options{
-		Resolver:       &graph.Resolver{Store: store, Investigations: store},
+		Resolver:       storeResolver(store),
 		Ready:          store.Ping,
 		Log:            slog.New(slog.NewJSONHandler(logs, nil)),
 		RequestTimeout: 30 * time.Second,

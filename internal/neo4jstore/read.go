@@ -1,3 +1,12 @@
+// The read path: every statement the API answers is sent from here.
+//
+// readQuery takes a place among the connections the API may use, counts
+// the round trip and logs the statement for benchmarks, keeps the request's
+// deadline as Neo4j's transaction timeout, and sends the statement as an
+// auto-commit read (autoCommit), which retryRead sends again on the errors
+// the driver would retry. runOnce collects one answer; the statement metrics
+// are taken around it.
+
 package neo4jstore
 
 import (
