@@ -198,7 +198,7 @@ func TestTraceOfARequest(t *testing.T) {
 func TestTracedErrorCarriesTheRequestID(t *testing.T) {
 	tp, rec := recordSpans(t)
 	h := server.New(server.Options{
-		Resolver: &graph.Resolver{Store: brokenStore{}},
+		Resolver: &graph.Resolver{Lookups: brokenStore{}},
 		Ready:    func(context.Context) error { return nil },
 		Log:      slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		Tracing:  tp,
@@ -261,7 +261,7 @@ func BenchmarkNodeQueryTraced(b *testing.B) {
 	tp := sdktrace.NewTracerProvider()
 	defer func() { _ = tp.Shutdown(context.Background()) }()
 	h := emptyHandler(nil, func(o *server.Options) {
-		o.Resolver = &graph.Resolver{Store: cannedStore{}}
+		o.Resolver = &graph.Resolver{Lookups: cannedStore{}}
 		o.Tracing = tp
 	})
 	benchmarkNodeQuery(b, h)
