@@ -160,7 +160,7 @@ func sameSet(t *testing.T, what string, got, want []string) {
 	t.Helper()
 	for _, g := range got {
 		if !slices.Contains(want, g) {
-			t.Errorf("%s: %s is not in kg", what, g)
+			t.Errorf("%s: has %s, which the other does not", what, g)
 		}
 	}
 	for _, w := range want {
