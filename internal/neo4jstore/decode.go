@@ -149,6 +149,15 @@ func rowOf(c columns, what string) row {
 
 func (r row) err() error { return *r.fault }
 
+// errOr returns the row's fault if it has one, else err: for an answer
+// decided on a column that may itself be at fault.
+func (r row) errOr(err error) error {
+	if *r.fault != nil {
+		return *r.fault
+	}
+	return err
+}
+
 func (r row) keep(err error) {
 	if err != nil && *r.fault == nil {
 		*r.fault = err
@@ -236,6 +245,15 @@ func (r row) sub(k string) row {
 	m, err := col[map[string]any](r.c, r.what, k)
 	r.keep(err)
 	return row{c: mapColumns(m), what: r.what, fault: r.fault}
+}
+
+// props reads a map that is never null and whose keys are not fixed, such
+// as the properties of a node (properties(n)): a property the graph does
+// not hold is absent from it.
+func (r row) props(k string) map[string]any {
+	m, err := col[map[string]any](r.c, r.what, k)
+	r.keep(err)
+	return m
 }
 
 // value reads a column of any type that may be null.
