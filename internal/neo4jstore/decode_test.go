@@ -130,3 +130,30 @@ func TestRowKeepsTheFirstFault(t *testing.T) {
 
 // Col exposes col to the external tests, which read real answers with it.
 func Col[T any](rec *neo4j.Record, what, name string) (T, error) { return col[T](rec, what, name) }
+
+// An entity's map must hold every field its selection asked of its type.
+func TestProjectedNamesAMissingField(t *testing.T) {
+	sel := &kg.Selection{ByType: map[kg.EntityType][]kg.SelectedField{
+		kg.Person: {{Name: "__typename"}, {Name: "name"}, {Name: "occupations"}},
+	}}
+	good := map[string]any{"__typename": "Person", "id": "person/a", "name": "A", "occupations": []any{}}
+	if err := projected(good, sel, "s0"); err != nil {
+		t.Errorf("a whole entity: %v", err)
+	}
+	if err := projected(nil, sel, "s0"); err != nil {
+		t.Errorf("no entity: %v", err)
+	}
+	// A court has no fields selected: its map holds only what every
+	// entity's does.
+	if err := projected(map[string]any{"__typename": "Court", "id": "court/a"}, sel, "s0"); err != nil {
+		t.Errorf("a type the selection asks nothing of: %v", err)
+	}
+	delete(good, "occupations")
+	var ce *ColumnError
+	if err := projected(good, sel, "s0"); !errors.As(err, &ce) || !strings.Contains(ce.Problem, "the Person has no occupations") {
+		t.Errorf("a missing field: %v", err)
+	}
+	if err := projected(map[string]any{"id": "person/a"}, sel, "s0"); !errors.As(err, &ce) || ce.Column != "__typename" {
+		t.Errorf("no __typename: %v", err)
+	}
+}
