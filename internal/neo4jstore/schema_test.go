@@ -49,23 +49,22 @@ var (
 		"searchText": "the transliterations and phonetic keys of the name and aliases, written by the importer for search (004_search)",
 	}
 	// unreadEnds are ends of directly stated relationships that no field
-	// of the type at that end reads; the relationship is read from its
-	// other end, and from both through neighbours and graph views.
+	// of the type at that end reads: the relationship is read from its
+	// other end, and from both through neighbours(id:) and graph views.
+	// Keys are "Type - REL" for the start and "Type <- REL" for the end.
 	unreadEnds = map[string]string{
-		"Case - SUBJECT_OF": "what happened to a case (sent to court, closed) is read in order by timeline(id:), with the events it CONCERNS",
-		// The ends below have no typed field yet; the API reads them
-		// only through neighbours(id:) and graph views.
-		"Party - ASSOCIATED_WITH":        "no Party.relations yet",
-		"Party <- ASSOCIATED_WITH":       "no Party.relations yet",
-		"Organisation - PARTICIPATED_IN": "no Organisation.events yet",
-		"Organisation - ORGANISED":       "no Organisation.events yet",
-		"Organisation - SUBJECT_OF":      "no Organisation.events yet",
-		"Court - ISSUED":                 "no Court.statements yet",
-		"Source - ABOUT":                 "no Source.about yet",
-		"Person <- ABOUT":                "no Person.mentions yet",
-		"Organisation <- ABOUT":          "no Organisation.mentions yet",
-		"Event <- ABOUT":                 "no Event.mentions yet",
-		"Person - ASSESSED":              "Person.assessments reads assessments of the person, not by it",
+		"Case - SUBJECT_OF":              "timeline(id:) of the case lists what happened to it (sent to court, closed) among the events it CONCERNS",
+		"Organisation - PARTICIPATED_IN": "timeline(id:) of the organisation lists these events; Event.participants reads them from the event",
+		"Organisation - ORGANISED":       "timeline(id:) of the organisation lists these events; Event.participants reads them from the event",
+		"Organisation - SUBJECT_OF":      "timeline(id:) of the organisation lists these events; Event.participants reads them from the event",
+		"Organisation <- ABOUT":          "timeline(id:) of the organisation lists the statements about it; Event.about reads them from the statement",
+		"Party - ASSOCIATED_WITH":        "no typed field yet; Person.relations and Organisation.relations read it from the other end",
+		"Party <- ASSOCIATED_WITH":       "no typed field yet; Person.relations and Organisation.relations read it from the other end",
+		"Court - ISSUED":                 "no typed field yet; Event.participants reads a court's verdicts from the event",
+		"Source - ABOUT":                 "no typed field yet; Party.mentions and Case.mentions read it from a party or case it is about",
+		"Person <- ABOUT":                "no typed field yet; Event.about reads it from the statement",
+		"Event <- ABOUT":                 "no typed field yet; Event.about reads it from the statement",
+		"Person - ASSESSED":              "Person.assessments reads assessments of the person; Case.assessments and Person.assessments read one a person made from what was assessed",
 	}
 )
 
