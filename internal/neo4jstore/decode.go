@@ -240,13 +240,6 @@ func (r row) rows(k string) []row {
 	return out
 }
 
-// sub reads a map that is never null as a row sharing r's fault.
-func (r row) sub(k string) row {
-	m, err := col[map[string]any](r.c, r.what, k)
-	r.keep(err)
-	return row{c: mapColumns(m), what: r.what, fault: r.fault}
-}
-
 // props reads a map that is never null and whose keys are not fixed, such
 // as the properties of a node (properties(n)): a property the graph does
 // not hold is absent from it.
@@ -254,13 +247,6 @@ func (r row) props(k string) map[string]any {
 	m, err := col[map[string]any](r.c, r.what, k)
 	r.keep(err)
 	return m
-}
-
-// value reads a column of any type that may be null.
-func (r row) value(k string) any {
-	v, _, err := optCol[any](r.c, r.what, k)
-	r.keep(err)
-	return v
 }
 
 // isNull reports whether column k is null; a missing column is kept as

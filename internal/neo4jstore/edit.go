@@ -260,13 +260,14 @@ const changeColumns = `c.id AS id, c.at AS at, c.actor AS actor, c.op AS op, c.t
 // changesOf maps records of changeColumns to changes.
 func changesOf(recs []*neo4j.Record, failed string) ([]kg.Change, error) {
 	out := make([]kg.Change, 0, len(recs))
+	what := strings.TrimSuffix(failed, " failed")
 	for _, rec := range recs {
 		var c kg.Change
 		var err error
-		if c.At, err = col[time.Time](rec, "reading changes", "at"); err != nil {
+		if c.At, err = col[time.Time](rec, what, "at"); err != nil {
 			return nil, err
 		}
-		r := rowOf(rec, "reading changes")
+		r := rowOf(rec, what)
 		c.ID, c.Actor, c.Op, c.Target, c.Kind = r.str("id"), r.optStr("actor"), r.str("op"), r.str("target"), r.optStr("kind")
 		c.Reason, c.Version, c.Feed = r.str("reason"), r.num("version"), int64(r.num("feed"))
 		for key, dst := range map[string]*map[string]any{"before": &c.Before, "after": &c.After} {
