@@ -103,7 +103,9 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 		"window":     first + rerankWindow,
 	}
 	var entity string
+	var projection *kg.Selection
 	if ownFieldsOnly(q.Selection) {
+		projection = q.Selection
 		// A few properties of each hit cost less in this statement than a
 		// second round trip for them.
 		proj, err := s.project(q.Selection, "node", "", params)
@@ -113,10 +115,10 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 		entity = ", " + proj + " AS entity"
 	}
 	statement := searchStatement + "\nRETURN id, type, name, aliases, score, exact, top" + entity
-	hits, err := s.searchHits(ctx, q.Text, statement, params, first, entity != "")
+	hits, err := s.searchHits(ctx, q.Text, statement, params, first, projection)
 	if errors.Is(err, errRerankNeeded) {
 		// A name Cypher and Go lower-case differently: rank the whole window.
-		hits, err = s.searchHits(ctx, q.Text, statement, params, first+rerankWindow+1, entity != "")
+		hits, err = s.searchHits(ctx, q.Text, statement, params, first+rerankWindow+1, projection)
 	}
 	if err != nil {
 		return nil, err
@@ -222,9 +224,9 @@ func queryClauses(text string, phonetic bool) (exact, loose []string) {
 var errRerankNeeded = errors.New("the window must be ranked whole")
 
 // searchHits runs the search statement, returning only the first keep hits
-// when they are all namesakes, and scores its hits; withEntity says the
-// statement returns each hit's selected fields as entity.
-func (s *Store) searchHits(ctx context.Context, text, statement string, params map[string]any, keep int, withEntity bool) ([]kg.Hit, error) {
+// when they are all namesakes, and scores its hits. With a projection,
+// the statement returns each hit's fields it selects as entity.
+func (s *Store) searchHits(ctx context.Context, text, statement string, params map[string]any, keep int, projection *kg.Selection) ([]kg.Hit, error) {
 	params = maps.Clone(params)
 	params["keep"] = keep
 	res, err := s.readQuery(ctx, statement, params)
@@ -239,10 +241,13 @@ func (s *Store) searchHits(ctx context.Context, text, statement string, params m
 		id, t, name, aliases := r.str("id"), r.str("type"), r.str("name"), r.strs("aliases")
 		exact := r.num("exact")
 		var entity map[string]any
-		if withEntity {
+		if projection != nil {
 			// null for a hit of a type the selection asks nothing of
 			var err error
 			if entity, _, err = optCol[map[string]any](rec, "search", "entity"); err != nil {
+				return nil, err
+			}
+			if err := projected(entity, projection, "entity"); err != nil {
 				return nil, err
 			}
 		}
