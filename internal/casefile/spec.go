@@ -312,6 +312,8 @@ type FieldSpec struct {
 	Targets []kg.EntityType
 	// EdgeProps are fields whose values the relationship carries too.
 	EdgeProps []string
+	// Required: every entity of the type states it.
+	Required bool
 }
 
 // Fields returns the spec of the fields an entity of type t may have in a
@@ -342,7 +344,7 @@ func specOf(fs []field) []FieldSpec {
 	for i, f := range fs {
 		out[i] = FieldSpec{
 			Name: f.name, Kind: kindNames[f.kind], Rel: f.rel, Reverse: f.reverse,
-			Targets: slices.Clone(f.targets), EdgeProps: slices.Clone(f.edgeProps),
+			Targets: slices.Clone(f.targets), EdgeProps: slices.Clone(f.edgeProps), Required: f.required,
 		}
 	}
 	return out

@@ -303,9 +303,6 @@ func TestSchemaRelationshipTypesAgree(t *testing.T) {
 	sameSet(t, "relationship types with an id index", indexed, want)
 }
 
-// apiType describes a GraphQL field type for messages: [Charge!]!.
-func apiType(ty *ast.Type) string { return ty.String() }
-
 // checkReadType fails unless the GraphQL type of a field is one the store
 // answers for rf, and (for a property) one the case-file kind of its
 // values fits.
@@ -329,7 +326,7 @@ func checkReadType(t *testing.T, api *ast.Schema, where string, fd *ast.FieldDef
 			t.Errorf("%s: a list the store caps by its first argument, which it lacks", where)
 		}
 	}
-	bad := func(want string) { t.Errorf("%s: GraphQL type %s, want %s", where, apiType(ty), want) }
+	bad := func(want string) { t.Errorf("%s: GraphQL type %s, want %s", where, ty.String(), want) }
 	switch rf.Kind {
 	case kg.PropField:
 		base := named(ty)
@@ -426,7 +423,7 @@ func TestSchemaReadModelMatchesTheAPI(t *testing.T) {
 			if def == nil {
 				t.Fatalf("no GraphQL type %s", et)
 			}
-			_, kinds := fieldKinds(t, et)
+			spec, kinds := fieldKinds(t, et)
 			var own, read []string
 			for _, fd := range def.Fields {
 				if iface.Fields.ForName(fd.Name) == nil {
@@ -485,6 +482,12 @@ func TestSchemaReadModelMatchesTheAPI(t *testing.T) {
 					}
 				}
 				checkReadType(t, api, where, fd, rf, kind)
+				// Every entity states a required field, so the API
+				// promises it; the others may be missing.
+				if f, stated := spec[prop]; stated && rf.Kind == kg.PropField && !rf.List && f.Required != fd.Type.NonNull {
+					want := map[bool]string{true: "non-null: the case-file field is required", false: "nullable: the case-file field is optional"}
+					t.Errorf("%s: GraphQL type %s, want %s", where, fd.Type, want[f.Required])
+				}
 			}
 		})
 	}
