@@ -1,6 +1,10 @@
 package casefile
 
-import "github.com/casegraph/casegraph/internal/kg"
+import (
+	"slices"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
 
 // kind is how a field's value is read.
 type kind int
@@ -285,4 +289,63 @@ func valuesIn(fs []field, name string) []string {
 		}
 	}
 	return nil
+}
+
+// kindNames are the kinds' names, as FieldSpec gives them.
+var kindNames = [...]string{
+	text: "text", words: "words", date: "date", duration: "duration", boolean: "boolean",
+	enum: "enum", ref: "ref", refs: "refs", link: "link", number: "number",
+}
+
+// FieldSpec is what the spec says of one field of an entity. The read
+// model (kg.ReadFields), the API schema and the store's migrations must
+// agree with it; a test in internal/neo4jstore holds them together.
+type FieldSpec struct {
+	Name string
+	// Kind is text, words, date, duration, boolean, enum, ref, refs, link
+	// or number.
+	Kind string
+	// For ref and refs: the relationship written, from the entity to the
+	// target unless Reverse, and the types the target may have.
+	Rel     kg.RelType
+	Reverse bool
+	Targets []kg.EntityType
+	// EdgeProps are fields whose values the relationship carries too.
+	EdgeProps []string
+	// Required: every entity of the type states it.
+	Required bool
+}
+
+// Fields returns the spec of the fields an entity of type t may have in a
+// case file (for kg.Source, an entry under sources:), and false when the
+// spec has no section for t.
+func Fields(t kg.EntityType) ([]FieldSpec, bool) {
+	if _, ok := typeFields[t]; !ok && t != kg.Source {
+		return nil, false
+	}
+	return specOf(fieldsOf(t)), true
+}
+
+// RelationFields returns the spec of the fields of an entry under
+// relations:.
+func RelationFields() []FieldSpec { return specOf(relationFields) }
+
+// SpecTypes returns the entity types the spec has a section for.
+func SpecTypes() []kg.EntityType {
+	out := []kg.EntityType{kg.Source}
+	for t := range typeFields {
+		out = append(out, t)
+	}
+	return out
+}
+
+func specOf(fs []field) []FieldSpec {
+	out := make([]FieldSpec, len(fs))
+	for i, f := range fs {
+		out[i] = FieldSpec{
+			Name: f.name, Kind: kindNames[f.kind], Rel: f.rel, Reverse: f.reverse,
+			Targets: slices.Clone(f.targets), EdgeProps: slices.Clone(f.edgeProps), Required: f.required,
+		}
+	}
+	return out
 }

@@ -53,7 +53,10 @@ var (
 )
 
 // CommonReadFields are read the same way on every entity; the store treats
-// id, type, name, aliases, contested and citations specially.
+// id, type, name, aliases, contested, citations and version specially.
+// internal/neo4jstore/schema_test.go holds these lists, schema.graphqls,
+// the case-file spec and the migrations together (docs/model.md, "Adding a
+// type, field or relationship").
 var CommonReadFields = map[string]ReadField{
 	"description": prop,
 	"note":        prop,

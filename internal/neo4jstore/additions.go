@@ -148,7 +148,11 @@ func (p *importPlan) writeAdditions(ctx context.Context, w *wtx, exec func(strin
 		if err != nil {
 			return err
 		}
-		if got := stringList(rec, "written"); len(got) != len(p.additions) {
+		got, err := listOf[string](rec, "writing additions", "written")
+		if err != nil {
+			return err
+		}
+		if len(got) != len(p.additions) {
 			for _, row := range p.additions {
 				if !slices.Contains(got, str(row["id"])) {
 					return kg.Errorf(kg.Conflict, "%s cannot be written: %s is not in the graph", str(row["id"]), str(row["target"]))
@@ -190,15 +194,18 @@ func refreshSearchText(ctx context.Context, tx neo4j.ManagedTransaction, ids, ch
 		return nil
 	}
 	rows := make([]map[string]any, len(recs))
-	for i, r := range recs {
-		props := map[string]any{"aliases": append(stringList(r, "aliases"), stringList(r, "added")...)}
+	for i, rec := range recs {
+		r := rowOf(rec, "reading names for search")
+		props := map[string]any{"aliases": append(r.strs("aliases"), r.strs("added")...)}
 		for _, k := range []string{"name", "title"} {
-			if v, ok := r.AsMap()[k].(string); ok {
+			if v := r.optStr(k); v != "" {
 				props[k] = v
 			}
 		}
-		id, _, _ := neo4j.GetRecordValue[string](r, "id")
-		rows[i] = map[string]any{"id": id, "text": searchText(kg.Entity{Props: props})}
+		rows[i] = map[string]any{"id": r.str("id"), "text": searchText(kg.Entity{Props: props})}
+		if err := r.err(); err != nil {
+			return err
+		}
 	}
 	set, err := tx.Run(ctx, "UNWIND $rows AS row MATCH (n:Entity {id: row.id}) SET n.searchText = row.text", map[string]any{"rows": rows})
 	if err != nil {

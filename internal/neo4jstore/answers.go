@@ -43,8 +43,7 @@ func (s *Store) graphVersion(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	v, _, err := neo4j.GetRecordValue[int64](res.Records[0], "version")
-	return v, err
+	return col[int64](res.Records[0], "reading the graph version", "version")
 }
 
 // readAnswer runs a whole-graph read statement, or returns the answer it

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -65,22 +63,54 @@ func (s *Store) EntitySets(ctx context.Context, sets []kg.EntitySet) ([][]map[st
 	if len(res.Records) != 1 {
 		return nil, fmt.Errorf("reading entities: %d rows, want 1", len(res.Records))
 	}
-	for j, col := range cols {
-		pairs, _, _ := neo4j.GetRecordValue[[]any](res.Records[0], col)
-		byID := make(map[string]map[string]any, len(pairs))
-		for _, p := range pairs {
-			if pair, ok := p.([]any); ok && len(pair) == 2 {
-				id, _ := pair[0].(string)
-				v, _ := pair[1].(map[string]any)
-				byID[id] = v
-			}
-		}
+	for j, c := range cols {
 		set := sets[asked[j]]
+		pairs, err := listOf[[]any](res.Records[0], "reading entities", c)
+		if err != nil {
+			return nil, err
+		}
+		byID := make(map[string]map[string]any, len(pairs))
+		for _, pair := range pairs {
+			if len(pair) != 2 {
+				return nil, badColumn("reading entities", c, fmt.Sprintf("a pair of %d values", len(pair)))
+			}
+			id, ok := pair[0].(string)
+			v, isMap := pair[1].(map[string]any)
+			if !ok || (!isMap && pair[1] != nil) {
+				return nil, badColumn("reading entities", c, fmt.Sprintf("a pair of a %T and a %T, want an ID and an entity", pair[0], pair[1]))
+			}
+			if err := projected(v, set.Selection, c); err != nil {
+				return nil, err
+			}
+			byID[id] = v
+		}
 		for k, id := range set.IDs {
 			out[asked[j]][k] = byID[id]
 		}
 	}
 	return out, nil
+}
+
+// projected checks that an entity's map has the keys its projection
+// promises: its __typename, id and each field selected for its type. A
+// null entity (an ID of a type the selection does not ask for) has none.
+func projected(m map[string]any, sel *kg.Selection, column string) error {
+	if m == nil {
+		return nil
+	}
+	t, err := col[string](mapColumns(m), "reading entities", "__typename")
+	if err != nil {
+		return err
+	}
+	if _, err := col[string](mapColumns(m), "reading entities", "id"); err != nil {
+		return err
+	}
+	for _, f := range sel.ByType[kg.EntityType(t)] {
+		if _, ok := m[f.Name]; !ok && f.Name != "__typename" {
+			return badColumn("reading entities", column, fmt.Sprintf("the %s has no %s", t, f.Name))
+		}
+	}
+	return nil
 }
 
 // project compiles sel into a map projection of the entity bound to v and

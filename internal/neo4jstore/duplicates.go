@@ -45,8 +45,7 @@ func (s *Store) Candidates(ctx context.Context, types []kg.EntityType) ([]dedupe
 	if err != nil {
 		return nil, nil, translate(err, "reading duplicate candidates failed")
 	}
-	cands, judged := candidatesOf(res.Records[0].AsMap())
-	return cands, judged, nil
+	return candidatesOf(res.Records[0])
 }
 
 func labelsOf(types []kg.EntityType) ([]string, error) {
@@ -60,17 +59,17 @@ func labelsOf(types []kg.EntityType) ([]string, error) {
 	return labels, nil
 }
 
-func candidatesOf(rec map[string]any) ([]dedupe.Candidate, map[[2]string]kg.Judgement) {
-	r := patRow(rec)
+func candidatesOf(rec columns) ([]dedupe.Candidate, map[[2]string]kg.Judgement, error) {
+	r := rowOf(rec, "reading duplicate candidates")
 	var out []dedupe.Candidate
 	for _, e := range r.rows("entities") {
 		out = append(out, dedupe.Candidate{ID: e.str("id"), Type: kg.EntityType(e.str("type")), Names: e.strs("names"), Context: e.strs("context")})
 	}
 	judged := map[[2]string]kg.Judgement{}
 	for _, j := range r.rows("judgements") {
-		judged[[2]string{j.str("a"), j.str("b")}] = kg.Judgement{A: j.str("a"), B: j.str("b"), Verdict: j.str("verdict"), Actor: j.str("actor"), Reason: j.str("reason"), At: j.str("at")}
+		judged[[2]string{j.str("a"), j.str("b")}] = kg.Judgement{A: j.str("a"), B: j.str("b"), Verdict: j.str("verdict"), Actor: j.optStr("actor"), Reason: j.optStr("reason"), At: j.str("at")}
 	}
-	return out, judged
+	return out, judged, r.err()
 }
 
 // importDuplicates finds the likely duplicates of the entities an import
@@ -110,7 +109,10 @@ func importDuplicates(ctx context.Context, w *wtx, batches []kg.Batch, changes [
 	if err != nil {
 		return nil, err
 	}
-	cands, judged := candidatesOf(rec.AsMap())
+	cands, judged, err := candidatesOf(rec)
+	if err != nil {
+		return nil, err
+	}
 	byID := map[string]int{}
 	for i, c := range cands {
 		byID[c.ID] = i
@@ -179,12 +181,18 @@ func (s *Store) JudgeDuplicates(ctx context.Context, a, b, verdict string, edit 
 		if len(recs) == 0 {
 			return kg.Judgement{}, kg.Errorf(kg.NotFound, "no entity has ID %q or %q", a, b)
 		}
-		r := patRow(recs[0].AsMap())
-		before, _ := r["before"].(map[string]any)
+		before, err := col[map[string]any](recs[0], "judging duplicates", "before")
+		if err != nil {
+			return kg.Judgement{}, err
+		}
 		if len(before) <= 1 {
 			before = nil
 		}
-		j := kg.Judgement{A: a, B: b, Verdict: verdict, Actor: edit.Actor, Reason: edit.Reason, At: r.str("at")}
+		at, err := col[string](recs[0], "judging duplicates", "at")
+		if err != nil {
+			return kg.Judgement{}, err
+		}
+		j := kg.Judgement{A: a, B: b, Verdict: verdict, Actor: edit.Actor, Reason: edit.Reason, At: at}
 		_, err = recordChanges(ctx, w, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: "judge", Target: "judgement/" + a + " " + b, Kind: "Judgement",
 			Before: jsonMap(before), After: map[string]any{"a": a, "b": b, "verdict": verdict}})
 		return j, err

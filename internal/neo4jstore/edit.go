@@ -260,24 +260,25 @@ const changeColumns = `c.id AS id, c.at AS at, c.actor AS actor, c.op AS op, c.t
 // changesOf maps records of changeColumns to changes.
 func changesOf(recs []*neo4j.Record, failed string) ([]kg.Change, error) {
 	out := make([]kg.Change, 0, len(recs))
-	for _, r := range recs {
+	what := strings.TrimSuffix(failed, " failed")
+	for _, rec := range recs {
 		var c kg.Change
-		c.ID, _, _ = neo4j.GetRecordValue[string](r, "id")
-		c.At, _, _ = neo4j.GetRecordValue[time.Time](r, "at")
-		c.Actor, _, _ = neo4j.GetRecordValue[string](r, "actor")
-		c.Op, _, _ = neo4j.GetRecordValue[string](r, "op")
-		c.Target, _, _ = neo4j.GetRecordValue[string](r, "target")
-		c.Kind, _, _ = neo4j.GetRecordValue[string](r, "kind")
-		c.Reason, _, _ = neo4j.GetRecordValue[string](r, "reason")
-		v, _, _ := neo4j.GetRecordValue[int64](r, "version")
-		c.Version = int(v)
-		c.Feed, _, _ = neo4j.GetRecordValue[int64](r, "feed")
+		var err error
+		if c.At, err = col[time.Time](rec, what, "at"); err != nil {
+			return nil, err
+		}
+		r := rowOf(rec, what)
+		c.ID, c.Actor, c.Op, c.Target, c.Kind = r.str("id"), r.optStr("actor"), r.str("op"), r.str("target"), r.optStr("kind")
+		c.Reason, c.Version, c.Feed = r.str("reason"), r.num("version"), int64(r.num("feed"))
 		for key, dst := range map[string]*map[string]any{"before": &c.Before, "after": &c.After} {
-			if raw, ok := r.AsMap()[key].(string); ok {
+			if raw := r.optStr(key); raw != "" {
 				if err := json.Unmarshal([]byte(raw), dst); err != nil {
 					return nil, translate(err, failed)
 				}
 			}
+		}
+		if err := r.err(); err != nil {
+			return nil, err
 		}
 		out = append(out, c)
 	}
@@ -296,7 +297,9 @@ func lockEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string, exp
 	if rec == nil || err != nil {
 		return nil, "", version, err
 	}
-	before, _, _ = neo4j.GetRecordValue[map[string]any](rec, "before")
+	if before, err = col[map[string]any](rec, "locking an entity", "before"); err != nil {
+		return nil, "", version, err
+	}
 	origin, _ = before["origin"].(string)
 	return before, origin, version, nil
 }
@@ -318,7 +321,10 @@ func lockVersion(ctx context.Context, tx neo4j.ManagedTransaction, query, id str
 	if len(recs) == 0 {
 		return nil, 1, nil
 	}
-	v, _, _ := neo4j.GetRecordValue[int64](recs[0], "version")
+	v, err := col[int64](recs[0], "raising a version", "version")
+	if err != nil {
+		return nil, 0, err
+	}
 	if expect != 0 && int(v) != expect+1 {
 		return nil, 0, kg.Errorf(kg.Conflict, "%s is at version %d, not %d: someone changed it since you read it; read it again and reapply your change", id, v-1, expect)
 	}
@@ -344,7 +350,9 @@ func linkQuery(ctx context.Context, tx neo4j.ManagedTransaction, match, id strin
 	}
 	out := make([]map[string]any, len(recs))
 	for i, r := range recs {
-		out[i], _, _ = neo4j.GetRecordValue[map[string]any](r, "r")
+		if out[i], err = col[map[string]any](r, "reading relationships", "r"); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -358,7 +366,10 @@ func readRelation(ctx context.Context, tx neo4j.ManagedTransaction, t kg.RelType
 	if err != nil || len(recs) == 0 {
 		return nil, "", err
 	}
-	r, _, _ := neo4j.GetRecordValue[map[string]any](recs[0], "r")
+	r, err := col[map[string]any](recs[0], "reading a relationship", "r")
+	if err != nil {
+		return nil, "", err
+	}
 	origin, _ := r["origin"].(string)
 	return r, origin, nil
 }
@@ -382,7 +393,9 @@ func writeLinks(ctx context.Context, tx neo4j.ManagedTransaction, links []kg.Lin
 		if err != nil {
 			return err
 		}
-		if n, _ := rec.Get("n"); n == int64(0) {
+		if n, err := col[int64](rec, "writing relationships", "n"); err != nil {
+			return err
+		} else if n == 0 {
 			return kg.Errorf(kg.Invalid, "relationship %s: %s or %s does not exist", l.ID, l.From, l.To)
 		}
 	}
@@ -495,23 +508,28 @@ func (s *Store) ReadEntity(ctx context.Context, id string) (kg.Batch, error) {
 	if len(res.Records) == 0 {
 		return kg.Batch{}, kg.Errorf(kg.NotFound, "no entity with id %q", id)
 	}
-	rec := res.Records[0]
-	t, ok := entityType(stringList(rec, "labels"))
+	r := rowOf(res.Records[0], "reading an entity")
+	t, ok := entityType(r.strs("labels"))
+	props := r.props("props")
+	links := r.rows("links")
+	if err := r.err(); err != nil {
+		return kg.Batch{}, err
+	}
 	if !ok {
 		return kg.Batch{}, kg.Errorf(kg.Internal, "entity %s has no type", id)
 	}
-	props, _, _ := neo4j.GetRecordValue[map[string]any](rec, "props")
 	origin, _ := props["origin"].(string)
 	e := kg.Entity{ID: id, Type: t}
 	if e.Props, e.Citations, err = unflatten(props, "id", "origin"); err != nil {
 		return kg.Batch{}, translate(err, "reading the entity failed")
 	}
 	b := kg.Batch{Origin: origin, Entities: []kg.Entity{e}}
-	raw, _, _ := neo4j.GetRecordValue[[]any](rec, "links")
-	for _, x := range raw {
-		m, _ := x.(map[string]any)
-		lp, _ := m["props"].(map[string]any)
-		l := kg.Link{Type: kg.RelType(fmt.Sprint(m["type"])), From: fmt.Sprint(m["from"]), To: fmt.Sprint(m["to"]), Owner: id}
+	for _, m := range links {
+		lp := m.props("props")
+		l := kg.Link{Type: kg.RelType(m.str("type")), From: m.str("from"), To: m.str("to"), Owner: id}
+		if err := r.err(); err != nil {
+			return kg.Batch{}, err
+		}
 		l.ID, _ = lp["id"].(string)
 		l.Field, _ = lp["field"].(string)
 		if l.Props, l.Citations, err = unflatten(lp, "id", "origin", "field"); err != nil {

@@ -88,13 +88,16 @@ func (s *Store) readBatchesOnce(ctx context.Context) ([]kg.Batch, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range recs {
-			origin, _, _ := neo4j.GetRecordValue[string](r, "origin")
-			props, _, _ := neo4j.GetRecordValue[map[string]any](r, "props")
+		for _, rec := range recs {
+			r := rowOf(rec, "exporting entities")
+			origin, props, labels := r.str("origin"), r.props("props"), r.strs("labels")
+			if err := r.err(); err != nil {
+				return nil, err
+			}
 			id, _ := props["id"].(string)
-			t, ok := entityType(stringList(r, "labels"))
+			t, ok := entityType(labels)
 			if !ok {
-				return nil, fmt.Errorf("entity %s has labels %v: none is an entity type", id, stringList(r, "labels"))
+				return nil, fmt.Errorf("entity %s has labels %v: none is an entity type", id, labels)
 			}
 			e := kg.Entity{ID: id, Type: t}
 			if e.Props, e.Citations, err = unflatten(props, "id", "origin"); err != nil {
@@ -113,11 +116,12 @@ func (s *Store) readBatchesOnce(ctx context.Context) ([]kg.Batch, error) {
 		if recs, err = res.Collect(ctx); err != nil {
 			return nil, err
 		}
-		for _, r := range recs {
-			t, _, _ := neo4j.GetRecordValue[string](r, "type")
-			from, _, _ := neo4j.GetRecordValue[string](r, "from")
-			to, _, _ := neo4j.GetRecordValue[string](r, "to")
-			props, _, _ := neo4j.GetRecordValue[map[string]any](r, "props")
+		for _, rec := range recs {
+			r := rowOf(rec, "exporting relationships")
+			t, from, to, props := r.str("type"), r.str("from"), r.str("to"), r.props("props")
+			if err := r.err(); err != nil {
+				return nil, err
+			}
 			origin, _ := props["origin"].(string)
 			id, _ := props["id"].(string)
 			field, _ := props["field"].(string)
@@ -139,9 +143,12 @@ func (s *Store) readBatchesOnce(ctx context.Context) ([]kg.Batch, error) {
 		if recs, err = res.Collect(ctx); err != nil {
 			return nil, err
 		}
-		for _, r := range recs {
-			file, _, _ := neo4j.GetRecordValue[string](r, "file")
-			props, _, _ := neo4j.GetRecordValue[map[string]any](r, "props")
+		for _, rec := range recs {
+			r := rowOf(rec, "exporting additions")
+			file, props := r.str("file"), r.props("props")
+			if err := r.err(); err != nil {
+				return nil, err
+			}
 			_, cites, err := unflatten(props)
 			if err != nil {
 				return nil, fmt.Errorf("addition %s: %w", str(props["id"]), err)

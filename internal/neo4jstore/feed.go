@@ -19,9 +19,7 @@ func (s *Store) LatestChange(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, translate(err, "reading the change feed failed")
 	}
-	n, _ := res.Records[0].Get("feed")
-	feed, _ := n.(int64)
-	return feed, nil
+	return col[int64](res.Records[0], "reading the change feed", "feed")
 }
 
 // ChangesAfter returns up to limit changes whose feed numbers follow

@@ -31,11 +31,13 @@ func (s *Store) Known(ctx context.Context, ids []string) (map[string]kg.EntityTy
 		return nil, nil, translate(err, "looking up existing entities failed")
 	}
 	types, origins := map[string]kg.EntityType{}, map[string]string{}
-	for _, r := range res.Records {
-		id, _, _ := neo4j.GetRecordValue[string](r, "id")
-		t, _, _ := neo4j.GetRecordValue[string](r, "type")
-		o, _, _ := neo4j.GetRecordValue[string](r, "origin")
-		types[id], origins[id] = kg.EntityType(t), o
+	for _, rec := range res.Records {
+		r := rowOf(rec, "looking up existing entities")
+		id := r.str("id")
+		types[id], origins[id] = kg.EntityType(r.str("type")), r.str("origin")
+		if err := r.err(); err != nil {
+			return nil, nil, err
+		}
 	}
 	return types, origins, nil
 }
@@ -63,9 +65,9 @@ func (s *Store) IDsNear(ctx context.Context, ids []string, limit int) ([]string,
 	}
 	near := make([]string, 0, len(res.Records))
 	for _, r := range res.Records {
-		id, _, err := neo4j.GetRecordValue[string](r, "near")
+		id, err := col[string](r, "looking up nearby IDs", "near")
 		if err != nil {
-			return nil, kg.Wrap(kg.Internal, err, "reading an ID")
+			return nil, err
 		}
 		near = append(near, id)
 	}
@@ -886,7 +888,9 @@ func missingSources(ctx context.Context, tx neo4j.ManagedTransaction, ids []stri
 	}
 	out := make([]string, len(recs))
 	for i, r := range recs {
-		out[i], _, _ = neo4j.GetRecordValue[string](r, "id")
+		if out[i], err = col[string](r, "looking up cited sources", "id"); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -1024,7 +1028,11 @@ func (p *importPlan) apply(ctx context.Context, w *wtx, o kg.ImportOptions, res 
 			if err := count(r); err != nil {
 				return err
 			}
-			if got := stringList(rec, "written"); len(got) != len(rows) {
+			got, err := listOf[string](rec, "writing relationships", "written")
+			if err != nil {
+				return err
+			}
+			if len(got) != len(rows) {
 				// planSet refuses a set that removes what it refers to;
 				// this is the last guard, which never writes half.
 				for _, row := range rows {
@@ -1095,9 +1103,12 @@ func linksOf(ctx context.Context, tx neo4j.ManagedTransaction, ids []string, own
 		return nil, err
 	}
 	for _, rec := range recs {
-		id, _, _ := neo4j.GetRecordValue[string](rec, "id")
-		r, _, _ := neo4j.GetRecordValue[map[string]any](rec, "r")
-		out[id] = append(out[id], r)
+		r := rowOf(rec, "reading relationships")
+		id, rel := r.str("id"), r.props("r")
+		if err := r.err(); err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], rel)
 	}
 	return out, nil
 }
@@ -1128,9 +1139,12 @@ func citing(ctx context.Context, tx neo4j.ManagedTransaction, sources, goneEntit
 		return nil, err
 	}
 	out := map[string][]string{}
-	for _, r := range recs {
-		src, _, _ := neo4j.GetRecordValue[string](r, "src")
-		out[src] = stringList(r, "by")
+	for _, rec := range recs {
+		r := rowOf(rec, "finding what cites sources")
+		out[r.str("src")] = r.strs("by")
+		if err := r.err(); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -1239,11 +1253,14 @@ func readManifests(ctx context.Context, tx neo4j.ManagedTransaction, origins []s
 		return nil, err
 	}
 	out := make(map[string]manifest, len(recs))
-	for _, r := range recs {
-		name, _, _ := neo4j.GetRecordValue[string](r, "name")
-		hash, _, _ := neo4j.GetRecordValue[string](r, "hash")
-		m := manifest{entities: stringList(r, "entities"), links: stringList(r, "links"), hash: hash}
-		if raw, ok := r.AsMap()["base"].(string); ok {
+	for _, rec := range recs {
+		r := rowOf(rec, "reading manifests")
+		name, raw := r.str("name"), r.optStr("base")
+		m := manifest{entities: r.optStrs("entities"), links: r.optStrs("links"), hash: r.str("hash")}
+		if err := r.err(); err != nil {
+			return nil, err
+		}
+		if raw != "" {
 			var b base
 			if err := json.Unmarshal([]byte(raw), &b); err != nil {
 				return nil, fmt.Errorf("the manifest of %s: %w", name, err)
@@ -1253,17 +1270,6 @@ func readManifests(ctx context.Context, tx neo4j.ManagedTransaction, origins []s
 		out[name] = m
 	}
 	return out, nil
-}
-
-func stringList(r *neo4j.Record, key string) []string {
-	raw, _, _ := neo4j.GetRecordValue[[]any](r, key)
-	out := make([]string, 0, len(raw))
-	for _, v := range raw {
-		if s, ok := v.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // nodeProps and linkProps flatten a fact into Neo4j properties. A date is

@@ -88,7 +88,10 @@ func (s *Store) DeleteInvestigation(ctx context.Context, id string, expectVersio
 		if err != nil {
 			return "", err
 		}
-		createdBy, _, _ := neo4j.GetRecordValue[string](rec, "createdBy")
+		createdBy, err := col[string](rec, "deleting an investigation", "createdBy")
+		if err != nil {
+			return "", err
+		}
 		if createdBy != edit.Actor && !mayDeleteOthers {
 			return "", kg.Errorf(kg.Forbidden, "%s was created by %s: deleting another's investigation needs the admin role", id, createdBy)
 		}
@@ -113,7 +116,10 @@ func lockInvestigation(ctx context.Context, tx neo4j.ManagedTransaction, id stri
 	if rec == nil || err != nil {
 		return nil, version, err
 	}
-	content, _, _ := neo4j.GetRecordValue[string](rec, "content")
+	content, err := col[string](rec, "locking an investigation", "content")
+	if err != nil {
+		return nil, version, err
+	}
 	return contentMap(content), version, nil
 }
 
@@ -134,13 +140,9 @@ func checkEntitiesExist(ctx context.Context, tx neo4j.ManagedTransaction, ids []
 	if err != nil {
 		return err
 	}
-	missing, _, _ := neo4j.GetRecordValue[[]any](rec, "missing")
-	if len(missing) == 0 {
-		return nil
-	}
-	names := make([]string, len(missing))
-	for i, m := range missing {
-		names[i], _ = m.(string)
+	names, err := listOf[string](rec, "checking that entities exist", "missing")
+	if err != nil || len(names) == 0 {
+		return err
 	}
 	more := ""
 	if len(names) > 20 {
@@ -181,10 +183,15 @@ func (s *Store) ListInvestigations(ctx context.Context, first, offset int) ([]kg
 	var out []kg.Investigation
 	total := 0
 	for _, r := range res.Records {
-		n, _, _ := neo4j.GetRecordValue[int64](r, "total")
+		n, err := col[int64](r, "listing the investigations", "total")
+		if err != nil {
+			return nil, 0, err
+		}
 		total = int(n)
-		if id, _ := r.Get("id"); id == nil {
-			continue
+		if _, some, err := optCol[string](r, "listing the investigations", "id"); err != nil {
+			return nil, 0, err
+		} else if !some {
+			continue // no investigation on this page
 		}
 		inv, err := investigationOf(r)
 		if err != nil {
@@ -198,28 +205,19 @@ func (s *Store) ListInvestigations(ctx context.Context, first, offset int) ([]kg
 // investigationOf maps a record of investigationColumns.
 func investigationOf(r *neo4j.Record) (kg.Investigation, error) {
 	var inv kg.Investigation
-	var err error
-	get := func(key string) string {
-		v, _, e := neo4j.GetRecordValue[string](r, key)
-		if e != nil && err == nil {
-			err = e
-		}
-		return v
+	row := rowOf(r, "reading an investigation")
+	inv.ID, inv.CreatedBy, inv.UpdatedBy = row.str("id"), row.str("createdBy"), row.str("updatedBy")
+	content, version := row.str("content"), row.num("version")
+	if err := row.err(); err != nil {
+		return kg.Investigation{}, err
 	}
-	inv.ID, inv.CreatedBy, inv.UpdatedBy = get("id"), get("createdBy"), get("updatedBy")
-	content := get("content")
-	if err == nil {
-		err = json.Unmarshal([]byte(content), &inv.InvestigationContent)
-	}
-	if err == nil {
-		inv.UpdatedAt, _, err = neo4j.GetRecordValue[time.Time](r, "updatedAt")
-	}
-	if err == nil {
-		var v int64
-		v, _, err = neo4j.GetRecordValue[int64](r, "version")
-		inv.Version = int(v)
-	}
+	inv.Version = version
+	updatedAt, err := col[time.Time](r, "reading an investigation", "updatedAt")
 	if err != nil {
+		return kg.Investigation{}, err
+	}
+	inv.UpdatedAt = updatedAt
+	if err := json.Unmarshal([]byte(content), &inv.InvestigationContent); err != nil {
 		return kg.Investigation{}, kg.Wrap(kg.Internal, err, "investigation "+inv.ID+" cannot be read")
 	}
 	return inv, nil

@@ -3,8 +3,6 @@ package neo4jstore
 import (
 	"context"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -37,12 +35,10 @@ func (s *Store) ListEntities(ctx context.Context, types []kg.EntityType, order k
 	if err != nil {
 		return nil, 0, translate(err, "listing entities failed")
 	}
-	rec := res.Records[0]
-	total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
-	page, _, _ := neo4j.GetRecordValue[[]any](rec, "page")
-	ids := make([]string, len(page))
-	for i, v := range page {
-		ids[i], _ = v.(string)
+	r := rowOf(res.Records[0], "listing entities")
+	ids, total := r.strs("page"), r.num("total")
+	if err := r.err(); err != nil {
+		return nil, 0, err
 	}
-	return ids, int(total), nil
+	return ids, total, nil
 }

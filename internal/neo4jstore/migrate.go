@@ -237,22 +237,15 @@ func (s *Store) records(ctx context.Context) (map[int]record, error) {
 		return nil, translate(err, "reading the applied migrations failed")
 	}
 	out := map[int]record{}
-	for _, r := range res.Records {
-		version, _, err := neo4j.GetRecordValue[int64](r, "version")
-		if err != nil {
-			return nil, kg.Errorf(kg.Internal, "a (:SchemaMigration) node has no version: %v", err)
+	for _, rec := range res.Records {
+		r := rowOf(rec, "reading the applied migrations")
+		version, file, checksum := r.num("version"), r.str("file"), r.str("checksum")
+		if err := r.err(); err != nil {
+			return nil, err
 		}
-		file, _, err := neo4j.GetRecordValue[string](r, "file")
+		at, err := col[time.Time](rec, "reading the applied migrations", "appliedAt")
 		if err != nil {
-			return nil, kg.Errorf(kg.Internal, "(:SchemaMigration {version: %d}) has no file: %v", version, err)
-		}
-		checksum, _, err := neo4j.GetRecordValue[string](r, "checksum")
-		if err != nil {
-			return nil, kg.Errorf(kg.Internal, "(:SchemaMigration {version: %d}) has no checksum: %v", version, err)
-		}
-		at, _, err := neo4j.GetRecordValue[time.Time](r, "appliedAt")
-		if err != nil {
-			return nil, kg.Errorf(kg.Internal, "(:SchemaMigration {version: %d}) has no appliedAt: %v", version, err)
+			return nil, err
 		}
 		out[int(version)] = record{file: file, checksum: checksum, appliedAt: at}
 	}

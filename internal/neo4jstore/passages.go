@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -67,15 +65,17 @@ func (s *Store) SaveTexts(ctx context.Context, texts map[string][]string, edit k
 			return 0, nil
 		}
 		changes := make([]kg.Change, len(recs))
-		for i, r := range recs {
-			id, _ := r.Get("id")
-			n, _ := r.Get("paragraphs")
+		for i, rec := range recs {
+			r := rowOf(rec, "loading source texts")
 			op := "text"
-			if replaced, _ := r.Get("replaced"); replaced == true {
+			if r.flag("replaced") {
 				op = "text-replaced"
 			}
-			changes[i] = kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: op, Target: id.(string), Kind: string(kg.Source),
-				After: map[string]any{"paragraphs": n}}
+			changes[i] = kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: op, Target: r.str("id"), Kind: string(kg.Source),
+				After: map[string]any{"paragraphs": int64(r.num("paragraphs"))}}
+			if err := r.err(); err != nil {
+				return 0, err
+			}
 		}
 		_, err = recordChanges(ctx, w, changes...)
 		return len(recs), err
@@ -106,9 +106,13 @@ func checkShorterTexts(ctx context.Context, w *wtx, rows []map[string]any) error
 	if err != nil || len(recs) == 0 {
 		return err
 	}
-	r := patRow(recs[0].AsMap())
+	r := rowOf(recs[0], "checking shorter texts")
+	source, n, beyond := r.str("source"), r.num("n"), r.strs("beyond")
+	if err := r.err(); err != nil {
+		return err
+	}
 	return kg.Errorf(kg.Conflict, "the new text of %s has %d paragraphs, but facts cite %s: change those citations first; nothing was written",
-		r.str("source"), r.num("n"), strings.Join(r.strs("beyond"), ", "))
+		source, n, strings.Join(beyond, ", "))
 }
 
 // textHash identifies a text by its paragraphs, so loading the same text
@@ -139,10 +143,12 @@ func (s *Store) Paragraphs(ctx context.Context, sources []string) (map[string]in
 		return nil, translate(err, "reading source texts failed")
 	}
 	out := make(map[string]int, len(res.Records))
-	for _, r := range res.Records {
-		id, _, _ := neo4j.GetRecordValue[string](r, "id")
-		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
-		out[id] = int(n)
+	for _, rec := range res.Records {
+		r := rowOf(rec, "reading source texts")
+		out[r.str("id")] = r.num("n")
+		if err := r.err(); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -212,7 +218,7 @@ func (s *Store) Passages(ctx context.Context, q kg.PassageQuery) ([]kg.PassageHi
 	if err != nil {
 		return nil, 0, translate(err, "passage search failed")
 	}
-	r := patRow(res.Records[0].AsMap())
+	r := rowOf(res.Records[0], "passage search")
 	citing := map[string][]string{}
 	for _, kind := range []string{"entities", "relationships"} {
 		for _, x := range r.rows(kind) {
@@ -230,7 +236,11 @@ func (s *Store) Passages(ctx context.Context, q kg.PassageQuery) ([]kg.PassageHi
 		h.Snippet = matcher.snippet(h.Text)
 		out = append(out, h)
 	}
-	return out, r.num("total"), nil
+	total := r.num("total")
+	if err := r.err(); err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
 }
 
 func sorted(ids []string) []string {
@@ -269,22 +279,24 @@ func (s *Store) Coverage(ctx context.Context, source string) (kg.Coverage, error
 	if err != nil {
 		return kg.Coverage{}, translate(err, "reading coverage failed")
 	}
-	r := patRow(res.Records[0].AsMap())
+	r := rowOf(res.Records[0], "reading coverage")
 	if !r.flag("found") {
-		return kg.Coverage{}, kg.Errorf(kg.NotFound, "no source has ID %q", source)
+		return kg.Coverage{}, r.errOr(kg.Errorf(kg.NotFound, "no source has ID %q", source))
 	}
-	c := kg.Coverage{Source: source, Held: r["paragraphs"] != nil, Paragraphs: r.num("paragraphs")}
-	cited, _ := r["cited"].([]any)
+	c := kg.Coverage{Source: source}
+	c.Paragraphs, c.Held = r.optNum("paragraphs")
+	cited, err := listOf[int64](res.Records[0], "reading coverage", "cited")
+	if err != nil {
+		return kg.Coverage{}, err
+	}
 	for _, n := range cited {
-		if n, ok := n.(int64); ok {
-			c.Cited = append(c.Cited, int(n))
-		}
+		c.Cited = append(c.Cited, int(n))
 	}
 	slices.Sort(c.Cited)
 	for _, x := range r.rows("uncited") {
 		c.Uncited = append(c.Uncited, kg.Passage{Source: source, Paragraph: x.num("n"), Text: x.str("text")})
 	}
-	return c, nil
+	return c, r.err()
 }
 
 // Quotes returns the text of each cited paragraph the graph holds, by
@@ -304,12 +316,15 @@ func (s *Store) Quotes(ctx context.Context, cites []kg.Citation) (map[string]str
 	}
 	quotes, held := map[string]string{}, map[string]bool{}
 	for _, r := range res.Records {
-		m := patRow(r.AsMap())
-		if t := m.str("text"); t != "" {
+		m := rowOf(r, "reading quotes")
+		if t := m.optStr("text"); t != "" {
 			quotes[m.str("ref")] = t
 		}
 		if m.flag("held") {
 			held[m.str("source")] = true
+		}
+		if err := m.err(); err != nil {
+			return nil, nil, err
 		}
 	}
 	return quotes, held, nil

@@ -257,27 +257,31 @@ func (s *Store) Convictions(ctx context.Context, f kg.ConvictionFilter, first, o
 	if err != nil {
 		return nil, 0, translate(err, "reading convictions failed")
 	}
-	rec := patRow(res.Records[0].AsMap())
+	rec := rowOf(res.Records[0], "reading convictions")
 	var out []kg.Conviction
 	for _, r := range rec.rows("page") {
 		term := -1
-		if _, ok := r["termMonths"].(int64); ok {
-			term = r.num("termMonths")
+		if m, ok := r.optNum("termMonths"); ok {
+			term = m
 		}
 		var changes []kg.SentenceChange
 		for _, x := range r.rows("changes") {
 			changes = append(changes, kg.SentenceChange{
-				Sentence: x.str("sentence"), Change: x.str("change"), Court: x.str("court"),
-				Proceeding: x.str("proceeding"), Date: x.date("date"),
+				Sentence: x.str("sentence"), Change: x.optStr("change"), Court: x.optStr("court"),
+				Proceeding: x.optStr("proceeding"), Date: x.date("date"),
 			})
 		}
 		out = append(out, kg.Conviction{
-			Person: r.str("person"), People: r.num("people"), Case: r.str("case"), Charge: r.str("charge"), Article: r.str("article"),
-			Sentence: r.str("sentence"), Court: r.str("court"), InForce: r.str("inForce"), Date: r.date("date"),
-			SentenceKind: r.str("sentenceKind"), TermMonths: term, Restrictions: r.strs("restrictions"), Changes: changes,
+			Person: r.str("person"), People: r.num("people"), Case: r.str("case"), Charge: r.str("charge"), Article: r.optStr("article"),
+			Sentence: r.optStr("sentence"), Court: r.optStr("court"), InForce: r.optStr("inForce"), Date: r.date("date"),
+			SentenceKind: r.optStr("sentenceKind"), TermMonths: term, Restrictions: r.strs("restrictions"), Changes: changes,
 		})
 	}
-	return out, rec.num("total"), nil
+	total := rec.num("total")
+	if err := rec.err(); err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
 }
 
 var chargeChangesQuery = `
@@ -298,11 +302,14 @@ func (s *Store) ChargeChanges(ctx context.Context) ([]kg.ChargeChange, error) {
 	}
 	out := make([]kg.ChargeChange, 0, len(res.Records))
 	for _, rec := range res.Records {
-		r := patRow(rec.AsMap())
+		r := rowOf(rec, "reading charge changes")
 		c := kg.ChargeChange{
-			Case: r.str("case"), Person: r.str("person"),
+			Case: r.optStr("case"), Person: r.optStr("person"),
 			Original: r.str("original"), Reclassified: r.str("reclassified"), Final: r.str("final"),
 			ReclassifiedOn: r.date("reclassifiedOn"), ReinitiatedOn: r.date("reinitiatedOn"),
+		}
+		if err := r.err(); err != nil {
+			return nil, err
 		}
 		if c.ReclassifiedOn != nil && c.ReinitiatedOn != nil {
 			c.Months, c.Dated = kg.MonthsBetween(*c.ReclassifiedOn, *c.ReinitiatedOn), true
@@ -389,8 +396,11 @@ func (s *Store) Counts(ctx context.Context, by kg.CountDimension, f kg.Convictio
 	}
 	out := make([]kg.GroupCount, 0, len(res.Records))
 	for _, rec := range res.Records {
-		r := patRow(rec.AsMap())
+		r := rowOf(rec, "counting convictions")
 		out = append(out, kg.GroupCount{Key: r.str("key"), Label: r.str("label"), Named: r.num("named"), Unnamed: r.num("unnamed")})
+		if err := r.err(); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -520,15 +530,15 @@ func (s *Store) CommonGround(ctx context.Context, a, b string) (kg.CommonGround,
 	if err != nil {
 		return kg.CommonGround{}, translate(err, "reading common ground failed")
 	}
-	r := patRow(res.Records[0].AsMap())
+	r := rowOf(res.Records[0], "reading common ground")
 	for _, side := range []struct {
 		id, found, ok string
 	}{{a, "foundA", "okA"}, {b, "foundB", "okB"}} {
 		if !r.flag(side.found) {
-			return kg.CommonGround{}, kg.Errorf(kg.NotFound, "no entity has ID %q", side.id)
+			return kg.CommonGround{}, r.errOr(kg.Errorf(kg.NotFound, "no entity has ID %q", side.id))
 		}
 		if !r.flag(side.ok) {
-			return kg.CommonGround{}, kg.Errorf(kg.Invalid, "%q is not a person or a case", side.id)
+			return kg.CommonGround{}, r.errOr(kg.Errorf(kg.Invalid, "%q is not a person or a case", side.id))
 		}
 	}
 	out := kg.CommonGround{A: a, B: b, Shared: []kg.Shared{}}
@@ -537,10 +547,10 @@ func (s *Store) CommonGround(ctx context.Context, a, b string) (kg.CommonGround,
 		sort.Strings(ra)
 		sort.Strings(rb)
 		out.Shared = append(out.Shared, kg.Shared{
-			Kind: sh.str("kind"), ID: sh.str("id"), Label: sh.str("label"), Reasons: append(ra, rb...),
+			Kind: sh.str("kind"), ID: sh.str("id"), Label: sh.optStr("label"), Reasons: append(ra, rb...),
 		})
 	}
-	return out, nil
+	return out, r.err()
 }
 
 // Weights of the features SimilarCases compares: a shared article says the
@@ -622,18 +632,21 @@ func (s *Store) SimilarCases(ctx context.Context, to string, first int) ([]kg.Si
 	if err != nil {
 		return nil, translate(err, "reading similar cases failed")
 	}
-	r := patRow(res.Records[0].AsMap())
+	r := rowOf(res.Records[0], "reading similar cases")
 	if !r.flag("found") {
-		return nil, kg.Errorf(kg.NotFound, "no entity has ID %q", to)
+		return nil, r.errOr(kg.Errorf(kg.NotFound, "no entity has ID %q", to))
 	}
 	if !r.flag("isCase") {
-		return nil, kg.Errorf(kg.Invalid, "%q is not a case", to)
+		return nil, r.errOr(kg.Errorf(kg.Invalid, "%q is not a case", to))
 	}
 	out := []kg.SimilarCase{}
 	for _, x := range r.rows("similar") {
 		reasons := x.strs("reasons")
 		sort.Strings(reasons)
 		out = append(out, kg.SimilarCase{Case: x.str("case"), Score: float64(x.num("score")), Reasons: reasons})
+	}
+	if err := r.err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -690,11 +703,17 @@ func (s *Store) ArrestsAfterProtests(ctx context.Context, withinMonths int) ([]k
 	}
 	out := make([]kg.ProtestArrest, 0, len(res.Records))
 	for _, rec := range res.Records {
-		r := patRow(rec.AsMap())
+		r := rowOf(rec, "reading arrests after protests")
 		a := kg.ProtestArrest{
-			Person: r.str("person"), Party: r.str("party"), Relation: r.str("relation"), Role: r.str("role"),
+			Person: r.str("person"), Party: r.str("party"), Relation: r.str("relation"), Role: r.optStr("role"),
 			Protest: r.str("protest"), Via: r.strs("via"), Arrest: r.str("arrest"),
 			ProtestDate: r.date("protestDate"), ArrestDate: r.date("arrestDate"),
+		}
+		if err := r.err(); err != nil {
+			return nil, err
+		}
+		if a.ProtestDate == nil || a.ArrestDate == nil {
+			return nil, badColumn("reading arrests after protests", "protestDate", "a protest or arrest without a date")
 		}
 		a.Months = kg.MonthsBetween(*a.ProtestDate, *a.ArrestDate)
 		out = append(out, a)
@@ -761,11 +780,14 @@ func (s *Store) LaterChargedAssociates(ctx context.Context) ([]kg.Associate, err
 	}
 	out := make([]kg.Associate, 0, len(res.Records))
 	for _, rec := range res.Records {
-		r := patRow(rec.AsMap())
+		r := rowOf(rec, "reading later-charged associates")
 		out = append(out, kg.Associate{
 			Convicted: r.str("convicted"), Associate: r.str("associate"), Via: r.str("via"), Article: r.str("article"),
 			ConvictedOn: r.date("convictedOn"), ChargedOn: r.date("chargedOn"),
 		})
+		if err := r.err(); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -792,8 +814,8 @@ func (s *Store) PretrialDetention(ctx context.Context) ([]kg.PretrialRecord, err
 	}
 	out := make([]kg.PretrialRecord, 0, len(res.Records))
 	for _, rec := range res.Records {
-		r := patRow(rec.AsMap())
-		pr := kg.PretrialRecord{Person: r.str("person"), Case: r.str("case"), Sentence: r.str("sentence"), VerdictDate: r.date("verdict")}
+		r := rowOf(rec, "reading pre-trial detention")
+		pr := kg.PretrialRecord{Person: r.str("person"), Case: r.str("case"), Sentence: r.optStr("sentence"), VerdictDate: r.date("verdict")}
 		for _, x := range r.rows("periods") {
 			cp := kg.CustodyPeriod{
 				Restriction: x.str("restriction"), Kind: x.str("kind"),
@@ -809,6 +831,9 @@ func (s *Store) PretrialDetention(ctx context.Context) ([]kg.PretrialRecord, err
 				pr.Total.Most += cp.Months.Most
 			}
 			pr.Periods = append(pr.Periods, cp)
+		}
+		if err := r.err(); err != nil {
+			return nil, err
 		}
 		out = append(out, pr)
 	}
@@ -846,13 +871,16 @@ func (s *Store) AssessedCases(ctx context.Context, minOrganisations int) ([]kg.A
 	}
 	out := make([]kg.AssessedCase, 0, len(res.Records))
 	for _, rec := range res.Records {
-		r := patRow(rec.AsMap())
+		r := rowOf(rec, "reading assessed cases")
 		ac := kg.AssessedCase{Case: r.str("case"), Organisations: r.strs("orgs"), Contested: r.strs("contested")}
 		sort.Strings(ac.Contested)
 		for _, x := range r.rows("assessments") {
 			ac.Assessments = append(ac.Assessments, kg.Assessment{
-				Organisation: x.str("organisation"), Assessment: x.str("assessment"), Note: x.str("note"), Sources: x.strs("sources"),
+				Organisation: x.str("organisation"), Assessment: x.optStr("assessment"), Note: x.optStr("note"), Sources: x.optStrs("sources"),
 			})
+		}
+		if err := r.err(); err != nil {
+			return nil, err
 		}
 		out = append(out, ac)
 	}
@@ -883,8 +911,11 @@ func (s *Store) ArticlePairs(ctx context.Context) ([]kg.ArticlePair, error) {
 	}
 	out := make([]kg.ArticlePair, 0, len(res.Records))
 	for _, rec := range res.Records {
-		r := patRow(rec.AsMap())
+		r := rowOf(rec, "reading article pairs")
 		ap := kg.ArticlePair{A: r.str("x"), B: r.str("y"), Count: r.num("n"), Cases: r.strs("cases"), Persons: r.strs("persons")}
+		if err := r.err(); err != nil {
+			return nil, err
+		}
 		sort.Strings(ap.Cases)
 		sort.Strings(ap.Persons)
 		out = append(out, ap)
@@ -916,66 +947,14 @@ func (s *Store) ContestedClaims(ctx context.Context) ([]kg.ContestedClaim, error
 	}
 	out := make([]kg.ContestedClaim, 0, len(res.Records))
 	for _, rec := range res.Records {
-		r := patRow(rec.AsMap())
+		r := rowOf(rec, "reading contested claims")
 		out = append(out, kg.ContestedClaim{
 			ID: r.str("id"), Type: r.str("type"), About: r.str("about"), Other: r.str("other"),
-			Note: r.str("note"), Sources: r.strs("sources"),
+			Note: r.optStr("note"), Sources: r.optStrs("sources"),
 		})
+		if err := r.err(); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
-}
-
-// patRow reads the values of one result row or map; a missing or null value
-// reads as its zero.
-type patRow map[string]any
-
-func (r patRow) str(k string) string { s, _ := r[k].(string); return s }
-
-func (r patRow) flag(k string) bool { b, _ := r[k].(bool); return b }
-
-func (r patRow) num(k string) int {
-	switch v := r[k].(type) {
-	case int64:
-		return int(v)
-	case float64:
-		return int(v)
-	}
-	return 0
-}
-
-func (r patRow) strs(k string) []string {
-	raw, _ := r[k].([]any)
-	out := make([]string, 0, len(raw))
-	for _, v := range raw {
-		if s, ok := v.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func (r patRow) rows(k string) []patRow {
-	raw, _ := r[k].([]any)
-	out := make([]patRow, 0, len(raw))
-	for _, v := range raw {
-		if m, ok := v.(map[string]any); ok {
-			out = append(out, patRow(m))
-		}
-	}
-	return out
-}
-
-// date parses a date's case-file text. The importer wrote that text from a
-// parsed date, so it parses; if it ever does not, the date reads as unknown
-// rather than failing the whole answer.
-func (r patRow) date(k string) *kg.Date {
-	s := r.str(k)
-	if s == "" {
-		return nil
-	}
-	d, err := kg.ParseDate(s)
-	if err != nil {
-		return nil
-	}
-	return &d
 }

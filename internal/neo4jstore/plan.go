@@ -16,9 +16,12 @@ func collectProps(ctx context.Context, tx neo4j.ManagedTransaction, query string
 		return nil, err
 	}
 	out := make(map[string]map[string]any, len(recs))
-	for _, r := range recs {
-		id, _, _ := neo4j.GetRecordValue[string](r, "id")
-		props, _, _ := neo4j.GetRecordValue[map[string]any](r, "props")
+	for _, rec := range recs {
+		r := rowOf(rec, "reading what an import changes")
+		id, props := r.str("id"), r.props("props")
+		if err := r.err(); err != nil {
+			return nil, err
+		}
 		out[id] = props
 	}
 	return out, nil

@@ -10,8 +10,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -105,7 +103,9 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 		"window":     first + rerankWindow,
 	}
 	var entity string
+	var projection *kg.Selection
 	if ownFieldsOnly(q.Selection) {
+		projection = q.Selection
 		// A few properties of each hit cost less in this statement than a
 		// second round trip for them.
 		proj, err := s.project(q.Selection, "node", "", params)
@@ -115,10 +115,10 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.Hit, error) 
 		entity = ", " + proj + " AS entity"
 	}
 	statement := searchStatement + "\nRETURN id, type, name, aliases, score, exact, top" + entity
-	hits, err := s.searchHits(ctx, q.Text, statement, params, first)
+	hits, err := s.searchHits(ctx, q.Text, statement, params, first, projection)
 	if errors.Is(err, errRerankNeeded) {
 		// A name Cypher and Go lower-case differently: rank the whole window.
-		hits, err = s.searchHits(ctx, q.Text, statement, params, first+rerankWindow+1)
+		hits, err = s.searchHits(ctx, q.Text, statement, params, first+rerankWindow+1, projection)
 	}
 	if err != nil {
 		return nil, err
@@ -224,8 +224,9 @@ func queryClauses(text string, phonetic bool) (exact, loose []string) {
 var errRerankNeeded = errors.New("the window must be ranked whole")
 
 // searchHits runs the search statement, returning only the first keep hits
-// when they are all namesakes, and scores its hits.
-func (s *Store) searchHits(ctx context.Context, text, statement string, params map[string]any, keep int) ([]kg.Hit, error) {
+// when they are all namesakes, and scores its hits. With a projection,
+// the statement returns each hit's fields it selects as entity.
+func (s *Store) searchHits(ctx context.Context, text, statement string, params map[string]any, keep int, projection *kg.Selection) ([]kg.Hit, error) {
 	params = maps.Clone(params)
 	params["keep"] = keep
 	res, err := s.readQuery(ctx, statement, params)
@@ -235,21 +236,39 @@ func (s *Store) searchHits(ctx context.Context, text, statement string, params m
 	shortened := len(res.Records) == keep
 	hits := make([]kg.Hit, 0, len(res.Records))
 	matcher := newNameMatcher(text)
-	for _, r := range res.Records {
-		id, _, _ := neo4j.GetRecordValue[string](r, "id")
-		t, _, _ := neo4j.GetRecordValue[string](r, "type")
-		name, _, _ := neo4j.GetRecordValue[string](r, "name")
-		score, _, _ := neo4j.GetRecordValue[float64](r, "score")
-		top, _, _ := neo4j.GetRecordValue[float64](r, "top")
-		exact, _, _ := neo4j.GetRecordValue[int64](r, "exact")
-		matched, closeness := matcher.match(name, stringList(r, "aliases"))
+	for _, rec := range res.Records {
+		r := rowOf(rec, "search")
+		id, t, name, aliases := r.str("id"), r.str("type"), r.str("name"), r.strs("aliases")
+		exact := r.num("exact")
+		var entity map[string]any
+		if projection != nil {
+			// null for a hit of a type the selection asks nothing of
+			var err error
+			if entity, _, err = optCol[map[string]any](rec, "search", "entity"); err != nil {
+				return nil, err
+			}
+			if err := projected(entity, projection, "entity"); err != nil {
+				return nil, err
+			}
+		}
+		score, err := col[float64](rec, "search", "score")
+		if err != nil {
+			return nil, err
+		}
+		top, err := col[float64](rec, "search", "top")
+		if err != nil {
+			return nil, err
+		}
+		if err := r.err(); err != nil {
+			return nil, err
+		}
+		matched, closeness := matcher.match(name, aliases)
 		if shortened && exact == 2 && closeness < 1 {
 			return nil, errRerankNeeded
 		}
 		if top > 0 {
 			score /= top
 		}
-		entity, _, _ := neo4j.GetRecordValue[map[string]any](r, "entity")
 		hits = append(hits, kg.Hit{
 			ID: id, Type: kg.EntityType(t), Name: name, Matched: matched,
 			Score: float64(exact) + closeness + score, Entity: entity,

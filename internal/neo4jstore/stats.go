@@ -2,9 +2,8 @@ package neo4jstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
-
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/casegraph/casegraph/internal/kg"
 )
@@ -32,21 +31,20 @@ func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
 	if err != nil {
 		return kg.Stats{}, translate(err, "reading graph statistics failed")
 	}
-	rec := res.Records[0]
-	var st kg.Stats
-	if st.Nodes, _, err = neo4j.GetRecordValue[int64](rec, "nodes"); err != nil {
-		return kg.Stats{}, translate(err, "reading graph statistics failed")
+	r := rowOf(res.Records[0], "reading graph statistics")
+	st := kg.Stats{Nodes: int64(r.num("nodes")), Relationships: int64(r.num("relationships"))}
+	if err := r.err(); err != nil {
+		return kg.Stats{}, err
 	}
-	if st.Relationships, _, err = neo4j.GetRecordValue[int64](rec, "relationships"); err != nil {
-		return kg.Stats{}, translate(err, "reading graph statistics failed")
-	}
-	counts, _, err := neo4j.GetRecordValue[[]any](rec, "byType")
+	counts, err := listOf[int64](res.Records[0], "reading graph statistics", "byType")
 	if err != nil {
-		return kg.Stats{}, translate(err, "reading graph statistics failed")
+		return kg.Stats{}, err
+	}
+	if len(counts) != len(kg.EntityTypes) {
+		return kg.Stats{}, badColumn("reading graph statistics", "byType", fmt.Sprintf("%d counts, want one for each of %d types", len(counts), len(kg.EntityTypes)))
 	}
 	for i, t := range kg.EntityTypes {
-		n, _ := counts[i].(int64)
-		st.ByType = append(st.ByType, kg.TypeCount{Type: t, Count: n})
+		st.ByType = append(st.ByType, kg.TypeCount{Type: t, Count: counts[i]})
 	}
 	return st, nil
 }

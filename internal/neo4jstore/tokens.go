@@ -96,13 +96,10 @@ func (s *Store) Authenticate(ctx context.Context, token string) (kg.Principal, e
 	if len(res.Records) == 0 {
 		return kg.Principal{}, invalid
 	}
-	name, _, err := neo4j.GetRecordValue[string](res.Records[0], "name")
-	if err != nil {
-		return kg.Principal{}, translate(err, "checking the bearer token failed")
-	}
-	roleText, _, err := neo4j.GetRecordValue[string](res.Records[0], "role")
-	if err != nil {
-		return kg.Principal{}, translate(err, "checking the bearer token failed")
+	r := rowOf(res.Records[0], "checking the bearer token")
+	name, roleText := r.str("name"), r.str("role")
+	if err := r.err(); err != nil {
+		return kg.Principal{}, err
 	}
 	role, err := kg.ParseRole(roleText)
 	if err != nil {
@@ -124,18 +121,17 @@ func (s *Store) ListTokens(ctx context.Context) ([]TokenInfo, error) {
 	out := make([]TokenInfo, 0, len(res.Records))
 	for _, rec := range res.Records {
 		var t TokenInfo
-		var role string
-		if t.Name, _, err = neo4j.GetRecordValue[string](rec, "name"); err != nil {
-			return nil, translate(err, "listing tokens failed")
-		}
-		if role, _, err = neo4j.GetRecordValue[string](rec, "role"); err != nil {
-			return nil, translate(err, "listing tokens failed")
+		r := rowOf(rec, "listing tokens")
+		t.Name = r.str("name")
+		role := r.str("role")
+		if err := r.err(); err != nil {
+			return nil, err
 		}
 		if t.Role, err = kg.ParseRole(role); err != nil {
 			return nil, kg.Wrap(kg.Internal, err, "a stored token has an unknown role")
 		}
-		if t.Created, _, err = neo4j.GetRecordValue[time.Time](rec, "created"); err != nil {
-			return nil, translate(err, "listing tokens failed")
+		if t.Created, err = col[time.Time](rec, "listing tokens", "created"); err != nil {
+			return nil, err
 		}
 		out = append(out, t)
 	}
@@ -154,9 +150,9 @@ func (s *Store) RevokeToken(ctx context.Context, name string) error {
 	if len(res.Records) == 0 {
 		return kg.Errorf(kg.NotFound, "there is no token named %q", name)
 	}
-	hash, _, err := neo4j.GetRecordValue[string](res.Records[0], "hash")
+	hash, err := col[string](res.Records[0], "revoking the token", "hash")
 	if err != nil {
-		return translate(err, "revoking the token failed")
+		return err
 	}
 	s.tokens.Remove(hash)
 	return nil

@@ -66,8 +66,8 @@ func (s *Store) Neighbourhood(ctx context.Context, q kg.NeighbourhoodQuery) (kg.
 	if err != nil {
 		return kg.GraphView{}, translate(err, "reading the neighbourhood failed")
 	}
-	view.Truncated, _, _ = neo4j.GetRecordValue[bool](rec, "truncated")
-	return view, nil
+	view.Truncated, err = col[bool](rec, "reading the neighbourhood", "truncated")
+	return view, err
 }
 
 // neighbourhoodQuery walks depth levels out from the start, each level the
@@ -194,8 +194,11 @@ CALL (kept) {
 		return kg.GraphView{}, nil, translate(err, "finding paths failed")
 	}
 	rec := res.Records[0]
-	hasFrom, _, _ := neo4j.GetRecordValue[bool](rec, "hasFrom")
-	hasTo, _, _ := neo4j.GetRecordValue[bool](rec, "hasTo")
+	r := rowOf(rec, "finding paths")
+	hasFrom, hasTo, truncated := r.flag("hasFrom"), r.flag("hasTo"), r.flag("truncated")
+	if err := r.err(); err != nil {
+		return kg.GraphView{}, nil, err
+	}
 	switch {
 	case !hasFrom:
 		return kg.GraphView{}, nil, kg.Errorf(kg.NotFound, "no entity %s", q.From)
@@ -206,11 +209,17 @@ CALL (kept) {
 	if err != nil {
 		return kg.GraphView{}, nil, translate(err, "finding paths failed")
 	}
-	view.Truncated, _, _ = neo4j.GetRecordValue[bool](rec, "truncated")
-	raw, _, _ := neo4j.GetRecordValue[[]any](rec, "paths")
+	view.Truncated = truncated
+	raw, err := listOf[[]any](rec, "finding paths", "paths")
+	if err != nil {
+		return kg.GraphView{}, nil, err
+	}
 	paths := make([][]string, 0, len(raw))
 	for _, p := range raw {
-		ids, _ := viewStrings(p)
+		ids, ok := viewStrings(p)
+		if !ok {
+			return kg.GraphView{}, nil, badColumn("finding paths", "paths", fmt.Sprintf("a path of %T, want IDs", p))
+		}
 		paths = append(paths, ids)
 	}
 	return view, paths, nil
@@ -346,11 +355,18 @@ func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]kg.Timeline
 	if len(res.Records) == 0 {
 		return nil, kg.Errorf(kg.NotFound, "no entity %s", q.Of)
 	}
-	raw, _, _ := neo4j.GetRecordValue[[]any](res.Records[0], "entries")
+	entries := rowOf(res.Records[0], "reading the timeline")
+	raw := entries.rows("entries")
+	if err := entries.err(); err != nil {
+		return nil, err
+	}
 	out := make([]kg.TimelineEntry, 0, len(raw))
-	for _, r := range raw {
-		m, _ := r.(map[string]any)
-		text, _ := m["text"].(string)
+	for _, m := range raw {
+		e := kg.TimelineEntry{Entity: m.str("id"), Kind: m.str("kind"), Title: m.optStr("name")}
+		text, labels, cites := m.str("text"), m.strs("labels"), m.optStrs("citations")
+		if err := m.err(); err != nil {
+			return nil, err
+		}
 		d, err := kg.ParseDate(text)
 		if err != nil {
 			return nil, kg.Wrap(kg.Internal, err, "reading the timeline failed")
@@ -358,13 +374,8 @@ func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]kg.Timeline
 		if !d.Within(timelineBounds(q.From, q.To)) {
 			continue
 		}
-		e := kg.TimelineEntry{Date: d}
-		e.Entity, _ = m["id"].(string)
-		e.Kind, _ = m["kind"].(string)
-		e.Title, _ = m["name"].(string)
-		labels, _ := viewStrings(m["labels"])
+		e.Date = d
 		e.Type, _ = viewEntityType(labels)
-		cites, _ := viewStrings(m["citations"])
 		if e.Citations, err = viewCitations(cites); err != nil {
 			return nil, kg.Wrap(kg.Internal, err, "reading the timeline failed")
 		}
@@ -485,39 +496,34 @@ func viewEntityType(labels []string) (kg.EntityType, bool) {
 // viewProjection, sorted by ID so equal graphs compare equal.
 func readView(rec *neo4j.Record) (kg.GraphView, error) {
 	var view kg.GraphView
-	nodes, _, err := neo4j.GetRecordValue[[]any](rec, "nodes")
-	if err != nil {
+	r := rowOf(rec, "reading a graph view")
+	nodes, edges := r.rows("nodes"), r.rows("edges")
+	if err := r.err(); err != nil {
 		return view, err
 	}
-	edges, _, err := neo4j.GetRecordValue[[]any](rec, "edges")
-	if err != nil {
-		return view, err
-	}
-	for _, raw := range nodes {
-		m, _ := raw.(map[string]any)
-		props, _ := m["props"].(map[string]any)
-		labels, _ := viewStrings(m["labels"])
+	for _, m := range nodes {
+		id, props, labels := m.str("id"), m.props("props"), m.strs("labels")
+		if err := r.err(); err != nil {
+			return view, err
+		}
 		t, ok := viewEntityType(labels)
 		if !ok {
-			return view, fmt.Errorf("node %v has no entity type among %v", m["id"], labels)
+			return view, fmt.Errorf("node %v has no entity type among %v", id, labels)
 		}
-		n := kg.GraphNode{Type: t, Props: viewProps(props)}
-		n.ID, _ = m["id"].(string)
+		n := kg.GraphNode{ID: id, Type: t, Props: viewProps(props)}
 		if n.Label, _ = props["name"].(string); n.Label == "" {
 			n.Label, _ = props["title"].(string)
 		}
 		view.Nodes = append(view.Nodes, n)
 	}
-	for _, raw := range edges {
-		m, _ := raw.(map[string]any)
-		props, _ := m["props"].(map[string]any)
-		e := kg.GraphEdge{Props: viewProps(props)}
-		e.ID, _ = m["id"].(string)
-		t, _ := m["type"].(string)
-		e.Type = kg.RelType(t)
-		e.Source, _ = m["source"].(string)
-		e.Target, _ = m["target"].(string)
+	for _, m := range edges {
+		props := m.props("props")
+		e := kg.GraphEdge{ID: m.str("id"), Type: kg.RelType(m.str("type")), Source: m.str("source"), Target: m.str("target"), Props: viewProps(props)}
+		if err := r.err(); err != nil {
+			return view, err
+		}
 		cites, _ := viewStrings(props["citations"])
+		var err error
 		if e.Citations, err = viewCitations(cites); err != nil {
 			return view, fmt.Errorf("relationship %s: %w", e.ID, err)
 		}

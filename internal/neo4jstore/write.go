@@ -292,11 +292,14 @@ func readApplied[T any](ctx context.Context, tx neo4j.ManagedTransaction, edit k
 	if err != nil || len(recs) == 0 {
 		return zero, false, translate(err, "the change was not saved")
 	}
-	fingerprint, _, _ := neo4j.GetRecordValue[string](recs[0], "fingerprint")
+	r := rowOf(recs[0], "reading the answer kept for an idempotencyKey")
+	fingerprint, raw := r.str("fingerprint"), r.str("result")
+	if err := r.err(); err != nil {
+		return zero, true, err
+	}
 	if fingerprint != edit.Fingerprint {
 		return zero, true, kg.Errorf(kg.Conflict, "idempotencyKey %q was used for another change; use a new key for each change", edit.Key)
 	}
-	raw, _, _ := neo4j.GetRecordValue[string](recs[0], "result")
 	var out T
 	if err := json.Unmarshal([]byte(raw), &out); err != nil {
 		return zero, true, kg.Wrap(kg.Internal, err, "reading the answer kept for the idempotencyKey failed")
