@@ -60,8 +60,7 @@ func (s *Store) readBatchesOnce(ctx context.Context) ([]kg.Batch, error) {
 		if err != nil {
 			return 0, err
 		}
-		n, _, err := neo4j.GetRecordValue[int64](rec, "writes")
-		return n, err
+		return col[int64](rec, "the export's read of the write count", "writes")
 	}
 	out, err := sess.ExecuteRead(ctx, func(driverTx neo4j.ManagedTransaction) (any, error) {
 		tx := s.transaction(driverTx, neo4j.AccessModeRead)
