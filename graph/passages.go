@@ -82,30 +82,16 @@ func (r *Resolver) coverage(ctx context.Context, source string) (*model.SourceCo
 
 func ref(source string, paragraph int) string { return source + "#p" + strconv.Itoa(paragraph) }
 
-// Bounds of a source's text sent through addSource: far above a report's
-// length, and below what one request may carry.
-const (
-	maxTextParagraphs = 5000
-	maxParagraphChars = 20_000
-)
-
-// paragraphText is the text rule of a source's paragraph: prose, so
-// controls, bidirectional and invisible characters are refused.
-var paragraphText = kg.TextRule{Max: maxParagraphChars, Prose: true}
-
 // addSource saves a source and, with content, its text: each non-blank
 // line a paragraph. The text is checked before anything is written.
 func (r *Resolver) addSource(ctx context.Context, input model.SourceInput, key *string) (*model.Source, error) {
 	var paras []string
 	if input.Content != nil {
 		paras = casefile.Paragraphs([]byte(*input.Content), false)
-		if len(paras) == 0 || len(paras) > maxTextParagraphs {
-			return nil, kg.Errorf(kg.Invalid, "content has %d paragraphs: want 1 to %d non-blank lines", len(paras), maxTextParagraphs)
-		}
-		for i, p := range paras {
-			if err := paragraphText.Check(p); err != nil {
-				return nil, kg.Errorf(kg.Invalid, "content, paragraph %d: %v", i+1, err)
-			}
+		// The bounds are casefile.CheckText's, so a text a backup writes
+		// beside the case files imports again.
+		if err := casefile.CheckText(paras); err != nil {
+			return nil, kg.Errorf(kg.Invalid, "content %v", err)
 		}
 	}
 	e, err := r.saveEntity(ctx, input.ID, kg.Source, entry(input.ID, kg.Source, input.Fields, nil), 0, input.Reason, key, false)

@@ -94,6 +94,17 @@ func mutate(t *testing.T, base, token, query string) json.RawMessage {
 	return r.Data
 }
 
+// memoPassages searches the memo's passages for a word of its second
+// paragraph, with the facts that cite each.
+func memoPassages(t *testing.T, base string) string {
+	t.Helper()
+	status, r := postQuery(t, base, `{ passages(query: "zeppelin", sources: ["source/backup-memo"]) { totalCount edges { node { paragraph text citedBy { id } } } } }`)
+	if status != 200 || len(r.Errors) > 0 {
+		t.Fatalf("passages: status %d, errors %+v", status, r.Errors)
+	}
+	return string(r.Data)
+}
+
 // exampleAnswers asks every example query of the API (internal/server/
 // examples) and returns the answers by file name.
 func exampleAnswers(t *testing.T, base string) map[string]string {
@@ -122,7 +133,8 @@ func exampleAnswers(t *testing.T, base string) map[string]string {
 // (an entity updated, one created, one retracted, a relationship added),
 // the restored graph holds the same entities, properties, citations,
 // relationships, additions and source texts, and answers every example
-// query as the original did; a text sent with addSource is the exception.
+// query as the original did. A text sent with addSource, which no source
+// document holds, comes back from the texts/ directory the export writes.
 func TestBackupRestoresIntoAnEmptyDatabase(t *testing.T) {
 	uri := neo4jtest.URI(t)
 	neo4jtest.Clear(t, uri) // other tests of this package wrote here
@@ -151,13 +163,15 @@ func TestBackupRestoresIntoAnEmptyDatabase(t *testing.T) {
 	mutate(t, base, token, fmt.Sprintf(`mutation { retractEntity(id: "person/inga-imanbay", version: %d, reason: "backup test") { id } }`, inga.Node.Version))
 
 	// A text sent with addSource is held only in the graph: no case file
-	// and no source document carries it, so an export leaves it out (a
-	// known limit, docs/operations.md). The source itself is kept.
+	// and no source document carries it, so the export writes it beside
+	// the case files. A fact cites it, so its citations must hold after.
 	mutate(t, base, token, `mutation { addSource(input: {id: "source/backup-memo", fields: {title: "Backup memo", publisher: "Editors"},
-		content: "The first paragraph.\nThe second paragraph."}) { id } }`)
+		content: "The first paragraph.\n\n  The second paragraph, about a quarrelsome zeppelin.  \nThe third\tparagraph."}) { id } }`)
+	mutate(t, base, token, `mutation { createEntity(input: {id: "person/memo-author", type: PERSON,
+		fields: {name: "Memo Author"}, cite: ["source/backup-memo#p2"]}) { id } }`)
 
 	before, onlyInGraph := textOf(dumpGraph(t, uri), "source/backup-memo")
-	if strings.Count(onlyInGraph, "\n") < 2 {
+	if strings.Count(onlyInGraph, "\n") < 3 || !strings.Contains(onlyInGraph, `"text":"The third\tparagraph."`) {
 		t.Fatalf("the memo's text and passages are not in the graph:\n%s", onlyInGraph)
 	}
 	for _, want := range []string{"edited before the backup", `"id":"person/backup-witness"`, "rel MEMBER_OF person/backup-witness->party/democratic-party"} {
@@ -169,10 +183,20 @@ func TestBackupRestoresIntoAnEmptyDatabase(t *testing.T) {
 		t.Fatal("the retracted entity is still in the graph")
 	}
 	answers := exampleAnswers(t, base)
+	memo := memoPassages(t, base)
+	if !strings.Contains(memo, `"paragraph":2`) || !strings.Contains(memo, "person/memo-author") {
+		t.Fatalf("the memo's cited paragraph is not found before the backup: %s", memo)
+	}
 
 	dir := filepath.Join(t.TempDir(), "backup")
 	if _, err := export(t, uri, dir); err != nil {
 		t.Fatalf("casegraph export: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "texts", "backup-memo.txt")); err != nil {
+		t.Fatalf("the export wrote no file for the memo's text: %v", err)
+	}
+	if texts, _ := filepath.Glob(filepath.Join(dir, "texts", "*")); len(texts) != 1 {
+		t.Errorf("the export should write only the text no source document holds; it wrote %v", texts)
 	}
 	neo4jtest.Clear(t, uri)
 	if n := neo4jtest.Exec(t, uri, "MATCH (n) WHERE NOT n:CasegraphTestDatabase RETURN count(n) AS n", nil)[0].Values[0]; n != int64(0) {
@@ -184,10 +208,13 @@ func TestBackupRestoresIntoAnEmptyDatabase(t *testing.T) {
 	if after != before {
 		t.Errorf("the restored graph differs from the one backed up:\n%s", neo4jtest.LineDiff(before, after))
 	}
-	if !strings.Contains(after, `"id":"source/backup-memo"`) || text != "" {
-		t.Errorf("the source added through the API should be restored without its text; its text and passages:\n%s", text)
+	if text != onlyInGraph {
+		t.Errorf("the memo's text and passages differ after the restore:\n%s", neo4jtest.LineDiff(onlyInGraph, text))
 	}
 	restored, _ := service(t, uri, unlimited)
+	if got := memoPassages(t, restored); got != memo {
+		t.Errorf("passage search finds the memo differently after the restore:\nbefore: %s\nafter:  %s", memo, got)
+	}
 	for name, want := range exampleAnswers(t, restored) {
 		if answers[name] != want {
 			t.Errorf("%s answers differently after the restore:\nbefore: %s\nafter:  %s", name, answers[name], want)

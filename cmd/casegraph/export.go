@@ -8,12 +8,15 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/casegraph/casegraph/internal/casefile"
 	"github.com/casegraph/casegraph/internal/ftm"
 	"github.com/casegraph/casegraph/internal/kg"
+	"github.com/casegraph/casegraph/internal/neo4jstore"
 )
 
 func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -43,18 +46,20 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer store.Close(context.Background())
-	batches, err := store.ReadBatches(ctx)
+	backup, err := store.ReadBackup(ctx)
 	if err != nil {
 		return err
 	}
 	if format == "ftm" {
-		return writeFTM(batches, file, force, stdout)
+		return writeFTM(backup.Batches, file, force, stdout)
 	}
-	return writeCaseFiles(batches, rest[0], force, stdout)
+	return writeCaseFiles(backup, rest[0], force, stdout)
 }
 
-// writeCaseFiles writes each batch as the case file it came from.
-func writeCaseFiles(batches []kg.Batch, dir string, force bool, stdout io.Writer) error {
+// writeCaseFiles writes each batch as the case file it came from, and the
+// texts no source document holds into casefile.TextsDir beside them.
+func writeCaseFiles(backup neo4jstore.Backup, dir string, force bool, stdout io.Writer) error {
+	batches := backup.Batches
 	// Render and check everything before writing anything, so a batch the
 	// format cannot express or a file in the way leaves DIR untouched.
 	type output struct {
@@ -84,6 +89,10 @@ func writeCaseFiles(batches []kg.Batch, dir string, force bool, stdout io.Writer
 		}
 		outs = append(outs, output{path, data, b})
 	}
+	texts, err := renderTexts(backup.Texts, dir, force)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -93,10 +102,51 @@ func writeCaseFiles(batches []kg.Batch, dir string, force bool, stdout io.Writer
 		}
 		fmt.Fprintf(stdout, "%s: %d entities, %d relationships\n", o.path, len(o.b.Entities), len(o.b.Links))
 	}
+	if len(texts) > 0 {
+		if err := os.MkdirAll(filepath.Join(dir, casefile.TextsDir), 0o755); err != nil {
+			return err
+		}
+	}
+	for _, t := range texts {
+		if err := os.WriteFile(t.path, t.data, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: the text of %s, %d paragraphs\n", t.path, t.id, len(backup.Texts[t.id]))
+	}
 	if len(outs) == 0 {
 		fmt.Fprintln(stdout, "the graph holds no facts from case files; nothing to export")
 	}
 	return nil
+}
+
+// textFile is a source's text rendered for casefile.TextsDir.
+type textFile struct {
+	id, path string
+	data     []byte
+}
+
+// renderTexts renders the texts to write under dir, in source order,
+// refusing a text that would not read back as itself or a file in the way
+// before anything is written. The file name comes from the source's ID by
+// casefile.TextFileName, which takes nothing but a source's slug.
+func renderTexts(texts map[string][]string, dir string, force bool) ([]textFile, error) {
+	var out []textFile
+	for _, id := range slices.Sorted(maps.Keys(texts)) {
+		name, ok := casefile.TextFileName(id)
+		if !ok {
+			return nil, kg.Errorf(kg.Invalid, "source %q has no valid ID; cannot export its text", id)
+		}
+		data, err := casefile.WriteText(id, texts[id])
+		if err != nil {
+			return nil, kg.Wrap(kg.Invalid, err, "cannot export "+err.Error())
+		}
+		path := filepath.Join(dir, casefile.TextsDir, name)
+		if err := refuseExisting(path, force); err != nil {
+			return nil, err
+		}
+		out = append(out, textFile{id, path, data})
+	}
+	return out, nil
 }
 
 // writeFTM writes the graph as FollowTheMoney entities to file, or to

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"os/user"
 	"slices"
 	"strings"
@@ -78,6 +79,10 @@ func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, so
 	if err != nil {
 		return kg.Wrap(kg.Invalid, err, err.Error())
 	}
+	exported, err := readExportedTexts(args)
+	if err != nil {
+		return err
+	}
 	opts := casefile.InGraph(ctx, store)
 	opts.SourcesDir = sourcesDir
 	files, err := casefile.Load(paths, opts)
@@ -88,26 +93,88 @@ func importFiles(ctx context.Context, store *neo4jstore.Store, args []string, so
 		}
 		return err
 	}
+	if err := checkExportedTexts(exported, files); err != nil {
+		return err
+	}
 	if err := writeFiles(ctx, store, files, o, out); err != nil {
 		return err
 	}
-	return saveTexts(ctx, store, files, o, out)
+	return saveTexts(ctx, store, files, exported, o, out)
+}
+
+// readExportedTexts reads the texts an export wrote beside the case files
+// of the directories among args (casefile.TextsDir), checking every one
+// before anything is written.
+func readExportedTexts(args []string) (map[string][]string, error) {
+	texts := map[string][]string{}
+	for _, a := range args {
+		if st, err := os.Stat(a); err != nil || !st.IsDir() {
+			continue
+		}
+		ts, err := casefile.ReadTexts(a)
+		if err != nil {
+			return nil, kg.Wrap(kg.Invalid, err, err.Error()+"; nothing was written")
+		}
+		for id, paras := range ts {
+			if _, dup := texts[id]; dup {
+				return nil, kg.Errorf(kg.Invalid, "the text of %s is in more than one directory of this import; nothing was written", id)
+			}
+			texts[id] = paras
+		}
+	}
+	return texts, nil
+}
+
+// checkExportedTexts refuses a text read from casefile.TextsDir unless a
+// case file of the import defines its source, without a file: a source
+// with a file has its text from the sources directory, and one the import
+// does not define is not what the directory backed up.
+func checkExportedTexts(texts map[string][]string, files []*casefile.File) error {
+	defined := map[string]bool{}
+	for _, f := range files {
+		for _, e := range f.Batch.Entities {
+			if e.Type == kg.Source {
+				_, hasFile := e.Props["file"]
+				defined[e.ID] = !hasFile
+			}
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(texts)) {
+		name, _ := casefile.TextFileName(id)
+		withoutFile, ok := defined[id]
+		switch {
+		case !ok:
+			return kg.Errorf(kg.Invalid, "%s/%s: no case file of this import defines %s; nothing was written", casefile.TextsDir, name, id)
+		case !withoutFile:
+			return kg.Errorf(kg.Invalid, "%s/%s: %s names a file, whose text the sources directory supplies; nothing was written", casefile.TextsDir, name, id)
+		}
+	}
+	return nil
 }
 
 // saveTexts stores the texts of the sources the files define, read from
-// the sources directory, once the files are in: a text is stored only for
-// a source the graph holds.
-func saveTexts(ctx context.Context, store *neo4jstore.Store, files []*casefile.File, o kg.ImportOptions, out io.Writer) error {
+// the sources directory, and those read from casefile.TextsDir, once the
+// files are in: a text is stored only for a source the graph holds. If
+// storing fails the case files stay written, and importing the same
+// directory again stores the texts.
+func saveTexts(ctx context.Context, store *neo4jstore.Store, files []*casefile.File, exported map[string][]string, o kg.ImportOptions, out io.Writer) error {
 	texts := map[string][]string{}
+	maps.Copy(texts, exported)
 	for _, f := range files {
 		maps.Copy(texts, f.Texts)
 	}
-	if len(texts) == 0 || o.DryRun {
+	if len(texts) == 0 {
+		return nil
+	}
+	if o.DryRun {
+		if len(exported) > 0 {
+			fmt.Fprintf(out, "source texts from %s that would be stored: %d\n", casefile.TextsDir, len(exported))
+		}
 		return nil
 	}
 	n, err := store.SaveTexts(ctx, texts, o.Edit)
 	if err != nil {
-		return fmt.Errorf("storing source texts: %w", err)
+		return fmt.Errorf("storing source texts (the case files were written; import them again to store the texts): %w", err)
 	}
 	if n > 0 {
 		fmt.Fprintf(out, "source texts stored: %d %s\n", n, plural(n, "source", "sources"))

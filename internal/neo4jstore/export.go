@@ -28,13 +28,29 @@ import (
 // (writeLockQuery); the count is read before and after, and a read that
 // saw it move is made again, up to exportTries times.
 func (s *Store) ReadBatches(ctx context.Context) ([]kg.Batch, error) {
+	b, err := s.ReadBackup(ctx)
+	return b.Batches, err
+}
+
+// Backup is what an export reads, of one state of the graph.
+type Backup struct {
+	Batches []kg.Batch
+	// Texts are the paragraphs, by source ID, of the texts the graph
+	// holds of exported sources without a file: texts sent through the
+	// API, which no source document supplies again.
+	Texts map[string][]string
+}
+
+// ReadBackup reads what ReadBatches does and, in the same transaction,
+// the texts no source document holds.
+func (s *Store) ReadBackup(ctx context.Context) (Backup, error) {
 	for try := 1; ; try++ {
 		out, err := s.readBatchesOnce(ctx)
 		if !errors.Is(err, errGraphMoved) {
 			return out, err
 		}
 		if try == exportTries {
-			return nil, kg.Errorf(kg.Unavailable, "the graph changed during each of %d reads of it; export again when fewer writes are made", exportTries)
+			return Backup{}, kg.Errorf(kg.Unavailable, "the graph changed during each of %d reads of it; export again when fewer writes are made", exportTries)
 		}
 	}
 }
@@ -48,7 +64,7 @@ var errGraphMoved = errors.New("the graph changed during the read")
 // writeCountQuery reads how many writes the graph has taken its lock for.
 const writeCountQuery = `OPTIONAL MATCH (g:GraphState {id: 'graph'}) RETURN coalesce(g.writes, 0) AS writes`
 
-func (s *Store) readBatchesOnce(ctx context.Context) ([]kg.Batch, error) {
+func (s *Store) readBatchesOnce(ctx context.Context) (Backup, error) {
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
 	writes := func(tx *wtx) (int64, error) {
@@ -156,6 +172,11 @@ func (s *Store) readBatchesOnce(ctx context.Context) ([]kg.Batch, error) {
 			b.Additions = append(b.Additions, kg.Addition{Target: str(props["target"]), Aliases: strs(props["aliases"]), Citations: cites})
 		}
 
+		texts, err := readTexts(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+
 		if hook := duringExport.Load(); hook != nil {
 			(*hook)()
 		}
@@ -168,15 +189,53 @@ func (s *Store) readBatchesOnce(ctx context.Context) ([]kg.Batch, error) {
 			out = append(out, *b)
 		}
 		sort.Slice(out, func(i, j int) bool { return out[i].Origin < out[j].Origin })
-		return out, nil
+		return Backup{Batches: out, Texts: texts}, nil
 	})
 	if errors.Is(err, errGraphMoved) {
-		return nil, err
+		return Backup{}, err
 	}
 	if err != nil {
-		return nil, translate(err, "reading the case files' facts failed")
+		return Backup{}, translate(err, "reading the case files' facts failed")
 	}
-	return out.([]kg.Batch), nil
+	return out.(Backup), nil
+}
+
+// readTexts reads the texts of exported sources (those with an origin)
+// that have no file: a source with a file has its text read again from
+// the sources directory at import. A text whose passages are not numbered
+// 1 to its count is an error, not a text to back up.
+func readTexts(ctx context.Context, tx *wtx) (map[string][]string, error) {
+	res, err := tx.Run(ctx, `
+		MATCH (t:SourceText)
+		MATCH (src:Source {id: t.source}) WHERE src.origin IS NOT NULL AND src.file IS NULL
+		CALL (t) {
+		  MATCH (p:Passage {source: t.source})
+		  WITH p ORDER BY p.n
+		  RETURN collect(p.n) AS numbers, collect(p.text) AS paragraphs
+		}
+		RETURN t.source AS source, t.paragraphs AS count, numbers, paragraphs`, nil)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]string, len(recs))
+	for _, r := range recs {
+		row := patRow(r.AsMap())
+		id, paras := row.str("source"), row.strs("paragraphs")
+		nums, _ := row["numbers"].([]any)
+		ok := row.num("count") == len(paras) && len(nums) == len(paras)
+		for i := 0; ok && i < len(nums); i++ {
+			ok = nums[i] == int64(i+1)
+		}
+		if !ok {
+			return nil, fmt.Errorf("the text of %s is not whole: %d paragraphs recorded, passages %v", id, row.num("count"), nums)
+		}
+		out[id] = paras
+	}
+	return out, nil
 }
 
 // duringExport, when a test sets it, runs in each read of ReadBatches
