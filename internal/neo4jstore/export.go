@@ -223,15 +223,18 @@ func readTexts(ctx context.Context, tx *wtx) (map[string][]string, error) {
 	}
 	out := make(map[string][]string, len(recs))
 	for _, r := range recs {
-		row := patRow(r.AsMap())
-		id, paras := row.str("source"), row.strs("paragraphs")
-		nums, _ := row["numbers"].([]any)
-		ok := row.num("count") == len(paras) && len(nums) == len(paras)
+		row := rowOf(r, "the export's read of source texts")
+		id, paras, count := row.str("source"), row.strs("paragraphs"), row.num("count")
+		nums, err := listOf[int64](r, "the export's read of source texts", "numbers")
+		if err = row.errOr(err); err != nil {
+			return nil, err
+		}
+		ok := count == len(paras) && len(nums) == len(paras)
 		for i := 0; ok && i < len(nums); i++ {
 			ok = nums[i] == int64(i+1)
 		}
 		if !ok {
-			return nil, fmt.Errorf("the text of %s is not whole: %d paragraphs recorded, passages %v", id, row.num("count"), nums)
+			return nil, fmt.Errorf("the text of %s is not whole: %d paragraphs recorded, passages %v", id, count, nums)
 		}
 		out[id] = paras
 	}
