@@ -162,6 +162,7 @@ func (s *Store) JudgeDuplicates(ctx context.Context, a, b, verdict string, edit 
 		return kg.Judgement{}, kg.Errorf(kg.Invalid, "verdict %q: want SAME or DISTINCT", verdict)
 	}
 	return write(ctx, s, "judge_duplicates", edit, func(ctx context.Context, w *wtx) (kg.Judgement, error) {
+		w.noFacts()
 		res, err := w.Run(ctx, `
 			OPTIONAL MATCH (x:Entity {id: $a}) OPTIONAL MATCH (y:Entity {id: $b})
 			WITH x, y WHERE x IS NOT NULL AND y IS NOT NULL

@@ -346,7 +346,7 @@ func (s *Store) Migrate(ctx context.Context) ([]Migration, error) {
 	if _, err := neo4j.ExecuteQuery(ctx, s.driver, "CALL db.awaitIndexes(300)", nil, neo4j.EagerResultTransformer, s.write()...); err != nil {
 		return applied, translate(err, "waiting for indexes failed")
 	}
-	return applied, nil
+	return applied, s.ensureRows(ctx)
 }
 
 // apply runs one migration's statements and records it.

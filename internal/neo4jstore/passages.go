@@ -38,6 +38,7 @@ func (s *Store) SaveTexts(ctx context.Context, texts map[string][]string, edit k
 		rows = append(rows, map[string]any{"source": id, "hash": textHash(paras), "passages": ps})
 	}
 	return write(ctx, s, "save_texts", edit, func(ctx context.Context, w *wtx) (int, error) {
+		w.noFacts()
 		if err := checkShorterTexts(ctx, w, rows); err != nil {
 			return 0, err
 		}
