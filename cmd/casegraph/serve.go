@@ -56,7 +56,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4j
 func openStoreWith(ctx context.Context, cfg config.Config, log *slog.Logger, m neo4jstore.Metrics) (*neo4jstore.Store, error) {
 	store, err := neo4jstore.Open(neo4jstore.Options{
 		URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
-		AnswerCache: cfg.AnswerCache, Connections: cfg.Neo4jConnections, Metrics: m,
+		Connections: cfg.Neo4jConnections, Metrics: m,
 	})
 	if err != nil {
 		return nil, err
@@ -169,7 +169,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	changes := feed.New(store, feed.Options{MaxSubscriptions: cfg.MaxSubscriptions, ClientMax: cfg.ClientSubscriptions, Log: log})
 	defer changes.Close()
 	srv := server.NewHTTPServer(server.New(server.Options{
-		Resolver:             &graph.Resolver{Store: store, Changes: changes, Investigations: store},
+		Resolver:             &graph.Resolver{Store: neo4jstore.Keep(store, cfg.AnswerCache), Changes: changes, Investigations: store},
 		Ready:                store.Ping,
 		Log:                  log,
 		CORSOrigins:          cfg.CORSOrigins,

@@ -37,7 +37,7 @@ type Config struct {
 	ReadAccess      string // ReadOpen or ReadToken
 	PprofAddr       string // where to serve net/http/pprof; "" is off
 	MetricsAddr     string // where to serve Prometheus metrics; "" is off
-	AnswerCache     int    // cross-case answers kept per graph version; 0 is off
+	AnswerCache     int    // bytes of cross-case answers kept per graph version; 0 is off
 
 	MaxCost        int // cost units one request may take
 	MaxAnswerBytes int // the largest answer sent
@@ -89,7 +89,7 @@ var Settings = []Setting{
 	{Env: "CASEGRAPH_DATA", Flag: "data", Default: "", Usage: "comma-separated case files or directories that serve imports at start"},
 	{Env: "CASEGRAPH_SOURCES_DIR", Flag: "sources", Default: "", Usage: "directory of the source documents that case files name: imports (and serve with CASEGRAPH_DATA) load their texts and check cited paragraphs"},
 	{Env: "CASEGRAPH_READ_ACCESS", Flag: "read-access", Default: ReadOpen, Usage: "open: anyone may read; token: reading needs a bearer token too"},
-	{Env: "CASEGRAPH_ANSWER_CACHE", Flag: "answer-cache", Default: "256", Usage: "answers to cross-case questions kept until the graph changes; 0 keeps none"},
+	{Env: "CASEGRAPH_ANSWER_CACHE", Flag: "answer-cache", Default: "64", Usage: "megabytes of answers to cross-case questions kept until the graph changes; 0 keeps none"},
 	{Env: "CASEGRAPH_METRICS_ADDR", Flag: "metrics-addr", Default: "", Usage: "serve Prometheus metrics (/metrics) on this address, apart from the API; empty serves none"},
 	{Env: "CASEGRAPH_PPROF_ADDR", Flag: "pprof-addr", Default: "", Usage: "serve Go profiles (/debug/pprof/) on this address, apart from the API; keep it on loopback"},
 }
@@ -212,9 +212,9 @@ func parse(v map[string]*string) (Config, error) {
 	}
 	answers, err := strconv.Atoi(*v["CASEGRAPH_ANSWER_CACHE"])
 	if err != nil || answers < 0 {
-		errs = append(errs, fmt.Errorf("CASEGRAPH_ANSWER_CACHE: %q is not a whole number of answers, or 0 to keep none", *v["CASEGRAPH_ANSWER_CACHE"]))
+		errs = append(errs, fmt.Errorf("CASEGRAPH_ANSWER_CACHE: %q is not a whole number of megabytes, or 0 to keep none", *v["CASEGRAPH_ANSWER_CACHE"]))
 	}
-	c.AnswerCache = answers
+	c.AnswerCache = answers << 20
 	if c.ReadAccess != ReadOpen && c.ReadAccess != ReadToken {
 		errs = append(errs, fmt.Errorf("CASEGRAPH_READ_ACCESS: %q is not open or token", c.ReadAccess))
 	}

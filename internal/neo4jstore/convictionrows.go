@@ -237,8 +237,10 @@ func refreshRows(ctx context.Context, w *wtx) error {
 	return rewriteRows(ctx, w, cases)
 }
 
+// allCases lists every case, and every case the rows name that is gone.
 func allCases(ctx context.Context, tx neo4j.ManagedTransaction) ([]string, error) {
-	res, err := tx.Run(ctx, "MATCH (k:Case) RETURN k.id AS id ORDER BY id", nil)
+	res, err := tx.Run(ctx, `CALL () { MATCH (k:Case) RETURN k.id AS id UNION MATCH (r:ConvictionRow) RETURN DISTINCT r.case AS id }
+		RETURN id ORDER BY id`, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -523,18 +525,28 @@ func groupCounts(res *neo4j.EagerResult) []kg.GroupCount {
 // rebuildBatch is how many cases one transaction of a rebuild writes.
 const rebuildBatch = 500
 
-// RebuildConvictionRows writes every case's conviction rows and the
-// tallies anew, a batch of cases per transaction, each under the graph's
-// write lock so that writes running meanwhile keep theirs current.
+// RebuildConvictionRows writes the conviction rows of every case anew,
+// and of every case the rows name that is gone, moving the tallies, a
+// batch of cases per transaction, each under the graph's write lock so
+// that writes running meanwhile keep theirs current. It repairs rows that
+// writes made outside casegraph (Cypher typed into a console) left behind.
 func (s *Store) RebuildConvictionRows(ctx context.Context) error {
+	return s.rebuildRows(ctx, false)
+}
+
+// rebuildRows rebuilds the rows; from scratch drops every row and tally
+// first, for rows of another format, whose tallies they cannot correct.
+func (s *Store) rebuildRows(ctx context.Context, fromScratch bool) error {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
 	cases, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) ([]string, error) {
 		if _, err := tx.Run(ctx, writeLockQuery, nil); err != nil {
 			return nil, err
 		}
-		if _, err := tx.Run(ctx, "MATCH (x:ConvictionRow|Tally) DETACH DELETE x", nil); err != nil {
-			return nil, err
+		if fromScratch {
+			if _, err := tx.Run(ctx, "MATCH (x:ConvictionRow|Tally) DETACH DELETE x", nil); err != nil {
+				return nil, err
+			}
 		}
 		return allCases(ctx, tx)
 	})
@@ -558,8 +570,8 @@ func (s *Store) RebuildConvictionRows(ctx context.Context) error {
 	return translate(err, "rebuilding conviction rows failed")
 }
 
-// ensureRows rebuilds the conviction rows when the graph's were written by
-// another rowsFormat, or never.
+// ensureRows rebuilds the conviction rows from scratch when the graph's
+// were written by another rowsFormat, or never.
 func (s *Store) ensureRows(ctx context.Context) error {
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, `OPTIONAL MATCH (g:GraphState {id: 'graph'}) RETURN g.rowsFormat AS format`,
 		nil, neo4j.EagerResultTransformer, s.write()...)
@@ -569,7 +581,7 @@ func (s *Store) ensureRows(ctx context.Context) error {
 	if f, _ := res.Records[0].Get("format"); f == int64(rowsFormat) {
 		return nil
 	}
-	return s.RebuildConvictionRows(ctx)
+	return s.rebuildRows(ctx, true)
 }
 
 // unfiltered says whether a filter asks for every conviction.

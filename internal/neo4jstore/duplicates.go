@@ -41,7 +41,7 @@ func (s *Store) Candidates(ctx context.Context, types []kg.EntityType) ([]dedupe
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := s.readAnswer(ctx, candidatesQuery, map[string]any{"labels": labels})
+	res, err := s.readQuery(ctx, candidatesQuery, map[string]any{"labels": labels})
 	if err != nil {
 		return nil, nil, translate(err, "reading duplicate candidates failed")
 	}

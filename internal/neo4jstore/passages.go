@@ -206,7 +206,7 @@ func (s *Store) Passages(ctx context.Context, q kg.PassageQuery) ([]kg.PassageHi
 	if sources == nil {
 		sources = []string{}
 	}
-	res, err := s.readAnswer(ctx, passagesStatement, map[string]any{
+	res, err := s.readQuery(ctx, passagesStatement, map[string]any{
 		"query": query, "sources": sources, "first": int64(q.First), "offset": int64(q.Offset),
 		"candidates": int64(searchCandidates),
 	})
@@ -266,7 +266,7 @@ RETURN src IS NOT NULL AS found, t.paragraphs AS paragraphs, cited,
 // Coverage says which paragraphs of a source's text facts cite, and which
 // none does yet: what is left to encode.
 func (s *Store) Coverage(ctx context.Context, source string) (kg.Coverage, error) {
-	res, err := s.readAnswer(ctx, coverageStatement, map[string]any{"id": source, "prefix": source + "#p"})
+	res, err := s.readQuery(ctx, coverageStatement, map[string]any{"id": source, "prefix": source + "#p"})
 	if err != nil {
 		return kg.Coverage{}, translate(err, "reading coverage failed")
 	}

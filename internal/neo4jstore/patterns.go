@@ -202,7 +202,7 @@ func (s *Store) Convictions(ctx context.Context, f kg.ConvictionFilter, first, o
 	}
 	params := convictionParams(f)
 	params["first"], params["offset"] = int64(first), int64(offset)
-	res, err := s.readAnswer(ctx, convictionPageQuery(f), params)
+	res, err := s.readQuery(ctx, convictionPageQuery(f), params)
 	if err != nil {
 		return nil, 0, translate(err, "reading convictions failed")
 	}
@@ -247,7 +247,7 @@ ORDER BY case, final`
 // re-initiated, with how long that took: a range where the sources bound
 // the dates rather than state them.
 func (s *Store) ChargeChanges(ctx context.Context) ([]kg.ChargeChange, error) {
-	res, err := s.readAnswer(ctx, chargeChangesQuery, nil)
+	res, err := s.readQuery(ctx, chargeChangesQuery, nil)
 	if err != nil {
 		return nil, translate(err, "reading charge changes failed")
 	}
@@ -276,7 +276,7 @@ func (s *Store) Counts(ctx context.Context, by kg.CountDimension, f kg.Convictio
 		out, err := s.readTallies(ctx, by)
 		return out, translate(err, "counting convictions failed")
 	}
-	res, err := s.readAnswer(ctx, rowsMatching(f)+"RETURN "+tallyColumns, convictionParams(f))
+	res, err := s.readQuery(ctx, rowsMatching(f)+"RETURN "+tallyColumns, convictionParams(f))
 	if err != nil {
 		return nil, translate(err, "counting convictions failed")
 	}
@@ -515,7 +515,7 @@ func (s *Store) SimilarCases(ctx context.Context, to string, first int) ([]kg.Si
 	for k, w := range similarWeights {
 		weights[k] = int64(w)
 	}
-	res, err := s.readAnswer(ctx, similarQuery, map[string]any{"id": to, "first": int64(first), "weights": weights})
+	res, err := s.readQuery(ctx, similarQuery, map[string]any{"id": to, "first": int64(first), "weights": weights})
 	if err != nil {
 		return nil, translate(err, "reading similar cases failed")
 	}
@@ -579,7 +579,7 @@ func (s *Store) ArrestsAfterProtests(ctx context.Context, withinMonths int) ([]k
 	if withinMonths < 0 {
 		return nil, kg.Errorf(kg.Invalid, "withinMonths must not be negative")
 	}
-	res, err := s.readAnswer(ctx, arrestsQuery, map[string]any{
+	res, err := s.readQuery(ctx, arrestsQuery, map[string]any{
 		"within": int64(withinMonths), "protestKinds": protestKinds, "arrestKinds": arrestKinds,
 	})
 	if err != nil {
@@ -652,7 +652,7 @@ ORDER BY convicted, associate, article, via`
 // pair, article and shared tie, with the earliest such conviction and the
 // earliest charge that followed it.
 func (s *Store) LaterChargedAssociates(ctx context.Context) ([]kg.Associate, error) {
-	res, err := s.readAnswer(ctx, laterChargedQuery, nil)
+	res, err := s.readQuery(ctx, laterChargedQuery, nil)
 	if err != nil {
 		return nil, translate(err, "reading later-charged associates failed")
 	}
@@ -683,7 +683,7 @@ ORDER BY person, case`
 // PretrialDetention returns, per person and case, the spells of pre-trial
 // detention and house arrest and the date of the sentence that followed.
 func (s *Store) PretrialDetention(ctx context.Context) ([]kg.PretrialRecord, error) {
-	res, err := s.readAnswer(ctx, pretrialQuery, nil)
+	res, err := s.readQuery(ctx, pretrialQuery, nil)
 	if err != nil {
 		return nil, translate(err, "reading pre-trial detention failed")
 	}
@@ -737,7 +737,7 @@ func (s *Store) AssessedCases(ctx context.Context, minOrganisations int) ([]kg.A
 	if minOrganisations < 1 {
 		return nil, kg.Errorf(kg.Invalid, "minOrganisations must be at least 1")
 	}
-	res, err := s.readAnswer(ctx, assessedQuery, map[string]any{"min": int64(minOrganisations)})
+	res, err := s.readQuery(ctx, assessedQuery, map[string]any{"min": int64(minOrganisations)})
 	if err != nil {
 		return nil, translate(err, "reading assessed cases failed")
 	}
@@ -774,7 +774,7 @@ ORDER BY n DESC, x, y`
 // ArticlePairs returns the pairs of articles charged together against one
 // person in one case, with how often.
 func (s *Store) ArticlePairs(ctx context.Context) ([]kg.ArticlePair, error) {
-	res, err := s.readAnswer(ctx, articlePairsQuery, nil)
+	res, err := s.readQuery(ctx, articlePairsQuery, nil)
 	if err != nil {
 		return nil, translate(err, "reading article pairs failed")
 	}
@@ -807,7 +807,7 @@ ORDER BY about, id`
 // ContestedClaims returns every entity and relationship that sources
 // disagree on.
 func (s *Store) ContestedClaims(ctx context.Context) ([]kg.ContestedClaim, error) {
-	res, err := s.readAnswer(ctx, contestedQuery, nil)
+	res, err := s.readQuery(ctx, contestedQuery, nil)
 	if err != nil {
 		return nil, translate(err, "reading contested claims failed")
 	}

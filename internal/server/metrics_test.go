@@ -57,10 +57,10 @@ func newMeteredAPI(t *testing.T) (*meteredAPI, *api) {
 	shared := newAPI(t) // the bundled data and the tokens
 	a := &meteredAPI{metrics: metrics.New()}
 	// Opened and migrated as serve does, before any request.
-	store := neo4jtest.StoreWith(t, neo4jstore.Options{URI: neo4jtest.URI(t), Database: "neo4j", AnswerCache: 16,
+	store := neo4jtest.StoreWith(t, neo4jstore.Options{URI: neo4jtest.URI(t), Database: "neo4j",
 		Metrics: seeingConnections{a.metrics, a}})
 	srv := httptest.NewServer(server.New(server.Options{
-		Resolver:       &graph.Resolver{Store: store, Investigations: store},
+		Resolver:       &graph.Resolver{Store: neo4jstore.Keep(store, 1<<20), Investigations: store},
 		Ready:          store.Ping,
 		Log:            slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		RequestTimeout: 30 * time.Second,
