@@ -93,48 +93,46 @@ SET t.named = t.named + d.named, t.unnamed = t.unnamed + d.unnamed, t.pairs = t.
 WITH t WHERE t.pairs <= 0
 DELETE t`
 
-// affectedCasesQuery finds the cases whose rows may read the entities
-// $ids: for each kind of entity, the cases from which convictionRowsQuery
-// reaches it. Entities the rows read only by ID (a party, an event) have
-// none: only a change to a relationship of theirs matters, and a write
-// touches that relationship's other end (linkEnds).
-const affectedCasesQuery = `
-UNWIND $ids AS id
-MATCH (n:Entity {id: id})
-CALL (n) {
-  MATCH (n:Case) RETURN n.id AS k
-  UNION MATCH (k:Case)-[:HAS_CHARGE|HAS_SENTENCE|HAS_RESTRICTION|HAS_PROCEEDING]->(n) RETURN k.id AS k
-  UNION MATCH (n:Person|Group)-[:CHARGED_WITH]->(:Charge)<-[:HAS_CHARGE]-(k:Case) RETURN k.id AS k
-  UNION MATCH (n:LegalArticle)<-[:PART_OF*0..3]-(:LegalArticle)<-[:UNDER_ARTICLE]-(:Charge)<-[:HAS_CHARGE]-(k:Case) RETURN k.id AS k
-  UNION MATCH (n:LegalCode)<-[:IN_CODE]-(:LegalArticle)<-[:UNDER_ARTICLE]-(:Charge)<-[:HAS_CHARGE]-(k:Case) RETURN k.id AS k
-  UNION MATCH (n:Court)<-[:HEARD_BY]-(k:Case) RETURN k.id AS k
-  UNION MATCH (n:Place)<-[:LOCATED_IN*0..3]-(:Court)<-[:HEARD_BY]-(k:Case) RETURN k.id AS k
-  UNION
-  // Sentences, and the proceedings and courts that decide a sentence's
-  // court and whether it is in force, reach a charge through the sentence
-  // that the later ones replace.
-  CALL (n) {
-    MATCH (n:Sentence) RETURN n AS x
-    UNION MATCH (n:Court|Place)<-[:LOCATED_IN*0..3]-(:Court)<-[:IMPOSED_BY]-(x:Sentence) RETURN x
-    UNION MATCH (n:Court|Place)<-[:LOCATED_IN*0..3]-(:Court)<-[:HELD_BY]-(:Proceeding)<-[:REVIEWS*0..4]-(g:Proceeding)
-          MATCH (g)-[:REVIEWS*0..4]->(:Proceeding)<-[:IMPOSED_IN]-(x:Sentence) RETURN x
-    UNION MATCH (n:Proceeding)-[:REVIEWS*0..4]->(:Proceeding)<-[:IMPOSED_IN]-(x:Sentence) RETURN x
-  }
-  MATCH (x)-[:REPLACES*0..8]->(:Sentence)-[:FOR_CHARGE]->(:Charge)<-[:HAS_CHARGE]-(k:Case)
-  RETURN k.id AS k
-  UNION
-  CALL (n) {
-    MATCH (n:Proceeding) RETURN n AS g
-    UNION MATCH (n:Court|Place)<-[:LOCATED_IN*0..3]-(:Court)<-[:HELD_BY]-(g:Proceeding) RETURN g
-  }
-  MATCH (g)-[:REVIEWS*0..4]->(:Proceeding)<-[:HAS_PROCEEDING]-(k:Case)
-  RETURN k.id AS k
+// caseReach gives, for each kind of entity that conviction rows read
+// more of than its ID, how convictionRowsQuery reaches it from the cases
+// (k) whose rows may read it (n): affectedCases follows it back. Entities
+// read only by ID (a case, a party, an event) have none: only a change to
+// a relationship of theirs matters, and a write touches that
+// relationship's other end too (linkEnds).
+var caseReach = func() map[kg.EntityType]string {
+	// The charges a sentence (x) decides: through the sentence it replaces.
+	const sentence = `MATCH (x)-[:REPLACES*0..8]->(:Sentence)-[:FOR_CHARGE]->(:Charge)<-[:HAS_CHARGE]-(k:Case) RETURN k`
+	const charged = `MATCH (k:Case)-[:HAS_CHARGE]->(:Charge)-[:UNDER_ARTICLE]->(a)`
+	court := `MATCH (n)<-[:LOCATED_IN*0..3]-(c:Court)
+CALL (c) {
+  MATCH (k:Case)-[:HEARD_BY]->(c) RETURN k
+  UNION MATCH (k:Case)-[:HAS_PROCEEDING]->(:Proceeding)-[:HELD_BY]->(c) RETURN k
+  UNION MATCH (c)<-[:HELD_BY]-(:Proceeding)<-[:IMPOSED_IN]-(x:Sentence) ` + sentence + `
+  UNION MATCH (c)<-[:IMPOSED_BY]-(x:Sentence) ` + sentence + `
 }
-RETURN collect(DISTINCT k) AS cases`
+RETURN k`
+	return map[kg.EntityType]string{
+		kg.Charge:      `MATCH (k:Case)-[:HAS_CHARGE]->(n) RETURN k`,
+		kg.Restriction: `MATCH (k:Case)-[:HAS_RESTRICTION]->(n) RETURN k`,
+		kg.Sentence:    `MATCH (k:Case)-[:HAS_SENTENCE]->(n) RETURN k UNION WITH n AS x ` + sentence,
+		kg.Proceeding: `MATCH (n)-[:REVIEWS*0..4]->(g:Proceeding)
+CALL (g) {
+  MATCH (k:Case)-[:HAS_PROCEEDING]->(g) RETURN k
+  UNION MATCH (g)<-[:IMPOSED_IN]-(x:Sentence) ` + sentence + `
+}
+RETURN k`,
+		kg.Person:       `MATCH (n)-[:CHARGED_WITH]->(:Charge)<-[:HAS_CHARGE]-(k:Case) RETURN k`,
+		kg.Group:        `MATCH (n)-[:CHARGED_WITH]->(:Charge)<-[:HAS_CHARGE]-(k:Case) RETURN k`,
+		kg.LegalArticle: `MATCH (n)<-[:PART_OF*0..3]-(a:LegalArticle) ` + charged + ` RETURN k`,
+		kg.LegalCode:    `MATCH (n)<-[:IN_CODE]-(a:LegalArticle) ` + charged + ` RETURN k`,
+		kg.Court:        court,
+		kg.Place:        court,
+	}
+}()
 
 // linkEnds returns the ends of a relationship whose cases a change to it
 // may affect: the end that convictionRowsQuery reads the relationship
-// from, which affectedCasesQuery follows back to the cases.
+// from, which affectedCases follows back to the cases.
 func linkEnds(t kg.RelType, from, to string) []string {
 	switch t {
 	case "CHARGED_WITH", "SUBJECT_TO", "TRIED_IN", "FOR_CHARGE":
@@ -192,20 +190,42 @@ func (w *wtx) touchLinks(ctx context.Context, links ...map[string]any) error {
 // (saved investigations, source texts, judgements of duplicates).
 func (w *wtx) noFacts() { w.facts.said = true }
 
+// affectedCases finds the cases whose rows may read the entities ids: a
+// case itself, and for the other entities one statement per kind that
+// reaches further (caseReach).
 func affectedCases(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) ([]string, error) {
-	if len(ids) == 0 {
-		return nil, nil
+	byType := map[kg.EntityType][]string{}
+	var out []string
+	for _, id := range ids {
+		t, _ := kg.TypeOfID(id)
+		switch {
+		case t == kg.Case:
+			out = append(out, id)
+		case caseReach[t] != "":
+			byType[t] = append(byType[t], id)
+		}
 	}
-	res, err := tx.Run(ctx, affectedCasesQuery, map[string]any{"ids": ids})
-	if err != nil {
-		return nil, err
+	for _, t := range kg.EntityTypes {
+		if len(byType[t]) == 0 {
+			continue
+		}
+		res, err := tx.Run(ctx, `UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+CALL (n) {
+`+caseReach[t]+`
+}
+RETURN collect(DISTINCT k.id) AS cases`, map[string]any{"ids": byType[t]})
+		if err != nil {
+			return nil, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return nil, err
+		}
+		raw, _ := rec.Get("cases")
+		out = append(out, patRow{"x": raw}.strs("x")...)
 	}
-	rec, err := res.Single(ctx)
-	if err != nil {
-		return nil, err
-	}
-	raw, _ := rec.Get("cases")
-	return patRow{"x": raw}.strs("x"), nil
+	return out, nil
 }
 
 // refreshRows rewrites, before the commit, the rows of every case the
