@@ -18,6 +18,11 @@
 #   LIGHT_DURATION  time for the lookups, search and neighbourhoods alone (default 12s)
 #   IMPORT=1   also time "casegraph import" against the bulk load
 #   KEEP=1     reuse the graph a previous run of the same CASES loaded
+#   WRITES=N   instead of the usual contenders, measure reads while N writes
+#              a second (edits that touch convictions, through casegraph's
+#              API with an editor token) go on: casegraph with the writes,
+#              casegraph without, and @neo4j/graphql with the same writes;
+#              results in OUT/writes-table.md
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -159,6 +164,23 @@ measure() {
   done
 }
 rm -rf "$OUT/rounds"
+if [[ "${WRITES:-0}" != 0 ]]; then
+  TOKEN="$(NEO4J_URI="$URI" "$BIN/casegraph" token create -role editor -name "bench-writer-$(date +%s)" | head -1)"
+  writes=(-writes-per-second "$WRITES" -write-url "http://127.0.0.1:$PORT_CG/graphql" -write-token "$TOKEN")
+  contender() {
+    case "$1" in
+      casegraph-writes) echo -target casegraph -label casegraph-writes -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" "${writes[@]}" ;;
+      casegraph) echo -target casegraph -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" ;;
+      neo4j-graphql-writes) echo -target neo4j-graphql -label neo4j-graphql-writes -url "http://127.0.0.1:$PORT_NG/graphql" -pid "$NG_PID" "${writes[@]}" ;;
+    esac
+  }
+  uptime | tee "$OUT/writes-load.txt"
+  measure writes- "${DURATION%s}" -- casegraph-writes casegraph neo4j-graphql-writes
+  uptime | tee -a "$OUT/writes-load.txt"
+  echo
+  "$BIN/load" table "$OUT/writes-casegraph-writes.json" "$OUT/writes-casegraph.json" "$OUT/writes-neo4j-graphql-writes.json" | tee "$OUT/writes-table.md"
+  exit 0
+fi
 measure "" "${DURATION%s}" -- casegraph neo4j-graphql cypher casegraph-uncached
 # The growth targets concern lookups, search and neighbourhoods: timed
 # apart from the whole-graph questions, which otherwise set every latency.

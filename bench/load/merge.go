@@ -56,6 +56,7 @@ func readResult(file string) (Result, error) {
 func merge(runs []Result) (Result, error) {
 	m := Result{Target: runs[0].Target, Concurrency: runs[0].Concurrency, LatenciesUS: map[string][]int64{}}
 	errs := map[string]int{}
+	writeErrs := 0
 	var cpu, neoCPU float64
 	for _, r := range runs {
 		if r.Target != m.Target || r.Concurrency != m.Concurrency {
@@ -74,10 +75,22 @@ func merge(runs []Result) (Result, error) {
 		for name, s := range r.ByQuery {
 			errs[name] += s.Errors
 		}
+		if r.Writes != nil {
+			m.WritesPerSecond = r.WritesPerSecond
+			m.WriteLatencyUS = append(m.WriteLatencyUS, r.WriteLatencyUS...)
+			writeErrs += r.Writes.Errors
+			if m.FirstWriteError == "" {
+				m.FirstWriteError = r.FirstWriteError
+			}
+		}
 	}
 	if m.Seconds > 0 {
 		m.CPUCores, m.Neo4jCores = cpu/m.Seconds, neoCPU/m.Seconds
 	}
 	m.summarise(errs)
+	if m.WritesPerSecond > 0 {
+		st := stats(m.WriteLatencyUS, writeErrs, m.Seconds)
+		m.Writes = &st
+	}
 	return m, nil
 }

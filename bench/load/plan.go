@@ -60,11 +60,11 @@ func planCmd(ctx context.Context, args []string) error {
 	per := fs.Int("per", 20, "variable sets per query")
 	seed := fs.Int64("seed", 7, "seed for picking variables")
 	out := fs.String("out", "workload.json", "where to write the workload")
-	answers := fs.Int("answer-cache", 256, "answers kept, as CASEGRAPH_ANSWER_CACHE of the server measured")
+	answers := fs.Int("answer-cache", 64, "megabytes of answers kept, as CASEGRAPH_ANSWER_CACHE of the server measured")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	store, err := neo4jstore.Open(neo4jstore.Options{URI: *uri, Database: "neo4j", AnswerCache: *answers})
+	store, err := neo4jstore.Open(neo4jstore.Options{URI: *uri, Database: "neo4j"})
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func planCmd(ctx context.Context, args []string) error {
 	}
 	r := rand.New(rand.NewSource(*seed))
 	handler := server.New(server.Options{
-		Resolver: graph.NewResolver(store), Ready: store.Ping,
+		Resolver: graph.NewResolver(neo4jstore.Keep(store, *answers<<20)), Ready: store.Ping,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RequestTimeout: time.Minute,
 	})
 

@@ -33,6 +33,12 @@ type Result struct {
 	// LatenciesUS holds every answered request's latency in microseconds,
 	// by query, so that runs of one contender can be merged (load merge).
 	LatenciesUS map[string][]int64 `json:"latenciesUs"`
+	// Writes are the write stream's, sent during the run (-writes-per-second),
+	// apart from the reads.
+	Writes          *Stats  `json:"writes,omitempty"`
+	WriteLatencyUS  []int64 `json:"writeLatenciesUs,omitempty"`
+	WritesPerSecond float64 `json:"writesPerSecond,omitempty"`
+	FirstWriteError string  `json:"firstWriteError,omitempty"`
 }
 
 // Stats are throughput and latency percentiles in milliseconds.
@@ -59,6 +65,9 @@ func runCmd(ctx context.Context, args []string) error {
 	out := fs.String("out", "", "write the result as JSON here too")
 	only := fs.String("only", "", "comma-separated queries to send (default: the whole mix), to time some apart from the rest")
 	label := fs.String("label", "", "name of the contender in results (default: the target)")
+	wps := fs.Float64("writes-per-second", 0, "also send this many writes a second, an analyst's edits that touch convictions, through casegraph's API")
+	writeURL := fs.String("write-url", "http://127.0.0.1:8320/graphql", "casegraph's GraphQL endpoint, for the writes")
+	writeToken := fs.String("write-token", "", "an editor token of that casegraph, for the writes")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,8 +93,22 @@ func runCmd(ctx context.Context, args []string) error {
 	}
 	defer closeFn()
 
+	var wr *writer
+	if *wps > 0 {
+		if wr, err = newWriter(ctx, *writeURL, *writeToken, *uri); err != nil {
+			return err
+		}
+		defer wr.close()
+		wctx, stopWrites := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); wr.stream(wctx, *wps) }()
+		defer func() { stopWrites(); <-done }()
+	}
 	if *warm > 0 {
 		drive(ctx, w.Requests, do, *conc, *warm)
+	}
+	if wr != nil {
+		wr.reset()
 	}
 	procs := []*proc{newProc(*pid), newProc(*neoPID)}
 	stopSampling := sampleRSS(procs[0])
@@ -102,6 +125,10 @@ func runCmd(ctx context.Context, args []string) error {
 		res.LatenciesUS[name] = us
 	}
 	res.summarise(errs)
+	if wr != nil {
+		st, lat, first := wr.result()
+		res.Writes, res.WriteLatencyUS, res.WritesPerSecond, res.FirstWriteError = &st, lat, *wps, first
+	}
 	printResult(os.Stdout, res)
 	if *out != "" {
 		b, _ := json.MarshalIndent(res, "", " ")
@@ -329,8 +356,15 @@ func printResult(out io.Writer, r Result) {
 			fmt.Fprintf(out, "  %-14s %8d %8.1f %8.1f %8.1f %8.1f %7d\n", name, s.Requests, s.RPS, s.P50, s.P95, s.P99, s.Errors)
 		}
 	}
+	if r.Writes != nil {
+		s := r.Writes
+		fmt.Fprintf(out, "  %-14s %8d %8.1f %8.1f %8.1f %8.1f %7d\n", "(writes)", s.Requests, s.RPS, s.P50, s.P95, s.P99, s.Errors)
+	}
 	if r.FirstError != "" {
 		fmt.Fprintln(out, "  first error:", r.FirstError)
+	}
+	if r.FirstWriteError != "" {
+		fmt.Fprintln(out, "  first write error:", r.FirstWriteError)
 	}
 }
 

@@ -46,6 +46,17 @@ func tableCmd(files []string) error {
 		}
 		fmt.Println()
 	}
+	if slices.ContainsFunc(rs, func(r Result) bool { return r.Writes != nil }) {
+		fmt.Print("| (writes: sent/s, p50 / p99 ms, errors) |")
+		for _, r := range rs {
+			if r.Writes == nil {
+				fmt.Print(" none |")
+				continue
+			}
+			fmt.Printf(" %.1f/s, %.1f / %.1f, %d |", float64(r.Writes.Requests+r.Writes.Errors)/r.Seconds, r.Writes.P50, r.Writes.P99, r.Writes.Errors)
+		}
+		fmt.Println()
+	}
 	if len(rs) > 1 {
 		base := rs[0]
 		fmt.Println()

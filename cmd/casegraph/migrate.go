@@ -18,9 +18,10 @@ import (
 var errNotCurrent = errors.New("the graph's schema is not current")
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var status bool
+	var status, rebuild bool
 	cfg, log, rest, err := setup("migrate", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&status, "status", false, "list the migrations and the schema version without applying anything; exit non-zero when one is pending or changed")
+		fs.BoolVar(&rebuild, "rebuild-rows", false, "also write every case's conviction rows and the counts anew, after changes made to Neo4j other than through casegraph")
 	})
 	if err != nil {
 		return err
@@ -42,6 +43,12 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	if err != nil {
 		return err
+	}
+	if rebuild {
+		if err := store.RebuildConvictionRows(ctx); err != nil {
+			return err
+		}
+		fmt.Fprint(stdout, "conviction rows rebuilt; ")
 	}
 	if len(applied) == 0 {
 		fmt.Fprint(stdout, "nothing to apply; ")

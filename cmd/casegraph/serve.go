@@ -60,7 +60,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4j
 func openStoreWith(ctx context.Context, cfg config.Config, log *slog.Logger, m neo4jstore.Metrics, t trace.TracerProvider) (*neo4jstore.Store, error) {
 	store, err := neo4jstore.Open(neo4jstore.Options{
 		URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
-		AnswerCache: cfg.AnswerCache, Connections: cfg.Neo4jConnections, Metrics: m, Tracing: t,
+		Connections: cfg.Neo4jConnections, Metrics: m, Tracing: t,
 	})
 	if err != nil {
 		return nil, err
@@ -178,7 +178,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	// One reader of the change feed serves every subscription.
 	changes := feed.New(store, feed.Options{MaxSubscriptions: cfg.MaxSubscriptions, ClientMax: cfg.ClientSubscriptions, Log: log})
 	defer changes.Close()
-	resolver := graph.NewResolver(store)
+	resolver := graph.NewResolver(neo4jstore.Keep(store, cfg.AnswerCache))
 	resolver.Changes, resolver.Investigations = changes, store
 	srv := server.NewHTTPServer(server.New(server.Options{
 		Resolver:             resolver,

@@ -37,7 +37,7 @@ type Config struct {
 	ReadAccess      string // ReadOpen or ReadToken
 	PprofAddr       string // where to serve net/http/pprof; "" is off
 	MetricsAddr     string // where to serve Prometheus metrics; "" is off
-	AnswerCache     int    // cross-case answers kept per graph version; 0 is off
+	AnswerCache     int    // bytes of cross-case answers kept per graph version; 0 is off
 
 	// TracesEndpoint is the URL spans are posted to over OTLP/HTTP; "" is
 	// no tracing. ServiceName names the service in them, and
@@ -96,7 +96,7 @@ var Settings = []Setting{
 	{Env: "CASEGRAPH_DATA", Flag: "data", Default: "", Usage: "comma-separated case files or directories that serve imports at start"},
 	{Env: "CASEGRAPH_SOURCES_DIR", Flag: "sources", Default: "", Usage: "directory of the source documents that case files name: imports (and serve with CASEGRAPH_DATA) load their texts and check cited paragraphs"},
 	{Env: "CASEGRAPH_READ_ACCESS", Flag: "read-access", Default: ReadOpen, Usage: "open: anyone may read; token: reading needs a bearer token too"},
-	{Env: "CASEGRAPH_ANSWER_CACHE", Flag: "answer-cache", Default: "256", Usage: "answers to cross-case questions kept until the graph changes; 0 keeps none"},
+	{Env: "CASEGRAPH_ANSWER_CACHE", Flag: "answer-cache", Default: "64", Usage: "megabytes of answers to cross-case questions kept until the graph changes; 0 keeps none"},
 	{Env: "CASEGRAPH_METRICS_ADDR", Flag: "metrics-addr", Default: "", Usage: "serve Prometheus metrics (/metrics) on this address, apart from the API; empty serves none"},
 	{Env: "OTEL_EXPORTER_OTLP_ENDPOINT", Flag: "otlp-endpoint", Default: "", Usage: "base URL of an OTLP/HTTP receiver (an OpenTelemetry Collector, Jaeger) that traces are sent to, at its /v1/traces; empty sends none"},
 	{Env: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", Flag: "otlp-traces-endpoint", Default: "", Usage: "full URL traces are sent to over OTLP/HTTP; wins over OTEL_EXPORTER_OTLP_ENDPOINT"},
@@ -224,9 +224,9 @@ func parse(v map[string]*string) (Config, error) {
 	}
 	answers, err := strconv.Atoi(*v["CASEGRAPH_ANSWER_CACHE"])
 	if err != nil || answers < 0 {
-		errs = append(errs, fmt.Errorf("CASEGRAPH_ANSWER_CACHE: %q is not a whole number of answers, or 0 to keep none", *v["CASEGRAPH_ANSWER_CACHE"]))
+		errs = append(errs, fmt.Errorf("CASEGRAPH_ANSWER_CACHE: %q is not a whole number of megabytes, or 0 to keep none", *v["CASEGRAPH_ANSWER_CACHE"]))
 	}
-	c.AnswerCache = answers
+	c.AnswerCache = answers << 20
 	c.TracesEndpoint, err = tracesEndpoint(*v["OTEL_EXPORTER_OTLP_ENDPOINT"], *v["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"])
 	if err != nil {
 		errs = append(errs, err)

@@ -35,7 +35,7 @@ func TestDefaults(t *testing.T) {
 	if c.ReadAccess != ReadOpen {
 		t.Errorf("ReadAccess = %q, want reads open by default", c.ReadAccess)
 	}
-	if c.AnswerCache != 256 {
+	if c.AnswerCache != 64<<20 {
 		t.Errorf("AnswerCache = %d, want answers kept by default", c.AnswerCache)
 	}
 	if c.MaxCost != 200 || c.MaxAnswerBytes != 4<<20 || c.Neo4jConnections != 64 || c.RequestConnections != 8 {

@@ -15,11 +15,11 @@ import (
 
 // keepingStore opens a store on the test Neo4j that keeps answers,
 // with the bundled files imported.
-func keepingStore(t *testing.T) *neo4jstore.Store {
+func keepingStore(t *testing.T) *neo4jstore.Kept {
 	t.Helper()
-	s := neo4jtest.StoreWith(t, neo4jstore.Options{URI: neo4jtest.URI(t), Database: "neo4j", AnswerCache: 16})
+	s := neo4jtest.Store(t)
 	neo4jtest.ImportBundled(t, s)
-	return s
+	return neo4jstore.Keep(s, 1<<20)
 }
 
 // graphVersion reads the graph version behind the store's back.
@@ -30,7 +30,7 @@ func graphVersion(t *testing.T) int64 {
 	return v.(int64)
 }
 
-func associatesOf(t *testing.T, s *neo4jstore.Store, tag string) []kg.Associate {
+func associatesOf(t *testing.T, s *neo4jstore.Kept, tag string) []kg.Associate {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -77,7 +77,7 @@ func TestKeptAnswersFollowWrites(t *testing.T) {
 	}
 
 	// An import raises the version: the kept answer is not given again.
-	tag = importAssociates(t, s)
+	tag = importAssociates(t, s.Store)
 	got := associatesOf(t, s, tag)
 	if len(got) != 1 || got[0].Associate != "person/"+tag+"-b" {
 		t.Fatalf("after the import: got %+v, want the associate the file states", got)

@@ -76,6 +76,10 @@ func (s *Store) BulkLoad(ctx context.Context, batches []kg.Batch, rowsPerTx int)
 			return total, err
 		}
 	}
-	err = write("UNWIND $rows AS row MERGE (f:CaseFile {name: row.origin}) SET f.entities = row.ids, f.links = row.links, f.hash = row.hash, f.base = row.base", manifests)
-	return total, err
+	if err := write("UNWIND $rows AS row MERGE (f:CaseFile {name: row.origin}) SET f.entities = row.ids, f.links = row.links, f.hash = row.hash, f.base = row.base", manifests); err != nil {
+		return total, err
+	}
+	// The load bypasses the writes that keep conviction rows: write them
+	// all, once, at the end.
+	return total, s.RebuildConvictionRows(ctx)
 }

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -272,4 +274,23 @@ func (r row) date(k string) *kg.Date {
 		return nil
 	}
 	return &d
+}
+
+// recordRows reads records of a statement whose purpose is what as rows
+// sharing one fault: check it once with rowsErr after reading them.
+func recordRows(recs []*neo4j.Record, what string) []row {
+	fault := new(error)
+	out := make([]row, len(recs))
+	for i, r := range recs {
+		out[i] = row{c: r, what: what, fault: fault}
+	}
+	return out
+}
+
+// rowsErr is the first fault of rows that share one (recordRows).
+func rowsErr(rows []row) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return rows[0].err()
 }

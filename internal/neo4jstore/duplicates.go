@@ -41,7 +41,7 @@ func (s *Store) Candidates(ctx context.Context, types []kg.EntityType) ([]dedupe
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := s.readAnswer(ctx, candidatesQuery, map[string]any{"labels": labels})
+	res, err := s.readQuery(ctx, candidatesQuery, map[string]any{"labels": labels})
 	if err != nil {
 		return nil, nil, translate(err, "reading duplicate candidates failed")
 	}
@@ -164,6 +164,7 @@ func (s *Store) JudgeDuplicates(ctx context.Context, a, b, verdict string, edit 
 		return kg.Judgement{}, kg.Errorf(kg.Invalid, "verdict %q: want SAME or DISTINCT", verdict)
 	}
 	return write(ctx, s, "judge_duplicates", edit, func(ctx context.Context, w *wtx) (kg.Judgement, error) {
+		w.noFacts()
 		res, err := w.Run(ctx, `
 			OPTIONAL MATCH (x:Entity {id: $a}) OPTIONAL MATCH (y:Entity {id: $b})
 			WITH x, y WHERE x IS NOT NULL AND y IS NOT NULL

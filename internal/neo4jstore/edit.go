@@ -57,6 +57,12 @@ func (s *Store) SaveEntity(ctx context.Context, e kg.Entity, links []kg.Link, ex
 			return 0, kg.Errorf(kg.Conflict, "%s already exists with other content; update it with its version instead", e.ID)
 		}
 		props["version"] = int64(version)
+		if err := w.touch(ctx, e.ID); err != nil {
+			return 0, err
+		}
+		if err := w.touchLinks(ctx, append(slices.Clone(beforeLinks), linkMaps(links)...)...); err != nil {
+			return 0, err
+		}
 		if _, err := w.Run(ctx, "MERGE (n:Entity {id: $id}) SET n = $props, n:"+string(e.Type), map[string]any{"id": e.ID, "props": props}); err != nil {
 			return 0, err
 		}
@@ -125,6 +131,12 @@ func (s *Store) RetractEntity(ctx context.Context, id string, expectVersion int,
 		// What other files added to it goes with it, into history too.
 		added, err := collectProps(ctx, w, "UNWIND $ids AS id MATCH (a:Addition {target: id}) RETURN a.id AS id, properties(a) AS props", []string{id})
 		if err != nil {
+			return "", err
+		}
+		if err := w.touch(ctx, id); err != nil {
+			return "", err
+		}
+		if err := w.touchLinks(ctx, rels...); err != nil {
 			return "", err
 		}
 		if _, err := w.Run(ctx, "MATCH (n:Entity {id: $id}) DETACH DELETE n WITH count(*) AS done MATCH (a:Addition {target: $id}) DELETE a", map[string]any{"id": id}); err != nil {
@@ -207,6 +219,13 @@ func (s *Store) SaveRelation(ctx context.Context, l kg.Link, create bool, edit k
 		case !create && before == nil:
 			return "", kg.Errorf(kg.NotFound, "no relationship with id %q", l.ID)
 		}
+		was := linkMaps([]kg.Link{l})
+		if before != nil {
+			was = append(was, withType(before, l.Type))
+		}
+		if err := w.touchLinks(ctx, was...); err != nil {
+			return "", err
+		}
 		if err := writeLinks(ctx, w, []kg.Link{l}, origin); err != nil {
 			return "", err
 		}
@@ -230,6 +249,9 @@ func (s *Store) RetractRelation(ctx context.Context, t kg.RelType, id string, ed
 		}
 		if before == nil {
 			return "", kg.Errorf(kg.NotFound, "no relationship with id %q", id)
+		}
+		if err := w.touchLinks(ctx, withType(before, t)); err != nil {
+			return "", err
 		}
 		if _, err := w.Run(ctx, "MATCH ()-[r:"+string(t)+" {id: $id}]->() DELETE r", map[string]any{"id": id}); err != nil {
 			return "", err
@@ -538,4 +560,18 @@ func (s *Store) ReadEntity(ctx context.Context, id string) (kg.Batch, error) {
 		b.Links = append(b.Links, l)
 	}
 	return b, nil
+}
+
+// linkMaps gives links as touchLinks takes them.
+func linkMaps(links []kg.Link) []map[string]any {
+	out := make([]map[string]any, len(links))
+	for i, l := range links {
+		out[i] = map[string]any{"type": string(l.Type), "from": l.From, "to": l.To}
+	}
+	return out
+}
+
+// withType is a relationship read without its type (readRelation), with it.
+func withType(r map[string]any, t kg.RelType) map[string]any {
+	return map[string]any{"type": string(t), "from": r["from"], "to": r["to"]}
 }

@@ -977,6 +977,9 @@ func (p *importPlan) apply(ctx context.Context, w *wtx, o kg.ImportOptions, res 
 		}
 		return count(r)
 	}
+	if err := p.touch(ctx, w); err != nil {
+		return err
+	}
 	for _, t := range kg.AllRelTypes() {
 		if ids := p.goneRels[t]; len(ids) > 0 {
 			if err := exec("UNWIND $ids AS id MATCH ()-[r:"+string(t)+" {id: id}]->() DELETE r", map[string]any{"ids": ids}); err != nil {
@@ -1080,6 +1083,74 @@ func (p *importPlan) apply(ctx context.Context, w *wtx, o kg.ImportOptions, res 
 	}
 	_, err := recordChanges(ctx, w, history...)
 	return err
+}
+
+// touch tells the write what the plan changes, before it does: the
+// entities written and removed, and the relationships written, moved and
+// removed, at their ends as they are now and as they will be.
+func (p *importPlan) touch(ctx context.Context, w *wtx) error {
+	var ids []string
+	for _, rows := range p.entities {
+		for _, r := range rows {
+			ids = append(ids, str(r["id"]))
+		}
+	}
+	for _, r := range p.gone {
+		ids = append(ids, str(r["id"]))
+	}
+	if err := w.touch(ctx, ids...); err != nil {
+		return err
+	}
+	var links []map[string]any
+	for t, rows := range p.links {
+		for _, r := range rows {
+			links = append(links, map[string]any{"type": string(t), "from": r["from"], "to": r["to"]})
+		}
+	}
+	// Relationships removed or moved, at their ends as they are.
+	was := map[kg.RelType][]string{}
+	for t, ids := range p.goneRels {
+		was[t] = append(was[t], ids...)
+	}
+	for t, rows := range p.moved {
+		for _, r := range rows {
+			links = append(links, map[string]any{"type": string(t), "from": r["from"], "to": r["to"]})
+			was[t] = append(was[t], str(r["id"]))
+		}
+	}
+	for t, ids := range was {
+		if len(ids) == 0 {
+			continue
+		}
+		ends, err := collectLinks(ctx, w, "UNWIND $ids AS id MATCH (a)-[r:"+string(t)+" {id: id}]->(b) RETURN type(r) AS type, a.id AS from, b.id AS to",
+			map[string]any{"ids": ids})
+		if err != nil {
+			return err
+		}
+		links = append(links, ends...)
+	}
+	if len(p.fields) > 0 {
+		ends, err := collectLinks(ctx, w, `UNWIND $rows AS row MATCH (n:Entity {id: row.id})-[r]-() WHERE r.owner = row.id AND r.field = row.field
+			RETURN type(r) AS type, startNode(r).id AS from, endNode(r).id AS to`, map[string]any{"rows": p.fields})
+		if err != nil {
+			return err
+		}
+		links = append(links, ends...)
+	}
+	return w.touchLinks(ctx, links...)
+}
+
+// collectLinks runs a statement returning type, from and to.
+func collectLinks(ctx context.Context, w *wtx, query string, params map[string]any) ([]map[string]any, error) {
+	rows, err := collectRows(ctx, w, "reading the relationships an import changes", query, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]any, len(rows))
+	for i, r := range rows {
+		out[i] = map[string]any{"type": r.str("type"), "from": r.str("from"), "to": r.str("to")}
+	}
+	return out, rowsErr(rows)
 }
 
 // linksOf reads the relationships of the given entities, with their type

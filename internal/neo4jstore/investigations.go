@@ -34,6 +34,7 @@ func (s *Store) SaveInvestigation(ctx context.Context, id string, c kg.Investiga
 		return 0, kg.Wrap(kg.Invalid, err, "the investigation cannot be stored")
 	}
 	return write(ctx, s, "save_investigation", edit, func(ctx context.Context, w *wtx) (int, error) {
+		w.noFacts()
 		before, version, err := lockInvestigation(ctx, w, id, expectVersion)
 		if err != nil {
 			return 0, err
@@ -69,6 +70,7 @@ func (s *Store) SaveInvestigation(ctx context.Context, id string, c kg.Investiga
 // it, unless mayDeleteOthers. It returns the ID of the history record.
 func (s *Store) DeleteInvestigation(ctx context.Context, id string, expectVersion int, mayDeleteOthers bool, edit kg.Edit) (string, error) {
 	return write(ctx, s, "delete_investigation", edit, func(ctx context.Context, w *wtx) (string, error) {
+		w.noFacts()
 		before, version, err := lockInvestigation(ctx, w, id, expectVersion)
 		if err != nil {
 			return "", err

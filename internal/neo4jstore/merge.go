@@ -49,6 +49,12 @@ func (s *Store) MergeEntities(ctx context.Context, keep, remove string, keepVers
 		if err != nil {
 			return "", err
 		}
+		if err := tx.touch(ctx, keep, remove); err != nil {
+			return "", err
+		}
+		if err := tx.touchLinks(ctx, rels...); err != nil {
+			return "", err
+		}
 		for _, r := range rels {
 			if err := moveLink(ctx, tx, r, remove, keep); err != nil {
 				return "", err

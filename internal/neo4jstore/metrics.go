@@ -36,9 +36,6 @@ func (noMetrics) Connections(func() int, int)                 {}
 // observe registers the store's gauges.
 func (s *Store) observe() {
 	s.metrics.Connections(func() int { return len(s.gate) }, cap(s.gate))
-	if s.answers != nil {
-		s.metrics.CacheEntries(cacheAnswers, s.answers.len, nil)
-	}
 	s.metrics.CacheEntries(cacheTokens, s.tokens.Len, nil)
 	s.metrics.CacheEntries(cacheProjections, s.projections.Len, nil)
 }

@@ -339,7 +339,7 @@ func (s *Store) Migrate(ctx context.Context) ([]Migration, error) {
 	if _, err := s.execute(ctx, neo4j.AccessModeWrite, "CALL db.awaitIndexes(300)", nil); err != nil {
 		return applied, translate(err, "waiting for indexes failed")
 	}
-	return applied, nil
+	return applied, s.ensureRows(ctx)
 }
 
 // apply runs one migration's statements and records it.

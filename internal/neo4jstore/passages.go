@@ -36,6 +36,7 @@ func (s *Store) SaveTexts(ctx context.Context, texts map[string][]string, edit k
 		rows = append(rows, map[string]any{"source": id, "hash": textHash(paras), "passages": ps})
 	}
 	return write(ctx, s, "save_texts", edit, func(ctx context.Context, w *wtx) (int, error) {
+		w.noFacts()
 		if err := checkShorterTexts(ctx, w, rows); err != nil {
 			return 0, err
 		}
@@ -211,7 +212,7 @@ func (s *Store) Passages(ctx context.Context, q kg.PassageQuery) ([]kg.PassageHi
 	if sources == nil {
 		sources = []string{}
 	}
-	res, err := s.readAnswer(ctx, passagesStatement, map[string]any{
+	res, err := s.readQuery(ctx, passagesStatement, map[string]any{
 		"query": query, "sources": sources, "first": int64(q.First), "offset": int64(q.Offset),
 		"candidates": int64(searchCandidates),
 	})
@@ -275,7 +276,7 @@ RETURN src IS NOT NULL AS found, t.paragraphs AS paragraphs, cited,
 // Coverage says which paragraphs of a source's text facts cite, and which
 // none does yet: what is left to encode.
 func (s *Store) Coverage(ctx context.Context, source string) (kg.Coverage, error) {
-	res, err := s.readAnswer(ctx, coverageStatement, map[string]any{"id": source, "prefix": source + "#p"})
+	res, err := s.readQuery(ctx, coverageStatement, map[string]any{"id": source, "prefix": source + "#p"})
 	if err != nil {
 		return kg.Coverage{}, translate(err, "reading coverage failed")
 	}

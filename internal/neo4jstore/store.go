@@ -29,9 +29,6 @@ type Options struct {
 	User     string
 	Password string
 	Database string
-	// AnswerCache is how many answers to cross-case questions the store
-	// keeps per graph version (see readAnswer); 0 keeps none.
-	AnswerCache int
 	// Connections is the size of the driver's connection pool; 0 means
 	// DefaultConnections. The API's statements may use all but
 	// ReservedConnections of them (see enter).
@@ -68,8 +65,6 @@ type Store struct {
 	driver neo4j.DriverWithContext
 	db     string
 	tokens *expirable.LRU[string, kg.Principal]
-	// answers is nil when answers are not kept.
-	answers *answerCache
 	// projections keeps the Cypher of Shared selections; see project.
 	projections *lru.Cache[projectionKey, projection]
 	// inFlight counts the statements of readQuery and write that may
@@ -131,7 +126,7 @@ func Open(o Options) (*Store, error) {
 		metrics = noMetrics{}
 	}
 	s := &Store{
-		driver: d, db: o.Database, tokens: newTokenCache(), answers: newAnswerCache(o.AnswerCache), projections: projections,
+		driver: d, db: o.Database, tokens: newTokenCache(), projections: projections,
 		gate: make(chan struct{}, pool-ReservedConnections), pings: make(chan struct{}, ReservedConnections),
 		writing: make(chan struct{}, 1), migrations: migrations, metrics: metrics,
 	}

@@ -46,6 +46,9 @@ type wtx struct {
 	// discard rolls the transaction back, and its answer is returned all
 	// the same: a refused import answers with what it would have done.
 	discard bool
+	// facts is what the work said it changes, so that the conviction
+	// rows of those cases alone are written again (refreshRows).
+	facts touched
 }
 
 const (
@@ -236,6 +239,9 @@ func attempt[T any](ctx, dctx context.Context, s *Store, state *atomic.Int32, ed
 		return out, nil, false
 	}
 	if !w.unchanged {
+		if err := refreshRows(dctx, w); err != nil {
+			return fail(err)
+		}
 		if err := bumpVersion(dctx, w); err != nil {
 			return fail(err)
 		}

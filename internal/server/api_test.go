@@ -168,3 +168,11 @@ func storeResolver(s *neo4jstore.Store) *graph.Resolver {
 	r.Investigations = s
 	return r
 }
+
+// keptResolver is storeResolver with the cross-case answers kept, up to
+// maxBytes, as serve keeps them.
+func keptResolver(s *neo4jstore.Store, maxBytes int) *graph.Resolver {
+	r := graph.NewResolver(neo4jstore.Keep(s, maxBytes))
+	r.Investigations = s
+	return r
+}

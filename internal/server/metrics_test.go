@@ -58,10 +58,10 @@ func newMeteredAPI(t *testing.T, edit ...func(*server.Options)) (*meteredAPI, *a
 	shared := newAPI(t) // the bundled data and the tokens
 	a := &meteredAPI{metrics: metrics.New()}
 	// Opened and migrated as serve does, before any request.
-	store := neo4jtest.StoreWith(t, neo4jstore.Options{URI: neo4jtest.URI(t), Database: "neo4j", AnswerCache: 16,
+	store := neo4jtest.StoreWith(t, neo4jstore.Options{URI: neo4jtest.URI(t), Database: "neo4j",
 		Metrics: seeingConnections{a.metrics, a}})
 	o := server.Options{
-		Resolver:       storeResolver(store),
+		Resolver:       keptResolver(store, 1<<20),
 		Ready:          store.Ping,
 		Log:            slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		RequestTimeout: 30 * time.Second,
