@@ -5,3 +5,6 @@ var SplitStatements = splitStatements
 
 // ReadMigrations exposes readMigrations to the external test package.
 var ReadMigrations = readMigrations
+
+// EnumName exposes enumName to the external test package.
+var EnumName = enumName

@@ -176,18 +176,6 @@ func sameSet(t *testing.T, what string, got, want []string) {
 	}
 }
 
-// upperSnake turns LegalArticle into LEGAL_ARTICLE, the API's enum value.
-func upperSnake(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && r >= 'A' && r <= 'Z' {
-			b.WriteByte('_')
-		}
-		b.WriteString(strings.ToUpper(string(r)))
-	}
-	return b.String()
-}
-
 func enumValues(t *testing.T, s *ast.Schema, name string) []string {
 	t.Helper()
 	def := s.Types[name]
@@ -218,7 +206,7 @@ func TestSchemaEntityTypesAgree(t *testing.T) {
 
 	var enum []string
 	for _, v := range enumValues(t, api, "EntityType") {
-		i := slices.IndexFunc(kg.EntityTypes, func(et kg.EntityType) bool { return upperSnake(string(et)) == v })
+		i := slices.IndexFunc(kg.EntityTypes, func(et kg.EntityType) bool { return neo4jstore.EnumName(string(et)) == v })
 		if i < 0 {
 			enum = append(enum, v)
 			continue
