@@ -87,6 +87,11 @@ func collect(v any, facts *[]string) {
 		for k, x := range v {
 			switch k {
 			case "id", "key", "count", "totalCount":
+				// A graph view's edge is keyed GraphEdge:ID, apart from its
+				// relationship's ID; the relationship is the fact.
+				if id, ok := x.(string); ok && k == "id" {
+					x = strings.TrimPrefix(id, "GraphEdge:")
+				}
 				*facts = append(*facts, fmt.Sprintf("%s=%v", k, x))
 			default:
 				collect(x, facts)
