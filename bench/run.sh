@@ -168,7 +168,9 @@ measure() {
 }
 rm -rf "$OUT/rounds"
 if [[ "${WRITES:-0}" != 0 ]]; then
-  TOKEN="$(NEO4J_URI="$URI" "$BIN/casegraph" token create -role editor -name "bench-writer-$(date +%s)" | head -1)"
+  # sed reads all the output: head would close the pipe early, and under
+  # pipefail the writer's SIGPIPE would end the run.
+  TOKEN="$(NEO4J_URI="$URI" "$BIN/casegraph" token create -role editor -name "bench-writer-$(date +%s)" | sed -n 1p)"
   writes=(-writes-per-second "$WRITES" -write-url "http://127.0.0.1:$PORT_CG/graphql" -write-token "$TOKEN")
   contender() {
     case "$1" in

@@ -87,10 +87,11 @@ func collect(v any, facts *[]string) {
 		for k, x := range v {
 			switch k {
 			case "id", "key", "count", "totalCount":
-				// A graph view's edge is keyed GraphEdge:ID, apart from its
-				// relationship's ID; the relationship is the fact.
+				// A graph view keys its nodes GraphNode:ID and its edges
+				// GraphEdge:ID, apart from the entity's or relationship's
+				// own ID; the entity or relationship is the fact.
 				if id, ok := x.(string); ok && k == "id" {
-					x = strings.TrimPrefix(id, "GraphEdge:")
+					x = strings.TrimPrefix(strings.TrimPrefix(id, "GraphEdge:"), "GraphNode:")
 				}
 				*facts = append(*facts, fmt.Sprintf("%s=%v", k, x))
 			default:

@@ -33,9 +33,9 @@ func TestCollectComparesFactsNotShapes(t *testing.T) {
 	if a, b := facts(t, cg), facts(t, short); slices.Equal(a, b) {
 		t.Errorf("a missing charge went unnoticed: %v", b)
 	}
-	// A graph view's edge key and the relationship it stands for.
-	if a, b := facts(t, `{"edges": [{"id": "GraphEdge:CHARGED_WITH:person/1->charge/1"}]}`),
-		facts(t, `{"edges": [{"id": "CHARGED_WITH:person/1->charge/1"}]}`); !slices.Equal(a, b) {
+	// A graph view's keys and the entity and relationship they stand for.
+	if a, b := facts(t, `{"nodes": [{"id": "GraphNode:person/1"}], "edges": [{"id": "GraphEdge:CHARGED_WITH:person/1->charge/1"}]}`),
+		facts(t, `{"nodes": [{"id": "person/1"}], "edges": [{"id": "CHARGED_WITH:person/1->charge/1"}]}`); !slices.Equal(a, b) {
 		t.Errorf("an edge compared unequal to its relationship: %v vs %v", a, b)
 	}
 	counts := facts(t, `{"counts": [{"key": "a", "label": "A", "count": 3}]}`)
