@@ -223,8 +223,8 @@ func parse(v map[string]*string) (Config, error) {
 		errs = append(errs, fmt.Errorf("CASEGRAPH_REQUEST_CONNECTIONS: %d is more than the %d of CASEGRAPH_NEO4J_CONNECTIONS that the API may use (%d are kept for readiness checks)", c.RequestConnections, c.Neo4jConnections-readinessConnections, readinessConnections))
 	}
 	answers, err := strconv.Atoi(*v["CASEGRAPH_ANSWER_CACHE"])
-	if err != nil || answers < 0 {
-		errs = append(errs, fmt.Errorf("CASEGRAPH_ANSWER_CACHE: %q is not a whole number of megabytes, or 0 to keep none", *v["CASEGRAPH_ANSWER_CACHE"]))
+	if err != nil || answers < 0 || answers > maxAnswerCacheMB {
+		errs = append(errs, fmt.Errorf("CASEGRAPH_ANSWER_CACHE: %q is not a whole number of megabytes up to %d, or 0 to keep none", *v["CASEGRAPH_ANSWER_CACHE"], maxAnswerCacheMB))
 	}
 	c.AnswerCache = answers << 20
 	c.TracesEndpoint, err = tracesEndpoint(*v["OTEL_EXPORTER_OTLP_ENDPOINT"], *v["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"])
@@ -417,3 +417,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Float64("trace_sample_ratio", c.TraceSampleRatio),
 	)
 }
+
+// maxAnswerCacheMB bounds CASEGRAPH_ANSWER_CACHE well below where its
+// bytes would overflow: 64 GiB of kept answers.
+const maxAnswerCacheMB = 1 << 16

@@ -97,6 +97,7 @@ func TestInvalidValuesNameTheSetting(t *testing.T) {
 		{map[string]string{"CASEGRAPH_RATE_BURST": "1.5"}, "CASEGRAPH_RATE_BURST"},
 		{map[string]string{"CASEGRAPH_ANSWER_CACHE": "-1"}, "CASEGRAPH_ANSWER_CACHE"},
 		{map[string]string{"CASEGRAPH_ANSWER_CACHE": "many"}, "CASEGRAPH_ANSWER_CACHE"},
+		{map[string]string{"CASEGRAPH_ANSWER_CACHE": "99999999999999"}, "CASEGRAPH_ANSWER_CACHE"},
 		{map[string]string{"CASEGRAPH_MAX_COST": "0"}, "CASEGRAPH_MAX_COST"},
 		{map[string]string{"CASEGRAPH_MAX_ANSWER_BYTES": "4MiB"}, "CASEGRAPH_MAX_ANSWER_BYTES"},
 		{map[string]string{"CASEGRAPH_NEO4J_CONNECTIONS": "-5"}, "CASEGRAPH_NEO4J_CONNECTIONS"},
