@@ -11,25 +11,25 @@ import (
 
 func TestAnswerCacheKeepsPerVersion(t *testing.T) {
 	c := newAnswerCache(1000)
-	a, leader := c.claim("q", 1)
+	a, leader := c.claim("q", 1, false)
 	if !leader {
 		t.Fatal("first claim must compute")
 	}
-	waiter, leader := c.claim("q", 1)
+	waiter, leader := c.claim("q", 1, false)
 	if leader || waiter != a {
 		t.Fatal("a second claim at the same version must wait for the first")
 	}
 	c.settle(a, "answer", 10, nil)
 	<-waiter.done
-	if got, leader := c.claim("q", 1); leader || got.value != "answer" {
+	if got, leader := c.claim("q", 1, false); leader || got.value != "answer" {
 		t.Error("a settled answer must be given again at its version")
 	}
-	if _, leader := c.claim("q", 2); !leader {
+	if _, leader := c.claim("q", 2, false); !leader {
 		t.Error("a newer version must compute again")
 	}
 	// An asker that read an older version than the one kept computes for
 	// itself and leaves the newer answer in place.
-	old, leader := c.claim("q", 1)
+	old, leader := c.claim("q", 1, false)
 	if !leader {
 		t.Fatal("an older version must compute")
 	}
@@ -42,16 +42,16 @@ func TestAnswerCacheKeepsPerVersion(t *testing.T) {
 func TestAnswerCacheIsBoundedByBytes(t *testing.T) {
 	c := newAnswerCache(100)
 	for _, k := range []string{"a", "b", "c"} {
-		a, _ := c.claim(k, 1)
+		a, _ := c.claim(k, 1, false)
 		c.settle(a, k, 25, nil)
 	}
-	c.claim("a", 1) // a is now the most recent
-	x, _ := c.claim("d", 1)
+	c.claim("a", 1, false) // a is now the most recent
+	x, _ := c.claim("d", 1, false)
 	c.settle(x, "d", 25, nil)
 	if got := c.size(); got != 100 {
 		t.Errorf("holds %d bytes, want 100", got)
 	}
-	y, _ := c.claim("e", 1)
+	y, _ := c.claim("e", 1, false)
 	c.settle(y, "e", 20, nil)
 	if _, ok := c.byKey["b"]; ok {
 		t.Error("the least recently used answer was not dropped")
@@ -63,12 +63,12 @@ func TestAnswerCacheIsBoundedByBytes(t *testing.T) {
 		t.Errorf("holds %d bytes, more than its 100", got)
 	}
 
-	failed, _ := c.claim("f", 1)
+	failed, _ := c.claim("f", 1, false)
 	c.settle(failed, nil, 0, errors.New("boom"))
 	if _, ok := c.byKey["f"]; ok {
 		t.Error("a failed answer was kept")
 	}
-	big, _ := c.claim("big", 1)
+	big, _ := c.claim("big", 1, false)
 	c.settle(big, "big", 26, nil)
 	if _, ok := c.byKey["big"]; ok {
 		t.Error("an answer of more than a quarter of the cache was kept")
@@ -104,5 +104,33 @@ func TestKeptValuesAreCopies(t *testing.T) {
 	}
 	if n := sizeOf(orig); n < len("person/a")+len("restriction/x")+len("sentence/s") {
 		t.Errorf("sizeOf %d is less than the strings it holds", n)
+	}
+}
+
+// A list kept at a newer version than the asker read will do for it when
+// it says so, and settled gives only answers computed without error.
+func TestAnswerCacheOrNewerAndSettled(t *testing.T) {
+	c := newAnswerCache(1 << 20)
+	if _, _, ok := c.settled("q"); ok {
+		t.Error("nothing kept yet")
+	}
+	a, _ := c.claim("q", 5, true)
+	if _, _, ok := c.settled("q"); ok {
+		t.Error("an answer being computed is not settled")
+	}
+	c.settle(a, "five", 10, nil)
+	if v, version, ok := c.settled("q"); !ok || v != "five" || version != 5 {
+		t.Errorf("settled = %v, %d, %v", v, version, ok)
+	}
+	if got, leader := c.claim("q", 4, true); leader || got.value != "five" {
+		t.Error("with orNewer, the answer at version 5 must do for version 4")
+	}
+	if _, leader := c.claim("q", 4, false); !leader {
+		t.Error("without orNewer, version 4 must compute")
+	}
+	failed, _ := c.claim("f", 1, false)
+	c.settle(failed, nil, 0, errors.New("no"))
+	if _, _, ok := c.settled("f"); ok {
+		t.Error("a failed answer is not settled")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -31,14 +32,46 @@ import (
 // The cache is bounded by the bytes its answers take (sizeOf), least
 // recently used out first.
 
-const (
-	versionQuery = `OPTIONAL MATCH (g:GraphState {id: 'graph'}) RETURN coalesce(g.version, 0) AS version`
-	bumpQuery    = `MERGE (g:GraphState {id: 'graph'}) SET g.version = coalesce(g.version, 0) + 1`
-)
+const versionQuery = `OPTIONAL MATCH (g:GraphState {id: 'graph'}) RETURN coalesce(g.version, 0) AS version`
 
-// bumpVersion raises the graph version within a write transaction.
-func bumpVersion(ctx context.Context, tx neo4j.ManagedTransaction) error {
-	_, err := tx.Run(ctx, bumpQuery, nil)
+// changeQuery raises the graph version and records, under the new one,
+// what the write changed: the cases whose conviction rows it rewrote and
+// the entities it touched (their properties, their being, or a
+// relationship at either end), or all when it does not say. Kept answers
+// that can be brought up to date from that record are (keptrows.go);
+// records older than changesKept versions go.
+const changeQuery = `MERGE (g:GraphState {id: 'graph'}) SET g.version = coalesce(g.version, 0) + 1
+CREATE (:GraphChange {version: g.version, cases: $cases, ids: $ids, all: $all})
+WITH g
+MATCH (old:GraphChange) WHERE old.version <= g.version - $kept
+DELETE old`
+
+// changesKept is how many versions back the record of changes reaches.
+const changesKept = 1000
+
+// graphChange is what one write changed, for changeQuery.
+type graphChange struct {
+	cases, ids []string
+	all        bool
+}
+
+// everything is the change of a write that does not say what it changed.
+var everything = graphChange{all: true}
+
+func (c graphChange) params() map[string]any {
+	list := func(v []string) []string {
+		if v == nil {
+			return []string{}
+		}
+		return v
+	}
+	return map[string]any{"cases": list(c.cases), "ids": list(c.ids), "all": c.all, "kept": int64(changesKept)}
+}
+
+// recordChange raises the graph version within a write transaction,
+// recording what the write changed.
+func recordChange(ctx context.Context, tx neo4j.ManagedTransaction, c graphChange) error {
+	_, err := tx.Run(ctx, changeQuery, c.params())
 	return err
 }
 
@@ -56,6 +89,9 @@ func (s *Store) graphVersion(ctx context.Context) (int64, error) {
 type Kept struct {
 	*Store
 	answers *answerCache
+	// patches counts the kept lists of conviction rows brought up to
+	// date rather than read again (keptrows.go).
+	patches atomic.Int64
 }
 
 // Keep wraps s so that it keeps up to maxBytes of answers; with maxBytes 0
@@ -74,35 +110,62 @@ func keep[T any](ctx context.Context, k *Kept, name string, args []any, ask func
 	if k.answers == nil {
 		return ask(ctx)
 	}
+	version, err := k.graphVersion(ctx)
+	if err != nil {
+		var zero T
+		return zero, translate(err, "reading the graph version failed")
+	}
+	return keepAt(ctx, k, version, name, args, ask)
+}
+
+// keepAt is keep at a graph version the caller has read.
+func keepAt[T any](ctx context.Context, k *Kept, version int64, name string, args []any, ask func(context.Context) (T, error)) (T, error) {
 	b, err := json.Marshal(args)
 	if err != nil {
 		return ask(ctx)
 	}
-	key := name + "\x00" + string(b)
-	var zero T
-	version, err := k.graphVersion(ctx)
-	if err != nil {
-		return zero, translate(err, "reading the graph version failed")
+	var fresh T
+	asked := false
+	v, err := k.answerAt(ctx, name+"\x00"+string(b), version, false, func(ctx context.Context) (any, int, error) {
+		v, err := ask(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		fresh, asked = v, true
+		kept := deepCopy(v)
+		return kept, sizeOf(kept), nil
+	})
+	switch {
+	case err != nil:
+		var zero T
+		return zero, err
+	case asked:
+		return fresh, nil
 	}
+	return deepCopy(v.(T)), nil
+}
+
+// answerAt gives the answer kept under key at version, or computes it (the
+// value to keep and its size in bytes) and keeps it; concurrent requests
+// for one answer wait for the one that computes it. With orNewer, an
+// answer kept at a newer version than the caller's will do. The value is
+// the kept one itself: callers give copies, or values no one changes.
+func (k *Kept) answerAt(ctx context.Context, key string, version int64, orNewer bool, compute func(context.Context) (any, int, error)) (any, error) {
 	for {
-		a, leader := k.answers.claim(key, version)
+		a, leader := k.answers.claim(key, version, orNewer)
 		k.metrics.CacheLookup(cacheAnswers, !leader)
 		if leader {
-			v, err := ask(ctx)
-			var kept any
-			if err == nil {
-				kept = deepCopy(v)
-			}
-			k.answers.settle(a, kept, sizeOf(kept)+len(key), err)
+			v, size, err := compute(ctx)
+			k.answers.settle(a, v, size+len(key), err)
 			return v, err
 		}
 		select {
 		case <-a.done:
 		case <-ctx.Done():
-			return zero, translate(ctx.Err(), "the question was not answered in time")
+			return nil, translate(ctx.Err(), "the question was not answered in time")
 		}
 		if a.err == nil {
-			return deepCopy(a.value.(T)), nil
+			return a.value, nil
 		}
 		// The question failed for the request that asked it (perhaps only
 		// cancelled); this request asks it itself.
@@ -140,13 +203,14 @@ func newAnswerCache(maxBytes int) *answerCache {
 
 // claim returns the answer for key at version and whether the caller must
 // compute it. An answer kept from another version is replaced, unless it is
-// newer than the caller's version: then the caller computes without keeping.
-func (c *answerCache) claim(key string, version int64) (*answer, bool) {
+// newer than the caller's version: then it is the answer with orNewer, and
+// otherwise the caller computes without keeping.
+func (c *answerCache) claim(key string, version int64, orNewer bool) (*answer, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if a, ok := c.byKey[key]; ok {
 		switch {
-		case a.version == version:
+		case a.version == version, a.version > version && orNewer:
 			c.recency.MoveToFront(a.elem)
 			return a, false
 		case a.version > version:
@@ -180,6 +244,23 @@ func (c *answerCache) settle(a *answer, value any, bytes int, err error) {
 	}
 	c.mu.Unlock()
 	close(a.done)
+}
+
+// settled returns the answer kept under key, if one has been computed
+// without error, and its version.
+func (c *answerCache) settled(key string) (any, int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, ok := c.byKey[key]
+	if !ok {
+		return nil, 0, false
+	}
+	select {
+	case <-a.done:
+		return a.value, a.version, a.err == nil
+	default:
+		return nil, 0, false
+	}
 }
 
 func (c *answerCache) remove(a *answer) {

@@ -41,7 +41,7 @@ func (s *Store) BulkLoad(ctx context.Context, batches []kg.Batch, rowsPerTx int)
 	defer func() {
 		bumpCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		_, bumpErr := s.execute(bumpCtx, neo4j.AccessModeWrite, bumpQuery, nil)
+		_, bumpErr := s.execute(bumpCtx, neo4j.AccessModeWrite, changeQuery, everything.params())
 		if err == nil && bumpErr != nil {
 			err = translate(bumpErr, "bulk load wrote the graph but could not raise its version")
 		}

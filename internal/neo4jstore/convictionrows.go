@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -150,9 +151,10 @@ func linkEnds(t kg.RelType, from, to string) []string {
 
 // touched is what a write has said it changes, for refreshRows.
 type touched struct {
-	said  bool            // touch or noFacts was called
-	ids   map[string]bool // entities whose cases are found again after the work
-	cases map[string]bool // cases found so far
+	said   bool            // touch or noFacts was called
+	ids    map[string]bool // entities whose cases are found again after the work
+	cases  map[string]bool // cases found so far
+	linked map[string]bool // both ends of every relationship it changes
 }
 
 // touch says the write is about to change the entities ids (their
@@ -181,8 +183,17 @@ func (w *wtx) touch(ctx context.Context, ids ...string) error {
 // as a map with type, from and to (as allLinks and readRelation give them).
 func (w *wtx) touchLinks(ctx context.Context, links ...map[string]any) error {
 	var ids []string
+	if w.facts.linked == nil {
+		w.facts.linked = map[string]bool{}
+	}
 	for _, l := range links {
-		ids = append(ids, linkEnds(kg.RelType(str(l["type"])), str(l["from"]), str(l["to"]))...)
+		from, to := str(l["from"]), str(l["to"])
+		for _, id := range []string{from, to} {
+			if id != "" {
+				w.facts.linked[id] = true
+			}
+		}
+		ids = append(ids, linkEnds(kg.RelType(str(l["type"])), from, to)...)
 	}
 	return w.touch(ctx, ids...)
 }
@@ -233,32 +244,31 @@ RETURN collect(DISTINCT k.id) AS cases`, map[string]any{"ids": byType[t]})
 }
 
 // refreshRows rewrites, before the commit, the rows of every case the
-// write touched (all of them if it did not say) and moves the tallies.
-func refreshRows(ctx context.Context, w *wtx) error {
+// write touched (all of them if it did not say) and moves the tallies. It
+// returns what the write changed, for the record of changes.
+func refreshRows(ctx context.Context, w *wtx) (graphChange, error) {
 	if !w.facts.said {
 		cases, err := allCases(ctx, w)
 		if err != nil {
-			return err
+			return graphChange{}, err
 		}
-		return rewriteRows(ctx, w, cases)
+		return everything, rewriteRows(ctx, w, cases)
 	}
-	ids := make([]string, 0, len(w.facts.ids))
-	for id := range w.facts.ids {
-		ids = append(ids, id)
-	}
+	ids := sortedKeys(w.facts.ids)
 	after, err := affectedCases(ctx, w, ids)
 	if err != nil {
-		return err
+		return graphChange{}, err
 	}
 	for _, k := range after {
 		w.facts.cases[k] = true
 	}
-	cases := make([]string, 0, len(w.facts.cases))
-	for k := range w.facts.cases {
-		cases = append(cases, k)
+	cases := sortedKeys(w.facts.cases)
+	touched := maps.Clone(w.facts.linked)
+	if touched == nil {
+		touched = map[string]bool{}
 	}
-	sort.Strings(cases)
-	return rewriteRows(ctx, w, cases)
+	maps.Copy(touched, w.facts.ids)
+	return graphChange{cases: cases, ids: sortedKeys(touched)}, rewriteRows(ctx, w, cases)
 }
 
 // allCases lists every case, and every case the rows name that is gone.
@@ -601,7 +611,12 @@ func (s *Store) rebuildRows(ctx context.Context, fromScratch bool) error {
 			return translate(err, "rebuilding conviction rows failed")
 		}
 	}
-	_, err = s.execute(ctx, neo4j.AccessModeWrite, `MERGE (g:GraphState {id: 'graph'}) SET g.rowsFormat = $format, g.version = coalesce(g.version, 0) + 1`,
+	// The version first: rows marked current whose change kept answers
+	// never heard of would be served stale.
+	if _, err := s.execute(ctx, neo4j.AccessModeWrite, changeQuery, everything.params()); err != nil {
+		return translate(err, "rebuilding conviction rows failed")
+	}
+	_, err = s.execute(ctx, neo4j.AccessModeWrite, `MERGE (g:GraphState {id: 'graph'}) SET g.rowsFormat = $format`,
 		map[string]any{"format": int64(rowsFormat)})
 	return translate(err, "rebuilding conviction rows failed")
 }

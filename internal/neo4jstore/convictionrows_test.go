@@ -41,7 +41,11 @@ func TestConvictionRowsFollowWrites(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	edit := kg.Edit{Actor: "test", Reason: "conviction rows"}
+	// Kept answers, brought up to date after each write rather than
+	// computed again, must equal the store's.
+	kept := neo4jstore.Keep(s, 64<<20)
 	sameAnswers(t, s, uri, "after the imports")
+	sameKept(t, kept, s, uri, "after the imports")
 
 	// The ids the writes use, from the graph.
 	one := func(query string) string {
@@ -140,6 +144,11 @@ func TestConvictionRowsFollowWrites(t *testing.T) {
 		}
 		t.Logf("%s: written in %s", step.name, time.Since(start))
 		sameAnswers(t, s, uri, step.name)
+		patches := kept.Patches()
+		sameKept(t, kept, s, uri, step.name)
+		if kept.Patches() == patches {
+			t.Errorf("%s: no kept list of rows was brought up to date", step.name)
+		}
 	}
 
 	// What the writes left is what a rebuild writes.
@@ -241,52 +250,7 @@ func sameAnswers(t *testing.T, s *neo4jstore.Store, uri, when string) {
 	defer func(start time.Time) { t.Logf("%s: answers compared in %s", when, time.Since(start)) }(time.Now())
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	top := func(by kg.CountDimension) []string {
-		got, err := s.OracleCounts(ctx, by, kg.ConvictionFilter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) == 0 {
-			return []string{"none"}
-		}
-		return []string{got[0].Key}
-	}
-	pick := func(query string) []string {
-		var out []string
-		for _, r := range neo4jtest.Exec(t, uri, query, nil) {
-			v, _ := r.Get("id")
-			out = append(out, v.(string))
-		}
-		return out
-	}
-	date := func(s string) *kg.Date {
-		d, err := kg.ParseDate(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &d
-	}
-	yes, no := true, false
-	bans := []string{"political-activity-ban", "civic-activity-ban", "social-media-ban"}
-	filters := []kg.ConvictionFilter{
-		{},
-		{InForce: true},
-		{Articles: top(kg.ByArticle)},
-		{Articles: top(kg.ByArticle), RestrictionKinds: bans},
-		{Articles: pick(`MATCH (a:LegalArticle)-[:PART_OF]->(:LegalArticle) RETURN a.id AS id ORDER BY id LIMIT 3`)},
-		{RestrictionKinds: bans},
-		{SentenceKinds: top(kg.BySentence)},
-		{SentenceKinds: []string{"suspended", "custodial"}, InForce: true},
-		{Courts: top(kg.ByCourt)},
-		{Cities: pick(`MATCH (:Court)-[:LOCATED_IN*1..2]->(p:Place) RETURN DISTINCT p.id AS id ORDER BY id LIMIT 4`)},
-		{Parties: pick(`MATCH (:Person)-[:MEMBER_OF|LEADS]->(x:Party) RETURN DISTINCT x.id AS id ORDER BY id LIMIT 3`)},
-		{Countries: top(kg.ByCountry)},
-		{Categories: top(kg.ByCategory)},
-		{From: date("2018"), To: date("2021-06")},
-		{Unpunished: &yes},
-		{Unpunished: &no, InForce: true},
-		{Cities: pick(`MATCH (p:Place) RETURN p.id AS id ORDER BY id LIMIT 20`), RestrictionKinds: bans, From: date("2010")},
-	}
+	filters := convictionFilters(t, s, uri)
 	for _, f := range filters {
 		name := fmt.Sprintf("%s: %+v", when, f)
 		got, total, err := s.Convictions(ctx, f, neo4jstore.MaxConvictionPage, 0)
@@ -322,6 +286,105 @@ func sameAnswers(t *testing.T, s *neo4jstore.Store, uri, when string) {
 	}
 }
 
+// convictionFilters are a spread of filters over the graph as it is.
+func convictionFilters(t *testing.T, s *neo4jstore.Store, uri string) []kg.ConvictionFilter {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	top := func(by kg.CountDimension) []string {
+		got, err := s.OracleCounts(ctx, by, kg.ConvictionFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 {
+			return []string{"none"}
+		}
+		return []string{got[0].Key}
+	}
+	pick := func(query string) []string {
+		var out []string
+		for _, r := range neo4jtest.Exec(t, uri, query, nil) {
+			v, _ := r.Get("id")
+			out = append(out, v.(string))
+		}
+		return out
+	}
+	date := func(s string) *kg.Date {
+		d, err := kg.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &d
+	}
+	yes, no := true, false
+	bans := []string{"political-activity-ban", "civic-activity-ban", "social-media-ban"}
+	return []kg.ConvictionFilter{
+		{},
+		{InForce: true},
+		{Articles: top(kg.ByArticle)},
+		{Articles: top(kg.ByArticle), RestrictionKinds: bans},
+		{Articles: pick(`MATCH (a:LegalArticle)-[:PART_OF]->(:LegalArticle) RETURN a.id AS id ORDER BY id LIMIT 3`)},
+		{RestrictionKinds: bans},
+		{SentenceKinds: top(kg.BySentence)},
+		{SentenceKinds: []string{"suspended", "custodial"}, InForce: true},
+		{Courts: top(kg.ByCourt)},
+		{Cities: pick(`MATCH (:Court)-[:LOCATED_IN*1..2]->(p:Place) RETURN DISTINCT p.id AS id ORDER BY id LIMIT 4`)},
+		{Parties: pick(`MATCH (:Person)-[:MEMBER_OF|LEADS]->(x:Party) RETURN DISTINCT x.id AS id ORDER BY id LIMIT 3`)},
+		{Countries: top(kg.ByCountry)},
+		{Categories: top(kg.ByCategory)},
+		{From: date("2018"), To: date("2021-06")},
+		{Unpunished: &yes},
+		{Unpunished: &no, InForce: true},
+		{Cities: pick(`MATCH (p:Place) RETURN p.id AS id ORDER BY id LIMIT 20`), RestrictionKinds: bans, From: date("2010")},
+	}
+}
+
+// sameKept asks the kept store for pages of convictions under the
+// filters sameAnswers uses, and reports where they differ from the
+// store's, in order.
+func sameKept(t *testing.T, kept *neo4jstore.Kept, s *neo4jstore.Store, uri, when string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for _, f := range convictionFilters(t, s, uri) {
+		for _, p := range []struct{ first, offset int }{{neo4jstore.MaxConvictionPage, 0}, {5, 3}, {20, 1000}} {
+			name := fmt.Sprintf("%s: %+v, %d from %d", when, f, p.first, p.offset)
+			got, total, err := kept.Convictions(ctx, f, p.first, p.offset)
+			if err != nil {
+				t.Fatalf("%s: kept: %v", name, err)
+			}
+			want, wantTotal, err := s.Convictions(ctx, f, p.first, p.offset)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if total != wantTotal {
+				t.Errorf("%s: %d convictions kept, the store says %d", name, total, wantTotal)
+			}
+			if g, w := inOrder(t, got), inOrder(t, want); g != w {
+				t.Errorf("%s: kept convictions differ:\n%s", name, neo4jtest.LineDiff(w, g))
+			}
+		}
+	}
+}
+
+// inOrder is convictions one a line, in the order given.
+func inOrder(t *testing.T, cs []kg.Conviction) string {
+	return strings.Join(convictionLines(t, cs), "\n")
+}
+
+func convictionLines(t *testing.T, cs []kg.Conviction) []string {
+	t.Helper()
+	lines := make([]string, len(cs))
+	for i, c := range cs {
+		b, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines[i] = string(b)
+	}
+	return lines
+}
+
 func nonNil(g []kg.GroupCount) []kg.GroupCount {
 	if g == nil {
 		return []kg.GroupCount{}
@@ -333,14 +396,7 @@ func nonNil(g []kg.GroupCount) []kg.GroupCount {
 // of one date and charge is not part of the answer.
 func sortedJSON(t *testing.T, cs []kg.Conviction) string {
 	t.Helper()
-	lines := make([]string, len(cs))
-	for i, c := range cs {
-		b, err := json.Marshal(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines[i] = string(b)
-	}
+	lines := convictionLines(t, cs)
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
 }

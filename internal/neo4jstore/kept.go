@@ -15,14 +15,6 @@ type page[T any] struct {
 	Total int
 }
 
-func (k *Kept) Convictions(ctx context.Context, f kg.ConvictionFilter, first, offset int) ([]kg.Conviction, int, error) {
-	p, err := keep(ctx, k, "convictions", []any{f, first, offset}, func(ctx context.Context) (page[kg.Conviction], error) {
-		cs, n, err := k.Store.Convictions(ctx, f, first, offset)
-		return page[kg.Conviction]{cs, n}, err
-	})
-	return p.Items, p.Total, err
-}
-
 func (k *Kept) Counts(ctx context.Context, by kg.CountDimension, f kg.ConvictionFilter) ([]kg.GroupCount, error) {
 	return keep(ctx, k, "counts", []any{by, f}, func(ctx context.Context) ([]kg.GroupCount, error) {
 		return k.Store.Counts(ctx, by, f)

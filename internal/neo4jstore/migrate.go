@@ -360,7 +360,7 @@ func (s *Store) apply(ctx context.Context, m Migration) error {
 		changed = changed || c
 	}
 	if changed {
-		if _, err := s.execute(ctx, neo4j.AccessModeWrite, bumpQuery, nil); err != nil {
+		if _, err := s.execute(ctx, neo4j.AccessModeWrite, changeQuery, everything.params()); err != nil {
 			return translate(err, where+": raising the graph version failed")
 		}
 	}

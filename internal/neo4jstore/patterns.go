@@ -132,20 +132,30 @@ func convictionParams(f kg.ConvictionFilter) map[string]any {
 // MaxConvictionPage bounds one page of convictions.
 const MaxConvictionPage = 500
 
-// rowsMatching finds the conviction rows (r) a filter asks for. Only the
-// filters f sets are written out, so Neo4j plans each shape of question for
-// what it asks; values are always parameters. Rows under given articles
-// are found from the articles, through the graph's index-backed hierarchy,
-// which hold far fewer charges than the rows are.
-func rowsMatching(f kg.ConvictionFilter) string {
+// rowsMatching finds the conviction rows (r) a filter asks for, of every
+// case or, with ofCases, of the cases $cases alone. Only the filters f sets
+// are written out, so Neo4j plans each shape of question for what it asks;
+// values are always parameters. Rows under given articles are found from
+// the articles, through the graph's index-backed hierarchy, which hold far
+// fewer charges than the rows are.
+func rowsMatching(f kg.ConvictionFilter, ofCases bool) string {
 	var b strings.Builder
-	if len(f.Articles) > 0 {
+	switch {
+	case ofCases:
+		b.WriteString("MATCH (r:ConvictionRow) WHERE r.case IN $cases\n")
+		if len(f.Articles) > 0 {
+			b.WriteString(`MATCH (c:Entity {id: r.charge}) WHERE c:Charge AND c.verdict = 'guilty'
+  AND EXISTS { MATCH (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(x:LegalArticle) WHERE x.id IN $articles }
+`)
+		}
+		b.WriteString("WITH r\n")
+	case len(f.Articles) > 0:
 		b.WriteString(`MATCH (x:Entity) WHERE x.id IN $articles AND x:LegalArticle
 MATCH (x)<-[:PART_OF*0..3]-(:LegalArticle)<-[:UNDER_ARTICLE]-(c:Charge {verdict: 'guilty'})
 WITH DISTINCT c
 MATCH (r:ConvictionRow {charge: c.id})
 `)
-	} else {
+	default:
 		b.WriteString("MATCH (r:ConvictionRow)\n")
 	}
 	sentence, unpunished := "r.sentenceKind", "r.sentence"
@@ -170,14 +180,20 @@ MATCH (r:ConvictionRow {charge: c.id})
 // convictionPageQuery orders and pages the rows, then works out the later
 // changes of the page's sentences alone.
 func convictionPageQuery(f kg.ConvictionFilter) string {
+	return rowsMatching(f, false) + `WITH r ORDER BY r.date IS NULL, r.date DESC, r.charge, r.person, r.case
+WITH collect(r) AS rows
+WITH size(rows) AS total, rows[$offset..$offset + $first] AS page
+` + pageOfRows(f)
+}
+
+// pageOfRows answers a page of rows (page) and the total: the rows'
+// fields, and the later changes of their sentences.
+func pageOfRows(f kg.ConvictionFilter) string {
 	kind, term := "row.sentenceKind", "row.sentenceTerm"
 	if f.InForce {
 		kind, term = "row.inForceKind", "row.inForceTerm"
 	}
-	return rowsMatching(f) + `WITH r ORDER BY r.date IS NULL, r.date DESC, r.charge, r.person, r.case
-WITH collect(r) AS rows
-WITH size(rows) AS total, rows[$offset..$offset + $first] AS page
-CALL (page) {
+	return `CALL (page) {
   UNWIND range(0, size(page) - 1) AS i
   WITH i, page[i] AS row
   OPTIONAL MATCH (s:Entity {id: row.sentence})
@@ -191,14 +207,22 @@ CALL (page) {
 RETURN total, rows AS page`
 }
 
+// checkPage refuses a page out of bounds.
+func checkPage(first, offset int) error {
+	if first < 1 || first > MaxConvictionPage {
+		return kg.Errorf(kg.Invalid, "first must be between 1 and %d", MaxConvictionPage)
+	}
+	if offset < 0 {
+		return kg.Errorf(kg.Invalid, "offset must not be negative")
+	}
+	return nil
+}
+
 // Convictions returns a page of guilty charges matching f, newest first,
 // and how many there are in all.
 func (s *Store) Convictions(ctx context.Context, f kg.ConvictionFilter, first, offset int) ([]kg.Conviction, int, error) {
-	if first < 1 || first > MaxConvictionPage {
-		return nil, 0, kg.Errorf(kg.Invalid, "first must be between 1 and %d", MaxConvictionPage)
-	}
-	if offset < 0 {
-		return nil, 0, kg.Errorf(kg.Invalid, "offset must not be negative")
+	if err := checkPage(first, offset); err != nil {
+		return nil, 0, err
 	}
 	params := convictionParams(f)
 	params["first"], params["offset"] = int64(first), int64(offset)
@@ -282,7 +306,7 @@ func (s *Store) Counts(ctx context.Context, by kg.CountDimension, f kg.Convictio
 		out, err := s.readTallies(ctx, by)
 		return out, translate(err, "counting convictions failed")
 	}
-	res, err := s.readQuery(ctx, rowsMatching(f)+"RETURN "+tallyColumns, convictionParams(f))
+	res, err := s.readQuery(ctx, rowsMatching(f, false)+"RETURN "+tallyColumns, convictionParams(f))
 	if err != nil {
 		return nil, translate(err, "counting convictions failed")
 	}

@@ -26,7 +26,7 @@ func TestRowsMatchingWritesOnlyWhatIsAsked(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q := rowsMatching(tt.f)
+			q := rowsMatching(tt.f, false)
 			hasAndLacks(t, q, tt.has, tt.lack)
 		})
 	}

@@ -239,10 +239,11 @@ func attempt[T any](ctx, dctx context.Context, s *Store, state *atomic.Int32, ed
 		return out, nil, false
 	}
 	if !w.unchanged {
-		if err := refreshRows(dctx, w); err != nil {
+		change, err := refreshRows(dctx, w)
+		if err != nil {
 			return fail(err)
 		}
-		if err := bumpVersion(dctx, w); err != nil {
+		if err := recordChange(dctx, w, change); err != nil {
 			return fail(err)
 		}
 	}
