@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -85,23 +84,14 @@ func (r *Resolver) duplicatesAfterSave(ctx context.Context, e kg.Entity, links [
 	if e.Type == kg.Source {
 		return
 	}
-	cands, judged, err := r.Duplicates.Candidates(ctx, []kg.EntityType{e.Type})
+	c := dedupe.CandidateOf(e, links)
+	pairs, names, err := r.Duplicates.DuplicatesOf(ctx, c)
 	if err != nil {
 		graphql.RegisterExtension(ctx, "duplicatesUnchecked", "the duplicate check could not read the graph: "+kg.ErrorMessage(err))
 		return
 	}
-	c := dedupe.CandidateOf(e, links)
-	cands = slices.DeleteFunc(cands, func(o dedupe.Candidate) bool { return o.ID == c.ID })
 	found := []map[string]any{}
-	names := map[string]string{}
-	for _, o := range cands {
-		if len(o.Names) > 0 {
-			names[o.ID] = o.Names[0]
-		}
-	}
-	for _, p := range dedupe.PairsWith(append(cands, c), func(id string) bool { return id == c.ID }, func(a, b string) bool {
-		return judged[[2]string{a, b}].Verdict == "DISTINCT"
-	}) {
+	for _, p := range pairs {
 		other := p.A
 		if other == c.ID {
 			other = p.B

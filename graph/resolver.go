@@ -69,6 +69,8 @@ type Sources interface {
 // analysts' judgements of them.
 type Duplicates interface {
 	Candidates(ctx context.Context, types []kg.EntityType) ([]dedupe.Candidate, map[[2]string]kg.Judgement, error)
+	// DuplicatesOf pairs one entity with the graph's, and names the others.
+	DuplicatesOf(ctx context.Context, c dedupe.Candidate) ([]dedupe.Pair, map[string]string, error)
 	JudgeDuplicates(ctx context.Context, a, b, verdict string, edit kg.Edit) (kg.Judgement, error)
 }
 

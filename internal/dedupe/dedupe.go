@@ -230,9 +230,9 @@ type Pair struct {
 	Match
 }
 
-// maxBlock bounds the entities compared under one key: a key shared by
+// MaxBlock bounds the entities compared under one key: a key shared by
 // more (a common first name, say) says too little to pair by.
-const maxBlock = 200
+const MaxBlock = 200
 
 // Pairs finds the likely duplicates among cands, best first, leaving out
 // the pairs skip names. Only entities that share a word's sound or stem, or
@@ -242,6 +242,39 @@ func Pairs(cands []Candidate, skip func(a, b string) bool) []Pair {
 	return PairsWith(cands, nil, skip)
 }
 
+// BlockKeys are the keys entities are compared under: only entities that
+// share one are compared (the type, then a word's sound or stem, or the
+// initials' sound). Each key appears once.
+func BlockKeys(c Candidate) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range c.Names {
+		words := fold(n)
+		keys := []string{}
+		for _, w := range words {
+			keys = append(keys, "k:"+kg.PhoneticKey(w))
+			if len(w) >= 5 {
+				keys = append(keys, "s:"+w[:5])
+			}
+		}
+		var initials strings.Builder
+		for _, w := range words {
+			initials.WriteByte(w[0])
+		}
+		if len(words) > 1 {
+			keys = append(keys, "k:"+kg.PhoneticKey(initials.String()))
+		}
+		for _, k := range keys {
+			k = string(c.Type) + " " + k
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
 // PairsWith is Pairs of only the pairs with an end that with names (all
 // when with is nil): a write's new entities against the graph, compared
 // within their blocks alone.
@@ -249,36 +282,14 @@ func PairsWith(cands []Candidate, with func(id string) bool, skip func(a, b stri
 	in := func(i int) bool { return with == nil || with(cands[i].ID) }
 	blocks := map[string][]int{}
 	for i, c := range cands {
-		seen := map[string]bool{}
-		for _, n := range c.Names {
-			words := fold(n)
-			keys := []string{}
-			for _, w := range words {
-				keys = append(keys, "k:"+kg.PhoneticKey(w))
-				if len(w) >= 5 {
-					keys = append(keys, "s:"+w[:5])
-				}
-			}
-			var initials strings.Builder
-			for _, w := range words {
-				initials.WriteByte(w[0])
-			}
-			if len(words) > 1 {
-				keys = append(keys, "k:"+kg.PhoneticKey(initials.String()))
-			}
-			for _, k := range keys {
-				k = string(c.Type) + " " + k
-				if !seen[k] {
-					seen[k] = true
-					blocks[k] = append(blocks[k], i)
-				}
-			}
+		for _, k := range BlockKeys(c) {
+			blocks[k] = append(blocks[k], i)
 		}
 	}
 	done := map[[2]int]bool{}
 	var out []Pair
 	for _, idx := range blocks {
-		if len(idx) > maxBlock || !slices.ContainsFunc(idx, in) {
+		if len(idx) > MaxBlock || !slices.ContainsFunc(idx, in) {
 			continue
 		}
 		for x := 0; x < len(idx); x++ {
@@ -288,19 +299,56 @@ func PairsWith(cands []Candidate, with func(id string) bool, skip func(a, b stri
 					continue
 				}
 				done[[2]int{i, j}] = true
-				a, b := cands[i], cands[j]
-				if a.ID > b.ID {
-					a, b = b, a
-				}
-				if skip != nil && skip(a.ID, b.ID) {
-					continue
-				}
-				if m, ok := Likely(a, b); ok {
-					out = append(out, Pair{A: a.ID, B: b.ID, Match: m})
+				if p, ok := likelyPair(cands[i], cands[j], skip); ok {
+					out = append(out, p)
 				}
 			}
 		}
 	}
+	return sortPairs(out)
+}
+
+// PairsOf is PairsWith of c against the graph when the graph's side is
+// read by block: blocks gives, for each of c's BlockKeys, the other
+// entities under it (c left out), or more than MaxBlock-1 of them when
+// the block is too large to pair by. The answer is that of PairsWith over
+// c and every entity of c's type, with c as with.
+func PairsOf(c Candidate, blocks map[string][]Candidate, skip func(a, b string) bool) []Pair {
+	done := map[string]bool{}
+	var out []Pair
+	for _, k := range BlockKeys(c) {
+		members := blocks[k]
+		if len(members)+1 > MaxBlock {
+			continue
+		}
+		for _, o := range members {
+			if o.ID == c.ID || done[o.ID] {
+				continue
+			}
+			done[o.ID] = true
+			if p, ok := likelyPair(c, o, skip); ok {
+				out = append(out, p)
+			}
+		}
+	}
+	return sortPairs(out)
+}
+
+// likelyPair compares two entities, A's ID before B's, unless skip names
+// them.
+func likelyPair(a, b Candidate, skip func(a, b string) bool) (Pair, bool) {
+	if a.ID > b.ID {
+		a, b = b, a
+	}
+	if skip != nil && skip(a.ID, b.ID) {
+		return Pair{}, false
+	}
+	m, ok := Likely(a, b)
+	return Pair{A: a.ID, B: b.ID, Match: m}, ok
+}
+
+// sortPairs orders pairs best first, then by their IDs.
+func sortPairs(out []Pair) []Pair {
 	slices.SortFunc(out, func(p, q Pair) int {
 		if p.Score != q.Score {
 			if p.Score > q.Score {

@@ -2,6 +2,10 @@ package dedupe
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/casegraph/casegraph/internal/casefile"
@@ -204,5 +208,65 @@ func TestPairsFindsTheLabelledDuplicatesAmongAll(t *testing.T) {
 		if p.B != "court/almaty-almaly-district-court-variant" {
 			t.Logf("bundled: %s / %s: %s", p.A, p.B, p.Reason)
 		}
+	}
+}
+
+// PairsOf, fed the blocks of one entity, finds what PairsWith finds for it
+// over the whole set, including where a block is too large to pair by.
+func TestPairsOfIsPairsWithForOne(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	words := []string{"Almaly", "Almalinsky", "district", "court", "Aktobe", "Democratic", "Party", "Zhanbolat", "Mamai", "Mamay", "Bureau", "KIBHR", "human", "rights", "Kazakhstan", "international", "for"}
+	name := func() string {
+		n := 1 + r.IntN(4)
+		var ws []string
+		for range n {
+			ws = append(ws, words[r.IntN(len(words))])
+		}
+		return strings.Join(ws, " ")
+	}
+	large, pairs := 0, 0
+	for round := range 200 {
+		var cands []Candidate
+		n, common := 40+r.IntN(200), ""
+		if round%5 == 0 {
+			n, common = 260, "Tribunal " // a block too large to pair by
+		}
+		for i := range n {
+			c := Candidate{ID: fmt.Sprintf("court/c%03d", i), Type: kg.Court, Names: []string{common + name()}}
+			if r.IntN(3) == 0 {
+				c.Names = append(c.Names, name())
+			}
+			if r.IntN(2) == 0 {
+				c.Context = []string{fmt.Sprintf("place/p%d", r.IntN(3))}
+			}
+			if r.IntN(10) == 0 {
+				c.Type = kg.Party
+			}
+			cands = append(cands, c)
+		}
+		c := cands[r.IntN(len(cands))]
+		blocks := map[string][]Candidate{}
+		for _, k := range BlockKeys(c) {
+			for _, o := range cands {
+				if o.ID != c.ID && slices.Contains(BlockKeys(o), k) {
+					blocks[k] = append(blocks[k], o)
+				}
+			}
+		}
+		for _, members := range blocks {
+			if len(members)+1 > MaxBlock {
+				large++
+			}
+		}
+		skip := func(a, b string) bool { return (a + b)[len(a+b)-1] == '7' }
+		want := PairsWith(cands, func(id string) bool { return id == c.ID }, skip)
+		got := PairsOf(c, blocks, skip)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d, %s %q: PairsOf\n%+v\nPairsWith\n%+v", round, c.ID, c.Names, got, want)
+		}
+		pairs += len(got)
+	}
+	if large == 0 || pairs == 0 {
+		t.Errorf("%d blocks too large to pair by and %d pairs: the rounds test too little", large, pairs)
 	}
 }

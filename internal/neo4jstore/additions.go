@@ -202,12 +202,15 @@ func refreshSearchText(ctx context.Context, tx neo4j.ManagedTransaction, ids, ch
 				props[k] = v
 			}
 		}
-		rows[i] = map[string]any{"id": r.str("id"), "text": searchText(kg.Entity{Props: props})}
+		id := r.str("id")
+		t, _ := kg.TypeOfID(id)
+		derived := nameProps(t, props)
+		rows[i] = map[string]any{"id": id, "text": derived["searchText"], "keys": derived["dupKeys"]}
 		if err := r.err(); err != nil {
 			return err
 		}
 	}
-	set, err := tx.Run(ctx, "UNWIND $rows AS row MATCH (n:Entity {id: row.id}) SET n.searchText = row.text", map[string]any{"rows": rows})
+	set, err := tx.Run(ctx, "UNWIND $rows AS row MATCH (n:Entity {id: row.id}) SET n.searchText = row.text, n.dupKeys = row.keys", map[string]any{"rows": rows})
 	if err != nil {
 		return err
 	}

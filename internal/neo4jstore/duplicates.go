@@ -15,9 +15,7 @@ import (
 var candidatesQuery = `
 		CALL () {
 		  MATCH (n:Entity) WHERE NOT n:Source AND (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels))
-		  RETURN collect({id: n.id, type: [l IN labels(n) WHERE l <> 'Entity'][0],
-		                  names: [x IN [n.name] + coalesce(n.aliases, []) + COLLECT { MATCH (a:Addition {target: n.id}) UNWIND a.aliases AS x RETURN x } WHERE x IS NOT NULL],
-		                  context: COLLECT { MATCH (n)-[:` + contextRels + `]->(x:Entity) RETURN x.id }}) AS entities
+		  RETURN collect(` + candidateMap + `) AS entities
 		}
 		CALL () {
 		  MATCH (j:Judgement) RETURN collect({a: j.a, b: j.b, verdict: j.verdict, actor: j.actor, reason: j.reason, at: toString(j.at)}) AS judgements
@@ -63,7 +61,7 @@ func candidatesOf(rec columns) ([]dedupe.Candidate, map[[2]string]kg.Judgement, 
 	r := rowOf(rec, "reading duplicate candidates")
 	var out []dedupe.Candidate
 	for _, e := range r.rows("entities") {
-		out = append(out, dedupe.Candidate{ID: e.str("id"), Type: kg.EntityType(e.str("type")), Names: e.strs("names"), Context: e.strs("context")})
+		out = append(out, candidateOf(e))
 	}
 	judged := map[[2]string]kg.Judgement{}
 	for _, j := range r.rows("judgements") {

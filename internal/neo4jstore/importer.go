@@ -514,7 +514,7 @@ func (m *merger) mergeEntities(b kg.Batch) {
 			}
 			after := overlay(cur, file, props)
 			after["origin"] = b.Origin
-			after["searchText"] = searchText(kg.Entity{Props: map[string]any{"name": after["name"], "title": after["title"], "aliases": strs(after["aliases"])}})
+			maps.Copy(after, nameProps(e.Type, map[string]any{"name": after["name"], "title": after["title"], "aliases": strs(after["aliases"])}))
 			version, _ := cur["version"].(int64)
 			m.writeEntity(e.Type, e.ID, after, version+1)
 			afterLinks := m.rewriteFields(e.ID, fields, curLinks, fileLinks)
@@ -1296,10 +1296,10 @@ func sortedKeys(set map[string]bool) []string {
 func manifestLink(t kg.RelType, id string) string { return string(t) + " " + id }
 
 // derived are the properties the store computes rather than a case file
-// states: the search text, the version edits are checked against, and the
+// states: the search text and duplicate keys, the version edits are checked against, and the
 // entity whose field a relationship came from. Dry runs do not compare them
 // and exports do not write them.
-var derived = map[string]bool{"searchText": true, "version": true, "owner": true}
+var derived = map[string]bool{"searchText": true, "dupKeys": true, "version": true, "owner": true}
 
 // manifest is what a case file wrote at its last import. base is nil for
 // a manifest written before bases were kept.
@@ -1350,7 +1350,11 @@ func readManifests(ctx context.Context, tx neo4j.ManagedTransaction, origins []s
 func nodeProps(e kg.Entity, origin string) map[string]any {
 	p := flatten(e.Props, e.Citations)
 	p["id"], p["origin"] = e.ID, origin
-	p["searchText"] = searchText(e)
+	for k, v := range nameProps(e.Type, e.Props) {
+		if v != nil {
+			p[k] = v
+		}
+	}
 	return p
 }
 

@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
@@ -60,7 +61,7 @@ func (s *Store) MergeEntities(ctx context.Context, keep, remove string, keepVers
 				return "", err
 			}
 		}
-		merged := mergedProps(kept, gone)
+		merged := mergedProps(kt, kept, gone)
 		if _, err := tx.Run(ctx, "MATCH (n:Entity {id: $id}) SET n += $props", map[string]any{"id": keep, "props": merged}); err != nil {
 			return "", err
 		}
@@ -90,9 +91,9 @@ func (s *Store) MergeEntities(ctx context.Context, keep, remove string, keepVers
 }
 
 // mergedProps are the properties keep gains: remove's name and aliases as
-// aliases, the union of the citations and sources, and a search text that
-// finds the merged entity under every name.
-func mergedProps(keep, remove map[string]any) map[string]any {
+// aliases, the union of the citations and sources, and a search text and
+// duplicate keys that find the merged entity under every name.
+func mergedProps(t kg.EntityType, keep, remove map[string]any) map[string]any {
 	aliases := strs(keep["aliases"])
 	name, _ := keep["name"].(string)
 	for _, a := range append([]string{str(remove["name"])}, strs(remove["aliases"])...) {
@@ -105,7 +106,7 @@ func mergedProps(keep, remove map[string]any) map[string]any {
 		"citations": union(strs(keep["citations"]), strs(remove["citations"])),
 		"sources":   union(strs(keep["sources"]), strs(remove["sources"])),
 	}
-	out["searchText"] = searchText(kg.Entity{Props: map[string]any{"name": name, "aliases": aliases}})
+	maps.Copy(out, nameProps(t, map[string]any{"name": name, "aliases": aliases}))
 	return out
 }
 

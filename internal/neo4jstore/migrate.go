@@ -339,6 +339,9 @@ func (s *Store) Migrate(ctx context.Context) ([]Migration, error) {
 	if _, err := s.execute(ctx, neo4j.AccessModeWrite, "CALL db.awaitIndexes(300)", nil); err != nil {
 		return applied, translate(err, "waiting for indexes failed")
 	}
+	if err := s.ensureDupKeys(ctx); err != nil {
+		return applied, err
+	}
 	return applied, s.ensureRows(ctx)
 }
 

@@ -47,6 +47,7 @@ var (
 	storeOnly = map[string]string{
 		"origin":     "the case file an entity came from, written by the importer (002_case_files)",
 		"searchText": "the transliterations and phonetic keys of the name and aliases, written by the importer for search (004_search)",
+		"dupKeys":    "the duplicate rule's block keys of the name and aliases, written wherever searchText is, for the check after a save (019_duplicate_keys)",
 	}
 	// unreadEnds are ends of directly stated relationships that no field
 	// of the type at that end reads: the relationship is read from its

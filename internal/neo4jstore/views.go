@@ -537,7 +537,7 @@ func readView(rec *neo4j.Record) (kg.GraphView, error) {
 // viewHidden are bookkeeping properties a view does not show: identity and
 // provenance have fields of their own, and field only says how a case file
 // wrote the relationship.
-var viewHidden = map[string]bool{"id": true, "origin": true, "citations": true, "sources": true, "searchText": true, "field": true, "version": true, "owner": true}
+var viewHidden = map[string]bool{"id": true, "origin": true, "citations": true, "sources": true, "searchText": true, "dupKeys": true, "field": true, "version": true, "owner": true}
 
 // dateBound reports whether k is a date's first or last possible day,
 // stored beside it.

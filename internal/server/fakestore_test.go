@@ -103,6 +103,9 @@ func (emptyStore) Quotes(context.Context, []kg.Citation) (map[string]string, map
 func (emptyStore) Candidates(context.Context, []kg.EntityType) ([]dedupe.Candidate, map[[2]string]kg.Judgement, error) {
 	return nil, nil, nil
 }
+func (emptyStore) DuplicatesOf(context.Context, dedupe.Candidate) ([]dedupe.Pair, map[string]string, error) {
+	return nil, nil, nil
+}
 func (emptyStore) JudgeDuplicates(_ context.Context, a, b, _ string, _ kg.Edit) (kg.Judgement, error) {
 	return kg.Judgement{}, kg.Errorf(kg.NotFound, "no entity has ID %q or %q", a, b)
 }
