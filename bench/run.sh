@@ -14,6 +14,7 @@
 #   PORT_CG    casegraph's port                      (default 8320)
 #   PORT_NG    the @neo4j/graphql server's port      (default 8321)
 #   PORT_CG0   casegraph keeping no answers          (default 8322)
+#   PORT_CGB   casegraph built at BASELINE           (default 8323)
 #   OUT        where results go                      (default .data/bench/CASES)
 #   LIGHT_DURATION  time for the lookups, search and neighbourhoods alone (default 12s)
 #   IMPORT=1   also time "casegraph import" against the bulk load
@@ -26,6 +27,10 @@
 #              API with an editor token) go on: casegraph with the writes,
 #              casegraph without, and @neo4j/graphql with the same writes;
 #              results in OUT/writes-table.md
+#   BASELINE=REV  also build casegraph at git revision REV and measure it,
+#              as casegraph-baseline, beside the current one on the same
+#              graph: in the main mix, or without the writes when WRITES
+#              is set; the revision used is in OUT/baseline.txt
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,6 +45,8 @@ BOLT="${BOLT:-127.0.0.1:7727}"
 PORT_CG="${PORT_CG:-8320}"
 PORT_NG="${PORT_NG:-8321}"
 PORT_CG0="${PORT_CG0:-8322}"
+PORT_CGB="${PORT_CGB:-8323}"
+BASELINE="${BASELINE:-}"
 OUT="${OUT:-.data/bench/$CASES}"
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
@@ -56,17 +63,39 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# wait_http URL [PID LOG]: waits for URL to answer; with PID, fails at
+# once when that server has exited, showing the end of its LOG.
 wait_http() {
   for _ in $(seq 1 150); do
-    curl -sf -o /dev/null "$1" && return 0
+    curl -sf -m 5 -o /dev/null "$1" && return 0
+    if [[ -n "${2:-}" ]] && ! kill -0 "$2" 2>/dev/null; then
+      echo "bench: the server for $1 exited; the end of $3:" >&2
+      tail -n 20 "$3" >&2
+      return 1
+    fi
     sleep 0.2
   done
   echo "bench: $1 did not answer" >&2
+  [[ -z "${3:-}" ]] || tail -n 20 "$3" >&2
   return 1
 }
 
 go build -o "$BIN/casegraph" ./cmd/casegraph
 go build -o "$BIN/load" ./bench/load
+# The previous release, built from the revision's files alone (no
+# worktree to remove); OUT may lie inside this repository, whose VCS state
+# is not the revision's, so none is stamped.
+baseline=() warm=()
+if [[ -n "$BASELINE" ]]; then
+  rev="$(git rev-parse --verify "$BASELINE^{commit}")"
+  echo "baseline: $rev $(git log -1 --format=%s "$rev")" | tee "$OUT/baseline.txt"
+  rm -rf "$OUT/baseline-src"
+  mkdir -p "$OUT/baseline-src"
+  git archive "$rev" | tar -x -C "$OUT/baseline-src"
+  (cd "$OUT/baseline-src" && GOWORK=off go build -buildvcs=false -o "$BIN/casegraph-baseline" ./cmd/casegraph)
+  rm -rf "$OUT/baseline-src"
+  baseline=(casegraph-baseline)
+fi
 [[ -d bench/neo4j-graphql/node_modules ]] || (cd bench/neo4j-graphql && npm ci --no-audit --no-fund >/dev/null)
 
 # A fresh graph each run, unless KEEP=1 finds one: the data directory is
@@ -118,6 +147,16 @@ pids+=("$CG0_PID")
 wait_http "http://127.0.0.1:$PORT_CG/healthz"
 wait_http "http://127.0.0.1:$PORT_NG/healthz"
 wait_http "http://127.0.0.1:$PORT_CG0/healthz"
+if [[ -n "$BASELINE" ]]; then
+  # Started once the current casegraph has migrated the graph: the older
+  # one then finds its own schema statements already applied.
+  NEO4J_URI="$URI" CASEGRAPH_ADDR="127.0.0.1:$PORT_CGB" CASEGRAPH_RATE_LIMIT=0 CASEGRAPH_LOG_LEVEL=warn \
+    "$BIN/casegraph-baseline" serve 2>"$OUT/casegraph-baseline.log" &
+  CGB_PID=$!
+  pids+=("$CGB_PID")
+  wait_http "http://127.0.0.1:$PORT_CGB/healthz" "$CGB_PID" "$OUT/casegraph-baseline.log"
+  warm=("http://127.0.0.1:$PORT_CGB/graphql")
+fi
 
 "$BIN/load" plan -neo4j-uri "$URI" -queries bench -out "$OUT/workload.json"
 "$BIN/load" check -workload "$OUT/workload.json" -casegraph "http://127.0.0.1:$PORT_CG/graphql" \
@@ -127,7 +166,7 @@ common=(-workload "$OUT/workload.json" -c "$CLIENTS" -warmup 2s -neo4j-pid "$NEO
 # each contender sends statements of its own; without an unmeasured round
 # of every contender first, the first measured would pay for that alone.
 "$BIN/load" run -workload "$OUT/workload.json" -c "$CLIENTS" -d "$WARMUP" -warmup 0s -target cypher -neo4j-uri "$URI" >/dev/null
-for url in "http://127.0.0.1:$PORT_CG0/graphql" "http://127.0.0.1:$PORT_CG/graphql"; do
+for url in "http://127.0.0.1:$PORT_CG0/graphql" "http://127.0.0.1:$PORT_CG/graphql" "${warm[@]}"; do
   "$BIN/load" run -workload "$OUT/workload.json" -c "$CLIENTS" -d "$WARMUP" -warmup 0s -target casegraph -url "$url" >/dev/null
 done
 "$BIN/load" run -workload "$OUT/workload.json" -c "$CLIENTS" -d "$WARMUP" -warmup 0s -target neo4j-graphql -url "http://127.0.0.1:$PORT_NG/graphql" >/dev/null
@@ -139,13 +178,14 @@ contender() {
     neo4j-graphql) echo -target neo4j-graphql -url "http://127.0.0.1:$PORT_NG/graphql" -pid "$NG_PID" ;;
     cypher) echo -target cypher ;;
     casegraph-uncached) echo -target casegraph -label casegraph-uncached -url "http://127.0.0.1:$PORT_CG0/graphql" -pid "$CG0_PID" ;;
+    casegraph-baseline) echo -target casegraph -label casegraph-baseline -url "http://127.0.0.1:$PORT_CGB/graphql" -pid "$CGB_PID" ;;
   esac
 }
 # measure PREFIX SECONDS [load run flags] -- CONTENDER...: runs the
 # contenders in ROUNDS turns of SECONDS/ROUNDS each, every turn starting
 # with the next contender, so that drift in the machine or in Neo4j's
 # caches falls on all of them alike; then merges each one's turns into
-# OUT/PREFIXCONTENDER.json.
+# OUT/PREFIXCONTENDER.json, and lists those files in measured.
 measure() {
   local prefix="$1" secs="$2" flags=() names=()
   shift 2
@@ -162,8 +202,10 @@ measure() {
       "$BIN/load" run "${common[@]}" "${flags[@]}" -d "${per}s" $(contender "$n") -out "$OUT/rounds/$prefix$n-$r.json" >/dev/null
     done
   done
+  measured=()
   for n in "${names[@]}"; do
     "$BIN/load" merge -out "$OUT/$prefix$n.json" "$OUT/rounds/$prefix$n-"[0-9]*.json >/dev/null
+    measured+=("$OUT/$prefix$n.json")
   done
 }
 rm -rf "$OUT/rounds"
@@ -176,22 +218,24 @@ if [[ "${WRITES:-0}" != 0 ]]; then
     case "$1" in
       casegraph-writes) echo -target casegraph -label casegraph-writes -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" "${writes[@]}" ;;
       casegraph) echo -target casegraph -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" ;;
+      casegraph-baseline) echo -target casegraph -label casegraph-baseline -url "http://127.0.0.1:$PORT_CGB/graphql" -pid "$CGB_PID" ;;
       neo4j-graphql-writes) echo -target neo4j-graphql -label neo4j-graphql-writes -url "http://127.0.0.1:$PORT_NG/graphql" -pid "$NG_PID" "${writes[@]}" ;;
     esac
   }
   uptime | tee "$OUT/writes-load.txt"
-  measure writes- "${DURATION%s}" -- casegraph-writes casegraph neo4j-graphql-writes
+  measure writes- "${DURATION%s}" -- casegraph-writes casegraph "${baseline[@]}" neo4j-graphql-writes
   uptime | tee -a "$OUT/writes-load.txt"
   echo
-  "$BIN/load" table "$OUT/writes-casegraph-writes.json" "$OUT/writes-casegraph.json" "$OUT/writes-neo4j-graphql-writes.json" | tee "$OUT/writes-table.md"
+  "$BIN/load" table "${measured[@]}" | tee "$OUT/writes-table.md"
   exit 0
 fi
-measure "" "${DURATION%s}" -- casegraph neo4j-graphql cypher casegraph-uncached
+measure "" "${DURATION%s}" -- casegraph "${baseline[@]}" neo4j-graphql cypher casegraph-uncached
+mix=("${measured[@]}")
 # The growth targets concern lookups, search and neighbourhoods: timed
 # apart from the whole-graph questions, which otherwise set every latency.
 LIGHT_DURATION="${LIGHT_DURATION:-12s}"
 measure light- "${LIGHT_DURATION%s}" -only node,search,neighbourhood -- casegraph cypher
 echo
-"$BIN/load" table "$OUT/casegraph.json" "$OUT/neo4j-graphql.json" "$OUT/cypher.json" "$OUT/casegraph-uncached.json" | tee "$OUT/table.md"
+"$BIN/load" table "${mix[@]}" | tee "$OUT/table.md"
 echo
 "$BIN/load" table "$OUT/light-casegraph.json" "$OUT/light-cypher.json" | tee "$OUT/light.md"
