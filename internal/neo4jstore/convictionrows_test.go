@@ -151,6 +151,19 @@ func TestConvictionRowsFollowWrites(t *testing.T) {
 		}
 	}
 
+	// A record of changes that no longer reaches a kept list's version
+	// (cut, as old records are): the list is read whole, and still right.
+	// (other is the court the merge kept.)
+	if err := update(ctx, s, other, version(t, uri, other), edit, func(e *kg.Entity) { e.Props["name"] = "Court renamed again" }); err != nil {
+		t.Fatal(err)
+	}
+	neo4jtest.Exec(t, uri, `MATCH (c:GraphChange) DELETE c`, nil)
+	patches := kept.Patches()
+	sameKept(t, kept, s, uri, "after the record was cut")
+	if kept.Patches() != patches {
+		t.Error("a kept list was brought up to date from a record that does not reach its version")
+	}
+
 	// What the writes left is what a rebuild writes.
 	before := tallies(t, uri)
 	if err := s.RebuildConvictionRows(ctx); err != nil {
