@@ -207,7 +207,7 @@ func (s *Store) readBatchesOnce(ctx context.Context) (Backup, error) {
 func readTexts(ctx context.Context, tx *wtx) (map[string][]string, error) {
 	res, err := tx.Run(ctx, `
 		MATCH (t:SourceText)
-		MATCH (src:Source {id: t.source}) WHERE src.origin IS NOT NULL AND src.file IS NULL
+		MATCH (src:Entity {id: t.source}) WHERE src:Source AND src.origin IS NOT NULL AND src.file IS NULL
 		CALL (t) {
 		  MATCH (p:Passage {source: t.source})
 		  WITH p ORDER BY p.n

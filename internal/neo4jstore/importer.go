@@ -876,7 +876,7 @@ func missingSources(ctx context.Context, tx neo4j.ManagedTransaction, ids []stri
 	}
 	res, err := tx.Run(ctx, `
 		UNWIND $ids AS id
-		OPTIONAL MATCH (s:Source {id: id})
+		OPTIONAL MATCH (s:Entity {id: id}) WHERE s:Source
 		WITH id, s WHERE s IS NULL
 		RETURN id ORDER BY id`, map[string]any{"ids": ids})
 	if err != nil {

@@ -42,7 +42,7 @@ func (s *Store) SaveTexts(ctx context.Context, texts map[string][]string, edit k
 		}
 		res, err := w.Run(ctx, `
 			UNWIND $rows AS row
-			MATCH (src:Source {id: row.source})
+			MATCH (src:Entity {id: row.source}) WHERE src:Source
 			MERGE (t:SourceText {source: src.id})
 			WITH src, row, t, t.hash AS before
 			WHERE before IS NULL OR before <> row.hash
@@ -252,7 +252,7 @@ func sorted(ids []string) []string {
 // coverageStatement lists, for one source whose text the graph holds,
 // every paragraph with the facts that cite it.
 const coverageStatement = `
-OPTIONAL MATCH (src:Source {id: $id})
+OPTIONAL MATCH (src:Entity {id: $id}) WHERE src:Source
 OPTIONAL MATCH (t:SourceText {source: $id})
 CALL (src) {
   MATCH (e:Entity) WHERE src IS NOT NULL AND $id IN e.sources
