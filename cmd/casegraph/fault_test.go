@@ -18,7 +18,7 @@ import (
 func TestServiceSurvivesNeo4jKill(t *testing.T) {
 	db := neo4jtest.Launch(t)
 	store := neo4jtest.StoreAt(t, db.URI)
-	token, err := store.CreateToken(context.Background(), "fault-editor", kg.Editor)
+	token, err := store.CreateToken(context.Background(), "fault-editor", kg.Editor, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func TestSoak(t *testing.T) {
 	uri := neo4jtest.URI(t)
 	store := neo4jtest.StoreAt(t, uri)
 	neo4jtest.ImportBundled(t, store)
-	token, err := store.CreateToken(context.Background(), fmt.Sprintf("soak-%d", time.Now().UnixNano()), kg.Editor)
+	token, err := store.CreateToken(context.Background(), fmt.Sprintf("soak-%d", time.Now().UnixNano()), kg.Editor, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 )
 
 const tokenUsage = `usage:
-  casegraph token create -role reader|editor|admin -name NAME
+  casegraph token create -role reader|editor|admin -name NAME [-groups GROUP,...]
   casegraph token list
   casegraph token revoke NAME`
 
@@ -22,13 +23,14 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("token needs a subcommand\n%s", tokenUsage)
 	}
 	sub, args := args[0], args[1:]
-	var roleText, name string
+	var roleText, name, groupsText string
 	extra := func(fs *flag.FlagSet) {}
 	switch sub {
 	case "create":
 		extra = func(fs *flag.FlagSet) {
 			fs.StringVar(&roleText, "role", "", "what the token may do: reader, editor or admin")
 			fs.StringVar(&name, "name", "", "a name for the token, shown in logs and by token list")
+			fs.StringVar(&groupsText, "groups", "", "comma-separated groups whose restricted facts the token may read (see docs/access.md)")
 		}
 	case "list", "revoke":
 	default:
@@ -40,13 +42,19 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	// Check the arguments before waiting for Neo4j.
 	var role kg.Role
+	var groups []string
 	switch sub {
 	case "create":
 		if len(rest) > 0 || name == "" {
-			return fmt.Errorf("token create takes -role and -name and nothing else\n%s", tokenUsage)
+			return fmt.Errorf("token create takes -role, -name and -groups and nothing else\n%s", tokenUsage)
 		}
 		if role, err = kg.ParseRole(roleText); err != nil {
 			return err
+		}
+		if groupsText != "" {
+			if groups, err = kg.Groups(strings.Split(groupsText, ",")); err != nil {
+				return err
+			}
 		}
 	case "list":
 		if len(rest) > 0 {
@@ -67,22 +75,30 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 	defer store.Close(context.Background())
 	switch sub {
 	case "create":
-		token, err := store.CreateToken(ctx, name, role)
+		token, err := store.CreateToken(ctx, name, role, groups)
 		if err != nil {
 			return err
 		}
 		// The token alone on the first line, so scripts can take it.
 		fmt.Fprintln(stdout, token)
-		fmt.Fprintf(stdout, "This is the %s token %q. Keep it now: it cannot be shown again (only its hash is stored).\n", role, name)
+		in := ""
+		if len(groups) > 0 {
+			in = " in " + strings.Join(groups, ", ")
+		}
+		fmt.Fprintf(stdout, "This is the %s token %q%s. Keep it now: it cannot be shown again (only its hash is stored).\n", role, name, in)
 	case "list":
 		tokens, err := store.ListTokens(ctx)
 		if err != nil {
 			return err
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tROLE\tCREATED")
+		fmt.Fprintln(tw, "NAME\tROLE\tGROUPS\tCREATED")
 		for _, t := range tokens {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Name, t.Role, t.Created.UTC().Format(time.RFC3339))
+			groups := strings.Join(t.Groups, ",")
+			if groups == "" {
+				groups = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.Name, t.Role, groups, t.Created.UTC().Format(time.RFC3339))
 		}
 		return tw.Flush()
 	case "revoke":

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -52,7 +53,7 @@ func TestTokenCommands(t *testing.T) {
 		t.Errorf("the token appears in the logs:\n%s", logs)
 	}
 	p, err := neo4jtest.StoreAt(t, uri).Authenticate(context.Background(), token)
-	if err != nil || p != (kg.Principal{Name: name, Role: kg.Editor}) {
+	if err != nil || !reflect.DeepEqual(p, kg.Principal{Name: name, Role: kg.Editor}) {
 		t.Errorf("the printed token authenticates as %+v, %v", p, err)
 	}
 
@@ -152,5 +153,30 @@ func TestServeRequiresTokensForReads(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `"read_access":"token"`) {
 		t.Errorf("the logged configuration does not show read_access")
+	}
+}
+
+// token create -groups makes a token of those groups, which token list
+// shows; a bad group name is refused before Neo4j is asked.
+func TestTokenCreateWithGroups(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	name := cliTokenName(t, uri)
+	out, logs, err := runToken(t, uri, "create", "-role", "reader", "-name", name, "-groups", "legal,field")
+	if err != nil {
+		t.Fatalf("token create: %v\n%s", err, logs)
+	}
+	token := strings.SplitN(out, "\n", 2)[0]
+	if !strings.Contains(out, "in field, legal") {
+		t.Errorf("token create does not say the token's groups:\n%s", out)
+	}
+	p, err := neo4jtest.StoreAt(t, uri).Authenticate(context.Background(), token)
+	if want := (kg.Principal{Name: name, Role: kg.Reader, Groups: []string{"field", "legal"}}); err != nil || !reflect.DeepEqual(p, want) {
+		t.Errorf("the token authenticates as %+v, %v; want %+v", p, err, want)
+	}
+	if out, _, err = runToken(t, uri, "list"); err != nil || !regexp.MustCompile(regexp.QuoteMeta(name)+`\s+reader\s+field,legal\s`).MatchString(out) {
+		t.Errorf("token list does not show %s's groups: %v\n%s", name, err, out)
+	}
+	if _, _, err := runToken(t, "bolt://127.0.0.1:1", "create", "-role", "reader", "-name", name+"-x", "-groups", "Legal Team"); kg.ErrorCode(err) != kg.Invalid {
+		t.Errorf("-groups 'Legal Team': %v, want INVALID (before Neo4j is asked)", err)
 	}
 }

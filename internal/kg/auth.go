@@ -35,11 +35,12 @@ func ParseRole(s string) (Role, error) {
 	return 0, Errorf(Invalid, "role %q is not one of reader, editor, admin", s)
 }
 
-// Principal is who a request acts for: the name of its bearer token and the
-// token's role.
+// Principal is who a request acts for: the name of its bearer token, the
+// token's role and the groups it belongs to (sorted; see Visibility).
 type Principal struct {
-	Name string
-	Role Role
+	Name   string
+	Role   Role
+	Groups []string
 }
 
 type principalKey struct{}

@@ -2,6 +2,7 @@ package kg
 
 import (
 	"context"
+	"reflect"
 	"testing"
 )
 
@@ -38,7 +39,7 @@ func TestPrincipalFrom(t *testing.T) {
 	}
 	want := Principal{Name: "alice", Role: Editor}
 	got, ok := PrincipalFrom(WithPrincipal(context.Background(), want))
-	if !ok || got != want {
+	if !ok || !reflect.DeepEqual(got, want) {
 		t.Errorf("PrincipalFrom = %+v, %v; want %+v", got, ok, want)
 	}
 }

@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"context"
 	"errors"
 	"reflect"
 	"testing"
@@ -111,15 +112,22 @@ func TestKeptValuesAreCopies(t *testing.T) {
 // it says so, and settled gives only answers computed without error.
 func TestAnswerCacheOrNewerAndSettled(t *testing.T) {
 	c := newAnswerCache(1 << 20)
-	if _, _, ok := c.settled("q"); ok {
+	ctx := context.Background()
+	if _, _, ok := c.settled(ctx, "q"); ok {
 		t.Error("nothing kept yet")
 	}
 	a, _ := c.claim("q", 5, true)
-	if _, _, ok := c.settled("q"); ok {
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, _, ok := c.settled(gone, "q"); ok {
 		t.Error("an answer being computed is not settled")
 	}
-	c.settle(a, "five", 10, nil)
-	if v, version, ok := c.settled("q"); !ok || v != "five" || version != 5 {
+	// One being computed is waited for.
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		c.settle(a, "five", 10, nil)
+	}()
+	if v, version, ok := c.settled(ctx, "q"); !ok || v != "five" || version != 5 {
 		t.Errorf("settled = %v, %d, %v", v, version, ok)
 	}
 	if got, leader := c.claim("q", 4, true); leader || got.value != "five" {
@@ -130,7 +138,7 @@ func TestAnswerCacheOrNewerAndSettled(t *testing.T) {
 	}
 	failed, _ := c.claim("f", 1, false)
 	c.settle(failed, nil, 0, errors.New("no"))
-	if _, _, ok := c.settled("f"); ok {
+	if _, _, ok := c.settled(ctx, "f"); ok {
 		t.Error("a failed answer is not settled")
 	}
 }

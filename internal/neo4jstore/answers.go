@@ -246,19 +246,22 @@ func (c *answerCache) settle(a *answer, value any, bytes int, err error) {
 	close(a.done)
 }
 
-// settled returns the answer kept under key, if one has been computed
-// without error, and its version.
-func (c *answerCache) settled(key string) (any, int64, bool) {
+// settled returns the answer kept under key, once computed, if it was
+// without error, and its version. An answer being computed is waited for
+// (until ctx ends): the answer of the version before is what the next one
+// is made from (keptrows.go), and a caller that did not wait would read
+// the whole list again.
+func (c *answerCache) settled(ctx context.Context, key string) (any, int64, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	a, ok := c.byKey[key]
+	c.mu.Unlock()
 	if !ok {
 		return nil, 0, false
 	}
 	select {
 	case <-a.done:
 		return a.value, a.version, a.err == nil
-	default:
+	case <-ctx.Done():
 		return nil, 0, false
 	}
 }

@@ -98,7 +98,7 @@ func (k *Kept) matching(ctx context.Context, f kg.ConvictionFilter, version int6
 		return nil, kg.Wrap(kg.Internal, err, "reading convictions failed")
 	}
 	key := "convictionRows\x00" + string(b)
-	before, since, kept := k.answers.settled(key)
+	before, since, kept := k.answers.settled(ctx, key)
 	v, err := k.answerAt(ctx, key, version, true, func(ctx context.Context) (any, int, error) {
 		var rows []rowRef
 		var err error

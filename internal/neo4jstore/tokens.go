@@ -43,17 +43,22 @@ var tokenName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
 type TokenInfo struct {
 	Name    string
 	Role    kg.Role
+	Groups  []string
 	Created time.Time
 }
 
-// CreateToken makes a token with the given name and role and returns its
-// text. Only the text's SHA-256 is stored, so this is the only time anyone
-// can see the token.
-func (s *Store) CreateToken(ctx context.Context, name string, role kg.Role) (string, error) {
+// CreateToken makes a token with the given name, role and groups (whose
+// restricted facts it may read) and returns its text. Only the text's
+// SHA-256 is stored, so this is the only time anyone can see the token.
+func (s *Store) CreateToken(ctx context.Context, name string, role kg.Role, groups []string) (string, error) {
 	if !tokenName.MatchString(name) {
 		return "", kg.Errorf(kg.Invalid, "token name %q must be 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit", name)
 	}
 	if _, err := kg.ParseRole(role.String()); err != nil {
+		return "", err
+	}
+	groups, err := kg.Groups(groups)
+	if err != nil {
 		return "", err
 	}
 	secret := make([]byte, tokenBytes)
@@ -61,9 +66,9 @@ func (s *Store) CreateToken(ctx context.Context, name string, role kg.Role) (str
 		return "", kg.Wrap(kg.Internal, err, "cannot generate a token")
 	}
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(secret)
-	_, err := s.execute(ctx, neo4j.AccessModeWrite, `
-		CREATE (:Token {name: $name, hash: $hash, role: $role, created: datetime()})`,
-		map[string]any{"name": name, "hash": hashToken(token), "role": role.String()})
+	_, err = s.execute(ctx, neo4j.AccessModeWrite, `
+		CREATE (:Token {name: $name, hash: $hash, role: $role, groups: $groups, created: datetime()})`,
+		map[string]any{"name": name, "hash": hashToken(token), "role": role.String(), "groups": groups})
 	if err != nil {
 		err = translate(err, "creating the token failed")
 		if kg.ErrorCode(err) == kg.Conflict {
@@ -88,7 +93,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (kg.Principal, e
 	if ok {
 		return p, nil
 	}
-	res, err := s.readQuery(ctx, `MATCH (t:Token {hash: $hash}) RETURN t.name AS name, t.role AS role`,
+	res, err := s.readQuery(ctx, `MATCH (t:Token {hash: $hash}) RETURN t.name AS name, t.role AS role, coalesce(t.groups, []) AS groups`,
 		map[string]any{"hash": hash})
 	if err != nil {
 		return kg.Principal{}, translate(err, "checking the bearer token failed")
@@ -97,23 +102,27 @@ func (s *Store) Authenticate(ctx context.Context, token string) (kg.Principal, e
 		return kg.Principal{}, invalid
 	}
 	r := rowOf(res.Records[0], "checking the bearer token")
-	name, roleText := r.str("name"), r.str("role")
+	name, roleText, groups := r.str("name"), r.str("role"), r.strs("groups")
 	if err := r.err(); err != nil {
 		return kg.Principal{}, err
+	}
+	if len(groups) == 0 {
+		groups = nil
 	}
 	role, err := kg.ParseRole(roleText)
 	if err != nil {
 		return kg.Principal{}, kg.Wrap(kg.Internal, err, "a stored token has an unknown role")
 	}
-	p = kg.Principal{Name: name, Role: role}
+	p = kg.Principal{Name: name, Role: role, Groups: groups}
 	s.tokens.Add(hash, p)
 	return p, nil
 }
 
-// ListTokens returns every token's name, role and creation time, by name.
+// ListTokens returns every token's name, role, groups and creation time,
+// by name.
 func (s *Store) ListTokens(ctx context.Context) ([]TokenInfo, error) {
 	res, err := s.execute(ctx, neo4j.AccessModeRead, `
-		MATCH (t:Token) RETURN t.name AS name, t.role AS role, t.created AS created ORDER BY name`,
+		MATCH (t:Token) RETURN t.name AS name, t.role AS role, coalesce(t.groups, []) AS groups, t.created AS created ORDER BY name`,
 		nil)
 	if err != nil {
 		return nil, translate(err, "listing tokens failed")
@@ -122,7 +131,7 @@ func (s *Store) ListTokens(ctx context.Context) ([]TokenInfo, error) {
 	for _, rec := range res.Records {
 		var t TokenInfo
 		r := rowOf(rec, "listing tokens")
-		t.Name = r.str("name")
+		t.Name, t.Groups = r.str("name"), r.strs("groups")
 		role := r.str("role")
 		if err := r.err(); err != nil {
 			return nil, err

@@ -3,6 +3,7 @@ package neo4jstore_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -28,7 +29,7 @@ func tokenName(tb testing.TB, uri string) string {
 
 func createToken(tb testing.TB, s *neo4jstore.Store, name string, role kg.Role) string {
 	tb.Helper()
-	token, err := s.CreateToken(context.Background(), name, role)
+	token, err := s.CreateToken(context.Background(), name, role, nil)
 	if err != nil {
 		tb.Fatalf("CreateToken(%q, %s): %v", name, role, err)
 	}
@@ -49,7 +50,7 @@ func TestTokenLifecycle(t *testing.T) {
 			}
 
 			p, err := s.Authenticate(ctx, token)
-			if err != nil || p != (kg.Principal{Name: name, Role: role}) {
+			if err != nil || !reflect.DeepEqual(p, kg.Principal{Name: name, Role: role}) {
 				t.Fatalf("Authenticate = %+v, %v; want %s with role %s", p, err, name, role)
 			}
 
@@ -99,7 +100,7 @@ func TestCreateTokenRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			token, err := s.CreateToken(context.Background(), tt.tokenName, tt.role)
+			token, err := s.CreateToken(context.Background(), tt.tokenName, tt.role, nil)
 			if kg.ErrorCode(err) != tt.want || token != "" {
 				t.Errorf("CreateToken = %q, %v; want no token and %s", token, err, tt.want)
 			}
@@ -212,5 +213,38 @@ func TestRevocationElsewhereTakesEffectWithinTheCacheTTL(t *testing.T) {
 	time.Sleep(neo4jstore.TokenCacheTTL + 500*time.Millisecond)
 	if _, err := serving.Authenticate(ctx, token); kg.ErrorCode(err) != kg.Unauthenticated {
 		t.Errorf("Authenticate %s after revocation = %v, want %s", neo4jstore.TokenCacheTTL, err, kg.Unauthenticated)
+	}
+}
+
+// A token's groups are checked, kept sorted and once, and given with its
+// principal and in the list; a token without groups has none.
+func TestTokenGroups(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	s := neo4jtest.StoreAt(t, uri)
+	ctx := context.Background()
+	name := tokenName(t, uri)
+	token, err := s.CreateToken(ctx, name, kg.Reader, []string{"legal-team", "field", "legal-team"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := kg.Principal{Name: name, Role: kg.Reader, Groups: []string{"field", "legal-team"}}
+	if p, err := s.Authenticate(ctx, token); err != nil || !reflect.DeepEqual(p, want) {
+		t.Errorf("Authenticate = %+v, %v; want %+v", p, err, want)
+	}
+	list, err := s.ListTokens(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := false
+	for _, info := range list {
+		if info.Name == name {
+			listed = reflect.DeepEqual(info.Groups, want.Groups)
+		}
+	}
+	if !listed {
+		t.Errorf("token list does not give %s with groups %v", name, want.Groups)
+	}
+	if _, err := s.CreateToken(ctx, tokenName(t, uri), kg.Reader, []string{"Legal Team"}); kg.ErrorCode(err) != kg.Invalid {
+		t.Errorf("a group named %q: %v, want INVALID", "Legal Team", err)
 	}
 }

@@ -51,7 +51,7 @@ func newAPI(t testing.TB) *api {
 		tokens := map[kg.Role]string{}
 		for _, role := range []kg.Role{kg.Reader, kg.Editor, kg.Admin} {
 			name := fmt.Sprintf("test-%s-%d", role, time.Now().UnixNano())
-			tok, err := store.CreateToken(context.Background(), name, role)
+			tok, err := store.CreateToken(context.Background(), name, role, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

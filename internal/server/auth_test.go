@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -111,7 +112,7 @@ func TestBearerAuth(t *testing.T) {
 			switch {
 			case tt.wantPrincipal == nil && res.principal != nil:
 				t.Errorf("the request reached the handler as %+v", *res.principal)
-			case tt.wantPrincipal != nil && (res.principal == nil || *res.principal != *tt.wantPrincipal):
+			case tt.wantPrincipal != nil && (res.principal == nil || !reflect.DeepEqual(*res.principal, *tt.wantPrincipal)):
 				t.Errorf("the handler saw %+v, want %+v", res.principal, *tt.wantPrincipal)
 			}
 			if tt.wantCode != "" {

@@ -227,7 +227,7 @@ func TestInvestigationRoles(t *testing.T) {
 
 	// Another editor may change it but not delete it; its creator and an
 	// admin may.
-	other, err := a.store.CreateToken(context.Background(), fmt.Sprintf("test-other-editor-%d", time.Now().UnixNano()), kg.Editor)
+	other, err := a.store.CreateToken(context.Background(), fmt.Sprintf("test-other-editor-%d", time.Now().UnixNano()), kg.Editor, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,7 @@ func newSubscriptionsWith(t testing.TB, edit func(*server.Options)) *subscriptio
 func newToken(t testing.TB, a *api, role kg.Role) token {
 	t.Helper()
 	name := fmt.Sprintf("sub-%s-%d", role, time.Now().UnixNano())
-	text, err := a.store.CreateToken(context.Background(), name, role)
+	text, err := a.store.CreateToken(context.Background(), name, role, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,71 @@
+package kg
+
+import (
+	"context"
+	"slices"
+)
+
+// Visibility. A fact (an entity, a relationship, a source) is public, or
+// restricted to named groups: only the members of one of them may read
+// it. A bearer token belongs to groups; a request without one reads public
+// facts alone. Admins read everything, since they curate the restricted
+// material and may widen it.
+
+// MaxGroupName bounds a group's name, which appears in tokens and case
+// files.
+const MaxGroupName = 64
+
+// ValidGroup reports whether name can name a group: lower-case letters,
+// digits and single hyphens, at most MaxGroupName bytes.
+func ValidGroup(name string) bool {
+	return len(name) <= MaxGroupName && isSlug(name, true)
+}
+
+// Groups checks group names and returns them sorted, each once; none is
+// an empty list, never nil.
+func Groups(names []string) ([]string, error) {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if !ValidGroup(n) {
+			return nil, Errorf(Invalid, "group %q must be lower-case letters, digits and single hyphens, at most %d of them", n, MaxGroupName)
+		}
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// Sight is what a request may read: every fact (All), or public facts and
+// those restricted to one of Groups.
+type Sight struct {
+	All    bool
+	Groups []string
+}
+
+// SightOf is the sight of the request ctx acts for.
+func SightOf(ctx context.Context) Sight {
+	p, ok := PrincipalFrom(ctx)
+	switch {
+	case !ok:
+		return Sight{Groups: []string{}}
+	case p.Role >= Admin:
+		return Sight{All: true, Groups: []string{}}
+	case p.Groups == nil:
+		return Sight{Groups: []string{}}
+	}
+	return Sight{Groups: p.Groups}
+}
+
+// Sees reports whether a fact restricted to groups (public when none) is
+// in sight.
+func (s Sight) Sees(groups []string) bool {
+	if len(groups) == 0 || s.All {
+		return true
+	}
+	for _, g := range groups {
+		if slices.Contains(s.Groups, g) {
+			return true
+		}
+	}
+	return false
+}
