@@ -35,13 +35,12 @@ import (
 const versionQuery = `OPTIONAL MATCH (g:GraphState {id: 'graph'}) RETURN coalesce(g.version, 0) AS version`
 
 // changeQuery raises the graph version and records, under the new one,
-// what the write changed: the cases whose conviction rows it rewrote and
-// the entities it touched (their properties, their being, or a
-// relationship at either end), or all when it does not say. Kept answers
-// that can be brought up to date from that record are (keptrows.go);
-// records older than changesKept versions go.
+// what the write changed: the cases whose conviction rows it rewrote, or
+// all when it does not say. Kept answers that can be brought up to date
+// from that record are (keptrows.go); records older than changesKept
+// versions go.
 const changeQuery = `MERGE (g:GraphState {id: 'graph'}) SET g.version = coalesce(g.version, 0) + 1
-CREATE (:GraphChange {version: g.version, cases: $cases, ids: $ids, all: $all})
+CREATE (:GraphChange {version: g.version, cases: $cases, all: $all})
 WITH g
 MATCH (old:GraphChange) WHERE old.version <= g.version - $kept
 DELETE old`
@@ -51,21 +50,19 @@ const changesKept = 1000
 
 // graphChange is what one write changed, for changeQuery.
 type graphChange struct {
-	cases, ids []string
-	all        bool
+	cases []string
+	all   bool
 }
 
 // everything is the change of a write that does not say what it changed.
 var everything = graphChange{all: true}
 
 func (c graphChange) params() map[string]any {
-	list := func(v []string) []string {
-		if v == nil {
-			return []string{}
-		}
-		return v
+	cases := c.cases
+	if cases == nil {
+		cases = []string{}
 	}
-	return map[string]any{"cases": list(c.cases), "ids": list(c.ids), "all": c.all, "kept": int64(changesKept)}
+	return map[string]any{"cases": cases, "all": c.all, "kept": int64(changesKept)}
 }
 
 // recordChange raises the graph version within a write transaction,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"sort"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -151,10 +150,9 @@ func linkEnds(t kg.RelType, from, to string) []string {
 
 // touched is what a write has said it changes, for refreshRows.
 type touched struct {
-	said   bool            // touch or noFacts was called
-	ids    map[string]bool // entities whose cases are found again after the work
-	cases  map[string]bool // cases found so far
-	linked map[string]bool // both ends of every relationship it changes
+	said  bool            // touch or noFacts was called
+	ids   map[string]bool // entities whose cases are found again after the work
+	cases map[string]bool // cases found so far
 }
 
 // touch says the write is about to change the entities ids (their
@@ -183,17 +181,8 @@ func (w *wtx) touch(ctx context.Context, ids ...string) error {
 // as a map with type, from and to (as allLinks and readRelation give them).
 func (w *wtx) touchLinks(ctx context.Context, links ...map[string]any) error {
 	var ids []string
-	if w.facts.linked == nil {
-		w.facts.linked = map[string]bool{}
-	}
 	for _, l := range links {
-		from, to := str(l["from"]), str(l["to"])
-		for _, id := range []string{from, to} {
-			if id != "" {
-				w.facts.linked[id] = true
-			}
-		}
-		ids = append(ids, linkEnds(kg.RelType(str(l["type"])), from, to)...)
+		ids = append(ids, linkEnds(kg.RelType(str(l["type"])), str(l["from"]), str(l["to"]))...)
 	}
 	return w.touch(ctx, ids...)
 }
@@ -263,12 +252,7 @@ func refreshRows(ctx context.Context, w *wtx) (graphChange, error) {
 		w.facts.cases[k] = true
 	}
 	cases := sortedKeys(w.facts.cases)
-	touched := maps.Clone(w.facts.linked)
-	if touched == nil {
-		touched = map[string]bool{}
-	}
-	maps.Copy(touched, w.facts.ids)
-	return graphChange{cases: cases, ids: sortedKeys(touched)}, rewriteRows(ctx, w, cases)
+	return graphChange{cases: cases}, rewriteRows(ctx, w, cases)
 }
 
 // allCases lists every case, and every case the rows name that is gone.

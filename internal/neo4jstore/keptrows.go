@@ -214,7 +214,7 @@ WITH page, $total AS total
 }
 
 // changes is what the writes between two graph versions changed.
-type changes struct{ cases, ids []string }
+type changes struct{ cases []string }
 
 // changesSince reads what the writes after version since, up to now,
 // changed; complete is false when the record does not say it all (it no
@@ -222,13 +222,13 @@ type changes struct{ cases, ids []string }
 func (s *Store) changesSince(ctx context.Context, since, now int64) (changes, bool, error) {
 	res, err := s.readQuery(ctx, `MATCH (c:GraphChange) WHERE c.version > $since AND c.version <= $now
 RETURN count(c) AS n, coalesce(max(CASE WHEN c.all THEN 1 ELSE 0 END), 0) AS all,
-       reduce(x = [], l IN collect(c.cases) | x + l) AS cases, reduce(x = [], l IN collect(c.ids) | x + l) AS ids`,
+       reduce(x = [], l IN collect(c.cases) | x + l) AS cases`,
 		map[string]any{"since": since, "now": now})
 	if err != nil {
 		return changes{}, false, translate(err, "reading the changes since a kept answer failed")
 	}
 	r := rowOf(res.Records[0], "reading the record of changes")
-	c := changes{cases: dedupeStrings(r.strs("cases")), ids: dedupeStrings(r.strs("ids"))}
+	c := changes{cases: dedupeStrings(r.strs("cases"))}
 	complete := int64(r.num("n")) == now-since && r.num("all") == 0
 	return c, complete, r.err()
 }
