@@ -87,8 +87,12 @@ type Kept struct {
 	*Store
 	answers *answerCache
 	// patches counts the kept lists of conviction rows brought up to
-	// date rather than read again (keptrows.go).
-	patches atomic.Int64
+	// date rather than read again, storePages the pages of filters that
+	// match too many rows to keep (keptrows.go).
+	patches, storePages atomic.Int64
+	// rowsMax, when above 0, bounds a kept list of rows in place of the
+	// cache's size (tests).
+	rowsMax int
 }
 
 // Keep wraps s so that it keeps up to maxBytes of answers; with maxBytes 0

@@ -44,8 +44,17 @@ func TestConvictionRowsFollowWrites(t *testing.T) {
 	// Kept answers, brought up to date after each write rather than
 	// computed again, must equal the store's.
 	kept := neo4jstore.Keep(s, 64<<20)
+	// With room for half the graph's rows in a list, filters that match
+	// more are paged by the store's own statement.
+	_, n, err := s.Convictions(ctx, kg.ConvictionFilter{}, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small := neo4jstore.KeepRows(s, 64<<20, n/2)
+	t.Logf("%d convictions; a small kept store keeps lists of %d", n, n/2)
 	sameAnswers(t, s, uri, "after the imports")
 	sameKept(t, kept, s, uri, "after the imports")
+	sameKept(t, small, s, uri, "after the imports, kept small")
 
 	// The ids the writes use, from the graph.
 	one := func(query string) string {
@@ -149,6 +158,10 @@ func TestConvictionRowsFollowWrites(t *testing.T) {
 		if kept.Patches() == patches {
 			t.Errorf("%s: no kept list of rows was brought up to date", step.name)
 		}
+		sameKept(t, small, s, uri, step.name+", kept small")
+	}
+	if small.StorePages() == 0 || small.Patches() == 0 {
+		t.Errorf("kept small: %d pages from the store's statement and %d lists brought up to date; the test needs both", small.StorePages(), small.Patches())
 	}
 
 	// A record of changes that no longer reaches a kept list's version

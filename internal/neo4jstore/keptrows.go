@@ -55,8 +55,26 @@ func compareRows(a, b rowRef) int {
 }
 
 // matched is the kept list of the rows a filter matches, in page order.
-// It is never changed once kept: a patch makes a new one.
-type matched struct{ rows []rowRef }
+// It is never changed once kept: a patch makes a new one. A filter that
+// matches more rows than a list may hold (keptRowsMax) is marked tooMany
+// instead, and its pages are the store's own statement (Store.Convictions),
+// which orders the rows in Neo4j and sends only the page; the mark is kept
+// across versions, so such a filter is not counted again after each write.
+type matched struct {
+	rows    []rowRef
+	tooMany bool
+}
+
+// rowRefBytes is about what a kept row takes: its IDs and the slice's
+// share. A list may hold a quarter of the cache, as any kept answer.
+const rowRefBytes = 160
+
+func (k *Kept) keptRowsMax() int {
+	if k.rowsMax > 0 {
+		return k.rowsMax
+	}
+	return k.answers.max / 4 / rowRefBytes
+}
 
 func (m *matched) size() int {
 	n := int(unsafe.Sizeof(matched{})) + cap(m.rows)*int(unsafe.Sizeof(rowRef{}))
@@ -83,6 +101,11 @@ func (k *Kept) Convictions(ctx context.Context, f kg.ConvictionFilter, first, of
 		if err != nil {
 			return page[kg.Conviction]{}, err
 		}
+		if m.tooMany {
+			k.storePages.Add(1)
+			cs, n, err := k.Store.Convictions(ctx, f, first, offset)
+			return page[kg.Conviction]{cs, n}, err
+		}
 		n := len(m.rows)
 		cs, err := k.Store.convictionsOf(ctx, f, m.rows[min(offset, n):min(offset+first, n)], n)
 		return page[kg.Conviction]{cs, n}, err
@@ -102,15 +125,22 @@ func (k *Kept) matching(ctx context.Context, f kg.ConvictionFilter, version int6
 	v, err := k.answerAt(ctx, key, version, true, func(ctx context.Context) (any, int, error) {
 		var rows []rowRef
 		var err error
-		if m, ok := before.(*matched); kept && ok && since < version {
+		m, ok := before.(*matched)
+		switch {
+		case kept && ok && m.tooMany:
+			return m, m.size(), nil
+		case kept && ok && since < version:
 			rows, err = k.patched(ctx, f, m, since, version)
-		} else {
-			rows, err = k.Store.matchingRows(ctx, f, nil)
+		default:
+			rows, err = k.Store.matchingRows(ctx, f, nil, k.keptRowsMax())
 		}
 		if err != nil {
 			return nil, 0, err
 		}
-		m := &matched{rows: rows}
+		m = &matched{rows: rows}
+		if len(rows) > k.keptRowsMax() {
+			m = &matched{tooMany: true}
+		}
 		return m, m.size(), nil
 	})
 	if err != nil {
@@ -127,12 +157,12 @@ func (k *Kept) patched(ctx context.Context, f kg.ConvictionFilter, m *matched, s
 	case err != nil:
 		return nil, err
 	case !complete:
-		return k.Store.matchingRows(ctx, f, nil)
+		return k.Store.matchingRows(ctx, f, nil, k.keptRowsMax())
 	case len(c.cases) == 0:
 		k.patches.Add(1)
 		return m.rows, nil
 	}
-	fresh, err := k.Store.matchingRows(ctx, f, c.cases)
+	fresh, err := k.Store.matchingRows(ctx, f, c.cases, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -163,13 +193,19 @@ func patchRows(rows []rowRef, cases []string, fresh []rowRef) []rowRef {
 }
 
 // matchingRows reads the keys of the rows f matches, of every case or of
-// cases alone, in page order.
-func (s *Store) matchingRows(ctx context.Context, f kg.ConvictionFilter, cases []string) ([]rowRef, error) {
+// cases alone, in page order; with max above 0, no more than max + 1 of
+// them, which says there are more than max.
+func (s *Store) matchingRows(ctx context.Context, f kg.ConvictionFilter, cases []string, max int) ([]rowRef, error) {
 	params := convictionParams(f)
 	if cases != nil {
 		params["cases"] = cases
 	}
-	res, err := s.readQuery(ctx, rowsMatching(f, cases != nil)+"RETURN r.case AS case, r.charge AS charge, r.person AS person, r.date AS date", params)
+	q := rowsMatching(f, cases != nil) + "RETURN r.case AS case, r.charge AS charge, r.person AS person, r.date AS date"
+	if max > 0 {
+		q += " LIMIT $limit"
+		params["limit"] = int64(max + 1)
+	}
+	res, err := s.readQuery(ctx, q, params)
 	if err != nil {
 		return nil, translate(err, "reading convictions failed")
 	}
