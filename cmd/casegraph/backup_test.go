@@ -16,10 +16,11 @@ import (
 // notBackedUp are the labels of the nodes an export to case files leaves
 // out, as docs/operations.md says under Backups: what the service keeps
 // about its own running (tokens, history and the change feed, the graph
-// version, applied migrations and idempotency keys, import manifests) and
+// version and the record of what each write changed, applied migrations
+// and idempotency keys, import manifests) and
 // what analysts save beside the facts (investigations, duplicate
 // judgements). The test's own mark is not data.
-var notBackedUp = []string{"Token", "Change", "GraphState", "SchemaMigration", "Applied", "CaseFile",
+var notBackedUp = []string{"Token", "Change", "GraphState", "GraphChange", "SchemaMigration", "Applied", "CaseFile",
 	"Investigation", "Judgement", "CasegraphTestDatabase"}
 
 // dumpGraph renders every node and relationship of the database at uri
