@@ -274,7 +274,7 @@ func tallies(t *testing.T, uri string) []string {
 func sameAnswers(t *testing.T, s *neo4jstore.Store, uri, when string) {
 	t.Helper()
 	defer func(start time.Time) { t.Logf("%s: answers compared in %s", when, time.Since(start)) }(time.Now())
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	filters := convictionFilters(t, s, uri)
 	for _, f := range filters {
@@ -315,7 +315,7 @@ func sameAnswers(t *testing.T, s *neo4jstore.Store, uri, when string) {
 // convictionFilters are a spread of filters over the graph as it is.
 func convictionFilters(t *testing.T, s *neo4jstore.Store, uri string) []kg.ConvictionFilter {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	top := func(by kg.CountDimension) []string {
 		got, err := s.OracleCounts(ctx, by, kg.ConvictionFilter{})
@@ -370,7 +370,7 @@ func convictionFilters(t *testing.T, s *neo4jstore.Store, uri string) []kg.Convi
 // store's, in order.
 func sameKept(t *testing.T, kept *neo4jstore.Kept, s *neo4jstore.Store, uri, when string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	for _, f := range convictionFilters(t, s, uri) {
 		// One page of the store's holds every conviction of the test's
