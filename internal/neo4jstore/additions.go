@@ -196,12 +196,7 @@ func refreshSearchText(ctx context.Context, tx neo4j.ManagedTransaction, ids, ch
 	rows := make([]map[string]any, len(recs))
 	for i, rec := range recs {
 		r := rowOf(rec, "reading names for search")
-		props := map[string]any{"aliases": append(r.strs("aliases"), r.strs("added")...)}
-		for _, k := range []string{"name", "title"} {
-			if v := r.optStr(k); v != "" {
-				props[k] = v
-			}
-		}
+		props := namesRead(r, append(r.strs("aliases"), r.strs("added")...))
 		id := r.str("id")
 		t, _ := kg.TypeOfID(id)
 		derived := nameProps(t, props)

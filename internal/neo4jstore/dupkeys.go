@@ -59,6 +59,18 @@ func nameProps(t kg.EntityType, props map[string]any) map[string]any {
 	return out
 }
 
+// namesRead are the names of a row with name and title columns, and
+// aliases, as nameProps takes them.
+func namesRead(r row, aliases []string) map[string]any {
+	props := map[string]any{"aliases": aliases}
+	for _, k := range []string{"name", "title"} {
+		if v := r.optStr(k); v != "" {
+			props[k] = v
+		}
+	}
+	return props
+}
+
 // candidateMap is an entity (n) as the duplicate rule sees it.
 var candidateMap = `{id: n.id, type: [l IN labels(n) WHERE l <> 'Entity'][0],
   names: [x IN [n.name] + coalesce(n.aliases, []) + COLLECT { MATCH (a:Addition {target: n.id}) UNWIND a.aliases AS x RETURN x } WHERE x IS NOT NULL],
@@ -164,13 +176,7 @@ RETURN n.id AS id, n.name AS name, n.title AS title,
 			r := rowOf(rec, "reading names for duplicate keys")
 			id := r.str("id")
 			t, _ := kg.TypeOfID(id)
-			props := map[string]any{"aliases": r.strs("aliases")}
-			for _, k := range []string{"name", "title"} {
-				if v := r.optStr(k); v != "" {
-					props[k] = v
-				}
-			}
-			rows[i] = map[string]any{"id": id, "keys": nameProps(t, props)["dupKeys"]}
+			rows[i] = map[string]any{"id": id, "keys": nameProps(t, namesRead(r, r.strs("aliases")))["dupKeys"]}
 			if err := r.err(); err != nil {
 				return err
 			}
