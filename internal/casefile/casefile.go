@@ -274,6 +274,7 @@ type checker struct {
 	linkPos  map[string][]pos    // links of the current file by ID
 	links    map[string]pos      // every relation of the import by ID
 	version  int                 // of the current file; 0 when unreadable
+	groups   []string            // the current file's visibility; nil when public
 	src      []byte              // of the current file
 	lines    []string            // of src, split when a hint needs them
 	texts    map[string][]string // paragraphs of the sources read from SourcesDir
@@ -330,6 +331,7 @@ func (c *checker) file(path string, src []byte) *File {
 	f := &File{Path: path, Batch: kg.Batch{Origin: origin}}
 	seenVersion := false
 	c.version = versionOf(root)
+	c.fileVisibility(path, root)
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
@@ -345,6 +347,8 @@ func (c *checker) file(path string, src []byte) *File {
 			if c.version == 0 {
 				c.addf(at(path, v), "version must be %d (or 1, the format before it), the formats this casegraph reads", Version)
 			}
+		case visibilityKey:
+			// read before the entries (fileVisibility)
 		case "sources":
 			for _, n := range c.list(path, v, "sources") {
 				if e, ok := c.entity(path, n, kg.Source, f); ok {
@@ -371,7 +375,7 @@ func (c *checker) file(path string, src []byte) *File {
 				}
 			}
 		default:
-			c.add(at(path, k), orMeant("unknown top-level field "+kg.Quote(k.Value), closest(k.Value, sections), "want version, sources, entities, relations or additions"))
+			c.add(at(path, k), orMeant("unknown top-level field "+kg.Quote(k.Value), closest(k.Value, sections), "want version, visibility, sources, entities, relations or additions"))
 		}
 	}
 	if !seenVersion {
@@ -554,7 +558,7 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 	meant := map[string]bool{} // fields that a misspelt one may stand for
 	for _, name := range order {
 		kv := m[name]
-		if name == "cite" {
+		if name == "cite" || name == visibilityKey {
 			continue
 		}
 		fd, known := lookup(fields, name)
@@ -597,6 +601,11 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 		okAll = false
 	}
 	e.Citations = cites
+	groups, good := c.groupsOf(path, m)
+	if !good {
+		okAll = false
+	}
+	restrict(e.Props, groups)
 	if !okAll || e.ID == "" {
 		return kg.Entity{}, false
 	}
@@ -630,6 +639,7 @@ func (c *checker) entity(path string, n *yaml.Node, forced kg.EntityType, f *Fil
 				Type: fd.rel, From: from, To: to, Field: fd.name, Owner: e.ID,
 				Props: map[string]any{}, Citations: cites,
 			}
+			restrict(l.Props, groups)
 			for _, p := range fd.edgeProps {
 				if v, ok := e.Props[p]; ok {
 					l.Props[p] = v
@@ -780,7 +790,9 @@ func (c *checker) relation(path string, n *yaml.Node) (kg.Link, bool) {
 	}
 	cites, good := c.citations(path, n, m)
 	l.Citations = cites
-	if !good || !okAll {
+	groups, visible := c.groupsOf(path, m)
+	restrict(l.Props, groups)
+	if !good || !okAll || !visible {
 		return kg.Link{}, false
 	}
 	if prev, dup := c.defs[l.ID]; dup && strings.HasPrefix(l.ID, "rel/") {
@@ -828,6 +840,15 @@ func (c *checker) addition(path string, n *yaml.Node, added map[string]pos) (kg.
 	}
 	cites, good := c.citations(path, n, m)
 	a.Citations = cites
+	if kv, has := m[visibilityKey]; has || c.groups != nil {
+		// An alias shows wherever its entity does, to whoever sees it.
+		p := at(path, n)
+		if has {
+			p = at(path, kv[0])
+		}
+		c.add(p, "an addition cannot be restricted: the names it adds show wherever the entity does; state a restricted entity of its own and relate it, or add the names in a public file")
+		okAll = false
+	}
 	if !good || !okAll {
 		return kg.Addition{}, false
 	}
@@ -847,7 +868,7 @@ func (c *checker) values(path string, m map[string][2]*yaml.Node, order []string
 	out := make(map[string]any, len(order))
 	ok := true
 	for _, name := range order {
-		if name == "cite" {
+		if name == "cite" || name == visibilityKey {
 			continue
 		}
 		kv := m[name]
@@ -1288,7 +1309,7 @@ func fieldNames(fields []field) []string {
 	for _, f := range fields {
 		names = append(names, f.name)
 	}
-	return append(names, "cite")
+	return append(names, "cite", visibilityKey)
 }
 
 func entityType(s string) (kg.EntityType, bool) {
@@ -1320,7 +1341,7 @@ func relNames() []string {
 }
 
 // sections are the top-level fields of a case file.
-var sections = []string{"version", "sources", "entities", "relations", "additions"}
+var sections = []string{"version", visibilityKey, "sources", "entities", "relations", "additions"}
 
 func typeList(ts []kg.EntityType) string {
 	names := make([]string, len(ts))

@@ -87,6 +87,33 @@ func TestMalformedCaseFiles(t *testing.T) {
 			want:  "not valid YAML",
 		},
 		{
+			name:  "a group that is not a slug",
+			files: []namedFile{{"a.yaml", malformedPerson + "    visibility: [Monitors]\n"}},
+			at:    "a.yaml:12:18",
+			want:  `group "Monitors": want lower-case letters, digits and single hyphens`,
+		},
+		{
+			name:  "visibility neither public nor a list",
+			files: []namedFile{{"a.yaml", "visibility: private\n" + malformedPerson}},
+			at:    "a.yaml:1:13",
+			want:  "visibility: want public, or a list of the groups that may read it",
+		},
+		{
+			name:  "an empty list of groups",
+			files: []namedFile{{"a.yaml", malformedPerson + "    visibility: []\n"}},
+			at:    "a.yaml:12:17",
+			want:  "visibility: want public, or a list",
+		},
+		{
+			name: "an addition in a restricted file",
+			files: []namedFile{
+				{"a.yaml", malformedPerson},
+				{"b.yaml", "visibility: [monitors]\nversion: 1\nadditions:\n  - id: person/a\n    aliases: [Secret name]\n    cite: [source/report#p2]\n"},
+			},
+			at:   "b.yaml:4:5",
+			want: "an addition cannot be restricted",
+		},
+		{
 			name:  "empty file",
 			files: []namedFile{{"a.yaml", ""}},
 			at:    "a.yaml:1:1",
@@ -108,7 +135,7 @@ func TestMalformedCaseFiles(t *testing.T) {
 			name:  "unknown top-level field",
 			files: []namedFile{{"a.yaml", malformedHead + "author: me\n"}},
 			at:    "a.yaml:7:1",
-			want:  `unknown top-level field "author": want version, sources, entities, relations or additions`,
+			want:  `unknown top-level field "author": want version, visibility, sources, entities, relations or additions`,
 		},
 		{
 			name:  "missing version",
@@ -255,7 +282,7 @@ func TestMalformedCaseFiles(t *testing.T) {
 			name:  "misspelt top-level field",
 			files: []namedFile{{"a.yaml", strings.Replace(malformedPerson, "entities:", "entites:", 1)}},
 			at:    "a.yaml:7:1",
-			want:  `unknown top-level field "entites": did you mean entities? Want version, sources, entities, relations or additions`,
+			want:  `unknown top-level field "entites": did you mean entities? Want version, visibility, sources, entities, relations or additions`,
 		},
 		{
 			name:  "missing required field",

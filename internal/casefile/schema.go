@@ -15,6 +15,7 @@ import (
 
 const (
 	slugPattern     = `[a-z0-9]+(-[a-z0-9]+)*`
+	groupPattern    = `^` + slugPattern + `$`
 	citationPattern = `^source/` + slugPattern + `#p[1-9][0-9]*$`
 	datePattern     = `^((before|after) )?[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?\??$`
 	durationPattern = `^(P([0-9]+Y([0-9]+M)?|[0-9]+M)|life|sentence)$`
@@ -58,6 +59,14 @@ func schema() object {
 			{"maxItems", maxItems},
 			{"items", object{{"type", "string"}, {"pattern", citationPattern}, {"maxLength", maxLine}}},
 		}},
+		{"visibility", object{
+			{"description", "who may read the fact: public, or the groups that may (docs/access.md)"},
+			{"anyOf", []any{
+				object{{"const", "public"}},
+				object{{"type", "array"}, {"minItems", 1}, {"maxItems", maxItems},
+					{"items", object{{"type", "string"}, {"pattern", groupPattern}, {"maxLength", kg.MaxGroupName}}}},
+			}},
+		}},
 		{"source", sourceSchema()},
 		{"entity", entitySchema()},
 	}
@@ -76,6 +85,7 @@ func schema() object {
 		{"type", "object"},
 		{"properties", object{
 			{"version", object{{"description", "the case-file format version: 2, or 1 (charges may lack a category)"}, {"enum", []int{1, Version}}}},
+			{"visibility", object{{"description", "the visibility of each fact of the file that states none of its own"}, {"$ref", "#/$defs/visibility"}}},
 			{"sources", list("source", "the documents this file cites")},
 			{"entities", list("entity", "people, parties, courts, articles, events, cases, charges, ...")},
 			{"relations", list("relation", "typed links between entities, each with its own citations")},
@@ -96,6 +106,7 @@ func sourceSchema() object {
 		}
 		props = append(props, member{fd.name, s})
 	}
+	props = append(props, member{visibilityKey, object{{"$ref", "#/$defs/visibility"}}})
 	return object{
 		{"description", "a document that facts cite; it is the evidence, so it cites nothing itself"},
 		{"type", "object"},
@@ -139,6 +150,7 @@ func entityTypeSchema(t kg.EntityType) object {
 		props = append(props, member{fd.name, s})
 	}
 	props = append(props, member{"cite", object{{"$ref", "#/$defs/citations"}}})
+	props = append(props, member{visibilityKey, object{{"$ref", "#/$defs/visibility"}}})
 	return object{
 		{"description", "a " + string(t) + "; its id starts with " + t.Prefix() + "/"},
 		{"type", "object"},
@@ -184,6 +196,7 @@ func relationSchema() object {
 		props = append(props, member{fd.name, s})
 	}
 	props = append(props, member{"cite", object{{"$ref", "#/$defs/citations"}}})
+	props = append(props, member{visibilityKey, object{{"$ref", "#/$defs/visibility"}}})
 	var cases []any
 	for _, r := range kg.Relations {
 		cases = append(cases, object{

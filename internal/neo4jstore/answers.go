@@ -74,7 +74,7 @@ func recordChange(ctx context.Context, tx neo4j.ManagedTransaction, c graphChang
 
 // graphVersion reads the current graph version.
 func (s *Store) graphVersion(ctx context.Context) (int64, error) {
-	res, err := s.readQuery(ctx, versionQuery, nil)
+	res, err := s.readOwn(ctx, versionQuery, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -152,6 +152,7 @@ func keepAt[T any](ctx context.Context, k *Kept, version int64, name string, arg
 // answer kept at a newer version than the caller's will do. The value is
 // the kept one itself: callers give copies, or values no one changes.
 func (k *Kept) answerAt(ctx context.Context, key string, version int64, orNewer bool, compute func(context.Context) (any, int, error)) (any, error) {
+	key = sightKey(ctx) + key // kept per sight, never given across
 	for {
 		a, leader := k.answers.claim(key, version, orNewer)
 		k.metrics.CacheLookup(cacheAnswers, !leader)

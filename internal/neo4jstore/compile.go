@@ -44,7 +44,8 @@ func (s *Store) EntitySets(ctx context.Context, sets []kg.EntitySet) ([][]map[st
 			return nil, err
 		}
 		params["ids"+k] = set.IDs
-		calls = append(calls, "CALL () { UNWIND $ids"+k+" AS id MATCH (n:Entity {id: id}) RETURN collect([n.id, "+proj+"]) AS s"+k+" }")
+		// An entity out of the reader's sight answers as an unknown ID.
+		calls = append(calls, "CALL () { UNWIND $ids"+k+" AS id MATCH (n:Entity {id: id}) WHERE "+seen("n")+" RETURN collect([n.id, "+proj+"]) AS s"+k+" }")
 		cols = append(cols, "s"+k)
 		asked = append(asked, i)
 	}
@@ -266,7 +267,7 @@ func (c *compiler) readField(v string, f kg.SelectedField, rf kg.ReadField, dept
 	m := fmt.Sprintf("m%d", depth+1)
 	r := fmt.Sprintf("r%d", depth+1)
 	pattern := readPattern(v, r, m, rf)
-	where := c.where(m, rf.Where)
+	where := c.where(m, rf.Where, seenAll(r, m))
 	switch rf.Kind {
 	case kg.OneField:
 		proj, err := c.entity(m, f.Sel, depth+1)
@@ -314,16 +315,15 @@ func readPattern(v, r, m string, rf kg.ReadField) string {
 	return fmt.Sprintf("(%s)-%s-(%s%s)", v, rel, m, label)
 }
 
-func (c *compiler) where(m string, conds map[string]string) string {
-	if len(conds) == 0 {
-		return ""
-	}
+// where is the WHERE clause of a field's pattern: the read model's
+// conditions on m, and sight, which keeps what the reader may see.
+func (c *compiler) where(m string, conds map[string]string, sight string) string {
 	keys := make([]string, 0, len(conds))
 	for k := range conds {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var parts []string
+	parts := []string{sight}
 	for _, k := range keys {
 		parts = append(parts, fmt.Sprintf("%s.%s = %s", m, k, c.param(conds[k])))
 	}
@@ -397,7 +397,8 @@ var (
 
 // citations projects the citations that list, a Cypher list of
 // SOURCE#pN, holds; each cited source is found through the Entity id
-// index.
+// index. A citation of a source out of the reader's sight is left out:
+// the fact stands, its source stays unknown.
 func (c *compiler) citations(list string, sel *kg.Selection, depth int) (string, error) {
 	x := fmt.Sprintf("c%d", depth)
 	parts := []string{"ref: " + x}
@@ -418,7 +419,7 @@ func (c *compiler) citations(list string, sel *kg.Selection, depth int) (string,
 			parts = append(parts, fmt.Sprintf("unquoted: "+unquotedCypher, x, x, x))
 		}
 	}
-	return fmt.Sprintf("[%s IN %s | {%s}]", x, list, strings.Join(parts, ", ")), nil
+	return fmt.Sprintf("[%s IN %s WHERE %s | {%s}]", x, list, citationSeen(x), strings.Join(parts, ", ")), nil
 }
 
 // enumName turns LegalArticle into LEGAL_ARTICLE, the API's enum value.

@@ -74,7 +74,7 @@ func namesRead(r row, aliases []string) map[string]any {
 // candidateMap is an entity (n) as the duplicate rule sees it.
 var candidateMap = `{id: n.id, type: [l IN labels(n) WHERE l <> 'Entity'][0],
   names: [x IN [n.name] + coalesce(n.aliases, []) + COLLECT { MATCH (a:Addition {target: n.id}) UNWIND a.aliases AS x RETURN x } WHERE x IS NOT NULL],
-  context: COLLECT { MATCH (n)-[:` + contextRels + `]->(x:Entity) RETURN x.id }}`
+  context: COLLECT { MATCH (n)-[r:` + contextRels + `]->(x:Entity) WHERE ` + seenAll("r", "x") + ` RETURN x.id }}`
 
 // blockMembersQuery reads, for each of an entity's block tokens, the
 // other entities that share it, as candidates, unless there are too many
@@ -88,7 +88,7 @@ CALL () {
   UNWIND range(0, size($tokens) - 1) AS i
   CALL (i) {
     CALL db.index.fulltext.queryNodes('duplicate_keys', $tokens[i], {limit: $limit}) YIELD node
-    WITH node WHERE node.id <> $id
+    WITH node WHERE node.id <> $id AND ` + seen("node") + `
     RETURN collect(node) AS members
   }
   WITH i, CASE WHEN size(members) < $limit - 1 THEN members ELSE null END AS members

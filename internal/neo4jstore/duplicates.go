@@ -14,7 +14,7 @@ import (
 // of pairs, in one statement.
 var candidatesQuery = `
 		CALL () {
-		  MATCH (n:Entity) WHERE NOT n:Source AND (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels))
+		  MATCH (n:Entity) WHERE NOT n:Source AND (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels)) AND ` + seen("n") + `
 		  RETURN collect(` + candidateMap + `) AS entities
 		}
 		CALL () {

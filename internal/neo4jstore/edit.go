@@ -265,7 +265,7 @@ func (s *Store) RetractRelation(ctx context.Context, t kg.RelType, id string, ed
 // first.
 func (s *Store) History(ctx context.Context, id string) ([]kg.Change, error) {
 	res, err := s.readQuery(ctx, `
-		MATCH (c:Change {target: $id})
+		MATCH (c:Change {target: $id}) WHERE `+seen("c")+`
 		RETURN `+changeColumns+`
 		ORDER BY c.at, c.seq`, map[string]any{"id": id})
 	if err != nil {
@@ -519,9 +519,9 @@ func recordChanges(ctx context.Context, tx neo4j.ManagedTransaction, changes ...
 // the field links it owns, so an edit can start from what is there.
 func (s *Store) ReadEntity(ctx context.Context, id string) (kg.Batch, error) {
 	res, err := s.readQuery(ctx, `
-		MATCH (n:Entity {id: $id})
+		MATCH (n:Entity {id: $id}) WHERE `+seen("n")+`
 		RETURN labels(n) AS labels, properties(n) AS props,
-		       COLLECT { MATCH (n)-[r]-() WHERE r.owner = $id
+		       COLLECT { MATCH (n)-[r]-(m) WHERE r.owner = $id AND `+seenAll("r", "m")+`
 		                 RETURN {type: type(r), from: startNode(r).id, to: endNode(r).id, props: properties(r)} } AS links`,
 		map[string]any{"id": id})
 	if err != nil {

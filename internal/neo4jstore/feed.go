@@ -15,7 +15,7 @@ import (
 // LatestChange returns the feed number of the last change recorded, 0 if
 // none was.
 func (s *Store) LatestChange(ctx context.Context) (int64, error) {
-	res, err := s.readQuery(ctx, `OPTIONAL MATCH (g:GraphState {id: 'graph'}) RETURN coalesce(g.changes, 0) AS feed`, nil)
+	res, err := s.readOwn(ctx, `OPTIONAL MATCH (g:GraphState {id: 'graph'}) RETURN coalesce(g.changes, 0) AS feed`, nil)
 	if err != nil {
 		return 0, translate(err, "reading the change feed failed")
 	}
@@ -28,7 +28,7 @@ func (s *Store) LatestChange(ctx context.Context) (int64, error) {
 // lock, and commit before the next write can take one.
 func (s *Store) ChangesAfter(ctx context.Context, after int64, limit int) ([]kg.Change, error) {
 	res, err := s.readQuery(ctx, `
-		MATCH (c:Change) WHERE c.feed > $after
+		MATCH (c:Change) WHERE c.feed > $after AND `+seen("c")+`
 		RETURN `+changeColumns+`
 		ORDER BY c.feed
 		LIMIT $limit`, map[string]any{"after": after, "limit": int64(limit)})

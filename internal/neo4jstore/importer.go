@@ -24,7 +24,7 @@ func (s *Store) Known(ctx context.Context, ids []string) (map[string]kg.EntityTy
 	defer leave()
 	res, err := s.execute(ctx, neo4j.AccessModeRead, `
 		UNWIND $ids AS id
-		MATCH (n:Entity {id: id})
+		MATCH (n:Entity {id: id}) WHERE `+seen("n")+`
 		RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS type, coalesce(n.origin, '') AS origin`,
 		map[string]any{"ids": ids})
 	if err != nil {
@@ -52,10 +52,10 @@ func (s *Store) IDsNear(ctx context.Context, ids []string, limit int) ([]string,
 		UNWIND $ids AS id
 		WITH id, split(id, '/')[0] AS type
 		CALL (id, type) {
-			MATCH (n:Entity) WHERE n.id >= id AND n.id < type + '0'
+			MATCH (n:Entity) WHERE n.id >= id AND n.id < type + '0' AND `+seen("n")+`
 			RETURN n.id AS near ORDER BY near LIMIT $limit
 			UNION
-			MATCH (n:Entity) WHERE n.id >= type + '/' AND n.id < id
+			MATCH (n:Entity) WHERE n.id >= type + '/' AND n.id < id AND `+seen("n")+`
 			RETURN n.id AS near ORDER BY near DESC LIMIT $limit
 		}
 		RETURN DISTINCT near`,

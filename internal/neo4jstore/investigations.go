@@ -156,7 +156,7 @@ func checkEntitiesExist(ctx context.Context, tx neo4j.ManagedTransaction, ids []
 
 // Investigation returns one investigation; ok is false when there is none.
 func (s *Store) Investigation(ctx context.Context, id string) (inv kg.Investigation, ok bool, err error) {
-	res, err := s.readQuery(ctx, `MATCH (i:Investigation {id: $id}) RETURN `+investigationColumns, map[string]any{"id": id})
+	res, err := s.readOwn(ctx, `MATCH (i:Investigation {id: $id}) RETURN `+investigationColumns, map[string]any{"id": id})
 	if err != nil {
 		return kg.Investigation{}, false, translate(err, "reading the investigation failed")
 	}
@@ -170,7 +170,7 @@ func (s *Store) Investigation(ctx context.Context, id string) (inv kg.Investigat
 // ListInvestigations returns a page of investigations by name, then ID,
 // and how many there are.
 func (s *Store) ListInvestigations(ctx context.Context, first, offset int) ([]kg.Investigation, int, error) {
-	res, err := s.readQuery(ctx, `
+	res, err := s.readOwn(ctx, `
 		CALL () { MATCH (i:Investigation) RETURN count(i) AS total }
 		OPTIONAL CALL () {
 			MATCH (i:Investigation)

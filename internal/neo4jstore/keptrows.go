@@ -256,7 +256,7 @@ type changes struct{ cases []string }
 // changed; complete is false when the record does not say it all (it no
 // longer reaches since, or a write changed everything).
 func (s *Store) changesSince(ctx context.Context, since, now int64) (changes, bool, error) {
-	res, err := s.readQuery(ctx, `MATCH (c:GraphChange) WHERE c.version > $since AND c.version <= $now
+	res, err := s.readOwn(ctx, `MATCH (c:GraphChange) WHERE c.version > $since AND c.version <= $now
 RETURN count(c) AS n, coalesce(max(CASE WHEN c.all THEN 1 ELSE 0 END), 0) AS all,
        reduce(x = [], l IN collect(c.cases) | x + l) AS cases`,
 		map[string]any{"since": since, "now": now})

@@ -27,7 +27,7 @@ func (s *Store) ListEntities(ctx context.Context, types []kg.EntityType, order k
 		key = "coalesce(n.name, n.title) " + dir + ", n.id " + dir
 	}
 	res, err := s.readQuery(ctx, `
-		MATCH (n:Entity) WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels)
+		MATCH (n:Entity) WHERE (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels)) AND `+seen("n")+`
 		WITH n ORDER BY `+key+`
 		WITH collect(n.id) AS ids
 		RETURN size(ids) AS total, ids[$offset..$offset + $first] AS page`,

@@ -138,7 +138,7 @@ func passageSearchText(text string) string {
 func (s *Store) Paragraphs(ctx context.Context, sources []string) (map[string]int, error) {
 	res, err := s.readQuery(ctx, `
 		UNWIND $ids AS id
-		MATCH (t:SourceText {source: id})
+		MATCH (t:SourceText {source: id}) WHERE `+sourceSeen("id")+`
 		RETURN t.source AS id, t.paragraphs AS n`, map[string]any{"ids": sources})
 	if err != nil {
 		return nil, translate(err, "reading source texts failed")
@@ -175,19 +175,19 @@ const MaxPassagePage = 50
 // passages the facts that cite them: entities and relationships whose
 // citations name the source and paragraph. Finding those reads every
 // fact's citations once for the page.
-const passagesStatement = `
+var passagesStatement = `
 CALL db.index.fulltext.queryNodes('passage_search', $query, {limit: $candidates}) YIELD node, score
-WHERE size($sources) = 0 OR node.source IN $sources
+WHERE (size($sources) = 0 OR node.source IN $sources) AND ` + sourceSeenParam + `
 WITH node, score ORDER BY score DESC, node.source, node.n
 WITH collect({source: node.source, n: node.n, text: node.text, score: score}) AS found
 WITH size(found) AS total, found[$offset..$offset + $first] AS page
 WITH total, page, [x IN page | x.source + '#p' + toString(x.n)] AS refs
 CALL (refs) {
-  MATCH (e:Entity) WHERE size(refs) > 0 AND any(c IN e.citations WHERE c IN refs)
+  MATCH (e:Entity) WHERE size(refs) > 0 AND any(c IN e.citations WHERE c IN refs) AND ` + seen("e") + `
   RETURN collect({id: e.id, cites: [c IN e.citations WHERE c IN refs]}) AS entities
 }
 CALL (refs) {
-  MATCH ()-[r]->() WHERE size(refs) > 0 AND r.id IS NOT NULL AND any(c IN r.citations WHERE c IN refs)
+  MATCH (a)-[r]->(b) WHERE size(refs) > 0 AND r.id IS NOT NULL AND any(c IN r.citations WHERE c IN refs) AND ` + seenAll("r", "a", "b") + `
   RETURN collect({id: r.id, cites: [c IN r.citations WHERE c IN refs]}) AS relationships
 }
 CALL (refs) {
@@ -251,15 +251,15 @@ func sorted(ids []string) []string {
 
 // coverageStatement lists, for one source whose text the graph holds,
 // every paragraph with the facts that cite it.
-const coverageStatement = `
-OPTIONAL MATCH (src:Entity {id: $id}) WHERE src:Source
-OPTIONAL MATCH (t:SourceText {source: $id})
+var coverageStatement = `
+OPTIONAL MATCH (src:Entity {id: $id}) WHERE src:Source AND ` + seen("src") + `
+OPTIONAL MATCH (t:SourceText {source: $id}) WHERE src IS NOT NULL
 CALL (src) {
-  MATCH (e:Entity) WHERE src IS NOT NULL AND $id IN e.sources
+  MATCH (e:Entity) WHERE src IS NOT NULL AND $id IN e.sources AND ` + seen("e") + `
   UNWIND [c IN e.citations WHERE c STARTS WITH $prefix] AS c
   RETURN toInteger(substring(c, size($prefix))) AS n
   UNION
-  MATCH ()-[r]->() WHERE src IS NOT NULL AND $id IN r.sources
+  MATCH (a)-[r]->(b) WHERE src IS NOT NULL AND $id IN r.sources AND ` + seenAll("r", "a", "b") + `
   UNWIND [c IN r.citations WHERE c STARTS WITH $prefix] AS c
   RETURN toInteger(substring(c, size($prefix))) AS n
   UNION
@@ -309,9 +309,10 @@ func (s *Store) Quotes(ctx context.Context, cites []kg.Citation) (map[string]str
 	}
 	res, err := s.readQuery(ctx, `
 		UNWIND $rows AS row
-		OPTIONAL MATCH (p:Passage {source: row.source, n: row.n})
+		OPTIONAL MATCH (src:Entity {id: row.source}) WHERE `+seen("src")+`
+		OPTIONAL MATCH (p:Passage {source: row.source, n: row.n}) WHERE src IS NOT NULL
 		RETURN row.ref AS ref, row.source AS source, p.text AS text,
-		       EXISTS { MATCH (:SourceText {source: row.source}) } AS held`, map[string]any{"rows": rows})
+		       src IS NOT NULL AND EXISTS { MATCH (:SourceText {source: row.source}) } AS held`, map[string]any{"rows": rows})
 	if err != nil {
 		return nil, nil, translate(err, "reading quotes failed")
 	}

@@ -47,7 +47,26 @@ func WithStatementLog(ctx context.Context, record func(query string, params map[
 // timeout, which also stops the statement there rather than leaving it
 // running, and by one goroutine per statement that stops waiting when the
 // deadline passes.
+//
+// It sends the reader's sight with the statement, and refuses one that
+// does not apply it (sight.go).
 func (s *Store) readQuery(ctx context.Context, query string, params map[string]any) (*neo4j.EagerResult, error) {
+	if !usesSight(query) {
+		return nil, kg.Errorf(kg.Internal, "a read statement does not apply the reader's sight")
+	}
+	return s.send(ctx, query, withSight(ctx, params))
+}
+
+// readOwn is readQuery for a statement that reads only the store's own
+// nodes (readsOwnOnly), which hold no facts and need no sight.
+func (s *Store) readOwn(ctx context.Context, query string, params map[string]any) (*neo4j.EagerResult, error) {
+	if !readsOwnOnly(query) {
+		return nil, kg.Errorf(kg.Internal, "a statement read as the store's own reads facts")
+	}
+	return s.send(ctx, query, params)
+}
+
+func (s *Store) send(ctx context.Context, query string, params map[string]any) (*neo4j.EagerResult, error) {
 	leave, err := s.enter(ctx)
 	if err != nil {
 		return nil, err

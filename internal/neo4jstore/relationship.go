@@ -12,7 +12,7 @@ import (
 var relationshipQuery = func() string {
 	var parts []string
 	for _, t := range kg.AllRelTypes() {
-		parts = append(parts, "MATCH ()-[r:"+string(t)+" {id: $id}]->() RETURN r")
+		parts = append(parts, "MATCH (a)-[r:"+string(t)+" {id: $id}]->(b) WHERE "+seenAll("r", "a", "b")+" RETURN r")
 	}
 	return "CALL () { " + strings.Join(parts, " UNION ALL ") + " } WITH r LIMIT 1 " +
 		"WITH [startNode(r), endNode(r)] AS nodes, [r] AS rels" + viewProjection

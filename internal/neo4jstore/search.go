@@ -42,7 +42,7 @@ const (
 var searchStatement = `
 CALL db.index.fulltext.queryNodes('entity_search_2', $query, {limit: $candidates}) YIELD node, score
 WITH node, score, [l IN labels(node) WHERE l <> 'Entity'][0] AS type
-WHERE size($types) = 0 OR type IN $types
+WHERE (size($types) = 0 OR type IN $types) AND ` + seen("node") + `
 WITH node, type, score, coalesce(node.name, node.title, '') AS name, ` + aliasesOf("node") + ` AS aliases
 WITH node, type, score, name, aliases, CASE
     WHEN toLower(name) IN $exact THEN 2

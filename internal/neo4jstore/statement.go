@@ -96,6 +96,9 @@ func (s *Store) execute(ctx context.Context, mode neo4j.AccessMode, query string
 	if mode == neo4j.AccessModeWrite {
 		route = s.write()
 	}
+	if usesSight(query) {
+		params = withSight(ctx, params)
+	}
 	st := s.begin(ctx, mode, query)
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, query, params, neo4j.EagerResultTransformer, route...)
 	st.end(res, err)
@@ -113,6 +116,9 @@ func (s *Store) transaction(tx neo4j.ManagedTransaction, mode neo4j.AccessMode) 
 // span lasts until its records have been read (see tracedResult).
 func (w *wtx) Run(ctx context.Context, query string, params map[string]any) (neo4j.ResultWithContext, error) {
 	w.endOpen()
+	if usesSight(query) {
+		params = withSight(ctx, params)
+	}
 	st := w.store.begin(ctx, w.mode, query)
 	res, err := w.ManagedTransaction.Run(ctx, query, params)
 	st.sent(err)

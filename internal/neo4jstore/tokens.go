@@ -93,7 +93,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (kg.Principal, e
 	if ok {
 		return p, nil
 	}
-	res, err := s.readQuery(ctx, `MATCH (t:Token {hash: $hash}) RETURN t.name AS name, t.role AS role, coalesce(t.groups, []) AS groups`,
+	res, err := s.readOwn(ctx, `MATCH (t:Token {hash: $hash}) RETURN t.name AS name, t.role AS role, coalesce(t.groups, []) AS groups`,
 		map[string]any{"hash": hash})
 	if err != nil {
 		return kg.Principal{}, translate(err, "checking the bearer token failed")

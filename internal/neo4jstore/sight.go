@@ -1,0 +1,110 @@
+package neo4jstore
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/casegraph/casegraph/internal/kg"
+)
+
+// Visibility is applied here, in the statements the store builds, and
+// nowhere else (docs/access.md). A restricted fact, an entity or a
+// relationship, holds the groups that may read it in its groups
+// property; a public one has none. Every read statement is sent with
+// the reader's sight as two parameters, $sightAll and $sightGroups
+// (withSight), and readQuery refuses one that does not use them, so a new
+// question cannot forget visibility. A statement keeps a fact only where
+// seen holds of it; a relationship, only where seen holds of it and of
+// both its ends.
+
+const (
+	sightAllParam    = "sightAll"
+	sightGroupsParam = "sightGroups"
+)
+
+// seen is the Cypher condition that the fact bound to v, a node or a
+// relationship, is in the reader's sight. v is a variable of the
+// statement, never input.
+func seen(v string) string {
+	return "(" + v + ".groups IS NULL OR $sightAll OR any(sight_g IN " + v + ".groups WHERE sight_g IN $sightGroups))"
+}
+
+// seenAll is seen of each of vs, joined by AND.
+func seenAll(vs ...string) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = seen(v)
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// citationSeen is the Cypher condition that the citation bound to x
+// (SOURCE#pN) cites a source in the reader's sight.
+func citationSeen(x string) string {
+	return "($sightAll OR NOT EXISTS { MATCH (cited:Entity {id: split(" + x + ", '#p')[0]}) WHERE NOT " + seen("cited") + " })"
+}
+
+// sourceSeen is the Cypher condition that the source whose ID is the
+// expression id is in the reader's sight: a source's text and passages
+// are as visible as the source.
+func sourceSeen(id string) string {
+	return "($sightAll OR EXISTS { MATCH (src_seen:Entity {id: " + id + "}) WHERE " + seen("src_seen") + " })"
+}
+
+// sourceSeenParam is sourceSeen of a passage bound to node.
+var sourceSeenParam = sourceSeen("node.source")
+
+// withSight adds the sight of ctx's reader to params, which may be nil.
+func withSight(ctx context.Context, params map[string]any) map[string]any {
+	if params == nil {
+		params = make(map[string]any, 2)
+	}
+	sight := kg.SightOf(ctx)
+	params[sightAllParam] = sight.All
+	params[sightGroupsParam] = sight.Groups
+	return params
+}
+
+// usesSight reports whether a statement reads the reader's sight.
+func usesSight(query string) bool {
+	return strings.Contains(query, "$"+sightAllParam)
+}
+
+// ownLabels are the labels of the store's own nodes, which hold no
+// facts: versions, change records, tokens, saved investigations and
+// migrations. A statement that reads them alone needs no sight (readOwn).
+var ownLabels = map[string]bool{"GraphState": true, "GraphChange": true, "Token": true, "Investigation": true, "SchemaMigration": true}
+
+// nodeLabels finds the labels of a statement's node patterns.
+var nodeLabels = regexp.MustCompile(`\(\s*\w*\s*:\s*([A-Za-z|:]+)`)
+
+// readsOwnOnly reports whether a statement reads only the store's own
+// nodes: no relationship, and no label but theirs.
+func readsOwnOnly(query string) bool {
+	if strings.Contains(query, "-[") || strings.Contains(query, "]-") {
+		return false
+	}
+	ms := nodeLabels.FindAllStringSubmatch(query, -1)
+	if len(ms) == 0 {
+		return false
+	}
+	for _, m := range ms {
+		for _, l := range strings.FieldsFunc(m[1], func(r rune) bool { return r == '|' || r == ':' }) {
+			if !ownLabels[l] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sightKey names a sight in the keys of kept answers, which are kept per
+// sight and never given across.
+func sightKey(ctx context.Context) string {
+	s := kg.SightOf(ctx)
+	if s.All {
+		return "all\x00"
+	}
+	return "groups:" + strings.Join(s.Groups, ",") + "\x00"
+}
