@@ -183,6 +183,7 @@ func (r *Resolver) updateEntity(ctx context.Context, id string, version int, set
 	if err != nil {
 		return nil, err
 	}
+	keepVisibility(current, b.Entities[0].Props)
 	for _, k := range unset {
 		if k == "id" || k == "type" || k == "name" {
 			return nil, kg.Errorf(kg.Invalid, "unset: %s cannot be removed", k)
@@ -243,6 +244,19 @@ func (r *Resolver) readBack(ctx context.Context, id, what string) (model.Entity,
 		return nil, afterSave(kg.Errorf(kg.NotFound, "it was merged or retracted since"), what)
 	}
 	return es[0], nil
+}
+
+// keepVisibility states in entry, a stored fact rendered as a case-file
+// entry, the visibility its props hold, so that a change that does not
+// set or unset it keeps it: a restricted fact never turns public by an
+// edit of another field.
+func keepVisibility(entry, props map[string]any) {
+	delete(entry, casefile.GroupsProp)
+	if groups, ok := props[casefile.GroupsProp]; ok {
+		entry["visibility"] = groups
+	} else {
+		delete(entry, "visibility")
+	}
 }
 
 // caseFileEntry renders a stored entity back into its case-file fields.
@@ -333,6 +347,7 @@ func (r *Resolver) updateRelation(ctx context.Context, id string, t model.Relati
 	for k, v := range old.Props {
 		e[k] = v
 	}
+	keepVisibility(e, old.Props)
 	for _, k := range unset {
 		delete(e, k)
 	}

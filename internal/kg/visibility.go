@@ -69,3 +69,32 @@ func (s Sight) Sees(groups []string) bool {
 	}
 	return false
 }
+
+// MayGiveVisibility checks that ctx's principal may give a fact the
+// groups after (none: public) where it had before; existed is false for a
+// new fact. Admins may give any. Others may name only their own groups,
+// and may only narrow who reads a fact, never widen it: turning a
+// restricted fact public, or adding a group, is an admin's decision.
+func MayGiveVisibility(ctx context.Context, id string, before, after []string, existed bool) error {
+	p, ok := PrincipalFrom(ctx)
+	if !ok || p.Role >= Admin {
+		return nil // the command line, which reaches Neo4j directly, or an admin
+	}
+	for _, g := range after {
+		if !slices.Contains(p.Groups, g) {
+			return Errorf(Forbidden, "%s: token %s is not in group %s; only an admin may restrict a fact to a group the token is not in", id, p.Name, g)
+		}
+	}
+	if !existed || len(before) == 0 {
+		return nil // a new fact, or a public one restricted: narrowing
+	}
+	if len(after) == 0 {
+		return Errorf(Forbidden, "%s is restricted; making it public widens who reads it and needs the admin role", id)
+	}
+	for _, g := range after {
+		if !slices.Contains(before, g) {
+			return Errorf(Forbidden, "%s: adding group %s widens who reads it and needs the admin role", id, g)
+		}
+	}
+	return nil
+}

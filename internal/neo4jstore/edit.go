@@ -13,6 +13,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/casegraph/casegraph/internal/casefile"
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -33,7 +34,7 @@ func (s *Store) SaveEntity(ctx context.Context, e kg.Entity, links []kg.Link, ex
 	return write(ctx, s, "save_entity", edit, func(ctx context.Context, w *wtx) (int, error) {
 		before, origin, version, err := lockEntity(ctx, w, e.ID, expectVersion)
 		if err != nil {
-			return 0, err
+			return 0, asUnknown(err, expectVersion == 0)
 		}
 		if expectVersion > 0 && before == nil {
 			return 0, kg.Errorf(kg.NotFound, "no entity with id %q", e.ID)
@@ -49,6 +50,12 @@ func (s *Store) SaveEntity(ctx context.Context, e kg.Entity, links []kg.Link, ex
 			return 0, err
 		}
 		props := nodeProps(e, origin)
+		if err := kg.MayGiveVisibility(ctx, e.ID, strs(before[casefile.GroupsProp]), strs(props[casefile.GroupsProp]), before != nil); err != nil {
+			return 0, err
+		}
+		if err := checkNoneHidden(ctx, w, e.ID, true); err != nil {
+			return 0, err
+		}
 		if expectVersion == 0 && before != nil {
 			if sameEntity(before, beforeLinks, props, links, origin) {
 				w.discard = true // lockEntity raised the version: undo it
@@ -116,10 +123,13 @@ func (s *Store) RetractEntity(ctx context.Context, id string, expectVersion int,
 	return write(ctx, s, "retract_entity", edit, func(ctx context.Context, w *wtx) (string, error) {
 		before, _, version, err := lockEntity(ctx, w, id, expectVersion)
 		if err != nil {
-			return "", err
+			return "", asUnknown(err, false)
 		}
 		if before == nil {
 			return "", kg.Errorf(kg.NotFound, "no entity with id %q", id)
+		}
+		if err := checkNoneHidden(ctx, w, id, false); err != nil {
+			return "", err
 		}
 		if err := checkUncited(ctx, w, id); err != nil {
 			return "", err
@@ -200,7 +210,7 @@ func (s *Store) SaveRelation(ctx context.Context, l kg.Link, create bool, edit k
 	_, err := write(ctx, s, "save_relation", edit, func(ctx context.Context, w *wtx) (string, error) {
 		before, origin, err := readRelation(ctx, w, l.Type, l.ID)
 		if err != nil {
-			return "", err
+			return "", asUnknown(err, create)
 		}
 		if origin == "" {
 			origin = apiOrigin
@@ -210,6 +220,9 @@ func (s *Store) SaveRelation(ctx context.Context, l kg.Link, create bool, edit k
 		}
 		after := linkProps(l, origin)
 		after["from"], after["to"] = l.From, l.To
+		if err := kg.MayGiveVisibility(ctx, l.ID, strs(before[casefile.GroupsProp]), strs(after[casefile.GroupsProp]), before != nil); err != nil {
+			return "", err
+		}
 		switch {
 		case create && before != nil && canonical(before).equal(canonical(after)):
 			w.discard = true
@@ -245,7 +258,7 @@ func (s *Store) RetractRelation(ctx context.Context, t kg.RelType, id string, ed
 	return write(ctx, s, "retract_relation", edit, func(ctx context.Context, w *wtx) (string, error) {
 		before, _, err := readRelation(ctx, w, t, id)
 		if err != nil {
-			return "", err
+			return "", asUnknown(err, false)
 		}
 		if before == nil {
 			return "", kg.Errorf(kg.NotFound, "no relationship with id %q", id)
@@ -265,7 +278,7 @@ func (s *Store) RetractRelation(ctx context.Context, t kg.RelType, id string, ed
 // first.
 func (s *Store) History(ctx context.Context, id string) ([]kg.Change, error) {
 	res, err := s.readQuery(ctx, `
-		MATCH (c:Change {target: $id}) WHERE `+seen("c")+`
+		MATCH (c:Change {target: $id}) WHERE `+seenNeeds("c")+`
 		RETURN `+changeColumns+`
 		ORDER BY c.at, c.seq`, map[string]any{"id": id})
 	if err != nil {
@@ -313,9 +326,9 @@ func changesOf(recs []*neo4j.Record, failed string) ([]kg.Change, error) {
 func lockEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string, expect int) (before map[string]any, origin string, version int, err error) {
 	rec, version, err := lockVersion(ctx, tx, `
 		MATCH (n:Entity {id: $id})
-		WITH n, properties(n) AS before
+		WITH n, properties(n) AS before, `+seen("n")+` AS visible
 		SET n.version = coalesce(n.version, 0) + 1
-		RETURN before, n.version AS version`, id, expect)
+		RETURN before, n.version AS version, visible`, id, expect)
 	if rec == nil || err != nil {
 		return nil, "", version, err
 	}
@@ -327,7 +340,8 @@ func lockEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string, exp
 }
 
 // lockVersion runs query, which raises the version of what has ID id and
-// returns it as version, and checks that it was expect (0: anything)
+// returns it as version and whether it is in the writer's sight as
+// visible, and checks that it was expect (0: anything)
 // before: so two writes that read the same version cannot both land. It
 // returns the query's record, or none and version 1 when nothing has
 // that ID.
@@ -342,6 +356,11 @@ func lockVersion(ctx context.Context, tx neo4j.ManagedTransaction, query, id str
 	}
 	if len(recs) == 0 {
 		return nil, 1, nil
+	}
+	if visible, err := col[bool](recs[0], "raising a version", "visible"); err != nil {
+		return nil, 0, err
+	} else if !visible {
+		return nil, 0, hiddenFact{"entity", id}
 	}
 	v, err := col[int64](recs[0], "raising a version", "version")
 	if err != nil {
@@ -380,13 +399,18 @@ func linkQuery(ctx context.Context, tx neo4j.ManagedTransaction, match, id strin
 }
 
 func readRelation(ctx context.Context, tx neo4j.ManagedTransaction, t kg.RelType, id string) (map[string]any, string, error) {
-	res, err := tx.Run(ctx, "MATCH (a)-[r:"+string(t)+" {id: $id}]->(b) RETURN r{.*, from: a.id, to: b.id} AS r", map[string]any{"id": id})
+	res, err := tx.Run(ctx, "MATCH (a)-[r:"+string(t)+" {id: $id}]->(b) RETURN r{.*, from: a.id, to: b.id} AS r, "+seenAll("r", "a", "b")+" AS visible", map[string]any{"id": id})
 	if err != nil {
 		return nil, "", err
 	}
 	recs, err := res.Collect(ctx)
 	if err != nil || len(recs) == 0 {
 		return nil, "", err
+	}
+	if visible, err := col[bool](recs[0], "reading a relationship", "visible"); err != nil {
+		return nil, "", err
+	} else if !visible {
+		return nil, "", hiddenFact{"relationship", id}
 	}
 	r, err := col[map[string]any](recs[0], "reading a relationship", "r")
 	if err != nil {
@@ -483,9 +507,11 @@ func recordChanges(ctx context.Context, tx neo4j.ManagedTransaction, changes ...
 			return nil, err
 		}
 		ids[i] = "change/" + hex.EncodeToString(raw)
+		own, ends := changeFacts(c)
 		row := map[string]any{
 			"id": ids[i], "actor": c.Actor, "op": c.Op, "target": c.Target,
 			"kind": c.Kind, "reason": c.Reason, "version": int64(c.Version), "before": nil, "after": nil,
+			"needs": own, "ends": ends,
 		}
 		for key, snap := range map[string]map[string]any{"before": c.Before, "after": c.After} {
 			if snap == nil {
@@ -509,10 +535,92 @@ func recordChanges(ctx context.Context, tx neo4j.ManagedTransaction, changes ...
 		WITH g.changes - size($rows) AS base
 		UNWIND range(0, size($rows) - 1) AS i
 		WITH base + i + 1 AS feed, $rows[i] AS row
+		WITH feed, row, row.needs + COLLECT {
+		  UNWIND row.ends AS end MATCH (x:Entity {id: end}) WHERE x.groups IS NOT NULL
+		  RETURN reduce(j = head(x.groups), g IN tail(x.groups) | j + ',' + g)
+		} AS needs
 		CREATE (c:Change {id: row.id, at: datetime(), actor: row.actor, op: row.op, target: row.target, kind: row.kind,
 		                  reason: row.reason, version: row.version, before: row.before, after: row.after, feed: feed,
-		                  seq: COUNT { MATCH (p:Change {target: row.target}) }})`, map[string]any{"rows": rows})
+		                  seq: COUNT { MATCH (p:Change {target: row.target}) },
+		                  needs: CASE WHEN size(needs) = 0 THEN null ELSE needs END})`, map[string]any{"rows": rows})
 	return ids, err
+}
+
+// hiddenFact is the error of a write that finds its fact out of the
+// writer's sight; asUnknown turns it into what the writer is told.
+type hiddenFact struct{ kind, id string }
+
+func (h hiddenFact) Error() string { return h.kind + " " + h.id + " is out of sight" }
+
+// asUnknown answers a write to a fact out of the writer's sight as one to
+// an unknown ID, as reads do; except a create, which cannot take the ID:
+// writing over the fact would destroy it, so the writer learns only that
+// the ID is taken (docs/access.md).
+func asUnknown(err error, create bool) error {
+	h, ok := err.(hiddenFact)
+	switch {
+	case !ok:
+		return err
+	case create:
+		return kg.Errorf(kg.Conflict, "the ID %s is taken; choose another", h.id)
+	}
+	return kg.Errorf(kg.NotFound, "no %s with id %q", h.kind, h.id)
+}
+
+// checkNoneHidden refuses a change to entity id that would change or
+// remove a relationship out of the writer's sight: its own field links
+// (owned), or every relationship, which a retraction removes.
+func checkNoneHidden(ctx context.Context, tx neo4j.ManagedTransaction, id string, owned bool) error {
+	res, err := tx.Run(ctx, `MATCH (n:Entity {id: $id})-[r]-(m) WHERE (NOT $owned OR r.owner = $id) AND NOT (`+seenAll("r", "m")+`)
+		RETURN count(r) AS hidden`, map[string]any{"id": id, "owned": owned})
+	if err != nil {
+		return err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return err
+	}
+	if n, err := col[int64](rec, "checking what a change reaches", "hidden"); err != nil {
+		return err
+	} else if n > 0 {
+		return kg.Errorf(kg.Forbidden, "%s has relationships restricted to groups this token is not in; an admin may change it", id)
+	}
+	return nil
+}
+
+// changeFacts finds what a change's record is as visible as: the groups
+// of each restricted state of the fact it records (before and after, each
+// joined by commas), and the entities that state names, its ends and
+// those of its relationships, whose groups recordChanges reads. A reader
+// sees the record only if they see all of them: a record of a
+// relationship names both its ends, and a snapshot its links' ends.
+func changeFacts(c kg.Change) (own, ends []string) {
+	own, ends = []string{}, []string{}
+	for _, snap := range []map[string]any{c.Before, c.After} {
+		if g := strs(snap["groups"]); len(g) > 0 {
+			own = append(own, strings.Join(g, ","))
+		}
+		for _, k := range []string{"from", "to"} {
+			if id, ok := snap[k].(string); ok && id != "" {
+				ends = append(ends, id)
+			}
+		}
+		rels, _ := snap["relationships"].([]any)
+		for _, r := range rels {
+			l, _ := r.(map[string]any)
+			if g := strs(l["groups"]); len(g) > 0 {
+				own = append(own, strings.Join(g, ","))
+			}
+			for _, k := range []string{"from", "to"} {
+				if id, ok := l[k].(string); ok && id != "" && id != c.Target {
+					ends = append(ends, id)
+				}
+			}
+		}
+	}
+	slices.Sort(own)
+	slices.Sort(ends)
+	return slices.Compact(own), slices.Compact(ends)
 }
 
 // ReadEntity returns one entity as a case file states it: the entity and

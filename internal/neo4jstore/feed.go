@@ -28,7 +28,7 @@ func (s *Store) LatestChange(ctx context.Context) (int64, error) {
 // lock, and commit before the next write can take one.
 func (s *Store) ChangesAfter(ctx context.Context, after int64, limit int) ([]kg.Change, error) {
 	res, err := s.readQuery(ctx, `
-		MATCH (c:Change) WHERE c.feed > $after AND `+seen("c")+`
+		MATCH (c:Change) WHERE c.feed > $after AND `+seenNeeds("c")+`
 		RETURN `+changeColumns+`
 		ORDER BY c.feed
 		LIMIT $limit`, map[string]any{"after": after, "limit": int64(limit)})

@@ -114,7 +114,7 @@ func lockInvestigation(ctx context.Context, tx neo4j.ManagedTransaction, id stri
 	rec, version, err := lockVersion(ctx, tx, `
 		MATCH (i:Investigation {id: $id})
 		SET i.version = i.version + 1
-		RETURN i.content AS content, i.version AS version`, id, expect)
+		RETURN i.content AS content, i.version AS version, true AS visible`, id, expect)
 	if rec == nil || err != nil {
 		return nil, version, err
 	}

@@ -55,6 +55,14 @@ func sourceSeen(id string) string {
 // sourceSeenParam is sourceSeen of a passage bound to node.
 var sourceSeenParam = sourceSeen("node.source")
 
+// seenNeeds is the Cypher condition that a record bound to v that
+// depends on several facts is in sight: its needs list holds, for each
+// restricted fact it depends on, that fact's groups joined by commas, and
+// the reader must see every one. A record of public facts has none.
+func seenNeeds(v string) string {
+	return "(" + v + ".needs IS NULL OR $sightAll OR all(sight_n IN " + v + ".needs WHERE any(sight_g IN split(sight_n, ',') WHERE sight_g IN $sightGroups)))"
+}
+
 // withSight adds the sight of ctx's reader to params, which may be nil.
 func withSight(ctx context.Context, params map[string]any) map[string]any {
 	if params == nil {

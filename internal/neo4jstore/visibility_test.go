@@ -1,0 +1,116 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casegraph/casegraph/internal/kg"
+	"github.com/casegraph/casegraph/internal/neo4jtest"
+)
+
+// as is a context acting for a token of role in groups.
+func as(name string, role kg.Role, groups ...string) context.Context {
+	return kg.WithPrincipal(context.Background(), kg.Principal{Name: name, Role: role, Groups: groups})
+}
+
+// A write finds only what its writer may read: a fact out of sight is
+// changed and removed as an unknown ID would be, a create cannot take its
+// ID over, and a change that would reach a hidden relationship is
+// refused. Only an admin widens who reads a fact. Each record of a change
+// is as visible as every fact it names.
+func TestWritesKeepToTheWritersSight(t *testing.T) {
+	uri := neo4jtest.URI(t)
+	s := neo4jtest.StoreAt(t, uri)
+	stamp := time.Now().UnixNano()
+	secret := fmt.Sprintf("person/secret-%d", stamp)
+	open := fmt.Sprintf("person/open-%d", stamp)
+	unknown := fmt.Sprintf("person/nobody-%d", stamp)
+	t.Cleanup(func() {
+		neo4jtest.Exec(t, uri, "MATCH (n:Entity) WHERE n.id IN $ids DETACH DELETE n", map[string]any{"ids": []string{secret, open}})
+		neo4jtest.Exec(t, uri, "MATCH (c:Change) WHERE c.target IN $ids OR c.target STARTS WITH 'rel/vis-' DELETE c", map[string]any{"ids": []string{secret, open}})
+	})
+	admin := as("root", kg.Admin)
+	member := as("mona", kg.Editor, "monitors")
+	outsider := as("otto", kg.Editor, "press")
+	edit := kg.Edit{Actor: "test"}
+	person := func(id, name string, groups ...string) kg.Entity {
+		p := map[string]any{"name": name}
+		if len(groups) > 0 {
+			p["groups"] = groups
+		}
+		return kg.Entity{ID: id, Type: kg.Person, Props: p}
+	}
+
+	if _, err := s.SaveEntity(outsider, person(secret, "Witness", "monitors"), nil, 0, edit); err == nil || kg.ErrorCode(err) != kg.Forbidden {
+		t.Fatalf("an editor restricted a fact to a group it is not in: %v", err)
+	}
+	if _, err := s.SaveEntity(member, person(secret, "Witness", "monitors"), nil, 0, edit); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveEntity(member, person(open, "Open"), nil, 0, edit); err != nil {
+		t.Fatal(err)
+	}
+
+	// Out of sight, the ID answers as unknown; a create is refused.
+	unknownUpdate := func(id string) string {
+		_, err := s.SaveEntity(outsider, person(id, "Changed"), nil, 1, edit)
+		return string(kg.ErrorCode(err)) + ": " + strings.ReplaceAll(kg.ErrorMessage(err), id, "ID")
+	}
+	if got, want := unknownUpdate(secret), unknownUpdate(unknown); got != want {
+		t.Errorf("an update of a hidden entity answers %q, of an unknown one %q", got, want)
+	}
+	_, errHidden := s.RetractEntity(outsider, secret, 1, edit)
+	_, errUnknown := s.RetractEntity(outsider, unknown, 1, edit)
+	if kg.ErrorCode(errHidden) != kg.ErrorCode(errUnknown) || strings.ReplaceAll(kg.ErrorMessage(errHidden), secret, "ID") != strings.ReplaceAll(kg.ErrorMessage(errUnknown), unknown, "ID") {
+		t.Errorf("a retraction of a hidden entity answers %v, of an unknown one %v", errHidden, errUnknown)
+	}
+	if _, err := s.SaveEntity(outsider, person(secret, "Overwritten"), nil, 0, edit); kg.ErrorCode(err) != kg.Conflict {
+		t.Errorf("a create over a hidden entity's ID: %v, want CONFLICT", err)
+	}
+
+	// Widening is an admin's: a member may not make it public; an admin may.
+	if _, err := s.SaveEntity(member, person(secret, "Witness"), nil, 1, edit); kg.ErrorCode(err) != kg.Forbidden {
+		t.Errorf("an editor made a restricted fact public: %v", err)
+	}
+	if _, err := s.SaveEntity(member, person(secret, "Witness B", "monitors"), nil, 1, edit); err != nil {
+		t.Errorf("a member could not change a restricted fact: %v", err)
+	}
+
+	// A restricted relationship between a public and a hidden entity
+	// keeps the public one from an outsider's retraction.
+	rel := kg.Link{ID: fmt.Sprintf("rel/vis-%d", stamp), Type: kg.RelType("ASSOCIATED_WITH"), From: open, To: secret, Props: map[string]any{"groups": []string{"monitors"}}}
+	if _, ok := kg.RelationSpec(rel.Type); !ok {
+		t.Fatalf("no relation type %s", rel.Type)
+	}
+	if err := s.SaveRelation(member, rel, true, edit); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RetractEntity(outsider, open, 1, edit); kg.ErrorCode(err) != kg.Forbidden {
+		t.Errorf("an outsider's retraction of an entity with a hidden relationship: %v, want FORBIDDEN", err)
+	}
+	if _, err := s.RetractRelation(outsider, rel.Type, rel.ID, edit); kg.ErrorCode(err) != kg.NotFound {
+		t.Errorf("an outsider's retraction of a hidden relationship: %v, want NOT_FOUND", err)
+	}
+
+	// History: the outsider sees none of the hidden facts' records.
+	for _, id := range []string{secret, rel.ID} {
+		for _, c := range []struct {
+			ctx  context.Context
+			want bool
+		}{{outsider, false}, {context.Background(), false}, {member, true}, {admin, true}} {
+			h, err := s.History(c.ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (len(h) > 0) != c.want {
+				t.Errorf("history of %s: %d records, want some: %v", id, len(h), c.want)
+			}
+		}
+	}
+	if _, err := s.SaveEntity(admin, person(secret, "Witness B"), nil, 2, edit); err != nil {
+		t.Errorf("an admin could not make a fact public: %v", err)
+	}
+}
