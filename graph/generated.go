@@ -98,6 +98,7 @@ type ComplexityRoot struct {
 		Sentences       func(childComplexity int, first *int) int
 		Type            func(childComplexity int) int
 		Version         func(childComplexity int) int
+		Visibility      func(childComplexity int) int
 	}
 
 	Change struct {
@@ -139,6 +140,7 @@ type ComplexityRoot struct {
 		Type         func(childComplexity int) int
 		Verdict      func(childComplexity int) int
 		Version      func(childComplexity int) int
+		Visibility   func(childComplexity int) int
 	}
 
 	ChargeChange struct {
@@ -220,6 +222,7 @@ type ComplexityRoot struct {
 		Sentences    func(childComplexity int, first *int) int
 		Type         func(childComplexity int) int
 		Version      func(childComplexity int) int
+		Visibility   func(childComplexity int) int
 	}
 
 	CustodyPeriod struct {
@@ -286,6 +289,7 @@ type ComplexityRoot struct {
 		Related      func(childComplexity int, first *int) int
 		Type         func(childComplexity int) int
 		Version      func(childComplexity int) int
+		Visibility   func(childComplexity int) int
 	}
 
 	FuzzyDate struct {
@@ -343,6 +347,7 @@ type ComplexityRoot struct {
 		Sentences    func(childComplexity int, first *int) int
 		Type         func(childComplexity int) int
 		Version      func(childComplexity int) int
+		Visibility   func(childComplexity int) int
 	}
 
 	GroupCount struct {
@@ -448,6 +453,7 @@ type ComplexityRoot struct {
 		Title       func(childComplexity int) int
 		Type        func(childComplexity int) int
 		Version     func(childComplexity int) int
+		Visibility  func(childComplexity int) int
 	}
 
 	LegalCode struct {
@@ -462,6 +468,7 @@ type ComplexityRoot struct {
 		Note         func(childComplexity int) int
 		Type         func(childComplexity int) int
 		Version      func(childComplexity int) int
+		Visibility   func(childComplexity int) int
 	}
 
 	Link struct {
@@ -479,6 +486,7 @@ type ComplexityRoot struct {
 		Start        func(childComplexity int) int
 		Status       func(childComplexity int) int
 		Type         func(childComplexity int) int
+		Visibility   func(childComplexity int) int
 	}
 
 	MonthRange struct {
@@ -520,6 +528,7 @@ type ComplexityRoot struct {
 		Statements  func(childComplexity int, first *int) int
 		Type        func(childComplexity int) int
 		Version     func(childComplexity int) int
+		Visibility  func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -545,6 +554,7 @@ type ComplexityRoot struct {
 		RegistrationStatus func(childComplexity int) int
 		Type               func(childComplexity int) int
 		Version            func(childComplexity int) int
+		Visibility         func(childComplexity int) int
 	}
 
 	Passage struct {
@@ -601,6 +611,7 @@ type ComplexityRoot struct {
 		Sentences    func(childComplexity int, first *int) int
 		Type         func(childComplexity int) int
 		Version      func(childComplexity int) int
+		Visibility   func(childComplexity int) int
 	}
 
 	Place struct {
@@ -615,6 +626,7 @@ type ComplexityRoot struct {
 		Note        func(childComplexity int) int
 		Type        func(childComplexity int) int
 		Version     func(childComplexity int) int
+		Visibility  func(childComplexity int) int
 		Within      func(childComplexity int) int
 	}
 
@@ -657,6 +669,7 @@ type ComplexityRoot struct {
 		Start           func(childComplexity int) int
 		Type            func(childComplexity int) int
 		Version         func(childComplexity int) int
+		Visibility      func(childComplexity int) int
 	}
 
 	Query struct {
@@ -711,6 +724,7 @@ type ComplexityRoot struct {
 		Start          func(childComplexity int) int
 		Type           func(childComplexity int) int
 		Version        func(childComplexity int) int
+		Visibility     func(childComplexity int) int
 	}
 
 	SearchHit struct {
@@ -747,6 +761,7 @@ type ComplexityRoot struct {
 		TermUpToMonths func(childComplexity int) int
 		Type           func(childComplexity int) int
 		Version        func(childComplexity int) int
+		Visibility     func(childComplexity int) int
 	}
 
 	SentenceChange struct {
@@ -793,6 +808,7 @@ type ComplexityRoot struct {
 		Type        func(childComplexity int) int
 		URL         func(childComplexity int) int
 		Version     func(childComplexity int) int
+		Visibility  func(childComplexity int) int
 	}
 
 	SourceCoverage struct {
@@ -1235,6 +1251,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Version(childComplexity), true
+	case "Case.visibility":
+		if e.ComplexityRoot.Case.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Visibility(childComplexity), true
 
 	case "Change.actor":
 		if e.ComplexityRoot.Change.Actor == nil {
@@ -1457,6 +1479,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Charge.Version(childComplexity), true
+	case "Charge.visibility":
+		if e.ComplexityRoot.Charge.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Charge.Visibility(childComplexity), true
 
 	case "ChargeChange.case":
 		if e.ComplexityRoot.ChargeChange.Case == nil {
@@ -1827,6 +1855,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Court.Version(childComplexity), true
+	case "Court.visibility":
+		if e.ComplexityRoot.Court.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Court.Visibility(childComplexity), true
 
 	case "CustodyPeriod.end":
 		if e.ComplexityRoot.CustodyPeriod.End == nil {
@@ -2129,6 +2163,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Version(childComplexity), true
+	case "Event.visibility":
+		if e.ComplexityRoot.Event.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Visibility(childComplexity), true
 
 	case "FuzzyDate.earliest":
 		if e.ComplexityRoot.FuzzyDate.Earliest == nil {
@@ -2394,6 +2434,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Group.Version(childComplexity), true
+	case "Group.visibility":
+		if e.ComplexityRoot.Group.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Visibility(childComplexity), true
 
 	case "GroupCount.count":
 		if e.ComplexityRoot.GroupCount.Count == nil {
@@ -2852,6 +2898,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LegalArticle.Version(childComplexity), true
+	case "LegalArticle.visibility":
+		if e.ComplexityRoot.LegalArticle.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalArticle.Visibility(childComplexity), true
 
 	case "LegalCode.aliases":
 		if e.ComplexityRoot.LegalCode.Aliases == nil {
@@ -2924,6 +2976,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LegalCode.Version(childComplexity), true
+	case "LegalCode.visibility":
+		if e.ComplexityRoot.LegalCode.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalCode.Visibility(childComplexity), true
 
 	case "Link.assessment":
 		if e.ComplexityRoot.Link.Assessment == nil {
@@ -3009,6 +3067,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Link.Type(childComplexity), true
+	case "Link.visibility":
+		if e.ComplexityRoot.Link.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Link.Visibility(childComplexity), true
 
 	case "MonthRange.exact":
 		if e.ComplexityRoot.MonthRange.Exact == nil {
@@ -3294,6 +3358,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.Version(childComplexity), true
+	case "Organisation.visibility":
+		if e.ComplexityRoot.Organisation.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.Visibility(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -3425,6 +3495,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Party.Version(childComplexity), true
+	case "Party.visibility":
+		if e.ComplexityRoot.Party.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Party.Visibility(childComplexity), true
 
 	case "Passage.paragraph":
 		if e.ComplexityRoot.Passage.Paragraph == nil {
@@ -3704,6 +3780,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Version(childComplexity), true
+	case "Person.visibility":
+		if e.ComplexityRoot.Person.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Visibility(childComplexity), true
 
 	case "Place.aliases":
 		if e.ComplexityRoot.Place.Aliases == nil {
@@ -3776,6 +3858,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Version(childComplexity), true
+	case "Place.visibility":
+		if e.ComplexityRoot.Place.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.Visibility(childComplexity), true
 	case "Place.within":
 		if e.ComplexityRoot.Place.Within == nil {
 			break
@@ -3997,6 +4085,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Proceeding.Version(childComplexity), true
+	case "Proceeding.visibility":
+		if e.ComplexityRoot.Proceeding.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proceeding.Visibility(childComplexity), true
 
 	case "Query.arrestsAfterProtests":
 		if e.ComplexityRoot.Query.ArrestsAfterProtests == nil {
@@ -4393,6 +4487,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Restriction.Version(childComplexity), true
+	case "Restriction.visibility":
+		if e.ComplexityRoot.Restriction.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Restriction.Visibility(childComplexity), true
 
 	case "SearchHit.entity":
 		if e.ComplexityRoot.SearchHit.Entity == nil {
@@ -4590,6 +4690,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sentence.Version(childComplexity), true
+	case "Sentence.visibility":
+		if e.ComplexityRoot.Sentence.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sentence.Visibility(childComplexity), true
 
 	case "SentenceChange.change":
 		if e.ComplexityRoot.SentenceChange.Change == nil {
@@ -4781,6 +4887,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Version(childComplexity), true
+	case "Source.visibility":
+		if e.ComplexityRoot.Source.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Visibility(childComplexity), true
 
 	case "SourceCoverage.cited":
 		if e.ComplexityRoot.SourceCoverage.Cited == nil {
@@ -5639,6 +5751,8 @@ interface Entity implements Node {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -5788,6 +5902,8 @@ type Link {
   note: String
   "Sources disagree about this relationship; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "The sources and paragraphs that state it."
   citations: [Citation!]!
 }
@@ -5816,6 +5932,8 @@ type Person implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -5858,6 +5976,8 @@ type Party implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -5892,6 +6012,8 @@ type Organisation implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -5930,6 +6052,8 @@ type Court implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -5964,6 +6088,8 @@ type LegalCode implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -5990,6 +6116,8 @@ type LegalArticle implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -6032,6 +6160,8 @@ type Place implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -6060,6 +6190,8 @@ type Event implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -6102,6 +6234,8 @@ type Case implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -6156,6 +6290,8 @@ type Charge implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -6210,6 +6346,8 @@ type Sentence implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -6268,6 +6406,8 @@ type Restriction implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -6317,6 +6457,8 @@ type Proceeding implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -6361,6 +6503,8 @@ type Group implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -6395,6 +6539,8 @@ type Source implements Node & Entity {
   note: String
   "Sources disagree about it; the note says how."
   contested: Boolean!
+  "The groups that may read it, besides admins; empty when it is public (docs/access.md)."
+  visibility: [String!]!
   "Where the sources state this entity's key facts."
   citations: [Citation!]!
   "Counts the entity's changes; an update names the version it started from."
@@ -7589,6 +7735,8 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_Case_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Case_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_Case_citations(ctx, field)
 	case "version":
@@ -7671,6 +7819,8 @@ func (ec *executionContext) childFields_Charge(ctx context.Context, field graphq
 		return ec.fieldContext_Charge_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_Charge_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Charge_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_Charge_citations(ctx, field)
 	case "version":
@@ -7853,6 +8003,8 @@ func (ec *executionContext) childFields_Court(ctx context.Context, field graphql
 		return ec.fieldContext_Court_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_Court_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Court_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_Court_citations(ctx, field)
 	case "version":
@@ -7977,6 +8129,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_Event_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Event_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_Event_citations(ctx, field)
 	case "version":
@@ -8099,6 +8253,8 @@ func (ec *executionContext) childFields_Group(ctx context.Context, field graphql
 		return ec.fieldContext_Group_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_Group_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Group_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_Group_citations(ctx, field)
 	case "version":
@@ -8301,6 +8457,8 @@ func (ec *executionContext) childFields_LegalArticle(ctx context.Context, field 
 		return ec.fieldContext_LegalArticle_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_LegalArticle_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_LegalArticle_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_LegalArticle_citations(ctx, field)
 	case "version":
@@ -8345,6 +8503,8 @@ func (ec *executionContext) childFields_LegalCode(ctx context.Context, field gra
 		return ec.fieldContext_LegalCode_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_LegalCode_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_LegalCode_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_LegalCode_citations(ctx, field)
 	case "version":
@@ -8385,6 +8545,8 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 		return ec.fieldContext_Link_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_Link_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Link_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_Link_citations(ctx, field)
 	}
@@ -8419,6 +8581,8 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_Organisation_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Organisation_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_Organisation_citations(ctx, field)
 	case "version":
@@ -8473,6 +8637,8 @@ func (ec *executionContext) childFields_Party(ctx context.Context, field graphql
 		return ec.fieldContext_Party_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_Party_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Party_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_Party_citations(ctx, field)
 	case "version":
@@ -8577,6 +8743,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_Person_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Person_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_Person_citations(ctx, field)
 	case "version":
@@ -8621,6 +8789,8 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_Place_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Place_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_Place_citations(ctx, field)
 	case "version":
@@ -8687,6 +8857,8 @@ func (ec *executionContext) childFields_Proceeding(ctx context.Context, field gr
 		return ec.fieldContext_Proceeding_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_Proceeding_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Proceeding_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_Proceeding_citations(ctx, field)
 	case "version":
@@ -8733,6 +8905,8 @@ func (ec *executionContext) childFields_Restriction(ctx context.Context, field g
 		return ec.fieldContext_Restriction_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_Restriction_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Restriction_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_Restriction_citations(ctx, field)
 	case "version":
@@ -8793,6 +8967,8 @@ func (ec *executionContext) childFields_Sentence(ctx context.Context, field grap
 		return ec.fieldContext_Sentence_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_Sentence_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Sentence_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_Sentence_citations(ctx, field)
 	case "version":
@@ -8907,6 +9083,8 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_note(ctx, field)
 	case "contested":
 		return ec.fieldContext_Source_contested(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Source_visibility(ctx, field)
 	case "citations":
 		return ec.fieldContext_Source_citations(ctx, field)
 	case "version":
@@ -11780,6 +11958,29 @@ func (ec *executionContext) fieldContext_Case_contested(_ context.Context, field
 	return graphql.NewScalarFieldContext("Case", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Case_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
+}
+
 func (ec *executionContext) _Case_citations(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12830,6 +13031,29 @@ func (ec *executionContext) _Charge_contested(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Charge_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Charge", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Charge_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Charge_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Charge_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Charge", field, false, false, "String")
 }
 
 func (ec *executionContext) _Charge_citations(ctx context.Context, field graphql.CollectedField, obj *model.Charge) (ret graphql.Marshaler) {
@@ -14755,6 +14979,29 @@ func (ec *executionContext) fieldContext_Court_contested(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Court", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Court_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Court) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Court_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Court_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Court", field, false, false, "String")
+}
+
 func (ec *executionContext) _Court_citations(ctx context.Context, field graphql.CollectedField, obj *model.Court) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15911,6 +16158,29 @@ func (ec *executionContext) _Event_contested(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Event_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Event_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
 }
 
 func (ec *executionContext) _Event_citations(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -17081,6 +17351,29 @@ func (ec *executionContext) _Group_contested(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Group_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Group_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "String")
 }
 
 func (ec *executionContext) _Group_citations(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
@@ -18900,6 +19193,29 @@ func (ec *executionContext) fieldContext_LegalArticle_contested(_ context.Contex
 	return graphql.NewScalarFieldContext("LegalArticle", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _LegalArticle_visibility(ctx context.Context, field graphql.CollectedField, obj *model.LegalArticle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalArticle_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalArticle_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalArticle", field, false, false, "String")
+}
+
 func (ec *executionContext) _LegalArticle_citations(ctx context.Context, field graphql.CollectedField, obj *model.LegalArticle) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19424,6 +19740,29 @@ func (ec *executionContext) fieldContext_LegalCode_contested(_ context.Context, 
 	return graphql.NewScalarFieldContext("LegalCode", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _LegalCode_visibility(ctx context.Context, field graphql.CollectedField, obj *model.LegalCode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalCode_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalCode_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalCode", field, false, false, "String")
+}
+
 func (ec *executionContext) _LegalCode_citations(ctx context.Context, field graphql.CollectedField, obj *model.LegalCode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19878,6 +20217,29 @@ func (ec *executionContext) _Link_contested(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Link_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Link", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Link_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Link_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Link_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Link", field, false, false, "String")
 }
 
 func (ec *executionContext) _Link_citations(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
@@ -20670,6 +21032,29 @@ func (ec *executionContext) fieldContext_Organisation_contested(_ context.Contex
 	return graphql.NewScalarFieldContext("Organisation", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Organisation_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
+}
+
 func (ec *executionContext) _Organisation_citations(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21289,6 +21674,29 @@ func (ec *executionContext) _Party_contested(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Party_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Party", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Party_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Party) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Party_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Party_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Party", field, false, false, "String")
 }
 
 func (ec *executionContext) _Party_citations(ctx context.Context, field graphql.CollectedField, obj *model.Party) (ret graphql.Marshaler) {
@@ -22232,6 +22640,29 @@ func (ec *executionContext) fieldContext_Person_contested(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Person", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Person_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
 func (ec *executionContext) _Person_citations(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22856,6 +23287,29 @@ func (ec *executionContext) _Place_contested(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Place_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Place", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Place_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
 func (ec *executionContext) _Place_citations(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
@@ -23500,6 +23954,29 @@ func (ec *executionContext) _Proceeding_contested(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Proceeding_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Proceeding_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proceeding_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proceeding_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proceeding", field, false, false, "String")
 }
 
 func (ec *executionContext) _Proceeding_citations(ctx context.Context, field graphql.CollectedField, obj *model.Proceeding) (ret graphql.Marshaler) {
@@ -25288,6 +25765,29 @@ func (ec *executionContext) fieldContext_Restriction_contested(_ context.Context
 	return graphql.NewScalarFieldContext("Restriction", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Restriction_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Restriction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Restriction_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Restriction_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Restriction", field, false, false, "String")
+}
+
 func (ec *executionContext) _Restriction_citations(ctx context.Context, field graphql.CollectedField, obj *model.Restriction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25919,6 +26419,29 @@ func (ec *executionContext) _Sentence_contested(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Sentence_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Sentence", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Sentence_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sentence_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sentence_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sentence", field, false, false, "String")
 }
 
 func (ec *executionContext) _Sentence_citations(ctx context.Context, field graphql.CollectedField, obj *model.Sentence) (ret graphql.Marshaler) {
@@ -27071,6 +27594,29 @@ func (ec *executionContext) _Source_contested(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Source_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Source_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
 }
 
 func (ec *executionContext) _Source_citations(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
@@ -29930,6 +30476,11 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "visibility":
+			out.Values[i] = ec._Case_visibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "citations":
 			out.Values[i] = ec._Case_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30158,6 +30709,11 @@ func (ec *executionContext) _Charge(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "contested":
 			out.Values[i] = ec._Charge_contested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visibility":
+			out.Values[i] = ec._Charge_visibility(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30720,6 +31276,11 @@ func (ec *executionContext) _Court(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "visibility":
+			out.Values[i] = ec._Court_visibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "citations":
 			out.Values[i] = ec._Court_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31121,6 +31682,11 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "visibility":
+			out.Values[i] = ec._Event_visibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "citations":
 			out.Values[i] = ec._Event_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31501,6 +32067,11 @@ func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "contested":
 			out.Values[i] = ec._Group_contested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visibility":
+			out.Values[i] = ec._Group_visibility(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32153,6 +32724,11 @@ func (ec *executionContext) _LegalArticle(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "visibility":
+			out.Values[i] = ec._LegalArticle_visibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "citations":
 			out.Values[i] = ec._LegalArticle_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -32276,6 +32852,11 @@ func (ec *executionContext) _LegalCode(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "visibility":
+			out.Values[i] = ec._LegalCode_visibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "citations":
 			out.Values[i] = ec._LegalCode_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -32386,6 +32967,11 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "contested":
 			out.Values[i] = ec._Link_contested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visibility":
+			out.Values[i] = ec._Link_visibility(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32620,6 +33206,11 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "visibility":
+			out.Values[i] = ec._Organisation_visibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "citations":
 			out.Values[i] = ec._Organisation_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -32778,6 +33369,11 @@ func (ec *executionContext) _Party(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "contested":
 			out.Values[i] = ec._Party_contested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visibility":
+			out.Values[i] = ec._Party_visibility(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33119,6 +33715,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "visibility":
+			out.Values[i] = ec._Person_visibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "citations":
 			out.Values[i] = ec._Person_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33239,6 +33840,11 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "contested":
 			out.Values[i] = ec._Place_contested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visibility":
+			out.Values[i] = ec._Place_visibility(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33443,6 +34049,11 @@ func (ec *executionContext) _Proceeding(ctx context.Context, sel ast.SelectionSe
 			}
 		case "contested":
 			out.Values[i] = ec._Proceeding_contested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visibility":
+			out.Values[i] = ec._Proceeding_visibility(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33786,6 +34397,11 @@ func (ec *executionContext) _Restriction(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "visibility":
+			out.Values[i] = ec._Restriction_visibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "citations":
 			out.Values[i] = ec._Restriction_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33959,6 +34575,11 @@ func (ec *executionContext) _Sentence(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "contested":
 			out.Values[i] = ec._Sentence_contested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visibility":
+			out.Values[i] = ec._Sentence_visibility(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34309,6 +34930,11 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "contested":
 			out.Values[i] = ec._Source_contested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visibility":
+			out.Values[i] = ec._Source_visibility(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -96,6 +96,8 @@ type Case struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
@@ -178,6 +180,8 @@ type Charge struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
@@ -376,6 +380,8 @@ type Court struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
@@ -512,6 +518,8 @@ type Event struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
@@ -610,6 +618,8 @@ type Group struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
@@ -845,6 +855,8 @@ type LegalArticle struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
@@ -891,6 +903,8 @@ type LegalCode struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
@@ -933,6 +947,8 @@ type Link struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about this relationship; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// The sources and paragraphs that state it.
 	Citations []*Citation `json:"citations"`
 }
@@ -979,6 +995,8 @@ type Organisation struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
@@ -1033,6 +1051,8 @@ type Party struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
@@ -1129,6 +1149,8 @@ type Person struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
@@ -1175,6 +1197,8 @@ type Place struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
@@ -1240,6 +1264,8 @@ type Proceeding struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
@@ -1312,6 +1338,8 @@ type Restriction struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
@@ -1372,6 +1400,8 @@ type Sentence struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.
@@ -1480,6 +1510,8 @@ type Source struct {
 	Note *string `json:"note,omitempty"`
 	// Sources disagree about it; the note says how.
 	Contested bool `json:"contested"`
+	// The groups that may read it, besides admins; empty when it is public (docs/access.md).
+	Visibility []string `json:"visibility"`
 	// Where the sources state this entity's key facts.
 	Citations []*Citation `json:"citations"`
 	// Counts the entity's changes; an update names the version it started from.

@@ -228,6 +228,8 @@ func (c *compiler) entityField(v string, t kg.EntityType, f kg.SelectedField, de
 		return aliasesOf(v), nil
 	case "contested":
 		return fmt.Sprintf("coalesce(%s.contested, false)", v), nil
+	case "visibility":
+		return fmt.Sprintf("coalesce(%s.groups, [])", v), nil
 	case "version":
 		return fmt.Sprintf("coalesce(%s.version, 1)", v), nil
 	case "citations":
@@ -358,6 +360,8 @@ func (c *compiler) link(v, r, m string, sel *kg.Selection, depth int) (string, e
 			expr = fmt.Sprintf("CASE WHEN startNode(%s) = %s THEN 'OUT' ELSE 'IN' END", r, v)
 		case "contested":
 			expr = fmt.Sprintf("coalesce(%s.contested, false)", r)
+		case "visibility":
+			expr = fmt.Sprintf("coalesce(%s.groups, [])", r)
 		case "citations":
 			e, err := c.citations("coalesce("+r+".citations, [])", f.Sel, depth)
 			if err != nil {

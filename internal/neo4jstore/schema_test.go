@@ -33,10 +33,10 @@ var (
 	// apiOnly are fields every entity answers (the Entity interface) that
 	// the store computes rather than reads from a property of the same
 	// name (compile.go's entityField).
-	apiOnly = []string{"id", "type", "name", "aliases", "contested", "citations", "version"}
+	apiOnly = []string{"id", "type", "name", "aliases", "contested", "visibility", "citations", "version"}
 	// linkSpecials are the fields of a Link that are the relationship
 	// itself rather than one of its properties (compile.go's link).
-	linkSpecials = []string{"id", "relationship", "type", "direction", "entity", "contested", "citations"}
+	linkSpecials = []string{"id", "relationship", "type", "direction", "entity", "contested", "visibility", "citations"}
 	// unwritten are properties the read model reads on a type whose case
 	// files cannot state them.
 	unwritten = map[string]string{
