@@ -251,8 +251,8 @@ func (r *Resolver) readBack(ctx context.Context, id, what string) (model.Entity,
 // set or unset it keeps it: a restricted fact never turns public by an
 // edit of another field.
 func keepVisibility(entry, props map[string]any) {
-	delete(entry, casefile.GroupsProp)
-	if groups, ok := props[casefile.GroupsProp]; ok {
+	delete(entry, kg.GroupsProp)
+	if groups, ok := props[kg.GroupsProp]; ok {
 		entry["visibility"] = groups
 	} else {
 		delete(entry, "visibility")

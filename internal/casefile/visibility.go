@@ -13,10 +13,6 @@ import (
 // visibilityKey names the field, at the top of a file and in an entry.
 const visibilityKey = "visibility"
 
-// GroupsProp is the property a restricted fact keeps its groups in; a
-// public fact has none.
-const GroupsProp = "groups"
-
 // readVisibility reads a visibility value: nil for public, else its groups
 // sorted and each once.
 func (c *checker) readVisibility(path string, n *yaml.Node) ([]string, bool) {
@@ -66,6 +62,6 @@ func (c *checker) groupsOf(path string, m map[string][2]*yaml.Node) ([]string, b
 // restrict records groups on a fact's properties.
 func restrict(props map[string]any, groups []string) {
 	if len(groups) > 0 {
-		props[GroupsProp] = groups
+		props[kg.GroupsProp] = groups
 	}
 }

@@ -3,6 +3,8 @@ package casefile
 import (
 	"reflect"
 	"testing"
+
+	"github.com/casegraph/casegraph/internal/kg"
 )
 
 // A file's visibility is each of its facts' unless the fact states its
@@ -47,10 +49,10 @@ relations:
 	}
 	got := map[string]any{}
 	for _, e := range f.Batch.Entities {
-		got[e.ID] = e.Props[GroupsProp]
+		got[e.ID] = e.Props[kg.GroupsProp]
 	}
 	for _, l := range f.Batch.Links {
-		got[l.ID] = l.Props[GroupsProp]
+		got[l.ID] = l.Props[kg.GroupsProp]
 	}
 	want := map[string]any{
 		"source/r":                      []string{"lawyers", "monitors"},
@@ -69,7 +71,7 @@ relations:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, has := pub.Batch.Entities[0].Props[GroupsProp]; has {
+	if _, has := pub.Batch.Entities[0].Props[kg.GroupsProp]; has {
 		t.Errorf("a public source has groups: %v", pub.Batch.Entities[0].Props)
 	}
 }

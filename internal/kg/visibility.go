@@ -11,6 +11,10 @@ import (
 // facts alone. Admins read everything, since they curate the restricted
 // material and may widen it.
 
+// GroupsProp is the property a restricted fact keeps its groups in; a
+// public fact has none.
+const GroupsProp = "groups"
+
 // MaxGroupName bounds a group's name, which appears in tokens and case
 // files.
 const MaxGroupName = 64

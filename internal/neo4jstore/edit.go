@@ -13,7 +13,6 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
-	"github.com/casegraph/casegraph/internal/casefile"
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -50,7 +49,7 @@ func (s *Store) SaveEntity(ctx context.Context, e kg.Entity, links []kg.Link, ex
 			return 0, err
 		}
 		props := nodeProps(e, origin)
-		if err := kg.MayGiveVisibility(ctx, e.ID, strs(before[casefile.GroupsProp]), strs(props[casefile.GroupsProp]), before != nil); err != nil {
+		if err := kg.MayGiveVisibility(ctx, e.ID, strs(before[kg.GroupsProp]), strs(props[kg.GroupsProp]), before != nil); err != nil {
 			return 0, err
 		}
 		if err := checkNoneHidden(ctx, w, e.ID, true); err != nil {
@@ -220,7 +219,7 @@ func (s *Store) SaveRelation(ctx context.Context, l kg.Link, create bool, edit k
 		}
 		after := linkProps(l, origin)
 		after["from"], after["to"] = l.From, l.To
-		if err := kg.MayGiveVisibility(ctx, l.ID, strs(before[casefile.GroupsProp]), strs(after[casefile.GroupsProp]), before != nil); err != nil {
+		if err := kg.MayGiveVisibility(ctx, l.ID, strs(before[kg.GroupsProp]), strs(after[kg.GroupsProp]), before != nil); err != nil {
 			return "", err
 		}
 		switch {
@@ -600,6 +599,7 @@ func changeFacts(c kg.Change) (own, ends []string) {
 		if g := strs(snap["groups"]); len(g) > 0 {
 			own = append(own, strings.Join(g, ","))
 		}
+		own = append(own, strs(snap["restricted"])...) // a case file's import: its restricted facts'
 		for _, k := range []string{"from", "to"} {
 			if id, ok := snap[k].(string); ok && id != "" {
 				ends = append(ends, id)

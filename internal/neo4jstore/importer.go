@@ -1075,6 +1075,9 @@ func (p *importPlan) apply(ctx context.Context, w *wtx, o kg.ImportOptions, res 
 			}
 		}
 		after := map[string]any{"created": counts["create"], "updated": counts["update"], "deleted": counts["delete"], "hash": f["hash"]}
+		if r := strs(f["restricted"]); len(r) > 0 {
+			after["restricted"] = r
+		}
 		if o.OnConflict != kg.Refuse {
 			after["onConflict"] = string(o.OnConflict)
 		}
@@ -1281,7 +1284,26 @@ func manifestRow(b kg.Batch) map[string]any {
 		links[manifestLink(l.Type, l.ID)] = true
 	}
 	raw, _ := json.Marshal(baseOf(b)) // strings only: it cannot fail
-	return map[string]any{"origin": b.Origin, "ids": sortedKeys(ids), "links": sortedKeys(links), "hash": b.Hash, "base": string(raw)}
+	return map[string]any{"origin": b.Origin, "ids": sortedKeys(ids), "links": sortedKeys(links), "hash": b.Hash, "base": string(raw),
+		"restricted": restrictedSets(b)}
+}
+
+// restrictedSets are the visibilities of a file's restricted facts, each
+// as its groups joined by commas: the record of the file's import counts
+// them, so only a reader who sees them all sees the record.
+func restrictedSets(b kg.Batch) []string {
+	set := map[string]bool{}
+	for _, e := range b.Entities {
+		if g := strs(e.Props[kg.GroupsProp]); len(g) > 0 {
+			set[strings.Join(g, ",")] = true
+		}
+	}
+	for _, l := range b.Links {
+		if g := strs(l.Props[kg.GroupsProp]); len(g) > 0 {
+			set[strings.Join(g, ",")] = true
+		}
+	}
+	return sortedKeys(set)
 }
 
 func sortedKeys(set map[string]bool) []string {

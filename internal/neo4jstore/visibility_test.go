@@ -113,4 +113,30 @@ func TestWritesKeepToTheWritersSight(t *testing.T) {
 	if _, err := s.SaveEntity(admin, person(secret, "Witness B"), nil, 2, edit); err != nil {
 		t.Errorf("an admin could not make a fact public: %v", err)
 	}
+
+	// The record of a case file's import counts its restricted facts: only
+	// a reader who sees them sees it.
+	file := fmt.Sprintf("vis-%d.yaml", stamp)
+	hidden := fmt.Sprintf("person/hidden-%d", stamp)
+	t.Cleanup(func() {
+		neo4jtest.Exec(t, uri, "MATCH (n:Entity {id: $id}) DETACH DELETE n", map[string]any{"id": hidden})
+		neo4jtest.Exec(t, uri, "MATCH (c:Change) WHERE c.target IN $ids DELETE c", map[string]any{"ids": []string{hidden, "casefile/" + file}})
+		neo4jtest.Exec(t, uri, "MATCH (f:CaseFile {name: $f}) DELETE f", map[string]any{"f": file})
+	})
+	b := kg.Batch{Origin: file, Hash: "h", Entities: []kg.Entity{person(hidden, "Hidden", "monitors")}}
+	if _, err := s.Import(admin, []kg.Batch{b}, kg.ImportOptions{Edit: edit}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		ctx  context.Context
+		want bool
+	}{{outsider, false}, {context.Background(), false}, {member, true}} {
+		h, err := s.History(c.ctx, "casefile/"+file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (len(h) > 0) != c.want {
+			t.Errorf("the import record of a file with restricted facts: %d records, want some: %v", len(h), c.want)
+		}
+	}
 }
