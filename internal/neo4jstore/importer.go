@@ -269,6 +269,7 @@ func planSet(ctx context.Context, w *wtx, batches []kg.Batch, o kg.ImportOptions
 	if err := m.read(ctx, w, changed); err != nil {
 		return nil, err
 	}
+	m.checkSight(ctx, changed)
 	for _, b := range changed {
 		m.mergeEntities(b)
 		m.mergeLinks(b)
@@ -309,6 +310,43 @@ type merger struct {
 	taken []string
 	// problems refuse the set: facts it states that cannot stand.
 	problems []string
+	// forbidden refuse it too: facts its writer may not reach or widen.
+	forbidden []string
+}
+
+// checkSight refuses an import through the API that reaches a fact out of
+// its writer's sight (one its files state or stated), or gives a fact a
+// visibility its writer may not give (kg.MayGiveVisibility), as the API's
+// edits are. The command line and admins reach every fact.
+func (m *merger) checkSight(ctx context.Context, changed []kg.Batch) {
+	p, ok := kg.PrincipalFrom(ctx)
+	if !ok || p.Role >= kg.Admin {
+		return
+	}
+	sight := kg.SightOf(ctx)
+	for _, id := range slices.Sorted(maps.Keys(m.nodes)) {
+		if !sight.Sees(strs(m.nodes[id][kg.GroupsProp])) {
+			m.forbidden = append(m.forbidden, id+" is a fact this token may not read")
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(m.rels)) {
+		if !sight.Sees(strs(m.rels[key][kg.GroupsProp])) {
+			m.forbidden = append(m.forbidden, key+" is a fact this token may not read")
+		}
+	}
+	give := func(id string, cur, props map[string]any) {
+		if err := kg.MayGiveVisibility(ctx, id, strs(cur[kg.GroupsProp]), strs(props[kg.GroupsProp]), cur != nil); err != nil {
+			m.forbidden = append(m.forbidden, kg.ErrorMessage(err))
+		}
+	}
+	for _, b := range changed {
+		for _, e := range b.Entities {
+			give(e.ID, m.nodes[e.ID], e.Props)
+		}
+		for _, l := range b.Links {
+			give(l.ID, m.rels[manifestLink(l.Type, l.ID)], l.Props)
+		}
+	}
 }
 
 // read fetches the current state of every fact the changed files state or
@@ -899,6 +937,9 @@ func missingSources(ctx context.Context, tx neo4j.ManagedTransaction, ids []stri
 func (m *merger) refuse() {
 	p := m.plan
 	switch {
+	case len(m.forbidden) > 0:
+		p.refusal = kg.Errorf(kg.Forbidden, "%s", strings.Join(m.forbidden, "; "))
+		return
 	case len(m.taken) > 0:
 		p.refusal = kg.Errorf(kg.Conflict, "the import states facts that another case file states: %s; state each fact in one file", listed(m.taken, 20))
 		return

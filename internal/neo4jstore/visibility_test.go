@@ -127,6 +127,27 @@ func TestWritesKeepToTheWritersSight(t *testing.T) {
 	if _, err := s.Import(admin, []kg.Batch{b}, kg.ImportOptions{Edit: edit}); err != nil {
 		t.Fatal(err)
 	}
+	// Through the API, an import is an edit like any other: it reaches no
+	// fact out of its writer's sight, and widens none.
+	refusal := func(ctx context.Context, b kg.Batch) error {
+		res, err := s.Import(ctx, []kg.Batch{b}, kg.ImportOptions{Edit: edit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Refusal == nil {
+			return nil
+		}
+		return res.Refusal
+	}
+	if r := refusal(outsider, kg.Batch{Origin: file, Hash: "h2", Entities: []kg.Entity{person(hidden, "Hidden")}}); kg.ErrorCode(r) != kg.Forbidden {
+		t.Errorf("an outsider's import of a file stating a hidden fact: %v, want FORBIDDEN", r)
+	}
+	if r := refusal(member, kg.Batch{Origin: file, Hash: "h3", Entities: []kg.Entity{person(hidden, "Hidden")}}); kg.ErrorCode(r) != kg.Forbidden {
+		t.Errorf("a member's import making a restricted fact public: %v, want FORBIDDEN", r)
+	}
+	if r := refusal(member, kg.Batch{Origin: file, Hash: "h4", Entities: []kg.Entity{person(hidden, "Hidden too", "monitors")}}); r != nil {
+		t.Errorf("a member's import changing a restricted fact within its group: %v", r)
+	}
 	for _, c := range []struct {
 		ctx  context.Context
 		want bool
