@@ -323,7 +323,7 @@ func changesOf(recs []*neo4j.Record, failed string) ([]kg.Change, error) {
 // checks the version the editor started from: two editors who started from
 // the same version cannot both win, because the second bump sees the first.
 func lockEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string, expect int) (before map[string]any, origin string, version int, err error) {
-	rec, version, err := lockVersion(ctx, tx, `
+	rec, version, err := lockVersion(ctx, tx, "entity", `
 		MATCH (n:Entity {id: $id})
 		WITH n, properties(n) AS before, `+seen("n")+` AS visible
 		SET n.version = coalesce(n.version, 0) + 1
@@ -340,11 +340,11 @@ func lockEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string, exp
 
 // lockVersion runs query, which raises the version of what has ID id and
 // returns it as version and whether it is in the writer's sight as
-// visible, and checks that it was expect (0: anything)
+// visible (a kind of thing out of sight is a hiddenFact), and checks that it was expect (0: anything)
 // before: so two writes that read the same version cannot both land. It
 // returns the query's record, or none and version 1 when nothing has
 // that ID.
-func lockVersion(ctx context.Context, tx neo4j.ManagedTransaction, query, id string, expect int) (*neo4j.Record, int, error) {
+func lockVersion(ctx context.Context, tx neo4j.ManagedTransaction, kind, query, id string, expect int) (*neo4j.Record, int, error) {
 	res, err := tx.Run(ctx, query, map[string]any{"id": id})
 	if err != nil {
 		return nil, 0, err
@@ -359,7 +359,7 @@ func lockVersion(ctx context.Context, tx neo4j.ManagedTransaction, query, id str
 	if visible, err := col[bool](recs[0], "raising a version", "visible"); err != nil {
 		return nil, 0, err
 	} else if !visible {
-		return nil, 0, hiddenFact{"entity", id}
+		return nil, 0, hiddenFact{kind, id}
 	}
 	v, err := col[int64](recs[0], "raising a version", "version")
 	if err != nil {
@@ -600,6 +600,9 @@ func changeFacts(c kg.Change) (own, ends []string) {
 			own = append(own, strings.Join(g, ","))
 		}
 		own = append(own, strs(snap["restricted"])...) // a case file's import: its restricted facts'
+		if c.Kind == investigationKind {
+			ends = append(ends, strs(snap["entities"])...)
+		}
 		for _, k := range []string{"from", "to"} {
 			if id, ok := snap[k].(string); ok && id != "" {
 				ends = append(ends, id)

@@ -14,6 +14,8 @@ import (
 
 // Saved investigations are (:Investigation) nodes, apart from the graph's
 // (:Entity) nodes so that no read of facts, export or count sees them.
+// One that names restricted entities is as visible as they are (needs,
+// set when it is saved): its list of IDs would otherwise tell of them.
 // Their content is kept as one JSON text (content): it is read and written
 // whole, never queried inside. Writes run through write like every other,
 // with history records of kind Investigation.
@@ -51,8 +53,13 @@ func (s *Store) SaveInvestigation(ctx context.Context, id string, c kg.Investiga
 		if _, err := w.Run(ctx, `
 			MERGE (i:Investigation {id: $id})
 			ON CREATE SET i.createdBy = $actor
-			SET i.name = $name, i.content = $content, i.updatedBy = $actor, i.updatedAt = datetime(), i.version = $version`,
-			map[string]any{"id": id, "actor": edit.Actor, "name": c.Name, "content": string(content), "version": int64(version)}); err != nil {
+			SET i.name = $name, i.content = $content, i.updatedBy = $actor, i.updatedAt = datetime(), i.version = $version
+			WITH i, COLLECT {
+			  UNWIND $entities AS e MATCH (x:Entity {id: e}) WHERE x.groups IS NOT NULL
+			  RETURN DISTINCT reduce(j = head(x.groups), g IN tail(x.groups) | j + ',' + g)
+			} AS needs
+			SET i.needs = CASE WHEN size(needs) = 0 THEN null ELSE needs END`,
+			map[string]any{"id": id, "actor": edit.Actor, "name": c.Name, "content": string(content), "version": int64(version), "entities": c.Entities}); err != nil {
 			return 0, err
 		}
 		op, after := "create", contentMap(string(content))
@@ -111,12 +118,12 @@ func (s *Store) DeleteInvestigation(ctx context.Context, id string, expectVersio
 // editor started from. before is the stored content, nil when there is
 // no such investigation; version is the one the write gives it.
 func lockInvestigation(ctx context.Context, tx neo4j.ManagedTransaction, id string, expect int) (before map[string]any, version int, err error) {
-	rec, version, err := lockVersion(ctx, tx, `
+	rec, version, err := lockVersion(ctx, tx, "investigation", `
 		MATCH (i:Investigation {id: $id})
 		SET i.version = i.version + 1
-		RETURN i.content AS content, i.version AS version, true AS visible`, id, expect)
+		RETURN i.content AS content, i.version AS version, `+seenNeeds("i")+` AS visible`, id, expect)
 	if rec == nil || err != nil {
-		return nil, version, err
+		return nil, version, asUnknown(err, expect == 0)
 	}
 	content, err := col[string](rec, "locking an investigation", "content")
 	if err != nil {
@@ -133,7 +140,7 @@ func checkEntitiesExist(ctx context.Context, tx neo4j.ManagedTransaction, ids []
 	}
 	res, err := tx.Run(ctx, `
 		UNWIND $ids AS id
-		WITH id WHERE NOT EXISTS { MATCH (:Entity {id: id}) }
+		WITH id WHERE NOT EXISTS { MATCH (e:Entity {id: id}) WHERE `+seen("e")+` }
 		RETURN collect(id) AS missing`, map[string]any{"ids": ids})
 	if err != nil {
 		return err
@@ -156,7 +163,7 @@ func checkEntitiesExist(ctx context.Context, tx neo4j.ManagedTransaction, ids []
 
 // Investigation returns one investigation; ok is false when there is none.
 func (s *Store) Investigation(ctx context.Context, id string) (inv kg.Investigation, ok bool, err error) {
-	res, err := s.readOwn(ctx, `MATCH (i:Investigation {id: $id}) RETURN `+investigationColumns, map[string]any{"id": id})
+	res, err := s.readQuery(ctx, `MATCH (i:Investigation {id: $id}) WHERE `+seenNeeds("i")+` RETURN `+investigationColumns, map[string]any{"id": id})
 	if err != nil {
 		return kg.Investigation{}, false, translate(err, "reading the investigation failed")
 	}
@@ -170,10 +177,10 @@ func (s *Store) Investigation(ctx context.Context, id string) (inv kg.Investigat
 // ListInvestigations returns a page of investigations by name, then ID,
 // and how many there are.
 func (s *Store) ListInvestigations(ctx context.Context, first, offset int) ([]kg.Investigation, int, error) {
-	res, err := s.readOwn(ctx, `
-		CALL () { MATCH (i:Investigation) RETURN count(i) AS total }
+	res, err := s.readQuery(ctx, `
+		CALL () { MATCH (i:Investigation) WHERE `+seenNeeds("i")+` RETURN count(i) AS total }
 		OPTIONAL CALL () {
-			MATCH (i:Investigation)
+			MATCH (i:Investigation) WHERE `+seenNeeds("i")+`
 			WITH i ORDER BY i.name, i.id SKIP $offset LIMIT $first
 			RETURN `+investigationColumns+`
 		}

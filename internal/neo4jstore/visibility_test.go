@@ -160,4 +160,41 @@ func TestWritesKeepToTheWritersSight(t *testing.T) {
 			t.Errorf("the import record of a file with restricted facts: %d records, want some: %v", len(h), c.want)
 		}
 	}
+
+	// An investigation naming a restricted entity is as visible as it is;
+	// an outsider cannot name it, as it cannot name an unknown one.
+	inv := fmt.Sprintf("investigation/vis-%d", stamp)
+	t.Cleanup(func() {
+		neo4jtest.Exec(t, uri, "MATCH (i:Investigation {id: $id}) DELETE i", map[string]any{"id": inv})
+		neo4jtest.Exec(t, uri, "MATCH (c:Change {target: $id}) DELETE c", map[string]any{"id": inv})
+	})
+	if _, err := s.SaveInvestigation(member, inv, kg.InvestigationContent{Name: "Vis", Entities: []string{open, hidden}}, 0, edit); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		ctx  context.Context
+		want bool
+	}{{outsider, false}, {context.Background(), false}, {member, true}, {admin, true}} {
+		_, ok, err := s.Investigation(c.ctx, inv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := s.History(c.ctx, inv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != c.want || (len(h) > 0) != c.want {
+			t.Errorf("an investigation naming a restricted entity: read %v, %d history records; want it: %v", ok, len(h), c.want)
+		}
+	}
+	named := func(id string) string {
+		_, err := s.SaveInvestigation(outsider, fmt.Sprintf("investigation/other-%d", stamp), kg.InvestigationContent{Name: "X", Entities: []string{id}}, 0, edit)
+		return string(kg.ErrorCode(err)) + ": " + strings.ReplaceAll(kg.ErrorMessage(err), id, "ID")
+	}
+	if got, want := named(hidden), named(unknown); got != want {
+		t.Errorf("an outsider naming a hidden entity: %q; an unknown one: %q", got, want)
+	}
+	if _, err := s.DeleteInvestigation(outsider, inv, 1, true, edit); kg.ErrorCode(err) != kg.NotFound {
+		t.Errorf("an outsider deleting a hidden investigation: %v, want NOT_FOUND", err)
+	}
 }
