@@ -147,6 +147,9 @@ func importDuplicates(ctx context.Context, w *wtx, batches []kg.Batch, changes [
 	return out, nil
 }
 
+// judgementKind is the kind of a judgement's history records.
+const judgementKind = "Judgement"
+
 // JudgeDuplicates records whether two entities are one (SAME: merge them
 // with MergeEntities) or not (DISTINCT: never suggested again), with who
 // judged and why; a later judgement of the pair replaces it, and history
@@ -164,7 +167,7 @@ func (s *Store) JudgeDuplicates(ctx context.Context, a, b, verdict string, edit 
 	return write(ctx, s, "judge_duplicates", edit, func(ctx context.Context, w *wtx) (kg.Judgement, error) {
 		w.noFacts()
 		res, err := w.Run(ctx, `
-			OPTIONAL MATCH (x:Entity {id: $a}) OPTIONAL MATCH (y:Entity {id: $b})
+			OPTIONAL MATCH (x:Entity {id: $a}) WHERE `+seen("x")+` OPTIONAL MATCH (y:Entity {id: $b}) WHERE `+seen("y")+`
 			WITH x, y WHERE x IS NOT NULL AND y IS NOT NULL
 			MERGE (j:Judgement {pair: $a + ' ' + $b})
 			WITH j, properties(j) AS before
@@ -192,7 +195,7 @@ func (s *Store) JudgeDuplicates(ctx context.Context, a, b, verdict string, edit 
 			return kg.Judgement{}, err
 		}
 		j := kg.Judgement{A: a, B: b, Verdict: verdict, Actor: edit.Actor, Reason: edit.Reason, At: at}
-		_, err = recordChanges(ctx, w, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: "judge", Target: "judgement/" + a + " " + b, Kind: "Judgement",
+		_, err = recordChanges(ctx, w, kg.Change{Actor: edit.Actor, Reason: edit.Reason, Op: "judge", Target: "judgement/" + a + " " + b, Kind: judgementKind,
 			Before: jsonMap(before), After: map[string]any{"a": a, "b": b, "verdict": verdict}})
 		return j, err
 	})

@@ -600,8 +600,15 @@ func changeFacts(c kg.Change) (own, ends []string) {
 			own = append(own, strings.Join(g, ","))
 		}
 		own = append(own, strs(snap["restricted"])...) // a case file's import: its restricted facts'
-		if c.Kind == investigationKind {
+		switch c.Kind {
+		case investigationKind:
 			ends = append(ends, strs(snap["entities"])...)
+		case judgementKind:
+			for _, k := range []string{"a", "b"} {
+				if id, ok := snap[k].(string); ok {
+					ends = append(ends, id)
+				}
+			}
 		}
 		for _, k := range []string{"from", "to"} {
 			if id, ok := snap[k].(string); ok && id != "" {

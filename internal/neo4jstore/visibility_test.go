@@ -197,4 +197,14 @@ func TestWritesKeepToTheWritersSight(t *testing.T) {
 	if _, err := s.DeleteInvestigation(outsider, inv, 1, true, edit); kg.ErrorCode(err) != kg.NotFound {
 		t.Errorf("an outsider deleting a hidden investigation: %v, want NOT_FOUND", err)
 	}
+
+	// A judgement of a pair with a hidden entity answers as one with an
+	// unknown entity.
+	judged := func(id string) string {
+		_, err := s.JudgeDuplicates(outsider, open, id, "DISTINCT", kg.Edit{Actor: "otto", Reason: "r"})
+		return string(kg.ErrorCode(err)) + ": " + strings.ReplaceAll(kg.ErrorMessage(err), id, "ID")
+	}
+	if got, want := judged(hidden), judged(unknown); got != want {
+		t.Errorf("an outsider judging a hidden entity: %q; an unknown one: %q", got, want)
+	}
 }
