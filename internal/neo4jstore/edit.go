@@ -595,6 +595,9 @@ func checkNoneHidden(ctx context.Context, tx neo4j.ManagedTransaction, id string
 // relationship names both its ends, and a snapshot its links' ends.
 func changeFacts(c kg.Change) (own, ends []string) {
 	own, ends = []string{}, []string{}
+	if _, ok := kg.TypeOfID(c.Target); ok {
+		ends = append(ends, c.Target) // as it is now: a source's new text
+	}
 	for _, snap := range []map[string]any{c.Before, c.After} {
 		if g := strs(snap["groups"]); len(g) > 0 {
 			own = append(own, strings.Join(g, ","))

@@ -42,7 +42,7 @@ func (s *Store) SaveTexts(ctx context.Context, texts map[string][]string, edit k
 		}
 		res, err := w.Run(ctx, `
 			UNWIND $rows AS row
-			MATCH (src:Entity {id: row.source}) WHERE src:Source
+			MATCH (src:Entity {id: row.source}) WHERE src:Source AND `+seen("src")+`
 			MERGE (t:SourceText {source: src.id})
 			WITH src, row, t, t.hash AS before
 			WHERE before IS NULL OR before <> row.hash

@@ -65,10 +65,24 @@ func seenNeeds(v string) string {
 
 // withSight adds the sight of ctx's reader to params, which may be nil.
 func withSight(ctx context.Context, params map[string]any) map[string]any {
+	return withSightOf(kg.SightOf(ctx), params)
+}
+
+// writerSight is the sight of a write: its writer's, or every fact for a
+// write without a principal, which only the command line and the store's
+// own work make (the API's writes all have one: kg.Require).
+func writerSight(ctx context.Context) kg.Sight {
+	if _, ok := kg.PrincipalFrom(ctx); !ok {
+		return kg.Sight{All: true, Groups: []string{}}
+	}
+	return kg.SightOf(ctx)
+}
+
+// withSightOf adds sight to params, which may be nil.
+func withSightOf(sight kg.Sight, params map[string]any) map[string]any {
 	if params == nil {
 		params = make(map[string]any, 2)
 	}
-	sight := kg.SightOf(ctx)
 	params[sightAllParam] = sight.All
 	params[sightGroupsParam] = sight.Groups
 	return params

@@ -10,6 +10,8 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/casegraph/casegraph/internal/kg"
 )
 
 // Every statement the store sends passes through begin, whichever way it
@@ -97,7 +99,11 @@ func (s *Store) execute(ctx context.Context, mode neo4j.AccessMode, query string
 		route = s.write()
 	}
 	if usesSight(query) {
-		params = withSight(ctx, params)
+		sight := kg.SightOf(ctx)
+		if mode == neo4j.AccessModeWrite {
+			sight = writerSight(ctx)
+		}
+		params = withSightOf(sight, params)
 	}
 	st := s.begin(ctx, mode, query)
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, query, params, neo4j.EagerResultTransformer, route...)
@@ -117,7 +123,11 @@ func (s *Store) transaction(tx neo4j.ManagedTransaction, mode neo4j.AccessMode) 
 func (w *wtx) Run(ctx context.Context, query string, params map[string]any) (neo4j.ResultWithContext, error) {
 	w.endOpen()
 	if usesSight(query) {
-		params = withSight(ctx, params)
+		sight := kg.SightOf(ctx)
+		if w.mode == neo4j.AccessModeWrite {
+			sight = writerSight(ctx)
+		}
+		params = withSightOf(sight, params)
 	}
 	st := w.store.begin(ctx, w.mode, query)
 	res, err := w.ManagedTransaction.Run(ctx, query, params)
