@@ -3,7 +3,9 @@
 // by this process or another, records its changes there, numbered in
 // commit order), woken at once by this process's commits and otherwise
 // polling, and fans each change out to the subscribers whose filter it
-// passes. It imports only the domain.
+// passes. The store answers each read with the changes its reader may
+// see, so the reader reads once for each sight among the subscribers
+// (docs/access.md), as one of them. It imports only the domain.
 package feed
 
 import (
@@ -128,7 +130,7 @@ type Hub struct {
 	subs     map[*subscriber]struct{}
 	clients  map[string]int
 	running  bool
-	cursor   int64 // the last change handed out
+	cursors  map[string]int64 // the last change handed out, per sight
 	closed   bool
 	shutdown chan struct{}
 }
@@ -138,6 +140,27 @@ type subscriber struct {
 	filter filter
 	ch     chan kg.Change
 	sub    *Subscription
+	// as reads the feed for the subscriber: its principal, whose sight
+	// sight names.
+	as    func(context.Context) context.Context
+	sight string
+}
+
+// sightOf names the sight of ctx's principal, and gives a context that
+// reads as it does.
+func sightOf(ctx context.Context) (string, func(context.Context) context.Context) {
+	p, ok := kg.PrincipalFrom(ctx)
+	sight := kg.SightOf(ctx)
+	key := "groups:" + fmt.Sprint(sight.Groups)
+	if sight.All {
+		key = "all"
+	}
+	return key, func(c context.Context) context.Context {
+		if ok {
+			return kg.WithPrincipal(c, p)
+		}
+		return c
+	}
 }
 
 // A Subscription is the changes that pass a subscriber's filter, in C,
@@ -178,7 +201,7 @@ func New(src Source, o Options) *Hub {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Hub{src: src, o: o, subs: map[*subscriber]struct{}{}, clients: map[string]int{}, shutdown: make(chan struct{})}
+	return &Hub{src: src, o: o, subs: map[*subscriber]struct{}{}, clients: map[string]int{}, cursors: map[string]int64{}, shutdown: make(chan struct{})}
 }
 
 // Subscribe returns the changes that pass f, from those committed after
@@ -186,10 +209,11 @@ func New(src Source, o Options) *Hub {
 // subscriber falls Buffer changes behind or the hub closes. client names
 // who subscribes, for ClientMax.
 func (h *Hub) Subscribe(ctx context.Context, client string, f Filter) (*Subscription, error) {
-	// The first subscriber starts the reader from the feed's end, read
-	// before it returns so no change committed after Subscribe returns is
-	// missed; the read may take seconds when Neo4j is slow, so the lock
-	// is not held meanwhile.
+	// The first subscriber of a sight starts its reads from the feed's
+	// end, read before it returns so no change committed after Subscribe
+	// returns is missed; the read may take seconds when Neo4j is slow, so
+	// the lock is not held meanwhile.
+	sight, as := sightOf(ctx)
 	var head int64
 	for read := false; ; read = true {
 		h.mu.Lock()
@@ -197,7 +221,7 @@ func (h *Hub) Subscribe(ctx context.Context, client string, f Filter) (*Subscrip
 			h.mu.Unlock()
 			return nil, err
 		}
-		if h.running || read {
+		if _, known := h.cursors[sight]; known || read {
 			break
 		}
 		h.mu.Unlock()
@@ -207,12 +231,15 @@ func (h *Hub) Subscribe(ctx context.Context, client string, f Filter) (*Subscrip
 		}
 	}
 	defer h.mu.Unlock()
+	if _, known := h.cursors[sight]; !known {
+		h.cursors[sight] = head
+	}
 	if !h.running {
-		h.cursor, h.running = head, true
+		h.running = true
 		go h.run()
 	}
 	ch := make(chan kg.Change, h.o.Buffer)
-	s := &subscriber{client: client, filter: newFilter(f), ch: ch, sub: &Subscription{C: ch}}
+	s := &subscriber{client: client, filter: newFilter(f), ch: ch, sub: &Subscription{C: ch}, sight: sight, as: as}
 	h.subs[s] = struct{}{}
 	h.clients[client]++
 	go func() {
@@ -256,6 +283,9 @@ func (h *Hub) drop(s *subscriber, why error) {
 	delete(h.subs, s)
 	if h.clients[s.client]--; h.clients[s.client] <= 0 {
 		delete(h.clients, s.client)
+	}
+	if !h.reading(s.sight) {
+		delete(h.cursors, s.sight)
 	}
 	s.sub.err = why
 	close(s.ch)
@@ -310,22 +340,38 @@ func (h *Hub) run() {
 			h.mu.Unlock()
 			return
 		}
-		after := h.cursor
+		// One read for each sight, as one of its subscribers.
+		reads := map[string]func(context.Context) context.Context{}
+		for s := range h.subs {
+			reads[s.sight] = s.as
+		}
+		cursors := make(map[string]int64, len(reads))
+		for sight := range reads {
+			cursors[sight] = h.cursors[sight]
+		}
 		h.mu.Unlock()
 
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		changes, err := h.src.ChangesAfter(ctx, after, batch)
-		cancel()
+		full, failed := false, error(nil)
+		for sight, as := range reads {
+			ctx, cancel := context.WithTimeout(as(context.Background()), 5*time.Second)
+			changes, err := h.src.ChangesAfter(ctx, cursors[sight], batch)
+			cancel()
+			if err != nil {
+				failed = err
+				continue
+			}
+			h.deliver(sight, changes)
+			full = full || len(changes) == batch
+		}
 		switch {
-		case err != nil && !failing:
-			h.o.Log.Warn("cannot read the change feed; subscribers wait until it can be read", "error", err.Error())
+		case failed != nil && !failing:
+			h.o.Log.Warn("cannot read the change feed; subscribers wait until it can be read", "error", failed.Error())
 			failing = true
-		case err == nil && failing:
+		case failed == nil && failing:
 			h.o.Log.Info("the change feed can be read again")
 			failing = false
 		}
-		h.deliver(changes)
-		if len(changes) == batch {
+		if full {
 			continue
 		}
 		timer := time.NewTimer(h.o.Poll)
@@ -338,14 +384,24 @@ func (h *Hub) run() {
 	}
 }
 
-// deliver hands changes to the subscribers they pass. Only run calls it,
-// and only one run is running: the cursor is its own.
-func (h *Hub) deliver(changes []kg.Change) {
+// reading reports whether a subscriber reads with sight; h.mu is held.
+func (h *Hub) reading(sight string) bool {
+	for s := range h.subs {
+		if s.sight == sight {
+			return true
+		}
+	}
+	return false
+}
+
+// deliver hands changes read for a sight to its subscribers they pass.
+// Only run calls it, and only one run is running: the cursors are its own.
+func (h *Hub) deliver(sight string, changes []kg.Change) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, c := range changes {
 		for s := range h.subs {
-			if !s.filter.passes(c) {
+			if s.sight != sight || !s.filter.passes(c) {
 				continue
 			}
 			select {
@@ -355,6 +411,8 @@ func (h *Hub) deliver(changes []kg.Change) {
 				h.drop(s, Behind{Max: h.o.Buffer})
 			}
 		}
-		h.cursor = c.Feed
+		if _, ok := h.cursors[sight]; ok {
+			h.cursors[sight] = c.Feed
+		}
 	}
 }

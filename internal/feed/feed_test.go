@@ -29,12 +29,21 @@ func (s *source) LatestChange(context.Context) (int64, error) {
 	return int64(len(s.changes)), nil
 }
 
-func (s *source) ChangesAfter(_ context.Context, after int64, limit int) ([]kg.Change, error) {
+// ChangesAfter answers as the store does, with the changes its reader
+// may see: a change whose After holds groups is restricted to them.
+func (s *source) ChangesAfter(ctx context.Context, after int64, limit int) ([]kg.Change, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reads++
-	out := s.changes[min(int(after), len(s.changes)):]
-	return append([]kg.Change(nil), out[:min(limit, len(out))]...), nil
+	sight := kg.SightOf(ctx)
+	var out []kg.Change
+	for _, c := range s.changes[min(int(after), len(s.changes)):] {
+		groups, _ := c.After["groups"].([]string)
+		if sight.Sees(groups) && len(out) < limit {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 func (s *source) Committed() <-chan struct{} {
@@ -272,5 +281,41 @@ func TestReaderRunsOnlyWhileSubscribed(t *testing.T) {
 	}
 	if _, err := h.Subscribe(t.Context(), "a", feed.Filter{}); kg.ErrorCode(err) != kg.Unavailable {
 		t.Fatalf("subscribing after Close: %v, want UNAVAILABLE", err)
+	}
+}
+
+// The reader reads once for each sight among the subscribers, as one of
+// them: each gets the changes it may see, and no other.
+func TestEachSightReadsItsOwn(t *testing.T) {
+	src := newSource()
+	h := feed.New(src, feed.Options{Poll: time.Hour})
+	defer h.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	member := kg.WithPrincipal(ctx, kg.Principal{Name: "m", Role: kg.Reader, Groups: []string{"monitors"}})
+	outsider, err := h.Subscribe(ctx, "a", feed.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inside, err := h.Subscribe(member, "b", feed.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.commit(
+		kg.Change{Target: "person/hidden", Kind: "Person", After: map[string]any{"groups": []string{"monitors"}}},
+		kg.Change{Target: "person/open", Kind: "Person"},
+	)
+	if c := next(t, outsider); c.Target != "person/open" {
+		t.Errorf("an outsider got %s", c.Target)
+	}
+	if c := next(t, inside); c.Target != "person/hidden" {
+		t.Errorf("a member's first change is %s, want person/hidden", c.Target)
+	}
+	if c := next(t, inside); c.Target != "person/open" {
+		t.Errorf("a member's second change is %s, want person/open", c.Target)
+	}
+	src.commit(kg.Change{Target: "person/open-2", Kind: "Person"})
+	if c := next(t, outsider); c.Target != "person/open-2" {
+		t.Errorf("an outsider got %s after the hidden change", c.Target)
 	}
 }
