@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -185,5 +186,31 @@ func TestAuthGuardsOnlyTheGraphQLEndpoint(t *testing.T) {
 				t.Errorf("status %d, want %d; body %s", rec.Code, tt.want, rec.Body)
 			}
 		})
+	}
+}
+
+// An answer depends on the token that asked (its groups): no shared cache
+// may keep it for another client.
+func TestAnswersAreNotSharedAcrossTokens(t *testing.T) {
+	h := New(Options{
+		Resolver:     &graph.Resolver{},
+		Ready:        func(context.Context) error { return nil },
+		Log:          slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Authenticate: fakeAuthenticate,
+		ReadAccess:   ReadOpen,
+	})
+	for _, authorization := range []string{"", "Bearer " + goodToken} {
+		req := httptest.NewRequest(http.MethodGet, "/graphql?query=%7B__typename%7D", nil)
+		if authorization != "" {
+			req.Header.Set("Authorization", authorization)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if !slices.Contains(rec.Header().Values("Vary"), "Authorization") {
+			t.Errorf("%q: Vary is %q, want it to name Authorization", authorization, rec.Header().Values("Vary"))
+		}
+		if cc := rec.Header().Get("Cache-Control"); authorization != "" && cc != "private, no-store" {
+			t.Errorf("an answer to a token: Cache-Control %q, want private, no-store", cc)
+		}
 	}
 }

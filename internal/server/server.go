@@ -117,6 +117,12 @@ func New(o Options) http.Handler {
 			limitBody(MaxBodyBytes, readBody(graphQLStatus(orDefault(o.MaxAnswerBytes, DefaultMaxAnswerBytes), gql))))))))
 	subscriptions := streams(o, limiter, gql)
 	mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// An answer depends on the token's groups (docs/access.md): no
+		// cache between here and the client may give it to another.
+		w.Header().Add("Vary", "Authorization")
+		if r.Header.Get("Authorization") != "" {
+			w.Header().Set("Cache-Control", "private, no-store")
+		}
 		if isStream(r) {
 			subscriptions.ServeHTTP(w, r)
 			return
