@@ -27,7 +27,7 @@ const (
 // relationship, is in the reader's sight. v is a variable of the
 // statement, never input.
 func seen(v string) string {
-	return "(" + v + ".groups IS NULL OR $sightAll OR any(sight_g IN " + v + ".groups WHERE sight_g IN $sightGroups))"
+	return "($sightAll OR " + v + ".groups IS NULL OR any(sight_g IN " + v + ".groups WHERE sight_g IN $sightGroups))"
 }
 
 // seenAll is seen of each of vs, joined by AND.
@@ -60,7 +60,7 @@ var sourceSeenParam = sourceSeen("node.source")
 // restricted fact it depends on, that fact's groups joined by commas, and
 // the reader must see every one. A record of public facts has none.
 func seenNeeds(v string) string {
-	return "(" + v + ".needs IS NULL OR $sightAll OR all(sight_n IN " + v + ".needs WHERE any(sight_g IN split(sight_n, ',') WHERE sight_g IN $sightGroups)))"
+	return "($sightAll OR " + v + ".needs IS NULL OR all(sight_n IN " + v + ".needs WHERE any(sight_g IN split(sight_n, ',') WHERE sight_g IN $sightGroups)))"
 }
 
 // withSight adds the sight of ctx's reader to params, which may be nil.
