@@ -342,8 +342,11 @@ func restrictedFixture(t *testing.T) ([]*casefile.File, map[string][]string) {
 // withoutRestricted derives graph B's files from A's: every restricted
 // entity and relationship taken out, with the relationships that touch a
 // restricted entity and the citations of restricted sources, and the
-// texts of those sources. A file keeps its name and hash, so its imports
-// are recorded alike; a file all restricted stays, empty.
+// texts of those sources. A file keeps its name, so its imports are
+// recorded alike, and a file all restricted stays, empty. It keeps its
+// hash too, the digest of its text that the history of its imports
+// shows: B's files are derived, with no text of their own, and a digest
+// tells nothing of a text.
 func withoutRestricted(files []*casefile.File, texts map[string][]string) ([]*casefile.File, map[string][]string) {
 	hidden := map[string]bool{}
 	for _, f := range files {
