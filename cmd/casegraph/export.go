@@ -46,7 +46,7 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer store.Close(context.Background())
-	backup, err := store.ReadBackup(ctx)
+	backup, err := store.ReadBackup(asOperator(ctx, localActor("")))
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,8 @@ func genCmd(ctx context.Context, args []string, getenv func(string) string, stdo
 		fmt.Fprintf(stdout, "bulk load: %s in %s\n", res, time.Since(start).Round(time.Millisecond))
 		return nil
 	}
-	if err := writeFiles(ctx, store, checked, kg.ImportOptions{Edit: kg.Edit{Actor: localActor("")}, MayRemove: true}, io.Discard); err != nil {
+	actor := localActor("")
+	if err := writeFiles(asOperator(ctx, actor), store, checked, kg.ImportOptions{Edit: kg.Edit{Actor: actor}, MayRemove: true}, io.Discard); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "import: %d files in %s\n", len(checked), time.Since(start).Round(time.Millisecond))

@@ -34,6 +34,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer store.Close(context.Background())
+	ctx = asOperator(ctx, localActor(""))
 	if status {
 		return printStatus(ctx, store, cfg.Neo4jDatabase, stdout)
 	}

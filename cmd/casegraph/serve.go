@@ -164,7 +164,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		// as an admin would, and a conflict with edits made through the
 		// API stops the start rather than losing either side.
 		o := kg.ImportOptions{Edit: kg.Edit{Actor: "serve:CASEGRAPH_DATA"}, MayRemove: true}
-		if err := importFiles(ctx, store, cfg.Data, cfg.SourcesDir, o, &report); err != nil {
+		if err := importFiles(asOperator(ctx, o.Edit.Actor), store, cfg.Data, cfg.SourcesDir, o, &report); err != nil {
 			data := strings.Join(cfg.Data, " ")
 			var refused *refusal
 			if errors.As(err, &refused) {

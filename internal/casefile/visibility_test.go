@@ -2,15 +2,15 @@ package casefile
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
-// A file's visibility is each of its facts' unless the fact states its
-// own; an entity's reference fields take the entity's.
-func TestVisibilityOfFileAndFact(t *testing.T) {
-	src := `version: 2
+// mixedVisibility is a file restricted at its top whose entries widen or
+// narrow it.
+const mixedVisibility = `version: 2
 visibility: [monitors, lawyers, monitors]
 sources:
   - id: source/r
@@ -43,7 +43,11 @@ relations:
     cite: [source/r#p2]
     visibility: public
 `
-	f, err := Parse("a.yaml", []byte(src))
+
+// A file's visibility is each of its facts' unless the fact states its
+// own; an entity's reference fields take the entity's.
+func TestVisibilityOfFileAndFact(t *testing.T) {
+	f, err := Parse("a.yaml", []byte(mixedVisibility))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,5 +77,78 @@ relations:
 	}
 	if _, has := pub.Batch.Entities[0].Props[kg.GroupsProp]; has {
 		t.Errorf("a public source has groups: %v", pub.Batch.Entities[0].Props)
+	}
+}
+
+// A written file states visibility as a hand-written one would: at its
+// top when every fact shares it, else on each restricted fact; either
+// reads back as the same batch.
+func TestWriteKeepsVisibility(t *testing.T) {
+	const restricted = `version: 2
+visibility: [monitors]
+sources:
+  - id: source/r
+    title: A report
+    publisher: Someone
+entities:
+  - id: person/a
+    type: Person
+    name: A
+    cite: [source/r#p1]
+  - id: case/a
+    type: Case
+    name: Case against A
+    place: place/x
+    cite: [source/r#p1]
+relations:
+  - type: DEFENDANT_IN
+    from: person/a
+    to: case/a
+    cite: [source/r#p2]
+`
+	for _, tt := range []struct {
+		name, src string
+		top       bool   // the written file states visibility at its top
+		entries   int    // and on this many entries
+		want      string // a line the written file holds
+	}{
+		{"restricted.yaml", restricted, true, 0, "visibility: [monitors]"},
+		{"mixed.yaml", mixedVisibility, false, 3, "    visibility: [lawyers]"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			want := parseFile(t, tt.name, []byte(tt.src))
+			out, err := Write(want)
+			if err != nil {
+				t.Fatalf("Write: %v", err)
+			}
+			text := string(out)
+			if got := strings.Contains(text, "\nvisibility:"); got != tt.top {
+				t.Errorf("visibility at the top: %v, want %v:\n%s", got, tt.top, text)
+			}
+			if got := strings.Count(text, "    visibility:"); got != tt.entries {
+				t.Errorf("%d entries state their visibility, want %d:\n%s", got, tt.entries, text)
+			}
+			if !strings.Contains(text, tt.want) {
+				t.Errorf("the written file lacks %q:\n%s", tt.want, text)
+			}
+			got := parseFile(t, tt.name, out)
+			if !reflect.DeepEqual(sortBatch(got), sortBatch(want)) {
+				t.Errorf("batch changed in the round trip; written file:\n%s", text)
+			}
+		})
+	}
+	// An addition cannot be restricted, so a file with one states the
+	// visibility of each restricted fact, even when all share it.
+	b := parseFile(t, "added.yaml", []byte(restricted))
+	b.Additions = []kg.Addition{{Target: "place/elsewhere", Aliases: []string{"Elsewhere"}, Citations: []kg.Citation{{Source: "source/r", Paragraph: 3}}}}
+	out, err := Write(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := string(out); strings.Contains(text, "\nvisibility:") || strings.Count(text, "    visibility: [monitors]") != 4 {
+		t.Errorf("a file with an addition states visibility at its top, or not on each of its four facts:\n%s", text)
+	}
+	if got := parseFile(t, "added.yaml", out); !reflect.DeepEqual(sortBatch(got), sortBatch(b)) {
+		t.Errorf("batch changed in the round trip:\n%s", out)
 	}
 }

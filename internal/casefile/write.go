@@ -3,6 +3,7 @@ package casefile
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,9 +27,13 @@ func Write(b kg.Batch) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	shared, err := fileGroups(b)
+	if err != nil {
+		return nil, err
+	}
 	var sources, entities, relations []*yaml.Node
 	for _, e := range b.Entities {
-		n, err := entityNode(e, owned[e.ID])
+		n, err := entityNode(e, owned[e.ID], shared)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", e.ID, err)
 		}
@@ -42,7 +47,7 @@ func Write(b kg.Batch) ([]byte, error) {
 		if l.Field != "" {
 			continue
 		}
-		n, err := relationNode(l)
+		n, err := relationNode(l, shared)
 		if err != nil {
 			return nil, fmt.Errorf("relation %s: %w", l.ID, err)
 		}
@@ -65,6 +70,9 @@ func Write(b kg.Batch) ([]byte, error) {
 
 	root := &yaml.Node{Kind: yaml.MappingNode}
 	add(root, "version", scalar(strconv.Itoa(versionFor(b)), "!!int"))
+	if shared != nil {
+		add(root, visibilityKey, flowList(shared))
+	}
 	for _, sec := range []struct {
 		name  string
 		items []*yaml.Node
@@ -142,12 +150,13 @@ func linkOwner(l kg.Link, types map[string]kg.EntityType) (string, bool) {
 	return "", false
 }
 
-func entityNode(e kg.Entity, links map[string][]kg.Link) (*yaml.Node, error) {
+func entityNode(e kg.Entity, links map[string][]kg.Link, shared []string) (*yaml.Node, error) {
 	n := &yaml.Node{Kind: yaml.MappingNode}
 	rest := make(map[string]bool, len(e.Props))
 	for k := range e.Props {
 		rest[k] = true
 	}
+	delete(rest, GroupsProp) // written as visibility
 	for _, fd := range fieldsOf(e.Type) {
 		switch {
 		case fd.name == "id":
@@ -181,7 +190,7 @@ func entityNode(e kg.Entity, links map[string][]kg.Link) (*yaml.Node, error) {
 	if len(e.Citations) > 0 {
 		add(n, "cite", citeNode(e.Citations))
 	}
-	return n, nil
+	return n, addVisibility(n, e.Props, shared)
 }
 
 // refValue rebuilds a reference field from its links. A file states such a
@@ -197,6 +206,9 @@ func refValue(e kg.Entity, fd field, links []kg.Link) (*yaml.Node, error) {
 			return nil, fmt.Errorf("link %s cites other sources than its entity; state it under relations instead", l.ID)
 		}
 		want := map[string]any{}
+		if g, has := e.Props[GroupsProp]; has {
+			want[GroupsProp] = g // a field's link is as visible as its entity
+		}
 		for _, p := range fd.edgeProps {
 			if v, ok := e.Props[p]; ok {
 				want[p] = v
@@ -220,12 +232,13 @@ func refValue(e kg.Entity, fd field, links []kg.Link) (*yaml.Node, error) {
 	return flowList(targets), nil
 }
 
-func relationNode(l kg.Link) (*yaml.Node, error) {
+func relationNode(l kg.Link, shared []string) (*yaml.Node, error) {
 	n := &yaml.Node{Kind: yaml.MappingNode}
 	rest := make(map[string]bool, len(l.Props))
 	for k := range l.Props {
 		rest[k] = true
 	}
+	delete(rest, GroupsProp) // written as visibility
 	for _, fd := range relationFields {
 		switch fd.name {
 		case "id":
@@ -258,7 +271,69 @@ func relationNode(l kg.Link) (*yaml.Node, error) {
 	if len(l.Citations) > 0 {
 		add(n, "cite", citeNode(l.Citations))
 	}
-	return n, nil
+	return n, addVisibility(n, l.Props, shared)
+}
+
+// fileGroups is the visibility a file states at its top: the groups every
+// fact of the batch is restricted to, when all are restricted alike and
+// the file adds to no entity (an addition cannot be restricted); nil
+// otherwise, and then each restricted fact states its own. Field links
+// follow their entity and do not count.
+func fileGroups(b kg.Batch) ([]string, error) {
+	var shared []string
+	first := true
+	for _, props := range factProps(b) {
+		groups, err := groupsIn(props)
+		if err != nil {
+			return nil, err
+		}
+		if len(groups) == 0 || !first && !slices.Equal(groups, shared) {
+			return nil, nil
+		}
+		shared, first = groups, false
+	}
+	if len(b.Additions) > 0 {
+		return nil, nil
+	}
+	return shared, nil
+}
+
+// factProps are the properties of the batch's entities and of its links
+// written under relations.
+func factProps(b kg.Batch) []map[string]any {
+	out := make([]map[string]any, 0, len(b.Entities)+len(b.Links))
+	for _, e := range b.Entities {
+		out = append(out, e.Props)
+	}
+	for _, l := range b.Links {
+		if l.Field == "" {
+			out = append(out, l.Props)
+		}
+	}
+	return out
+}
+
+// addVisibility states a fact's groups in its entry, unless the file
+// states them for all its facts.
+func addVisibility(n *yaml.Node, props map[string]any, shared []string) error {
+	groups, err := groupsIn(props)
+	if err != nil || len(groups) == 0 || shared != nil {
+		return err
+	}
+	add(n, visibilityKey, flowList(groups))
+	return nil
+}
+
+// groupsIn reads a fact's groups; none for a public fact.
+func groupsIn(props map[string]any) ([]string, error) {
+	switch g := props[GroupsProp].(type) {
+	case nil:
+		return nil, nil
+	case []string:
+		return kg.Groups(g)
+	default:
+		return nil, fmt.Errorf("groups: cannot write %T %v", g, g)
+	}
 }
 
 // valueNode renders a property by its field's kind. Dates and durations

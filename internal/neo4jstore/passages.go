@@ -254,7 +254,8 @@ func sorted(ids []string) []string {
 var coverageStatement = `
 OPTIONAL MATCH (src:Entity {id: $id}) WHERE src:Source AND ` + seen("src") + `
 OPTIONAL MATCH (t:SourceText {source: $id}) WHERE src IS NOT NULL
-CALL (src) {
+// OPTIONAL: a source nothing cites, or none in sight, still gives its row.
+OPTIONAL CALL (src) {
   MATCH (e:Entity) WHERE src IS NOT NULL AND $id IN e.sources AND ` + seen("e") + `
   UNWIND [c IN e.citations WHERE c STARTS WITH $prefix] AS c
   RETURN toInteger(substring(c, size($prefix))) AS n

@@ -449,20 +449,31 @@ func RepoRoot() (string, error) {
 func ImportBundled(tb testing.TB, s *neo4jstore.Store) {
 	tb.Helper()
 	files := BundledFiles(tb)
+	texts := map[string][]string{}
+	for _, f := range files {
+		// The source texts, where the machine has them (CASEGRAPH_SOURCES_DIR).
+		maps.Copy(texts, f.Texts)
+	}
+	ImportFiles(tb, s, files, texts)
+}
+
+// ImportFiles imports checked case files, in the order their references
+// need, and the texts of sources, as the command line does: as an admin,
+// who reads and writes restricted facts too.
+func ImportFiles(tb testing.TB, s *neo4jstore.Store, files []*casefile.File, texts map[string][]string) {
+	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	texts := map[string][]string{}
+	ctx = kg.WithPrincipal(ctx, kg.Principal{Name: "test", Role: kg.Admin})
 	for _, g := range casefile.Groups(files) {
 		batches := make([]kg.Batch, len(g))
 		for i, f := range g {
 			batches[i] = f.Batch
-			maps.Copy(texts, f.Texts)
 		}
 		if _, err := s.Import(ctx, batches, kg.ImportOptions{Edit: kg.Edit{Actor: "test"}, MayRemove: true}); err != nil {
 			tb.Fatalf("import: %v", err)
 		}
 	}
-	// The source texts, where the machine has them (CASEGRAPH_SOURCES_DIR).
 	if _, err := s.SaveTexts(ctx, texts, kg.Edit{Actor: "test"}); err != nil {
 		tb.Fatalf("source texts: %v", err)
 	}

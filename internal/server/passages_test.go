@@ -107,6 +107,18 @@ func TestCitationOfAMissingParagraphIsRefused(t *testing.T) {
 		t.Errorf("history of the source: %s, want its text stored", r.Data)
 	}
 
+	// Nothing cites the text yet: every paragraph is uncited. A source no
+	// graph holds is not found.
+	r, _ = a.post(t, fmt.Sprintf(`{ coverage(source: %q) { held cited uncited { paragraph } } }`, src), nil)
+	noErrors(t, r)
+	if !strings.Contains(string(r.Data), `"held":true,"cited":[],"uncited":[{"paragraph":1}`) || !strings.Contains(string(r.Data), `{"paragraph":10}]`) {
+		t.Errorf("coverage of a text nothing cites: %s", r.Data)
+	}
+	r, _ = a.post(t, `{ coverage(source: "source/no-such-report") { held } }`, nil)
+	if code(r) != "NOT_FOUND" {
+		t.Errorf("coverage of an unknown source: %+v, want NOT_FOUND", r.Errors)
+	}
+
 	person := a.person(t)
 	r, _ = a.postAs(t, a.tokens[kg.Editor], fmt.Sprintf(`mutation { updateEntity(id: %q, version: 1, set: {occupations: ["activist"]}, cite: [%q]) { id } }`, person, src+"#p99"), nil)
 	if code(r) != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "has only 10 paragraphs") {
