@@ -156,7 +156,7 @@ func entityNode(e kg.Entity, links map[string][]kg.Link, shared []string) (*yaml
 	for k := range e.Props {
 		rest[k] = true
 	}
-	delete(rest, GroupsProp) // written as visibility
+	delete(rest, kg.GroupsProp) // written as visibility
 	for _, fd := range fieldsOf(e.Type) {
 		switch {
 		case fd.name == "id":
@@ -206,8 +206,8 @@ func refValue(e kg.Entity, fd field, links []kg.Link) (*yaml.Node, error) {
 			return nil, fmt.Errorf("link %s cites other sources than its entity; state it under relations instead", l.ID)
 		}
 		want := map[string]any{}
-		if g, has := e.Props[GroupsProp]; has {
-			want[GroupsProp] = g // a field's link is as visible as its entity
+		if g, has := e.Props[kg.GroupsProp]; has {
+			want[kg.GroupsProp] = g // a field's link is as visible as its entity
 		}
 		for _, p := range fd.edgeProps {
 			if v, ok := e.Props[p]; ok {
@@ -238,7 +238,7 @@ func relationNode(l kg.Link, shared []string) (*yaml.Node, error) {
 	for k := range l.Props {
 		rest[k] = true
 	}
-	delete(rest, GroupsProp) // written as visibility
+	delete(rest, kg.GroupsProp) // written as visibility
 	for _, fd := range relationFields {
 		switch fd.name {
 		case "id":
@@ -326,7 +326,7 @@ func addVisibility(n *yaml.Node, props map[string]any, shared []string) error {
 
 // groupsIn reads a fact's groups; none for a public fact.
 func groupsIn(props map[string]any) ([]string, error) {
-	switch g := props[GroupsProp].(type) {
+	switch g := props[kg.GroupsProp].(type) {
 	case nil:
 		return nil, nil
 	case []string:

@@ -30,6 +30,10 @@ type Change struct {
 	Version int            // the entity's version after the change; 0 for relationships
 	Before  map[string]any // nil on create
 	After   map[string]any // nil on retract
+	// FullAfter, when set, is the After of readers who see every
+	// restricted fact the change counts; others read After, which counts
+	// the public ones (the record of a case file's import).
+	FullAfter map[string]any
 	// Feed is the change's number in the feed of all changes, in commit
 	// order; 0 for changes recorded before the feed was.
 	Feed int64

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -151,4 +152,52 @@ func inView(where, id string, in, seen map[string]bool) error {
 	}
 	seen[id] = true
 	return nil
+}
+
+// Without is the investigation as a reader who may not see the entities
+// hidden sees it: without them, their positions and notes. The explorer's
+// state, which may name them in ways this package does not read, goes
+// too when any is hidden.
+func (c InvestigationContent) Without(hidden map[string]bool) InvestigationContent {
+	if !c.names(hidden) {
+		return c
+	}
+	out := c
+	out.Entities = slices.DeleteFunc(slices.Clone(c.Entities), func(id string) bool { return hidden[id] })
+	out.Positions = slices.DeleteFunc(slices.Clone(c.Positions), func(p Position) bool { return hidden[p.Entity] })
+	out.Notes = slices.DeleteFunc(slices.Clone(c.Notes), func(n Note) bool { return hidden[n.Entity] })
+	out.State = nil
+	return out
+}
+
+// Keeping is c, saved by a writer who may not see the entities hidden,
+// with what before held of them: a writer cannot remove what it cannot
+// see. The state is before's when the writer could not see it whole.
+func (c InvestigationContent) Keeping(before InvestigationContent, hidden map[string]bool) InvestigationContent {
+	if !before.names(hidden) {
+		return c
+	}
+	out := c
+	for _, id := range before.Entities {
+		if hidden[id] {
+			out.Entities = append(slices.Clone(out.Entities), id)
+		}
+	}
+	for _, p := range before.Positions {
+		if hidden[p.Entity] {
+			out.Positions = append(slices.Clone(out.Positions), p)
+		}
+	}
+	for _, n := range before.Notes {
+		if hidden[n.Entity] {
+			out.Notes = append(slices.Clone(out.Notes), n)
+		}
+	}
+	out.State = before.State
+	return out
+}
+
+// names reports whether c names any of ids.
+func (c InvestigationContent) names(ids map[string]bool) bool {
+	return slices.ContainsFunc(c.Entities, func(id string) bool { return ids[id] })
 }

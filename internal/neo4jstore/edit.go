@@ -287,9 +287,10 @@ func (s *Store) History(ctx context.Context, id string) ([]kg.Change, error) {
 }
 
 // changeColumns are what changesOf reads of a (:Change) c.
-const changeColumns = `c.id AS id, c.at AS at, c.actor AS actor, c.op AS op, c.target AS target, c.kind AS kind,
+var changeColumns = `c.id AS id, c.at AS at, c.actor AS actor, c.op AS op, c.target AS target, c.kind AS kind,
 		       coalesce(c.reason, '') AS reason, coalesce(c.version, 0) AS version, coalesce(c.feed, 0) AS feed,
-		       c.before AS before, c.after AS after`
+		       c.before AS before,
+		       CASE WHEN c.fullAfter IS NOT NULL AND `+seenEach("c.fullNeeds")+` THEN c.fullAfter ELSE c.after END AS after`
 
 // changesOf maps records of changeColumns to changes.
 func changesOf(recs []*neo4j.Record, failed string) ([]kg.Change, error) {
@@ -510,9 +511,9 @@ func recordChanges(ctx context.Context, tx neo4j.ManagedTransaction, changes ...
 		row := map[string]any{
 			"id": ids[i], "actor": c.Actor, "op": c.Op, "target": c.Target,
 			"kind": c.Kind, "reason": c.Reason, "version": int64(c.Version), "before": nil, "after": nil,
-			"needs": own, "ends": ends,
+			"needs": own, "ends": ends, "fullAfter": nil, "fullNeeds": strs(c.FullAfter["restricted"]),
 		}
-		for key, snap := range map[string]map[string]any{"before": c.Before, "after": c.After} {
+		for key, snap := range map[string]map[string]any{"before": c.Before, "after": c.After, "fullAfter": c.FullAfter} {
 			if snap == nil {
 				continue
 			}
@@ -541,7 +542,8 @@ func recordChanges(ctx context.Context, tx neo4j.ManagedTransaction, changes ...
 		CREATE (c:Change {id: row.id, at: datetime(), actor: row.actor, op: row.op, target: row.target, kind: row.kind,
 		                  reason: row.reason, version: row.version, before: row.before, after: row.after, feed: feed,
 		                  seq: COUNT { MATCH (p:Change {target: row.target}) },
-		                  needs: CASE WHEN size(needs) = 0 THEN null ELSE needs END})`, map[string]any{"rows": rows})
+		                  needs: CASE WHEN size(needs) = 0 THEN null ELSE needs END,
+		                  fullAfter: row.fullAfter, fullNeeds: row.fullNeeds})`, map[string]any{"rows": rows})
 	return ids, err
 }
 

@@ -221,6 +221,10 @@ type importPlan struct {
 	rehomedR map[kg.RelType][]string // likewise relationships
 	history  []kg.Change
 	files    []map[string]any // the manifests to write
+	// restricted are the facts restricted before or after the import,
+	// or touching an entity that is: the record of the import counts
+	// them apart.
+	restricted map[string]bool
 	// additions are the rows of the (:Addition) nodes to write, goneAdds
 	// the IDs of those to delete, and touched the entities whose added
 	// names change with them.
@@ -314,11 +318,13 @@ type merger struct {
 	forbidden []string
 }
 
-// checkSight refuses an import through the API that reaches a fact out of
-// its writer's sight (one its files state or stated), or gives a fact a
-// visibility its writer may not give (kg.MayGiveVisibility), as the API's
-// edits are. The command line and admins reach every fact.
+// checkSight notes the restricted facts of the import, and refuses one
+// through the API that reaches a fact out of its writer's sight (one its
+// files state or stated), or gives a fact a visibility its writer may not
+// give (kg.MayGiveVisibility), as the API's edits are. The command line
+// and admins reach every fact.
 func (m *merger) checkSight(ctx context.Context, changed []kg.Batch) {
+	m.noteRestricted(changed)
 	p, ok := kg.PrincipalFrom(ctx)
 	if !ok || p.Role >= kg.Admin {
 		return
@@ -933,6 +939,37 @@ func missingSources(ctx context.Context, tx neo4j.ManagedTransaction, ids []stri
 	return out, nil
 }
 
+// noteRestricted records in the plan the facts restricted before or after
+// the import, and the relationships with an end that is.
+func (m *merger) noteRestricted(changed []kg.Batch) {
+	r := map[string]bool{}
+	for id, cur := range m.nodes {
+		if len(strs(cur[kg.GroupsProp])) > 0 {
+			r[id] = true
+		}
+	}
+	for _, cur := range m.rels {
+		if len(strs(cur[kg.GroupsProp])) > 0 || r[str(cur["from"])] || r[str(cur["to"])] {
+			r[str(cur["id"])] = true
+		}
+	}
+	for _, b := range changed {
+		for _, e := range b.Entities {
+			if len(strs(e.Props[kg.GroupsProp])) > 0 {
+				r[e.ID] = true
+			}
+		}
+	}
+	for _, b := range changed {
+		for _, l := range b.Links {
+			if len(strs(l.Props[kg.GroupsProp])) > 0 || r[l.From] || r[l.To] {
+				r[l.ID] = true
+			}
+		}
+	}
+	m.plan.restricted = r
+}
+
 // refuse decides whether the set may be written as planned.
 func (m *merger) refuse() {
 	p := m.plan
@@ -1109,21 +1146,31 @@ func (p *importPlan) apply(ctx context.Context, w *wtx, o kg.ImportOptions, res 
 	history := p.history
 	for _, f := range p.files {
 		origin := str(f["origin"])
-		counts := map[string]int{}
+		// Those who may not see the file's restricted facts read counts of
+		// its public ones: what the file would have written without them.
+		counts, public := map[string]int{}, map[string]int{}
 		for _, c := range p.changes {
 			if c.File == origin {
 				counts[c.Op]++
+				if !p.restricted[c.ID] {
+					public[c.Op]++
+				}
 			}
 		}
-		after := map[string]any{"created": counts["create"], "updated": counts["update"], "deleted": counts["delete"], "hash": f["hash"]}
-		if r := strs(f["restricted"]); len(r) > 0 {
-			after["restricted"] = r
+		record := func(n map[string]int) map[string]any {
+			r := map[string]any{"created": n["create"], "updated": n["update"], "deleted": n["delete"], "hash": f["hash"]}
+			if o.OnConflict != kg.Refuse {
+				r["onConflict"] = string(o.OnConflict)
+			}
+			return r
 		}
-		if o.OnConflict != kg.Refuse {
-			after["onConflict"] = string(o.OnConflict)
+		after, full := record(public), map[string]any(nil)
+		if r := strs(f["restricted"]); len(r) > 0 {
+			full = record(counts)
+			full["restricted"] = r
 		}
 		history = append(history, kg.Change{Op: "import", Target: "casefile/" + origin, Kind: "CaseFile",
-			Actor: o.Edit.Actor, Reason: o.Edit.Reason, After: after})
+			Actor: o.Edit.Actor, Reason: o.Edit.Reason, After: after, FullAfter: full})
 	}
 	_, err := recordChanges(ctx, w, history...)
 	return err

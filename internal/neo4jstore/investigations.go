@@ -14,8 +14,9 @@ import (
 
 // Saved investigations are (:Investigation) nodes, apart from the graph's
 // (:Entity) nodes so that no read of facts, export or count sees them.
-// One that names restricted entities is as visible as they are (needs,
-// set when it is saved): its list of IDs would otherwise tell of them.
+// A reader sees an investigation without the entities out of its sight
+// (kg.InvestigationContent.Without), and a writer's save keeps what it
+// cannot see (Keeping).
 // Their content is kept as one JSON text (content): it is read and written
 // whole, never queried inside. Writes run through write like every other,
 // with history records of kind Investigation.
@@ -31,10 +32,6 @@ const investigationColumns = `i.id AS id, i.content AS content, i.createdBy AS c
 // change. Every entity it names must be in the graph. It returns the new
 // version.
 func (s *Store) SaveInvestigation(ctx context.Context, id string, c kg.InvestigationContent, expectVersion int, edit kg.Edit) (int, error) {
-	content, err := json.Marshal(c)
-	if err != nil {
-		return 0, kg.Wrap(kg.Invalid, err, "the investigation cannot be stored")
-	}
 	return write(ctx, s, "save_investigation", edit, func(ctx context.Context, w *wtx) (int, error) {
 		w.noFacts()
 		before, version, err := lockInvestigation(ctx, w, id, expectVersion)
@@ -50,16 +47,30 @@ func (s *Store) SaveInvestigation(ctx context.Context, id string, c kg.Investiga
 		if err := checkEntitiesExist(ctx, w, c.Entities); err != nil {
 			return 0, err
 		}
+		if before != nil {
+			var was kg.InvestigationContent
+			raw, err := json.Marshal(before)
+			if err == nil {
+				err = json.Unmarshal(raw, &was)
+			}
+			if err != nil {
+				return 0, kg.Wrap(kg.Internal, err, "investigation "+id+" cannot be read")
+			}
+			hidden, err := hiddenEntities(ctx, w, was.Entities)
+			if err != nil {
+				return 0, err
+			}
+			c = c.Keeping(was, hidden)
+		}
+		content, err := json.Marshal(c)
+		if err != nil {
+			return 0, kg.Wrap(kg.Invalid, err, "the investigation cannot be stored")
+		}
 		if _, err := w.Run(ctx, `
 			MERGE (i:Investigation {id: $id})
 			ON CREATE SET i.createdBy = $actor
-			SET i.name = $name, i.content = $content, i.updatedBy = $actor, i.updatedAt = datetime(), i.version = $version
-			WITH i, COLLECT {
-			  UNWIND $entities AS e MATCH (x:Entity {id: e}) WHERE x.groups IS NOT NULL
-			  RETURN DISTINCT reduce(j = head(x.groups), g IN tail(x.groups) | j + ',' + g)
-			} AS needs
-			SET i.needs = CASE WHEN size(needs) = 0 THEN null ELSE needs END`,
-			map[string]any{"id": id, "actor": edit.Actor, "name": c.Name, "content": string(content), "version": int64(version), "entities": c.Entities}); err != nil {
+			SET i.name = $name, i.content = $content, i.updatedBy = $actor, i.updatedAt = datetime(), i.version = $version`,
+			map[string]any{"id": id, "actor": edit.Actor, "name": c.Name, "content": string(content), "version": int64(version)}); err != nil {
 			return 0, err
 		}
 		op, after := "create", contentMap(string(content))
@@ -121,9 +132,9 @@ func lockInvestigation(ctx context.Context, tx neo4j.ManagedTransaction, id stri
 	rec, version, err := lockVersion(ctx, tx, "investigation", `
 		MATCH (i:Investigation {id: $id})
 		SET i.version = i.version + 1
-		RETURN i.content AS content, i.version AS version, `+seenNeeds("i")+` AS visible`, id, expect)
+		RETURN i.content AS content, i.version AS version, true AS visible`, id, expect)
 	if rec == nil || err != nil {
-		return nil, version, asUnknown(err, expect == 0)
+		return nil, version, err
 	}
 	content, err := col[string](rec, "locking an investigation", "content")
 	if err != nil {
@@ -163,24 +174,85 @@ func checkEntitiesExist(ctx context.Context, tx neo4j.ManagedTransaction, ids []
 
 // Investigation returns one investigation; ok is false when there is none.
 func (s *Store) Investigation(ctx context.Context, id string) (inv kg.Investigation, ok bool, err error) {
-	res, err := s.readQuery(ctx, `MATCH (i:Investigation {id: $id}) WHERE `+seenNeeds("i")+` RETURN `+investigationColumns, map[string]any{"id": id})
+	res, err := s.readOwn(ctx, `MATCH (i:Investigation {id: $id}) RETURN `+investigationColumns, map[string]any{"id": id})
 	if err != nil {
 		return kg.Investigation{}, false, translate(err, "reading the investigation failed")
 	}
 	if len(res.Records) == 0 {
 		return kg.Investigation{}, false, nil
 	}
-	inv, err = investigationOf(res.Records[0])
-	return inv, err == nil, err
+	if inv, err = investigationOf(res.Records[0]); err != nil {
+		return kg.Investigation{}, false, err
+	}
+	invs, err := s.inSight(ctx, []kg.Investigation{inv})
+	if err != nil {
+		return kg.Investigation{}, false, err
+	}
+	return invs[0], true, nil
+}
+
+// inSight gives investigations as the reader of ctx sees them: without the
+// entities it may not see.
+func (s *Store) inSight(ctx context.Context, invs []kg.Investigation) ([]kg.Investigation, error) {
+	var ids []string
+	for _, inv := range invs {
+		ids = append(ids, inv.Entities...)
+	}
+	if len(ids) == 0 {
+		return invs, nil
+	}
+	res, err := s.readQuery(ctx, hiddenQuery, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, translate(err, "reading the investigations failed")
+	}
+	hidden, err := hiddenSet(res.Records)
+	if err != nil {
+		return nil, err
+	}
+	for i := range invs {
+		invs[i].InvestigationContent = invs[i].Without(hidden)
+	}
+	return invs, nil
+}
+
+// hiddenQuery finds which of some entity IDs the reader may not see.
+var hiddenQuery = `UNWIND $ids AS id MATCH (x:Entity {id: id}) WHERE NOT ` + seen("x") + ` RETURN collect(DISTINCT x.id) AS hidden`
+
+// hiddenEntities is hiddenQuery in a transaction.
+func hiddenEntities(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]bool, error) {
+	res, err := tx.Run(ctx, hiddenQuery, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return hiddenSet(recs)
+}
+
+func hiddenSet(recs []*neo4j.Record) (map[string]bool, error) {
+	if len(recs) != 1 {
+		return nil, kg.Errorf(kg.Internal, "reading hidden entities: %d rows, want 1", len(recs))
+	}
+	ids, err := listOf[string](recs[0], "reading hidden entities", "hidden")
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
 }
 
 // ListInvestigations returns a page of investigations by name, then ID,
 // and how many there are.
 func (s *Store) ListInvestigations(ctx context.Context, first, offset int) ([]kg.Investigation, int, error) {
-	res, err := s.readQuery(ctx, `
-		CALL () { MATCH (i:Investigation) WHERE `+seenNeeds("i")+` RETURN count(i) AS total }
+	res, err := s.readOwn(ctx, `
+		CALL () { MATCH (i:Investigation) RETURN count(i) AS total }
 		OPTIONAL CALL () {
-			MATCH (i:Investigation) WHERE `+seenNeeds("i")+`
+			MATCH (i:Investigation)
 			WITH i ORDER BY i.name, i.id SKIP $offset LIMIT $first
 			RETURN `+investigationColumns+`
 		}
@@ -208,7 +280,8 @@ func (s *Store) ListInvestigations(ctx context.Context, first, offset int) ([]kg
 		}
 		out = append(out, inv)
 	}
-	return out, total, nil
+	out, err = s.inSight(ctx, out)
+	return out, total, err
 }
 
 // investigationOf maps a record of investigationColumns.

@@ -59,8 +59,11 @@ var sourceSeenParam = sourceSeen("node.source")
 // depends on several facts is in sight: its needs list holds, for each
 // restricted fact it depends on, that fact's groups joined by commas, and
 // the reader must see every one. A record of public facts has none.
-func seenNeeds(v string) string {
-	return "($sightAll OR " + v + ".needs IS NULL OR all(sight_n IN " + v + ".needs WHERE any(sight_g IN split(sight_n, ',') WHERE sight_g IN $sightGroups)))"
+func seenNeeds(v string) string { return seenEach(v + ".needs") }
+
+// seenEach is seenNeeds of the list of joined group sets list.
+func seenEach(list string) string {
+	return "($sightAll OR " + list + " IS NULL OR all(sight_n IN " + list + " WHERE any(sight_g IN split(sight_n, ',') WHERE sight_g IN $sightGroups)))"
 }
 
 // withSight adds the sight of ctx's reader to params, which may be nil.

@@ -328,7 +328,7 @@ func restrictedFixture(t *testing.T) ([]*casefile.File, map[string][]string) {
 	restricted := 0
 	for _, f := range files {
 		for _, e := range f.Batch.Entities {
-			if e.Props[casefile.GroupsProp] != nil {
+			if e.Props[kg.GroupsProp] != nil {
 				restricted++
 			}
 		}
@@ -351,7 +351,7 @@ func withoutRestricted(files []*casefile.File, texts map[string][]string) ([]*ca
 	hidden := map[string]bool{}
 	for _, f := range files {
 		for _, e := range f.Batch.Entities {
-			if e.Props[casefile.GroupsProp] != nil {
+			if e.Props[kg.GroupsProp] != nil {
 				hidden[e.ID] = true
 			}
 		}
@@ -370,7 +370,7 @@ func withoutRestricted(files []*casefile.File, texts map[string][]string) ([]*ca
 			b.Entities = append(b.Entities, e)
 		}
 		for _, l := range f.Batch.Links {
-			if l.Props[casefile.GroupsProp] != nil || hidden[l.From] || hidden[l.To] {
+			if l.Props[kg.GroupsProp] != nil || hidden[l.From] || hidden[l.To] {
 				continue
 			}
 			l.Citations = cites(l.Citations)
