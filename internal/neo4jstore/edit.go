@@ -290,7 +290,7 @@ func (s *Store) History(ctx context.Context, id string) ([]kg.Change, error) {
 var changeColumns = `c.id AS id, c.at AS at, c.actor AS actor, c.op AS op, c.target AS target, c.kind AS kind,
 		       coalesce(c.reason, '') AS reason, coalesce(c.version, 0) AS version, coalesce(c.feed, 0) AS feed,
 		       c.before AS before,
-		       CASE WHEN c.fullAfter IS NOT NULL AND `+seenEach("c.fullNeeds")+` THEN c.fullAfter ELSE c.after END AS after`
+		       CASE WHEN c.fullAfter IS NOT NULL AND ` + seenEach("c.fullNeeds") + ` THEN c.fullAfter ELSE c.after END AS after`
 
 // changesOf maps records of changeColumns to changes.
 func changesOf(recs []*neo4j.Record, failed string) ([]kg.Change, error) {

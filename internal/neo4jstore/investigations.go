@@ -24,8 +24,11 @@ import (
 const investigationKind = "Investigation"
 
 // investigationColumns are what investigationOf reads of an (:Investigation) i.
-const investigationColumns = `i.id AS id, i.content AS content, i.createdBy AS createdBy,
-	i.updatedBy AS updatedBy, i.updatedAt AS updatedAt, i.version AS version`
+// hidden lists the entities it names that the reader may not see, or is
+// null for one saved before it kept their IDs apart (inSight reads them).
+var investigationColumns = `i.id AS id, i.content AS content, i.createdBy AS createdBy,
+	i.updatedBy AS updatedBy, i.updatedAt AS updatedAt, i.version AS version,
+	[e IN i.entities WHERE EXISTS { MATCH (x:Entity {id: e}) WHERE NOT ` + seen("x") + ` }] AS hidden`
 
 // SaveInvestigation creates an investigation (expectVersion 0) or replaces
 // the content of one whose version is still expectVersion, and records the
@@ -69,8 +72,8 @@ func (s *Store) SaveInvestigation(ctx context.Context, id string, c kg.Investiga
 		if _, err := w.Run(ctx, `
 			MERGE (i:Investigation {id: $id})
 			ON CREATE SET i.createdBy = $actor
-			SET i.name = $name, i.content = $content, i.updatedBy = $actor, i.updatedAt = datetime(), i.version = $version`,
-			map[string]any{"id": id, "actor": edit.Actor, "name": c.Name, "content": string(content), "version": int64(version)}); err != nil {
+			SET i.name = $name, i.content = $content, i.entities = $entities, i.updatedBy = $actor, i.updatedAt = datetime(), i.version = $version`,
+			map[string]any{"id": id, "actor": edit.Actor, "name": c.Name, "content": string(content), "entities": c.Entities, "version": int64(version)}); err != nil {
 			return 0, err
 		}
 		op, after := "create", contentMap(string(content))
@@ -174,17 +177,18 @@ func checkEntitiesExist(ctx context.Context, tx neo4j.ManagedTransaction, ids []
 
 // Investigation returns one investigation; ok is false when there is none.
 func (s *Store) Investigation(ctx context.Context, id string) (inv kg.Investigation, ok bool, err error) {
-	res, err := s.readOwn(ctx, `MATCH (i:Investigation {id: $id}) RETURN `+investigationColumns, map[string]any{"id": id})
+	res, err := s.readQuery(ctx, `MATCH (i:Investigation {id: $id}) RETURN `+investigationColumns, map[string]any{"id": id})
 	if err != nil {
 		return kg.Investigation{}, false, translate(err, "reading the investigation failed")
 	}
 	if len(res.Records) == 0 {
 		return kg.Investigation{}, false, nil
 	}
-	if inv, err = investigationOf(res.Records[0]); err != nil {
+	inv, hidden, err := investigationOf(res.Records[0])
+	if err != nil {
 		return kg.Investigation{}, false, err
 	}
-	invs, err := s.inSight(ctx, []kg.Investigation{inv})
+	invs, err := s.inSight(ctx, []kg.Investigation{inv}, []map[string]bool{hidden})
 	if err != nil {
 		return kg.Investigation{}, false, err
 	}
@@ -192,25 +196,32 @@ func (s *Store) Investigation(ctx context.Context, id string) (inv kg.Investigat
 }
 
 // inSight gives investigations as the reader of ctx sees them: without the
-// entities it may not see.
-func (s *Store) inSight(ctx context.Context, invs []kg.Investigation) ([]kg.Investigation, error) {
+// entities it may not see, which their statement found (hidden), or, for
+// those saved before it could, one more.
+func (s *Store) inSight(ctx context.Context, invs []kg.Investigation, hidden []map[string]bool) ([]kg.Investigation, error) {
 	var ids []string
-	for _, inv := range invs {
-		ids = append(ids, inv.Entities...)
+	for i, inv := range invs {
+		if hidden[i] == nil {
+			ids = append(ids, inv.Entities...)
+		}
 	}
-	if len(ids) == 0 {
-		return invs, nil
-	}
-	res, err := s.readQuery(ctx, hiddenQuery, map[string]any{"ids": ids})
-	if err != nil {
-		return nil, translate(err, "reading the investigations failed")
-	}
-	hidden, err := hiddenSet(res.Records)
-	if err != nil {
-		return nil, err
+	if len(ids) > 0 {
+		res, err := s.readQuery(ctx, hiddenQuery, map[string]any{"ids": ids})
+		if err != nil {
+			return nil, translate(err, "reading the investigations failed")
+		}
+		older, err := hiddenSet(res.Records)
+		if err != nil {
+			return nil, err
+		}
+		for i := range hidden {
+			if hidden[i] == nil {
+				hidden[i] = older
+			}
+		}
 	}
 	for i := range invs {
-		invs[i].InvestigationContent = invs[i].Without(hidden)
+		invs[i].InvestigationContent = invs[i].Without(hidden[i])
 	}
 	return invs, nil
 }
@@ -249,19 +260,20 @@ func hiddenSet(recs []*neo4j.Record) (map[string]bool, error) {
 // ListInvestigations returns a page of investigations by name, then ID,
 // and how many there are.
 func (s *Store) ListInvestigations(ctx context.Context, first, offset int) ([]kg.Investigation, int, error) {
-	res, err := s.readOwn(ctx, `
+	res, err := s.readQuery(ctx, `
 		CALL () { MATCH (i:Investigation) RETURN count(i) AS total }
 		OPTIONAL CALL () {
 			MATCH (i:Investigation)
 			WITH i ORDER BY i.name, i.id SKIP $offset LIMIT $first
 			RETURN `+investigationColumns+`
 		}
-		RETURN total, id, content, createdBy, updatedBy, updatedAt, version`,
+		RETURN total, id, content, createdBy, updatedBy, updatedAt, version, hidden`,
 		map[string]any{"first": int64(first), "offset": int64(offset)})
 	if err != nil {
 		return nil, 0, translate(err, "listing the investigations failed")
 	}
 	var out []kg.Investigation
+	var hidden []map[string]bool
 	total := 0
 	for _, r := range res.Records {
 		n, err := col[int64](r, "listing the investigations", "total")
@@ -274,35 +286,45 @@ func (s *Store) ListInvestigations(ctx context.Context, first, offset int) ([]kg
 		} else if !some {
 			continue // no investigation on this page
 		}
-		inv, err := investigationOf(r)
+		inv, h, err := investigationOf(r)
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, inv)
+		out, hidden = append(out, inv), append(hidden, h)
 	}
-	out, err = s.inSight(ctx, out)
+	out, err = s.inSight(ctx, out, hidden)
 	return out, total, err
 }
 
 // investigationOf maps a record of investigationColumns.
-func investigationOf(r *neo4j.Record) (kg.Investigation, error) {
+func investigationOf(r *neo4j.Record) (kg.Investigation, map[string]bool, error) {
 	var inv kg.Investigation
 	row := rowOf(r, "reading an investigation")
 	inv.ID, inv.CreatedBy, inv.UpdatedBy = row.str("id"), row.str("createdBy"), row.str("updatedBy")
 	content, version := row.str("content"), row.num("version")
 	if err := row.err(); err != nil {
-		return kg.Investigation{}, err
+		return kg.Investigation{}, nil, err
 	}
 	inv.Version = version
 	updatedAt, err := col[time.Time](r, "reading an investigation", "updatedAt")
 	if err != nil {
-		return kg.Investigation{}, err
+		return kg.Investigation{}, nil, err
 	}
 	inv.UpdatedAt = updatedAt
 	if err := json.Unmarshal([]byte(content), &inv.InvestigationContent); err != nil {
-		return kg.Investigation{}, kg.Wrap(kg.Internal, err, "investigation "+inv.ID+" cannot be read")
+		return kg.Investigation{}, nil, kg.Wrap(kg.Internal, err, "investigation "+inv.ID+" cannot be read")
 	}
-	return inv, nil
+	ids, known, err := optCol[[]any](r, "reading an investigation", "hidden")
+	if err != nil || !known {
+		return inv, nil, err
+	}
+	hidden := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if s, ok := id.(string); ok {
+			hidden[s] = true
+		}
+	}
+	return inv, hidden, nil
 }
 
 // contentMap is an investigation's stored content as history keeps it.

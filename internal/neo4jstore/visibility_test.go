@@ -206,6 +206,11 @@ func TestWritesKeepToTheWritersSight(t *testing.T) {
 	if got := read(member); !reflect.DeepEqual(got, content) {
 		t.Errorf("a member reads the investigation as %+v, want %+v", got, content)
 	}
+	// One saved before its entities were kept apart is read alike.
+	neo4jtest.Exec(t, uri, "MATCH (i:Investigation {id: $id}) REMOVE i.entities", map[string]any{"id": inv})
+	if got := read(outsider); !reflect.DeepEqual(got, public) {
+		t.Errorf("an outsider reads an investigation saved before as %+v, want %+v", got, public)
+	}
 	renamed := public
 	renamed.Name = "Renamed"
 	if _, err := s.SaveInvestigation(outsider, inv, renamed, 1, edit); err != nil {
