@@ -5214,7 +5214,7 @@ type Query {
   "People who share a party, organisation or event with someone convicted under an article and were charged under the same article on or after that conviction."
   laterChargedAssociates: [LaterChargedAssociate]
 
-  "What the graph holds: counts of nodes, relationships and entities by type."
+  "What the graph holds, as far as the reader may see: counts of entities, relationships and entities by type."
   stats: GraphStats
 
   "The changes made to an entity or relationship through the API, oldest first, with who made them and the fact before and after."
@@ -7160,11 +7160,11 @@ type LaterChargedAssociate {
   chargedOn: FuzzyDate
 }
 
-"Counts of what the graph holds."
+"Counts of what the graph holds that the reader may see."
 type GraphStats {
-  "All nodes, including sources."
+  "The entities, sources included."
   nodes: Int!
-  "All relationships."
+  "The relationships between them."
   relationships: Int!
   "Entities of each type, in a fixed order."
   byType: [TypeCount!]!

@@ -582,11 +582,11 @@ type GraphNode struct {
 	Properties map[string]any `json:"properties"`
 }
 
-// Counts of what the graph holds.
+// Counts of what the graph holds that the reader may see.
 type GraphStats struct {
-	// All nodes, including sources.
+	// The entities, sources included.
 	Nodes int `json:"nodes"`
-	// All relationships.
+	// The relationships between them.
 	Relationships int `json:"relationships"`
 	// Entities of each type, in a fixed order.
 	ByType []*TypeCount `json:"byType"`

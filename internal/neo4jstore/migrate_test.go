@@ -239,8 +239,9 @@ func TestMigrateUpgradesAGraphOfThePreviousRelease(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if newStats.Nodes != oldStats.Nodes+int64(len(ms)) || newStats.Relationships != oldStats.Relationships {
-		t.Errorf("stats went from %+v to %+v; want only the %d records added", oldStats, newStats, len(ms))
+	// The records are the store's own nodes, which stats does not count.
+	if newStats.Nodes != oldStats.Nodes || newStats.Relationships != oldStats.Relationships {
+		t.Errorf("stats went from %+v to %+v; want them unchanged", oldStats, newStats)
 	}
 }
 

@@ -48,6 +48,7 @@ var (
 		"origin":     "the case file an entity came from, written by the importer (002_case_files)",
 		"searchText": "the transliterations and phonetic keys of the name and aliases, written by the importer for search (004_search)",
 		"dupKeys":    "the duplicate rule's block keys of the name and aliases, written wherever searchText is, for the check after a save (019_duplicate_keys)",
+		"groups":     "the groups a restricted fact may be read by, which a case file states as its visibility (020_visibility)",
 	}
 	// unreadEnds are ends of directly stated relationships that no field
 	// of the type at that end reads: the relationship is read from its
@@ -278,18 +279,25 @@ func TestSchemaRelationshipTypesAgree(t *testing.T) {
 	}
 
 	// One id index per type: Neo4j indexes relationship properties per
-	// type, and imports and edge lookups find relationships by id.
-	var indexed []string
+	// type, and imports and edge lookups find relationships by id. And
+	// one groups index per type, through which counts find the
+	// relationships restricted to groups (stats.go).
+	indexed := map[string][]string{}
 	for _, r := range migratedRules(t) {
 		if !r.Rel {
 			continue
 		}
-		if wantName := "rel_" + strings.ToLower(r.On[0]) + "_id"; r.Kind != "INDEX" || r.Name != wantName || !slices.Equal(r.Props, []string{"id"}) {
-			t.Errorf("%s: a %s on %s(%v), want INDEX %s on (id)", r.Name, r.Kind, r.On[0], r.Props, wantName)
+		prop := "id"
+		if slices.Equal(r.Props, []string{"groups"}) {
+			prop = "groups"
 		}
-		indexed = append(indexed, r.On[0])
+		if wantName := "rel_" + strings.ToLower(r.On[0]) + "_" + prop; r.Kind != "INDEX" || r.Name != wantName || !slices.Equal(r.Props, []string{prop}) {
+			t.Errorf("%s: a %s on %s(%v), want INDEX %s on (%s)", r.Name, r.Kind, r.On[0], r.Props, wantName, prop)
+		}
+		indexed[prop] = append(indexed[prop], r.On[0])
 	}
-	sameSet(t, "relationship types with an id index", indexed, want)
+	sameSet(t, "relationship types with an id index", indexed["id"], want)
+	sameSet(t, "relationship types with a groups index", indexed["groups"], want)
 }
 
 // checkReadType fails unless the GraphQL type of a field is one the store

@@ -39,6 +39,12 @@ func seenAll(vs ...string) string {
 	return strings.Join(parts, " AND ")
 }
 
+// pathSeen is the Cypher condition that every node and relationship of
+// the path bound to p is in the reader's sight.
+func pathSeen(p string) string {
+	return "all(sight_n IN nodes(" + p + ") WHERE " + seen("sight_n") + ") AND all(sight_r IN relationships(" + p + ") WHERE " + seen("sight_r") + ")"
+}
+
 // citationSeen is the Cypher condition that the citation bound to x
 // (SOURCE#pN) cites a source in the reader's sight.
 func citationSeen(x string) string {

@@ -29,10 +29,18 @@ const (
 )
 
 // viewProjection turns the row's node and relationship lists into maps the
-// Go side reads without knowing Neo4j's types.
-const viewProjection = `
+// Go side reads without knowing Neo4j's types. An edge's citations of
+// sources out of the reader's sight are left out, as everywhere else
+// (citationSeen): those sources are found once, among the few restricted
+// facts the entity_groups index holds.
+var viewProjection = `
+CALL () {
+  MATCH (x:Entity) WHERE x.groups IS NOT NULL AND x:Source AND NOT ` + seen("x") + `
+  RETURN collect(x.id) AS unseen
+}
 RETURN [n IN nodes | {id: n.id, labels: labels(n), props: properties(n)}] AS nodes,
-       [r IN rels | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS edges`
+       [r IN rels | {id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r),
+                     citations: [c IN r.citations WHERE NOT split(c, '#p')[0] IN unseen]}] AS edges`
 
 // Neighbourhood returns the entities within q.Depth steps of q.ID, nearest
 // first up to q.Limit nodes (the start included), and the edges among them.
@@ -73,36 +81,42 @@ func (s *Store) Neighbourhood(ctx context.Context, q kg.NeighbourhoodQuery) (kg.
 // neighbourhoodQuery walks depth levels out from the start, each level the
 // nodes first met on it, in order of ID. The walk is capped so that its cost
 // does not grow with the graph: from each node it follows at most $limit
-// relationships, and it takes at most $limit new nodes per level and stops
-// once $limit nodes are found. A court or an article shared by thousands of
-// cases thus costs no more than a small node; which of its neighbours are
-// kept then follows Neo4j's order of its relationships, and truncated says
-// that a cap was reached.
+// relationships, and it takes at most $limit new nodes per level, the first
+// by ID, and stops once $limit nodes are found. A court or an article
+// shared by thousands of cases thus costs no more than a small node; which
+// of its neighbours are kept then follows Neo4j's order of its
+// relationships, and truncated says that a cap was reached.
+//
+// The walk never steps on what the reader may not see, and every cap
+// counts only what they see, so the answer is the one a graph without
+// the hidden facts would give. Neo4j counts a node's relationships without
+// reading them; only where that count passes a cap are the visible ones
+// counted, and no further than the cap (sightCountOver).
 func neighbourhoodQuery(depth int, types []string) string {
 	rel := viewRelPattern(types)
 	var b strings.Builder
 	b.WriteString(`
-MATCH (start:Entity {id: $id})
-WITH start, [start] AS seen, [start] AS frontier, [] AS found, false AS cut`)
+MATCH (start:Entity {id: $id}) WHERE ` + seen("start") + `
+WITH start, [start] AS met, [start] AS frontier, [] AS found, false AS cut`)
 	for range depth {
 		b.WriteString(`
-CALL (seen, frontier, found) {
+CALL (met, frontier, found) {
   UNWIND CASE WHEN size(found) < $limit THEN frontier ELSE [] END AS a
   CALL (a) {
-    MATCH (a)-[` + rel + `]-(n:Entity)
+    MATCH (a)-[r` + rel + `]-(n:Entity)
+    WHERE ` + seenAll("r", "n") + `
     RETURN n LIMIT $limit
   }
-  WITH DISTINCT n WHERE NOT n IN seen
-  WITH n LIMIT $limit
-  WITH n ORDER BY n.id
+  WITH DISTINCT n WHERE NOT n IN met
+  WITH n ORDER BY n.id LIMIT $limit
   RETURN collect(n) AS level
 }
 CALL (frontier, found) {
   UNWIND CASE WHEN size(found) < $limit THEN frontier ELSE [] END AS a
-  WITH a WHERE COUNT { (a)-[` + rel + `]-() } > $limit
+  WITH a WHERE ` + sightCountOver("(a)-[", rel, "]-(", "$limit") + `
   RETURN count(a) > 0 AS capped
 }
-WITH start, seen + level AS seen, level AS frontier,
+WITH start, met + level AS met, level AS frontier,
      found + [n IN level WHERE size($types) = 0 OR any(l IN labels(n) WHERE l IN $types)] AS found,
      cut OR capped OR size(level) >= $limit AS cut`)
 	}
@@ -118,25 +132,27 @@ WITH start, seen + level AS seen, level AS frontier,
 	b.WriteString(`
 WITH [start] + found[..$limit - 1] AS nodes, cut OR size(found) >= $limit AS truncated
 CALL (nodes) {
-  WITH nodes, [n IN nodes WHERE COUNT { (n)-->() } > $spread] AS busy
+  WITH nodes, [n IN nodes WHERE ` + sightCountOver("(n)-[", "", "]->(", "$spread") + `] AS busy
   CALL (nodes, busy) {
     UNWIND nodes AS a
     WITH a WHERE NOT a IN busy
     MATCH (a)-[r]->(b)
-    WHERE b IN nodes AND (size($rels) = 0 OR type(r) IN $rels)
+    WHERE b IN nodes AND (size($rels) = 0 OR type(r) IN $rels) AND ` + seen("r") + `
     RETURN collect(r) AS fromQuiet
   }
   CALL (nodes, busy) {
     UNWIND CASE WHEN size(busy) = 0 THEN [] ELSE nodes END AS b
-    WITH b WHERE COUNT { (b)<--() } <= $spread
+    WITH b WHERE NOT ` + sightCountOver("(b)<-[", "", "]-(", "$spread") + `
     MATCH (b)<-[r]-(a)
-    WHERE a IN busy AND (size($rels) = 0 OR type(r) IN $rels)
+    WHERE a IN busy AND (size($rels) = 0 OR type(r) IN $rels) AND ` + seen("r") + `
     RETURN collect(r) AS intoQuiet
   }
   CALL (nodes, busy) {
     UNWIND busy AS a
+    WITH nodes, a, CASE WHEN $sightAll THEN [] ELSE COLLECT { MATCH (a)-[r]->(m) WHERE NOT (` + seenAll("r", "m") + `) RETURN type(r) } END AS hidden
     WITH nodes, ` + groupEdges(types) + ` AS rs
     UNWIND rs AS r
+    WITH r WHERE ` + seen("r") + `
     RETURN collect(r) AS fromBusy
   }
   UNWIND fromQuiet + intoQuiet + fromBusy AS r
@@ -161,13 +177,17 @@ func (s *Store) Paths(ctx context.Context, q kg.PathsQuery) (kg.GraphView, [][]s
 	// from an entity to itself the one path is the entity alone.
 	// Paths are ordered by their node IDs so a limit always cuts the same
 	// ones; all have the same length, so the joined IDs compare fairly.
+	// An end out of the reader's sight is an unknown one. The path's
+	// conditions hold of each node and relationship alone, so Neo4j checks
+	// them as it searches (see TestPathsSearchOnlyWhatIsSeen): the
+	// shortest paths found are the shortest among those the reader sees.
 	query := `
-OPTIONAL MATCH (a:Entity {id: $from})
-OPTIONAL MATCH (b:Entity {id: $to})
+OPTIONAL MATCH (a:Entity {id: $from}) WHERE ` + seen("a") + `
+OPTIONAL MATCH (b:Entity {id: $to}) WHERE ` + seen("b") + `
 CALL (a, b) {
   WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
   MATCH p = allShortestPaths((a)-[*..` + fmt.Sprint(q.MaxLength) + `]-(b))
-  WHERE all(x IN nodes(p) WHERE x:Entity)
+  WHERE all(x IN nodes(p) WHERE x:Entity AND ` + seen("x") + `) AND all(y IN relationships(p) WHERE ` + seen("y") + `)
   WITH [x IN nodes(p) | x.id] AS ids, collect(p) AS ps
   ORDER BY reduce(k = '', i IN ids | k + i + ' ')
   LIMIT $limit + 1
@@ -226,19 +246,20 @@ CALL (kept) {
 }
 
 // Subgraph returns the entities with the given IDs and the edges among
-// them. IDs the graph does not hold are left out, not reported.
+// them. IDs the graph does not hold, or the reader may not see, are left
+// out, not reported.
 func (s *Store) Subgraph(ctx context.Context, ids []string) (kg.GraphView, error) {
 	if len(ids) == 0 {
 		return kg.GraphView{}, nil
 	}
 	query := `
 UNWIND $ids AS id
-MATCH (n:Entity {id: id})
+MATCH (n:Entity {id: id}) WHERE ` + seen("n") + `
 WITH collect(DISTINCT n) AS nodes
 CALL (nodes) {
   UNWIND nodes AS a
   MATCH (a)-[r]->(b)
-  WHERE b IN nodes
+  WHERE b IN nodes AND ` + seen("r") + `
   RETURN collect(r) AS rels
 }` + viewProjection
 	res, err := s.readQuery(ctx, query, map[string]any{"ids": ids})
@@ -255,85 +276,61 @@ CALL (nodes) {
 // timelineTypes are the entity types that have a story to tell.
 var timelineTypes = []kg.EntityType{kg.Person, kg.Case, kg.Organisation, kg.Party, kg.Place}
 
+// timelineSteps are the branches of timelineQuery: a pattern from x to a
+// dated step, a condition if any, and the step with which of its dates
+// counts.
+var timelineSteps = []struct{ pattern, where, step string }{
+	{"(x:Person)-[:PARTICIPATED_IN|ORGANISED|SUBJECT_OF|ISSUED]->(e:Event)", "", "e AS item, e.kind AS kind, e.dateText AS text"},
+	{"(x:Person)-[:DEFENDANT_IN]->(:Case)-[:CONCERNS|SUBJECT_OF]->(e:Event)", "", "e AS item, e.kind AS kind, e.dateText AS text"},
+	{"(x:Person)-[:DEFENDANT_IN]->(:Case)<-[:ABOUT]-(e:Event)", "", "e AS item, e.kind AS kind, e.dateText AS text"},
+	{"(x:Person)-[:CHARGED_WITH]->(c:Charge)", "", "c AS item, 'charge' AS kind, coalesce(c.dateText, c.changeDateText) AS text"},
+	{"(x:Person)-[:SENTENCED_TO]->(s:Sentence)", "", "s AS item, 'sentence' AS kind, s.dateText AS text"},
+	{"(x:Person)-[:TRIED_IN]->(g:Proceeding)", "", "g AS item, 'proceeding' AS kind, g.dateText AS text"},
+	{"(x:Person)-[:TRIED_IN]->(g:Proceeding)", "", "g AS item, 'proceeding-start' AS kind, g.startText AS text"},
+	{"(x:Person)-[:SUBJECT_TO]->(r:Restriction)", "", "r AS item, 'restriction-start' AS kind, r.startText AS text"},
+	{"(x:Person)-[:SUBJECT_TO]->(r:Restriction)", "", "r AS item, 'restriction-end' AS kind, r.endText AS text"},
+	{"(x:Case)-[:CONCERNS|SUBJECT_OF]->(e:Event)", "", "e AS item, e.kind AS kind, e.dateText AS text"},
+	{"(x:Case)<-[:ABOUT]-(e:Event)", "", "e AS item, e.kind AS kind, e.dateText AS text"},
+	{"(x:Case)<-[:DEFENDANT_IN]-(:Person)-[:SUBJECT_OF|PARTICIPATED_IN]->(e:Event)", "e.kind IN $arrestKinds", "e AS item, e.kind AS kind, e.dateText AS text"},
+	{"(x:Case)-[:HAS_CHARGE]->(c:Charge)", "", "c AS item, 'charge' AS kind, coalesce(c.dateText, c.changeDateText) AS text"},
+	{"(x:Case)-[:HAS_SENTENCE]->(s:Sentence)", "", "s AS item, 'sentence' AS kind, s.dateText AS text"},
+	{"(x:Case)-[:HAS_PROCEEDING]->(g:Proceeding)", "", "g AS item, 'proceeding' AS kind, g.dateText AS text"},
+	{"(x:Case)-[:HAS_PROCEEDING]->(g:Proceeding)", "", "g AS item, 'proceeding-start' AS kind, g.startText AS text"},
+	{"(x:Case)-[:HAS_RESTRICTION]->(r:Restriction)", "", "r AS item, 'restriction-start' AS kind, r.startText AS text"},
+	{"(x:Case)-[:HAS_RESTRICTION]->(r:Restriction)", "", "r AS item, 'restriction-end' AS kind, r.endText AS text"},
+	{"(x)-[:ISSUED|ORGANISED|PARTICIPATED_IN|SUBJECT_OF]->(e:Event)", "x:Organisation OR x:Party", "e AS item, e.kind AS kind, e.dateText AS text"},
+	{"(x)<-[:ABOUT]-(e:Event)", "x:Organisation OR x:Party", "e AS item, e.kind AS kind, e.dateText AS text"},
+	{"(e:Event)-[:LOCATED_IN]->(:Place)-[:LOCATED_IN*0.." + fmt.Sprint(maxTimelinePlaceDepth) + "]->(x:Place)", "", "e AS item, e.kind AS kind, e.dateText AS text"},
+}
+
 // timelineQuery gathers every dated step of an entity, whatever its type:
 // each branch starts with a label on x, so only the branches of x's type
 // find anything. A branch returns the step and which of its dates counts;
 // UNION drops a step reached twice, such as an event a person was subject of
-// in their own case.
-var timelineQuery = `
-MATCH (x:Entity {id: $id})
+// in their own case. A step counts only if the reader sees every node and
+// relationship on the way to it, x included; its citations of sources they
+// may not see are left out.
+var timelineQuery = func() string {
+	branches := make([]string, len(timelineSteps))
+	for i, b := range timelineSteps {
+		where := pathSeen("p")
+		if b.where != "" {
+			where = "(" + b.where + ") AND " + where
+		}
+		branches[i] = "MATCH p = " + b.pattern + "\n    WHERE " + where + "\n    RETURN " + b.step
+	}
+	return `
+MATCH (x:Entity {id: $id}) WHERE ` + seen("x") + `
 CALL (x) {
   CALL (x) {
-    MATCH (x:Person)-[:PARTICIPATED_IN|ORGANISED|SUBJECT_OF|ISSUED]->(e:Event)
-    RETURN e AS item, e.kind AS kind, e.dateText AS text
-    UNION
-    MATCH (x:Person)-[:DEFENDANT_IN]->(:Case)-[:CONCERNS|SUBJECT_OF]->(e:Event)
-    RETURN e AS item, e.kind AS kind, e.dateText AS text
-    UNION
-    MATCH (x:Person)-[:DEFENDANT_IN]->(:Case)<-[:ABOUT]-(e:Event)
-    RETURN e AS item, e.kind AS kind, e.dateText AS text
-    UNION
-    MATCH (x:Person)-[:CHARGED_WITH]->(c:Charge)
-    RETURN c AS item, 'charge' AS kind, coalesce(c.dateText, c.changeDateText) AS text
-    UNION
-    MATCH (x:Person)-[:SENTENCED_TO]->(s:Sentence)
-    RETURN s AS item, 'sentence' AS kind, s.dateText AS text
-    UNION
-    MATCH (x:Person)-[:TRIED_IN]->(g:Proceeding)
-    RETURN g AS item, 'proceeding' AS kind, g.dateText AS text
-    UNION
-    MATCH (x:Person)-[:TRIED_IN]->(g:Proceeding)
-    RETURN g AS item, 'proceeding-start' AS kind, g.startText AS text
-    UNION
-    MATCH (x:Person)-[:SUBJECT_TO]->(r:Restriction)
-    RETURN r AS item, 'restriction-start' AS kind, r.startText AS text
-    UNION
-    MATCH (x:Person)-[:SUBJECT_TO]->(r:Restriction)
-    RETURN r AS item, 'restriction-end' AS kind, r.endText AS text
-    UNION
-    MATCH (x:Case)-[:CONCERNS|SUBJECT_OF]->(e:Event)
-    RETURN e AS item, e.kind AS kind, e.dateText AS text
-    UNION
-    MATCH (x:Case)<-[:ABOUT]-(e:Event)
-    RETURN e AS item, e.kind AS kind, e.dateText AS text
-    UNION
-    MATCH (x:Case)<-[:DEFENDANT_IN]-(:Person)-[:SUBJECT_OF|PARTICIPATED_IN]->(e:Event)
-    WHERE e.kind IN $arrestKinds
-    RETURN e AS item, e.kind AS kind, e.dateText AS text
-    UNION
-    MATCH (x:Case)-[:HAS_CHARGE]->(c:Charge)
-    RETURN c AS item, 'charge' AS kind, coalesce(c.dateText, c.changeDateText) AS text
-    UNION
-    MATCH (x:Case)-[:HAS_SENTENCE]->(s:Sentence)
-    RETURN s AS item, 'sentence' AS kind, s.dateText AS text
-    UNION
-    MATCH (x:Case)-[:HAS_PROCEEDING]->(g:Proceeding)
-    RETURN g AS item, 'proceeding' AS kind, g.dateText AS text
-    UNION
-    MATCH (x:Case)-[:HAS_PROCEEDING]->(g:Proceeding)
-    RETURN g AS item, 'proceeding-start' AS kind, g.startText AS text
-    UNION
-    MATCH (x:Case)-[:HAS_RESTRICTION]->(r:Restriction)
-    RETURN r AS item, 'restriction-start' AS kind, r.startText AS text
-    UNION
-    MATCH (x:Case)-[:HAS_RESTRICTION]->(r:Restriction)
-    RETURN r AS item, 'restriction-end' AS kind, r.endText AS text
-    UNION
-    MATCH (x)-[:ISSUED|ORGANISED|PARTICIPATED_IN|SUBJECT_OF]->(e:Event)
-    WHERE x:Organisation OR x:Party
-    RETURN e AS item, e.kind AS kind, e.dateText AS text
-    UNION
-    MATCH (x)<-[:ABOUT]-(e:Event)
-    WHERE x:Organisation OR x:Party
-    RETURN e AS item, e.kind AS kind, e.dateText AS text
-    UNION
-    MATCH (e:Event)-[:LOCATED_IN]->(:Place)-[:LOCATED_IN*0..` + fmt.Sprint(maxTimelinePlaceDepth) + `]->(x:Place)
-    RETURN e AS item, e.kind AS kind, e.dateText AS text
+    ` + strings.Join(branches, "\n    UNION\n    ") + `
   }
   WITH item, kind, text WHERE text IS NOT NULL
-  RETURN collect({id: item.id, labels: labels(item), name: item.name, kind: kind, text: text, citations: item.citations}) AS entries
+  RETURN collect({id: item.id, labels: labels(item), name: item.name, kind: kind, text: text,
+                  citations: [c IN item.citations WHERE ` + citationSeen("c") + `]}) AS entries
 }
 RETURN entries`
+}()
 
 // timelineArrestKinds are the event kinds that count as a defendant's arrest in the
 // timeline of their case.
@@ -417,8 +414,11 @@ func timelineBounds(from, to *kg.Date) (*time.Time, *time.Time) {
 
 // groupEdges lists the relationships of each of types (every type if
 // none) from the node a to a node in nodes, in the groups of a type that
-// hold at most $spread of them; CASE reads a group only if its count
-// allows.
+// hold at most $spread of them that the reader sees: Neo4j's count of the
+// group less those of hidden, the types of a's relationships out of the
+// reader's sight. CASE reads a group only if its count allows. A count per
+// group that read the group would be a subquery per type, and Neo4j sets up
+// each one for every run of the statement, read or not.
 func groupEdges(types []string) string {
 	if len(types) == 0 {
 		for _, t := range kg.AllRelTypes() {
@@ -427,7 +427,7 @@ func groupEdges(types []string) string {
 	}
 	parts := make([]string, len(types))
 	for i, t := range types {
-		parts[i] = "CASE WHEN COUNT { (a)-[:" + t + "]->() } <= $spread THEN [(a)-[r:" + t + "]->(b) WHERE b IN nodes | r] ELSE [] END"
+		parts[i] = "CASE WHEN COUNT { (a)-[:" + t + "]->() } - size([h IN hidden WHERE h = '" + t + "']) <= $spread THEN [(a)-[r:" + t + "]->(b) WHERE b IN nodes | r] ELSE [] END"
 	}
 	return strings.Join(parts, " +\n      ")
 }
@@ -460,6 +460,20 @@ func viewRelPattern(types []string) string {
 		return ""
 	}
 	return ":" + strings.Join(types, "|")
+}
+
+// sightCountOver is the Cypher condition that more than bound (a
+// parameter) of the relationships that open + rel + mid + ")" describes
+// are in the reader's sight with their other end: open is the pattern up
+// to the relationship's type, such as "(a)-[", rel its type part (see
+// viewRelPattern) and mid the rest up to the other end, such as "]-(".
+// Neo4j counts a node's relationships, by type and direction, without
+// reading them; only when that count passes bound are the visible ones
+// counted, and no further than one past bound.
+func sightCountOver(open, rel, mid, bound string) string {
+	return "(COUNT { " + open + rel + mid + ") } > " + bound +
+		" AND ($sightAll OR COUNT { MATCH " + open + "sight_r" + rel + mid + "sight_m) WHERE " + seenAll("sight_r", "sight_m") +
+		" WITH sight_r LIMIT " + bound + " + 1 RETURN sight_r } > " + bound + "))"
 }
 
 func viewEntityTypes(types []kg.EntityType) ([]string, error) {
@@ -522,7 +536,10 @@ func readView(rec *neo4j.Record) (kg.GraphView, error) {
 		if err := r.err(); err != nil {
 			return view, err
 		}
-		cites, _ := viewStrings(props["citations"])
+		cites := m.optStrs("citations")
+		if err := r.err(); err != nil {
+			return view, err
+		}
 		var err error
 		if e.Citations, err = viewCitations(cites); err != nil {
 			return view, fmt.Errorf("relationship %s: %w", e.ID, err)
