@@ -102,16 +102,7 @@ func sortedQuestions(m map[string]string) []string {
 func visibilityAnswers(t *testing.T, s *neo4jstore.Store, kept *neo4jstore.Kept, ctx context.Context) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	text := func(v any, err error) string {
-		if err != nil {
-			return "error: " + err.Error()
-		}
-		b, err := json.MarshalIndent(v, "", " ")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
+	text := func(v any, err error) string { return answerText(t, v, err) }
 	yes := true
 	filters := []kg.ConvictionFilter{
 		{},
@@ -128,7 +119,7 @@ func visibilityAnswers(t *testing.T, s *neo4jstore.Store, kept *neo4jstore.Kept,
 		{Categories: []string{"mass-riots"}},
 	}
 	for _, f := range filters {
-		name := "convictions " + text(f, nil)
+		name := convictionsQuestion(t, f)
 		cs, n, err := s.Convictions(ctx, f, neo4jstore.MaxConvictionPage, 0)
 		out[name] = text(struct {
 			Total int
@@ -148,7 +139,7 @@ func visibilityAnswers(t *testing.T, s *neo4jstore.Store, kept *neo4jstore.Kept,
 		}
 		if len(f.Articles) > 0 || f.InForce || len(f.Courts) > 0 || (f.Articles == nil && f.Courts == nil && !f.InForce && f.Unpunished == nil && f.Cities == nil && f.Parties == nil && f.RestrictionKinds == nil && f.SentenceKinds == nil && f.Countries == nil && f.Categories == nil) {
 			for _, by := range []kg.CountDimension{kg.ByArticle, kg.ByCourt, kg.ByYear, kg.ByRestriction, kg.BySentence, kg.ByCategory, kg.ByCountry} {
-				out[fmt.Sprintf("counts by %s %s", by, text(f, nil))] = text(s.Counts(ctx, by, f))
+				out[fmt.Sprintf("counts by %s %s", by, convictionsQuestion(t, f))] = text(s.Counts(ctx, by, f))
 			}
 		}
 	}
@@ -162,7 +153,32 @@ func visibilityAnswers(t *testing.T, s *neo4jstore.Store, kept *neo4jstore.Kept,
 	out["commonGround"] = text(s.CommonGround(ctx, "person/vt-1-0", "person/vt-2-0"))
 	out["commonGround of cases"] = text(s.CommonGround(ctx, "case/vt-1", "case/vt-3"))
 	out["similarCases"] = text(s.SimilarCases(ctx, "case/vt-2", 20))
+	out["commonGround of the bundled"] = text(s.CommonGround(ctx, patMamai, patIlyashev))
+	out["similarCases of the bundled"] = text(s.SimilarCases(ctx, patMamaiCase, 20))
 	return out
+}
+
+// answerText is an answer, or its error, as text.
+func answerText(t *testing.T, v any, err error) string {
+	t.Helper()
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	b, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// convictionsQuestion names the question of convictions under f.
+func convictionsQuestion(t *testing.T, f kg.ConvictionFilter) string {
+	t.Helper()
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "convictions " + string(b)
 }
 
 // groupsOf is a fact's groups, none for a public one.
