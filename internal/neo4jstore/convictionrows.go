@@ -60,12 +60,22 @@ const rowsFormat = 2
 const maxRowGroups = 10
 
 // rowSeen is the condition that the conviction row r is in the reader's
-// sight.
-const rowSeen = `(r.among IS NULL OR reduce(rs_s = '', rs_g IN [rs_g IN r.among WHERE $sightAll OR rs_g IN $sightGroups] | rs_s + ',' + rs_g) IN r.sights)`
+// sight: a row everyone sees is told by its label alone.
+const rowSeen = `(NOT r:Variant OR ` + variantSeen + `)`
+
+// variantSeen is the condition that the Variant row r is the reader's.
+const variantSeen = `reduce(rs_s = '', rs_g IN [rs_g IN r.among WHERE $sightAll OR rs_g IN $sightGroups] | rs_s + ',' + rs_g) IN r.sights`
+
+// rowSeenUnder is rowSeen of a row whose charge a question found under
+// the articles $articles through the graph, paths out of sight included.
+// A row everyone sees read no restricted fact of its charge's articles,
+// so the path was in every sight; a Variant row holds the articles its
+// charge is under in its sight (articles).
+const rowSeenUnder = `(NOT r:Variant OR (` + variantSeen + ` AND any(a IN r.articles WHERE a IN $articles)))`
 
 // rowPublic is the condition that the conviction row r is one a reader
 // without groups sees, which the tallies count.
-const rowPublic = `(r.among IS NULL OR '' IN r.sights)`
+const rowPublic = `(NOT r:Variant OR '' IN r.sights)`
 
 // jobSeen is see (patterns.go) for convictionRowsQuery: the facts bound
 // to vs are in the sight of the variant being written, job.groups. A fact
@@ -114,6 +124,8 @@ CREATE (r:ConvictionRow {
   restrictions: [x IN rs | x.id], restrictionKinds: [x IN rs | coalesce(x.kind, '')],
   restrictionCounts: [x IN rs | coalesce(x.count, -1)],
   parties: COLLECT { MATCH (p)-[pl:LEADS|MEMBER_OF|FOUNDED]->(x:Party) WHERE ` + jobSeen("pl", "x") + ` RETURN DISTINCT x.id },
+  articles: CASE WHEN job.among IS NULL THEN null ELSE COLLECT {
+    MATCH aq = (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(x:LegalArticle) WHERE ` + pathSeen(jobSeen, "aq") + ` RETURN DISTINCT x.id } END,
   among: job.among, sights: job.sights})
 FOREACH (variant IN CASE WHEN job.among IS NULL THEN [] ELSE [true] END | SET r:Variant)
 WITH r WHERE ` + rowPublic + `
@@ -704,16 +716,19 @@ func groupCount(r row) int {
 // reader without groups sees, and the rows of the cases whose rows vary
 // by sight where the reader sees other rows than those: the counts move
 // by the rows the reader sees beside them (seen) and those it does not.
+// How many pairs a tally counts, which says whether it counts anyone
+// once moved, is read only when the counts move.
 var talliesQuery = `
-CALL () {
-  MATCH (t:Tally) WHERE t.dim = $dim
-  RETURN collect({key: t.key, label: t.label, named: t.named, unnamed: t.unnamed, pairs: t.pairs}) AS tallies
-}
 CALL () {
   MATCH (r:Variant) WHERE $sightAll OR size($sightGroups) > 0
   WITH r, ` + rowSeen + ` AS seen, ` + rowPublic + ` AS public
   WHERE seen <> public
   RETURN collect({seen: seen, ` + tallyMap + `}) AS variants
+}
+CALL (variants) {
+  MATCH (t:Tally) WHERE t.dim = $dim
+  RETURN collect({key: t.key, label: t.label, named: t.named, unnamed: t.unnamed,
+                  pairs: CASE WHEN size(variants) = 0 THEN 1 ELSE t.pairs END}) AS tallies
 }
 RETURN tallies, variants`
 

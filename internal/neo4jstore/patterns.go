@@ -183,15 +183,13 @@ func rowsMatching(f kg.ConvictionFilter, ofCases bool) string {
 		b.WriteString("MATCH (r:ConvictionRow) WHERE r.case IN $cases\n")
 		if len(f.Articles) > 0 {
 			b.WriteString(`MATCH (c:Entity {id: r.charge}) WHERE c:Charge AND c.verdict = 'guilty'
-  AND EXISTS { MATCH aq = (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(x:LegalArticle) WHERE x.id IN $articles AND ` + pathSeen(seenAll, "aq") + ` }
+  AND EXISTS { MATCH (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(x:LegalArticle) WHERE x.id IN $articles }
 `)
 		}
 		b.WriteString("WITH r\n")
 	case len(f.Articles) > 0:
-		// The charge's own visibility is the row's (rowSeen).
 		b.WriteString(`MATCH (x:Entity) WHERE x.id IN $articles AND x:LegalArticle
-MATCH aq = (x)<-[:PART_OF*0..3]-(:LegalArticle)<-[:UNDER_ARTICLE]-(c:Charge {verdict: 'guilty'})
-WHERE ` + pathSeen(seenAll, "aq") + `
+MATCH (x)<-[:PART_OF*0..3]-(:LegalArticle)<-[:UNDER_ARTICLE]-(c:Charge {verdict: 'guilty'})
 WITH DISTINCT c
 MATCH (r:ConvictionRow {charge: c.id})
 `)
@@ -202,8 +200,14 @@ MATCH (r:ConvictionRow {charge: c.id})
 	if f.InForce {
 		sentence, unpunished = "r.inForceKind", "r.inForce"
 	}
+	seen := rowSeen
+	if len(f.Articles) > 0 {
+		// The articles were followed through the graph, paths out of
+		// sight included.
+		seen = rowSeenUnder
+	}
 	writeWhere(&b, []string{
-		rowSeen,
+		seen,
 		when(len(f.Parties) > 0, "any(x IN r.parties WHERE x IN $parties)"),
 		when(len(f.RestrictionKinds) > 0, "any(x IN r.restrictionKinds WHERE x IN $restrictionKinds)"),
 		when(len(f.Categories) > 0, "r.category IN $categories"),
