@@ -720,7 +720,8 @@ func groupCount(r row) int {
 // once moved, is read only when the counts move.
 var talliesQuery = `
 CALL () {
-  MATCH (r:Variant) WHERE $sightAll OR size($sightGroups) > 0
+  WITH 0 AS none WHERE $sightAll OR size($sightGroups) > 0
+  MATCH (r:Variant)
   WITH r, ` + rowSeen + ` AS seen, ` + rowPublic + ` AS public
   WHERE seen <> public
   RETURN collect({seen: seen, ` + tallyMap + `}) AS variants
