@@ -182,6 +182,17 @@ func TestVisibilityOfPatternsOnTheBundledFiles(t *testing.T) {
 	}
 	seesRestricted("a monitor", monitor)
 	seesRestricted("an admin", admin)
+	sameTallies := func(when string) {
+		t.Helper()
+		before := tallies(t, uri)
+		if err := s.RebuildConvictionRows(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if after := tallies(t, uri); !slices.Equal(before, after) {
+			t.Errorf("%s: the tallies kept through the writes differ from a rebuild:\n%s", when, neo4jtest.LineDiff(strings.Join(before, "\n"), strings.Join(after, "\n")))
+		}
+	}
+	sameTallies("the file restricted")
 	all := convictionsQuestion(t, kg.ConvictionFilter{})
 	if !strings.Contains(public[all], `"Charge": "charge/mamai-378"`) || strings.Contains(public[all], "vr-") {
 		t.Fatalf("the public conviction under 378 is missing, or a restricted fact shows:\n%s", public[all])
@@ -203,6 +214,7 @@ func TestVisibilityOfPatternsOnTheBundledFiles(t *testing.T) {
 	importRestricted(t, s, "public")
 	seesRestricted("anonymous, the file public", ctx)
 	seesRestricted("a lawyer, the file public", lawyer)
+	sameTallies("the file public")
 }
 
 func jsonOf(t *testing.T, v any) string {
