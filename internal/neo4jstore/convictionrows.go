@@ -1,10 +1,12 @@
 package neo4jstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -33,38 +35,100 @@ import (
 // an older casegraph, or rows of an older rowsFormat) rebuild them all.
 
 // rowsFormat is the version of what convictionRowsQuery writes. Raising it
-// rebuilds the rows of every graph at the next start (ensureRows).
-const rowsFormat = 1
+// rebuilds the rows of every graph at the next start (ensureRows). 2: rows
+// are written per sight (among, sights).
+const rowsFormat = 2
 
-// convictionRowsQuery writes the rows of the cases $cases, from the graph
-// as it is, and returns what the tallies need of each (tallyColumns).
+// Visibility. A case's rows are what the graph gives them with the facts
+// out of a reader's sight never imported, and that depends on the sight
+// in no simple way: a hidden article leaves the next one to head a
+// charge, a hidden hearing makes another the only one that convicted. So
+// the rows of a case whose rows read restricted facts (reachQuery) are
+// written once per variant: for each set of those facts' groups a reader
+// may hold (rowJobs), the rows the case has when every fact restricted to
+// groups outside the set is gone. Each of them (labelled Variant) holds
+// among, the groups of the facts the case's rows read, sorted, and sights,
+// each set of them (joined, each after a comma, "" for none) under which
+// they are the case's rows; a reader sees the rows of the set of among it
+// holds (rowSeen). The rows of a case that reads no restricted fact hold
+// neither and are everyone's, which is what a question reads of nearly
+// every row. The tallies count what a reader without groups sees: rows
+// without among, and the variants for no group.
+
+// maxRowGroups bounds the groups the facts of one case's rows may be
+// restricted to: its variants are up to 2 to that power.
+const maxRowGroups = 10
+
+// rowSeen is the condition that the conviction row r is in the reader's
+// sight: a row everyone sees is told by its label alone.
+const rowSeen = `(NOT r:Variant OR ` + variantSeen + `)`
+
+// variantSeen is the condition that the Variant row r is the reader's.
+const variantSeen = `reduce(rs_s = '', rs_g IN [rs_g IN r.among WHERE $sightAll OR rs_g IN $sightGroups] | rs_s + ',' + rs_g) IN r.sights`
+
+// rowSeenUnder is rowSeen of a row whose charge a question found under
+// the articles $articles through the graph, paths out of sight included.
+// A row everyone sees read no restricted fact of its charge's articles,
+// so the path was in every sight; a Variant row holds the articles its
+// charge is under in its sight (articles).
+const rowSeenUnder = `(NOT r:Variant OR (` + variantSeen + ` AND any(a IN r.articles WHERE a IN $articles)))`
+
+// rowPublic is the condition that the conviction row r is one a reader
+// without groups sees, which the tallies count.
+const rowPublic = `(NOT r:Variant OR '' IN r.sights)`
+
+// jobSeen is see (patterns.go) for convictionRowsQuery: the facts bound
+// to vs are in the sight of the variant being written, job.groups. A fact
+// restricted to groups the reach of a case did not find is out of every
+// variant's sight.
+func jobSeen(vs ...string) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = "(" + v + ".groups IS NULL OR any(job_g IN " + v + ".groups WHERE job_g IN job.groups))"
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// convictionRowsQuery writes the rows of the variants $jobs (rowJobs), each
+// the rows of a case in one sight, from the graph as it is, and returns
+// what the tallies need of those a reader without groups sees
+// (tallyColumns).
 var convictionRowsQuery = `
-UNWIND $cases AS id
-MATCH (k:Entity {id: id}) WHERE k:Case
-MATCH (p:Person|Group)-[:CHARGED_WITH]->(c:Charge {verdict: 'guilty'})<-[:HAS_CHARGE]-(k)
-WITH p, c, k, head(COLLECT { MATCH (c)-[:UNDER_ARTICLE]->(x:LegalArticle) RETURN x ORDER BY x.id }) AS a,
-     head(COLLECT { MATCH (x:Sentence)-[:FOR_CHARGE]->(c) WHERE NOT (x)-[:REPLACES]->(:Sentence)
+UNWIND $jobs AS job
+MATCH (k:Entity {id: job.case}) WHERE k:Case AND ` + jobSeen("k") + `
+MATCH (p:Person|Group)-[pc:CHARGED_WITH]->(c:Charge {verdict: 'guilty'})<-[kc:HAS_CHARGE]-(k)
+WHERE ` + jobSeen("p", "pc", "c", "kc") + `
+WITH job, p, c, k, head(COLLECT { MATCH (c)-[ca:UNDER_ARTICLE]->(x:LegalArticle) WHERE ` + jobSeen("ca", "x") + ` RETURN x ORDER BY x.id }) AS a,
+     head(COLLECT { MATCH (x:Sentence)-[xc:FOR_CHARGE]->(c)
+                    WHERE ` + jobSeen("x", "xc") + ` AND NOT EXISTS { MATCH (x)-[xr:REPLACES]->(xy:Sentence) WHERE ` + jobSeen("xr", "xy") + ` }
                     RETURN x ORDER BY x.date, x.id }) AS s
-WITH p, c, k, a, s, ` + sentenceInForce + ` AS sf
-WITH p, c, k, a, s, sf, CASE WHEN s.date IS NOT NULL THEN s ELSE c END AS dated,
-     ` + convictionCourt + ` AS court
-WITH p, c, k, a, s, sf, dated, court, ` + convictionRestrictions + ` AS rs,
-     CASE WHEN a IS NULL THEN null ELSE head(COLLECT { MATCH (a)-[:PART_OF*0..3]->(x:LegalArticle) WHERE NOT (x)-[:PART_OF]->(:LegalArticle)
+WITH job, p, c, k, a, s, ` + sentenceInForce(jobSeen) + ` AS sf
+WITH job, p, c, k, a, s, sf, CASE WHEN s.date IS NOT NULL THEN s ELSE c END AS dated,
+     ` + convictionCourt(jobSeen) + ` AS court
+WITH job, p, c, k, a, s, sf, dated, court, ` + convictionRestrictions(jobSeen) + ` AS rs,
+     CASE WHEN a IS NULL THEN null ELSE head(COLLECT { MATCH tq = (a)-[:PART_OF*0..3]->(x:LegalArticle)
+                                                      WHERE ` + pathSeen(jobSeen, "tq") + `
+                                                        AND NOT EXISTS { MATCH (x)-[xp:PART_OF]->(xu:LegalArticle) WHERE ` + jobSeen("xp", "xu") + ` }
                                                       RETURN x ORDER BY x.id }) END AS top
 CREATE (r:ConvictionRow {
   case: k.id, person: p.id, charge: c.id, group: p:Group, count: p.count,
   article: a.id, top: top.id, topLabel: coalesce(top.name, top.id),
-  category: c.category, country: ` + convictionCountry + `,
+  category: c.category, country: ` + convictionCountry(jobSeen) + `,
   sentence: s.id, sentenceKind: s.kind, sentenceTerm: s.termMonths,
   inForce: sf.id, inForceKind: sf.kind, inForceTerm: sf.termMonths,
   date: dated.date, dateText: dated.dateText, dateFirst: dated.dateEarliest, dateLast: dated.dateLatest,
   year: CASE WHEN dated.dateEarliest IS NOT NULL AND dated.dateLatest IS NOT NULL AND dated.dateEarliest.year = dated.dateLatest.year
              THEN toString(dated.date.year) END,
   court: court.id, courtLabel: coalesce(court.name, court.id),
-  cities: CASE WHEN court IS NULL THEN [] ELSE COLLECT { MATCH (court)-[:LOCATED_IN*1..3]->(x:Place) RETURN DISTINCT x.id } END,
+  cities: CASE WHEN court IS NULL THEN [] ELSE COLLECT { MATCH cq = (court)-[:LOCATED_IN*1..3]->(x:Place) WHERE ` + pathSeen(jobSeen, "cq") + ` RETURN DISTINCT x.id } END,
   restrictions: [x IN rs | x.id], restrictionKinds: [x IN rs | coalesce(x.kind, '')],
   restrictionCounts: [x IN rs | coalesce(x.count, -1)],
-  parties: COLLECT { MATCH (p)-[:LEADS|MEMBER_OF|FOUNDED]->(x:Party) RETURN DISTINCT x.id }})
+  parties: COLLECT { MATCH (p)-[pl:LEADS|MEMBER_OF|FOUNDED]->(x:Party) WHERE ` + jobSeen("pl", "x") + ` RETURN DISTINCT x.id },
+  articles: CASE WHEN job.among IS NULL THEN null ELSE COLLECT {
+    MATCH aq = (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(x:LegalArticle) WHERE ` + pathSeen(jobSeen, "aq") + ` RETURN DISTINCT x.id } END,
+  among: job.among, sights: job.sights})
+FOREACH (variant IN CASE WHEN job.among IS NULL THEN [] ELSE [true] END | SET r:Variant)
+WITH r WHERE ` + rowPublic + `
 RETURN ` + tallyColumns
 
 // tallyColumns are what a row gives the counts (countRows).
@@ -74,14 +138,52 @@ const tallyColumns = `r.case AS case, r.person AS person, r.group AS group, r.co
        r.court AS court, r.courtLabel AS courtLabel, r.restrictionKinds AS restrictionKinds,
        r.restrictionCounts AS restrictionCounts`
 
-// dropRowsQuery deletes the rows of $cases and returns what they gave the
-// tallies.
-const dropRowsQuery = `
+// dropRowsQuery deletes the rows of $cases and returns what those a
+// reader without groups saw gave the tallies.
+var dropRowsQuery = `
 MATCH (r:ConvictionRow) WHERE r.case IN $cases
-WITH r, ` + tallyColumns + `
+WITH r, ` + rowPublic + ` AS public, ` + tallyColumns + `
 DELETE r
+WITH * WHERE public
 RETURN case, person, group, count, top, topLabel, category, country, sentenceKind, inForceKind, year,
        court, courtLabel, restrictionKinds, restrictionCounts`
+
+// reachQuery finds, for each case of $cases, the groups of every
+// restricted fact that convictionRowsQuery may read for it, as sets
+// (each group after a comma): the case, its charges and who was charged
+// with them, their articles up the hierarchy and codes, their sentences
+// and every sentence that replaced one, the hearings those were imposed
+// in, those that reviewed them and who was tried there, the case's
+// hearings, courts and their places, restrictions, and the parties of the
+// charged. It reads more than the rows do (a sentence's court whether or
+// not it convicted), which at worst writes variants that agree.
+const reachQuery = `
+UNWIND $cases AS id
+MATCH (k:Entity {id: id}) WHERE k:Case
+CALL (k) {
+  RETURN [k] AS facts
+  UNION ALL MATCH q = (k)-[:HAS_CHARGE]->(:Charge)<-[:CHARGED_WITH]-() RETURN nodes(q) + relationships(q) AS facts
+  UNION ALL MATCH q = (k)-[:HAS_CHARGE]->(:Charge)<-[:CHARGED_WITH]-()-[:LEADS|MEMBER_OF|FOUNDED]->() RETURN nodes(q) + relationships(q) AS facts
+  UNION ALL MATCH q = (k)-[:HAS_CHARGE]->(:Charge)-[:UNDER_ARTICLE]->()-[:PART_OF*0..4]->() RETURN nodes(q) + relationships(q) AS facts
+  UNION ALL MATCH q = (k)-[:HAS_CHARGE]->(:Charge)-[:UNDER_ARTICLE]->()-[:IN_CODE]->() RETURN nodes(q) + relationships(q) AS facts
+  UNION ALL MATCH q = (k)-[:HAS_CHARGE]->(:Charge)<-[:FOR_CHARGE]-(:Sentence)-[:REPLACES]->() RETURN nodes(q) + relationships(q) AS facts
+  UNION ALL MATCH q = (k)-[:HAS_CHARGE]->(:Charge)<-[:FOR_CHARGE]-(:Sentence)<-[:REPLACES*0..9]-(x)
+    CALL (x) {
+      RETURN [] AS more
+      UNION ALL MATCH m = (x)-[:IMPOSED_IN]->()<-[:REVIEWS*0..4]-() RETURN nodes(m) + relationships(m) AS more
+      UNION ALL MATCH m = (x)-[:IMPOSED_IN]->()<-[:REVIEWS*0..4]-()<-[:TRIED_IN]-() RETURN nodes(m) + relationships(m) AS more
+      UNION ALL MATCH m = (x)-[:IMPOSED_IN]->()-[:HELD_BY]->()-[:LOCATED_IN*0..3]->() RETURN nodes(m) + relationships(m) AS more
+      UNION ALL MATCH m = (x)-[:IMPOSED_BY]->()-[:LOCATED_IN*0..3]->() RETURN nodes(m) + relationships(m) AS more
+    }
+    RETURN nodes(q) + relationships(q) + more AS facts
+  UNION ALL MATCH q = (k)-[:HAS_PROCEEDING]->()-[:HELD_BY]->()-[:LOCATED_IN*0..3]->() RETURN nodes(q) + relationships(q) AS facts
+  UNION ALL MATCH q = (k)-[:HAS_PROCEEDING]->()<-[:TRIED_IN]-() RETURN nodes(q) + relationships(q) AS facts
+  UNION ALL MATCH q = (k)-[:HEARD_BY]->()-[:LOCATED_IN*0..3]->() RETURN nodes(q) + relationships(q) AS facts
+  UNION ALL MATCH q = (k)-[:HAS_RESTRICTION]->()<-[:SUBJECT_TO]-() RETURN nodes(q) + relationships(q) AS facts
+}
+UNWIND facts AS x
+WITH k, x WHERE x.groups IS NOT NULL
+RETURN k.id AS case, collect(DISTINCT reduce(s = '', g IN x.groups | s + ',' + g)) AS sets`
 
 // moveTalliesQuery adds the differences to the tallies; a tally that
 // counts no one any more goes.
@@ -95,14 +197,17 @@ WITH t WHERE t.pairs <= 0
 DELETE t`
 
 // caseReach gives, for each kind of entity that conviction rows read
-// more of than its ID, how convictionRowsQuery reaches it from the cases
-// (k) whose rows may read it (n): affectedCases follows it back. Entities
-// read only by ID (a case, a party, an event) have none: only a change to
-// a relationship of theirs matters, and a write touches that
+// more of than its ID, or whose being in a reader's sight they read (a
+// change of its groups), how convictionRowsQuery reaches it from the
+// cases (k) whose rows may read it (n): affectedCases follows it back. It
+// follows reachQuery. Entities read only by ID and never restricted apart
+// from what they are read through have none: only a change to a
+// relationship of theirs matters, and a write touches that
 // relationship's other end too (linkEnds).
 var caseReach = func() map[kg.EntityType]string {
-	// The charges a sentence (x) decides: through the sentence it replaces.
-	const sentence = `MATCH (x)-[:REPLACES*0..8]->(:Sentence)-[:FOR_CHARGE]->(:Charge)<-[:HAS_CHARGE]-(k:Case) RETURN k`
+	// The charges a sentence (x) decides: through the sentences it
+	// replaces or that replace it.
+	const sentence = `MATCH (x)-[:REPLACES*0..9]-(:Sentence)-[:FOR_CHARGE]->(:Charge)<-[:HAS_CHARGE]-(k:Case) RETURN k`
 	const charged = `MATCH (k:Case)-[:HAS_CHARGE]->(:Charge)-[:UNDER_ARTICLE]->(a)`
 	court := `MATCH (n)<-[:LOCATED_IN*0..3]-(c:Court)
 CALL (c) {
@@ -112,19 +217,27 @@ CALL (c) {
   UNION MATCH (c)<-[:IMPOSED_BY]-(x:Sentence) ` + sentence + `
 }
 RETURN k`
-	return map[kg.EntityType]string{
-		kg.Charge:      `MATCH (k:Case)-[:HAS_CHARGE]->(n) RETURN k`,
-		kg.Restriction: `MATCH (k:Case)-[:HAS_RESTRICTION]->(n) RETURN k`,
-		kg.Sentence:    `MATCH (k:Case)-[:HAS_SENTENCE]->(n) RETURN k UNION WITH n AS x ` + sentence,
-		kg.Proceeding: `MATCH (n)-[:REVIEWS*0..4]->(g:Proceeding)
-CALL (g) {
+	proceeding := `CALL (g) {
   MATCH (k:Case)-[:HAS_PROCEEDING]->(g) RETURN k
   UNION MATCH (g)<-[:IMPOSED_IN]-(x:Sentence) ` + sentence + `
 }
-RETURN k`,
-		kg.Person:       `MATCH (n)-[:CHARGED_WITH]->(:Charge)<-[:HAS_CHARGE]-(k:Case) RETURN k`,
-		kg.Group:        `MATCH (n)-[:CHARGED_WITH]->(:Charge)<-[:HAS_CHARGE]-(k:Case) RETURN k`,
-		kg.LegalArticle: `MATCH (n)<-[:PART_OF*0..3]-(a:LegalArticle) ` + charged + ` RETURN k`,
+RETURN k`
+	// Who is charged, or tried in a hearing whose verdict may overturn a
+	// sentence.
+	defendant := `CALL (n) {
+  MATCH (n)-[:CHARGED_WITH]->(:Charge)<-[:HAS_CHARGE]-(k:Case) RETURN k
+  UNION MATCH (n)-[:TRIED_IN]->(:Proceeding)-[:REVIEWS*0..4]->(g:Proceeding) ` + proceeding + `
+}
+RETURN k`
+	return map[kg.EntityType]string{
+		kg.Charge:       `MATCH (k:Case)-[:HAS_CHARGE]->(n) RETURN k`,
+		kg.Restriction:  `MATCH (k:Case)-[:HAS_RESTRICTION]->(n) RETURN k`,
+		kg.Sentence:     `MATCH (k:Case)-[:HAS_SENTENCE]->(n) RETURN k UNION WITH n AS x ` + sentence,
+		kg.Proceeding:   `MATCH (n)-[:REVIEWS*0..4]->(g:Proceeding) ` + proceeding,
+		kg.Person:       defendant,
+		kg.Group:        defendant,
+		kg.Party:        `MATCH (n)<-[:LEADS|MEMBER_OF|FOUNDED]-(:Person|Group)-[:CHARGED_WITH]->(:Charge)<-[:HAS_CHARGE]-(k:Case) RETURN k`,
+		kg.LegalArticle: `MATCH (n)<-[:PART_OF*0..4]-(a:LegalArticle) ` + charged + ` RETURN k`,
 		kg.LegalCode:    `MATCH (n)<-[:IN_CODE]-(a:LegalArticle) ` + charged + ` RETURN k`,
 		kg.Court:        court,
 		kg.Place:        court,
@@ -288,7 +401,11 @@ func rewriteRows(ctx context.Context, tx neo4j.ManagedTransaction, cases []strin
 	if err != nil {
 		return err
 	}
-	fresh, err := collectRows(ctx, tx, "writing conviction rows", convictionRowsQuery, params)
+	jobs, err := variants(ctx, tx, cases)
+	if err != nil {
+		return err
+	}
+	fresh, err := collectRows(ctx, tx, "writing conviction rows", convictionRowsQuery, map[string]any{"jobs": jobs})
 	if err != nil {
 		return err
 	}
@@ -301,6 +418,84 @@ func rewriteRows(ctx context.Context, tx neo4j.ManagedTransaction, cases []strin
 	}
 	_, err = tx.Run(ctx, moveTalliesQuery, map[string]any{"deltas": deltas})
 	return err
+}
+
+// variants finds what the rows of cases read that is restricted
+// (reachQuery) and returns the variants to write (rowJobs).
+func variants(ctx context.Context, tx neo4j.ManagedTransaction, cases []string) ([]map[string]any, error) {
+	res, err := tx.Run(ctx, reachQuery, map[string]any{"cases": cases})
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sets := make(map[string][]string, len(recs))
+	for _, rec := range recs {
+		r := rowOf(rec, "finding what conviction rows read")
+		sets[r.str("case")] = r.strs("sets")
+		if err := r.err(); err != nil {
+			return nil, err
+		}
+	}
+	var jobs []map[string]any
+	for _, k := range cases {
+		js, err := rowJobs(k, sets[k])
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, js...)
+	}
+	return jobs, nil
+}
+
+// rowJobs are the variants of the rows of case kase, whose rows read
+// facts restricted to sets (groups, each after a comma): one for a case
+// that reads none, everyone's; else one per set of sets a reader may see,
+// each with every set of groups of among that sees just those.
+func rowJobs(kase string, sets []string) ([]map[string]any, error) {
+	if len(sets) == 0 {
+		return []map[string]any{{"case": kase, "groups": []string{}, "among": nil, "sights": nil}}, nil
+	}
+	restricted := make([][]string, len(sets))
+	var among []string
+	for i, set := range sets {
+		restricted[i] = strings.Split(strings.TrimPrefix(set, ","), ",")
+		among = append(among, restricted[i]...)
+	}
+	among = dedupeStrings(among)
+	if len(among) > maxRowGroups {
+		return nil, kg.Errorf(kg.Invalid, "the facts the convictions of %s read are restricted to %d groups, more than %d", kase, len(among), maxRowGroups)
+	}
+	var jobs []map[string]any
+	byView := map[string]map[string]any{}
+	for mask := 0; mask < 1<<len(among); mask++ {
+		var held []string
+		sight := ""
+		for i, g := range among {
+			if mask&(1<<i) != 0 {
+				held = append(held, g)
+				sight += "," + g
+			}
+		}
+		// What a reader holding held sees of the restricted facts.
+		view := make([]byte, len(restricted))
+		for i, set := range restricted {
+			view[i] = '0'
+			if slices.ContainsFunc(set, func(g string) bool { return slices.Contains(held, g) }) {
+				view[i] = '1'
+			}
+		}
+		job := byView[string(view)]
+		if job == nil {
+			job = map[string]any{"case": kase, "groups": append([]string{}, held...), "among": among, "sights": []string{}}
+			byView[string(view)] = job
+			jobs = append(jobs, job)
+		}
+		job["sights"] = append(job["sights"].([]string), sight)
+	}
+	return jobs, nil
 }
 
 // collectRows runs a statement in a transaction and returns its rows.
@@ -440,13 +635,7 @@ func countRows(rows []row, by kg.CountDimension, inForce bool) []counted {
 	for _, k := range keys {
 		out = append(out, *groups[k])
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Named+a.Unnamed != b.Named+b.Unnamed {
-			return a.Named+a.Unnamed > b.Named+b.Unnamed
-		}
-		return a.Key < b.Key
-	})
+	slices.SortFunc(out, func(a, b counted) int { return compareCounts(a.GroupCount, b.GroupCount) })
 	return out
 }
 
@@ -523,16 +712,92 @@ func groupCount(r row) int {
 	return 1
 }
 
-// readTallies returns the unfiltered counts by one dimension.
+// talliesQuery reads the tallies of one dimension, which count what a
+// reader without groups sees, and the rows of the cases whose rows vary
+// by sight where the reader sees other rows than those: the counts move
+// by the rows the reader sees beside them (seen) and those it does not.
+// How many pairs a tally counts, which says whether it counts anyone
+// once moved, is read only when the counts move.
+var talliesQuery = `
+CALL () {
+  WITH 0 AS none WHERE $sightAll OR size($sightGroups) > 0
+  MATCH (r:Variant)
+  WITH r, ` + rowSeen + ` AS seen, ` + rowPublic + ` AS public
+  WHERE seen <> public
+  RETURN collect({seen: seen, ` + tallyMap + `}) AS variants
+}
+CALL (variants) {
+  MATCH (t:Tally) WHERE t.dim = $dim
+  RETURN collect({key: t.key, label: t.label, named: t.named, unnamed: t.unnamed,
+                  pairs: CASE WHEN size(variants) = 0 THEN 1 ELSE t.pairs END}) AS tallies
+}
+RETURN tallies, variants`
+
+// tallyMap is tallyColumns as the entries of a map.
+var tallyMap = func() string {
+	var parts []string
+	for _, c := range strings.Split(tallyColumns, ",") {
+		expr, name, _ := strings.Cut(strings.TrimSpace(c), " AS ")
+		parts = append(parts, name+": "+expr)
+	}
+	return strings.Join(parts, ", ")
+}()
+
+// readTallies returns the unfiltered counts by one dimension, in the
+// reader's sight.
 func (s *Store) readTallies(ctx context.Context, by kg.CountDimension) ([]kg.GroupCount, error) {
-	res, err := s.readQuery(ctx, `
-		MATCH (t:Tally) WHERE t.dim = $dim
-		RETURN t.key AS key, t.label AS label, t.named AS named, t.unnamed AS unnamed
-		ORDER BY named + unnamed DESC, key`, map[string]any{"dim": string(by)})
+	res, err := s.readQuery(ctx, talliesQuery, map[string]any{"dim": string(by)})
 	if err != nil {
 		return nil, err
 	}
-	return groupCounts(res)
+	rec := rowOf(res.Records[0], "reading counts")
+	byKey := map[string]*counted{}
+	var keys []string
+	move := func(g counted, sign int) {
+		c := byKey[g.Key]
+		if c == nil {
+			c = &counted{GroupCount: kg.GroupCount{Key: g.Key, Label: g.Label}}
+			byKey[g.Key] = c
+			keys = append(keys, g.Key)
+		}
+		c.Named += sign * g.Named
+		c.Unnamed += sign * g.Unnamed
+		c.pairs += sign * g.pairs
+	}
+	for _, t := range rec.rows("tallies") {
+		move(counted{GroupCount: kg.GroupCount{Key: t.str("key"), Label: t.str("label"), Named: t.num("named"), Unnamed: t.num("unnamed")}, pairs: t.num("pairs")}, 1)
+	}
+	var seen, unseen []row
+	for _, r := range rec.rows("variants") {
+		if r.flag("seen") {
+			seen = append(seen, r)
+		} else {
+			unseen = append(unseen, r)
+		}
+	}
+	for _, g := range countRows(seen, by, false) {
+		move(g, 1)
+	}
+	for _, g := range countRows(unseen, by, false) {
+		move(g, -1)
+	}
+	if err := rec.err(); err != nil {
+		return nil, err
+	}
+	out := make([]kg.GroupCount, 0, len(keys))
+	for _, k := range keys {
+		if c := byKey[k]; c.pairs > 0 {
+			out = append(out, c.GroupCount)
+		}
+	}
+	slices.SortFunc(out, compareCounts)
+	return out, nil
+}
+
+// compareCounts orders counts as every count is: the most people first,
+// then by key.
+func compareCounts(a, b kg.GroupCount) int {
+	return cmp.Or(cmp.Compare(b.Named+b.Unnamed, a.Named+a.Unnamed), strings.Compare(a.Key, b.Key))
 }
 
 // groupCounts reads records of key, label, named and unnamed.

@@ -121,7 +121,8 @@ func (k *Kept) matching(ctx context.Context, f kg.ConvictionFilter, version int6
 		return nil, kg.Wrap(kg.Internal, err, "reading convictions failed")
 	}
 	key := "convictionRows\x00" + string(b)
-	before, since, kept := k.answers.settled(ctx, key)
+	// A list is kept per sight, as answerAt keeps it.
+	before, since, kept := k.answers.settled(ctx, sightKey(ctx)+key)
 	v, err := k.answerAt(ctx, key, version, true, func(ctx context.Context) (any, int, error) {
 		var rows []rowRef
 		var err error
@@ -237,7 +238,7 @@ func (s *Store) convictionsOf(ctx context.Context, f kg.ConvictionFilter, keys [
 	}
 	res, err := s.readQuery(ctx, `UNWIND range(0, size($keys) - 1) AS i
 WITH i, $keys[i] AS key
-MATCH (r:ConvictionRow {charge: key.charge}) WHERE r.case = key.case AND r.person = key.person
+MATCH (r:ConvictionRow {charge: key.charge}) WHERE r.case = key.case AND r.person = key.person AND `+rowSeen+`
 WITH i, r ORDER BY i
 WITH collect(r) AS page
 WITH page, $total AS total

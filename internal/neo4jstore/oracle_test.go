@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/casegraph/casegraph/internal/kg"
 )
 
@@ -48,7 +50,7 @@ MATCH (p:Person|Group)-[:CHARGED_WITH]->(c)<-[:HAS_CHARGE]-(k:Case)
 		when(len(f.Parties) > 0, "EXISTS { MATCH (p)-[:LEADS|MEMBER_OF|FOUNDED]->(x:Party) WHERE x.id IN $parties }"),
 		when(len(f.RestrictionKinds) > 0, "EXISTS { MATCH (p)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k) WHERE r.kind IN $restrictionKinds }"),
 		when(len(f.Categories) > 0, "c.category IN $categories"),
-		when(len(f.Countries) > 0, convictionCountry+" IN $countries"),
+		when(len(f.Countries) > 0, convictionCountry(seenAll)+" IN $countries"),
 	})
 	b.WriteString("WITH p, c, k, head(COLLECT { MATCH (c)-[:UNDER_ARTICLE]->(x:LegalArticle) RETURN x ORDER BY x.id }) AS a,\n")
 	if sentence {
@@ -59,7 +61,7 @@ MATCH (p:Person|Group)-[:CHARGED_WITH]->(c)<-[:HAS_CHARGE]-(k:Case)
 		b.WriteString("     null AS s\n")
 	}
 	if sentence && f.InForce {
-		b.WriteString("WITH p, c, k, a, s, " + sentenceInForce + " AS sf\n")
+		b.WriteString("WITH p, c, k, a, s, " + sentenceInForce(seenAll) + " AS sf\n")
 	} else {
 		b.WriteString("WITH p, c, k, a, s, s AS sf\n")
 	}
@@ -78,7 +80,7 @@ WITH p, c, k, a, s, sf, dated.date AS d, dated.dateText AS dText, dated.dateEarl
 		when(f.Unpunished != nil, "(sf IS NULL) = $unpunished"),
 	})
 	if courtFirst(f) {
-		b.WriteString("WITH p, c, k, a, s, sf, d, dText, dFirst, dLast, " + convictionCourt + " AS court\n")
+		b.WriteString("WITH p, c, k, a, s, sf, d, dText, dFirst, dLast, " + convictionCourt(seenAll) + " AS court\n")
 		writeWhere(&b, []string{
 			when(len(f.Courts) > 0, "court.id IN $courts"),
 			when(len(f.Cities) > 0, "EXISTS { MATCH (court)-[:LOCATED_IN*1..3]->(x:Place) WHERE x.id IN $cities }"),
@@ -100,7 +102,7 @@ func courtFirst(f kg.ConvictionFilter) bool { return len(f.Courts) > 0 || len(f.
 // convictionsQuery orders and pages the rows, then works out the court,
 // restrictions and later changes of the page's rows alone.
 func convictionsQuery(f kg.ConvictionFilter) string {
-	vars, carry, court := "p, c, k, a, s, sf, d, dText", "", convictionCourt
+	vars, carry, court := "p, c, k, a, s, sf, d, dText", "", convictionCourt(seenAll)
 	if courtFirst(f) {
 		vars, carry, court = vars+", court", ", court: court", "row.court"
 	}
@@ -113,8 +115,8 @@ CALL (page) {
   UNWIND range(0, size(page) - 1) AS i
   WITH i, page[i] AS row
   WITH i, row, row.p AS p, row.c AS c, row.k AS k, row.s AS s
-  WITH i, row, p, k, s, ` + court + ` AS court, ` + convictionRestrictions + ` AS rs,
-       ` + sentenceInForce + ` AS inForce, ` + sentenceChanges + ` AS changes
+  WITH i, row, p, k, s, ` + court + ` AS court, ` + convictionRestrictions(seenAll) + ` AS rs,
+       ` + sentenceInForce(seenAll) + ` AS inForce, ` + sentenceChanges(seenAll) + ` AS changes
   ORDER BY i
   RETURN collect({person: p.id, people: CASE WHEN p:Group THEN coalesce(p.count, 1) ELSE 1 END,
                   case: k.id, charge: row.c.id, article: row.a.id, sentence: s.id, court: court.id,
@@ -133,13 +135,13 @@ var countKeys = map[kg.CountDimension]struct {
 	need    rowsNeed
 	keys    string
 }{
-	kg.ByCourt: {convictionCourt + " AS court", rowsNeed{sentence: true},
+	kg.ByCourt: {convictionCourt(seenAll) + " AS court", rowsNeed{sentence: true},
 		"CASE WHEN court IS NULL THEN [] ELSE [[court.id, coalesce(court.name, court.id)]] END"},
 	kg.ByYear:        {"", rowsNeed{date: true}, "CASE WHEN dFirst IS NULL OR dLast IS NULL OR dFirst.year <> dLast.year THEN [] ELSE [[toString(d.year), toString(d.year)]] END"},
-	kg.ByRestriction: {convictionRestrictions + " AS rs", rowsNeed{}, "[r IN rs WHERE r.kind IS NOT NULL | [r.kind, r.kind, r.count]]"},
+	kg.ByRestriction: {convictionRestrictions(seenAll) + " AS rs", rowsNeed{}, "[r IN rs WHERE r.kind IS NOT NULL | [r.kind, r.kind, r.count]]"},
 	kg.BySentence:    {"", rowsNeed{sentence: true}, "CASE WHEN sf.kind IS NULL THEN [] ELSE [[sf.kind, sf.kind]] END"},
 	kg.ByCategory:    {"", rowsNeed{}, "CASE WHEN c.category IS NULL THEN [] ELSE [[c.category, c.category]] END"},
-	kg.ByCountry:     {convictionCountry + " AS country", rowsNeed{}, "CASE WHEN country IS NULL THEN [] ELSE [[country, country]] END"},
+	kg.ByCountry:     {convictionCountry(seenAll) + " AS country", rowsNeed{}, "CASE WHEN country IS NULL THEN [] ELSE [[country, country]] END"},
 }
 
 // peopleOf is how many unnamed people a conviction's p stands for: 0 for
@@ -195,7 +197,7 @@ ORDER BY named + unnamed DESC, key`
 func (s *Store) OracleConvictions(ctx context.Context, f kg.ConvictionFilter, first, offset int) ([]kg.Conviction, int, error) {
 	params := convictionParams(f)
 	params["first"], params["offset"] = int64(first), int64(offset)
-	res, err := s.readQuery(ctx, convictionsQuery(f), params)
+	res, err := s.oracleRead(ctx, convictionsQuery(f), params)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -204,9 +206,16 @@ func (s *Store) OracleConvictions(ctx context.Context, f kg.ConvictionFilter, fi
 
 // OracleCounts answers as Counts did before the conviction rows.
 func (s *Store) OracleCounts(ctx context.Context, by kg.CountDimension, f kg.ConvictionFilter) ([]kg.GroupCount, error) {
-	res, err := s.readQuery(ctx, countsQuery(by, f), convictionParams(f))
+	res, err := s.oracleRead(ctx, countsQuery(by, f), convictionParams(f))
 	if err != nil {
 		return nil, err
 	}
 	return groupCounts(res)
+}
+
+// oracleRead sends an oracle's statement, which reads the whole graph as
+// the statements before visibility did, with the reader's sight for the
+// parts it shares with the rows (which apply it).
+func (s *Store) oracleRead(ctx context.Context, query string, params map[string]any) (*neo4j.EagerResult, error) {
+	return s.send(ctx, query, withSight(ctx, params))
 }

@@ -45,52 +45,90 @@ func writeWhere(b *strings.Builder, conds []string) {
 }
 
 // The parts of a conviction's context that convictionRows leaves out, as
-// expressions over p, c, k, a and s.
+// expressions over p, c, k, a and s, in which see(v...) is the condition
+// that the facts bound to v are in sight: the reader's (seenAll) where a
+// question reads the graph, a variant's (jobSeen) where conviction rows
+// are written. A path never runs through a fact out of sight, nor does a
+// pattern that must not match (NOT EXISTS) find one.
 //
 // The court is the one that convicted: the court of the hearing that
 // imposed the sentence, or the court the sentence names; failing both, the
 // court of the case's one first-instance hearing that convicted, then the
 // case's one first-instance court if sources agree on it. Where two
 // sources name different courts no court is guessed.
-const (
-	convictionCourt = `coalesce(
-       head(COLLECT { MATCH (s)-[:IMPOSED_IN]->(:Proceeding)-[:HELD_BY]->(x:Court) RETURN x ORDER BY x.id }),
-       head(COLLECT { MATCH (s)-[:IMPOSED_BY]->(x:Court) RETURN x ORDER BY x.id }),
-       CASE WHEN COUNT { (k)-[:HAS_PROCEEDING]->(g:Proceeding {outcome: 'convicted'}) WHERE g.stage IN ['first-instance', 'retrial'] AND (p)-[:TRIED_IN]->(g) } = 1
-         THEN head(COLLECT { MATCH (p)-[:TRIED_IN]->(g:Proceeding {outcome: 'convicted'})<-[:HAS_PROCEEDING]-(k)
-                             WHERE g.stage IN ['first-instance', 'retrial'] MATCH (g)-[:HELD_BY]->(x:Court) RETURN x })
+func convictionCourt(see func(...string) string) string {
+	return `coalesce(
+       head(COLLECT { MATCH (s)-[ci:IMPOSED_IN]->(cg:Proceeding)-[ch:HELD_BY]->(x:Court) WHERE ` + see("ci", "cg", "ch", "x") + ` RETURN x ORDER BY x.id }),
+       head(COLLECT { MATCH (s)-[cb:IMPOSED_BY]->(x:Court) WHERE ` + see("cb", "x") + ` RETURN x ORDER BY x.id }),
+       CASE WHEN COUNT { MATCH (k)-[kg:HAS_PROCEEDING]->(g:Proceeding {outcome: 'convicted'})
+                         WHERE g.stage IN ['first-instance', 'retrial'] AND ` + see("kg", "g") + `
+                           AND EXISTS { MATCH (p)-[pt:TRIED_IN]->(g) WHERE ` + see("pt") + ` } } = 1
+         THEN head(COLLECT { MATCH (p)-[pt:TRIED_IN]->(g:Proceeding {outcome: 'convicted'})<-[kg:HAS_PROCEEDING]-(k)
+                             WHERE g.stage IN ['first-instance', 'retrial'] AND ` + see("pt", "g", "kg") + `
+                             MATCH (g)-[gh:HELD_BY]->(x:Court) WHERE ` + see("gh", "x") + ` RETURN x ORDER BY x.id })
        END,
-       CASE WHEN COUNT { (k)-[h:HEARD_BY]->(:Court) WHERE coalesce(h.role, 'first-instance') = 'first-instance' } = 1
+       CASE WHEN COUNT { MATCH (k)-[h:HEARD_BY]->(hc:Court) WHERE coalesce(h.role, 'first-instance') = 'first-instance' AND ` + see("h", "hc") + ` } = 1
          THEN head(COLLECT { MATCH (k)-[h:HEARD_BY]->(x:Court)
-                             WHERE coalesce(h.role, 'first-instance') = 'first-instance' AND NOT coalesce(h.contested, false)
+                             WHERE coalesce(h.role, 'first-instance') = 'first-instance' AND NOT coalesce(h.contested, false) AND ` + see("h", "x") + `
                              RETURN x })
        END)`
-	convictionRestrictions = `COLLECT { MATCH (p)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k) RETURN r ORDER BY r.id }`
-	// The country: the case's jurisdiction, else the code of the charge's
-	// article, else of another charge in the case.
-	convictionCountry = `coalesce(k.jurisdiction,
-       head(COLLECT { MATCH (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:IN_CODE]->(x:LegalCode) RETURN x.jurisdiction ORDER BY x.jurisdiction }),
-       head(COLLECT { MATCH (k)-[:HAS_CHARGE]->(:Charge)-[:UNDER_ARTICLE]->(:LegalArticle)-[:IN_CODE]->(x:LegalCode)
+}
+
+func convictionRestrictions(see func(...string) string) string {
+	return `COLLECT { MATCH (p)-[ps:SUBJECT_TO]->(r:Restriction)<-[kr:HAS_RESTRICTION]-(k) WHERE ` + see("ps", "r", "kr") + ` RETURN r ORDER BY r.id }`
+}
+
+// convictionCountry is the country: the case's jurisdiction, else the
+// code of the charge's article, else of another charge in the case.
+func convictionCountry(see func(...string) string) string {
+	return `coalesce(k.jurisdiction,
+       head(COLLECT { MATCH (c)-[cu:UNDER_ARTICLE]->(ca:LegalArticle)-[ci:IN_CODE]->(x:LegalCode) WHERE ` + see("cu", "ca", "ci", "x") + `
+                      RETURN x.jurisdiction ORDER BY x.jurisdiction }),
+       head(COLLECT { MATCH (k)-[kh:HAS_CHARGE]->(kc:Charge)-[cu:UNDER_ARTICLE]->(ca:LegalArticle)-[ci:IN_CODE]->(x:LegalCode)
+                      WHERE ` + see("kh", "kc", "cu", "ca", "ci", "x") + `
                       RETURN x.jurisdiction ORDER BY x.jurisdiction }))`
-	// The sentence in force: the last of the sentences that replaced s, one
-	// after another (s itself if none did), unless a later hearing
-	// overturned it, acquitted or sent the case back for that person.
-	sentenceInForce = `CASE WHEN s IS NULL THEN null ELSE head(COLLECT {
-         MATCH q = (s)<-[:REPLACES*0..8]-(x:Sentence) WHERE NOT (x)<-[:REPLACES]-(:Sentence)
-           AND NOT EXISTS { MATCH (x)-[:IMPOSED_IN]->(:Proceeding)<-[:REVIEWS*1..4]-(g:Proceeding)
-                            WHERE g.outcome IN ['overturned', 'acquitted', 'sent-back']
-                              AND (NOT EXISTS { (g)<-[:TRIED_IN]-() } OR (p)-[:TRIED_IN]->(g)) }
-         RETURN x ORDER BY length(q) DESC, x.id }) END`
-	// The later changes of s, oldest first.
-	sentenceChanges = `CASE WHEN s IS NULL THEN [] ELSE COLLECT {
-         MATCH q = (s)<-[:REPLACES*1..8]-(x:Sentence)
-         WITH x, length(q) AS n, last(relationships(q)) AS r
+}
+
+// sentenceInForce is the sentence in force: the last of the sentences
+// that replaced s, one after another (s itself if none did), unless a
+// later hearing overturned it, acquitted or sent the case back for that
+// person.
+func sentenceInForce(see func(...string) string) string {
+	return `CASE WHEN s IS NULL THEN null ELSE head(COLLECT {
+         MATCH fq = (s)<-[:REPLACES*0..8]-(x:Sentence) WHERE ` + pathSeen(see, "fq") + `
+           AND NOT EXISTS { MATCH (x)<-[fr:REPLACES]-(fy:Sentence) WHERE ` + see("fr", "fy") + ` }
+           AND NOT EXISTS { MATCH (x)-[fi:IMPOSED_IN]->(fg:Proceeding) WHERE ` + see("fi", "fg") + `
+                            MATCH fp = (fg)<-[:REVIEWS*1..4]-(g:Proceeding)
+                            WHERE g.outcome IN ['overturned', 'acquitted', 'sent-back'] AND ` + pathSeen(see, "fp") + `
+                              AND (NOT EXISTS { MATCH (g)<-[ft:TRIED_IN]-(fo) WHERE ` + see("ft", "fo") + ` }
+                                   OR EXISTS { MATCH (p)-[ft:TRIED_IN]->(g) WHERE ` + see("ft") + ` }) }
+         RETURN x ORDER BY length(fq) DESC, x.id }) END`
+}
+
+// sentenceChanges are the later changes of s, oldest first.
+func sentenceChanges(see func(...string) string) string {
+	return `CASE WHEN s IS NULL THEN [] ELSE COLLECT {
+         MATCH cq = (s)<-[:REPLACES*1..8]-(x:Sentence) WHERE ` + pathSeen(see, "cq") + `
+         WITH x, length(cq) AS n, last(relationships(cq)) AS r
          RETURN {sentence: x.id, change: coalesce(r.change, x.change), date: x.dateText,
-                 proceeding: head(COLLECT { MATCH (x)-[:IMPOSED_IN]->(g:Proceeding) RETURN g.id }),
-                 court: coalesce(head(COLLECT { MATCH (x)-[:IMPOSED_IN]->(:Proceeding)-[:HELD_BY]->(y:Court) RETURN y.id ORDER BY y.id }),
-                                 head(COLLECT { MATCH (x)-[:IMPOSED_BY]->(y:Court) RETURN y.id ORDER BY y.id }))}
-         ORDER BY n } END`
-)
+                 proceeding: head(COLLECT { MATCH (x)-[xi:IMPOSED_IN]->(g:Proceeding) WHERE ` + see("xi", "g") + ` RETURN g.id ORDER BY g.id }),
+                 court: coalesce(head(COLLECT { MATCH (x)-[xi:IMPOSED_IN]->(xg:Proceeding)-[xh:HELD_BY]->(y:Court) WHERE ` + see("xi", "xg", "xh", "y") + `
+                                                RETURN y.id ORDER BY y.id }),
+                                 head(COLLECT { MATCH (x)-[xb:IMPOSED_BY]->(y:Court) WHERE ` + see("xb", "y") + ` RETURN y.id ORDER BY y.id }))}
+         ORDER BY n, x.id } END`
+}
+
+// sourcesSeen is the sources property of the fact bound to v, but those
+// out of the reader's sight: the fact stands, its source stays unknown.
+func sourcesSeen(v string) string {
+	return "[src IN " + v + ".sources WHERE " + sourceSeen("src") + "]"
+}
+
+// pathSeen is the condition that every node and relationship of the path
+// q is in sight (see).
+func pathSeen(see func(...string) string, q string) string {
+	return "all(" + q + "_n IN nodes(" + q + ") WHERE " + see(q+"_n") + ") AND all(" + q + "_r IN relationships(" + q + ") WHERE " + see(q+"_r") + ")"
+}
 
 // convictionParams turns a filter into parameters. Empty lists, never
 // nulls, so the Cypher can test size(); To is exclusive of the day after
@@ -162,7 +200,14 @@ MATCH (r:ConvictionRow {charge: c.id})
 	if f.InForce {
 		sentence, unpunished = "r.inForceKind", "r.inForce"
 	}
+	seen := rowSeen
+	if len(f.Articles) > 0 {
+		// The articles were followed through the graph, paths out of
+		// sight included.
+		seen = rowSeenUnder
+	}
 	writeWhere(&b, []string{
+		seen,
 		when(len(f.Parties) > 0, "any(x IN r.parties WHERE x IN $parties)"),
 		when(len(f.RestrictionKinds) > 0, "any(x IN r.restrictionKinds WHERE x IN $restrictionKinds)"),
 		when(len(f.Categories) > 0, "r.category IN $categories"),
@@ -197,7 +242,7 @@ func pageOfRows(f kg.ConvictionFilter) string {
   UNWIND range(0, size(page) - 1) AS i
   WITH i, page[i] AS row
   OPTIONAL MATCH (s:Entity {id: row.sentence})
-  WITH i, row, ` + sentenceChanges + ` AS changes
+  WITH i, row, ` + sentenceChanges(seenAll) + ` AS changes
   ORDER BY i
   RETURN collect({person: row.person, people: CASE WHEN row.group THEN coalesce(row.count, 1) ELSE 1 END,
                   case: row.case, charge: row.charge, article: row.article, sentence: row.sentence, court: row.court,
@@ -264,8 +309,9 @@ func decodeConvictions(res *neo4j.EagerResult) ([]kg.Conviction, int, error) {
 
 var chargeChangesQuery = `
 MATCH (final:Charge)-[r2:SUPERSEDES {change: 're-initiated'}]->(mid:Charge)-[r1:SUPERSEDES {change: 'reclassified'}]->(orig:Charge)
-RETURN head(COLLECT { MATCH (k:Case)-[:HAS_CHARGE]->(final) RETURN k.id ORDER BY k.id }) AS case,
-       head(COLLECT { MATCH (p:Person|Group)-[:CHARGED_WITH]->(final) RETURN p.id ORDER BY p.id }) AS person,
+WHERE ` + seenAll("final", "r2", "mid", "r1", "orig") + `
+RETURN head(COLLECT { MATCH (k:Case)-[kh:HAS_CHARGE]->(final) WHERE ` + seenAll("k", "kh") + ` RETURN k.id ORDER BY k.id }) AS case,
+       head(COLLECT { MATCH (p:Person|Group)-[pc:CHARGED_WITH]->(final) WHERE ` + seenAll("p", "pc") + ` RETURN p.id ORDER BY p.id }) AS person,
        orig.id AS original, mid.id AS reclassified, final.id AS final,
        r1.changeDateText AS reclassifiedOn, r2.changeDateText AS reinitiatedOn
 ORDER BY case, final`
@@ -327,92 +373,93 @@ func (s *Store) Counts(ctx context.Context, by kg.CountDimension, f kg.Convictio
 // with its defendants, so that a person and a case compare like for like;
 // ties through charges, sentences and restrictions stay within those
 // person-case pairs, so a co-defendant's charges are not a person's own.
-const tiesOf = `
+var tiesOf = `
 CALL (n) {
   WITH n,
        CASE WHEN n:Person THEN [n] ELSE COLLECT {
-         MATCH (q:Person)-[:DEFENDANT_IN]->(n) RETURN q
-         UNION MATCH (q:Person)-[:CHARGED_WITH]->(:Charge)<-[:HAS_CHARGE]-(n) RETURN q } END AS ps,
+         MATCH (q:Person)-[d:DEFENDANT_IN]->(n) WHERE ` + seenAll("q", "d") + ` RETURN q
+         UNION MATCH (q:Person)-[qc:CHARGED_WITH]->(qx:Charge)<-[nc:HAS_CHARGE]-(n) WHERE ` + seenAll("q", "qc", "qx", "nc") + ` RETURN q } END AS ps,
        CASE WHEN n:Case THEN [n] ELSE COLLECT {
-         MATCH (n)-[:DEFENDANT_IN]->(q:Case) RETURN q
-         UNION MATCH (n)-[:CHARGED_WITH]->(:Charge)<-[:HAS_CHARGE]-(q:Case) RETURN q } END AS ks
+         MATCH (n)-[d:DEFENDANT_IN]->(q:Case) WHERE ` + seenAll("d", "q") + ` RETURN q
+         UNION MATCH (n)-[nc:CHARGED_WITH]->(qx:Charge)<-[qc:HAS_CHARGE]-(q:Case) WHERE ` + seenAll("nc", "qx", "qc", "q") + ` RETURN q } END AS ks
   CALL (n, ps, ks) {
     UNWIND ps AS p
-    MATCH (p)-[:CHARGED_WITH]->(c:Charge)<-[:HAS_CHARGE]-(k:Case) WHERE k IN ks
-    MATCH (c)-[:UNDER_ARTICLE]->(a:LegalArticle)-[:PART_OF*0..3]->(t:LegalArticle) WHERE NOT (t)-[:PART_OF]->(:LegalArticle)
+    MATCH (p)-[pc:CHARGED_WITH]->(c:Charge)<-[kc:HAS_CHARGE]-(k:Case) WHERE k IN ks AND ` + seenAll("pc", "c", "kc") + `
+    MATCH tq = (c)-[:UNDER_ARTICLE]->(a:LegalArticle)-[:PART_OF*0..3]->(t:LegalArticle)
+    WHERE ` + pathSeen(seenAll, "tq") + ` AND NOT EXISTS { MATCH (t)-[tp:PART_OF]->(tu:LegalArticle) WHERE ` + seenAll("tp", "tu") + ` }
     RETURN 'article' AS kind, t.id AS id, t.name AS label,
            p.id + ' charged under ' + CASE WHEN a = t THEN 'it' ELSE a.id END + ' in ' + k.id AS reason
     UNION ALL
     UNWIND ps AS p
-    MATCH (p)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k:Case) WHERE k IN ks AND r.kind IS NOT NULL
+    MATCH (p)-[pr:SUBJECT_TO]->(r:Restriction)<-[kr:HAS_RESTRICTION]-(k:Case) WHERE k IN ks AND r.kind IS NOT NULL AND ` + seenAll("pr", "r", "kr") + `
     RETURN 'restriction-kind' AS kind, r.kind AS id, r.kind AS label,
            p.id + ' subject to it in ' + k.id + ' (' + r.id + ')' AS reason
     UNION ALL
     UNWIND ks AS k
-    MATCH (k)-[h:HEARD_BY]->(t:Court)
+    MATCH (k)-[h:HEARD_BY]->(t:Court) WHERE ` + seenAll("h", "t") + `
     RETURN 'court' AS kind, t.id AS id, t.name AS label,
            k.id + CASE WHEN n:Person THEN ', the case of ' + n.id + ',' ELSE '' END + ' heard by it'
              + CASE WHEN h.contested THEN ' (contested)' ELSE '' END AS reason
     UNION ALL
     UNWIND ps AS p
-    MATCH (p)-[:SENTENCED_TO]->(x:Sentence)<-[:HAS_SENTENCE]-(k:Case) WHERE k IN ks
-    MATCH (x)-[:IMPOSED_BY]->(t:Court)
+    MATCH (p)-[px:SENTENCED_TO]->(x:Sentence)<-[kx:HAS_SENTENCE]-(k:Case) WHERE k IN ks AND ` + seenAll("px", "x", "kx") + `
+    MATCH (x)-[xt:IMPOSED_BY]->(t:Court) WHERE ` + seenAll("xt", "t") + `
     RETURN 'court' AS kind, t.id AS id, t.name AS label, p.id + ' sentenced by it in ' + k.id AS reason
     UNION ALL
     UNWIND ks AS k
-    MATCH (k)-[:HAS_PROCEEDING]->(g:Proceeding)-[:HELD_BY]->(t:Court)
+    MATCH (k)-[kg:HAS_PROCEEDING]->(g:Proceeding)-[gt:HELD_BY]->(t:Court) WHERE ` + seenAll("kg", "g", "gt", "t") + `
     RETURN 'court' AS kind, t.id AS id, t.name AS label,
            k.id + CASE WHEN n:Person THEN ', the case of ' + n.id + ',' ELSE '' END + ' had its ' + g.stage + ' hearing there' AS reason
     UNION ALL
     UNWIND ps AS p
-    MATCH (p)-[:CHARGED_WITH]->(c:Charge)<-[:HAS_CHARGE]-(k:Case) WHERE k IN ks AND c.category IS NOT NULL
+    MATCH (p)-[pc:CHARGED_WITH]->(c:Charge)<-[kc:HAS_CHARGE]-(k:Case) WHERE k IN ks AND c.category IS NOT NULL AND ` + seenAll("pc", "c", "kc") + `
     RETURN 'offence-category' AS kind, c.category AS id, c.category AS label,
            p.id + ' charged with ' + c.id + ' in ' + k.id AS reason
     UNION ALL
     UNWIND ks AS k
-    MATCH (k)-[:LOCATED_IN]->(t:Place)
+    MATCH (k)-[kt:LOCATED_IN]->(t:Place) WHERE ` + seenAll("kt", "t") + `
     RETURN 'place' AS kind, t.id AS id, t.name AS label,
            k.id + CASE WHEN n:Person THEN ', the case of ' + n.id + ',' ELSE '' END + ' located in it' AS reason
     UNION ALL
     UNWIND ks AS k
-    MATCH (k)-[:HEARD_BY]->(ct:Court)-[:LOCATED_IN]->(t:Place)
+    MATCH (k)-[kh:HEARD_BY]->(ct:Court)-[ctt:LOCATED_IN]->(t:Place) WHERE ` + seenAll("kh", "ct", "ctt", "t") + `
     RETURN 'place' AS kind, t.id AS id, t.name AS label,
            k.id + CASE WHEN n:Person THEN ', the case of ' + n.id + ',' ELSE '' END + ' heard by ' + ct.id + ' in it' AS reason
     UNION ALL
     UNWIND ps AS p
-    MATCH (p)-[r:PARTICIPATED_IN|ORGANISED|SUBJECT_OF]->(e:Event)-[:PART_OF*0..3]->(t:Event)
+    MATCH eq = (p)-[r:PARTICIPATED_IN|ORGANISED|SUBJECT_OF]->(e:Event)-[:PART_OF*0..3]->(t:Event) WHERE ` + pathSeen(seenAll, "eq") + `
     RETURN 'event' AS kind, t.id AS id, t.name AS label,
            p.id + CASE type(r) WHEN 'PARTICIPATED_IN' THEN ' took part in ' WHEN 'ORGANISED' THEN ' organised ' ELSE ' was subject of ' END
              + CASE WHEN e = t THEN 'it' ELSE e.id + ', part of it' END AS reason
     UNION ALL
     UNWIND ks AS k
-    MATCH (k)-[r:CONCERNS|SUBJECT_OF]->(e:Event)-[:PART_OF*0..3]->(t:Event)
+    MATCH eq = (k)-[r:CONCERNS|SUBJECT_OF]->(e:Event)-[:PART_OF*0..3]->(t:Event) WHERE ` + pathSeen(seenAll, "eq") + `
     RETURN 'event' AS kind, t.id AS id, t.name AS label,
            k.id + CASE WHEN n:Person THEN ', the case of ' + n.id + ',' ELSE '' END
              + CASE type(r) WHEN 'CONCERNS' THEN ' concerns ' ELSE ' was subject of ' END
              + CASE WHEN e = t THEN 'it' ELSE e.id + ', part of it' END AS reason
     UNION ALL
     UNWIND ks + ps AS k
-    MATCH (t:Organisation)-[r:ASSESSED]->(k)
+    MATCH (t:Organisation)-[r:ASSESSED]->(k) WHERE ` + seenAll("t", "r") + `
     RETURN 'organisation' AS kind, t.id AS id, t.name AS label,
            'it assessed ' + k.id + ' as ' + coalesce(r.assessment, 'unstated') AS reason
     UNION ALL
     UNWIND ks + ps AS k
-    MATCH (t:Organisation)-[:ISSUED]->(e:Event)-[:ABOUT]->(k)
+    MATCH (t:Organisation)-[ti:ISSUED]->(e:Event)-[ea:ABOUT]->(k) WHERE ` + seenAll("t", "ti", "e", "ea") + `
     RETURN 'organisation' AS kind, t.id AS id, t.name AS label, 'it issued ' + e.id + ' about ' + k.id AS reason
     UNION ALL
     UNWIND ks AS k
-    MATCH (t:Organisation)-[r:PROSECUTOR_IN|COMPLAINANT_IN]->(k)
+    MATCH (t:Organisation)-[r:PROSECUTOR_IN|COMPLAINANT_IN]->(k) WHERE ` + seenAll("t", "r") + `
     RETURN 'organisation' AS kind, t.id AS id, t.name AS label,
            CASE type(r) WHEN 'PROSECUTOR_IN' THEN 'it prosecuted ' ELSE 'it complained in ' END + k.id AS reason
     UNION ALL
     UNWIND ps AS p
-    MATCH (p)-[:CHARGED_WITH]->(c:Charge)-[:BROUGHT_BY]->(t:Organisation)
-    MATCH (k:Case)-[:HAS_CHARGE]->(c) WHERE k IN ks
+    MATCH (p)-[pc:CHARGED_WITH]->(c:Charge)-[cb:BROUGHT_BY]->(t:Organisation) WHERE ` + seenAll("pc", "c", "cb", "t") + `
+    MATCH (k:Case)-[kc:HAS_CHARGE]->(c) WHERE k IN ks AND ` + seenAll("kc") + `
     RETURN 'organisation' AS kind, t.id AS id, t.name AS label, 'it brought ' + c.id + ' against ' + p.id AS reason
     UNION ALL
     UNWIND ps AS p
-    MATCH (p)-[r:WORKS_FOR|LEADS|MEMBER_OF|FOUNDED|OWNS]->(t:Organisation|Party)
+    MATCH (p)-[r:WORKS_FOR|LEADS|MEMBER_OF|FOUNDED|OWNS]->(t:Organisation|Party) WHERE ` + seenAll("r", "t") + `
     RETURN CASE WHEN t:Party THEN 'party' ELSE 'organisation' END AS kind, t.id AS id, t.name AS label,
            p.id + CASE type(r) WHEN 'WORKS_FOR' THEN ' works for' WHEN 'LEADS' THEN ' leads' WHEN 'MEMBER_OF' THEN ' is a member of'
                   WHEN 'FOUNDED' THEN ' founded' ELSE ' owns' END + ' it' AS reason
@@ -421,8 +468,8 @@ CALL (n) {
 }`
 
 var commonGroundQuery = `
-OPTIONAL MATCH (xa:Entity {id: $a})
-OPTIONAL MATCH (xb:Entity {id: $b})
+OPTIONAL MATCH (xa:Entity {id: $a}) WHERE ` + seen("xa") + `
+OPTIONAL MATCH (xb:Entity {id: $b}) WHERE ` + seen("xb") + `
 CALL (xa, xb) {
   UNWIND [0, 1] AS side
   WITH side, [xa, xb][side] AS n, xa, xb
@@ -480,40 +527,40 @@ var similarWeights = map[string]int{
 // the features it shares with the given one. It reads the features of all
 // cases, which is cheap while cases number in the hundreds.
 var similarQuery = `
-OPTIONAL MATCH (t:Entity {id: $id})
+OPTIONAL MATCH (t:Entity {id: $id}) WHERE ` + seen("t") + `
 CALL (t) {
   WITH t WHERE t:Case
-  MATCH (k:Case)
+  MATCH (k:Case) WHERE ` + seen("k") + `
   CALL (k) {
-    MATCH (k)-[:HAS_CHARGE]->(:Charge)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(x:LegalArticle)
-    WHERE NOT (x)-[:PART_OF]->(:LegalArticle)
+    MATCH aq = (k)-[:HAS_CHARGE]->(:Charge)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(x:LegalArticle)
+    WHERE ` + pathSeen(seenAll, "aq") + ` AND NOT EXISTS { MATCH (x)-[xp:PART_OF]->(xu:LegalArticle) WHERE ` + seenAll("xp", "xu") + ` }
     RETURN 'article' AS kind, x.id AS key, x.name AS label
     UNION
-    MATCH (k)-[:HAS_RESTRICTION]->(x:Restriction) WHERE x.kind IS NOT NULL
+    MATCH (k)-[kx:HAS_RESTRICTION]->(x:Restriction) WHERE x.kind IS NOT NULL AND ` + seenAll("kx", "x") + `
     RETURN 'restriction-kind' AS kind, x.kind AS key, x.kind AS label
     UNION
-    MATCH (k)-[:HEARD_BY]->(x:Court)
+    MATCH (k)-[kx:HEARD_BY]->(x:Court) WHERE ` + seenAll("kx", "x") + `
     RETURN 'court' AS kind, x.id AS key, x.name AS label
     UNION
-    MATCH (k)-[:HAS_SENTENCE]->(:Sentence)-[:IMPOSED_BY]->(x:Court)
+    MATCH (k)-[ks:HAS_SENTENCE]->(y:Sentence)-[yx:IMPOSED_BY]->(x:Court) WHERE ` + seenAll("ks", "y", "yx", "x") + `
     RETURN 'court' AS kind, x.id AS key, x.name AS label
     UNION
-    MATCH (k)-[:HAS_PROCEEDING]->(:Proceeding)-[:HELD_BY]->(x:Court)
+    MATCH (k)-[kg:HAS_PROCEEDING]->(g:Proceeding)-[gx:HELD_BY]->(x:Court) WHERE ` + seenAll("kg", "g", "gx", "x") + `
     RETURN 'court' AS kind, x.id AS key, x.name AS label
     UNION
-    MATCH (k)-[:HAS_CHARGE]->(x:Charge) WHERE x.category IS NOT NULL
+    MATCH (k)-[kx:HAS_CHARGE]->(x:Charge) WHERE x.category IS NOT NULL AND ` + seenAll("kx", "x") + `
     RETURN 'offence-category' AS kind, x.category AS key, x.category AS label
     UNION
-    MATCH (k)-[:CONCERNS]->(x:Event)
+    MATCH (k)-[kx:CONCERNS]->(x:Event) WHERE ` + seenAll("kx", "x") + `
     RETURN 'event' AS kind, x.id AS key, x.name AS label
     UNION
-    MATCH (x:Organisation)-[:ASSESSED]->(k)
+    MATCH (x:Organisation)-[xk:ASSESSED]->(k) WHERE ` + seenAll("x", "xk") + `
     RETURN 'organisation' AS kind, x.id AS key, x.name AS label
     UNION
-    MATCH (x:Organisation)-[:ISSUED]->(:Event)-[:ABOUT]->(k)
+    MATCH (x:Organisation)-[xe:ISSUED]->(e:Event)-[ek:ABOUT]->(k) WHERE ` + seenAll("x", "xe", "e", "ek") + `
     RETURN 'organisation' AS kind, x.id AS key, x.name AS label
     UNION
-    MATCH (k)-[:HAS_SENTENCE]->(x:Sentence) WHERE x.kind IS NOT NULL
+    MATCH (k)-[kx:HAS_SENTENCE]->(x:Sentence) WHERE x.kind IS NOT NULL AND ` + seenAll("kx", "x") + `
     RETURN 'sentence-kind' AS kind, x.kind AS key, x.kind AS label
   }
   WITH t, k, collect({kind: kind, key: key, label: coalesce(label, key)}) AS fs
@@ -579,18 +626,19 @@ var (
 // begun by the arrest's first possible day and had not ended before its
 // last. The protest surely came first.
 var arrestsQuery = `
-MATCH (p:Person)-[m:LEADS|MEMBER_OF]->(y:Party {registrationStatus: 'unregistered'})
-MATCH (p)-[:SUBJECT_OF]->(ar:Event) WHERE ar.kind IN $arrestKinds AND ar.dateEarliest IS NOT NULL AND ar.dateLatest IS NOT NULL
+MATCH (p:Person)-[m:LEADS|MEMBER_OF]->(y:Party {registrationStatus: 'unregistered'}) WHERE ` + seenAll("p", "m", "y") + `
+MATCH (p)-[pa:SUBJECT_OF]->(ar:Event) WHERE ar.kind IN $arrestKinds AND ar.dateEarliest IS NOT NULL AND ar.dateLatest IS NOT NULL
   AND (m.start IS NULL OR m.startLatest <= ar.dateEarliest)
   AND (m.end IS NULL OR m.endEarliest >= ar.dateLatest)
+  AND ` + seenAll("pa", "ar") + `
 CALL (p, y) {
-  MATCH (p)-[r:PARTICIPATED_IN|ORGANISED]->(:Event)-[:PART_OF*0..3]->(e:Event)
+  MATCH eq = (p)-[r:PARTICIPATED_IN|ORGANISED]->(:Event)-[:PART_OF*0..3]->(e:Event) WHERE ` + pathSeen(seenAll, "eq") + `
   RETURN e, CASE type(r) WHEN 'ORGANISED' THEN 'organised' ELSE 'participated' END AS via
   UNION
-  MATCH (y)-[r:PARTICIPATED_IN|ORGANISED]->(:Event)-[:PART_OF*0..3]->(e:Event)
+  MATCH eq = (y)-[r:PARTICIPATED_IN|ORGANISED]->(:Event)-[:PART_OF*0..3]->(e:Event) WHERE ` + pathSeen(seenAll, "eq") + `
   RETURN e, CASE type(r) WHEN 'ORGANISED' THEN 'party-organised' ELSE 'party-participated' END AS via
   UNION
-  MATCH (p)-[:DEFENDANT_IN]->(:Case)-[:CONCERNS]->(:Event)-[:PART_OF*0..3]->(e:Event)
+  MATCH eq = (p)-[:DEFENDANT_IN]->(:Case)-[:CONCERNS]->(:Event)-[:PART_OF*0..3]->(e:Event) WHERE ` + pathSeen(seenAll, "eq") + `
   RETURN e, 'case-concerns' AS via
 }
 WITH p, m, y, ar, e, via
@@ -653,30 +701,35 @@ func (s *Store) ArrestsAfterProtests(ctx context.Context, withinMonths int) ([]k
 // Two people tied to events within one larger event (the airport seizure
 // within the January 2022 unrest) share the larger one as well.
 var laterChargedQuery = `
-MATCH (p:Person)-[:CHARGED_WITH]->(c:Charge {verdict: 'guilty'})
+MATCH cq = (p:Person)-[:CHARGED_WITH]->(c:Charge {verdict: 'guilty'})
       -[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(a:LegalArticle)
-WHERE NOT (a)-[:PART_OF]->(:LegalArticle)
-WITH p, c, a, head(COLLECT { MATCH (x:Sentence)-[:FOR_CHARGE]->(c) WHERE x.date IS NOT NULL AND NOT (x)-[:REPLACES]->(:Sentence)
+WHERE ` + pathSeen(seenAll, "cq") + ` AND NOT EXISTS { MATCH (a)-[ap:PART_OF]->(au:LegalArticle) WHERE ` + seenAll("ap", "au") + ` }
+WITH p, c, a, head(COLLECT { MATCH (x:Sentence)-[xc:FOR_CHARGE]->(c)
+                             WHERE x.date IS NOT NULL AND ` + seenAll("x", "xc") + `
+                               AND NOT EXISTS { MATCH (x)-[xr:REPLACES]->(xy:Sentence) WHERE ` + seenAll("xr", "xy") + ` }
                              RETURN [x.date, x.dateText] ORDER BY x.date, x.id }) AS sd
 WITH p, a, CASE WHEN sd IS NOT NULL THEN sd
                 WHEN c.date IS NOT NULL THEN [c.date, c.dateText] END AS cd
 WHERE cd IS NOT NULL
 CALL (p) {
-  MATCH (p)-[:MEMBER_OF|LEADS|FOUNDED|WORKS_FOR]->(v:Party|Organisation)<-[:MEMBER_OF|LEADS|FOUNDED|WORKS_FOR]-(q:Person)
+  MATCH (p)-[pv:MEMBER_OF|LEADS|FOUNDED|WORKS_FOR]->(v:Party|Organisation)<-[qv:MEMBER_OF|LEADS|FOUNDED|WORKS_FOR]-(q:Person)
+  WHERE ` + seenAll("pv", "v", "qv", "q") + `
   RETURN q, v
   UNION
-  MATCH (p)-[:PARTICIPATED_IN|ORGANISED|SUBJECT_OF]->(:Event)-[:PART_OF*0..3]->(v:Event)
+  MATCH vq = (p)-[:PARTICIPATED_IN|ORGANISED|SUBJECT_OF]->(:Event)-[:PART_OF*0..3]->(v:Event)
         <-[:PART_OF*0..3]-(:Event)<-[:PARTICIPATED_IN|ORGANISED|SUBJECT_OF]-(q:Person)
+  WHERE ` + pathSeen(seenAll, "vq") + `
   RETURN q, v
 }
 WITH p, a, cd, q, v WHERE q <> p
-MATCH (q)-[:CHARGED_WITH]->(c2:Charge)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(a)
-WITH p, a, cd, q, v, c2, head(COLLECT { MATCH (k:Case)-[:HAS_CHARGE]->(c2) RETURN k ORDER BY k.id }) AS k
+MATCH aq = (q)-[:CHARGED_WITH]->(c2:Charge)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(a)
+WHERE ` + pathSeen(seenAll, "aq") + `
+WITH p, a, cd, q, v, c2, head(COLLECT { MATCH (k:Case)-[kc:HAS_CHARGE]->(c2) WHERE ` + seenAll("k", "kc") + ` RETURN k ORDER BY k.id }) AS k
 WITH p, a, cd, q, v,
      CASE WHEN c2.date IS NOT NULL THEN [c2.date, c2.dateText]
           WHEN k.opened IS NOT NULL THEN [k.opened, k.openedText]
-          ELSE head(COLLECT { MATCH (k)-[:SUBJECT_OF]->(e:Event) WHERE e.date IS NOT NULL RETURN [e.date, e.dateText] AS x
-                              UNION MATCH (e:Event)-[:ABOUT]->(k) WHERE e.date IS NOT NULL RETURN [e.date, e.dateText] AS x
+          ELSE head(COLLECT { MATCH (k)-[ke:SUBJECT_OF]->(e:Event) WHERE e.date IS NOT NULL AND ` + seenAll("ke", "e") + ` RETURN [e.date, e.dateText] AS x
+                              UNION MATCH (e:Event)-[ek:ABOUT]->(k) WHERE e.date IS NOT NULL AND ` + seenAll("e", "ek") + ` RETURN [e.date, e.dateText] AS x
                               ORDER BY x[0] }) END AS qd
 WHERE qd IS NOT NULL AND qd[0] >= cd[0]
 WITH p, a, q, v, cd, qd ORDER BY cd[0], qd[0]
@@ -712,12 +765,14 @@ func (s *Store) LaterChargedAssociates(ctx context.Context) ([]kg.Associate, err
 // Custody as a preventive measure is detention before trial by another
 // name; custody imposed as a sentence is not.
 var pretrialQuery = `
-MATCH (p:Person)-[:SUBJECT_TO]->(r:Restriction)<-[:HAS_RESTRICTION]-(k:Case)
-WHERE r.kind IN ['pre-trial-detention', 'house-arrest'] OR (r.kind = 'custody' AND r.basis = 'preventive-measure')
+MATCH (p:Person)-[pr:SUBJECT_TO]->(r:Restriction)<-[kr:HAS_RESTRICTION]-(k:Case)
+WHERE (r.kind IN ['pre-trial-detention', 'house-arrest'] OR (r.kind = 'custody' AND r.basis = 'preventive-measure'))
+  AND ` + seenAll("p", "pr", "r", "kr", "k") + `
 WITH p, k, r ORDER BY r.start IS NULL, r.start, r.id
 WITH p, k, collect({restriction: r.id, kind: r.kind, start: r.startText, end: r.endText}) AS periods
 WITH p, k, periods,
-     head(COLLECT { MATCH (p)-[:SENTENCED_TO]->(x:Sentence)<-[:HAS_SENTENCE]-(k) WHERE NOT (x)-[:REPLACES]->(:Sentence)
+     head(COLLECT { MATCH (p)-[px:SENTENCED_TO]->(x:Sentence)<-[kx:HAS_SENTENCE]-(k)
+                    WHERE ` + seenAll("px", "x", "kx") + ` AND NOT EXISTS { MATCH (x)-[xr:REPLACES]->(xy:Sentence) WHERE ` + seenAll("xr", "xy") + ` }
                     RETURN x ORDER BY x.date, x.id }) AS s
 RETURN p.id AS person, k.id AS case, periods, s.id AS sentence, s.dateText AS verdict
 ORDER BY person, case`
@@ -761,17 +816,17 @@ func (s *Store) PretrialDetention(ctx context.Context) ([]kg.PretrialRecord, err
 // and restrictions and their relationships; any of them contested makes
 // the case's record disputed.
 var assessedQuery = `
-MATCH (o:Organisation)-[r:ASSESSED]->(k:Case)
+MATCH (o:Organisation)-[r:ASSESSED]->(k:Case) WHERE ` + seenAll("o", "r", "k") + `
 WITH k, o, r ORDER BY o.id, r.assessment
 WITH k, collect(DISTINCT o.id) AS orgs,
-     collect({organisation: o.id, assessment: r.assessment, note: r.note, sources: r.sources}) AS assessments
+     collect({organisation: o.id, assessment: r.assessment, note: r.note, sources: ` + sourcesSeen("r") + `}) AS assessments
 WHERE size(orgs) >= $min
 RETURN k.id AS case, orgs, assessments,
        COLLECT {
          MATCH (k) WHERE k.contested = true RETURN k.id AS id
-         UNION MATCH (k)-[x]-() WHERE x.contested = true RETURN x.id AS id
-         UNION MATCH (k)-[:HAS_CHARGE|HAS_SENTENCE|HAS_RESTRICTION]->(y) WHERE y.contested = true RETURN y.id AS id
-         UNION MATCH (k)-[:HAS_CHARGE|HAS_SENTENCE|HAS_RESTRICTION]->()-[x]-() WHERE x.contested = true RETURN x.id AS id
+         UNION MATCH (k)-[x]-(xo) WHERE x.contested = true AND ` + seenAll("x", "xo") + ` RETURN x.id AS id
+         UNION MATCH (k)-[ky:HAS_CHARGE|HAS_SENTENCE|HAS_RESTRICTION]->(y) WHERE y.contested = true AND ` + seenAll("ky", "y") + ` RETURN y.id AS id
+         UNION MATCH (k)-[ky:HAS_CHARGE|HAS_SENTENCE|HAS_RESTRICTION]->(y)-[x]-(xo) WHERE x.contested = true AND ` + seenAll("ky", "y", "x", "xo") + ` RETURN x.id AS id
        } AS contested
 ORDER BY size(orgs) DESC, case`
 
@@ -807,10 +862,10 @@ func (s *Store) AssessedCases(ctx context.Context, minOrganisations int) ([]kg.A
 // A charge that another one superseded was replaced, not charged alongside
 // its replacement, so it does not pair.
 var articlePairsQuery = `
-MATCH (p:Person)-[:CHARGED_WITH]->(c:Charge)<-[:HAS_CHARGE]-(k:Case)
-WHERE NOT EXISTS { (:Charge)-[:SUPERSEDES]->(c) }
-MATCH (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(a:LegalArticle)
-WHERE NOT (a)-[:PART_OF]->(:LegalArticle)
+MATCH (p:Person)-[pc:CHARGED_WITH]->(c:Charge)<-[kc:HAS_CHARGE]-(k:Case)
+WHERE ` + seenAll("p", "pc", "c", "kc", "k") + ` AND NOT EXISTS { MATCH (n:Charge)-[ns:SUPERSEDES]->(c) WHERE ` + seenAll("n", "ns") + ` }
+MATCH aq = (c)-[:UNDER_ARTICLE]->(:LegalArticle)-[:PART_OF*0..3]->(a:LegalArticle)
+WHERE ` + pathSeen(seenAll, "aq") + ` AND NOT EXISTS { MATCH (a)-[ap:PART_OF]->(au:LegalArticle) WHERE ` + seenAll("ap", "au") + ` }
 WITH p, k, collect(DISTINCT a.id) AS arts
 UNWIND arts AS x
 UNWIND arts AS y
@@ -844,13 +899,13 @@ func (s *Store) ArticlePairs(ctx context.Context) ([]kg.ArticlePair, error) {
 // sentence or restriction), else about itself.
 var contestedQuery = `
 CALL () {
-  MATCH (n:Entity) WHERE n.contested = true
+  MATCH (n:Entity) WHERE n.contested = true AND ` + seen("n") + `
   RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS type,
-         coalesce(head(COLLECT { MATCH (k:Case)-[:HAS_CHARGE|HAS_SENTENCE|HAS_RESTRICTION]->(n) RETURN k.id }), n.id) AS about,
-         '' AS other, n.note AS note, n.sources AS sources
+         coalesce(head(COLLECT { MATCH (k:Case)-[kn:HAS_CHARGE|HAS_SENTENCE|HAS_RESTRICTION]->(n) WHERE ` + seenAll("k", "kn") + ` RETURN k.id ORDER BY k.id }), n.id) AS about,
+         '' AS other, n.note AS note, ` + sourcesSeen("n") + ` AS sources
   UNION ALL
-  MATCH (x)-[r]->(y) WHERE r.contested = true
-  RETURN r.id AS id, type(r) AS type, x.id AS about, y.id AS other, r.note AS note, r.sources AS sources
+  MATCH (x)-[r]->(y) WHERE r.contested = true AND ` + seenAll("r", "x", "y") + `
+  RETURN r.id AS id, type(r) AS type, x.id AS about, y.id AS other, r.note AS note, ` + sourcesSeen("r") + ` AS sources
 }
 RETURN id, type, about, other, note, sources
 ORDER BY about, id`

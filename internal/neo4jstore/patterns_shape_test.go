@@ -15,7 +15,8 @@ func TestRowsMatchingWritesOnlyWhatIsAsked(t *testing.T) {
 		f         kg.ConvictionFilter
 		has, lack []string
 	}{
-		{"no filter", kg.ConvictionFilter{}, []string{"MATCH (r:ConvictionRow)\n"}, []string{"WHERE", "$", ":Charge"}},
+		{"no filter: the reader's sight alone", kg.ConvictionFilter{}, []string{"MATCH (r:ConvictionRow)\nWHERE " + rowSeen + "\n"},
+			[]string{"AND", "$articles", "$parties", ":Charge"}},
 		{"article only", kg.ConvictionFilter{Articles: []string{"legal-article/x"}},
 			[]string{"$articles", "{charge: c.id}"}, []string{"$parties", "$restrictionKinds", "WHERE any"}},
 		{"imposed sentences", kg.ConvictionFilter{SentenceKinds: []string{"fine"}}, []string{"r.sentenceKind IN $sentenceKinds"}, []string{"inForce"}},
