@@ -124,12 +124,6 @@ func sourcesSeen(v string) string {
 	return "[src IN " + v + ".sources WHERE " + sourceSeen("src") + "]"
 }
 
-// pathSeen is the condition that every node and relationship of the path
-// q is in sight (see).
-func pathSeen(see func(...string) string, q string) string {
-	return "all(" + q + "_n IN nodes(" + q + ") WHERE " + see(q+"_n") + ") AND all(" + q + "_r IN relationships(" + q + ") WHERE " + see(q+"_r") + ")"
-}
-
 // convictionParams turns a filter into parameters. Empty lists, never
 // nulls, so the Cypher can test size(); To is exclusive of the day after
 // the period it names, so "to 2023" includes all of 2023.

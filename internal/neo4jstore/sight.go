@@ -40,9 +40,10 @@ func seenAll(vs ...string) string {
 }
 
 // pathSeen is the Cypher condition that every node and relationship of
-// the path bound to p is in the reader's sight.
-func pathSeen(p string) string {
-	return "all(sight_n IN nodes(" + p + ") WHERE " + seen("sight_n") + ") AND all(sight_r IN relationships(" + p + ") WHERE " + seen("sight_r") + ")"
+// the path bound to q is in sight, as see tells it (seenAll is the
+// reader's).
+func pathSeen(see func(...string) string, q string) string {
+	return "all(" + q + "_n IN nodes(" + q + ") WHERE " + see(q+"_n") + ") AND all(" + q + "_r IN relationships(" + q + ") WHERE " + see(q+"_r") + ")"
 }
 
 // citationSeen is the Cypher condition that the citation bound to x

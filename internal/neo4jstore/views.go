@@ -313,7 +313,7 @@ var timelineSteps = []struct{ pattern, where, step string }{
 var timelineQuery = func() string {
 	branches := make([]string, len(timelineSteps))
 	for i, b := range timelineSteps {
-		where := pathSeen("p")
+		where := pathSeen(seenAll, "p")
 		if b.where != "" {
 			where = "(" + b.where + ") AND " + where
 		}

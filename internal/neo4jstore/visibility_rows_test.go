@@ -183,7 +183,7 @@ func convictionsQuestion(t *testing.T, f kg.ConvictionFilter) string {
 
 // groupsOf is a fact's groups, none for a public one.
 func groupsOf(props map[string]any) []string {
-	g, _ := props[casefile.GroupsProp].([]string)
+	g, _ := props[kg.GroupsProp].([]string)
 	return g
 }
 
@@ -222,7 +222,7 @@ func reducedBatch(b kg.Batch, sight kg.Sight, seen map[string]bool) kg.Batch {
 	strip := func(props map[string]any) map[string]any {
 		out := map[string]any{}
 		for k, v := range props {
-			if k != casefile.GroupsProp {
+			if k != kg.GroupsProp {
 				out[k] = v
 			}
 		}
