@@ -181,13 +181,18 @@ func (s *Store) Paths(ctx context.Context, q kg.PathsQuery) (kg.GraphView, [][]s
 	// conditions hold of each node and relationship alone, so Neo4j checks
 	// them as it searches (see TestPathsSearchOnlyWhatIsSeen): the
 	// shortest paths found are the shortest among those the reader sees.
+	// The search meets many nodes, and reading each one's groups is most
+	// of what sight costs it; hiding, which the entity_groups index
+	// finds among the few restricted entities, says whether there is any
+	// the reader may not see, and the nodes are read only if there is.
 	query := `
 OPTIONAL MATCH (a:Entity {id: $from}) WHERE ` + seen("a") + `
 OPTIONAL MATCH (b:Entity {id: $to}) WHERE ` + seen("b") + `
-CALL (a, b) {
-  WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
+WITH a, b, EXISTS { MATCH (h:Entity) WHERE h.groups IS NOT NULL AND NOT ` + seen("h") + ` } AS hiding
+CALL (a, b, hiding) {
+  WITH a, b, hiding WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
   MATCH p = allShortestPaths((a)-[*..` + fmt.Sprint(q.MaxLength) + `]-(b))
-  WHERE all(x IN nodes(p) WHERE x:Entity AND ` + seen("x") + `) AND all(y IN relationships(p) WHERE ` + seen("y") + `)
+  WHERE all(x IN nodes(p) WHERE x:Entity AND (NOT hiding OR ` + seen("x") + `)) AND all(y IN relationships(p) WHERE ` + seen("y") + `)
   WITH [x IN nodes(p) | x.id] AS ids, collect(p) AS ps
   ORDER BY reduce(k = '', i IN ids | k + i + ' ')
   LIMIT $limit + 1
