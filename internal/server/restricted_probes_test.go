@@ -58,6 +58,11 @@ func probesOf(schema *ast.Schema) []probe {
 		ps = append(ps, probe{name: name, query: query, fails: true, shows: shows})
 	}
 
+	// Rows of the cross-case questions give their entities' IDs: the
+	// entities' own fields are the node probes', and a whole entity under
+	// every field of a row would make statements Neo4j takes seconds to
+	// plan.
+
 	// node and nodes: entities of each type that restricted facts touch,
 	// whole, and restricted and unknown IDs.
 	for _, n := range []struct{ id, typ string }{
@@ -121,7 +126,7 @@ func probesOf(schema *ast.Schema) []probe {
 	fails("timeline/unknown", fmt.Sprintf(`{ timeline(of: %q) { %s } }`, noCase, timeline))
 
 	// convictions and counts.
-	conv := sel("ConvictionConnection", 3)
+	conv := sel("ConvictionConnection", 2)
 	for _, f := range []struct{ name, filter string }{
 		{"all", `{}`},
 		{"article-274", fmt.Sprintf(`{articles: [%q]}`, art274)},
@@ -141,7 +146,7 @@ func probesOf(schema *ast.Schema) []probe {
 	}
 
 	// The pattern questions.
-	add("chargeChanges", fmt.Sprintf(`{ chargeChanges { %s } }`, sel("ChargeChange", 2)))
+	add("chargeChanges", fmt.Sprintf(`{ chargeChanges { %s } }`, sel("ChargeChange", 1)))
 	common := sel("CommonGround", 2)
 	add("commonGround/mamai-ilyashev", fmt.Sprintf(`{ commonGround(a: %q, b: %q) { %s } }`, mamai, ilyashev, common), democrats)
 	add("commonGround/cases", fmt.Sprintf(`{ commonGround(a: %q, b: %q) { %s } }`, mamaiCase, thirteen, common))
@@ -150,16 +155,20 @@ func probesOf(schema *ast.Schema) []probe {
 	similar := sel("SimilarCase", 1)
 	add("similarCases/mamai", fmt.Sprintf(`{ similarCases(to: %q, first: 100) { %s } }`, mamaiCase, similar), witnessCase)
 	add("similarCases/thirteen", fmt.Sprintf(`{ similarCases(to: %q, first: 100) { %s } }`, thirteen, similar))
-	fails("similarCases/restricted", fmt.Sprintf(`{ similarCases(to: %q) { %s } }`, witnessCase, similar), witnessCase)
+	// Cases like the restricted one: an outsider's is an unknown ID; a
+	// member gets them, Mamai's (the same article) among them.
+	fails("similarCases/restricted", fmt.Sprintf(`{ similarCases(to: %q) { %s } }`, witnessCase, similar), mamaiCase)
 	fails("similarCases/unknown", fmt.Sprintf(`{ similarCases(to: %q) { %s } }`, noCase, similar))
 	add("arrestsAfterProtests", fmt.Sprintf(`{ a12: arrestsAfterProtests(withinMonths: 12) { %s } a60: arrestsAfterProtests(withinMonths: 60) { %s } }`,
-		sel("ArrestAfterProtest", 2), sel("ArrestAfterProtest", 2)), witnessA)
-	add("pretrialDetention", fmt.Sprintf(`{ pretrialDetention { %s } }`, sel("PretrialRecord", 2)), witnessA)
+		sel("ArrestAfterProtest", 1), sel("ArrestAfterProtest", 1)), witnessA)
+	add("pretrialDetention", fmt.Sprintf(`{ pretrialDetention { %s } }`, sel("PretrialRecord", 1)), witnessA)
 	add("assessedCases", fmt.Sprintf(`{ one: assessedCases(minOrganisations: 1) { %s } two: assessedCases { %s } }`,
-		sel("AssessedCase", 2), sel("AssessedCase", 2)), witnessCase)
-	add("articlePairs", fmt.Sprintf(`{ articlePairs { %s } }`, sel("ArticlePair", 2)), witnessB)
-	add("contestedClaims", fmt.Sprintf(`{ contestedClaims { %s } }`, sel("ContestedClaim", 2)), mamaiIPHR)
-	add("laterChargedAssociates", fmt.Sprintf(`{ laterChargedAssociates { %s } }`, sel("LaterChargedAssociate", 2)), witnessA)
+		sel("AssessedCase", 1), sel("AssessedCase", 1)), witnessCase)
+	// Witness B's charges, under 405-1 and 405-2, are one article at the
+	// top of the code: they make no pair, so members see what all do.
+	add("articlePairs", fmt.Sprintf(`{ articlePairs { %s } }`, sel("ArticlePair", 1)))
+	add("contestedClaims", fmt.Sprintf(`{ contestedClaims { %s } }`, sel("ContestedClaim", 1)), mamaiIPHR)
+	add("laterChargedAssociates", fmt.Sprintf(`{ laterChargedAssociates { %s } }`, sel("LaterChargedAssociate", 1)), witnessA)
 	add("stats", fmt.Sprintf(`{ stats { %s } }`, sel("GraphStats", 2)))
 
 	// history: of the imports, of entities and relationships. An entry's
@@ -192,7 +201,7 @@ func probesOf(schema *ast.Schema) []probe {
 
 	// possibleDuplicates: the restricted witness and its public namesake.
 	add("possibleDuplicates", fmt.Sprintf(`{ all: possibleDuplicates(first: 100) { %s } people: possibleDuplicates(types: [PERSON], first: 100) { %s } }`,
-		sel("DuplicatePair", 2), sel("DuplicatePair", 2)), witnessA)
+		sel("DuplicatePair", 1), sel("DuplicatePair", 1)), witnessA)
 
 	return append(ps, writeProbes(sel("ImportReport", 1))...)
 }

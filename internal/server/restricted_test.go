@@ -223,6 +223,9 @@ func ask(t *testing.T, a *api, r readers, probes []probe, label string) map[stri
 		start := time.Now()
 		resp, _ := a.postAs(t, tok, p.query, p.vars)
 		slow = append(slow, took{p.name, time.Since(start)})
+		if strings.HasPrefix(p.name, "passages/") {
+			resp.Data = rankless(t, resp.Data)
+		}
 		ans := normalised(t, resp)
 		out[p.name] = ans
 		if dump != "" {
@@ -288,6 +291,38 @@ func withoutClock(v any) any {
 }
 
 var randomChangeID = regexp.MustCompile(`^change/[0-9a-f]{24}$`)
+
+// rankless is a passages answer with its hits in the order of their
+// references, without their cursors. Lucene scores a word by how rare it
+// is across the whole passage index, restricted texts included, so a
+// restricted text may shift the order of public hits a little: the one
+// difference docs/access.md owns up to ("What a reader outside a group can
+// still learn"). Which hits, how many, and everything of each stay
+// compared.
+func rankless(t *testing.T, raw json.RawMessage) json.RawMessage {
+	t.Helper()
+	var data map[string]any
+	if err := json.Unmarshal(raw, &data); err != nil || data == nil {
+		return raw
+	}
+	for _, conn := range data {
+		c, _ := conn.(map[string]any)
+		edges, _ := c["edges"].([]any)
+		for _, e := range edges {
+			if m, ok := e.(map[string]any); ok {
+				delete(m, "cursor")
+			}
+		}
+		slices.SortStableFunc(edges, func(a, b any) int {
+			return strings.Compare(fmt.Sprint(a.(map[string]any)["node"]), fmt.Sprint(b.(map[string]any)["node"]))
+		})
+	}
+	out, err := json.Marshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
 
 func indented(t *testing.T, v any) string {
 	t.Helper()
