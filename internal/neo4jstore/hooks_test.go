@@ -7,9 +7,21 @@ import (
 )
 
 // ReadQuery lets the package's external tests send a statement of their own
-// the way every API read is sent.
+// the way every API read is sent, with the reader's sight, whether the
+// statement applies it or not.
 func (s *Store) ReadQuery(ctx context.Context, query string, params map[string]any) (*neo4j.EagerResult, error) {
+	return s.send(ctx, query, withSight(ctx, params))
+}
+
+// ReadChecked is readQuery itself, which refuses a statement that does not
+// apply the reader's sight.
+func (s *Store) ReadChecked(ctx context.Context, query string, params map[string]any) (*neo4j.EagerResult, error) {
 	return s.readQuery(ctx, query, params)
+}
+
+// ReadOwn is readOwn, for statements of the store's own nodes.
+func (s *Store) ReadOwn(ctx context.Context, query string, params map[string]any) (*neo4j.EagerResult, error) {
+	return s.readOwn(ctx, query, params)
 }
 
 // BeforeCommit makes f run just before every write's commit is sent, until

@@ -240,3 +240,50 @@ func TestWritesKeepToTheWritersSight(t *testing.T) {
 		t.Errorf("an outsider judging a hidden entity: %q; an unknown one: %q", got, want)
 	}
 }
+
+// The store refuses a read that does not apply the reader's sight, and
+// one that claims to read only its own nodes but reads facts; a reader's
+// sight reaches the statement as parameters.
+func TestEveryReadAppliesTheReadersSight(t *testing.T) {
+	s := neo4jtest.Store(t)
+	ctx := context.Background()
+	for _, q := range []string{
+		"MATCH (n:Entity) RETURN count(n) AS n",
+		"MATCH (n:Person {id: $id}) RETURN n.id AS id",
+	} {
+		if _, err := s.ReadChecked(ctx, q, map[string]any{"id": "person/x"}); kg.ErrorCode(err) != kg.Internal {
+			t.Errorf("a read without the reader's sight: %v, want it refused (INTERNAL)", err)
+		}
+	}
+	for _, q := range []string{
+		"MATCH (n:Entity) RETURN count(n) AS n",
+		"MATCH (g:GraphState)-[r]->() RETURN count(r) AS n",
+		"MATCH (t:Token), (p:Passage) RETURN count(p) AS n",
+	} {
+		if _, err := s.ReadOwn(ctx, q, nil); kg.ErrorCode(err) != kg.Internal {
+			t.Errorf("%s read as the store's own: %v, want it refused (INTERNAL)", q, err)
+		}
+	}
+	if _, err := s.ReadOwn(ctx, "OPTIONAL MATCH (g:GraphState {id: 'graph'}) RETURN g.version AS v", nil); err != nil {
+		t.Errorf("a read of the store's own node: %v", err)
+	}
+	for _, c := range []struct {
+		ctx    context.Context
+		all    bool
+		groups []any
+	}{
+		{ctx, false, []any{}},
+		{as("r", kg.Reader, "b", "a"), false, []any{"b", "a"}},
+		{as("root", kg.Admin, "a"), true, []any{}},
+	} {
+		res, err := s.ReadChecked(c.ctx, "RETURN $sightAll AS all, $sightGroups AS groups", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, _ := res.Records[0].Get("all")
+		groups, _ := res.Records[0].Get("groups")
+		if all != c.all || !reflect.DeepEqual(groups, c.groups) {
+			t.Errorf("the statement read sight %v %v, want %v %v", all, groups, c.all, c.groups)
+		}
+	}
+}
