@@ -161,7 +161,7 @@ ftm_pid=""
 # With a python that has followthemoney, the FtM tests also run the
 # library's own check on what they convert.
 export CASEGRAPH_TEST_NEO4J_URI="$(IFS=,; echo "${uris[*]}")" CASEGRAPH_REQUIRE_NEO4J=1 CASEGRAPH_FTM_PYTHON="$ftm_python"
-"$GO" test -race -count=1 -timeout 15m ./...
+"$GO" test -race -count=1 -timeout 25m ./...
 
 step "casegraph serve for the HTTP tests"
 # One service of the real binary, serving the bundled cases from the test

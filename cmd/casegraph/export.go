@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/casegraph/casegraph/internal/casefile"
 	"github.com/casegraph/casegraph/internal/ftm"
@@ -21,9 +22,10 @@ import (
 
 func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var force bool
-	var format, file string
+	var format, file, groups string
 	cfg, log, rest, err := setup("export", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&force, "force", false, "overwrite files that already exist")
+		fs.StringVar(&groups, "groups", "", "export what a reader in these groups sees (comma-separated), or public: the public facts alone; every fact when not given")
 		fs.StringVar(&format, "format", "casefiles", "casefiles: the case files, into DIR; ftm: FollowTheMoney entities, one JSON object a line")
 		fs.StringVar(&file, "o", "", "with -format ftm, the file to write instead of standard output")
 	})
@@ -46,7 +48,11 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer store.Close(context.Background())
-	backup, err := store.ReadBackup(asOperator(ctx, localActor("")))
+	reader, err := exportReader(ctx, groups)
+	if err != nil {
+		return err
+	}
+	backup, err := store.ReadBackup(reader)
 	if err != nil {
 		return err
 	}
@@ -54,6 +60,24 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return writeFTM(backup.Batches, file, force, stdout)
 	}
 	return writeCaseFiles(backup, rest[0], force, stdout)
+}
+
+// exportReader is the context an export reads as: the operator, who sees
+// every fact, or with -groups a reader of those groups, so that what is
+// written can be shared with them (docs/access.md).
+func exportReader(ctx context.Context, groups string) (context.Context, error) {
+	if groups == "" {
+		return asOperator(ctx, localActor("")), nil
+	}
+	var names []string
+	if groups != "public" {
+		names = strings.Split(groups, ",")
+	}
+	gs, err := kg.Groups(names)
+	if err != nil {
+		return nil, kg.Wrap(kg.Invalid, err, "-groups")
+	}
+	return kg.WithPrincipal(ctx, kg.Principal{Name: localActor(""), Role: kg.Reader, Groups: gs}), nil
 }
 
 // writeCaseFiles writes each batch as the case file it came from, and the

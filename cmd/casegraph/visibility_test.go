@@ -128,6 +128,42 @@ func TestImportAndExportKeepRestrictedFacts(t *testing.T) {
 		t.Errorf("the mixed file is not exported with a visibility on each of its two restricted entries:\n%s", mixed)
 	}
 
+	// An export for a group holds what its readers see, and no citation
+	// of a source they may not see.
+	for _, c := range []struct {
+		groups       string
+		has, hasNot  []string
+		restrictedIn bool
+	}{
+		{"public", []string{"person/" + tag + "-public"}, []string{"hidden", "witness", "memo", "ASSOCIATED_WITH", "RELATIVE_OF", "visibility"}, false},
+		{"lawyers", []string{"person/" + tag + "-public", "person/" + tag + "-hidden", "RELATIVE_OF"}, []string{"witness", "memo", "ASSOCIATED_WITH"}, false},
+	} {
+		shared := filepath.Join(t.TempDir(), "export-"+c.groups)
+		if _, err := export(t, uri, "-groups", c.groups, shared); err != nil {
+			t.Fatalf("casegraph export -groups %s: %v", c.groups, err)
+		}
+		mixed, err := os.ReadFile(filepath.Join(shared, names[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range c.has {
+			if !strings.Contains(string(mixed), want) {
+				t.Errorf("export -groups %s: no %s in\n%s", c.groups, want, mixed)
+			}
+		}
+		for _, not := range c.hasNot {
+			if strings.Contains(string(mixed), not) {
+				t.Errorf("export -groups %s: %s in\n%s", c.groups, not, mixed)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(shared, names[0])); err == nil {
+			t.Errorf("export -groups %s wrote the file all restricted to monitors", c.groups)
+		}
+	}
+	if _, err := export(t, uri, "-groups", "Monitors", filepath.Join(t.TempDir(), "bad")); err == nil || !strings.Contains(err.Error(), "-groups") {
+		t.Errorf("export -groups with a bad group name: %v", err)
+	}
+
 	// The export imports into a graph without the files as the same facts.
 	neo4jtest.Exec(t, uri, "MATCH (n:Entity) WHERE n.id CONTAINS $tag DETACH DELETE n", map[string]any{"tag": tag})
 	neo4jtest.Exec(t, uri, "MATCH (f:CaseFile) WHERE f.name STARTS WITH $tag DELETE f", map[string]any{"tag": tag})

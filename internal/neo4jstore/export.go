@@ -93,9 +93,10 @@ func (s *Store) readBatchesOnce(ctx context.Context) (Backup, error) {
 			return batches[origin]
 		}
 
+		// What the reader of ctx sees: the command line sees every fact.
 		res, err := tx.Run(ctx, `
-			MATCH (n:Entity) WHERE n.origin IS NOT NULL
-			RETURN n.origin AS origin, [l IN labels(n) WHERE l <> 'Entity'] AS labels, properties(n) AS props`, nil)
+			MATCH (n:Entity) WHERE n.origin IS NOT NULL AND `+seen("n")+`
+			RETURN n.origin AS origin, [l IN labels(n) WHERE l <> 'Entity'] AS labels, `+citedSeen("n")+` AS props`, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -123,8 +124,8 @@ func (s *Store) readBatchesOnce(ctx context.Context) (Backup, error) {
 		}
 
 		res, err = tx.Run(ctx, `
-			MATCH (a:Entity)-[r]->(b:Entity) WHERE r.origin IS NOT NULL
-			RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props`, nil)
+			MATCH (a:Entity)-[r]->(b:Entity) WHERE r.origin IS NOT NULL AND `+seenAll("r", "a", "b")+`
+			RETURN type(r) AS type, a.id AS from, b.id AS to, `+citedSeen("r")+` AS props`, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -150,8 +151,8 @@ func (s *Store) readBatchesOnce(ctx context.Context) (Backup, error) {
 		}
 
 		res, err = tx.Run(ctx, `
-			MATCH (a:Addition) WHERE EXISTS { MATCH (:Entity {id: a.target}) }
-			RETURN a.file AS file, properties(a) AS props ORDER BY a.target`, nil)
+			MATCH (a:Addition) WHERE EXISTS { MATCH (t:Entity {id: a.target}) WHERE `+seen("t")+` }
+			RETURN a.file AS file, `+citedSeen("a")+` AS props ORDER BY a.target`, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -207,7 +208,7 @@ func (s *Store) readBatchesOnce(ctx context.Context) (Backup, error) {
 func readTexts(ctx context.Context, tx *wtx) (map[string][]string, error) {
 	res, err := tx.Run(ctx, `
 		MATCH (t:SourceText)
-		MATCH (src:Entity {id: t.source}) WHERE src:Source AND src.origin IS NOT NULL AND src.file IS NULL
+		MATCH (src:Entity {id: t.source}) WHERE src:Source AND src.origin IS NOT NULL AND src.file IS NULL AND `+seen("src")+`
 		CALL (t) {
 		  MATCH (p:Passage {source: t.source})
 		  WITH p ORDER BY p.n

@@ -52,6 +52,13 @@ func citationSeen(x string) string {
 	return "($sightAll OR NOT EXISTS { MATCH (cited:Entity {id: split(" + x + ", '#p')[0]}) WHERE NOT " + seen("cited") + " })"
 }
 
+// citedSeen is the properties of the fact bound to v with its citations
+// and cited sources, but those of sources out of the reader's sight.
+func citedSeen(v string) string {
+	return v + "{.*, citations: [c IN coalesce(" + v + ".citations, []) WHERE " + citationSeen("c") + "], " +
+		"sources: [s IN coalesce(" + v + ".sources, []) WHERE " + sourceSeen("s") + "]}"
+}
+
 // sourceSeen is the Cypher condition that the source whose ID is the
 // expression id is in the reader's sight: a source's text and passages
 // are as visible as the source.

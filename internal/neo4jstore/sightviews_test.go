@@ -307,11 +307,11 @@ func TestSightViewsAnswerAsTheReducedGraph(t *testing.T) {
 		qs      []viewQuestion
 		readers []sight // besides admin, who must see the whole graph
 	}
-	const rounds = 24
+	n := rounds(t, 4)
 	r := rand.New(rand.NewSource(24))
 	var all []round
 	var sources, entities, relations strings.Builder
-	for i := range rounds {
+	for i := range n {
 		g := randomGraph(r)
 		rd := round{g: g, qs: g.questions(r), readers: []sight{sights[r.Intn(4)], sights[4]}}
 		if other := sights[r.Intn(4)]; other.name != rd.readers[0].name {

@@ -51,8 +51,8 @@ func TestVisibilityAnswersAsTheReducedGraph(t *testing.T) {
 		{"both", kg.WithPrincipal(ctx, kg.Principal{Name: "b", Role: kg.Editor, Groups: []string{"lawyers", "monitors"}}), kg.Sight{Groups: []string{"lawyers", "monitors"}}},
 		{"admin", kg.WithPrincipal(ctx, kg.Principal{Name: "a", Role: kg.Admin}), kg.Sight{All: true}},
 	}
-	const rounds = 8
-	for round := 0; round < rounds; round++ {
+	n := rounds(t, 2)
+	for round := 0; round < n; round++ {
 		seed := int64(round + 1)
 		files := visibilityGraph(t, seed)
 		wipe()
