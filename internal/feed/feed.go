@@ -150,12 +150,7 @@ type subscriber struct {
 // reads as it does.
 func sightOf(ctx context.Context) (string, func(context.Context) context.Context) {
 	p, ok := kg.PrincipalFrom(ctx)
-	sight := kg.SightOf(ctx)
-	key := "groups:" + fmt.Sprint(sight.Groups)
-	if sight.All {
-		key = "all"
-	}
-	return key, func(c context.Context) context.Context {
+	return kg.SightOf(ctx).Key(), func(c context.Context) context.Context {
 		if ok {
 			return kg.WithPrincipal(c, p)
 		}

@@ -3,6 +3,7 @@ package kg
 import (
 	"context"
 	"slices"
+	"strings"
 )
 
 // Visibility. A fact (an entity, a relationship, a source) is public, or
@@ -101,4 +102,12 @@ func MayGiveVisibility(ctx context.Context, id string, before, after []string, e
 		}
 	}
 	return nil
+}
+
+// Key names the sight: two sights with the same key see the same facts.
+func (s Sight) Key() string {
+	if s.All {
+		return "all"
+	}
+	return "groups:" + strings.Join(s.Groups, ",")
 }

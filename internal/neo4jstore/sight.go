@@ -141,9 +141,5 @@ func readsOwnOnly(query string) bool {
 // sightKey names a sight in the keys of kept answers, which are kept per
 // sight and never given across.
 func sightKey(ctx context.Context) string {
-	s := kg.SightOf(ctx)
-	if s.All {
-		return "all\x00"
-	}
-	return "groups:" + strings.Join(s.Groups, ",") + "\x00"
+	return kg.SightOf(ctx).Key() + "\x00"
 }
