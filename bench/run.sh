@@ -30,7 +30,11 @@
 #   BASELINE=REV  also build casegraph at git revision REV and measure it,
 #              as casegraph-baseline, beside the current one on the same
 #              graph: in the main mix, or without the writes when WRITES
-#              is set; the revision used is in OUT/baseline.txt
+#              is set; the revision used is in OUT/baseline.txt. It serves
+#              a copy of the graph in a Neo4j of its own, configured alike
+#              (a revision's schema and conviction rows may differ from
+#              the current one's, and neither may rewrite the other's)
+#   BOLT_B     Bolt address of the baseline's Neo4j   (default 127.0.0.1:7728)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,6 +46,7 @@ ROUNDS="${ROUNDS:-3}"
 CLIENTS="${CLIENTS:-8}"
 WARMUP="${WARMUP:-15s}"
 BOLT="${BOLT:-127.0.0.1:7727}"
+BOLT_B="${BOLT_B:-127.0.0.1:7728}"
 PORT_CG="${PORT_CG:-8320}"
 PORT_NG="${PORT_NG:-8321}"
 PORT_CG0="${PORT_CG0:-8322}"
@@ -60,13 +65,14 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   scripts/neo4j.sh stop >/dev/null || true
+  NEO4J_BOLT_ADDRESS="$BOLT_B" NEO4J_DATA_DIR="$OUT/neo4j-baseline" scripts/neo4j.sh stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
 # wait_http URL [PID LOG]: waits for URL to answer; with PID, fails at
 # once when that server has exited, showing the end of its LOG.
 wait_http() {
-  for _ in $(seq 1 150); do
+  for _ in $(seq 1 1500); do
     curl -sf -m 5 -o /dev/null "$1" && return 0
     if [[ -n "${2:-}" ]] && ! kill -0 "$2" 2>/dev/null; then
       echo "bench: the server for $1 exited; the end of $3:" >&2
@@ -131,6 +137,26 @@ if [[ "${IMPORT:-0}" == 1 ]]; then
     "$CASES" "$import_s" "$bulk_s" "$(echo "$import_s / $bulk_s" | bc -l)" | tee "$OUT/import.txt"
 fi
 
+if [[ -n "$BASELINE" ]]; then
+  # The baseline's graph is a copy of the current one's, taken with Neo4j
+  # stopped, less the record of the migrations the revision does not know
+  # (it refuses a graph migrated past it; what they built stays, and
+  # the revision's reads never use it). Neither casegraph then rebuilds
+  # the other's conviction rows.
+  scripts/neo4j.sh stop >/dev/null
+  rm -rf "$OUT/neo4j-baseline"
+  cp -a "$OUT/neo4j" "$OUT/neo4j-baseline"
+  rm -f "$OUT/neo4j-baseline/neo4j.pid" "$OUT/neo4j-baseline/neo4j.log"
+  scripts/neo4j.sh start >/dev/null
+  NEO4J_PID="$(cat "$OUT/neo4j/neo4j.pid")"
+  NEO4J_BOLT_ADDRESS="$BOLT_B" NEO4J_DATA_DIR="$OUT/neo4j-baseline" scripts/neo4j.sh start >/dev/null
+  NEO4J_B_PID="$(cat "$OUT/neo4j-baseline/neo4j.pid")"
+  URI_B="bolt://$BOLT_B"
+  known="$(git ls-tree --name-only "$rev" internal/neo4jstore/migrations/ 2>/dev/null | sed -n 's|.*/\([0-9]\{3\}\)_.*|\1|p' | sort -n | tail -1)"
+  [[ -n "$known" ]] || { echo "bench: cannot tell the last migration of $rev" >&2; exit 1; }
+  "$BIN/load" forget-migrations -neo4j-uri "$URI_B" -after "$((10#$known))"
+fi
+
 NEO4J_URI="$URI" CASEGRAPH_ADDR="127.0.0.1:$PORT_CG" CASEGRAPH_RATE_LIMIT=0 CASEGRAPH_LOG_LEVEL=warn \
   "$BIN/casegraph" serve 2>"$OUT/casegraph.log" &
 CG_PID=$!
@@ -148,9 +174,9 @@ wait_http "http://127.0.0.1:$PORT_CG/healthz"
 wait_http "http://127.0.0.1:$PORT_NG/healthz"
 wait_http "http://127.0.0.1:$PORT_CG0/healthz"
 if [[ -n "$BASELINE" ]]; then
-  # Started once the current casegraph has migrated the graph: the older
-  # one then finds its own schema statements already applied.
-  NEO4J_URI="$URI" CASEGRAPH_ADDR="127.0.0.1:$PORT_CGB" CASEGRAPH_RATE_LIMIT=0 CASEGRAPH_LOG_LEVEL=warn \
+  # Started once the current casegraph has migrated the graph, on its
+  # copy (above).
+  NEO4J_URI="$URI_B" CASEGRAPH_ADDR="127.0.0.1:$PORT_CGB" CASEGRAPH_RATE_LIMIT=0 CASEGRAPH_LOG_LEVEL=warn \
     "$BIN/casegraph-baseline" serve 2>"$OUT/casegraph-baseline.log" &
   CGB_PID=$!
   pids+=("$CGB_PID")
@@ -178,7 +204,7 @@ contender() {
     neo4j-graphql) echo -target neo4j-graphql -url "http://127.0.0.1:$PORT_NG/graphql" -pid "$NG_PID" ;;
     cypher) echo -target cypher ;;
     casegraph-uncached) echo -target casegraph -label casegraph-uncached -url "http://127.0.0.1:$PORT_CG0/graphql" -pid "$CG0_PID" ;;
-    casegraph-baseline) echo -target casegraph -label casegraph-baseline -url "http://127.0.0.1:$PORT_CGB/graphql" -pid "$CGB_PID" ;;
+    casegraph-baseline) echo -target casegraph -label casegraph-baseline -url "http://127.0.0.1:$PORT_CGB/graphql" -pid "$CGB_PID" -neo4j-pid "$NEO4J_B_PID" -neo4j-uri "$URI_B" ;;
   esac
 }
 # measure PREFIX SECONDS [load run flags] -- CONTENDER...: runs the
@@ -218,7 +244,7 @@ if [[ "${WRITES:-0}" != 0 ]]; then
     case "$1" in
       casegraph-writes) echo -target casegraph -label casegraph-writes -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" "${writes[@]}" ;;
       casegraph) echo -target casegraph -url "http://127.0.0.1:$PORT_CG/graphql" -pid "$CG_PID" ;;
-      casegraph-baseline) echo -target casegraph -label casegraph-baseline -url "http://127.0.0.1:$PORT_CGB/graphql" -pid "$CGB_PID" ;;
+      casegraph-baseline) echo -target casegraph -label casegraph-baseline -url "http://127.0.0.1:$PORT_CGB/graphql" -pid "$CGB_PID" -neo4j-pid "$NEO4J_B_PID" -neo4j-uri "$URI_B" ;;
       neo4j-graphql-writes) echo -target neo4j-graphql -label neo4j-graphql-writes -url "http://127.0.0.1:$PORT_NG/graphql" -pid "$NG_PID" "${writes[@]}" ;;
     esac
   }

@@ -5,6 +5,7 @@
 //	load check -workload FILE                      compare casegraph's and @neo4j/graphql's answers
 //	load merge -out RESULT.json RUN.json...        join runs of one contender made in turns
 //	load table RESULT.json...                      print the results side by side
+//	load forget-migrations -neo4j-uri URI -after N  let an older revision serve a copy of the graph
 //
 // plan runs every request of the mix twice through casegraph's GraphQL
 // handler in process, recording the statements the second asking sends, so
@@ -32,7 +33,7 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: load plan|run|check|merge|table [flags]")
+		return fmt.Errorf("usage: load plan|run|check|merge|table|forget-migrations [flags]")
 	}
 	switch args[0] {
 	case "plan":
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string) error {
 		return mergeCmd(args[1:])
 	case "table":
 		return tableCmd(args[1:])
+	case "forget-migrations":
+		return forgetCmd(ctx, args[1:])
 	}
-	return fmt.Errorf("unknown command %q: want plan, run, check, merge or table", args[0])
+	return fmt.Errorf("unknown command %q: want plan, run, check, merge, table or forget-migrations", args[0])
 }

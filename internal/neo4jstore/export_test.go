@@ -23,3 +23,7 @@ func KeepRows(s *Store, maxBytes, rows int) *Kept {
 	k.rowsMax = rows
 	return k
 }
+
+// SetEdgeSpread makes nodes with more than n relationships on a side hubs
+// to a neighbourhood's edge reading, in place of edgeSpread.
+func SetEdgeSpread(s *Store, n int) { s.spread = n }

@@ -327,6 +327,10 @@ func TestSightViewsAnswerAsTheReducedGraph(t *testing.T) {
 	}
 	importOnly(t, s, uri, "version: 2\nsources:\n"+sources.String()+"entities:\n"+entities.String()+"relations:\n"+relations.String())
 	for i, rd := range all {
+		// Every other round makes every node with more than one
+		// relationship on a side a hub, whose edges a neighbourhood finds
+		// by counting rather than reading (neighbourhoodQuery).
+		neo4jstore.SetEdgeSpread(s, i%2)
 		whole := copyName(i, sight{name: "whole"})
 		for _, reader := range rd.readers {
 			reduced := copyName(i, reader)

@@ -85,6 +85,8 @@ type Store struct {
 	metrics    Metrics
 	// tracer is nil when statements get no spans.
 	tracer trace.Tracer
+	// spread is edgeSpread but in tests, which make hubs of a few edges.
+	spread int
 }
 
 // maxRetryTime bounds the retries of a unit of work, the driver's and

@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sort"
@@ -62,7 +63,7 @@ func (s *Store) Neighbourhood(ctx context.Context, q kg.NeighbourhoodQuery) (kg.
 		return kg.GraphView{}, err
 	}
 	query := neighbourhoodQuery(q.Depth, rels)
-	res, err := s.readQuery(ctx, query, map[string]any{"id": q.ID, "types": types, "rels": rels, "limit": q.Limit, "spread": edgeSpread})
+	res, err := s.readQuery(ctx, query, map[string]any{"id": q.ID, "types": types, "rels": rels, "limit": q.Limit, "spread": cmp.Or(s.spread, edgeSpread)})
 	if err != nil {
 		return kg.GraphView{}, translate(err, "reading the neighbourhood failed")
 	}
@@ -149,7 +150,6 @@ CALL (nodes) {
   }
   CALL (nodes, busy) {
     UNWIND busy AS a
-    WITH nodes, a, CASE WHEN $sightAll THEN [] ELSE COLLECT { MATCH (a)-[r]->(m) WHERE NOT (` + seenAll("r", "m") + `) RETURN type(r) } END AS hidden
     WITH nodes, ` + groupEdges(types) + ` AS rs
     UNWIND rs AS r
     WITH r WHERE ` + seen("r") + `
@@ -419,11 +419,10 @@ func timelineBounds(from, to *kg.Date) (*time.Time, *time.Time) {
 
 // groupEdges lists the relationships of each of types (every type if
 // none) from the node a to a node in nodes, in the groups of a type that
-// hold at most $spread of them that the reader sees: Neo4j's count of the
-// group less those of hidden, the types of a's relationships out of the
-// reader's sight. CASE reads a group only if its count allows. A count per
-// group that read the group would be a subquery per type, and Neo4j sets up
-// each one for every run of the statement, read or not.
+// hold at most $spread of them that the reader sees. Neo4j counts a group
+// without reading it; only a group over $spread is read, and no further
+// than one past it, to count what the reader sees (sightCountOver). Reading
+// a's hidden relationships instead would read all of a hub's.
 func groupEdges(types []string) string {
 	if len(types) == 0 {
 		for _, t := range kg.AllRelTypes() {
@@ -432,7 +431,7 @@ func groupEdges(types []string) string {
 	}
 	parts := make([]string, len(types))
 	for i, t := range types {
-		parts[i] = "CASE WHEN COUNT { (a)-[:" + t + "]->() } - size([h IN hidden WHERE h = '" + t + "']) <= $spread THEN [(a)-[r:" + t + "]->(b) WHERE b IN nodes | r] ELSE [] END"
+		parts[i] = "CASE WHEN " + sightCountOver("(a)-[", ":"+t, "]->(", "$spread") + " THEN [] ELSE [(a)-[r:" + t + "]->(b) WHERE b IN nodes | r] END"
 	}
 	return strings.Join(parts, " +\n      ")
 }
@@ -475,10 +474,12 @@ func viewRelPattern(types []string) string {
 // Neo4j counts a node's relationships, by type and direction, without
 // reading them; only when that count passes bound are the visible ones
 // counted, and no further than one past bound.
+// A CASE, since Cypher promises no order of evaluation for AND and OR:
+// its branches are evaluated only when taken.
 func sightCountOver(open, rel, mid, bound string) string {
-	return "(COUNT { " + open + rel + mid + ") } > " + bound +
-		" AND ($sightAll OR COUNT { MATCH " + open + "sight_r" + rel + mid + "sight_m) WHERE " + seenAll("sight_r", "sight_m") +
-		" WITH sight_r LIMIT " + bound + " + 1 RETURN sight_r } > " + bound + "))"
+	return "(CASE WHEN COUNT { " + open + rel + mid + ") } <= " + bound + " THEN false WHEN $sightAll THEN true" +
+		" ELSE COUNT { MATCH " + open + "sight_r" + rel + mid + "sight_m) WHERE " + seenAll("sight_r", "sight_m") +
+		" WITH sight_r LIMIT " + bound + " + 1 RETURN sight_r } > " + bound + " END)"
 }
 
 func viewEntityTypes(types []kg.EntityType) ([]string, error) {
