@@ -10,6 +10,8 @@
 #   NEO4J_HEAP           JVM max heap                      (default 1g)
 #   NEO4J_PAGECACHE      page cache size                   (default 256m)
 #   NEO4J_START_TIMEOUT  seconds 'start' waits for Bolt    (default 120)
+#   NEO4J_MIN_REPLAN_INTERVAL  how long a plan is kept before Neo4j may plan
+#                        the query again, e.g. 1h        (default Neo4j's, 10s)
 #   JVM_ROOT             where to look for a Java 17       (default /usr/lib/jvm)
 #
 # 'start' returns once Bolt accepts connections; output goes to

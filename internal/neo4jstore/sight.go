@@ -101,8 +101,24 @@ func withSightOf(sight kg.Sight, params map[string]any) map[string]any {
 		params = make(map[string]any, 2)
 	}
 	params[sightAllParam] = sight.All
-	params[sightGroupsParam] = sight.Groups
+	params[sightGroupsParam] = sightGroups(sight.Groups)
 	return params
+}
+
+// noGroup stands for the groups of a reader who holds none. Neo4j keys a
+// plan by the sizes of its list parameters, in buckets (none, one, two to
+// ten, …): without it, every statement would be planned once for
+// anonymous readers and again for readers of one group, and the largest
+// take seconds to plan. No fact can be restricted to it (kg.ValidGroup
+// refuses the empty name), so it widens no one's sight.
+const noGroup = ""
+
+// sightGroups is the $sightGroups of a reader holding groups.
+func sightGroups(groups []string) []string {
+	if len(groups) == 0 {
+		return []string{noGroup}
+	}
+	return groups
 }
 
 // usesSight reports whether a statement reads the reader's sight.

@@ -101,3 +101,15 @@ func TestLauncherReportsFailedStart(t *testing.T) {
 		t.Fatalf("exit %v, output %q; want the failure with the tail of the launcher's log", err, out)
 	}
 }
+
+func TestLauncherNamesAMalformedReplanInterval(t *testing.T) {
+	Require(t)
+	root, err := RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err, out := launcher(t, root, "PATH="+os.Getenv("PATH"), "NEO4J_MIN_REPLAN_INTERVAL=soon", "NEO4J_BOLT_ADDRESS=127.0.0.1:"+fmt.Sprint(FreePort(t)))
+	if err == nil || !strings.Contains(out, "NEO4J_MIN_REPLAN_INTERVAL 'soon' is not a duration") {
+		t.Fatalf("exit %v, output %q; want a message naming the malformed interval", err, out)
+	}
+}

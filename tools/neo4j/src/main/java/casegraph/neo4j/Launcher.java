@@ -8,12 +8,14 @@ import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.SettingValueParsers;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.connectors.HttpsConnector;
@@ -37,6 +39,10 @@ import org.neo4j.io.ByteUnit;
  *   <li>{@code NEO4J_AUTH} {@code none} (default) disables authentication; any other value
  *       is the password (8+ characters) of the {@code neo4j} user, with authentication on.</li>
  *   <li>{@code NEO4J_PAGECACHE} page cache size, default {@code 256m}.</li>
+ *   <li>{@code NEO4J_MIN_REPLAN_INTERVAL} how long a query plan is kept before the data's
+ *       statistics may make Neo4j plan it again, such as {@code 10s} (Neo4j's default) or
+ *       {@code 1h}. Tests, which empty and refill their database all the time, set it long:
+ *       their statements would otherwise be planned again and again.</li>
  * </ul>
  *
  * <p>Prints {@code casegraph-neo4j ready bolt://HOST:PORT} on stdout once the default database
@@ -65,6 +71,7 @@ public final class Launcher {
         Path home = Path.of(env.getOrDefault("NEO4J_DATA_DIR", DEFAULT_DATA_DIR).trim()).toAbsolutePath();
         String auth = env.getOrDefault("NEO4J_AUTH", "none");
         String pagecacheSpec = env.getOrDefault("NEO4J_PAGECACHE", DEFAULT_PAGECACHE).trim();
+        String replan = env.getOrDefault("NEO4J_MIN_REPLAN_INTERVAL", "").trim();
 
         HostPort bolt = parseAddress(boltSpec);
         boolean authEnabled = !auth.equalsIgnoreCase("none");
@@ -88,7 +95,16 @@ public final class Launcher {
             throw new StartupException("cannot create NEO4J_DATA_DIR " + home + ": " + e.getMessage());
         }
 
-        DatabaseManagementService dbms = build(home, bolt, authEnabled, pagecache);
+        Duration replanInterval = null;
+        if (!replan.isEmpty()) {
+            try {
+                replanInterval = SettingValueParsers.DURATION.parse(replan);
+            } catch (RuntimeException e) {
+                throw new StartupException("NEO4J_MIN_REPLAN_INTERVAL '" + replan + "' is not a duration such as 10s or 1h");
+            }
+        }
+
+        DatabaseManagementService dbms = build(home, bolt, authEnabled, pagecache, replanInterval);
         try {
             GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
             if (!db.isAvailable(START_TIMEOUT_MS)) {
@@ -128,11 +144,15 @@ public final class Launcher {
         }
     }
 
-    private static DatabaseManagementService build(Path home, HostPort bolt, boolean authEnabled, long pagecache)
-            throws StartupException {
+    private static DatabaseManagementService build(Path home, HostPort bolt, boolean authEnabled, long pagecache,
+            Duration replanInterval) throws StartupException {
         SocketAddress address = new SocketAddress(bolt.host, bolt.port);
         try {
-            return new DatabaseManagementServiceBuilder(home)
+            DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+            if (replanInterval != null) {
+                builder.setConfig(GraphDatabaseSettings.cypher_min_replan_interval, replanInterval);
+            }
+            return builder
                     .setConfig(BoltConnector.enabled, true)
                     .setConfig(BoltConnector.listen_address, address)
                     .setConfig(BoltConnector.advertised_address, address)
