@@ -720,7 +720,7 @@ func groupCount(r row) int {
 // once moved, is read only when the counts move.
 var talliesQuery = `
 CALL () {
-  WITH 0 AS none WHERE $sightAll OR any(g IN $sightGroups WHERE g <> '')
+  WITH 0 AS none WHERE $sightAll OR any(g IN $sightGroups WHERE g <> '` + noGroup + `')
   MATCH (r:Variant)
   WITH r, ` + rowSeen + ` AS seen, ` + rowPublic + ` AS public
   WHERE seen <> public
