@@ -49,12 +49,21 @@ func (o outcome) unavailable() bool {
 // maybeSaved: a write whose commit was sent when Neo4j went away, so it
 // may have been saved; it answers 200, never 503, with only UNAVAILABLE
 // and saved UNKNOWN (docs/api.md, "Editing").
-func (o outcome) maybeSaved() bool {
+func (o outcome) maybeSaved() bool { return o.onlyUnavailable(kg.MaybeSaved) }
+
+// savedAnyway: a write that was saved before Neo4j went away, while it was
+// being read back for the answer; it answers 200 with only UNAVAILABLE and
+// saved YES, and counts as acknowledged.
+func (o outcome) savedAnyway() bool { return o.onlyUnavailable(kg.SavedAnyway) }
+
+// onlyUnavailable: a 200 whose every error is UNAVAILABLE with the given
+// saved state.
+func (o outcome) onlyUnavailable(saved kg.Saved) bool {
 	if o.err != nil || o.status != http.StatusOK || len(o.codes) == 0 {
 		return false
 	}
 	for i, c := range o.codes {
-		if c != string(kg.Unavailable) || o.saved[i] != string(kg.MaybeSaved) {
+		if c != string(kg.Unavailable) || o.saved[i] != string(saved) {
 			return false
 		}
 	}
@@ -133,14 +142,14 @@ type sink interface{ add(o outcome, write string) }
 type recorder struct {
 	mu       sync.Mutex
 	outcomes []outcome
-	acked    []string // IDs of writes answered with success
+	acked    []string // IDs of writes answered as saved
 }
 
 func (r *recorder) add(o outcome, write string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.outcomes = append(r.outcomes, o)
-	if write != "" && o.ok() && o.id == write {
+	if write != "" && (o.ok() && o.id == write || o.savedAnyway()) {
 		r.acked = append(r.acked, write)
 	}
 }
