@@ -161,20 +161,42 @@ type compiler struct {
 	params map[string]any
 	prefix string
 	n      int
+	named  map[any]string // the parameter of each value of a comparable kind
 }
 
+// param names a parameter holding v. A value given twice gets one name,
+// so that a field compiled for several types reads alike (entity).
 func (c *compiler) param(v any) string {
-	name := c.prefix + "p" + strconv.Itoa(c.n)
+	switch v.(type) {
+	case string, int, int64, bool:
+		if name, ok := c.named[v]; ok {
+			return name
+		}
+	}
+	name := "$" + c.prefix + "p" + strconv.Itoa(c.n)
 	c.n++
-	c.params[name] = v
-	return "$" + name
+	c.params[name[1:]] = v
+	switch v.(type) {
+	case string, int, int64, bool:
+		if c.named == nil {
+			c.named = map[any]string{}
+		}
+		c.named[v] = name
+	}
+	return name
 }
 
 // maxNesting bounds nesting; the API's own depth limit is lower.
 const maxNesting = 12
 
-// entity projects the entity bound to v: a CASE over its label when the
-// selection differs by type.
+// entity projects the entity bound to v as one map whose keys are every
+// field selected for any type it may be. A field compiled alike for
+// several types is written once: a selection of an interface's fields
+// (Entity, Node) would otherwise repeat them for each of its fifteen
+// types, and Neo4j takes time to plan by the size of a statement. A key
+// not selected for the entity's type is null, which decoding never reads.
+// An entity holds a single type label, so the CASE of a key differing by
+// type picks its type's field; an entity of no selected type is null.
 func (c *compiler) entity(v string, sel *kg.Selection, depth int) (string, error) {
 	if depth > maxNesting {
 		return "", kg.Errorf(kg.Invalid, "the query nests deeper than %d levels", maxNesting)
@@ -183,37 +205,77 @@ func (c *compiler) entity(v string, sel *kg.Selection, depth int) (string, error
 	for t := range sel.ByType {
 		types = append(types, t)
 	}
-	sort.Slice(types, func(i, j int) bool { return types[i] < types[j] })
-	var b strings.Builder
-	b.WriteString("CASE")
-	for _, t := range types {
-		proj, err := c.entityOfType(v, t, sel.ByType[t], depth)
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(&b, " WHEN %s:%s THEN %s", v, t, proj)
+	if len(types) == 0 {
+		return "null", nil
 	}
-	b.WriteString(" END")
-	return b.String(), nil
+	sort.Slice(types, func(i, j int) bool { return types[i] < types[j] })
+	// exprs[name][i] is the field name of types[i], "" where not selected.
+	exprs := map[string][]string{}
+	var names []string
+	typename := make([]string, len(types))
+	for i, t := range types {
+		typename[i] = "'" + string(t) + "'"
+		done := map[string]bool{"id": true}
+		for _, f := range sel.ByType[t] {
+			if done[f.Name] {
+				continue
+			}
+			done[f.Name] = true
+			expr, err := c.entityField(v, t, f, depth)
+			if err != nil {
+				return "", err
+			}
+			if expr == "" {
+				continue
+			}
+			if exprs[f.Name] == nil {
+				exprs[f.Name] = make([]string, len(types))
+				names = append(names, f.Name)
+			}
+			exprs[f.Name][i] = expr
+		}
+	}
+	parts := []string{"__typename: " + byType(v, types, typename), ".id"}
+	for _, name := range names {
+		parts = append(parts, name+": "+byType(v, types, exprs[name]))
+	}
+	return fmt.Sprintf("CASE WHEN %s THEN %s{%s} END", hasLabel(v, types), v, strings.Join(parts, ", ")), nil
 }
 
-func (c *compiler) entityOfType(v string, t kg.EntityType, fields []kg.SelectedField, depth int) (string, error) {
-	parts := []string{fmt.Sprintf("__typename: '%s'", t), ".id"}
-	done := map[string]bool{"id": true}
-	for _, f := range fields {
-		if done[f.Name] {
+// byType is the Cypher expression that is exprs[i] for an entity bound to
+// v of types[i], and null where exprs[i] is "": each distinct expression
+// once, under the labels of the types that share it.
+func byType(v string, types []kg.EntityType, exprs []string) string {
+	var distinct []string
+	who := map[string][]kg.EntityType{}
+	for i, e := range exprs {
+		if e == "" {
 			continue
 		}
-		done[f.Name] = true
-		expr, err := c.entityField(v, t, f, depth)
-		if err != nil {
-			return "", err
+		if who[e] == nil {
+			distinct = append(distinct, e)
 		}
-		if expr != "" {
-			parts = append(parts, f.Name+": "+expr)
-		}
+		who[e] = append(who[e], types[i])
 	}
-	return v + "{" + strings.Join(parts, ", ") + "}", nil
+	if len(distinct) == 1 && len(who[distinct[0]]) == len(types) {
+		return distinct[0]
+	}
+	var b strings.Builder
+	b.WriteString("CASE")
+	for _, e := range distinct {
+		fmt.Fprintf(&b, " WHEN %s THEN %s", hasLabel(v, who[e]), e)
+	}
+	b.WriteString(" END")
+	return b.String()
+}
+
+// hasLabel is the Cypher condition that v holds one of the labels types.
+func hasLabel(v string, types []kg.EntityType) string {
+	conds := make([]string, len(types))
+	for i, t := range types {
+		conds[i] = v + ":" + string(t)
+	}
+	return strings.Join(conds, " OR ")
 }
 
 func (c *compiler) entityField(v string, t kg.EntityType, f kg.SelectedField, depth int) (string, error) {
