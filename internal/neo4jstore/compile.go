@@ -117,7 +117,7 @@ func projected(m map[string]any, sel *kg.Selection, column string) error {
 // project compiles sel into a map projection of the entity bound to v and
 // adds its parameters, named prefix + "p" + a number, to params. A Shared
 // selection is compiled once for each place it takes in a statement: a
-// repeated question then costs no compiling (a CASE over every type an
+// repeated question then costs no compiling (the fields of every type an
 // entity field may be, which is most of a node query's selection).
 func (s *Store) project(sel *kg.Selection, v, prefix string, params map[string]any) (string, error) {
 	key := projectionKey{sel, v, prefix}

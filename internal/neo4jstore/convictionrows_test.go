@@ -52,9 +52,10 @@ func TestConvictionRowsFollowWrites(t *testing.T) {
 	}
 	small := neo4jstore.KeepRows(s, 64<<20, n/2)
 	t.Logf("%d convictions; a small kept store keeps lists of %d", n, n/2)
-	sameAnswers(t, s, uri, "after the imports")
-	sameKept(t, kept, s, uri, "after the imports")
-	sameKept(t, small, s, uri, "after the imports, kept small")
+	filters := convictionFilters(t, s, uri)
+	sameAnswers(t, s, filters, "after the imports", everyFilter)
+	sameKept(t, kept, s, filters, "after the imports")
+	sameKept(t, small, s, filters, "after the imports, kept small")
 
 	// The ids the writes use, from the graph.
 	one := func(query string) string {
@@ -146,19 +147,24 @@ func TestConvictionRowsFollowWrites(t *testing.T) {
 			return err
 		}},
 	}
-	for _, step := range steps {
+	for i, step := range steps {
 		start := time.Now()
 		if err := step.write(); err != nil {
 			t.Fatalf("%s: %v", step.name, err)
 		}
 		t.Logf("%s: written in %s", step.name, time.Since(start))
-		sameAnswers(t, s, uri, step.name)
+		filters := convictionFilters(t, s, uri)
+		turn := i
+		if i == len(steps)-1 {
+			turn = everyFilter
+		}
+		sameAnswers(t, s, filters, step.name, turn)
 		patches := kept.Patches()
-		sameKept(t, kept, s, uri, step.name)
+		sameKept(t, kept, s, filters, step.name)
 		if kept.Patches() == patches {
 			t.Errorf("%s: no kept list of rows was brought up to date", step.name)
 		}
-		sameKept(t, small, s, uri, step.name+", kept small")
+		sameKept(t, small, s, filters, step.name+", kept small")
 	}
 	if small.StorePages() == 0 || small.Patches() == 0 {
 		t.Errorf("kept small: %d pages from the store's statement and %d lists brought up to date; the test needs both", small.StorePages(), small.Patches())
@@ -172,7 +178,7 @@ func TestConvictionRowsFollowWrites(t *testing.T) {
 	}
 	neo4jtest.Exec(t, uri, `MATCH (c:GraphChange) DELETE c`, nil)
 	patches := kept.Patches()
-	sameKept(t, kept, s, uri, "after the record was cut")
+	sameKept(t, kept, s, convictionFilters(t, s, uri), "after the record was cut")
 	if kept.Patches() != patches {
 		t.Error("a kept list was brought up to date from a record that does not reach its version")
 	}
@@ -268,16 +274,23 @@ func tallies(t *testing.T, uri string) []string {
 	return out
 }
 
-// sameAnswers asks Convictions and Counts, by every dimension, under a
-// spread of filters, of the rows and of the oracle, and reports where they
-// differ.
-func sameAnswers(t *testing.T, s *neo4jstore.Store, uri, when string) {
+// everyFilter is the turn of sameAnswers that counts under every filter.
+const everyFilter = -1
+
+// sameAnswers asks Convictions under each of filters, and Counts by every
+// dimension, of the rows and of the oracle, and reports where they differ.
+// Counts are asked without a filter and under a third of the filters, the
+// third turn picks, or under all of them on everyFilter's turn: a write's
+// rows stay until another rewrites them, so those that a third leaves
+// unasked are compared on a later turn and at the end. (The oracle's
+// counts read the whole graph: asking all of them after every write made
+// this the package's slowest test.)
+func sameAnswers(t *testing.T, s *neo4jstore.Store, filters []kg.ConvictionFilter, when string, turn int) {
 	t.Helper()
 	defer func(start time.Time) { t.Logf("%s: answers compared in %s", when, time.Since(start)) }(time.Now())
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	filters := convictionFilters(t, s, uri)
-	for _, f := range filters {
+	for j, f := range filters {
 		name := fmt.Sprintf("%s: %+v", when, f)
 		got, total, err := s.Convictions(ctx, f, neo4jstore.MaxConvictionPage, 0)
 		if err != nil {
@@ -295,6 +308,9 @@ func sameAnswers(t *testing.T, s *neo4jstore.Store, uri, when string) {
 		}
 		if g, w := dates(got), dates(want); !reflect.DeepEqual(g, w) {
 			t.Errorf("%s: convictions by date %v, the whole graph's %v", name, g, w)
+		}
+		if turn != everyFilter && j > 0 && j%3 != turn%3 {
+			continue
 		}
 		for _, by := range []kg.CountDimension{kg.ByArticle, kg.ByCourt, kg.ByYear, kg.ByRestriction, kg.BySentence, kg.ByCategory, kg.ByCountry} {
 			got, err := s.Counts(ctx, by, f)
@@ -365,14 +381,13 @@ func convictionFilters(t *testing.T, s *neo4jstore.Store, uri string) []kg.Convi
 	}
 }
 
-// sameKept asks the kept store for pages of convictions under the
-// filters sameAnswers uses, and reports where they differ from the
-// store's, in order.
-func sameKept(t *testing.T, kept *neo4jstore.Kept, s *neo4jstore.Store, uri, when string) {
+// sameKept asks the kept store for pages of convictions under filters,
+// and reports where they differ from the store's, in order.
+func sameKept(t *testing.T, kept *neo4jstore.Kept, s *neo4jstore.Store, filters []kg.ConvictionFilter, when string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	for _, f := range convictionFilters(t, s, uri) {
+	for _, f := range filters {
 		// One page of the store's holds every conviction of the test's
 		// graph: each kept page is compared with its slice of it.
 		all, wantTotal, err := s.Convictions(ctx, f, neo4jstore.MaxConvictionPage, 0)
