@@ -173,8 +173,11 @@ func buildSelection(op *graphql.OperationContext, set ast.SelectionSet, typeName
 	}
 	sel := &kg.Selection{ByType: map[kg.EntityType][]kg.SelectedField{}}
 	for _, obj := range parsedSchema.GetPossibleTypes(def) {
-		if obj.Kind != ast.Object {
-			continue // Entity is a possible type of Node, but not a concrete one
+		if obj.Kind != ast.Object || !isEntity(obj) {
+			// Entity is a possible type of Node, but not a concrete one;
+			// Investigation is a Node the store reads apart, never in an
+			// entity's projection: an entity is never one.
+			continue
 		}
 		satisfies := append([]string{obj.Name}, obj.Interfaces...)
 		fields, err := selectedFields(op, graphql.CollectFields(op, set, satisfies))

@@ -90,3 +90,24 @@ func TestHasVariableLooksIntoListsAndObjects(t *testing.T) {
 		}
 	}
 }
+
+// A fragment on Investigation, a Node the store reads apart, asks nothing
+// of an entity's projection: before, node(id:) of an entity with it failed
+// with no read model for Investigation's fields.
+func TestEntitySelectionLeavesOutNodesThatAreNotEntities(t *testing.T) {
+	doc, errs := gqlparser.LoadQuery(parsedSchema, `{ node(id: "person/x") { id ... on Investigation { entityIds name } ... on Person { name } } }`)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	op := &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]}
+	sel, err := buildSelection(op, doc.Operations[0].SelectionSet[0].(*ast.Field).SelectionSet, "Node")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fields, ok := sel.ByType["Investigation"]; ok {
+		t.Errorf("the entity selection holds Investigation's fields %+v", fields)
+	}
+	if len(sel.ByType["Person"]) != 2 || len(sel.ByType["Case"]) != 1 {
+		t.Errorf("Person's fields %+v and Case's %+v, want id and name, and id", sel.ByType["Person"], sel.ByType["Case"])
+	}
+}

@@ -194,7 +194,8 @@ const maxNesting = 12
 // several types is written once: a selection of an interface's fields
 // (Entity, Node) would otherwise repeat them for each of its fifteen
 // types, and Neo4j takes time to plan by the size of a statement. A key
-// not selected for the entity's type is null, which decoding never reads.
+// not selected for the entity's type is null: no answer shows it, since
+// the client did not ask it of that type.
 // An entity holds a single type label, so the CASE of a key differing by
 // type picks its type's field; an entity of no selected type is null.
 func (c *compiler) entity(v string, sel *kg.Selection, depth int) (string, error) {
@@ -209,7 +210,8 @@ func (c *compiler) entity(v string, sel *kg.Selection, depth int) (string, error
 		return "null", nil
 	}
 	sort.Slice(types, func(i, j int) bool { return types[i] < types[j] })
-	// exprs[name][i] is the field name of types[i], "" where not selected.
+	// exprs[name][i] is the field name compiled for types[i], "" where
+	// types[i] does not select it.
 	exprs := map[string][]string{}
 	var names []string
 	typename := make([]string, len(types))
