@@ -210,7 +210,7 @@ func (c *compiler) entity(v string, sel *kg.Selection, depth int) (string, error
 		return "null", nil
 	}
 	sort.Slice(types, func(i, j int) bool { return types[i] < types[j] })
-	// exprs[name][i] is the field name compiled for types[i], "" where
+	// exprs[f][i] is the field named f compiled for types[i], or "" where
 	// types[i] does not select it.
 	exprs := map[string][]string{}
 	var names []string
