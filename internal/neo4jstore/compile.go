@@ -167,17 +167,18 @@ type compiler struct {
 // param names a parameter holding v. A value given twice gets one name,
 // so that a field compiled for several types reads alike (entity).
 func (c *compiler) param(v any) string {
+	var kept bool
 	switch v.(type) {
 	case string, int, int64, bool:
 		if name, ok := c.named[v]; ok {
 			return name
 		}
+		kept = true
 	}
 	name := "$" + c.prefix + "p" + strconv.Itoa(c.n)
 	c.n++
 	c.params[name[1:]] = v
-	switch v.(type) {
-	case string, int, int64, bool:
+	if kept {
 		if c.named == nil {
 			c.named = map[any]string{}
 		}
